@@ -1,0 +1,102 @@
+//! Sending email: SMTP through lettre in production, a folder of `.eml`
+//! files in development.
+use crate::config::{EmailSettings, SmtpTls};
+use crate::domain::EmailAddress;
+use anyhow::Context;
+use lettre::{
+    message::{header::ContentType, Mailbox},
+    transport::smtp::authentication::Credentials,
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+};
+use std::{path::PathBuf, time::Duration};
+
+use super::templates::Rendered;
+
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+    Folder {
+        dir: PathBuf,
+        from: Mailbox,
+    },
+}
+
+impl Mailer {
+    pub fn from_settings(settings: &EmailSettings) -> anyhow::Result<Self> {
+        match settings {
+            EmailSettings::Smtp {
+                host,
+                port,
+                tls,
+                username,
+                password,
+                from,
+            } => {
+                let builder = match tls {
+                    SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+                    SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
+                        .context("setting up SMTP with STARTTLS")?,
+                    SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host)
+                        .context("setting up SMTP over TLS")?,
+                };
+                let mut builder = builder.port(*port).timeout(Some(Duration::from_secs(20)));
+                if let (Some(u), Some(p)) = (username, password) {
+                    builder = builder.credentials(Credentials::new(u.clone(), p.clone()));
+                }
+                Ok(Mailer::Smtp {
+                    transport: builder.build(),
+                    from: from.parse().context("MAIL_FROM is not a valid mailbox")?,
+                })
+            }
+            EmailSettings::Folder { dir, from } => {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating the mail folder {}", dir.display()))?;
+                Ok(Mailer::Folder {
+                    dir: dir.clone(),
+                    from: from.parse().context("MAIL_FROM is not a valid mailbox")?,
+                })
+            }
+        }
+    }
+
+    fn from(&self) -> &Mailbox {
+        match self {
+            Mailer::Smtp { from, .. } | Mailer::Folder { from, .. } => from,
+        }
+    }
+
+    /// Sends one plain-text message. The address is never logged.
+    pub async fn send(&self, to: &EmailAddress, message: Rendered) -> anyhow::Result<()> {
+        let email = Message::builder()
+            .from(self.from().clone())
+            .to(to.as_str().parse().context("recipient address")?)
+            .subject(message.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(message.body)
+            .context("building the email")?;
+        match self {
+            Mailer::Smtp { transport, .. } => {
+                transport
+                    .send(email)
+                    .await
+                    .context("sending email over SMTP")?;
+                tracing::info!("email handed to the SMTP server");
+            }
+            Mailer::Folder { dir, .. } => {
+                let path = dir.join(format!(
+                    "{}-{}.eml",
+                    chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f"),
+                    uuid::Uuid::new_v4()
+                ));
+                tokio::fs::write(&path, email.formatted())
+                    .await
+                    .with_context(|| format!("writing email to {}", path.display()))?;
+                tracing::info!(email.path = %path.display(), "email written to the development mail folder");
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,190 @@
+//! A demo council to click through: two areas, an open round with bids from
+//! community groups, and an officer. Seeded through the same services as
+//! everything else, once (it does nothing if areas exist).
+use crate::domain::{
+    ballot::TieBreak, BallotKind, BallotSettings, CountingRule, Phase, Role, Schedule,
+};
+use crate::service::{accounts, areas, bids, groups, rounds, Actor};
+use crate::state::AppState;
+use anyhow::anyhow;
+
+pub const OFFICER_EMAIL: &str = "officer@demo.fairshare.localhost";
+pub const COUNCILLOR_EMAIL: &str = "councillor@demo.fairshare.localhost";
+pub const GROUP_EMAIL: &str = "chair@woodhouse-moor-friends.demo.fairshare.localhost";
+
+/// A group's name, description and area, and its bids: title, summary,
+/// cost in pence and category.
+type DemoGroup = (&'static str, &'static str, i64, [DemoBid; 2]);
+type DemoBid = (&'static str, &'static str, i64, &'static str);
+
+const fn pounds(p: i64) -> i64 {
+    p * 100
+}
+
+fn err(e: crate::error::ServiceError) -> anyhow::Error {
+    anyhow!("seeding the demo: {e}")
+}
+
+pub async fn seed(state: &AppState) -> anyhow::Result<()> {
+    let db = &state.db;
+    if !areas::list(db).await.map_err(err)?.is_empty() {
+        tracing::info!("the database already has areas: not seeding the demo");
+        return Ok(());
+    }
+    let officer = accounts::grant_role(db, &state.secret, None, OFFICER_EMAIL, Role::Officer)
+        .await
+        .map_err(err)?;
+    accounts::grant_role(db, &state.secret, None, COUNCILLOR_EMAIL, Role::Councillor)
+        .await
+        .map_err(err)?;
+    let officer = Actor {
+        account_id: officer.id,
+        roles: officer.roles,
+    };
+
+    let woodhouse = areas::create(
+        db,
+        &officer,
+        areas::NewArea {
+            name: "Hyde Park and Woodhouse".into(),
+            kind: "ward".into(),
+            description:
+                "Terraced streets, the Moor and the student quarter north of the city centre."
+                    .into(),
+            coverage: vec!["LS6 1".into(), "LS6 2".into(), "LS2 9".into()],
+        },
+    )
+    .await
+    .map_err(err)?;
+    let chapeltown = areas::create(
+        db,
+        &officer,
+        areas::NewArea {
+            name: "Chapel Allerton".into(),
+            kind: "ward".into(),
+            description: "Chapeltown, Chapel Allerton village and Potternewton.".into(),
+            coverage: vec!["LS7 3".into(), "LS7 4".into(), "LS8 1".into()],
+        },
+    )
+    .await
+    .map_err(err)?;
+
+    let round = rounds::create(
+        db,
+        &officer,
+        rounds::NewRound {
+            title: "Neighbourhood Fund 2027".into(),
+            description: "£45,000 for projects that community groups run in their own streets. \
+                          Groups bid; residents who live in each ward decide."
+                .into(),
+            pots: vec![
+                (woodhouse.id, pounds(25_000)),
+                (chapeltown.id, pounds(20_000)),
+            ],
+            schedule: Schedule::default(),
+            ballot: BallotSettings {
+                kind: BallotKind::Approval,
+                min_choices: None,
+                max_choices: Some(5),
+                score_min: None,
+                score_max: None,
+                points_total: None,
+                points_max_per_bid: None,
+            },
+            rule: CountingRule {
+                name: "mes-add1".into(),
+                tie_break: TieBreak::CostSupportSeed,
+                seed: Some(2027),
+                min_support: None,
+                rank_points: None,
+                seats: None,
+            },
+        },
+    )
+    .await
+    .map_err(err)?;
+    rounds::advance(db, &officer, round.id, Phase::BidsOpen)
+        .await
+        .map_err(err)?;
+
+    // Groups are registered by their own members, then bid.
+    let chair = accounts::ensure(db, &state.secret, GROUP_EMAIL)
+        .await
+        .map_err(err)?;
+    let chair = Actor {
+        account_id: chair.id,
+        roles: vec![],
+    };
+    let demo_bids: [DemoGroup; 3] = [
+        (
+            "Woodhouse Moor Friends",
+            "Volunteers who look after Woodhouse Moor's trees, paths and play area.",
+            woodhouse.id,
+            [
+                ("Wildflower verges on the Moor", "Turn three mown verges into wildflower meadow with native seed and signs.", pounds(4_800), "environment"),
+                ("Accessible path to the play area", "Replace the rutted grass approach with a level, lit path for buggies and wheelchairs.", pounds(18_500), "public space"),
+            ],
+        ),
+        (
+            "Little London Youth Club",
+            "Evening sessions, trips and a homework club for young people aged 11 to 18.",
+            woodhouse.id,
+            [
+                ("Summer holiday activity weeks", "Four weeks of free daytime activities and lunches for 60 young people.", pounds(9_600), "young people"),
+                ("Youth club kitchen refit", "A safe kitchen where young people learn to cook cheap, healthy meals.", pounds(7_250), "young people"),
+            ],
+        ),
+        (
+            "Chapel Allerton Allotment Society",
+            "Plot holders growing food, and teaching others to, since 1946.",
+            chapeltown.id,
+            [
+                ("Community growing beds", "Raised, wheelchair-height beds for residents without gardens, with weekly sessions.", pounds(6_400), "health"),
+                ("Rainwater harvesting", "Tanks and guttering so the site stops using mains water in summer.", pounds(3_900), "environment"),
+            ],
+        ),
+    ];
+    for (name, description, area_id, projects) in demo_bids {
+        let group = groups::register(
+            db,
+            &chair,
+            groups::NewGroup {
+                name: name.into(),
+                description: description.into(),
+                contact_email: format!(
+                    "hello@{}.demo.fairshare.localhost",
+                    name.to_lowercase().replace(' ', "-")
+                ),
+                area_id,
+            },
+        )
+        .await
+        .map_err(err)?;
+        for (title, summary, cost, category) in projects {
+            bids::submit(
+                db,
+                &chair,
+                bids::NewBid {
+                    round_id: round.id,
+                    group_id: group.id,
+                    area_id,
+                    details: bids::BidDetails {
+                        title: title.into(),
+                        summary: summary.into(),
+                        description: format!("{summary} The group will run the project, report on it and look after it afterwards."),
+                        cost_pence: cost,
+                        category: category.into(),
+                        location: bids::Location::default(),
+                    },
+                },
+            )
+            .await
+            .map_err(err)?;
+        }
+    }
+    tracing::info!(
+        round.id = round.id,
+        "demo seeded: sign in as the officer, the councillor or a group's chair with a code from the development mail folder"
+    );
+    Ok(())
+}

@@ -1,0 +1,16 @@
+//! Domain types: values that parse at the edge and are valid once they exist.
+//! Nothing here does IO.
+pub mod ballot;
+pub mod email;
+pub mod money;
+pub mod phase;
+pub mod postcode;
+pub mod role;
+pub mod text;
+
+pub use ballot::{BallotKind, BallotSettings, CountingRule};
+pub use email::EmailAddress;
+pub use money::Pence;
+pub use phase::{Phase, Schedule};
+pub use postcode::{CoveragePrefix, Postcode};
+pub use role::Role;

@@ -1,0 +1,110 @@
+use crate::graphql::types::account::{Account, CodeRequested, Role, SignInPayload};
+use crate::graphql::{parse_id, signed_in, state, Gql, SessionToken};
+use crate::service::{accounts, auth};
+use async_graphql::{Context, Object, ID};
+
+#[derive(Default)]
+pub struct AccountMutation;
+
+pub const SESSION_COOKIE: &str = "fairshare_session";
+
+#[Object]
+impl AccountMutation {
+    /// Emails a one-time sign-in code. The answer is the same whether or not
+    /// the address has an account.
+    async fn request_sign_in_code(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+    ) -> async_graphql::Result<CodeRequested> {
+        let client = ctx
+            .data_opt::<auth::Client>()
+            .cloned()
+            .unwrap_or(auth::Client {
+                ip: "unknown".into(),
+            });
+        auth::request_code(state(ctx), &email, &client)
+            .await
+            .gql()?;
+        Ok(CodeRequested {
+            sent: true,
+            message: format!(
+                "we have sent a code to that address: it works for {} minutes",
+                auth::CODE_LIFETIME_MINUTES
+            ),
+        })
+    }
+
+    /// Signs in with the code from the email. Sets the session cookie.
+    async fn sign_in(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        code: String,
+    ) -> async_graphql::Result<SignInPayload> {
+        let st = state(ctx);
+        let session = auth::sign_in(st, &email, &code).await.gql()?;
+        let max_age = (session.expires_at - chrono::Utc::now())
+            .num_seconds()
+            .max(0);
+        ctx.append_http_header(
+            "set-cookie",
+            format!(
+                "{SESSION_COOKIE}={}; Path=/; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict",
+                session.token
+            ),
+        );
+        let account = accounts::get(&st.db, session.account_id).await.gql()?;
+        Ok(SignInPayload {
+            token: session.token,
+            expires_at: session.expires_at,
+            account: Account(account),
+        })
+    }
+
+    /// Ends this session, on every device that holds its token.
+    async fn sign_out(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        signed_in(ctx)?;
+        let Some(SessionToken(token)) = ctx.data_opt::<SessionToken>() else {
+            return Ok(false);
+        };
+        let ended = auth::sign_out(&state(ctx).db, token).await.gql()?;
+        ctx.append_http_header(
+            "set-cookie",
+            format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict"),
+        );
+        Ok(ended)
+    }
+
+    /// Admins only: grants a role to the person with this email address.
+    async fn grant_role(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        role: Role,
+    ) -> async_graphql::Result<Account> {
+        let actor = signed_in(ctx)?;
+        let st = state(ctx);
+        Ok(Account(
+            accounts::grant_role(&st.db, &st.secret, Some(actor), &email, role.into())
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Admins only: takes a role away.
+    async fn revoke_role(
+        &self,
+        ctx: &Context<'_>,
+        account_id: ID,
+        role: Role,
+    ) -> async_graphql::Result<Account> {
+        let actor = signed_in(ctx)?;
+        let id = parse_id(&account_id, "account")?;
+        Ok(Account(
+            accounts::revoke_role(&state(ctx).db, actor, id, role.into())
+                .await
+                .gql()?,
+        ))
+    }
+}

@@ -1,0 +1,83 @@
+use crate::error::ServiceError;
+use crate::graphql::types::bid::{Bid, BidDetailsInput, ReviewDecision, SubmitBidInput};
+use crate::graphql::{parse_id, signed_in, state, to_gql, Gql};
+use crate::service::bids;
+use async_graphql::{Context, Object, ID};
+
+#[derive(Default)]
+pub struct BidMutation;
+
+fn details(input: BidDetailsInput) -> async_graphql::Result<bids::BidDetails> {
+    input
+        .into_domain()
+        .map_err(|m| to_gql(ServiceError::invalid("location", m)))
+}
+
+#[Object]
+impl BidMutation {
+    /// Group members: submits a bid into a round whose bids are open.
+    async fn submit_bid(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitBidInput,
+    ) -> async_graphql::Result<Bid> {
+        let actor = signed_in(ctx)?;
+        let new = bids::NewBid {
+            round_id: parse_id(&input.round_id, "round")?,
+            group_id: parse_id(&input.group_id, "group")?,
+            area_id: parse_id(&input.area_id, "area")?,
+            details: details(input.details)?,
+        };
+        Ok(Bid(bids::submit(&state(ctx).db, actor, new).await.gql()?))
+    }
+
+    /// Group members: edits a bid until bids close, or when changes were asked for.
+    async fn update_bid(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        #[graphql(name = "details")] details_input: BidDetailsInput,
+    ) -> async_graphql::Result<Bid> {
+        let actor = signed_in(ctx)?;
+        Ok(Bid(bids::update(
+            &state(ctx).db,
+            actor,
+            parse_id(&id, "bid")?,
+            details(details_input)?,
+        )
+        .await
+        .gql()?))
+    }
+
+    /// Group members: withdraws a bid, until voting opens.
+    async fn withdraw_bid(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Bid> {
+        let actor = signed_in(ctx)?;
+        Ok(Bid(bids::withdraw(
+            &state(ctx).db,
+            actor,
+            parse_id(&id, "bid")?,
+        )
+        .await
+        .gql()?))
+    }
+
+    /// Officers: records a bid's review. A reason is required unless eligible.
+    async fn review_bid(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        decision: ReviewDecision,
+        reason: Option<String>,
+    ) -> async_graphql::Result<Bid> {
+        let actor = signed_in(ctx)?;
+        Ok(Bid(bids::review(
+            &state(ctx).db,
+            actor,
+            parse_id(&id, "bid")?,
+            decision.into(),
+            reason,
+        )
+        .await
+        .gql()?))
+    }
+}

@@ -1,0 +1,20 @@
+//! Mutation roots, one per area of the product, merged into one.
+mod accounts;
+mod areas;
+mod bids;
+mod groups;
+mod rounds;
+
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Mutation(
+    accounts::AccountMutation,
+    areas::AreaMutation,
+    rounds::RoundMutation,
+    groups::GroupMutation,
+    bids::BidMutation,
+);
+
+/// The name of the session cookie.
+pub fn accounts_cookie_name() -> &'static str {
+    accounts::SESSION_COOKIE
+}

@@ -1,0 +1,106 @@
+use crate::error::ServiceError;
+use crate::graphql::types::round::{
+    BallotSettings, CountingRule, CreateRoundInput, Phase, PotInput, Round, UpdateRoundInput,
+};
+use crate::graphql::{parse_id, signed_in, state, to_gql, Gql};
+use crate::service::rounds;
+use async_graphql::{Context, Object, ID};
+
+#[derive(Default)]
+pub struct RoundMutation;
+
+fn pots(input: Vec<PotInput>) -> async_graphql::Result<Vec<(i64, i64)>> {
+    input
+        .into_iter()
+        .map(|p| Ok((parse_id(&p.area_id, "area")?, p.amount_pence.0)))
+        .collect()
+}
+
+fn rule(input: CountingRule) -> async_graphql::Result<crate::domain::CountingRule> {
+    input
+        .into_domain()
+        .map_err(|m| to_gql(ServiceError::invalid("countingRule", m)))
+}
+
+#[Object]
+impl RoundMutation {
+    /// Officers: sets up a funding round, as a draft.
+    async fn create_round(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateRoundInput,
+    ) -> async_graphql::Result<Round> {
+        let actor = signed_in(ctx)?;
+        let new = rounds::NewRound {
+            title: input.title,
+            description: input.description,
+            pots: pots(input.pots)?,
+            schedule: input.schedule.into(),
+            ballot: input.ballot.into(),
+            rule: rule(input.counting_rule)?,
+        };
+        Ok(Round(
+            rounds::create(&state(ctx).db, actor, new).await.gql()?,
+        ))
+    }
+
+    /// Officers: changes a round's title, description, dates or (while a
+    /// draft) pots.
+    async fn update_round(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateRoundInput,
+    ) -> async_graphql::Result<Round> {
+        let actor = signed_in(ctx)?;
+        let changes = rounds::RoundChanges {
+            title: input.title,
+            description: input.description,
+            schedule: input.schedule.map(Into::into),
+            pots: input.pots.map(pots).transpose()?,
+        };
+        Ok(Round(
+            rounds::update(&state(ctx).db, actor, parse_id(&id, "round")?, changes)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Officers: changes the ballot settings and counting rule. Refused with
+    /// SETTINGS_FROZEN once voting has opened.
+    async fn update_round_settings(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        ballot: BallotSettings,
+        counting_rule: CountingRule,
+    ) -> async_graphql::Result<Round> {
+        let actor = signed_in(ctx)?;
+        let round = rounds::update_settings(
+            &state(ctx).db,
+            actor,
+            parse_id(&id, "round")?,
+            ballot.into(),
+            rule(counting_rule)?,
+        )
+        .await
+        .gql()?;
+        Ok(Round(round))
+    }
+
+    /// Moves a round on to its next phase (officers), publishes its results
+    /// (councillors), or cancels it (officers).
+    async fn advance_round(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        to: Phase,
+    ) -> async_graphql::Result<Round> {
+        let actor = signed_in(ctx)?;
+        Ok(Round(
+            rounds::advance(&state(ctx).db, actor, parse_id(&id, "round")?, to.into())
+                .await
+                .gql()?,
+        ))
+    }
+}

@@ -1,0 +1,22 @@
+use crate::graphql::{caller, parse_id, state, types::bid::Bid, Gql};
+use crate::service::{bids, rounds};
+use async_graphql::{Context, Object, ID};
+
+#[derive(Default)]
+pub struct BidQuery;
+
+#[Object]
+impl BidQuery {
+    async fn bid(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Bid> {
+        let db = &state(ctx).db;
+        let bid = bids::get(db, parse_id(&id, "bid")?).await.gql()?;
+        // A bid is visible where its round is.
+        rounds::get(db, caller(ctx), bid.round_id).await.gql()?;
+        Ok(Bid(bid))
+    }
+
+    /// The categories a bid can have.
+    async fn bid_categories(&self) -> Vec<&'static str> {
+        bids::CATEGORIES.to_vec()
+    }
+}

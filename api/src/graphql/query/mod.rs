@@ -1,0 +1,15 @@
+//! Query roots, one per area of the product, merged into one.
+mod account;
+mod areas;
+mod bids;
+mod groups;
+mod rounds;
+
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Query(
+    account::AccountQuery,
+    areas::AreaQuery,
+    rounds::RoundQuery,
+    groups::GroupQuery,
+    bids::BidQuery,
+);

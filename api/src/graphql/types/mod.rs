@@ -1,0 +1,8 @@
+//! GraphQL objects and inputs. Built from domain types by hand; storage
+//! models never reach this layer.
+pub mod account;
+pub mod area;
+pub mod bid;
+pub mod group;
+pub mod round;
+pub mod scalars;

@@ -1,0 +1,328 @@
+use super::{area::Area, bid::Bid, scalars::Pence};
+use crate::domain::{ballot, Phase as DomainPhase, Schedule as DomainSchedule};
+use crate::graphql::{state, Gql};
+use crate::service::{areas, bids, rounds};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Draft,
+    BidsOpen,
+    BidReview,
+    Voting,
+    Closed,
+    Counted,
+    Published,
+    Cancelled,
+}
+
+impl From<DomainPhase> for Phase {
+    fn from(p: DomainPhase) -> Self {
+        match p {
+            DomainPhase::Draft => Phase::Draft,
+            DomainPhase::BidsOpen => Phase::BidsOpen,
+            DomainPhase::BidReview => Phase::BidReview,
+            DomainPhase::Voting => Phase::Voting,
+            DomainPhase::Closed => Phase::Closed,
+            DomainPhase::Counted => Phase::Counted,
+            DomainPhase::Published => Phase::Published,
+            DomainPhase::Cancelled => Phase::Cancelled,
+        }
+    }
+}
+
+impl From<Phase> for DomainPhase {
+    fn from(p: Phase) -> Self {
+        match p {
+            Phase::Draft => DomainPhase::Draft,
+            Phase::BidsOpen => DomainPhase::BidsOpen,
+            Phase::BidReview => DomainPhase::BidReview,
+            Phase::Voting => DomainPhase::Voting,
+            Phase::Closed => DomainPhase::Closed,
+            Phase::Counted => DomainPhase::Counted,
+            Phase::Published => DomainPhase::Published,
+            Phase::Cancelled => DomainPhase::Cancelled,
+        }
+    }
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum BallotKind {
+    Approval,
+    Knapsack,
+    Ranked,
+    Scoring,
+    PointsAllocation,
+    MoneyAllocation,
+}
+
+impl From<ballot::BallotKind> for BallotKind {
+    fn from(k: ballot::BallotKind) -> Self {
+        use ballot::BallotKind as K;
+        match k {
+            K::Approval => BallotKind::Approval,
+            K::Knapsack => BallotKind::Knapsack,
+            K::Ranked => BallotKind::Ranked,
+            K::Scoring => BallotKind::Scoring,
+            K::PointsAllocation => BallotKind::PointsAllocation,
+            K::MoneyAllocation => BallotKind::MoneyAllocation,
+        }
+    }
+}
+
+impl From<BallotKind> for ballot::BallotKind {
+    fn from(k: BallotKind) -> Self {
+        use ballot::BallotKind as K;
+        match k {
+            BallotKind::Approval => K::Approval,
+            BallotKind::Knapsack => K::Knapsack,
+            BallotKind::Ranked => K::Ranked,
+            BallotKind::Scoring => K::Scoring,
+            BallotKind::PointsAllocation => K::PointsAllocation,
+            BallotKind::MoneyAllocation => K::MoneyAllocation,
+        }
+    }
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum TieBreak {
+    /// Lowest cost, then most support, then a published seeded order.
+    CostSupportSeed,
+    /// By bid identifier.
+    Lexicographic,
+}
+
+/// What a ballot looks like in this round.
+#[derive(SimpleObject, InputObject, Clone)]
+#[graphql(input_name = "BallotSettingsInput")]
+pub struct BallotSettings {
+    pub kind: BallotKind,
+    /// The fewest bids a voter must choose or rank.
+    pub min_choices: Option<u32>,
+    /// The most bids a voter may choose, or the longest ranking.
+    pub max_choices: Option<u32>,
+    /// Scoring ballots: the scale.
+    pub score_min: Option<u32>,
+    pub score_max: Option<u32>,
+    /// Points allocation: points to spread, and the most on one bid.
+    pub points_total: Option<u32>,
+    pub points_max_per_bid: Option<u32>,
+}
+
+impl From<ballot::BallotSettings> for BallotSettings {
+    fn from(b: ballot::BallotSettings) -> Self {
+        BallotSettings {
+            kind: b.kind.into(),
+            min_choices: b.min_choices,
+            max_choices: b.max_choices,
+            score_min: b.score_min,
+            score_max: b.score_max,
+            points_total: b.points_total,
+            points_max_per_bid: b.points_max_per_bid,
+        }
+    }
+}
+
+impl From<BallotSettings> for ballot::BallotSettings {
+    fn from(b: BallotSettings) -> Self {
+        ballot::BallotSettings {
+            kind: b.kind.into(),
+            min_choices: b.min_choices,
+            max_choices: b.max_choices,
+            score_min: b.score_min,
+            score_max: b.score_max,
+            points_total: b.points_total,
+            points_max_per_bid: b.points_max_per_bid,
+        }
+    }
+}
+
+/// The published rule that counts the ballots.
+#[derive(SimpleObject, InputObject, Clone)]
+#[graphql(input_name = "CountingRuleInput")]
+pub struct CountingRule {
+    /// greedy, greedy-no-skip, greedy-threshold, mes, mes-add1,
+    /// mes-add1-no-early-stop, phragmen, borda, irv or stv-scottish.
+    pub name: String,
+    #[graphql(default_with = "TieBreak::CostSupportSeed")]
+    pub tie_break: TieBreak,
+    /// Seed of the published tie-break order (a string: it may exceed 2^53).
+    pub seed: Option<String>,
+    /// greedy-threshold: the least support a bid needs.
+    pub min_support: Option<u32>,
+    /// borda: points for first, second, … place.
+    pub rank_points: Option<Vec<u32>>,
+    /// irv and stv-scottish: how many bids to elect.
+    pub seats: Option<u32>,
+}
+
+impl From<ballot::CountingRule> for CountingRule {
+    fn from(r: ballot::CountingRule) -> Self {
+        CountingRule {
+            name: r.name,
+            tie_break: match r.tie_break {
+                ballot::TieBreak::CostSupportSeed => TieBreak::CostSupportSeed,
+                ballot::TieBreak::Lexicographic => TieBreak::Lexicographic,
+            },
+            seed: r.seed.map(|s| s.to_string()),
+            min_support: r.min_support.map(|m| m.min(u32::MAX as u64) as u32),
+            rank_points: r.rank_points,
+            seats: r.seats,
+        }
+    }
+}
+
+impl CountingRule {
+    pub fn into_domain(self) -> Result<ballot::CountingRule, String> {
+        let seed = match self.seed {
+            Some(s) => Some(
+                s.trim()
+                    .parse::<u64>()
+                    .map_err(|_| "the seed must be a whole number".to_string())?,
+            ),
+            None => None,
+        };
+        Ok(ballot::CountingRule {
+            name: self.name.trim().to_owned(),
+            tie_break: match self.tie_break {
+                TieBreak::CostSupportSeed => ballot::TieBreak::CostSupportSeed,
+                TieBreak::Lexicographic => ballot::TieBreak::Lexicographic,
+            },
+            seed,
+            min_support: self.min_support.map(u64::from),
+            rank_points: self.rank_points,
+            seats: self.seats,
+        })
+    }
+}
+
+/// When the round moves on by itself. A phase without a date waits for an
+/// officer.
+#[derive(SimpleObject, InputObject, Clone, Default)]
+#[graphql(input_name = "ScheduleInput")]
+pub struct Schedule {
+    pub bids_open_at: Option<DateTime<Utc>>,
+    pub bids_close_at: Option<DateTime<Utc>>,
+    pub voting_opens_at: Option<DateTime<Utc>>,
+    pub voting_closes_at: Option<DateTime<Utc>>,
+}
+
+impl From<DomainSchedule> for Schedule {
+    fn from(s: DomainSchedule) -> Self {
+        Schedule {
+            bids_open_at: s.bids_open_at,
+            bids_close_at: s.bids_close_at,
+            voting_opens_at: s.voting_opens_at,
+            voting_closes_at: s.voting_closes_at,
+        }
+    }
+}
+
+impl From<Schedule> for DomainSchedule {
+    fn from(s: Schedule) -> Self {
+        DomainSchedule {
+            bids_open_at: s.bids_open_at,
+            bids_close_at: s.bids_close_at,
+            voting_opens_at: s.voting_opens_at,
+            voting_closes_at: s.voting_closes_at,
+        }
+    }
+}
+
+pub struct Pot(pub rounds::Pot);
+
+/// The money a round holds for one area.
+#[Object]
+impl Pot {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn amount_pence(&self) -> Pence {
+        Pence(self.0.amount.get())
+    }
+    /// The amount as people read it, like £12,000.00.
+    async fn amount_display(&self) -> String {
+        self.0.amount.to_string()
+    }
+    async fn area(&self, ctx: &Context<'_>) -> async_graphql::Result<Area> {
+        Ok(Area(
+            areas::get(&state(ctx).db, self.0.area_id).await.gql()?,
+        ))
+    }
+}
+
+pub struct Round(pub rounds::Round);
+
+/// A neighbourhood funding round.
+#[Object]
+impl Round {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn phase(&self) -> Phase {
+        self.0.phase.into()
+    }
+    async fn phase_changed_at(&self) -> DateTime<Utc> {
+        self.0.phase_changed_at
+    }
+    async fn schedule(&self) -> Schedule {
+        self.0.schedule.into()
+    }
+    async fn ballot(&self) -> BallotSettings {
+        self.0.ballot.clone().into()
+    }
+    async fn counting_rule(&self) -> CountingRule {
+        self.0.rule.clone().into()
+    }
+    /// True once voting has opened: ballot settings and counting rule can no
+    /// longer change.
+    async fn settings_frozen(&self) -> bool {
+        self.0.phase.settings_frozen()
+    }
+    async fn pots(&self) -> Vec<Pot> {
+        self.0.pots.iter().cloned().map(Pot).collect()
+    }
+    /// The bids in this round, withdrawn ones left out.
+    async fn bids(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Bid>> {
+        Ok(bids::of_round(&state(ctx).db, self.0.id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(Bid)
+            .collect())
+    }
+}
+
+#[derive(InputObject)]
+pub struct PotInput {
+    pub area_id: ID,
+    pub amount_pence: Pence,
+}
+
+#[derive(InputObject)]
+pub struct CreateRoundInput {
+    pub title: String,
+    #[graphql(default)]
+    pub description: String,
+    pub pots: Vec<PotInput>,
+    #[graphql(default)]
+    pub schedule: Schedule,
+    pub ballot: BallotSettings,
+    pub counting_rule: CountingRule,
+}
+
+#[derive(InputObject)]
+pub struct UpdateRoundInput {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub schedule: Option<Schedule>,
+    /// Only while the round is a draft.
+    pub pots: Option<Vec<PotInput>>,
+}

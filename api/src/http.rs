@@ -1,0 +1,217 @@
+//! The HTTP surface: `POST /graphql` (JSON only), GraphiQL in development,
+//! and `GET /health`.
+use crate::config::Environment;
+use crate::graphql::{mutation::accounts_cookie_name, FairshareSchema, SessionToken};
+use crate::service::auth::{self, Client};
+use crate::state::AppState;
+use axum::{
+    body::Bytes,
+    extract::{ConnectInfo, DefaultBodyLimit, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{Html, IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use serde_json::json;
+use std::net::SocketAddr;
+use tower_http::{catch_panic::CatchPanicLayer, trace::TraceLayer};
+
+/// The largest request body we read. A GraphQL document for this API is a
+/// few kilobytes; anything far larger is a mistake or an attack.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Clone)]
+struct HttpState {
+    app: AppState,
+    schema: FairshareSchema,
+}
+
+pub fn router(app: AppState, schema: FairshareSchema) -> Router {
+    Router::new()
+        .route("/graphql", get(graphiql).post(graphql))
+        .route("/health", get(health))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(|_| internal_error()))
+        .layer(TraceLayer::new_for_http())
+        .with_state(HttpState { app, schema })
+}
+
+fn error_body(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })),
+    )
+        .into_response()
+}
+
+fn internal_error() -> Response {
+    tracing::error!("a request handler panicked");
+    error_body(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL",
+        "something went wrong on our side; please try again later",
+    )
+}
+
+async fn not_found() -> Response {
+    error_body(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "there is nothing at this address",
+    )
+}
+
+async fn health(State(s): State<HttpState>) -> Response {
+    if crate::db::ping(&s.app.db).await {
+        (
+            StatusCode::OK,
+            Json(json!({ "status": "ok", "database": "reachable" })),
+        )
+            .into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "unavailable", "database": "unreachable" })),
+        )
+            .into_response()
+    }
+}
+
+async fn graphiql(State(s): State<HttpState>) -> Response {
+    match s.app.settings.environment {
+        Environment::Development => Html(
+            async_graphql::http::GraphiQLSource::build()
+                .endpoint("/graphql")
+                .finish(),
+        )
+        .into_response(),
+        Environment::Production => error_body(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "send GraphQL requests as POST with a JSON body",
+        ),
+    }
+}
+
+/// The session token from `Authorization: Bearer …` or the session cookie.
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    if let Some(v) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        if let Some(t) = v.strip_prefix("Bearer ") {
+            return Some(t.trim().to_owned());
+        }
+    }
+    let cookie_name = accounts_cookie_name();
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == cookie_name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn client_ip(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for {
+        if let Some(first) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            return first.to_owned();
+        }
+    }
+    peer.ip().to_string()
+}
+
+/// `POST /graphql`. Only `application/json` is accepted: browsers cannot send
+/// it cross-site without a preflight, which is our defence against
+/// cross-site request forgery. Batches are refused.
+async fn graphql(
+    State(s): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let json_content = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json_content {
+        return error_body(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send GraphQL requests with Content-Type: application/json",
+        );
+    }
+    let value: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(_) => {
+            return error_body(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "the request body is not valid JSON",
+            )
+        }
+    };
+    if value.is_array() {
+        return error_body(
+            StatusCode::BAD_REQUEST,
+            "BATCH_NOT_ALLOWED",
+            "send one GraphQL request at a time",
+        );
+    }
+    let mut request: async_graphql::Request = match serde_json::from_value(value) {
+        Ok(r) => r,
+        Err(_) => {
+            return error_body(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "the request must be a JSON object with a `query` string, and optional `variables` and `operationName`",
+            )
+        }
+    };
+
+    let token = session_token(&headers);
+    if let Some(token) = &token {
+        match auth::authenticate(&s.app.db, token).await {
+            Ok(Some(actor)) => request = request.data(actor),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "authenticating a request");
+                return internal_error();
+            }
+        }
+        request = request.data(SessionToken(token.clone()));
+    }
+    request = request.data(Client {
+        ip: client_ip(&headers, peer, s.app.settings.trust_forwarded_for),
+    });
+
+    let mut response = s.schema.execute(request).await;
+    // Errors raised by the GraphQL engine itself (syntax, validation, limits)
+    // carry no code of ours: give them one.
+    for e in &mut response.errors {
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set("code", "GRAPHQL_VALIDATION_FAILED");
+        }
+    }
+    let headers = std::mem::take(&mut response.http_headers);
+    let mut http = Json(response).into_response();
+    for (name, value) in headers.iter() {
+        http.headers_mut().append(name, value.clone());
+    }
+    http.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    http
+}

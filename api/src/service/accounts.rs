@@ -1,0 +1,144 @@
+//! Accounts and roles. Accounts are found by a keyed hash of their email
+//! address; the address itself is not stored.
+use super::{audit, auth::find_or_create_account, Actor};
+use crate::crypto::Secret;
+use crate::db::begin_write;
+use crate::domain::{EmailAddress, Role};
+use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
+use crate::store::{account_roles, accounts};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: i64,
+    pub display_name: Option<String>,
+    pub roles: Vec<Role>,
+}
+
+pub async fn get(db: &DatabaseConnection, id: i64) -> ServiceResult<Account> {
+    let a = accounts::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("loading an account")?
+        .ok_or_else(|| ServiceError::not_found("account"))?;
+    Ok(Account {
+        id: a.id,
+        display_name: a.display_name,
+        roles: super::auth::roles_of(db, id).await?,
+    })
+}
+
+/// Grants `role` to the account with this email address, making the account
+/// if it does not exist yet (it is used at the person's first sign-in).
+/// Only admins grant roles.
+#[tracing::instrument(name = "grant role", skip(db, secret, actor, email), fields(role = role.as_str()))]
+pub async fn grant_role(
+    db: &DatabaseConnection,
+    secret: &Secret,
+    actor: Option<&Actor>,
+    email: &str,
+    role: Role,
+) -> ServiceResult<Account> {
+    let granted_by = match actor {
+        Some(a) => {
+            a.require(Role::Admin, "grant roles")?;
+            Some(a.account_id)
+        }
+        // Only the command line passes no actor (creating the first admin).
+        None => None,
+    };
+    let email = EmailAddress::parse(email)
+        .map_err(|m| ServiceError::refused(ErrorCode::InvalidEmail, m))?;
+    let now = Utc::now();
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let account_id =
+        find_or_create_account(&txn, &secret.keyed_hash("email", email.as_str()), now).await?;
+    let exists = account_roles::Entity::find()
+        .filter(account_roles::Column::AccountId.eq(account_id))
+        .filter(account_roles::Column::Role.eq(role.as_str()))
+        .one(&txn)
+        .await
+        .context("checking roles")?
+        .is_some();
+    if !exists {
+        account_roles::ActiveModel {
+            account_id: Set(account_id),
+            role: Set(role.as_str().to_owned()),
+            granted_by: Set(granted_by),
+            granted_at: Set(now),
+        }
+        .insert(&txn)
+        .await
+        .context("granting a role")?;
+        audit::record(
+            &txn,
+            granted_by,
+            "role_granted",
+            "account",
+            account_id,
+            serde_json::json!({ "role": role.as_str() }),
+        )
+        .await
+        .context("auditing a role grant")?;
+    }
+    txn.commit().await.context("committing a role grant")?;
+    get(db, account_id).await
+}
+
+/// Takes `role` away. Admins cannot remove their own admin role, so that
+/// there is always someone who can grant roles.
+pub async fn revoke_role(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    account_id: i64,
+    role: Role,
+) -> ServiceResult<Account> {
+    actor.require(Role::Admin, "take roles away")?;
+    if role == Role::Admin && account_id == actor.account_id {
+        return Err(ServiceError::invalid(
+            "accountId",
+            "you cannot remove your own admin role",
+        ));
+    }
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let res = account_roles::Entity::delete_many()
+        .filter(account_roles::Column::AccountId.eq(account_id))
+        .filter(account_roles::Column::Role.eq(role.as_str()))
+        .exec(&txn)
+        .await
+        .context("revoking a role")?;
+    if res.rows_affected > 0 {
+        audit::record(
+            &txn,
+            Some(actor.account_id),
+            "role_revoked",
+            "account",
+            account_id,
+            serde_json::json!({ "role": role.as_str() }),
+        )
+        .await
+        .context("auditing a role revocation")?;
+    }
+    txn.commit().await.context("committing a role revocation")?;
+    get(db, account_id).await
+}
+
+/// The account for an email address, made if it does not exist yet.
+pub async fn ensure(
+    db: &DatabaseConnection,
+    secret: &Secret,
+    email: &str,
+) -> ServiceResult<Account> {
+    let email = EmailAddress::parse(email)
+        .map_err(|m| ServiceError::refused(ErrorCode::InvalidEmail, m))?;
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let id = find_or_create_account(
+        &txn,
+        &secret.keyed_hash("email", email.as_str()),
+        Utc::now(),
+    )
+    .await?;
+    txn.commit().await.context("committing an account")?;
+    get(db, id).await
+}

@@ -1,0 +1,544 @@
+//! Funding rounds: pots per area, phases with dates, ballot settings and the
+//! counting rule.
+use super::{audit, Actor};
+use crate::db::begin_write;
+use crate::domain::{text::bounded, BallotSettings, CountingRule, Pence, Phase, Role, Schedule};
+use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
+use crate::store::{areas, round_pots, rounds};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use std::collections::BTreeSet;
+
+#[derive(Clone, Debug)]
+pub struct Pot {
+    pub id: i64,
+    pub area_id: i64,
+    pub amount: Pence,
+}
+
+#[derive(Clone, Debug)]
+pub struct Round {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub phase: Phase,
+    pub schedule: Schedule,
+    pub ballot: BallotSettings,
+    pub rule: CountingRule,
+    pub pots: Vec<Pot>,
+    pub phase_changed_at: DateTime<Utc>,
+}
+
+impl Round {
+    pub fn pot_for_area(&self, area_id: i64) -> Option<&Pot> {
+        self.pots.iter().find(|p| p.area_id == area_id)
+    }
+}
+
+pub struct NewRound {
+    pub title: String,
+    pub description: String,
+    pub pots: Vec<(i64, i64)>,
+    pub schedule: Schedule,
+    pub ballot: BallotSettings,
+    pub rule: CountingRule,
+}
+
+pub struct RoundChanges {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub schedule: Option<Schedule>,
+    pub pots: Option<Vec<(i64, i64)>>,
+}
+
+fn parse_title(s: &str) -> ServiceResult<String> {
+    bounded(s, "a title", 1, 200).map_err(|m| ServiceError::invalid("title", m))
+}
+
+fn parse_description(s: &str) -> ServiceResult<String> {
+    bounded(s, "the description", 0, 20_000).map_err(|m| ServiceError::invalid("description", m))
+}
+
+fn parse_settings(
+    ballot: BallotSettings,
+    rule: CountingRule,
+) -> ServiceResult<(BallotSettings, CountingRule)> {
+    let ballot = ballot
+        .parse()
+        .map_err(|m| ServiceError::invalid("ballot", m))?;
+    let rule = rule
+        .parse(ballot.kind)
+        .map_err(|m| ServiceError::invalid("countingRule", m))?;
+    Ok((ballot, rule))
+}
+
+async fn parse_pots(
+    db: &impl ConnectionTrait,
+    pots: &[(i64, i64)],
+) -> ServiceResult<Vec<(i64, Pence)>> {
+    if pots.is_empty() {
+        return Err(ServiceError::invalid(
+            "pots",
+            "a round needs a pot for at least one area",
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for &(area_id, amount) in pots {
+        if !seen.insert(area_id) {
+            return Err(ServiceError::invalid(
+                "pots",
+                "each area can have only one pot in a round",
+            ));
+        }
+        let amount = Pence::parse(amount).map_err(|m| ServiceError::invalid("pots", m))?;
+        if amount.get() == 0 {
+            return Err(ServiceError::invalid("pots", "a pot must hold some money"));
+        }
+        areas::Entity::find_by_id(area_id)
+            .one(db)
+            .await
+            .context("checking an area")?
+            .ok_or_else(|| ServiceError::not_found("area"))?;
+        out.push((area_id, amount));
+    }
+    Ok(out)
+}
+
+#[tracing::instrument(name = "create round", skip_all)]
+pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewRound) -> ServiceResult<Round> {
+    actor.require(Role::Officer, "set up funding rounds")?;
+    let title = parse_title(&new.title)?;
+    let description = parse_description(&new.description)?;
+    let schedule = new
+        .schedule
+        .parse()
+        .map_err(|m| ServiceError::invalid("schedule", m))?;
+    let (ballot, rule) = parse_settings(new.ballot, new.rule)?;
+    let now = Utc::now();
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let pots = parse_pots(&txn, &new.pots).await?;
+    let round = rounds::ActiveModel {
+        title: Set(title),
+        description: Set(description),
+        phase: Set(Phase::Draft.as_str().into()),
+        bids_open_at: Set(schedule.bids_open_at),
+        bids_close_at: Set(schedule.bids_close_at),
+        voting_opens_at: Set(schedule.voting_opens_at),
+        voting_closes_at: Set(schedule.voting_closes_at),
+        ballot_settings: Set(to_json(&ballot)?),
+        counting_rule: Set(to_json(&rule)?),
+        created_by: Set(actor.account_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        phase_changed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .context("creating a round")?;
+    insert_pots(&txn, round.id, &pots).await?;
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "round_created",
+        "round",
+        round.id,
+        serde_json::json!({}),
+    )
+    .await
+    .context("auditing a round")?;
+    txn.commit().await.context("committing a round")?;
+    load(db, round.id).await
+}
+
+async fn insert_pots(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    pots: &[(i64, Pence)],
+) -> ServiceResult<()> {
+    for (area_id, amount) in pots {
+        round_pots::ActiveModel {
+            round_id: Set(round_id),
+            area_id: Set(*area_id),
+            amount_pence: Set(amount.get()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .context("storing a pot")?;
+    }
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> ServiceResult<String> {
+    serde_json::to_string(v).map_err(|e| {
+        ServiceError::Unexpected(anyhow::Error::new(e).context("serialising settings"))
+    })
+}
+
+/// Title, description, dates, and (while the round is a draft) pots.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    changes: RoundChanges,
+) -> ServiceResult<Round> {
+    actor.require(Role::Officer, "change funding rounds")?;
+    apply_due(db, Some(id), Utc::now()).await?;
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let round = load(&txn, id).await?;
+    if round.phase.is_final() {
+        return Err(ServiceError::refused(
+            ErrorCode::PhaseClosed,
+            format!(
+                "this round is {} and can no longer be changed",
+                round.phase.label()
+            ),
+        ));
+    }
+    let mut am = rounds::ActiveModel {
+        id: Set(id),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    if let Some(t) = &changes.title {
+        am.title = Set(parse_title(t)?);
+    }
+    if let Some(d) = &changes.description {
+        am.description = Set(parse_description(d)?);
+    }
+    if let Some(s) = changes.schedule {
+        let s = s
+            .parse()
+            .map_err(|m| ServiceError::invalid("schedule", m))?;
+        am.bids_open_at = Set(s.bids_open_at);
+        am.bids_close_at = Set(s.bids_close_at);
+        am.voting_opens_at = Set(s.voting_opens_at);
+        am.voting_closes_at = Set(s.voting_closes_at);
+    }
+    if let Some(pots) = &changes.pots {
+        if round.phase != Phase::Draft {
+            return Err(ServiceError::refused(
+                ErrorCode::PhaseClosed,
+                "pots can only be changed while the round is a draft",
+            ));
+        }
+        let pots = parse_pots(&txn, pots).await?;
+        round_pots::Entity::delete_many()
+            .filter(round_pots::Column::RoundId.eq(id))
+            .exec(&txn)
+            .await
+            .context("clearing pots")?;
+        insert_pots(&txn, id, &pots).await?;
+    }
+    am.update(&txn).await.context("updating a round")?;
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "round_updated",
+        "round",
+        id,
+        serde_json::json!({}),
+    )
+    .await
+    .context("auditing a round")?;
+    txn.commit().await.context("committing a round")?;
+    load(db, id).await
+}
+
+/// Changes the ballot settings and counting rule. Refused once voting has
+/// opened, whatever the caller's role.
+pub async fn update_settings(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    ballot: BallotSettings,
+    rule: CountingRule,
+) -> ServiceResult<Round> {
+    actor.require(Role::Officer, "change ballot settings")?;
+    apply_due(db, Some(id), Utc::now()).await?;
+    let (ballot, rule) = parse_settings(ballot, rule)?;
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let round = load(&txn, id).await?;
+    if round.phase.settings_frozen() {
+        return Err(frozen(round.phase));
+    }
+    // The phase check is repeated in the update itself, so that a phase
+    // change racing with this one cannot slip between them.
+    let unfrozen: Vec<&str> = [Phase::Draft, Phase::BidsOpen, Phase::BidReview]
+        .iter()
+        .map(|p| p.as_str())
+        .collect();
+    let res = rounds::Entity::update_many()
+        .col_expr(
+            rounds::Column::BallotSettings,
+            Expr::value(to_json(&ballot)?),
+        )
+        .col_expr(rounds::Column::CountingRule, Expr::value(to_json(&rule)?))
+        .col_expr(rounds::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(rounds::Column::Id.eq(id))
+        .filter(rounds::Column::Phase.is_in(unfrozen))
+        .exec(&txn)
+        .await
+        .context("updating settings")?;
+    if res.rows_affected != 1 {
+        return Err(frozen(Phase::Voting));
+    }
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "round_settings_changed",
+        "round",
+        id,
+        serde_json::json!({ "ballot": ballot_json(&ballot), "rule": rule.name }),
+    )
+    .await
+    .context("auditing settings")?;
+    txn.commit().await.context("committing settings")?;
+    load(db, id).await
+}
+
+fn ballot_json(b: &BallotSettings) -> serde_json::Value {
+    serde_json::to_value(b).unwrap_or_default()
+}
+
+fn frozen(phase: Phase) -> ServiceError {
+    ServiceError::refused(
+        ErrorCode::SettingsFrozen,
+        format!(
+            "the ballot settings and counting rule are frozen because the round is {}: they cannot change once voting has opened",
+            phase.label()
+        ),
+    )
+}
+
+/// Moves a round on to `to`, which must be the next phase. Publishing the
+/// results is for councillors; every other step is for officers.
+#[tracing::instrument(name = "advance round", skip(db, actor), fields(round.id = id, to = to.as_str()))]
+pub async fn advance(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    to: Phase,
+) -> ServiceResult<Round> {
+    if to == Phase::Published {
+        actor.require(Role::Councillor, "publish results")?;
+    } else {
+        actor.require(Role::Officer, "move a round on")?;
+    }
+    apply_due(db, Some(id), Utc::now()).await?;
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let round = load(&txn, id).await?;
+    let allowed = if to == Phase::Cancelled {
+        !round.phase.is_final()
+    } else {
+        round.phase.next() == Some(to)
+    };
+    if !allowed {
+        return Err(ServiceError::refused(
+            ErrorCode::InvalidTransition,
+            match round.phase.next() {
+                Some(next) if to != Phase::Cancelled => format!(
+                    "a round that is {} can only move on to {}",
+                    round.phase.label(),
+                    next.label()
+                ),
+                _ => format!("a round that is {} cannot move on", round.phase.label()),
+            },
+        ));
+    }
+    if !set_phase(&txn, id, round.phase, to, Utc::now()).await? {
+        return Err(ServiceError::refused(
+            ErrorCode::InvalidTransition,
+            "the round changed phase meanwhile; try again",
+        ));
+    }
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "round_phase_changed",
+        "round",
+        id,
+        serde_json::json!({ "from": round.phase.as_str(), "to": to.as_str(), "by": "officer" }),
+    )
+    .await
+    .context("auditing a phase change")?;
+    txn.commit().await.context("committing a phase change")?;
+    load(db, id).await
+}
+
+/// Moves the round from `from` to `to` only if it is still in `from`, so that
+/// two instances doing the same change agree on who did it.
+async fn set_phase(
+    db: &impl ConnectionTrait,
+    id: i64,
+    from: Phase,
+    to: Phase,
+    now: DateTime<Utc>,
+) -> ServiceResult<bool> {
+    let res = rounds::Entity::update_many()
+        .col_expr(rounds::Column::Phase, Expr::value(to.as_str()))
+        .col_expr(rounds::Column::PhaseChangedAt, Expr::value(now))
+        .col_expr(rounds::Column::UpdatedAt, Expr::value(now))
+        .filter(rounds::Column::Id.eq(id))
+        .filter(rounds::Column::Phase.eq(from.as_str()))
+        .exec(db)
+        .await
+        .context("changing phase")?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Applies every scheduled phase change that is due (for one round, or all).
+/// Idempotent: run by every instance on a timer and before reading a round;
+/// each change happens once, and is audited by the instance that made it.
+pub async fn apply_due(
+    db: &DatabaseConnection,
+    only: Option<i64>,
+    now: DateTime<Utc>,
+) -> ServiceResult<u32> {
+    let mut query = rounds::Entity::find().filter(
+        rounds::Column::Phase.is_in(
+            [
+                Phase::Draft,
+                Phase::BidsOpen,
+                Phase::BidReview,
+                Phase::Voting,
+            ]
+            .map(|p| p.as_str()),
+        ),
+    );
+    if let Some(id) = only {
+        query = query.filter(rounds::Column::Id.eq(id));
+    }
+    let candidates = query
+        .all(db)
+        .await
+        .context("finding rounds with scheduled changes")?;
+    let mut changed = 0;
+    for row in candidates {
+        let mut round = to_round(row, Vec::new())?;
+        while let (Some(due), Some(next)) = (round.schedule.due_at(round.phase), round.phase.next())
+        {
+            if due > now {
+                break;
+            }
+            let txn = begin_write(db).await.context("starting a transaction")?;
+            if set_phase(&txn, round.id, round.phase, next, now).await? {
+                audit::record(
+                    &txn,
+                    None,
+                    "round_phase_changed",
+                    "round",
+                    round.id,
+                    serde_json::json!({ "from": round.phase.as_str(), "to": next.as_str(), "by": "schedule" }),
+                )
+                .await
+                .context("auditing a scheduled phase change")?;
+                txn.commit()
+                    .await
+                    .context("committing a scheduled phase change")?;
+                tracing::info!(
+                    round.id = round.id,
+                    phase = next.as_str(),
+                    "scheduled phase change"
+                );
+                changed += 1;
+                round.phase = next;
+            } else {
+                // Another instance got there first; see where it left the round.
+                txn.commit().await.context("ending a transaction")?;
+                break;
+            }
+        }
+    }
+    Ok(changed)
+}
+
+pub async fn load(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Round> {
+    let row = rounds::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("loading a round")?
+        .ok_or_else(|| ServiceError::not_found("round"))?;
+    let pots = round_pots::Entity::find()
+        .filter(round_pots::Column::RoundId.eq(id))
+        .order_by_asc(round_pots::Column::Id)
+        .all(db)
+        .await
+        .context("loading pots")?;
+    to_round(row, pots)
+}
+
+fn to_round(row: rounds::Model, pots: Vec<round_pots::Model>) -> ServiceResult<Round> {
+    let corrupt = |what: &str, e: String| {
+        ServiceError::Unexpected(anyhow::anyhow!(
+            "round {} has an unreadable {what}: {e}",
+            row.id
+        ))
+    };
+    Ok(Round {
+        id: row.id,
+        phase: row.phase.parse().map_err(|e| corrupt("phase", e))?,
+        ballot: serde_json::from_str(&row.ballot_settings)
+            .map_err(|e| corrupt("ballot", e.to_string()))?,
+        rule: serde_json::from_str(&row.counting_rule)
+            .map_err(|e| corrupt("rule", e.to_string()))?,
+        schedule: Schedule {
+            bids_open_at: row.bids_open_at,
+            bids_close_at: row.bids_close_at,
+            voting_opens_at: row.voting_opens_at,
+            voting_closes_at: row.voting_closes_at,
+        },
+        pots: pots
+            .into_iter()
+            .map(|p| Pot {
+                id: p.id,
+                area_id: p.area_id,
+                amount: Pence::parse(p.amount_pence).unwrap_or(Pence::ZERO),
+            })
+            .collect(),
+        phase_changed_at: row.phase_changed_at,
+        title: row.title,
+        description: row.description,
+    })
+}
+
+/// Drafts are seen only by officers, councillors and admins.
+fn may_see(caller: Option<&Actor>, phase: Phase) -> bool {
+    phase != Phase::Draft || caller.is_some_and(|a| a.has(Role::Officer) || a.has(Role::Councillor))
+}
+
+pub async fn get(db: &DatabaseConnection, caller: Option<&Actor>, id: i64) -> ServiceResult<Round> {
+    apply_due(db, Some(id), Utc::now()).await?;
+    let round = load(db, id).await?;
+    if !may_see(caller, round.phase) {
+        return Err(ServiceError::not_found("round"));
+    }
+    Ok(round)
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    caller: Option<&Actor>,
+    phase: Option<Phase>,
+) -> ServiceResult<Vec<Round>> {
+    apply_due(db, None, Utc::now()).await?;
+    let mut q = rounds::Entity::find().order_by_desc(rounds::Column::Id);
+    if let Some(p) = phase {
+        q = q.filter(rounds::Column::Phase.eq(p.as_str()));
+    }
+    let rows = q.all(db).await.context("listing rounds")?;
+    let mut out = Vec::new();
+    for row in rows {
+        let round = load(db, row.id).await?;
+        if may_see(caller, round.phase) {
+            out.push(round);
+        }
+    }
+    Ok(out)
+}

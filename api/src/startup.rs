@@ -1,0 +1,97 @@
+//! Building and running the application.
+use crate::channels::email::Mailer;
+use crate::config::Settings;
+use crate::graphql::build_schema;
+use crate::service::{limits, rounds};
+use crate::state::AppState;
+use anyhow::Context;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to the database (running migrations), sets up email and
+    /// binds the listening socket.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let state = build_state(settings).await?;
+        let listener = TcpListener::bind(state.settings.addr)
+            .await
+            .with_context(|| format!("listening on {}", state.settings.addr))?;
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves requests, and applies scheduled phase changes on a timer,
+    /// until the process is told to stop.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let schema = build_schema(self.state.clone());
+        let router = crate::http::router(self.state.clone(), schema);
+        tokio::spawn(scheduler(self.state.clone()));
+        tracing::info!(addr = %self.listener.local_addr()?, "Fairshare is listening");
+        axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")
+    }
+}
+
+pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    let db = crate::db::connect(&settings.database_url).await?;
+    let mailer = Mailer::from_settings(&settings.email)?;
+    Ok(AppState {
+        db,
+        secret: settings.secret.clone(),
+        mailer,
+        settings,
+    })
+}
+
+/// Every instance runs this; the changes are idempotent, so instances agree.
+async fn scheduler(state: AppState) {
+    let mut tick = tokio::time::interval(state.settings.schedule_interval);
+    loop {
+        tick.tick().await;
+        if let Err(e) = rounds::apply_due(&state.db, None, chrono::Utc::now()).await {
+            tracing::error!(error = %e, "applying scheduled phase changes");
+        }
+        if let Err(e) = limits::prune(&state.db).await {
+            tracing::error!(error = %e, "pruning rate-limit events");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

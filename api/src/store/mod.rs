@@ -1,0 +1,15 @@
+//! sea-orm entities: the storage layer. Services convert these to and from
+//! domain types; the GraphQL layer never sees them.
+pub mod account_roles;
+pub mod accounts;
+pub mod area_coverage;
+pub mod areas;
+pub mod audit_events;
+pub mod bids;
+pub mod group_members;
+pub mod groups;
+pub mod one_time_codes;
+pub mod rate_events;
+pub mod round_pots;
+pub mod rounds;
+pub mod sessions;

@@ -1,0 +1,30 @@
+//! Storage model of the `rounds` table. Converted to domain types by the services; never exposed through the API.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "rounds")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    pub phase: String,
+    pub bids_open_at: Option<DateTimeUtc>,
+    pub bids_close_at: Option<DateTimeUtc>,
+    pub voting_opens_at: Option<DateTimeUtc>,
+    pub voting_closes_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text")]
+    pub ballot_settings: String,
+    #[sea_orm(column_type = "Text")]
+    pub counting_rule: String,
+    pub created_by: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub phase_changed_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Independent cross-check of the tally crate against pabutools (PyPI).
+
+For every approval (and choose-1) election in the pabulib folder with at most
+20,000 voters, computes with pabutools, lexicographic tie-breaking and cost
+satisfaction (Cost_Sat):
+  greedy   greedy_utilitarian_welfare
+  mes      method_of_equal_shares (no completion)
+  mes-add1 method_of_equal_shares(voter_budget_increment=1): every voter's
+           share is raised by 1 until the outcome is exhaustive or overspends
+           (then the previous outcome is taken).
+Results are appended one election at a time to a JSON-lines file, so an
+interrupted run resumes where it stopped; --compact then writes the golden
+file tally/testdata/pabutools-golden.json (file -> rule -> selected ids).
+
+Usage:
+  python3 tally/scripts/pabutools_compare.py [--data DIR] [--max-voters N]
+        [--timeout SECONDS] [--progress FILE] [--compact]
+"""
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CRATE = os.path.dirname(HERE)
+ROOT = os.path.dirname(CRATE)
+
+
+class Timeout(Exception):
+    pass
+
+
+def on_alarm(signum, frame):
+    raise Timeout()
+
+
+def meta_of(path):
+    meta = {}
+    with open(path, encoding="utf-8-sig") as f:
+        section = None
+        for line in f:
+            s = line.strip()
+            if s.lower() == "meta":
+                section = "meta"
+                continue
+            if s.lower() in ("projects", "votes"):
+                break
+            if section == "meta" and ";" in s:
+                k, v = s.split(";", 1)
+                meta[k.strip()] = v.strip()
+    return meta
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=os.environ.get(
+        "FAIRSHARE_DATA_DIR", os.path.join(ROOT, "..", "shared", "data")))
+    ap.add_argument("--max-voters", type=int, default=20000)
+    ap.add_argument("--timeout", type=int, default=900,
+                    help="seconds per election and rule before giving up")
+    ap.add_argument("--progress", default=os.path.join(
+        ROOT, "target", "conformance", "pabutools-progress.jsonl"))
+    ap.add_argument("--golden", default=os.path.join(
+        CRATE, "testdata", "pabutools-golden.json"))
+    ap.add_argument("--compact", action="store_true",
+                    help="only write the golden file from the progress file")
+    ap.add_argument("--only", default=None, help="only files containing this")
+    args = ap.parse_args()
+
+    if args.compact:
+        compact(args.progress, args.golden)
+        return
+
+    from pabutools.election import parse_pabulib, Cost_Sat
+    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+    from pabutools.tiebreaking import lexico_tie_breaking
+
+    folder = os.path.join(args.data, "pabulib")
+    if not os.path.isdir(folder):
+        folder = args.data
+    done = set()
+    os.makedirs(os.path.dirname(args.progress), exist_ok=True)
+    if os.path.exists(args.progress):
+        with open(args.progress) as f:
+            for line in f:
+                try:
+                    r = json.loads(line)
+                    done.add((r["file"], r["rule"]))
+                except (ValueError, KeyError):
+                    pass
+    files = []
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".pb") or (args.only and args.only not in name):
+            continue
+        path = os.path.join(folder, name)
+        m = meta_of(path)
+        if m.get("vote_type") not in ("approval", "choose-1"):
+            continue
+        try:
+            n = int(m.get("num_votes", "0"))
+        except ValueError:
+            n = 0
+        if n > args.max_voters:
+            continue
+        files.append((n, name, path))
+    files.sort()
+    signal.signal(signal.SIGALRM, on_alarm)
+    rules = {
+        "greedy": lambda i, p: greedy_utilitarian_welfare(
+            i, p, sat_class=Cost_Sat, tie_breaking=lexico_tie_breaking),
+        "mes": lambda i, p: method_of_equal_shares(
+            i, p, sat_class=Cost_Sat, tie_breaking=lexico_tie_breaking),
+        "mes-add1": lambda i, p: method_of_equal_shares(
+            i, p, sat_class=Cost_Sat, tie_breaking=lexico_tie_breaking,
+            voter_budget_increment=1),
+    }
+    with open(args.progress, "a") as out:
+        for n, name, path in files:
+            todo = [r for r in rules if (name, r) not in done]
+            if not todo:
+                continue
+            try:
+                instance, profile = parse_pabulib(path)
+            except Exception as e:  # a file pabutools cannot read
+                for r in todo:
+                    out.write(json.dumps({"file": name, "rule": r, "error": str(e)[:200]}) + "\n")
+                out.flush()
+                continue
+            for r in todo:
+                t0 = time.time()
+                signal.alarm(args.timeout)
+                try:
+                    alloc = rules[r](instance, profile)
+                    signal.alarm(0)
+                    rec = {"file": name, "rule": r,
+                           "selected": sorted(str(p.name) for p in alloc),
+                           "seconds": round(time.time() - t0, 3)}
+                except Timeout:
+                    rec = {"file": name, "rule": r, "timeout": args.timeout}
+                except Exception as e:
+                    signal.alarm(0)
+                    rec = {"file": name, "rule": r, "error": str(e)[:200]}
+                out.write(json.dumps(rec) + "\n")
+                out.flush()
+                print(f"{name} {r} {n} voters: {rec.get('seconds', rec.get('timeout', 'error'))}",
+                      file=sys.stderr, flush=True)
+    compact(args.progress, args.golden)
+
+
+def compact(progress, golden):
+    res = {}
+    with open(progress) as f:
+        for line in f:
+            try:
+                r = json.loads(line)
+            except ValueError:
+                continue
+            if "selected" in r:
+                res.setdefault(r["file"], {})[r["rule"]] = r["selected"]
+    os.makedirs(os.path.dirname(golden), exist_ok=True)
+    with open(golden, "w") as f:
+        json.dump(res, f, sort_keys=True, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {golden}: {len(res)} elections", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+//! The counting rules and their configuration.
+//!
+//! Each rule takes an [`Election`] and a [`RuleConfig`] and returns a
+//! [`RuleResult`]: the funded projects in the order they were funded, the
+//! ties met on the way and a round-by-round explanation.
+
+pub mod greedy;
+pub mod mes;
+pub mod phragmen;
+
+use crate::model::{Election, VoteType};
+use crate::tiebreak::TieBreak;
+use serde_json::{json, Value};
+
+/// Which greedy variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GreedyVariant {
+    /// Skip a project that no longer fits and carry on down the list.
+    Skip,
+    /// Stop at the first project that does not fit.
+    NoSkip,
+    /// Like `Skip`, but a project needs at least `threshold` support.
+    Threshold(u64),
+    /// Like `NoSkip`, but a project needs at least `threshold` support
+    /// (projects below it are passed over without stopping).
+    NoSkipThreshold(u64),
+}
+
+/// How the Method of Equal Shares measures a voter's gain from a project
+/// on approval ballots (cardinal ballots always use their points).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MesUtility {
+    /// Utility = the project's cost (equalshares.net and pabutools `Cost_Sat`).
+    Cost,
+    /// Utility = 1 per approved project (pabutools `Cardinality_Sat`).
+    Cardinality,
+}
+
+/// The Add1 completion of the Method of Equal Shares: rerun with every
+/// voter's share raised by one money unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Add1 {
+    /// No completion: one run with the budget split equally.
+    Off,
+    /// Raise until the outcome is exhaustive (stop there) or overspends
+    /// (take the previous outcome). pabutools' `voter_budget_increment=1`.
+    StopWhenExhaustive,
+    /// Raise until the outcome would overspend and take the last feasible
+    /// outcome, even past exhaustive ones (equalshares.net, Wieliczka 2023).
+    UntilOverspend,
+}
+
+/// A rule with every option that changes its result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rule {
+    Greedy(GreedyVariant),
+    Mes {
+        utility: MesUtility,
+        add1: Add1,
+        /// Afterwards, fund remaining projects greedily by support.
+        greedy_completion: bool,
+        /// Equalshares.net comparison step: if strictly more voters approve
+        /// more projects of the greedy outcome than of this one, use greedy.
+        comparison: bool,
+    },
+    Phragmen,
+}
+
+/// Everything that determines a count besides the election itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleConfig {
+    pub rule: Rule,
+    pub tie_break: TieBreak,
+    /// Points per rank position for ordinal ballots (first = top choice).
+    /// `None`: `max_length` points for the first, one less for each next.
+    pub rank_points: Option<Vec<u64>>,
+}
+
+impl RuleConfig {
+    pub fn new(rule: Rule) -> Self {
+        RuleConfig {
+            rule,
+            tie_break: TieBreak::default(),
+            rank_points: None,
+        }
+    }
+
+    /// The exact variant, as named in the output.
+    pub fn rule_name(&self) -> String {
+        match &self.rule {
+            Rule::Greedy(GreedyVariant::Skip) => "greedy".into(),
+            Rule::Greedy(GreedyVariant::NoSkip) => "greedy-no-skip".into(),
+            Rule::Greedy(GreedyVariant::Threshold(t)) => format!("greedy-threshold:{t}"),
+            Rule::Greedy(GreedyVariant::NoSkipThreshold(t)) => {
+                format!("greedy-no-skip-threshold:{t}")
+            }
+            Rule::Mes {
+                utility,
+                add1,
+                greedy_completion,
+                comparison,
+            } => {
+                let mut s = String::from("mes");
+                s.push_str(match utility {
+                    MesUtility::Cost => "",
+                    MesUtility::Cardinality => "-cardinality",
+                });
+                s.push_str(match add1 {
+                    Add1::Off => "",
+                    Add1::StopWhenExhaustive => "-add1",
+                    Add1::UntilOverspend => "-add1-no-early-stop",
+                });
+                if *greedy_completion {
+                    s.push_str("+greedy");
+                }
+                if *comparison {
+                    s.push_str("+comparison");
+                }
+                s
+            }
+            Rule::Phragmen => "phragmen".into(),
+        }
+    }
+
+    /// The configuration as canonical JSON (what its SHA-256 covers).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "rule": self.rule_name(),
+            "tie_break": self.tie_break.name(),
+            "rank_points": self.rank_points,
+        })
+    }
+}
+
+/// A tie met during the count, and how it was resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tie {
+    /// Round (1-based) or position in the greedy order.
+    pub round: usize,
+    pub phase: &'static str,
+    /// The tied projects (indices), in tie-break order.
+    pub tied: Vec<usize>,
+    pub chosen: usize,
+    pub reason: String,
+}
+
+/// What a rule returns.
+#[derive(Clone, Debug, Default)]
+pub struct RuleResult {
+    /// Funded projects, in funding order.
+    pub selected: Vec<usize>,
+    pub ties: Vec<Tie>,
+    pub rounds: Vec<Value>,
+    /// Extra facts about the count (Add1 steps, comparison...).
+    pub details: serde_json::Map<String, Value>,
+}
+
+/// The support of each project: approvals, sum of points, or sum of rank
+/// points for ordinal ballots.
+pub fn support(e: &Election, rank_points: &[u64]) -> Vec<u128> {
+    let mut s = vec![0u128; e.projects.len()];
+    for b in &e.ballots {
+        match e.vote_type {
+            VoteType::Ordinal => {
+                for (pos, &p) in b.projects.iter().enumerate() {
+                    s[p] += u128::from(rank_points.get(pos).copied().unwrap_or(0));
+                }
+            }
+            _ => match &b.points {
+                Some(pts) if e.vote_type.has_points() => {
+                    for (&p, &x) in b.projects.iter().zip(pts) {
+                        s[p] += u128::from(x);
+                    }
+                }
+                _ => {
+                    for &p in &b.projects {
+                        s[p] += 1;
+                    }
+                }
+            },
+        }
+    }
+    s
+}
+
+/// The rank points in force for an election and configuration.
+pub fn rank_points(e: &Election, cfg: &RuleConfig) -> Vec<u64> {
+    cfg.rank_points
+        .clone()
+        .unwrap_or_else(|| e.default_rank_points())
+}
+
+/// Each ballot as `(project, utility)` pairs with positive utility.
+pub fn utilities(e: &Election, cfg: &RuleConfig, approval: MesUtility) -> Vec<Vec<(usize, u64)>> {
+    let rp = rank_points(e, cfg);
+    e.ballots
+        .iter()
+        .map(|b| {
+            let mut v: Vec<(usize, u64)> = match e.vote_type {
+                VoteType::Ordinal => b
+                    .projects
+                    .iter()
+                    .enumerate()
+                    .map(|(pos, &p)| (p, rp.get(pos).copied().unwrap_or(0)))
+                    .collect(),
+                t if t.has_points() => b
+                    .projects
+                    .iter()
+                    .zip(b.points.iter().flatten())
+                    .map(|(&p, &x)| (p, x))
+                    .collect(),
+                _ => b
+                    .projects
+                    .iter()
+                    .map(|&p| {
+                        (
+                            p,
+                            match approval {
+                                MesUtility::Cost => e.projects[p].cost,
+                                MesUtility::Cardinality => 1,
+                            },
+                        )
+                    })
+                    .collect(),
+            };
+            v.retain(|&(_, u)| u > 0);
+            v.sort_unstable();
+            v
+        })
+        .collect()
+}
+
+/// Orders `tied` by the tie-break ranks and records the tie if there is
+/// more than one project.
+pub fn resolve_tie(
+    tied: &mut [usize],
+    ranks: &[usize],
+    round: usize,
+    phase: &'static str,
+    reason: String,
+    ties: &mut Vec<Tie>,
+) -> usize {
+    tied.sort_by_key(|&p| ranks[p]);
+    let chosen = tied[0];
+    if tied.len() > 1 {
+        ties.push(Tie {
+            round,
+            phase,
+            tied: tied.to_vec(),
+            chosen,
+            reason,
+        });
+    }
+    chosen
+}

@@ -1,0 +1,302 @@
+//! Conformance: recount real pabulib elections from their VOTES section with
+//! the rule their META names and compare with the official `selected`
+//! column.
+//!
+//! Always runs on the fixtures in `testdata/pabulib/`. When the shared data
+//! folder exists (`$FAIRSHARE_DATA_DIR`, else `../shared/data` next to the
+//! workspace), also on every file in its `pabulib/` folder, writes the
+//! report to `target/conformance/pabulib.md` and checks the targets:
+//! 100% of Equal Shares elections, at least 99% of `greedy`,
+//! `greedy-no-skip`, `greedy-threshold` and `choose-1` elections, and every
+//! mismatch explained by `testdata/conformance-quirks.tsv`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn data_dir() -> Option<PathBuf> {
+    let base = match std::env::var_os("FAIRSHARE_DATA_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => crate_dir().join("..").join("..").join("shared").join("data"),
+    };
+    let p = base.join("pabulib");
+    if p.is_dir() {
+        Some(p)
+    } else if base.is_dir() && has_pb(&base) {
+        Some(base)
+    } else {
+        None
+    }
+}
+
+fn has_pb(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "pb"))
+        })
+        .unwrap_or(false)
+}
+
+fn pb_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "pb"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// `file -> (code, explanation)` from the checked-in table of known quirks.
+fn quirks() -> BTreeMap<String, (String, String)> {
+    let text = std::fs::read_to_string(crate_dir().join("testdata/conformance-quirks.tsv"))
+        .expect("testdata/conformance-quirks.tsv is readable");
+    let mut m = BTreeMap::new();
+    for line in text.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let mut it = line.splitn(3, '\t');
+        let (Some(f), Some(code), Some(why)) = (it.next(), it.next(), it.next()) else {
+            panic!("bad quirk line: {line}");
+        };
+        m.insert(f.to_string(), (code.to_string(), why.to_string()));
+    }
+    m
+}
+
+#[derive(Debug)]
+struct Row {
+    file: String,
+    rule: String,
+    category: &'static str,
+    official: Option<BTreeSet<String>>,
+    ours: BTreeSet<String>,
+    error: Option<String>,
+}
+
+fn category(rule: &str, vote_type: &str) -> &'static str {
+    let standard = matches!(rule, "greedy" | "greedy-no-skip" | "greedy-threshold");
+    if rule.starts_with("equalshares") {
+        "equal shares"
+    } else if vote_type == "choose-1" && standard {
+        "choose-1"
+    } else {
+        match rule {
+            "greedy" => "greedy",
+            "greedy-no-skip" => "greedy-no-skip",
+            "greedy-threshold" => "greedy-threshold",
+            _ => "other",
+        }
+    }
+}
+
+fn count_file(path: &Path) -> Row {
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut row = Row {
+        file,
+        rule: String::new(),
+        category: "other",
+        official: None,
+        ours: BTreeSet::new(),
+        error: None,
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            row.error = Some(e.to_string());
+            return row;
+        }
+    };
+    let e = match tally::pb::parse(&text) {
+        Ok(e) => e,
+        Err(err) => {
+            row.error = Some(format!("parse error: {err}"));
+            return row;
+        }
+    };
+    row.rule = e.meta("rule").unwrap_or("unknown").to_string();
+    row.category = category(&row.rule, e.vote_type.as_str());
+    if e.projects.iter().any(|p| p.field("selected").is_some()) {
+        row.official = Some(
+            e.projects
+                .iter()
+                .filter(|p| p.field("selected") == Some("1"))
+                .map(|p| p.id.clone())
+                .collect(),
+        );
+    }
+    match tally::official_config(&e).and_then(|(cfg, _)| tally::count(&e, &cfg)) {
+        Ok(o) => row.ours = o.selected.into_iter().collect(),
+        Err(err) => row.error = Some(err.to_string()),
+    }
+    row
+}
+
+fn fmt_set(s: &BTreeSet<String>) -> String {
+    let mut v: Vec<&String> = s.iter().collect();
+    v.sort_by(|a, b| {
+        a.parse::<u64>()
+            .ok()
+            .cmp(&b.parse::<u64>().ok())
+            .then(a.cmp(b))
+    });
+    v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+struct Summary {
+    report: String,
+    failures: Vec<String>,
+}
+
+fn check(rows: &[Row], quirks: &BTreeMap<String, (String, String)>, enforce_rates: bool) -> Summary {
+    let mut failures = Vec::new();
+    // category -> (with official outcome, matches)
+    let mut per: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut table = String::new();
+    let mut mismatches = String::new();
+    for r in rows {
+        let status;
+        match (&r.error, &r.official) {
+            (Some(err), _) => {
+                status = format!("error: {err}");
+                failures.push(format!("{}: {err}", r.file));
+            }
+            (None, None) => status = "no official outcome in the file".to_string(),
+            (None, Some(off)) => {
+                let e = per.entry(r.category).or_default();
+                e.0 += 1;
+                if *off == r.ours {
+                    e.1 += 1;
+                    status = "match".to_string();
+                } else {
+                    let only_off: BTreeSet<String> = off.difference(&r.ours).cloned().collect();
+                    let only_ours: BTreeSet<String> = r.ours.difference(off).cloned().collect();
+                    match quirks.get(&r.file) {
+                        Some((code, why)) => {
+                            status = format!("mismatch, explained: **{code}**");
+                            mismatches.push_str(&format!(
+                                "| {} | {} | {} | {} | **{}**: {} |\n",
+                                r.file,
+                                r.rule,
+                                fmt_set(&only_off),
+                                fmt_set(&only_ours),
+                                code,
+                                why
+                            ));
+                        }
+                        None => {
+                            status = "MISMATCH, unexplained".to_string();
+                            mismatches.push_str(&format!(
+                                "| {} | {} | {} | {} | UNEXPLAINED |\n",
+                                r.file,
+                                r.rule,
+                                fmt_set(&only_off),
+                                fmt_set(&only_ours)
+                            ));
+                            failures.push(format!(
+                                "{}: unexplained mismatch (official only: {}; ours only: {})",
+                                r.file,
+                                fmt_set(&only_off),
+                                fmt_set(&only_ours)
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        table.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            r.file,
+            r.rule,
+            r.official.as_ref().map(fmt_set).unwrap_or_else(|| "-".into()),
+            fmt_set(&r.ours),
+            status
+        ));
+    }
+    let mut report = String::from(
+        "# Conformance with published pabulib outcomes\n\n\
+Each election is recounted from its VOTES section with the rule its META names \
+(`tally count FILE --rule official`) and compared with the projects marked \
+`selected=1`. Generated by `cargo test -p tally --release --test conformance`.\n\n\
+## Summary\n\n| category | elections with an official outcome | identical | rate | target |\n|---|---|---|---|---|\n",
+    );
+    for (cat, (n, ok)) in &per {
+        let rate = if *n == 0 { 100.0 } else { 100.0 * *ok as f64 / *n as f64 };
+        let target = match *cat {
+            "equal shares" => 100.0,
+            "other" => 0.0,
+            _ => 99.0,
+        };
+        report.push_str(&format!(
+            "| {cat} | {n} | {ok} | {rate:.2}% | {} |\n",
+            if target > 0.0 { format!("{target}%") } else { "report only".into() }
+        ));
+        if enforce_rates && rate + 1e-9 < target {
+            failures.push(format!("{cat}: {rate:.2}% identical, target {target}%"));
+        }
+    }
+    report.push_str(
+        "\n`other` = META rules that the file does not fully describe (`greedy-custom`, \
+`greedy-exclusive`, `unknown`): counted with plain greedy and reported, not targeted.\n\n\
+## Mismatches\n\n| file | rule | official only | ours only | reason |\n|---|---|---|---|---|\n",
+    );
+    report.push_str(&mismatches);
+    report.push_str("\n## Every election\n\n| file | rule | official | ours | result |\n|---|---|---|---|---|\n");
+    report.push_str(&table);
+    Summary { report, failures }
+}
+
+#[test]
+fn fixtures_match_official_outcomes() {
+    let files = pb_files(&crate_dir().join("testdata/pabulib"));
+    assert!(files.len() >= 5, "fixture set is missing");
+    let rows: Vec<Row> = files.iter().map(|f| count_file(f)).collect();
+    // Every fixture has an official outcome and matches it exactly.
+    for r in &rows {
+        assert!(r.error.is_none(), "{}: {:?}", r.file, r.error);
+        assert_eq!(r.official.as_ref(), Some(&r.ours), "{} ({})", r.file, r.rule);
+    }
+    let cats: BTreeSet<&str> = rows.iter().map(|r| r.category).collect();
+    for need in ["equal shares", "greedy", "greedy-no-skip", "greedy-threshold", "choose-1"] {
+        assert!(cats.contains(need), "fixtures do not cover {need}");
+    }
+}
+
+#[test]
+fn full_data_folder_conformance() {
+    let Some(dir) = data_dir() else {
+        println!("pabulib data folder not found: skipping the full conformance run");
+        return;
+    };
+    let files = pb_files(&dir);
+    let rows: Vec<Row> = files.iter().map(|f| count_file(f)).collect();
+    let q = quirks();
+    let summary = check(&rows, &q, true);
+    let out = crate_dir().join("../target/conformance");
+    std::fs::create_dir_all(&out).expect("create target/conformance");
+    std::fs::write(out.join("pabulib.md"), &summary.report).expect("write report");
+    // The committed copy is refreshed on every full run.
+    std::fs::write(crate_dir().join("CONFORMANCE.md"), &summary.report).expect("write CONFORMANCE.md");
+    // Quirks must stay true: a listed file that now matches is stale.
+    for r in &rows {
+        if let (Some(off), true) = (&r.official, q.contains_key(&r.file)) {
+            assert!(
+                *off != r.ours,
+                "{} is listed in conformance-quirks.tsv but now matches: remove it",
+                r.file
+            );
+        }
+    }
+    assert!(summary.failures.is_empty(), "conformance failures:\n{}", summary.failures.join("\n"));
+}
