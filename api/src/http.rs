@@ -168,15 +168,14 @@ async fn graphql(
             "send one GraphQL request at a time",
         );
     }
+    const SHAPE: &str = "the request must be a JSON object with a `query` string, \
+                         and optional `variables` and `operationName`";
+    if !value.get("query").is_some_and(serde_json::Value::is_string) {
+        return error_body(StatusCode::BAD_REQUEST, "BAD_REQUEST", SHAPE);
+    }
     let mut request: async_graphql::Request = match serde_json::from_value(value) {
         Ok(r) => r,
-        Err(_) => {
-            return error_body(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                "the request must be a JSON object with a `query` string, and optional `variables` and `operationName`",
-            )
-        }
+        Err(_) => return error_body(StatusCode::BAD_REQUEST, "BAD_REQUEST", SHAPE),
     };
 
     let token = session_token(&headers);

@@ -1,1 +1,9 @@
-
+//! One integration test binary. Each test starts the real server on its own
+//! database and talks to it over HTTP, as a browser or phone would.
+mod auth;
+mod bids;
+mod fixtures;
+mod helpers;
+mod http;
+mod rounds;
+mod schema;

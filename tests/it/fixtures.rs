@@ -1,0 +1,111 @@
+//! Builders for the records most tests need, made through the API itself.
+use crate::helpers::TestApp;
+use serde_json::{json, Value};
+
+pub const CREATE_AREA: &str =
+    "mutation($i: CreateAreaInput!) { createArea(input: $i) { id name coverage } }";
+pub const CREATE_ROUND: &str = "mutation($i: CreateRoundInput!) { createRound(input: $i) { id phase pots { id amountPence area { id } } } }";
+pub const ADVANCE: &str =
+    "mutation($id: ID!, $to: Phase!) { advanceRound(id: $id, to: $to) { id phase } }";
+pub const REGISTER_GROUP: &str =
+    "mutation($i: RegisterGroupInput!) { registerGroup(input: $i) { id name } }";
+pub const SUBMIT_BID: &str =
+    "mutation($i: SubmitBidInput!) { submitBid(input: $i) { id status costPence title } }";
+
+pub async fn area(app: &TestApp, officer: &str, name: &str, coverage: &[&str]) -> String {
+    let data = app
+        .ok(
+            Some(officer),
+            CREATE_AREA,
+            json!({ "i": { "name": name, "kind": "ward", "coverage": coverage } }),
+        )
+        .await;
+    data["createArea"]["id"]
+        .as_str()
+        .expect("area id")
+        .to_owned()
+}
+
+pub fn round_input(title: &str, pots: &[(&str, i64)]) -> Value {
+    json!({
+        "title": title,
+        "description": "Money for projects that groups run in their own streets.",
+        "pots": pots.iter().map(|(a, p)| json!({ "areaId": a, "amountPence": p })).collect::<Vec<_>>(),
+        "ballot": { "kind": "APPROVAL", "maxChoices": 5 },
+        "countingRule": { "name": "mes-add1", "tieBreak": "COST_SUPPORT_SEED", "seed": "2027" }
+    })
+}
+
+pub async fn round(app: &TestApp, officer: &str, pots: &[(&str, i64)]) -> String {
+    let data = app
+        .ok(
+            Some(officer),
+            CREATE_ROUND,
+            json!({ "i": round_input("Neighbourhood Fund", pots) }),
+        )
+        .await;
+    data["createRound"]["id"]
+        .as_str()
+        .expect("round id")
+        .to_owned()
+}
+
+pub async fn advance(app: &TestApp, officer: &str, round: &str, to: &str) {
+    app.ok(Some(officer), ADVANCE, json!({ "id": round, "to": to }))
+        .await;
+}
+
+pub async fn group(app: &TestApp, member: &str, name: &str, area: &str) -> String {
+    let data = app
+        .ok(
+            Some(member),
+            REGISTER_GROUP,
+            json!({ "i": { "name": name, "description": "Volunteers who look after the park.", "contactEmail": "hello@friends.test", "areaId": area } }),
+        )
+        .await;
+    data["registerGroup"]["id"]
+        .as_str()
+        .expect("group id")
+        .to_owned()
+}
+
+pub fn bid_details(title: &str, cost: i64) -> Value {
+    json!({
+        "title": title,
+        "summary": "Wildflower verges along the park's paths.",
+        "description": "Turn three mown verges into wildflower meadow with native seed and signs.",
+        "costPence": cost,
+        "category": "environment",
+        "location": { "address": "Woodhouse Moor, Leeds", "latitude": 53.8108, "longitude": -1.5631 }
+    })
+}
+
+pub fn bid_input(round: &str, group: &str, area: &str, title: &str, cost: i64) -> Value {
+    json!({ "roundId": round, "groupId": group, "areaId": area, "details": bid_details(title, cost) })
+}
+
+/// An officer, one area with a £10,000 pot, a round with bids open, and a
+/// group with one signed-in member.
+pub struct OpenRound {
+    pub officer: String,
+    pub area: String,
+    pub round: String,
+    pub member: String,
+    pub group: String,
+}
+
+pub async fn open_round(app: &TestApp) -> OpenRound {
+    let officer = app.officer().await;
+    let area = area(app, &officer, "Hyde Park", &["LS6 1", "LS6 2"]).await;
+    let round = round(app, &officer, &[(&area, 1_000_000)]).await;
+    advance(app, &officer, &round, "BIDS_OPEN").await;
+    let member = app.sign_in("chair@friends.test").await;
+    let group = group(app, &member, "Friends of the Moor", &area).await;
+    OpenRound {
+        officer,
+        area,
+        round,
+        member,
+        group,
+    }
+}

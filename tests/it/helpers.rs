@@ -1,0 +1,351 @@
+//! `TestApp`: the real server on a free port, over its own fresh database
+//! (SQLite by default; PostgreSQL when `FAIRSHARE_TEST_DATABASE_URL` is set),
+//! sending email to a real SMTP server on loopback.
+use api::{config::Settings, startup::Application, state::AppState};
+use serde_json::{json, Value};
+use std::{
+    collections::HashMap,
+    net::TcpListener as StdListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub smtp: SmtpServer,
+    _db: TestDatabase,
+    _dir: tempfile::TempDir,
+}
+
+/// Runs the same request from a given client address (the server trusts
+/// `X-Forwarded-For` in tests, as it does behind a load balancer).
+pub const DEFAULT_CLIENT_IP: &str = "198.51.100.7";
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(&[]).await
+    }
+
+    pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let db = TestDatabase::create(dir.path()).await;
+        let smtp = SmtpServer::start(dir.path());
+        let mut vars: HashMap<String, String> = HashMap::from([
+            ("FAIRSHARE_ADDR".into(), "127.0.0.1:0".into()),
+            ("DATABASE_URL".into(), db.url.clone()),
+            (
+                "FAIRSHARE_SECRET".into(),
+                format!("test-secret-{}", uuid::Uuid::new_v4()),
+            ),
+            ("SMTP_HOST".into(), "127.0.0.1".into()),
+            ("SMTP_PORT".into(), smtp.port.to_string()),
+            ("SMTP_TLS".into(), "none".into()),
+            (
+                "MAIL_FROM".into(),
+                "Fairshare <no-reply@fairshare.test>".into(),
+            ),
+            ("FAIRSHARE_TRUST_FORWARDED_FOR".into(), "true".into()),
+        ]);
+        for (k, v) in extra {
+            vars.insert(k.to_string(), v.to_string());
+        }
+        let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
+        let app = Application::build(settings)
+            .await
+            .expect("the application builds");
+        let addr = app.local_addr().expect("bound address");
+        let state = app.state().clone();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("http client"),
+            state,
+            smtp,
+            _db: db,
+            _dir: dir,
+        }
+    }
+
+    /// Sends a GraphQL request and returns the whole JSON response.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        self.gql_from(DEFAULT_CLIENT_IP, token, query, variables)
+            .await
+    }
+
+    pub async fn gql_from(
+        &self,
+        ip: &str,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Value {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .header("x-forwarded-for", ip)
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("request reaches the server");
+        assert_eq!(res.status().as_u16(), 200, "GraphQL answers 200");
+        res.json().await.expect("a JSON response")
+    }
+
+    /// Runs a query that must succeed, returning `data`.
+    pub async fn ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let res = self.gql(token, query, variables).await;
+        assert!(res.get("errors").is_none(), "unexpected errors: {res:#}");
+        res["data"].clone()
+    }
+
+    /// Runs a query that must be refused, returning the error's code.
+    pub async fn refused(&self, token: Option<&str>, query: &str, variables: Value) -> String {
+        let res = self.gql(token, query, variables).await;
+        error_code(&res)
+    }
+
+    pub async fn request_code(&self, email: &str) -> Value {
+        self.gql(
+            None,
+            "mutation($e: String!) { requestSignInCode(email: $e) { sent message } }",
+            json!({ "e": email }),
+        )
+        .await
+    }
+
+    /// Signs in through the real journey: ask for a code, read it from the
+    /// email the SMTP server received, send it back.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let before = self.smtp.count_to(email);
+        let res = self.request_code(email).await;
+        assert!(res.get("errors").is_none(), "code request failed: {res:#}");
+        let code = self.smtp.wait_for_code(email, before + 1).await;
+        let data = self
+            .ok(
+                None,
+                "mutation($e: String!, $c: String!) { signIn(email: $e, code: $c) { token } }",
+                json!({ "e": email, "c": code }),
+            )
+            .await;
+        data["signIn"]["token"]
+            .as_str()
+            .expect("a token")
+            .to_owned()
+    }
+
+    /// An account holding `role`, signed in.
+    pub async fn signed_in_as(&self, email: &str, role: api::domain::Role) -> String {
+        api::service::accounts::grant_role(&self.state.db, &self.state.secret, None, email, role)
+            .await
+            .expect("granting a role");
+        self.sign_in(email).await
+    }
+
+    pub async fn officer(&self) -> String {
+        self.signed_in_as("officer@council.test", api::domain::Role::Officer)
+            .await
+    }
+}
+
+pub fn error_code(res: &Value) -> String {
+    res["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected an error with a code, got {res:#}"))
+        .to_owned()
+}
+
+/// A fresh database for one test, dropped afterwards.
+struct TestDatabase {
+    url: String,
+    /// (server URL, database name) when on PostgreSQL.
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    async fn create(dir: &Path) -> TestDatabase {
+        match std::env::var("FAIRSHARE_TEST_DATABASE_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
+        {
+            None => TestDatabase {
+                url: format!("sqlite://{}/fairshare.db", dir.display()),
+                postgres: None,
+            },
+            Some(server) => {
+                let server = server.trim_end_matches('/').to_owned();
+                let name = format!("fairshare_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = sea_orm::Database::connect(format!("{server}/postgres"))
+                    .await
+                    .expect("PostgreSQL reachable");
+                use sea_orm::ConnectionTrait;
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("creating a test database");
+                admin.close().await.ok();
+                TestDatabase {
+                    url: format!("{server}/{name}"),
+                    postgres: Some((server, name)),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((server, name)) = self.postgres.take() {
+            // Drop runs outside async code: use a runtime of our own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                rt.block_on(async {
+                    use sea_orm::ConnectionTrait;
+                    let admin = sea_orm::Database::connect(format!("{server}/postgres"))
+                        .await
+                        .ok()?;
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await
+                        .ok()?;
+                    admin.close().await.ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+/// A real SMTP server (Python's aiosmtpd) on a free loopback port, storing
+/// every message it receives in a Maildir.
+pub struct SmtpServer {
+    pub port: u16,
+    maildir: PathBuf,
+    child: Child,
+}
+
+fn python() -> PathBuf {
+    if let Ok(p) = std::env::var("FAIRSHARE_TEST_PYTHON") {
+        return p.into();
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
+    if venv.exists() {
+        venv
+    } else {
+        "python3".into()
+    }
+}
+
+impl SmtpServer {
+    fn start(dir: &Path) -> SmtpServer {
+        let port = StdListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let maildir = dir.join("maildir");
+        let child = Command::new(python())
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(&maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting aiosmtpd (run ./scripts/test, which installs it)");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "aiosmtpd did not start: is it installed? (./scripts/test installs it)"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        SmtpServer {
+            port,
+            maildir,
+            child,
+        }
+    }
+
+    /// Every message received so far, as raw text.
+    pub fn messages(&self) -> Vec<String> {
+        let mut out: Vec<(std::time::SystemTime, String)> = Vec::new();
+        for sub in ["new", "cur"] {
+            if let Ok(entries) = std::fs::read_dir(self.maildir.join(sub)) {
+                for e in entries.flatten() {
+                    let modified = e
+                        .metadata()
+                        .and_then(|m| m.modified())
+                        .unwrap_or(std::time::UNIX_EPOCH);
+                    if let Ok(text) = std::fs::read_to_string(e.path()) {
+                        out.push((modified, text));
+                    }
+                }
+            }
+        }
+        out.sort_by_key(|(t, _)| *t);
+        out.into_iter().map(|(_, t)| t).collect()
+    }
+
+    pub fn messages_to(&self, email: &str) -> Vec<String> {
+        let needle = format!("To: {email}");
+        self.messages()
+            .into_iter()
+            .filter(|m| {
+                m.lines()
+                    .any(|l| l.trim_end().eq_ignore_ascii_case(&needle))
+            })
+            .collect()
+    }
+
+    pub fn count_to(&self, email: &str) -> usize {
+        self.messages_to(email).len()
+    }
+
+    /// Waits until `count` messages to `email` have arrived, and returns the
+    /// code in the newest.
+    pub async fn wait_for_code(&self, email: &str, count: usize) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let msgs = self.messages_to(email);
+            if msgs.len() >= count {
+                let newest = msgs.last().expect("at least one message");
+                return code_in(newest).unwrap_or_else(|| panic!("no code in message:\n{newest}"));
+            }
+            assert!(Instant::now() < deadline, "no email reached {email}");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The six-digit code in an email's subject.
+pub fn code_in(message: &str) -> Option<String> {
+    let subject = message
+        .lines()
+        .find(|l| l.starts_with("Subject:"))?
+        .trim_end();
+    let digits: String = subject.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() == 6).then_some(digits)
+}

@@ -1,0 +1,312 @@
+//! Areas and funding rounds: set-up, phases, schedules and frozen settings.
+use crate::fixtures::{self, ADVANCE, CREATE_AREA, CREATE_ROUND};
+use crate::helpers::TestApp;
+use api::domain::Role;
+use serde_json::json;
+
+const SETTINGS: &str = "mutation($id: ID!, $b: BallotSettingsInput!, $r: CountingRuleInput!) {
+  updateRoundSettings(id: $id, ballot: $b, countingRule: $r) { ballot { kind maxChoices } countingRule { name } settingsFrozen } }";
+
+#[tokio::test]
+async fn an_officer_sets_up_areas_and_a_round() {
+    let app = TestApp::spawn().await;
+    let officer = app.officer().await;
+    let data = app
+        .ok(
+            Some(&officer),
+            CREATE_AREA,
+            json!({ "i": { "name": "Hyde Park", "kind": "Ward", "coverage": ["ls6 1", "LS6 2AB", "ls2"] } }),
+        )
+        .await;
+    assert_eq!(
+        data["createArea"]["coverage"],
+        json!(["LS2", "LS6 1", "LS6 2AB"])
+    );
+    let a = data["createArea"]["id"].as_str().unwrap().to_owned();
+    let b = fixtures::area(&app, &officer, "Chapel Allerton", &["LS7 3"]).await;
+
+    let data = app
+        .ok(
+            Some(&officer),
+            CREATE_ROUND,
+            json!({ "i": fixtures::round_input("Fund 2027", &[(&a, 2_500_000), (&b, 2_000_000)]) }),
+        )
+        .await;
+    let round = &data["createRound"];
+    assert_eq!(round["phase"], "DRAFT");
+    assert_eq!(round["pots"][0]["amountPence"], 2_500_000);
+    let id = round["id"].as_str().unwrap();
+
+    let q = "query($id: ID!) { round(id: $id) { title phase settingsFrozen ballot { kind maxChoices } countingRule { name seed tieBreak } pots { amountDisplay area { name } } } }";
+    let data = app.ok(Some(&officer), q, json!({ "id": id })).await;
+    assert_eq!(data["round"]["pots"][0]["amountDisplay"], "£25,000.00");
+    assert_eq!(
+        data["round"]["countingRule"],
+        json!({ "name": "mes-add1", "seed": "2027", "tieBreak": "COST_SUPPORT_SEED" })
+    );
+
+    // Drafts are hidden from residents until bids open.
+    let resident = app.sign_in("res@example.org").await;
+    assert_eq!(
+        app.refused(Some(&resident), q, json!({ "id": id })).await,
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        app.ok(None, "{ rounds { id } }", json!({})).await["rounds"],
+        json!([])
+    );
+    fixtures::advance(&app, &officer, id, "BIDS_OPEN").await;
+    assert_eq!(
+        app.ok(Some(&resident), q, json!({ "id": id })).await["round"]["phase"],
+        "BIDS_OPEN"
+    );
+}
+
+#[tokio::test]
+async fn residents_cannot_set_up_rounds() {
+    let app = TestApp::spawn().await;
+    let officer = app.officer().await;
+    let area = fixtures::area(&app, &officer, "Hyde Park", &["LS6 1"]).await;
+    let resident = app.sign_in("res@example.org").await;
+    let input = json!({ "i": fixtures::round_input("Mine", &[(&area, 100)]) });
+    assert_eq!(
+        app.refused(Some(&resident), CREATE_ROUND, input.clone())
+            .await,
+        "NOT_AUTHORISED"
+    );
+    assert_eq!(
+        app.refused(None, CREATE_ROUND, input).await,
+        "UNAUTHENTICATED"
+    );
+    let area_input = json!({ "i": { "name": "X", "kind": "ward", "coverage": ["LS6 1"] } });
+    assert_eq!(
+        app.refused(Some(&resident), CREATE_AREA, area_input).await,
+        "NOT_AUTHORISED"
+    );
+}
+
+#[tokio::test]
+async fn bad_round_and_area_input_is_named() {
+    let app = TestApp::spawn().await;
+    let officer = app.officer().await;
+    let bad = json!({ "i": { "name": "X", "kind": "ward", "coverage": ["LS6 1", "NOT A POSTCODE", "12345"] } });
+    let res = app.gql(Some(&officer), CREATE_AREA, bad).await;
+    assert_eq!(res["errors"][0]["extensions"]["code"], "INVALID_POSTCODE");
+    assert!(res["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("NOT A POSTCODE"));
+
+    let area = fixtures::area(&app, &officer, "Hyde Park", &["LS6 1"]).await;
+    let dup = json!({ "i": { "name": "Hyde Park", "kind": "ward", "coverage": ["LS6 2"] } });
+    assert_eq!(
+        app.refused(Some(&officer), CREATE_AREA, dup).await,
+        "NAME_TAKEN"
+    );
+
+    let mut input = fixtures::round_input("Fund", &[(&area, 100_000)]);
+    input["countingRule"]["name"] = json!("stv-scottish");
+    let res = app
+        .gql(Some(&officer), CREATE_ROUND, json!({ "i": input }))
+        .await;
+    assert_eq!(res["errors"][0]["extensions"]["code"], "INVALID_INPUT");
+    assert_eq!(res["errors"][0]["extensions"]["field"], "countingRule");
+
+    let mut input = fixtures::round_input("Fund", &[(&area, -5)]);
+    input["title"] = json!("Fund");
+    assert_eq!(
+        app.refused(Some(&officer), CREATE_ROUND, json!({ "i": input }))
+            .await,
+        "INVALID_INPUT"
+    );
+
+    let mut input = fixtures::round_input("Fund", &[(&area, 100)]);
+    input["schedule"] =
+        json!({ "bidsOpenAt": "2027-02-01T09:00:00Z", "bidsCloseAt": "2027-01-01T09:00:00Z" });
+    let res = app
+        .gql(Some(&officer), CREATE_ROUND, json!({ "i": input }))
+        .await;
+    assert_eq!(res["errors"][0]["extensions"]["field"], "schedule");
+}
+
+#[tokio::test]
+async fn ballot_settings_freeze_when_voting_opens() {
+    let app = TestApp::spawn().await;
+    let officer = app.officer().await;
+    let area = fixtures::area(&app, &officer, "Hyde Park", &["LS6 1"]).await;
+    let round = fixtures::round(&app, &officer, &[(&area, 500_000)]).await;
+    fixtures::advance(&app, &officer, &round, "BIDS_OPEN").await;
+
+    let ranked = json!({ "id": round, "b": { "kind": "RANKED", "maxChoices": 3 }, "r": { "name": "borda", "rankPoints": [3, 2, 1] } });
+    let data = app.ok(Some(&officer), SETTINGS, ranked).await;
+    assert_eq!(
+        data["updateRoundSettings"]["ballot"],
+        json!({ "kind": "RANKED", "maxChoices": 3 })
+    );
+
+    fixtures::advance(&app, &officer, &round, "BID_REVIEW").await;
+    fixtures::advance(&app, &officer, &round, "VOTING").await;
+    let approval = json!({ "id": round, "b": { "kind": "APPROVAL" }, "r": { "name": "greedy" } });
+    let res = app.gql(Some(&officer), SETTINGS, approval).await;
+    assert_eq!(res["errors"][0]["extensions"]["code"], "SETTINGS_FROZEN");
+    assert!(res["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("voting has opened"));
+    // An admin is refused as well: the freeze is not a permission.
+    let admin = app.signed_in_as("admin@council.test", Role::Admin).await;
+    let approval = json!({ "id": round, "b": { "kind": "APPROVAL" }, "r": { "name": "greedy" } });
+    assert_eq!(
+        app.refused(Some(&admin), SETTINGS, approval).await,
+        "SETTINGS_FROZEN"
+    );
+    let q = "query($id: ID!) { round(id: $id) { settingsFrozen ballot { kind } countingRule { name } } }";
+    let data = app.ok(None, q, json!({ "id": round })).await;
+    assert_eq!(
+        data["round"],
+        json!({ "settingsFrozen": true, "ballot": { "kind": "RANKED" }, "countingRule": { "name": "borda" } })
+    );
+}
+
+#[tokio::test]
+async fn phases_move_one_step_at_a_time_and_councillors_publish() {
+    let app = TestApp::spawn().await;
+    let officer = app.officer().await;
+    let area = fixtures::area(&app, &officer, "Hyde Park", &["LS6 1"]).await;
+    let round = fixtures::round(&app, &officer, &[(&area, 500_000)]).await;
+    let res = app
+        .gql(
+            Some(&officer),
+            ADVANCE,
+            json!({ "id": round, "to": "VOTING" }),
+        )
+        .await;
+    assert_eq!(res["errors"][0]["extensions"]["code"], "INVALID_TRANSITION");
+    assert!(res["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("bids open"));
+    for to in ["BIDS_OPEN", "BID_REVIEW", "VOTING", "CLOSED", "COUNTED"] {
+        fixtures::advance(&app, &officer, &round, to).await;
+    }
+    let publish = json!({ "id": round, "to": "PUBLISHED" });
+    assert_eq!(
+        app.refused(Some(&officer), ADVANCE, publish.clone()).await,
+        "NOT_AUTHORISED"
+    );
+    let councillor = app
+        .signed_in_as("cllr@council.test", Role::Councillor)
+        .await;
+    let data = app.ok(Some(&councillor), ADVANCE, publish).await;
+    assert_eq!(data["advanceRound"]["phase"], "PUBLISHED");
+    let cancel = json!({ "id": round, "to": "CANCELLED" });
+    assert_eq!(
+        app.refused(Some(&officer), ADVANCE, cancel).await,
+        "INVALID_TRANSITION"
+    );
+}
+
+#[tokio::test]
+async fn scheduled_phase_changes_happen_once_whoever_applies_them() {
+    let app = TestApp::spawn().await;
+    let officer = app.officer().await;
+    let area = fixtures::area(&app, &officer, "Hyde Park", &["LS6 1"]).await;
+    let now = chrono::Utc::now();
+    let mut input = fixtures::round_input("Scheduled", &[(&area, 500_000)]);
+    input["schedule"] = json!({
+        "bidsOpenAt": (now - chrono::Duration::days(10)).to_rfc3339(),
+        "bidsCloseAt": (now - chrono::Duration::days(3)).to_rfc3339(),
+        "votingOpensAt": (now + chrono::Duration::days(3)).to_rfc3339(),
+    });
+    // Create it directly through the service so no read applies the schedule first.
+    let data = app
+        .ok(Some(&officer), CREATE_ROUND, json!({ "i": input }))
+        .await;
+    let id: i64 = data["createRound"]["id"].as_str().unwrap().parse().unwrap();
+
+    // Several instances applying the schedule at once agree.
+    let db = app.state.db.clone();
+    let runs = (0..4).map(|_| {
+        let db = db.clone();
+        tokio::spawn(async move {
+            api::service::rounds::apply_due(&db, None, chrono::Utc::now())
+                .await
+                .unwrap()
+        })
+    });
+    let mut total = 0;
+    for r in runs {
+        total += r.await.unwrap();
+    }
+    assert_eq!(total, 2, "draft → bids open → bid review, each done once");
+    let data = app
+        .ok(
+            None,
+            "query($id: ID!) { round(id: $id) { phase } }",
+            json!({ "id": id.to_string() }),
+        )
+        .await;
+    assert_eq!(data["round"]["phase"], "BID_REVIEW");
+
+    use api::store::audit_events;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let changes = audit_events::Entity::find()
+        .filter(audit_events::Column::Action.eq("round_phase_changed"))
+        .filter(audit_events::Column::SubjectId.eq(id.to_string()))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(changes.len(), 2);
+    assert!(changes
+        .iter()
+        .all(|c| c.actor_account_id.is_none() && c.details.contains("schedule")));
+}
+
+#[tokio::test]
+async fn pots_change_only_in_draft() {
+    let app = TestApp::spawn().await;
+    let officer = app.officer().await;
+    let area = fixtures::area(&app, &officer, "Hyde Park", &["LS6 1"]).await;
+    let round = fixtures::round(&app, &officer, &[(&area, 500_000)]).await;
+    let q = "mutation($id: ID!, $i: UpdateRoundInput!) { updateRound(id: $id, input: $i) { title pots { amountPence } } }";
+    let data = app
+        .ok(Some(&officer), q, json!({ "id": round, "i": { "title": "Renamed", "pots": [{ "areaId": area, "amountPence": 750_000 }] } }))
+        .await;
+    assert_eq!(
+        data["updateRound"],
+        json!({ "title": "Renamed", "pots": [{ "amountPence": 750_000 }] })
+    );
+    fixtures::advance(&app, &officer, &round, "BIDS_OPEN").await;
+    let res = app
+        .refused(
+            Some(&officer),
+            q,
+            json!({ "id": round, "i": { "pots": [{ "areaId": area, "amountPence": 1 }] } }),
+        )
+        .await;
+    assert_eq!(res, "PHASE_CLOSED");
+}
+
+#[tokio::test]
+async fn the_demo_council_seeds_once() {
+    let app = TestApp::spawn().await;
+    api::demo::seed(&app.state).await.unwrap();
+    api::demo::seed(&app.state).await.unwrap();
+    let data = app
+        .ok(
+            None,
+            "{ areas { name } rounds { phase bids { title group { name } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["areas"].as_array().unwrap().len(), 2);
+    assert_eq!(data["rounds"].as_array().unwrap().len(), 1);
+    assert_eq!(data["rounds"][0]["phase"], "BIDS_OPEN");
+    assert!(data["rounds"][0]["bids"].as_array().unwrap().len() >= 4);
+    // The demo officer can sign in with a code by email.
+    let token = app.sign_in(api::demo::OFFICER_EMAIL).await;
+    assert_eq!(
+        app.ok(Some(&token), "{ me { roles } }", json!({})).await["me"]["roles"],
+        json!(["OFFICER"])
+    );
+}
