@@ -151,15 +151,23 @@ def main():
 
 
 def compact(progress, golden):
+    """Merges every pabutools-*.jsonl next to `progress` (and `progress`
+    itself) into the golden file."""
     res = {}
-    with open(progress) as f:
-        for line in f:
-            try:
-                r = json.loads(line)
-            except ValueError:
-                continue
-            if "selected" in r:
-                res.setdefault(r["file"], {})[r["rule"]] = r["selected"]
+    folder = os.path.dirname(progress) or "."
+    paths = sorted(os.path.join(folder, f) for f in os.listdir(folder)
+                   if f.startswith("pabutools-") and f.endswith(".jsonl"))
+    if progress not in paths and os.path.exists(progress):
+        paths.append(progress)
+    for path in paths:
+        with open(path) as f:
+            for line in f:
+                try:
+                    r = json.loads(line)
+                except ValueError:
+                    continue
+                if "selected" in r:
+                    res.setdefault(r["file"], {})[r["rule"]] = r["selected"]
     os.makedirs(os.path.dirname(golden), exist_ok=True)
     with open(golden, "w") as f:
         json.dump(res, f, sort_keys=True, separators=(",", ":"))

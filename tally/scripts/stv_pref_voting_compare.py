@@ -3,7 +3,7 @@
 
 Runs `pref_voting.proportional_methods.stv_scottish` (pref_voting on PyPI) on
 every `.blt` file of a folder and writes the winners of each election, sorted,
-as a golden file that the Rust test `tally/tests/ranked_pref_voting.rs` reads,
+as a golden file that the Rust test `tally/tests/ranked_reference.rs` reads,
 so that CI does not need Python.
 
 Usage (from the workspace root):

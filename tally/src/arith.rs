@@ -96,7 +96,10 @@ const ULP: f64 = f64::EPSILON; // 2^-52: one full ulp, twice the rounding bound.
 const TINY: f64 = 1e-300; // absorbs underflow of the bound itself
 
 fn int_to_f64(k: u128) -> (f64, f64) {
-    let v = k as f64;
+    let v = match u64::try_from(k) {
+        Ok(small) => small as f64,
+        Err(_) => k as f64,
+    };
     let e = if k <= (1u128 << 53) { 0.0 } else { v * ULP };
     (v, e)
 }
@@ -243,14 +246,17 @@ mod tests {
         let big = Guarded::from_ratio(1, 2);
         assert_eq!(third.cmp_exact(&big), Some(Ordering::Less));
         let a = Guarded::from_ratio(10, 1).sub(&Guarded::from_ratio(4, 1));
-        assert_eq!(a.cmp_exact(&Guarded::from_ratio(6, 1)), Some(Ordering::Equal));
+        assert_eq!(
+            a.cmp_exact(&Guarded::from_ratio(6, 1)),
+            Some(Ordering::Equal)
+        );
     }
 
     #[test]
     fn guarded_bound_holds_over_many_steps() {
         // 1/7 added 7000 times is 1000 exactly.
         let mut g = Guarded::zero();
-        let mut x = Exact::zero();
+        let mut x = <Exact as Scalar>::zero();
         let s = Guarded::from_ratio(1, 7);
         let sx = Exact::from_ratio(1, 7);
         for _ in 0..7000 {

@@ -36,6 +36,68 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// SHA-256 of the canonical input, streamed (the same bytes as
+/// `to_canonical_string(&input_json(e))`, without building the tree).
 pub fn input_sha256(e: &Election) -> String {
-    sha256_hex(to_canonical_string(&input_json(e)).as_bytes())
+    let mut h = Sha256::new();
+    let s = |x: &str| Value::String(x.to_string()).to_string();
+    h.update(b"{\"ballots\":[");
+    let mut buf = String::new();
+    for (i, b) in e.ballots.iter().enumerate() {
+        buf.clear();
+        if i > 0 {
+            buf.push(',');
+        }
+        buf.push('[');
+        buf.push_str(&s(&b.voter_id));
+        buf.push_str(",[");
+        for (k, &p) in b.projects.iter().enumerate() {
+            if k > 0 {
+                buf.push(',');
+            }
+            buf.push_str(&s(&e.projects[p].id));
+        }
+        buf.push_str("],");
+        match &b.points {
+            None => buf.push_str("null"),
+            Some(pts) => {
+                buf.push('[');
+                for (k, x) in pts.iter().enumerate() {
+                    if k > 0 {
+                        buf.push(',');
+                    }
+                    buf.push_str(&x.to_string());
+                }
+                buf.push(']');
+            }
+        }
+        buf.push(']');
+        h.update(buf.as_bytes());
+    }
+    let rest = json!({
+        "budget": e.budget.to_string(),
+        "money_scale": e.money_scale,
+        "projects": e.projects.iter().map(|p| json!([p.id, p.cost.to_string()])).collect::<Vec<_>>(),
+        "vote_type": e.vote_type.as_str(),
+    })
+    .to_string();
+    // `rest` is `{"budget":...}`: continue the object after the ballots.
+    h.update(b"],");
+    h.update(&rest.as_bytes()[1..]);
+    hex::encode(h.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streamed_hash_equals_hash_of_canonical_json() {
+        let text = "META\nkey;value\nbudget;10\nvote_type;cumulative\nPROJECTS\nproject_id;cost\n\"a\"\"b\";5\n2;3\nVOTES\nvoter_id;vote;points\nv\\1;\"a\"\"b\",2;1,4\nw;;\n";
+        let e = crate::pb::parse(text).expect("parses");
+        assert_eq!(
+            input_sha256(&e),
+            sha256_hex(to_canonical_string(&input_json(&e)).as_bytes())
+        );
+    }
 }

@@ -100,8 +100,8 @@ pub struct Ballot {
     /// Points per listed project (same length as `projects`) for scoring,
     /// cumulative and allocation ballots.
     pub points: Option<Vec<u64>>,
-    /// Every other column (`age`, `sex`, `voting_method`...), in input order.
-    pub extra: Vec<(String, String)>,
+    /// The values of [`Election::ballot_columns`] for this ballot.
+    pub extra: Vec<String>,
 }
 
 /// The constraints a valid ballot had to respect, as published.
@@ -121,6 +121,9 @@ pub struct BallotConstraints {
 pub struct Election {
     /// Every META row, in input order (keys as written).
     pub meta: Vec<(String, String)>,
+    /// The other VOTES columns (`age`, `sex`, `voting_method`...), in input
+    /// order; each ballot's `extra` holds its values.
+    pub ballot_columns: Vec<String>,
     pub budget: Money,
     /// Amounts were multiplied by `10^money_scale` to make them integers
     /// (0 for nearly every real file).
@@ -154,7 +157,13 @@ impl Election {
             .constraints
             .max_length
             .map(|l| l as usize)
-            .unwrap_or_else(|| self.ballots.iter().map(|b| b.projects.len()).max().unwrap_or(0))
+            .unwrap_or_else(|| {
+                self.ballots
+                    .iter()
+                    .map(|b| b.projects.len())
+                    .max()
+                    .unwrap_or(0)
+            })
             .min(self.projects.len().max(1));
         (0..len).map(|i| (len - i) as u64).collect()
     }

@@ -51,15 +51,22 @@ impl Outcome {
 /// The rule an election's META names (`rule` and its options), and notes
 /// on anything the file does not fully describe.
 pub fn official_config(e: &Election) -> Result<(RuleConfig, Vec<String>), CountError> {
-    let rule = e.meta("rule").unwrap_or("unknown").trim().to_ascii_lowercase();
+    let rule = e
+        .meta("rule")
+        .unwrap_or("unknown")
+        .trim()
+        .to_ascii_lowercase();
     let mut notes = Vec::new();
     let threshold = || -> Result<u64, CountError> {
         let v = e.meta("min_project_score_threshold").ok_or_else(|| {
             CountError("greedy-threshold needs META min_project_score_threshold".into())
         })?;
         let t = v.trim().trim_end_matches(".0");
-        t.parse::<u64>()
-            .map_err(|_| CountError(format!("min_project_score_threshold `{v}` is not a whole number")))
+        t.parse::<u64>().map_err(|_| {
+            CountError(format!(
+                "min_project_score_threshold `{v}` is not a whole number"
+            ))
+        })
     };
     let r = match rule.as_str() {
         "greedy" => Rule::Greedy(GreedyVariant::Skip),
@@ -212,7 +219,15 @@ fn comparison_step(
     r: &mut RuleResult,
     notes: &mut Vec<String>,
 ) {
-    let g = greedy::run(e, support, ranks, GreedyVariant::Skip, e.budget, &[], "greedy");
+    let g = greedy::run(
+        e,
+        support,
+        ranks,
+        GreedyVariant::Skip,
+        e.budget,
+        &[],
+        "greedy",
+    );
     let mut in_mes = vec![false; e.projects.len()];
     let mut in_greedy = vec![false; e.projects.len()];
     for &p in &r.selected {
@@ -258,9 +273,15 @@ pub fn parse_rule(name: &str, e: &Election) -> Result<Rule, CountError> {
         "greedy-no-skip" => Rule::Greedy(GreedyVariant::NoSkip),
         "greedy-threshold" => {
             let v = e.meta("min_project_score_threshold").unwrap_or("0");
-            let t = v.trim().trim_end_matches(".0").parse::<u64>().map_err(|_| {
-                CountError(format!("min_project_score_threshold `{v}` is not a whole number"))
-            })?;
+            let t = v
+                .trim()
+                .trim_end_matches(".0")
+                .parse::<u64>()
+                .map_err(|_| {
+                    CountError(format!(
+                        "min_project_score_threshold `{v}` is not a whole number"
+                    ))
+                })?;
             Rule::Greedy(GreedyVariant::Threshold(t))
         }
         "mes" => mes_rule(Add1::Off, false, false),
@@ -290,5 +311,8 @@ pub fn parse_tie_break(name: &str) -> Result<TieBreak, CountError> {
 
 /// Whether an election's ballots can be counted by MES.
 pub fn is_cardinal(e: &Election) -> bool {
-    !matches!(e.vote_type, VoteType::Approval | VoteType::Choose1 | VoteType::Knapsack)
+    !matches!(
+        e.vote_type,
+        VoteType::Approval | VoteType::Choose1 | VoteType::Knapsack
+    )
 }

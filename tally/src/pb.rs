@@ -6,6 +6,7 @@
 //! [`PbError`] naming the line; the reader never panics.
 
 use crate::model::{Ballot, BallotConstraints, Election, Money, Project, VoteType};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -37,94 +38,81 @@ fn err<T>(line: usize, message: impl Into<String>) -> Result<T, PbError> {
 }
 
 /// One logical record: its first line number and its fields.
-struct Record {
+struct Record<'a> {
     line: usize,
-    fields: Vec<String>,
+    fields: Vec<Cow<'a, str>>,
 }
 
-/// Splits the text into `;`-separated records, honouring quotes.
-fn records(text: &str) -> Result<Vec<Record>, PbError> {
+/// Splits the text into `;`-separated records, honouring quotes. Lines
+/// without a quote (nearly all) are split without copying.
+fn records(text: &str) -> Result<Vec<Record<'_>>, PbError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
-    let mut line_no = 1usize;
-    let mut fields: Vec<String> = Vec::new();
-    let mut field = String::new();
-    let mut in_quotes = false;
-    let mut record_start = 1usize;
-    let mut field_was_quoted = false;
-    let mut chars = text.chars().peekable();
-    let mut any_content = false;
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            match c {
-                '"' => {
-                    if chars.peek() == Some(&'"') {
-                        chars.next();
-                        field.push('"');
-                    } else {
-                        in_quotes = false;
-                    }
-                }
-                '\n' => {
-                    line_no += 1;
-                    field.push('\n');
-                }
-                '\r' => {
-                    if chars.peek() != Some(&'\n') {
-                        field.push('\r');
-                    }
-                }
-                _ => field.push(c),
-            }
+    let mut lines = text.split('\n').enumerate().peekable();
+    while let Some((i, raw)) = lines.next() {
+        let line_no = i + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if line.trim().is_empty() {
             continue;
         }
-        match c {
-            '"' if field.trim().is_empty() && !field_was_quoted => {
-                field.clear();
-                in_quotes = true;
-                field_was_quoted = true;
-                any_content = true;
-            }
-            ';' => {
-                fields.push(std::mem::take(&mut field));
-                field_was_quoted = false;
-                any_content = true;
-            }
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => {
-                fields.push(std::mem::take(&mut field));
-                field_was_quoted = false;
-                if any_content || fields.iter().any(|f| !f.trim().is_empty()) {
-                    out.push(Record {
-                        line: record_start,
-                        fields: std::mem::take(&mut fields),
-                    });
-                } else {
-                    fields.clear();
-                }
-                any_content = false;
-                line_no += 1;
-                record_start = line_no;
-            }
-            _ => {
-                if field_was_quoted {
-                    if !c.is_whitespace() {
-                        return err(line_no, "text after a closing quote");
+        if !line.contains('"') {
+            out.push(Record {
+                line: line_no,
+                fields: line.split(';').map(Cow::Borrowed).collect(),
+            });
+            continue;
+        }
+        // Quote-aware: a quoted field may span lines.
+        let mut fields: Vec<Cow<'_, str>> = Vec::new();
+        let mut field = String::new();
+        let mut in_quotes = false;
+        let mut quoted = false;
+        let mut current = line.to_string();
+        loop {
+            let mut chars = current.chars().peekable();
+            while let Some(c) = chars.next() {
+                if in_quotes {
+                    if c == '"' {
+                        if chars.peek() == Some(&'"') {
+                            chars.next();
+                            field.push('"');
+                        } else {
+                            in_quotes = false;
+                        }
+                    } else {
+                        field.push(c);
                     }
-                } else {
-                    field.push(c);
-                    any_content = true;
+                    continue;
                 }
+                match c {
+                    '"' if field.trim().is_empty() && !quoted => {
+                        field.clear();
+                        in_quotes = true;
+                        quoted = true;
+                    }
+                    ';' => {
+                        fields.push(Cow::Owned(std::mem::take(&mut field)));
+                        quoted = false;
+                    }
+                    // Text after a closing quote is kept, as Python's csv
+                    // module does (`"Odkupmy" i my` reads as `Odkupmy i my`).
+                    _ => field.push(c),
+                }
+            }
+            if !in_quotes {
+                break;
+            }
+            match lines.next() {
+                Some((_, next)) => {
+                    field.push('\n');
+                    current = next.strip_suffix('\r').unwrap_or(next).to_string();
+                }
+                None => return err(line_no, "quoted field is never closed"),
             }
         }
-    }
-    if in_quotes {
-        return err(record_start, "quoted field is never closed");
-    }
-    fields.push(field);
-    if any_content || fields.iter().any(|f| !f.trim().is_empty()) {
+        fields.push(Cow::Owned(field));
         out.push(Record {
-            line: record_start,
+            line: line_no,
             fields,
         });
     }
@@ -160,12 +148,10 @@ fn parse_decimal(s: &str, line: usize, what: &str) -> Result<Decimal, PbError> {
         return err(line, format!("{what} `{t}` has more than 6 decimals"));
     }
     let all = format!("{int_part}{frac_part}");
-    let scaled: u128 = all
-        .parse()
-        .map_err(|_| PbError {
-            line,
-            message: format!("{what} `{t}` is too large"),
-        })?;
+    let scaled: u128 = all.parse().map_err(|_| PbError {
+        line,
+        message: format!("{what} `{t}` is too large"),
+    })?;
     if scaled > u128::from(u64::MAX) / 1_000_000 {
         return err(line, format!("{what} `{t}` is too large"));
     }
@@ -245,7 +231,10 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
         }
         let Some(h) = &header else {
             if section == Section::None {
-                return err(rec.line, "expected a section name (META, PROJECTS or VOTES)");
+                return err(
+                    rec.line,
+                    "expected a section name (META, PROJECTS or VOTES)",
+                );
             }
             let h: Vec<String> = rec.fields.iter().map(|f| f.trim().to_string()).collect();
             if h.iter().any(|f| f.is_empty()) {
@@ -301,7 +290,7 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
                         format!("{} fields but the header has {}", fields.len(), h.len()),
                     );
                 }
-                fields.resize(h.len(), String::new());
+                fields.resize(h.len(), Cow::Borrowed(""));
                 let mut id = String::new();
                 let mut cost = None;
                 let mut name = None;
@@ -311,8 +300,8 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
                     match col.as_str() {
                         "project_id" => id = value.trim().to_string(),
                         "cost" => cost = Some(parse_decimal(&value, line, "cost")?),
-                        "name" => name = Some(value).filter(|v| !v.is_empty()),
-                        "category" => category = Some(value).filter(|v| !v.is_empty()),
+                        "name" => name = Some(value.into_owned()).filter(|v| !v.is_empty()),
+                        "category" => category = Some(value.into_owned()).filter(|v| !v.is_empty()),
                         _ => extra.push((col.clone(), value.trim().to_string())),
                     }
                 }
@@ -405,7 +394,10 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
                 // Some files write limits as decimals ("3.0").
                 let d = parse_decimal(v, meta_line(key), key)?;
                 if d.decimals != 0 {
-                    return err(meta_line(key), format!("{key} `{v}` must be a whole number"));
+                    return err(
+                        meta_line(key),
+                        format!("{key} `{v}` must be a whole number"),
+                    );
                 }
                 Ok(Some(d.scaled as u64))
             }
@@ -427,18 +419,31 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
         return err(0, "VOTES header is missing");
     };
     let points_col = col("points");
+    let extra_idx: Vec<usize> = (0..votes_header.len())
+        .filter(|&i| i != voter_col && i != vote_col && Some(i) != points_col)
+        .collect();
+    let ballot_columns: Vec<String> = extra_idx.iter().map(|&i| votes_header[i].clone()).collect();
     let needs_points = vote_type.has_points();
     let mut ballots = Vec::with_capacity(raw_votes.len());
-    let mut seen_voters: HashMap<String, usize> = HashMap::with_capacity(raw_votes.len());
-    for rec in raw_votes {
+    let mut seen_voters: HashMap<&str, usize> = HashMap::with_capacity(raw_votes.len());
+    for rec in &raw_votes {
         let line = rec.line;
-        let get = |i: usize| rec.fields.get(i).map(|s| s.as_str()).unwrap_or("");
-        let voter_id = get(voter_col).trim().to_string();
-        if voter_id.is_empty() {
+        let get = |i: usize| rec.fields.get(i).map(|s| s.as_ref()).unwrap_or("");
+        let vid: &str = rec
+            .fields
+            .get(voter_col)
+            .map(|s| s.as_ref())
+            .unwrap_or("")
+            .trim();
+        if vid.is_empty() {
             return err(line, "voter_id is empty");
         }
-        if let Some(first) = seen_voters.insert(voter_id.clone(), line) {
-            return err(line, format!("voter `{voter_id}` already voted on line {first}"));
+        let voter_id = vid.to_string();
+        if let Some(first) = seen_voters.insert(vid, line) {
+            return err(
+                line,
+                format!("voter `{voter_id}` already voted on line {first}"),
+            );
         }
         let vote = get(vote_col).trim();
         let mut list = Vec::new();
@@ -473,13 +478,17 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
         } else {
             None
         };
-        // Duplicates: an approval listed twice counts once; anywhere else
-        // it is ambiguous.
+        // Duplicates: an approval listed twice counts once, points given
+        // twice to a project add up; in a ranking it is ambiguous.
         let mut dedup: Vec<usize> = Vec::with_capacity(list.len());
         let mut dedup_points: Vec<u64> = Vec::new();
         for (k, &p) in list.iter().enumerate() {
-            if dedup.contains(&p) {
+            if let Some(pos) = dedup.iter().position(|&q| q == p) {
                 if vote_type.is_approval_like() {
+                    continue;
+                }
+                if let Some(pts) = &points {
+                    dedup_points[pos] = dedup_points[pos].saturating_add(pts[k]);
                     continue;
                 }
                 return err(
@@ -492,11 +501,9 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
                 dedup_points.push(pts[k]);
             }
         }
-        let extra = votes_header
+        let extra = extra_idx
             .iter()
-            .enumerate()
-            .filter(|(i, c)| *i != voter_col && *i != vote_col && c.as_str() != "points")
-            .map(|(i, c)| (c.clone(), get(i).trim().to_string()))
+            .map(|&i| get(i).trim().to_string())
             .collect();
         ballots.push(Ballot {
             voter_id,
@@ -506,9 +513,18 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
         });
     }
 
+    let budget = rescale(budget_dec, scale);
+    // The budget is kept in META in its normalised form, so writing and
+    // reading back gives the same election.
+    for (k, v) in meta.iter_mut() {
+        if k.eq_ignore_ascii_case("budget") {
+            *v = format_money(budget, scale);
+        }
+    }
     Ok(Election {
         meta,
-        budget: rescale(budget_dec, scale),
+        ballot_columns,
+        budget,
         money_scale: scale,
         vote_type,
         projects,
@@ -609,14 +625,7 @@ pub fn write(e: &Election) -> String {
     }
 
     out.push_str("VOTES\n");
-    let mut vote_cols: Vec<&str> = Vec::new();
-    for b in &e.ballots {
-        for (k, _) in &b.extra {
-            if !vote_cols.contains(&k.as_str()) {
-                vote_cols.push(k);
-            }
-        }
-    }
+    let vote_cols: Vec<&str> = e.ballot_columns.iter().map(|c| c.as_str()).collect();
     let with_points = e.vote_type.has_points();
     let mut header = vec!["voter_id", "vote"];
     if with_points {
@@ -625,25 +634,28 @@ pub fn write(e: &Election) -> String {
     header.extend(vote_cols.iter().copied());
     line(&mut out, &header);
     for b in &e.ballots {
-        let vote: Vec<&str> = b.projects.iter().map(|&i| e.projects[i].id.as_str()).collect();
+        let vote: Vec<&str> = b
+            .projects
+            .iter()
+            .map(|&i| e.projects[i].id.as_str())
+            .collect();
         let vote = vote.join(",");
         let points = b
             .points
             .as_ref()
-            .map(|p| p.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","))
+            .map(|p| {
+                p.iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
             .unwrap_or_default();
         let mut row: Vec<&str> = vec![&b.voter_id, &vote];
         if with_points {
             row.push(&points);
         }
-        for c in &vote_cols {
-            row.push(
-                b.extra
-                    .iter()
-                    .find(|(k, _)| k == c)
-                    .map(|(_, v)| v.as_str())
-                    .unwrap_or(""),
-            );
+        for i in 0..vote_cols.len() {
+            row.push(b.extra.get(i).map(|v| v.as_str()).unwrap_or(""));
         }
         line(&mut out, &row);
     }
@@ -684,15 +696,28 @@ Projects\r\nproject_id;cost;name;votes\r\n1;50;\"A; b\";2\r\n2;60,5;B;1\r\nVOTES
     #[test]
     fn errors_name_the_line() {
         let base = "META\nkey;value\nbudget;10\nPROJECTS\nproject_id;cost\n1;5\n";
-        check_err(&format!("{base}VOTES\nvoter_id;vote\nv;9\n"), 9, "unknown project");
+        check_err(
+            &format!("{base}VOTES\nvoter_id;vote\nv;9\n"),
+            9,
+            "unknown project",
+        );
         check_err(&format!("{base}1;x\nVOTES\nvoter_id;vote\n"), 7, "cost");
         check_err(
             &format!("{base}VOTES\nvoter_id;vote\nv;1\nv;1\n"),
             10,
             "already voted",
         );
-        check_err("META\nkey;value\nbudget;1\nPROJECTS\nproject_id;cost\n1;\"5\n", 6, "never closed");
+        check_err(
+            "META\nkey;value\nbudget;1\nPROJECTS\nproject_id;cost\n1;\"5\n",
+            6,
+            "never closed",
+        );
         check_err("hello\n", 1, "section");
+        check_err(
+            "META\nkey;value\nbudget;10\nvote_type;ordinal\nPROJECTS\nproject_id;cost\n1;5\nVOTES\nvoter_id;vote\nv;1,1\n",
+            10,
+            "twice",
+        );
         check_err("META\nkey;value\nbudget;1\n", 0, "PROJECTS");
     }
 }

@@ -16,6 +16,9 @@ pub enum TieBreak {
     /// By project id, compared as strings byte by byte (so `"10"` comes
     /// before `"9"`), smallest first; the order pabutools uses.
     Lexicographic,
+    /// An explicit order of project ids, first preferred (projects not
+    /// listed come after, by id).
+    Explicit(Vec<String>),
 }
 
 impl Default for TieBreak {
@@ -29,6 +32,7 @@ impl TieBreak {
         match self {
             TieBreak::CostSupportSeed { seed } => format!("cost-support-seed:{seed}"),
             TieBreak::Lexicographic => "lexicographic".to_string(),
+            TieBreak::Explicit(ids) => format!("explicit:{}", ids.join(",")),
         }
     }
 
@@ -37,6 +41,18 @@ impl TieBreak {
     pub fn ranks(&self, projects: &[Project], support: &[u128]) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..projects.len()).collect();
         match self {
+            TieBreak::Explicit(ids) => {
+                let pos = |i: usize| {
+                    ids.iter()
+                        .position(|x| *x == projects[i].id)
+                        .unwrap_or(usize::MAX)
+                };
+                idx.sort_by(|&a, &b| {
+                    pos(a)
+                        .cmp(&pos(b))
+                        .then(projects[a].id.as_bytes().cmp(projects[b].id.as_bytes()))
+                })
+            }
             TieBreak::Lexicographic => {
                 idx.sort_by(|&a, &b| projects[a].id.as_bytes().cmp(projects[b].id.as_bytes()))
             }

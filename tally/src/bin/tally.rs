@@ -124,7 +124,11 @@ fn run(args: &Args) -> Result<String, String> {
             outcome.input_sha256,
             outcome.config_sha256,
         );
-        for t in &outcome.to_json()["ties"].as_array().cloned().unwrap_or_default() {
+        for t in &outcome.to_json()["ties"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
             s.push_str(&format!("\ntie: {t}"));
         }
         for n in &outcome.notes {

@@ -458,7 +458,8 @@ pub fn parse_blt(text: &str) -> Result<BltElection, RankedError> {
         }
     }
     let alternatives_cover = (1..=n).all(|i| alternatives.contains_key(&i));
-    let (candidates, title_line) = if tail.len() < n && tail.len() <= 1 && alternatives_cover {
+    let from_comments = tail.len() < n && tail.len() <= 1 && alternatives_cover;
+    let (candidates, title_line) = if from_comments {
         let names = (1..=n)
             .filter_map(|i| alternatives.remove(&i))
             .collect::<Vec<_>>();
@@ -487,7 +488,10 @@ pub fn parse_blt(text: &str) -> Result<BltElection, RankedError> {
     let names_start = tail.first().map_or(lines.len().max(1), |&(l, _)| l);
     let mut seen_names = HashSet::new();
     for (i, name) in candidates.iter().enumerate() {
-        let number = tail.get(i).map_or(names_start, |&(l, _)| l);
+        let number = match tail.get(i) {
+            Some(&(l, _)) if !from_comments => l,
+            _ => names_start,
+        };
         if name.is_empty() {
             return Err(RankedError::parse(
                 number,

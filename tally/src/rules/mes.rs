@@ -26,6 +26,32 @@ use serde_json::{json, Value};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+/// A small fast hasher for integer keys (Fx, as in rustc).
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+}
+
+type BuildFx = std::hash::BuildHasherDefault<Fx>;
+
 /// The election reduced to what MES needs.
 #[derive(Clone, Debug)]
 pub struct MesInput {
@@ -37,6 +63,10 @@ pub struct MesInput {
     mult: Vec<u64>,
     /// Per project: supporting ballot groups with their utility.
     supporters: Vec<Vec<(u32, u64)>>,
+    /// Per project: the supporting groups and their sizes, as flat arrays
+    /// (the hot loop reads these sequentially).
+    sup_groups: Vec<Vec<u32>>,
+    sup_mult: Vec<Vec<u64>>,
     /// Per project: whether every supporter has the same utility.
     uniform: Vec<bool>,
     total_util: Vec<u128>,
@@ -93,8 +123,18 @@ impl MesInput {
         let free = (0..m)
             .filter(|&p| total_util[p] > 0 && costs[p] == 0)
             .collect();
+        let sup_groups = supporters
+            .iter()
+            .map(|s| s.iter().map(|&(g, _)| g).collect())
+            .collect();
+        let sup_mult = supporters
+            .iter()
+            .map(|s| s.iter().map(|&(g, _)| mult[g as usize]).collect())
+            .collect();
         MesInput {
             n_voters: ballots.len() as u128,
+            sup_groups,
+            sup_mult,
             budget,
             costs,
             ids,
@@ -132,10 +172,10 @@ fn rho_cmp<S: Scalar>(a: &Rho<S>, b: &Rho<S>) -> Result<Ordering, Uncertain> {
 #[derive(Clone, Debug)]
 struct Step {
     project: usize,
-    rho: Option<Exact>,
-    /// What a supporter with utility 1 pays (`rho`), times the utility for
-    /// approval: the payment of a supporter who could afford it.
-    full_payment: Option<Exact>,
+    rho_exact: Option<Exact>,
+    rho: f64,
+    /// On approval ballots: what each supporter who could afford it paid.
+    full_payment: Option<f64>,
     poor_supporters: u128,
     rich_supporters: u128,
     budgets: Value,
@@ -144,7 +184,6 @@ struct Step {
 struct RunOut {
     selected: Vec<usize>,
     ties: Vec<Tie>,
-    steps: Vec<Step>,
 }
 
 struct Engine<'a, S> {
@@ -152,10 +191,8 @@ struct Engine<'a, S> {
     class_of: Vec<u32>,
     budgets: Vec<S>,
     zero_class: u32,
-    share_num: u128,
-    share_den: u128,
     // scratch for dense accumulation by class
-    acc: Vec<u128>,
+    acc: Vec<u64>,
     touched: Vec<u32>,
 }
 
@@ -175,8 +212,6 @@ impl<'a, S: Scalar> Engine<'a, S> {
             class_of: vec![0; inp.mult.len()],
             budgets: vec![S::from_ratio(share_num, share_den), S::zero()],
             zero_class: 1,
-            share_num,
-            share_den,
             acc: vec![0; 2],
             touched: Vec::new(),
         }
@@ -189,22 +224,26 @@ impl<'a, S: Scalar> Engine<'a, S> {
         }
         if self.inp.uniform[p] {
             let u = sup.first().map(|s| s.1).unwrap_or(0);
-            for &(g, _) in sup {
+            let zero = self.zero_class;
+            let acc = &mut self.acc;
+            let touched = &mut self.touched;
+            for (&g, &m) in self.inp.sup_groups[p].iter().zip(&self.inp.sup_mult[p]) {
                 let c = self.class_of[g as usize];
-                if c == self.zero_class {
+                if c == zero {
                     continue;
                 }
-                if self.acc[c as usize] == 0 {
-                    self.touched.push(c);
+                let a = &mut acc[c as usize];
+                if *a == 0 {
+                    touched.push(c);
                 }
-                self.acc[c as usize] += u128::from(self.inp.mult[g as usize]);
+                *a += m;
             }
             let mut out = Vec::with_capacity(self.touched.len());
             for c in self.touched.drain(..) {
                 out.push(Entry {
                     class: c,
                     u,
-                    w: self.acc[c as usize],
+                    w: u128::from(self.acc[c as usize]),
                 });
                 self.acc[c as usize] = 0;
             }
@@ -212,7 +251,13 @@ impl<'a, S: Scalar> Engine<'a, S> {
         } else {
             let mut v: Vec<(u32, u64, u128)> = sup
                 .iter()
-                .map(|&(g, u)| (self.class_of[g as usize], u, u128::from(self.inp.mult[g as usize])))
+                .map(|&(g, u)| {
+                    (
+                        self.class_of[g as usize],
+                        u,
+                        u128::from(self.inp.mult[g as usize]),
+                    )
+                })
                 .filter(|x| x.0 != self.zero_class)
                 .collect();
             v.sort_unstable_by_key(|x| (x.0, x.1));
@@ -227,70 +272,120 @@ impl<'a, S: Scalar> Engine<'a, S> {
         }
     }
 
-    /// Sorts entries by budget / utility, ascending.
-    fn sort_entries(&self, es: &mut [Entry]) {
-        if S::EXACT {
-            es.sort_by(|a, b| {
-                self.budgets[a.class as usize]
-                    .cmp_scaled(u128::from(b.u), &self.budgets[b.class as usize], u128::from(a.u))
-                    .unwrap_or(Ordering::Equal)
-            });
-        } else {
-            es.sort_by(|a, b| {
-                let x = self.budgets[a.class as usize].approx() / a.u as f64;
-                let y = self.budgets[b.class as usize].approx() / b.u as f64;
-                x.partial_cmp(&y).unwrap_or(Ordering::Equal)
-            });
-        }
-    }
-
     /// The smallest `rho` at which project `p` is affordable, with the
-    /// sorted entries and the number of poor entries; `None` if the
-    /// supporters cannot afford it at all.
+    /// supporters' entries and which of them pay all they have ("poor");
+    /// `None` if the supporters cannot afford it at all.
+    ///
+    /// `rho` is the unique solution of `sum_i min(b_i, rho * u_i) = C`.
+    /// Entries with `b/u` below a lower bound of `rho` are certainly poor;
+    /// starting from `C / sum(u)`, each pass moves them to the poor side and
+    /// raises the bound, until no entry moves (at most a few passes, no
+    /// sorting). This is the same `rho` as pabutools' walk over supporters
+    /// sorted by `b/u`.
     #[allow(clippy::type_complexity)]
-    fn affordability(&mut self, p: usize) -> Result<Option<(Rho<S>, Vec<Entry>, usize)>, Uncertain> {
+    fn affordability(
+        &mut self,
+        p: usize,
+        check_total: bool,
+    ) -> Result<Option<(Rho<S>, Vec<Entry>, Vec<bool>)>, Uncertain> {
         let cost = S::from_ratio(u128::from(self.inp.costs[p]), 1);
-        let mut es = self.entries(p);
-        self.sort_entries(&mut es);
-        let mut rest = cost; // cost minus what poorer supporters pay
-        let mut denom: u128 = es.iter().map(|e| e.w * u128::from(e.u)).sum();
-        for (k, e) in es.iter().enumerate() {
-            let b = &self.budgets[e.class as usize];
-            match rest
-                .cmp_scaled(u128::from(e.u), b, denom)
-                .ok_or(Uncertain)?
-            {
-                Ordering::Less | Ordering::Equal => {
-                    let rho = Rho {
-                        num: rest,
-                        den: denom,
-                    };
-                    if !S::EXACT {
-                        // The float sort may misplace near-equal entries:
-                        // check the partition itself, exactly.
-                        for (i, f) in es.iter().enumerate() {
-                            let ok = match rho
-                                .num
-                                .cmp_scaled(u128::from(f.u), &self.budgets[f.class as usize], rho.den)
-                                .ok_or(Uncertain)?
-                            {
-                                Ordering::Greater => i < k,
-                                _ => i >= k,
-                            };
-                            if !ok {
-                                return Err(Uncertain);
-                            }
-                        }
-                    }
-                    return Ok(Some((rho, es, k)));
-                }
-                Ordering::Greater => {
-                    rest = rest.sub(&b.mul_u(e.w));
-                    denom -= e.w * u128::from(e.u);
-                }
+        let es = self.entries(p);
+        // Affordable at all?
+        if check_total {
+            let mut total = S::zero();
+            for e in &es {
+                total = total.add(&self.budgets[e.class as usize].mul_u(e.w));
+            }
+            if total.cmp_exact(&cost).ok_or(Uncertain)? == Ordering::Less {
+                return Ok(None);
             }
         }
-        Ok(None)
+        let mut poor = vec![false; es.len()];
+        let mut rest = cost; // cost minus what the poor pay
+        let mut denom: u128 = es.iter().map(|e| e.w * u128::from(e.u)).sum();
+        loop {
+            let mut moved = false;
+            let mut new_rest = rest.clone();
+            let mut new_denom = denom;
+            for (i, e) in es.iter().enumerate() {
+                if poor[i] {
+                    continue;
+                }
+                let b = &self.budgets[e.class as usize];
+                // poor iff b < rho * u, i.e. b * denom < rest * u
+                if b.cmp_scaled(denom, &rest, u128::from(e.u))
+                    .ok_or(Uncertain)?
+                    == Ordering::Less
+                {
+                    poor[i] = true;
+                    moved = true;
+                    new_rest = new_rest.sub(&b.mul_u(e.w));
+                    new_denom -= e.w * u128::from(e.u);
+                }
+            }
+            rest = new_rest;
+            denom = new_denom;
+            if !moved {
+                break;
+            }
+            if denom == 0 {
+                // Everyone pays all they have: affordable only with total == cost.
+                break;
+            }
+        }
+        if denom == 0 {
+            // total == cost exactly: rho is the largest b/u; the supporter
+            // with it pays exactly its budget (as in pabutools' walk).
+            let mut best: Option<usize> = None;
+            for (i, e) in es.iter().enumerate() {
+                let better = match best {
+                    None => true,
+                    Some(j) => {
+                        let f = es[j];
+                        self.budgets[e.class as usize]
+                            .cmp_scaled(
+                                u128::from(f.u),
+                                &self.budgets[f.class as usize],
+                                u128::from(e.u),
+                            )
+                            .ok_or(Uncertain)?
+                            == Ordering::Greater
+                    }
+                };
+                if better {
+                    best = Some(i);
+                }
+            }
+            let Some(j) = best else { return Ok(None) };
+            let e = es[j];
+            // Everyone with the same b/u as the richest is rich.
+            let mut rest = S::zero();
+            let mut den = 0u128;
+            for (i, f) in es.iter().enumerate() {
+                let same = self.budgets[f.class as usize]
+                    .cmp_scaled(
+                        u128::from(e.u),
+                        &self.budgets[e.class as usize],
+                        u128::from(f.u),
+                    )
+                    .ok_or(Uncertain)?
+                    == Ordering::Equal;
+                poor[i] = !same;
+                if same {
+                    rest = rest.add(&self.budgets[f.class as usize].mul_u(f.w));
+                    den += f.w * u128::from(f.u);
+                }
+            }
+            return Ok(Some((Rho { num: rest, den }, es, poor)));
+        }
+        Ok(Some((
+            Rho {
+                num: rest,
+                den: denom,
+            },
+            es,
+            poor,
+        )))
     }
 
     fn budget_summary(&self, total: &Exact) -> Value {
@@ -298,53 +393,88 @@ impl<'a, S: Scalar> Engine<'a, S> {
         for (g, &c) in self.class_of.iter().enumerate() {
             count[c as usize] += u128::from(self.inp.mult[g]);
         }
-        let mut levels: Vec<(Exact, u128)> = Vec::new();
-        let mut zero = 0u128;
-        for (c, &n) in count.iter().enumerate() {
-            if n == 0 {
-                continue;
-            }
-            let Some(b) = self.budgets[c].exact() else {
-                continue;
-            };
-            if b == <Exact as Scalar>::zero() {
-                zero += n;
-            } else {
-                levels.push((b, n));
-            }
-        }
-        // Merge classes with equal budgets.
-        levels.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut merged: Vec<(Exact, u128)> = Vec::new();
-        for (b, n) in levels {
-            match merged.last_mut() {
-                Some(l) if l.0 == b => l.1 += n,
-                _ => merged.push((b, n)),
-            }
-        }
-        let distinct = merged.len();
-        let mut top = merged.clone();
-        top.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        let zero = count[self.zero_class as usize];
+        let live: Vec<usize> = (0..count.len())
+            .filter(|&c| count[c] > 0 && c != self.zero_class as usize)
+            .collect();
+        let approx = |c: usize| self.budgets[c].approx();
+        let min = live
+            .iter()
+            .copied()
+            .min_by(|&a, &b| approx(a).total_cmp(&approx(b)));
+        let max = live
+            .iter()
+            .copied()
+            .max_by(|&a, &b| approx(a).total_cmp(&approx(b)));
+        let mut top = live.clone();
+        top.sort_by(|&a, &b| count[b].cmp(&count[a]).then(a.cmp(&b)));
         top.truncate(8);
+        let show = |c: usize| Some(format!("{:.4}", self.budgets[c].approx()));
         json!({
             "voters_with_nothing_left": zero.to_string(),
-            "distinct_remaining_shares": distinct,
+            "budget_classes": live.len(),
             "total_remaining": fmt_decimal(total, 2),
-            "min_remaining_share": merged.first().map(|l| fmt_decimal(&l.0, 4)),
-            "max_remaining_share": merged.last().map(|l| fmt_decimal(&l.0, 4)),
-            "largest_groups": top.iter().map(|(b, n)| json!({
-                "voters": n.to_string(),
-                "share": fmt_ratio(b),
-                "share_decimal": fmt_decimal(b, 4),
+            "min_remaining_share": min.and_then(show),
+            "max_remaining_share": max.and_then(show),
+            "largest_groups": top.iter().map(|&c| json!({
+                "voters": count[c].to_string(),
+                "share": self.budgets[c].exact().map(|b| fmt_ratio(&b)),
+                "share_decimal": show(c),
             })).collect::<Vec<_>>(),
         })
     }
 
-    fn run(mut self, ranks: &[usize], explain: bool) -> Result<RunOut, Uncertain> {
+    /// Charges the supporters of `chosen`: poor entries pay everything, the
+    /// others pay `rho * u`. Returns the numbers of poor and rich voters.
+    fn fund(&mut self, chosen: usize, rho: &Rho<S>, es: &[Entry], poor: &[bool]) -> (u128, u128) {
+        let inp = self.inp;
+        let uniform = inp.uniform[chosen];
+        let mut child: HashMap<(u32, u64), u32, BuildFx> = HashMap::default();
+        // Uniform utility: the new class depends on the old class only.
+        let mut dense: Vec<u32> = Vec::new();
+        if uniform {
+            dense = vec![u32::MAX; self.budgets.len()];
+        }
+        let mut poor_n = 0u128;
+        let mut rich_n = 0u128;
+        for (i, e) in es.iter().enumerate() {
+            let nc = if poor[i] {
+                poor_n += e.w;
+                self.zero_class
+            } else {
+                rich_n += e.w;
+                let pay = rho.num.mul_u(u128::from(e.u)).div_u(rho.den);
+                let nb = self.budgets[e.class as usize].sub(&pay);
+                self.budgets.push(nb);
+                (self.budgets.len() - 1) as u32
+            };
+            if uniform {
+                dense[e.class as usize] = nc;
+            } else {
+                child.insert((e.class, e.u), nc);
+            }
+        }
+        for &(g, u) in &inp.supporters[chosen] {
+            let c = self.class_of[g as usize];
+            if c == self.zero_class {
+                continue;
+            }
+            let nc = if uniform {
+                Some(dense[c as usize]).filter(|&x| x != u32::MAX)
+            } else {
+                child.get(&(c, u)).copied()
+            };
+            if let Some(nc) = nc {
+                self.class_of[g as usize] = nc;
+            }
+        }
+        (poor_n, rich_n)
+    }
+
+    fn run(mut self, ranks: &[usize]) -> Result<RunOut, Uncertain> {
         let inp = self.inp;
         let mut selected: Vec<usize> = inp.free.clone();
         let mut ties = Vec::new();
-        let mut steps = Vec::new();
         let mut remaining: Vec<usize> = inp.candidates.clone();
         // Lower bounds on each project's rho (rho only grows).
         let mut stale: Vec<Option<Rho<S>>> = vec![None; inp.costs.len()];
@@ -357,18 +487,22 @@ impl<'a, S: Scalar> Engine<'a, S> {
         let mut round = 0usize;
         loop {
             round += 1;
-            remaining.sort_by(|&a, &b| {
-                let key = |p: usize| {
-                    stale[p]
+            let mut keyed: Vec<(f64, usize)> = remaining
+                .iter()
+                .map(|&p| {
+                    let k = stale[p]
                         .as_ref()
                         .map(|r| r.num.approx() / r.den as f64)
-                        .unwrap_or(f64::INFINITY)
-                };
-                key(a).partial_cmp(&key(b)).unwrap_or(Ordering::Equal)
-            });
+                        .unwrap_or(f64::INFINITY);
+                    (k, p)
+                })
+                .collect();
+            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            remaining = keyed.into_iter().map(|x| x.1).collect();
             let mut best: Option<Rho<S>> = None;
             let mut tied: Vec<usize> = Vec::new();
-            let mut best_detail: HashMap<usize, (Vec<Entry>, usize)> = HashMap::new();
+            let mut best_detail: HashMap<usize, (Vec<Entry>, Vec<bool>), BuildFx> =
+                HashMap::default();
             let mut drop: Vec<usize> = Vec::new();
             for &p in &remaining {
                 if let (Some(b), Some(s)) = (&best, &stale[p]) {
@@ -376,9 +510,9 @@ impl<'a, S: Scalar> Engine<'a, S> {
                         continue;
                     }
                 }
-                match self.affordability(p)? {
+                match self.affordability(p, true)? {
                     None => drop.push(p),
-                    Some((rho, es, k)) => {
+                    Some((rho, es, poor)) => {
                         let ord = match &best {
                             None => Ordering::Less,
                             Some(b) => rho_cmp(&rho, b)?,
@@ -389,11 +523,11 @@ impl<'a, S: Scalar> Engine<'a, S> {
                                 tied.clear();
                                 tied.push(p);
                                 best_detail.clear();
-                                best_detail.insert(p, (es, k));
+                                best_detail.insert(p, (es, poor));
                             }
                             Ordering::Equal => {
                                 tied.push(p);
-                                best_detail.insert(p, (es, k));
+                                best_detail.insert(p, (es, poor));
                             }
                             Ordering::Greater => {}
                         }
@@ -411,97 +545,83 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 "equal affordability (rho)".to_string(),
                 &mut ties,
             );
-            let Some((es, k)) = best_detail.remove(&chosen) else {
+            let Some((es, poor)) = best_detail.remove(&chosen) else {
                 return Err(Uncertain);
             };
-            // Charge the supporters: poor entries pay everything, the others
-            // pay rho * u.
-            let mut child: HashMap<(u32, u64), u32> = HashMap::with_capacity(es.len());
-            let mut poor_n = 0u128;
-            let mut rich_n = 0u128;
-            for (i, e) in es.iter().enumerate() {
-                let nc = if i < k {
-                    poor_n += e.w;
-                    self.zero_class
-                } else {
-                    rich_n += e.w;
-                    let pay = best.num.mul_u(u128::from(e.u)).div_u(best.den);
-                    let nb = self.budgets[e.class as usize].sub(&pay);
-                    self.budgets.push(nb);
-                    (self.budgets.len() - 1) as u32
-                };
-                child.insert((e.class, e.u), nc);
-            }
-            for &(g, u) in &inp.supporters[chosen] {
-                let c = self.class_of[g as usize];
-                if c == self.zero_class {
-                    continue;
-                }
-                if let Some(&nc) = child.get(&(c, u)) {
-                    self.class_of[g as usize] = nc;
-                }
-            }
+            self.fund(chosen, &best, &es, &poor);
             selected.push(chosen);
             remaining.retain(|&p| p != chosen);
-            if explain {
-                let rho_exact = best.num.exact().map(|n| n / Exact::from_ratio(best.den, 1));
-                let full = if inp.uniform[chosen] {
-                    let u = inp.supporters[chosen].first().map(|s| s.1).unwrap_or(0);
-                    rho_exact.as_ref().map(|r| r.mul_u(u128::from(u)))
-                } else {
-                    None
-                };
-                steps.push(Step {
-                    project: chosen,
-                    rho: rho_exact,
-                    full_payment: full,
-                    poor_supporters: poor_n,
-                    rich_supporters: rich_n,
-                    budgets: {
-                        // Payments add up to the costs exactly.
-                        let spent: u128 = selected.iter().map(|&p| u128::from(inp.costs[p])).sum();
-                        let all = Exact::from_ratio(self.share_num, self.share_den);
-                        let total = Scalar::sub(
-                            &Scalar::mul_u(&all, inp.n_voters),
-                            &Exact::from_ratio(spent, 1),
-                        );
-                        self.budget_summary(&total)
-                    },
-                });
-            }
         }
-        Ok(RunOut {
-            selected,
-            ties,
-            steps,
-        })
+        Ok(RunOut { selected, ties })
     }
 }
 
-fn run_once(
-    inp: &MesInput,
-    share_num: u128,
-    share_den: u128,
-    ranks: &[usize],
-    explain: bool,
-) -> (RunOut, bool) {
-    if !explain {
-        if let Ok(out) = Engine::<Guarded>::new(inp, share_num, share_den).run(ranks, false) {
-            return (out, false);
-        }
+/// Decides one run: guarded floats first, exact rationals if any
+/// comparison was too close to call. Returns the run and whether it needed
+/// exact arithmetic.
+fn run_once(inp: &MesInput, share_num: u128, share_den: u128, ranks: &[usize]) -> (RunOut, bool) {
+    if let Ok(out) = Engine::<Guarded>::new(inp, share_num, share_den).run(ranks) {
+        return (out, false);
     }
-    match Engine::<Exact>::new(inp, share_num, share_den).run(ranks, explain) {
+    match Engine::<Exact>::new(inp, share_num, share_den).run(ranks) {
         Ok(out) => (out, true),
         // Unreachable: exact comparisons always answer.
         Err(Uncertain) => (
             RunOut {
                 selected: Vec::new(),
                 ties: Vec::new(),
-                steps: Vec::new(),
             },
             true,
         ),
     }
+}
+
+/// Replays a decided run to explain it: each funded project's rho and the
+/// remaining shares after it. Replayed with the arithmetic that decided the
+/// run (exact fractions are shown when the run was exact; otherwise
+/// decimals from the guarded floats, whose error bound is far below the
+/// digits shown).
+fn explain<S: Scalar>(
+    inp: &MesInput,
+    share_num: u128,
+    share_den: u128,
+    order: &[usize],
+) -> Option<Vec<Step>> {
+    let mut eng = Engine::<S>::new(inp, share_num, share_den);
+    let mut funded: Vec<usize> = inp.free.clone();
+    let mut steps = Vec::new();
+    for &p in order {
+        if inp.free.contains(&p) {
+            continue;
+        }
+        let (rho, es, poor) = eng.affordability(p, false).ok()??;
+        let (poor_n, rich_n) = eng.fund(p, &rho, &es, &poor);
+        funded.push(p);
+        let rho_value = rho.num.div_u(rho.den);
+        let full = if inp.uniform[p] {
+            let u = inp.supporters[p].first().map(|s| s.1).unwrap_or(0);
+            Some(rho_value.mul_u(u128::from(u)))
+        } else {
+            None
+        };
+        // Payments add up to the costs exactly.
+        let spent: u128 = funded.iter().map(|&q| u128::from(inp.costs[q])).sum();
+        let all = Exact::from_ratio(share_num, share_den);
+        let total = Scalar::sub(
+            &Scalar::mul_u(&all, inp.n_voters),
+            &Exact::from_ratio(spent, 1),
+        );
+        steps.push(Step {
+            project: p,
+            rho_exact: rho_value.exact(),
+            rho: rho_value.approx(),
+            full_payment: full.map(|f| f.approx()),
+            poor_supporters: poor_n,
+            rich_supporters: rich_n,
+            budgets: eng.budget_summary(&total),
+        });
+    }
+    Some(steps)
 }
 
 fn total_cost(inp: &MesInput, sel: &[usize]) -> u128 {
@@ -523,7 +643,7 @@ pub fn count(inp: &MesInput, ranks: &[usize], add1: Add1, money_scale: u32) -> R
         let mut prev: Option<(Vec<usize>, u128)> = None;
         loop {
             iterations += 1;
-            let (out, exact) = run_once(inp, share_num, n, ranks, false);
+            let (out, exact) = run_once(inp, share_num, n, ranks);
             if exact {
                 exact_runs += 1;
             }
@@ -567,21 +687,31 @@ pub fn count(inp: &MesInput, ranks: &[usize], add1: Add1, money_scale: u32) -> R
             share_num += unit * n;
         }
     }
-    let (out, _) = run_once(inp, final_share, n, ranks, true);
+    let (out, exact) = run_once(inp, final_share, n, ranks);
+    if exact {
+        exact_runs += 1;
+    }
+    let steps = if exact {
+        None
+    } else {
+        explain::<Guarded>(inp, final_share, n, &out.selected)
+    }
+    .or_else(|| explain::<Exact>(inp, final_share, n, &out.selected))
+    .unwrap_or_default();
     let mut res = RuleResult {
         selected: out.selected,
         ties: out.ties,
         ..Default::default()
     };
-    for (i, s) in out.steps.iter().enumerate() {
+    for (i, s) in steps.iter().enumerate() {
         res.rounds.push(json!({
             "phase": "equal shares",
             "round": i + 1,
             "project": inp.ids[s.project],
             "cost": inp.costs[s.project].to_string(),
-            "rho": s.rho.as_ref().map(fmt_ratio),
-            "rho_decimal": s.rho.as_ref().map(|r| fmt_decimal(r, 12)),
-            "payment_per_supporter": s.full_payment.as_ref().map(|r| fmt_decimal(r, 4)),
+            "rho": s.rho_exact.as_ref().map(fmt_ratio),
+            "rho_decimal": format!("{:.12e}", s.rho),
+            "payment_per_supporter": s.full_payment.map(|r| format!("{r:.4}")),
             "supporters_paying_share": s.rich_supporters.to_string(),
             "supporters_paying_all_they_had": s.poor_supporters.to_string(),
             "remaining_shares": s.budgets,
@@ -608,7 +738,7 @@ pub fn count(inp: &MesInput, ranks: &[usize], add1: Add1, money_scale: u32) -> R
 /// Plain MES selections for a given per-voter share `share_num / n` (for
 /// benchmarks and tests).
 pub fn selections(inp: &MesInput, ranks: &[usize], share_num: u128) -> Vec<usize> {
-    run_once(inp, share_num, inp.n_voters.max(1), ranks, false)
+    run_once(inp, share_num, inp.n_voters.max(1), ranks)
         .0
         .selected
 }
