@@ -35,6 +35,42 @@ pub enum EmailSettings {
     Folder { dir: PathBuf, from: String },
 }
 
+/// Where text messages go. The auth token is kept out of `Debug`.
+#[derive(Clone)]
+pub enum SmsSettings {
+    /// A Twilio-compatible gateway (`SMS_GATEWAY_URL`, `SMS_ACCOUNT_SID`,
+    /// `SMS_AUTH_TOKEN`, `SMS_FROM`).
+    Gateway {
+        url: String,
+        account_sid: String,
+        auth_token: String,
+        from: String,
+    },
+    /// Development only: each message is written to a folder
+    /// (`FAIRSHARE_SMS_DIR`, default `./data/sms`).
+    Folder { dir: PathBuf },
+}
+
+impl std::fmt::Debug for SmsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SmsSettings::Gateway {
+                url,
+                account_sid,
+                from,
+                ..
+            } => f
+                .debug_struct("Gateway")
+                .field("url", url)
+                .field("account_sid", account_sid)
+                .field("auth_token", &"<redacted>")
+                .field("from", from)
+                .finish(),
+            SmsSettings::Folder { dir } => f.debug_struct("Folder").field("dir", dir).finish(),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub environment: Environment,
@@ -42,6 +78,11 @@ pub struct Settings {
     pub database_url: String,
     pub secret: Secret,
     pub email: EmailSettings,
+    pub sms: SmsSettings,
+    /// How long after a round is published (or cancelled) its verification
+    /// data is kept before `fairshare purge-verification` deletes it
+    /// (`FAIRSHARE_VERIFICATION_RETENTION_DAYS`, default 90).
+    pub verification_retention: chrono::Duration,
     /// Trust the left-most `X-Forwarded-For` address as the client's (set
     /// when running behind a load balancer that sets it).
     pub trust_forwarded_for: bool,
@@ -127,6 +168,41 @@ impl Settings {
                 from,
             },
         };
+        let sms = match get("SMS_GATEWAY_URL") {
+            Some(url) => {
+                if !(url.starts_with("https://") || (!production && url.starts_with("http://"))) {
+                    bail!("SMS_GATEWAY_URL must be an https:// address (http:// is allowed in development only)");
+                }
+                let need = |key: &str| {
+                    get(key)
+                        .with_context(|| format!("{key} is required when SMS_GATEWAY_URL is set"))
+                };
+                SmsSettings::Gateway {
+                    url,
+                    account_sid: need("SMS_ACCOUNT_SID")?,
+                    auth_token: need("SMS_AUTH_TOKEN")?,
+                    from: need("SMS_FROM")?,
+                }
+            }
+            None if production => {
+                bail!("SMS_GATEWAY_URL is required in production: verification codes must reach people")
+            }
+            None => SmsSettings::Folder {
+                dir: get("FAIRSHARE_SMS_DIR")
+                    .unwrap_or_else(|| "./data/sms".into())
+                    .into(),
+            },
+        };
+        let verification_retention =
+            chrono::Duration::days(match get("FAIRSHARE_VERIFICATION_RETENTION_DAYS") {
+                Some(s) => s
+                    .parse::<u16>()
+                    .context(
+                        "FAIRSHARE_VERIFICATION_RETENTION_DAYS must be a whole number of days",
+                    )?
+                    .into(),
+                None => 90,
+            });
         let trust_forwarded_for = matches!(
             get("FAIRSHARE_TRUST_FORWARDED_FOR").as_deref(),
             Some("true" | "1")
@@ -143,6 +219,8 @@ impl Settings {
             database_url,
             secret,
             email,
+            sms,
+            verification_retention,
             trust_forwarded_for,
             schedule_interval,
             session_ttl: chrono::Duration::days(14),
@@ -170,6 +248,38 @@ mod tests {
         assert_eq!(s.addr.to_string(), "127.0.0.1:8080");
         assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
         assert!(matches!(s.email, EmailSettings::Folder { .. }));
+        assert!(matches!(s.sms, SmsSettings::Folder { .. }));
+        assert_eq!(s.verification_retention, chrono::Duration::days(90));
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_an_sms_gateway() {
+        let secret = "x".repeat(40);
+        let base = [
+            ("FAIRSHARE_ENV", "production"),
+            ("FAIRSHARE_SECRET", secret.as_str()),
+            ("SMTP_HOST", "smtp.example.org"),
+        ];
+        let err = settings(&base).unwrap_err();
+        assert!(err.to_string().contains("SMS_GATEWAY_URL"), "{err}");
+        let mut vars = base.to_vec();
+        vars.push(("SMS_GATEWAY_URL", "http://sms.example.org"));
+        let err = settings(&vars).unwrap_err();
+        assert!(err.to_string().contains("https"), "{err}");
+        vars.pop();
+        vars.push(("SMS_GATEWAY_URL", "https://sms.example.org"));
+        let err = settings(&vars).unwrap_err();
+        assert!(err.to_string().contains("SMS_ACCOUNT_SID"), "{err}");
+        vars.extend([
+            ("SMS_ACCOUNT_SID", "AC123"),
+            ("SMS_AUTH_TOKEN", "very-secret-token"),
+            ("SMS_FROM", "+447700900000"),
+        ]);
+        let ok = settings(&vars).unwrap();
+        assert!(matches!(ok.sms, SmsSettings::Gateway { .. }));
+        let shown = format!("{:?}", ok.sms);
+        assert!(!shown.contains("very-secret-token"), "{shown}");
+        assert!(settings(&[("FAIRSHARE_VERIFICATION_RETENTION_DAYS", "soon")]).is_err());
     }
 
     #[test]
@@ -187,6 +297,10 @@ mod tests {
             ("FAIRSHARE_ENV", "production"),
             ("FAIRSHARE_SECRET", &secret),
             ("SMTP_HOST", "smtp.example.org"),
+            ("SMS_GATEWAY_URL", "https://sms.example.org"),
+            ("SMS_ACCOUNT_SID", "AC123"),
+            ("SMS_AUTH_TOKEN", "token"),
+            ("SMS_FROM", "Fairshare"),
         ])
         .unwrap();
         assert!(matches!(

@@ -99,6 +99,10 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
                 rank_points: None,
                 seats: None,
             },
+            eligibility: crate::domain::Eligibility {
+                min_age: Some(11),
+                ..Default::default()
+            },
         },
     )
     .await

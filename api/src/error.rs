@@ -21,6 +21,15 @@ pub enum ErrorCode {
     InvalidTransition,
     AreaNotInRound,
     NameTaken,
+    NotInArea,
+    TooYoung,
+    AlreadyVerifiedElsewhere,
+    RegisterNoMatch,
+    InvalidPhone,
+    MethodNotAccepted,
+    RelationNotAccepted,
+    NotDeclared,
+    InvalidRegisterFile,
     Internal,
 }
 
@@ -43,6 +52,15 @@ impl ErrorCode {
             ErrorCode::InvalidTransition => "INVALID_TRANSITION",
             ErrorCode::AreaNotInRound => "AREA_NOT_IN_ROUND",
             ErrorCode::NameTaken => "NAME_TAKEN",
+            ErrorCode::NotInArea => "NOT_IN_AREA",
+            ErrorCode::TooYoung => "TOO_YOUNG",
+            ErrorCode::AlreadyVerifiedElsewhere => "ALREADY_VERIFIED_ELSEWHERE",
+            ErrorCode::RegisterNoMatch => "REGISTER_NO_MATCH",
+            ErrorCode::InvalidPhone => "INVALID_PHONE",
+            ErrorCode::MethodNotAccepted => "METHOD_NOT_ACCEPTED",
+            ErrorCode::RelationNotAccepted => "RELATION_NOT_ACCEPTED",
+            ErrorCode::NotDeclared => "NOT_DECLARED",
+            ErrorCode::InvalidRegisterFile => "INVALID_REGISTER_FILE",
             ErrorCode::Internal => "INTERNAL",
         }
     }

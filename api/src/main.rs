@@ -5,11 +5,21 @@
 //! fairshare demo               seed a demo council (once) and serve
 //! fairshare create-admin EMAIL make (or promote) the first admin
 //! fairshare migrate            bring the database schema up to date
+//! fairshare purge-verification [--round ID]
+//!                              delete the verification data of rounds
+//!                              published or cancelled longer ago than
+//!                              FAIRSHARE_VERIFICATION_RETENTION_DAYS
 //! fairshare print-schema       print the GraphQL schema
 //! ```
-use api::{config::Settings, domain::Role, service::accounts, startup::Application, telemetry};
+use api::{
+    config::Settings,
+    domain::Role,
+    service::{accounts, verification},
+    startup::Application,
+    telemetry,
+};
 
-const USAGE: &str = "usage: fairshare [serve | demo | create-admin EMAIL | migrate | print-schema]";
+const USAGE: &str = "usage: fairshare [serve | demo | create-admin EMAIL | migrate | purge-verification [--round ID] | print-schema]";
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -54,6 +64,34 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
         ["migrate"] => {
             api::db::connect(&settings.database_url).await?;
             println!("the database schema is up to date");
+            Ok(())
+        }
+        ["purge-verification", rest @ ..] => {
+            let only = match rest {
+                [] => None,
+                ["--round", id] => Some(
+                    id.parse::<i64>()
+                        .map_err(|_| anyhow::anyhow!("--round takes a round number"))?,
+                ),
+                _ => anyhow::bail!("{USAGE}"),
+            };
+            let retention = settings.verification_retention;
+            let db = api::db::connect(&settings.database_url).await?;
+            let purged = verification::purge(&db, only, retention, chrono::Utc::now())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if purged.is_empty() {
+                println!(
+                    "no round is due: verification data is kept for {} days after a round is published or cancelled",
+                    retention.num_days()
+                );
+            }
+            for p in purged {
+                println!(
+                    "round {}: deleted {} verification records and {} register entries",
+                    p.round_id, p.participants, p.register_entries
+                );
+            }
             Ok(())
         }
         _ => anyhow::bail!("{USAGE}"),

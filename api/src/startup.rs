@@ -1,8 +1,8 @@
 //! Building and running the application.
-use crate::channels::email::Mailer;
+use crate::channels::{email::Mailer, sms::SmsSender};
 use crate::config::Settings;
 use crate::graphql::build_schema;
-use crate::service::{limits, rounds};
+use crate::service::{codes, limits, rounds};
 use crate::state::AppState;
 use anyhow::Context;
 use std::net::SocketAddr;
@@ -52,10 +52,12 @@ impl Application {
 pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let db = crate::db::connect(&settings.database_url).await?;
     let mailer = Mailer::from_settings(&settings.email)?;
+    let sms = SmsSender::from_settings(&settings.sms)?;
     Ok(AppState {
         db,
         secret: settings.secret.clone(),
         mailer,
+        sms,
         settings,
     })
 }
@@ -70,6 +72,9 @@ async fn scheduler(state: AppState) {
         }
         if let Err(e) = limits::prune(&state.db).await {
             tracing::error!(error = %e, "pruning rate-limit events");
+        }
+        if let Err(e) = codes::prune(&state.db).await {
+            tracing::error!(error = %e, "pruning one-time codes");
         }
     }
 }

@@ -109,3 +109,80 @@ pub async fn open_round(app: &TestApp) -> OpenRound {
         group,
     }
 }
+
+pub const VERIFICATION_FIELDS: &str = "id roundId accountId verified methods relation ageCheckedAtLeast hasPhone hasEmail evidence recordedBy area { name }";
+
+pub fn declare_query() -> String {
+    format!("mutation($r: ID!, $p: PersonDetailsInput!) {{ declareEligibility(roundId: $r, person: $p) {{ {VERIFICATION_FIELDS} }} }}")
+}
+
+pub fn in_person_query() -> String {
+    format!("mutation($r: ID!, $i: InPersonVerificationInput!) {{ recordInPersonVerification(roundId: $r, input: $i) {{ {VERIFICATION_FIELDS} }} }}")
+}
+
+pub const MY_VERIFICATIONS: &str = "{ myVerifications { id roundId verified methods storedData hasPhone hasEmail ageCheckedAtLeast area { name } } }";
+
+pub const REQUEST_CODE: &str = "mutation($r: ID!, $c: CodeChannel!, $to: String!) { requestVerificationCode(roundId: $r, channel: $c, to: $to) { sent message } }";
+pub const CONFIRM_CODE: &str = "mutation($r: ID!, $c: CodeChannel!, $to: String!, $code: String!) { confirmVerificationCode(roundId: $r, channel: $c, to: $to, code: $code) { verified methods hasPhone hasEmail } }";
+
+/// The default rules with changes.
+pub fn eligibility(changes: Value) -> Value {
+    let mut e = json!({
+        "relations": ["LIVE"],
+        "minAge": null,
+        "methods": ["POSTCODE", "SMS", "EMAIL", "REGISTER", "IN_PERSON"],
+        "postcodeAloneEnough": false
+    });
+    if let (Some(e), Some(c)) = (e.as_object_mut(), changes.as_object()) {
+        for (k, v) in c {
+            e.insert(k.clone(), v.clone());
+        }
+    }
+    e
+}
+
+/// An officer, the Hyde Park area (LS6 1, LS6 2) and Chapel Allerton (LS7 3,
+/// outside the round), and a round over Hyde Park with bids open and the
+/// given eligibility rules.
+pub struct VerificationRound {
+    pub officer: String,
+    pub area: String,
+    pub round: String,
+}
+
+pub async fn verification_round(app: &TestApp, rules: Value) -> VerificationRound {
+    let officer = app.officer().await;
+    let hyde_park = area(app, &officer, "Hyde Park", &["LS6 1", "LS6 2"]).await;
+    area(app, &officer, "Chapel Allerton", &["LS7 3"]).await;
+    let mut input = round_input("Hyde Park Fund", &[(&hyde_park, 1_000_000)]);
+    input["eligibility"] = rules;
+    let data = app
+        .ok(Some(&officer), CREATE_ROUND, json!({ "i": input }))
+        .await;
+    let round = data["createRound"]["id"]
+        .as_str()
+        .expect("round id")
+        .to_owned();
+    advance(app, &officer, &round, "BIDS_OPEN").await;
+    VerificationRound {
+        officer,
+        area: hyde_park,
+        round,
+    }
+}
+
+pub fn person(name: &str, dob: &str, postcode: &str) -> Value {
+    json!({ "name": name, "dateOfBirth": dob, "postcode": postcode })
+}
+
+/// A date of birth that makes someone exactly `years` old today, moved by
+/// `days` (positive: later, so younger).
+pub fn born_years_ago(years: u32, days: i64) -> String {
+    let today = chrono::Utc::now().date_naive();
+    let birthday = today
+        .checked_sub_months(chrono::Months::new(12 * years))
+        .expect("a date in range");
+    (birthday + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}

@@ -16,6 +16,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     pub smtp: SmtpServer,
+    pub sms: SmsGateway,
     _db: TestDatabase,
     _dir: tempfile::TempDir,
 }
@@ -33,6 +34,7 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temporary folder");
         let db = TestDatabase::create(dir.path()).await;
         let smtp = SmtpServer::start(dir.path());
+        let sms = SmsGateway::start().await;
         let mut vars: HashMap<String, String> = HashMap::from([
             ("FAIRSHARE_ADDR".into(), "127.0.0.1:0".into()),
             ("DATABASE_URL".into(), db.url.clone()),
@@ -48,6 +50,10 @@ impl TestApp {
                 "Fairshare <no-reply@fairshare.test>".into(),
             ),
             ("FAIRSHARE_TRUST_FORWARDED_FOR".into(), "true".into()),
+            ("SMS_GATEWAY_URL".into(), sms.base.clone()),
+            ("SMS_ACCOUNT_SID".into(), SMS_ACCOUNT_SID.into()),
+            ("SMS_AUTH_TOKEN".into(), SMS_AUTH_TOKEN.into()),
+            ("SMS_FROM".into(), SMS_FROM.into()),
         ]);
         for (k, v) in extra {
             vars.insert(k.to_string(), v.to_string());
@@ -67,6 +73,7 @@ impl TestApp {
                 .expect("http client"),
             state,
             smtp,
+            sms,
             _db: db,
             _dir: dir,
         }
@@ -348,4 +355,121 @@ pub fn code_in(message: &str) -> Option<String> {
         .trim_end();
     let digits: String = subject.chars().filter(char::is_ascii_digit).collect();
     (digits.len() == 6).then_some(digits)
+}
+
+pub const SMS_ACCOUNT_SID: &str = "AC0123456789abcdef";
+pub const SMS_AUTH_TOKEN: &str = "test-auth-token";
+pub const SMS_FROM: &str = "Fairshare";
+
+/// One request the SMS gateway received.
+#[derive(Clone, Debug)]
+pub struct GatewayRequest {
+    pub path: String,
+    pub authorization: Option<String>,
+    pub content_type: Option<String>,
+    pub form: HashMap<String, String>,
+}
+
+/// A real HTTP server on loopback standing in for a Twilio-compatible SMS
+/// gateway: it records every request and answers as the gateway does (or
+/// with an error, when told to fail).
+pub struct SmsGateway {
+    pub base: String,
+    received: std::sync::Arc<std::sync::Mutex<Vec<GatewayRequest>>>,
+    failing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl SmsGateway {
+    async fn start() -> SmsGateway {
+        use axum::{
+            extract::{Form, Path, State},
+            http::{HeaderMap, StatusCode},
+            routing::post,
+            Router,
+        };
+        use std::sync::{atomic::AtomicBool, Arc, Mutex};
+        type Shared = (Arc<Mutex<Vec<GatewayRequest>>>, Arc<AtomicBool>);
+        async fn messages(
+            State((received, failing)): State<Shared>,
+            Path(sid): Path<String>,
+            headers: HeaderMap,
+            Form(form): Form<HashMap<String, String>>,
+        ) -> (StatusCode, String) {
+            let header = |name: &str| {
+                headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            received.lock().expect("gateway log").push(GatewayRequest {
+                path: format!("/2010-04-01/Accounts/{sid}/Messages.json"),
+                authorization: header("authorization"),
+                content_type: header("content-type"),
+                form,
+            });
+            if failing.load(std::sync::atomic::Ordering::SeqCst) {
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    r#"{"code":20503,"message":"Service unavailable"}"#.into(),
+                );
+            }
+            (
+                StatusCode::CREATED,
+                r#"{"sid":"SM0123","status":"queued"}"#.into(),
+            )
+        }
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let failing = Arc::new(AtomicBool::new(false));
+        let router = Router::new()
+            .route("/2010-04-01/Accounts/{sid}/Messages.json", post(messages))
+            .with_state((received.clone(), failing.clone()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port for the SMS gateway");
+        let addr = listener.local_addr().expect("gateway address");
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        SmsGateway {
+            base: format!("http://{addr}"),
+            received,
+            failing,
+        }
+    }
+
+    pub fn requests(&self) -> Vec<GatewayRequest> {
+        self.received.lock().expect("gateway log").clone()
+    }
+
+    pub fn requests_to(&self, e164: &str) -> Vec<GatewayRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.form.get("To").map(String::as_str) == Some(e164))
+            .collect()
+    }
+
+    pub fn fail(&self, failing: bool) {
+        self.failing
+            .store(failing, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The code in the newest message to `e164`, once `count` have arrived.
+    pub fn code_to(&self, e164: &str, count: usize) -> String {
+        let msgs = self.requests_to(e164);
+        assert!(
+            msgs.len() >= count,
+            "expected {count} text messages to {e164}, got {}",
+            msgs.len()
+        );
+        let body = msgs
+            .last()
+            .and_then(|m| m.form.get("Body"))
+            .expect("a message body");
+        sms_code_in(body).unwrap_or_else(|| panic!("no code in the text message: {body}"))
+    }
+}
+
+/// The first run of six digits in a text message.
+pub fn sms_code_in(body: &str) -> Option<String> {
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 6)
+        .map(str::to_owned)
 }

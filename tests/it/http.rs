@@ -81,6 +81,9 @@ async fn production_serves_no_graphiql() {
     let app = TestApp::spawn_with(&[
         ("FAIRSHARE_ENV", "production"),
         ("FAIRSHARE_SECRET", &secret),
+        // Production takes only an https:// gateway; this one is never
+        // reached by this test.
+        ("SMS_GATEWAY_URL", "https://sms-gateway.invalid"),
     ])
     .await;
     let res = app

@@ -5,5 +5,8 @@ mod bids;
 mod fixtures;
 mod helpers;
 mod http;
+mod register;
 mod rounds;
 mod schema;
+mod sms;
+mod verification;

@@ -11,6 +11,17 @@ pub const SIGN_IN_CODE: Template = Template {
     body: include_str!("../../templates/sign_in_code/body.txt"),
 };
 
+pub const VERIFICATION_CODE: Template = Template {
+    subject: include_str!("../../templates/verification_code/subject.txt"),
+    body: include_str!("../../templates/verification_code/body.txt"),
+};
+
+/// Text messages have no subject.
+pub const VERIFICATION_CODE_SMS: Template = Template {
+    subject: "",
+    body: include_str!("../../templates/verification_code_sms/body.txt"),
+};
+
 pub struct Rendered {
     pub subject: String,
     pub body: String,
@@ -41,5 +52,15 @@ mod tests {
         assert!(r.subject.contains("123456"));
         assert!(r.body.contains("123456") && r.body.contains("10 minutes"));
         assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
+        let values = [("code", "123456"), ("minutes", "10"), ("round", "the Fund")];
+        for t in [VERIFICATION_CODE, VERIFICATION_CODE_SMS] {
+            let r = t.render(&values);
+            assert!(r.body.contains("123456") && r.body.contains("the Fund"));
+            assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
+        }
+        // One text message: at most 160 characters (GSM 7-bit) with a long
+        // round title cut to fit.
+        let sms = VERIFICATION_CODE_SMS.render(&values);
+        assert!(sms.body.trim().len() <= 160, "{}", sms.body.len());
     }
 }

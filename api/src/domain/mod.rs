@@ -1,16 +1,20 @@
 //! Domain types: values that parse at the edge and are valid once they exist.
 //! Nothing here does IO.
 pub mod ballot;
+pub mod eligibility;
 pub mod email;
 pub mod money;
+pub mod person;
 pub mod phase;
 pub mod postcode;
 pub mod role;
 pub mod text;
 
 pub use ballot::{BallotKind, BallotSettings, CountingRule};
+pub use eligibility::{Eligibility, Evidence, Method, Relation};
 pub use email::EmailAddress;
 pub use money::Pence;
+pub use person::{DateOfBirth, PersonName, PhoneNumber};
 pub use phase::{Phase, Schedule};
 pub use postcode::{CoveragePrefix, Postcode};
 pub use role::Role;

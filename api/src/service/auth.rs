@@ -1,31 +1,39 @@
 //! Sign-in with one-time codes sent by email, and sessions.
-use super::{audit, limits, limits::Limit, Actor};
+use super::{
+    audit,
+    codes::{self, Check, Policy},
+    limits::Limit,
+    Actor,
+};
 use crate::channels::templates;
-use crate::crypto::{constant_time_eq, random_code, random_token, sha256_hex};
+use crate::crypto::{random_token, sha256_hex};
 use crate::db::begin_write;
 use crate::domain::{EmailAddress, Role};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::state::AppState;
-use crate::store::{account_roles, accounts, one_time_codes, sessions};
+use crate::store::{account_roles, accounts, sessions};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
 };
 
-pub const CODE_DIGITS: u32 = 6;
-pub const CODE_LIFETIME_MINUTES: i64 = 10;
-pub const MAX_WRONG_TRIES: i32 = 5;
+pub use super::codes::{CODE_DIGITS, CODE_LIFETIME_MINUTES, MAX_WRONG_TRIES};
 pub const MAX_CODES_PER_ADDRESS_PER_HOUR: u64 = 5;
 
-const PURPOSE_SIGN_IN: &str = "sign_in";
-
-const CLIENT_LIMIT: Limit = Limit {
-    bucket: "sign_in_code_client",
-    max: 30,
-    window: Duration::hours(1),
-    message: "too many sign-in codes have been asked for from this connection; wait an hour and try again",
+const SIGN_IN: Policy = Policy {
+    purpose: "sign_in",
+    hash_label: "sign-in-code",
+    per_target_per_hour: MAX_CODES_PER_ADDRESS_PER_HOUR,
+    per_target_message: "too many codes have been sent to this address in the last hour; wait a while and try again",
+    client: Limit {
+        bucket: "sign_in_code_client",
+        max: 30,
+        window: Duration::hours(1),
+        message: "too many sign-in codes have been asked for from this connection; wait an hour and try again",
+    },
+    carrier: "email",
 };
 
 /// Where a request came from, for rate limits. Only ever stored hashed.
@@ -44,12 +52,6 @@ fn email_key(state: &AppState, email: &EmailAddress) -> String {
     state.secret.keyed_hash("email", email.as_str())
 }
 
-fn code_hash(state: &AppState, target: &str, code: &str) -> String {
-    state
-        .secret
-        .keyed_hash("sign-in-code", &format!("{target}:{code}"))
-}
-
 /// Sends a sign-in code to `email`. The answer is the same whether or not an
 /// account exists for the address: anyone may sign in, and an account is
 /// made at the first sign-in.
@@ -58,44 +60,10 @@ pub async fn request_code(state: &AppState, email: &str, client: &Client) -> Ser
     let email = EmailAddress::parse(email)
         .map_err(|m| ServiceError::refused(ErrorCode::InvalidEmail, m))?;
     let target = email_key(state, &email);
-    let code = random_code(CODE_DIGITS);
-    let now = Utc::now();
-
     let txn = begin_write(&state.db)
         .await
         .context("starting a transaction")?;
-    limits::take(
-        &txn,
-        &CLIENT_LIMIT,
-        &state.secret.keyed_hash("client", &client.ip),
-    )
-    .await?;
-    let recent = one_time_codes::Entity::find()
-        .filter(one_time_codes::Column::Purpose.eq(PURPOSE_SIGN_IN))
-        .filter(one_time_codes::Column::TargetHmac.eq(&target))
-        .filter(one_time_codes::Column::CreatedAt.gt(now - Duration::hours(1)))
-        .count(&txn)
-        .await
-        .context("counting recent codes")?;
-    if recent >= MAX_CODES_PER_ADDRESS_PER_HOUR {
-        return Err(ServiceError::refused(
-            ErrorCode::RateLimited,
-            "too many codes have been sent to this address in the last hour; wait a while and try again",
-        ));
-    }
-    one_time_codes::ActiveModel {
-        purpose: Set(PURPOSE_SIGN_IN.into()),
-        target_hmac: Set(target.clone()),
-        code_hash: Set(code_hash(state, &target, &code)),
-        created_at: Set(now),
-        expires_at: Set(now + Duration::minutes(CODE_LIFETIME_MINUTES)),
-        attempts: Set(0),
-        consumed_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .context("storing a sign-in code")?;
+    let code = codes::issue(&txn, &state.secret, &SIGN_IN, &target, "", client).await?;
     txn.commit().await.context("committing a sign-in code")?;
 
     let minutes = CODE_LIFETIME_MINUTES.to_string();
@@ -110,71 +78,18 @@ pub async fn request_code(state: &AppState, email: &str, client: &Client) -> Ser
 pub async fn sign_in(state: &AppState, email: &str, code: &str) -> ServiceResult<NewSession> {
     let email = EmailAddress::parse(email)
         .map_err(|m| ServiceError::refused(ErrorCode::InvalidEmail, m))?;
-    let code = code.trim();
-    if code.len() != CODE_DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ServiceError::refused(
-            ErrorCode::InvalidCode,
-            format!("enter the {CODE_DIGITS}-digit code from the email"),
-        ));
-    }
+    let code = codes::parse_code(code, &SIGN_IN)?;
     let target = email_key(state, &email);
-    let now = Utc::now();
     let txn = begin_write(&state.db)
         .await
         .context("starting a transaction")?;
-    let latest = one_time_codes::Entity::find()
-        .filter(one_time_codes::Column::Purpose.eq(PURPOSE_SIGN_IN))
-        .filter(one_time_codes::Column::TargetHmac.eq(&target))
-        .order_by_desc(one_time_codes::Column::Id)
-        .one(&txn)
-        .await
-        .context("finding the latest code")?;
-    let wrong = || {
-        ServiceError::refused(
-            ErrorCode::InvalidCode,
-            "that code is not right: check the most recent email we sent you, or ask for a new code",
-        )
-    };
-    let Some(row) = latest.filter(|r| r.consumed_at.is_none()) else {
-        return Err(wrong());
-    };
-    if row.attempts >= MAX_WRONG_TRIES {
-        return Err(too_many_tries());
-    }
-    if row.expires_at <= now {
-        return Err(ServiceError::refused(
-            ErrorCode::CodeExpired,
-            "that code has expired: ask for a new one",
-        ));
-    }
-    if !constant_time_eq(&row.code_hash, &code_hash(state, &target, code)) {
-        let counted = one_time_codes::Entity::update_many()
-            .col_expr(
-                one_time_codes::Column::Attempts,
-                Expr::col(one_time_codes::Column::Attempts).add(1),
-            )
-            .filter(one_time_codes::Column::Id.eq(row.id))
-            .filter(one_time_codes::Column::Attempts.lt(MAX_WRONG_TRIES))
-            .exec(&txn)
-            .await
-            .context("counting a wrong code")?;
+    if let Check::Refused(e) =
+        codes::consume(&txn, &state.secret, &SIGN_IN, &target, "", &code).await?
+    {
         txn.commit().await.context("committing a wrong try")?;
-        if counted.rows_affected == 0 || row.attempts + 1 >= MAX_WRONG_TRIES {
-            return Err(too_many_tries());
-        }
-        return Err(wrong());
+        return Err(e);
     }
-    let consumed = one_time_codes::Entity::update_many()
-        .col_expr(one_time_codes::Column::ConsumedAt, Expr::value(now))
-        .filter(one_time_codes::Column::Id.eq(row.id))
-        .filter(one_time_codes::Column::ConsumedAt.is_null())
-        .filter(one_time_codes::Column::Attempts.lt(MAX_WRONG_TRIES))
-        .exec(&txn)
-        .await
-        .context("using up a code")?;
-    if consumed.rows_affected != 1 {
-        return Err(wrong());
-    }
+    let now = Utc::now();
     let account_id = find_or_create_account(&txn, &target, now).await?;
     let session = start_session(&txn, account_id, now + state.settings.session_ttl).await?;
     audit::record(
@@ -190,13 +105,6 @@ pub async fn sign_in(state: &AppState, email: &str, code: &str) -> ServiceResult
     txn.commit().await.context("committing a sign-in")?;
     tracing::info!(account.id = account_id, "signed in");
     Ok(session)
-}
-
-fn too_many_tries() -> ServiceError {
-    ServiceError::refused(
-        ErrorCode::TooManyAttempts,
-        "too many wrong codes: ask for a new code",
-    )
 }
 
 pub(crate) async fn find_or_create_account(

@@ -7,9 +7,12 @@ pub mod areas;
 pub mod audit;
 pub mod auth;
 pub mod bids;
+pub mod codes;
 pub mod groups;
 pub mod limits;
+pub mod register;
 pub mod rounds;
+pub mod verification;
 
 use crate::domain::Role;
 use crate::error::{ErrorCode, ServiceError, ServiceResult};

@@ -2,7 +2,9 @@
 //! counting rule.
 use super::{audit, Actor};
 use crate::db::begin_write;
-use crate::domain::{text::bounded, BallotSettings, CountingRule, Pence, Phase, Role, Schedule};
+use crate::domain::{
+    text::bounded, BallotSettings, CountingRule, Eligibility, Pence, Phase, Role, Schedule,
+};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::store::{areas, round_pots, rounds};
 use chrono::{DateTime, Utc};
@@ -31,6 +33,9 @@ pub struct Round {
     pub rule: CountingRule,
     pub pots: Vec<Pot>,
     pub phase_changed_at: DateTime<Utc>,
+    pub eligibility: Eligibility,
+    /// When the round's verification data was purged, if it has been.
+    pub verification_purged_at: Option<DateTime<Utc>>,
 }
 
 impl Round {
@@ -46,6 +51,7 @@ pub struct NewRound {
     pub schedule: Schedule,
     pub ballot: BallotSettings,
     pub rule: CountingRule,
+    pub eligibility: Eligibility,
 }
 
 pub struct RoundChanges {
@@ -53,6 +59,13 @@ pub struct RoundChanges {
     pub description: Option<String>,
     pub schedule: Option<Schedule>,
     pub pots: Option<Vec<(i64, i64)>>,
+    /// Frozen, with the ballot settings, once voting opens.
+    pub eligibility: Option<Eligibility>,
+}
+
+fn parse_eligibility(e: Eligibility) -> ServiceResult<Eligibility> {
+    e.parse()
+        .map_err(|m| ServiceError::invalid("eligibility", m))
 }
 
 fn parse_title(s: &str) -> ServiceResult<String> {
@@ -119,6 +132,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewRound) -> Se
         .parse()
         .map_err(|m| ServiceError::invalid("schedule", m))?;
     let (ballot, rule) = parse_settings(new.ballot, new.rule)?;
+    let eligibility = parse_eligibility(new.eligibility)?;
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
     let pots = parse_pots(&txn, &new.pots).await?;
@@ -132,6 +146,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewRound) -> Se
         voting_closes_at: Set(schedule.voting_closes_at),
         ballot_settings: Set(to_json(&ballot)?),
         counting_rule: Set(to_json(&rule)?),
+        eligibility: Set(to_json(&eligibility)?),
+        verification_purged_at: Set(None),
         created_by: Set(actor.account_id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -236,6 +252,23 @@ pub async fn update(
             .context("clearing pots")?;
         insert_pots(&txn, id, &pots).await?;
     }
+    if let Some(e) = changes.eligibility {
+        let e = parse_eligibility(e)?;
+        if round.phase.settings_frozen() {
+            return Err(frozen(round.phase));
+        }
+        // Repeated in the update itself, as for ballot settings.
+        let res = rounds::Entity::update_many()
+            .col_expr(rounds::Column::Eligibility, Expr::value(to_json(&e)?))
+            .filter(rounds::Column::Id.eq(id))
+            .filter(rounds::Column::Phase.is_in(unfrozen_phases()))
+            .exec(&txn)
+            .await
+            .context("updating eligibility")?;
+        if res.rows_affected != 1 {
+            return Err(frozen(Phase::Voting));
+        }
+    }
     am.update(&txn).await.context("updating a round")?;
     audit::record(
         &txn,
@@ -270,10 +303,6 @@ pub async fn update_settings(
     }
     // The phase check is repeated in the update itself, so that a phase
     // change racing with this one cannot slip between them.
-    let unfrozen: Vec<&str> = [Phase::Draft, Phase::BidsOpen, Phase::BidReview]
-        .iter()
-        .map(|p| p.as_str())
-        .collect();
     let res = rounds::Entity::update_many()
         .col_expr(
             rounds::Column::BallotSettings,
@@ -282,7 +311,7 @@ pub async fn update_settings(
         .col_expr(rounds::Column::CountingRule, Expr::value(to_json(&rule)?))
         .col_expr(rounds::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(rounds::Column::Id.eq(id))
-        .filter(rounds::Column::Phase.is_in(unfrozen))
+        .filter(rounds::Column::Phase.is_in(unfrozen_phases()))
         .exec(&txn)
         .await
         .context("updating settings")?;
@@ -303,6 +332,13 @@ pub async fn update_settings(
     load(db, id).await
 }
 
+fn unfrozen_phases() -> Vec<&'static str> {
+    [Phase::Draft, Phase::BidsOpen, Phase::BidReview]
+        .iter()
+        .map(|p| p.as_str())
+        .collect()
+}
+
 fn ballot_json(b: &BallotSettings) -> serde_json::Value {
     serde_json::to_value(b).unwrap_or_default()
 }
@@ -311,7 +347,7 @@ fn frozen(phase: Phase) -> ServiceError {
     ServiceError::refused(
         ErrorCode::SettingsFrozen,
         format!(
-            "the ballot settings and counting rule are frozen because the round is {}: they cannot change once voting has opened",
+            "the ballot settings, counting rule and eligibility rules are frozen because the round is {}: they cannot change once voting has opened",
             phase.label()
         ),
     )
@@ -503,6 +539,9 @@ fn to_round(row: rounds::Model, pots: Vec<round_pots::Model>) -> ServiceResult<R
             })
             .collect(),
         phase_changed_at: row.phase_changed_at,
+        eligibility: serde_json::from_str(&row.eligibility)
+            .map_err(|e| corrupt("eligibility", e.to_string()))?,
+        verification_purged_at: row.verification_purged_at,
         title: row.title,
         description: row.description,
     })

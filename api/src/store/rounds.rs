@@ -22,6 +22,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub phase_changed_at: DateTimeUtc,
+    #[sea_orm(column_type = "Text")]
+    pub eligibility: String,
+    pub verification_purged_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@ mod areas;
 mod bids;
 mod groups;
 mod rounds;
+mod verification;
 
 #[derive(async_graphql::MergedObject, Default)]
 pub struct Mutation(
@@ -12,6 +13,7 @@ pub struct Mutation(
     rounds::RoundMutation,
     groups::GroupMutation,
     bids::BidMutation,
+    verification::VerificationMutation,
 );
 
 /// The name of the session cookie.

@@ -38,6 +38,7 @@ impl RoundMutation {
             schedule: input.schedule.into(),
             ballot: input.ballot.into(),
             rule: rule(input.counting_rule)?,
+            eligibility: input.eligibility.map(Into::into).unwrap_or_default(),
         };
         Ok(Round(
             rounds::create(&state(ctx).db, actor, new).await.gql()?,
@@ -58,6 +59,7 @@ impl RoundMutation {
             description: input.description,
             schedule: input.schedule.map(Into::into),
             pots: input.pots.map(pots).transpose()?,
+            eligibility: input.eligibility.map(Into::into),
         };
         Ok(Round(
             rounds::update(&state(ctx).db, actor, parse_id(&id, "round")?, changes)

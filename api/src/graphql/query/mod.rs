@@ -4,6 +4,7 @@ mod areas;
 mod bids;
 mod groups;
 mod rounds;
+mod verification;
 
 #[derive(async_graphql::MergedObject, Default)]
 pub struct Query(
@@ -12,4 +13,5 @@ pub struct Query(
     rounds::RoundQuery,
     groups::GroupQuery,
     bids::BidQuery,
+    verification::VerificationQuery,
 );

@@ -6,3 +6,4 @@ pub mod bid;
 pub mod group;
 pub mod round;
 pub mod scalars;
+pub mod verification;

@@ -1,4 +1,4 @@
-use super::{area::Area, bid::Bid, scalars::Pence};
+use super::{area::Area, bid::Bid, scalars::Pence, verification::Eligibility};
 use crate::domain::{ballot, Phase as DomainPhase, Schedule as DomainSchedule};
 use crate::graphql::{state, Gql};
 use crate::service::{areas, bids, rounds};
@@ -281,6 +281,15 @@ impl Round {
     async fn counting_rule(&self) -> CountingRule {
         self.0.rule.clone().into()
     }
+    /// Who may take part, and how they prove it. Frozen with the ballot
+    /// settings once voting opens.
+    async fn eligibility(&self) -> Eligibility {
+        self.0.eligibility.clone().into()
+    }
+    /// When the round's verification data was purged, if it has been.
+    async fn verification_purged_at(&self) -> Option<DateTime<Utc>> {
+        self.0.verification_purged_at
+    }
     /// True once voting has opened: ballot settings and counting rule can no
     /// longer change.
     async fn settings_frozen(&self) -> bool {
@@ -316,6 +325,9 @@ pub struct CreateRoundInput {
     pub schedule: Schedule,
     pub ballot: BallotSettings,
     pub counting_rule: CountingRule,
+    /// Who may take part. By default: people who live in the round's areas,
+    /// any age, every method, a postcode alone not enough.
+    pub eligibility: Option<Eligibility>,
 }
 
 #[derive(InputObject)]
@@ -325,4 +337,6 @@ pub struct UpdateRoundInput {
     pub schedule: Option<Schedule>,
     /// Only while the round is a draft.
     pub pots: Option<Vec<PotInput>>,
+    /// Refused with SETTINGS_FROZEN once voting has opened.
+    pub eligibility: Option<Eligibility>,
 }

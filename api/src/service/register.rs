@@ -1,0 +1,381 @@
+//! Importing the council's register (electoral register, council tax
+//! records…) for a round. Only a keyed hash of each person's normalised
+//! name, date of birth and postcode is kept, never the register itself.
+//! A bad row never aborts an import: every good row is stored in one
+//! transaction and every bad one is reported with its line and reason.
+use super::{audit, verification::identity_hash, verification::round_for_officer, Actor};
+use crate::db::begin_write;
+use crate::domain::{
+    person::identity_material, CoveragePrefix, DateOfBirth, Method, PersonName, Postcode, Role,
+};
+use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
+use crate::state::AppState;
+use crate::store::{register_entries, register_imports};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use std::collections::{HashMap, HashSet};
+
+/// The largest register file accepted, after base64 decoding: about 60,000
+/// rows of a typical electoral register extract. Larger registers are
+/// imported in parts.
+pub const MAX_REGISTER_BYTES: usize = 4 * 1024 * 1024;
+/// At most this many refused rows are listed in a report (all are counted).
+pub const MAX_REPORTED_REFUSALS: usize = 500;
+
+/// How the file arrives: as text, or base64 for the raw bytes of a file
+/// (so that a file in the wrong encoding can be recognised and refused).
+pub enum Content {
+    Text(String),
+    Base64(String),
+}
+
+/// Which column holds what. Names are matched to the header row without
+/// regard to case or surrounding spaces. Either `full_name`, or
+/// `given_names` and `family_name`.
+#[derive(Clone, Debug, Default)]
+pub struct Columns {
+    pub full_name: Option<String>,
+    pub given_names: Option<String>,
+    pub family_name: Option<String>,
+    pub date_of_birth: String,
+    pub postcode: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefusedRow {
+    /// The line in the file where the row starts (the header is line 1).
+    pub line: u64,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ImportReport {
+    pub import_id: i64,
+    pub rows_accepted: u32,
+    pub rows_refused: u32,
+    /// The first `MAX_REPORTED_REFUSALS` refused rows.
+    pub refused: Vec<RefusedRow>,
+}
+
+fn bad_file(message: impl Into<String>) -> ServiceError {
+    ServiceError::refused(ErrorCode::InvalidRegisterFile, message)
+}
+
+/// Text that went through the wrong decoding on its way here: the Unicode
+/// replacement character, or the tell-tale `Ã©`/`Â£` of UTF-8 read as
+/// Latin-1.
+fn looks_mis_encoded(s: &str) -> bool {
+    if s.contains('\u{FFFD}') {
+        return true;
+    }
+    let chars: Vec<char> = s.chars().collect();
+    chars
+        .windows(2)
+        .any(|w| matches!(w[0], 'Ã' | 'Â') && ('\u{80}'..='\u{BF}').contains(&w[1]))
+}
+
+fn decode(content: Content) -> ServiceResult<Vec<u8>> {
+    let bytes = match content {
+        Content::Text(s) => s.into_bytes(),
+        Content::Base64(s) => {
+            use base64::Engine;
+            let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            base64::engine::general_purpose::STANDARD
+                .decode(compact.as_bytes())
+                .map_err(|_| bad_file("the file content is not valid base64"))?
+        }
+    };
+    if bytes.len() > MAX_REGISTER_BYTES {
+        return Err(bad_file(format!(
+            "the file is larger than {} MiB: import it in parts",
+            MAX_REGISTER_BYTES / (1024 * 1024)
+        )));
+    }
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        return Err(bad_file(format!(
+            "the file is not UTF-8 text (the first character that cannot be read is on line {line}); it may have been saved as Windows-1252 or Latin-1: in a spreadsheet, save it as \"CSV UTF-8\" and import it again"
+        )));
+    }
+    Ok(bytes)
+}
+
+struct Layout {
+    name: Vec<(usize, String)>,
+    dob: (usize, String),
+    postcode: (usize, String),
+}
+
+fn layout(headers: &csv::StringRecord, columns: &Columns) -> ServiceResult<Layout> {
+    let index: HashMap<String, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim().trim_start_matches('\u{FEFF}').to_lowercase(), i))
+        .collect();
+    let mut missing = Vec::new();
+    let mut find = |name: &str| -> (usize, String) {
+        let key = name.trim().to_lowercase();
+        match index.get(&key) {
+            Some(i) => (*i, name.trim().to_owned()),
+            None => {
+                missing.push(format!("\"{}\"", name.trim()));
+                (usize::MAX, String::new())
+            }
+        }
+    };
+    let name =
+        match (
+            &columns.full_name,
+            &columns.given_names,
+            &columns.family_name,
+        ) {
+            (Some(full), None, None) => vec![find(full)],
+            (None, Some(given), Some(family)) => vec![find(given), find(family)],
+            _ => return Err(ServiceError::invalid(
+                "columns",
+                "map either the full name column, or both the given names and family name columns",
+            )),
+        };
+    let dob = find(&columns.date_of_birth);
+    let postcode = find(&columns.postcode);
+    if !missing.is_empty() {
+        let have: Vec<&str> = headers.iter().map(str::trim).collect();
+        return Err(bad_file(format!(
+            "the file has no column {} (its first line names the columns: {})",
+            missing.join(", "),
+            have.join(", ")
+        )));
+    }
+    Ok(Layout {
+        name,
+        dob,
+        postcode,
+    })
+}
+
+/// Imports a register for a round. Officers only.
+#[tracing::instrument(name = "import register", skip(state, actor, content, columns), fields(round.id = round_id))]
+pub async fn import(
+    state: &AppState,
+    actor: &Actor,
+    round_id: i64,
+    content: Content,
+    columns: Columns,
+) -> ServiceResult<ImportReport> {
+    actor.require(Role::Officer, "import the register")?;
+    let db = &state.db;
+    let round = round_for_officer(db, round_id).await?;
+    if !round.eligibility.accepts(Method::Register) {
+        return Err(ServiceError::refused(
+            ErrorCode::MethodNotAccepted,
+            "this round does not accept the council's register as proof: change its eligibility rules first",
+        ));
+    }
+    let bytes = decode(content)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(bytes.as_slice());
+    let headers = reader
+        .headers()
+        .map_err(|_| bad_file("the first line of the file is not a CSV header"))?
+        .clone();
+    if headers.iter().all(|h| h.trim().is_empty()) {
+        return Err(bad_file(
+            "the file is empty: its first line must name the columns",
+        ));
+    }
+    let layout = layout(&headers, &columns)?;
+
+    // The round's coverage, to refuse rows outside its areas.
+    let mut coverage: Vec<CoveragePrefix> = Vec::new();
+    for pot in &round.pots {
+        let area = super::areas::get(db, pot.area_id).await?;
+        coverage.extend(
+            area.coverage
+                .iter()
+                .filter_map(|c| CoveragePrefix::parse(c).ok()),
+        );
+    }
+
+    let today = Utc::now().date_naive();
+    let mut accepted: Vec<String> = Vec::new();
+    let mut first_line: HashMap<String, u64> = HashMap::new();
+    let mut refused: Vec<RefusedRow> = Vec::new();
+    let mut refused_count: u32 = 0;
+    let mut refuse = |line: u64, reason: String| {
+        refused_count += 1;
+        if refused.len() < MAX_REPORTED_REFUSALS {
+            refused.push(RefusedRow { line, reason });
+        }
+    };
+    for (i, record) in reader.records().enumerate() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(i as u64 + 2);
+                refuse(line, "the row is not valid CSV".into());
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line()).unwrap_or(i as u64 + 2);
+        let field = |(idx, col): &(usize, String)| -> Result<String, String> {
+            match record.get(*idx).map(str::trim).filter(|v| !v.is_empty()) {
+                Some(v) => Ok(v.to_owned()),
+                None => Err(format!("no value in the column \"{col}\"")),
+            }
+        };
+        let parsed = (|| -> Result<String, String> {
+            let name_parts = layout
+                .name
+                .iter()
+                .map(field)
+                .collect::<Result<Vec<_>, _>>()?;
+            let dob_text = field(&layout.dob)?;
+            let postcode_text = field(&layout.postcode)?;
+            if name_parts
+                .iter()
+                .chain([&dob_text, &postcode_text])
+                .any(|v| looks_mis_encoded(v))
+            {
+                return Err(
+                    "unreadable characters: the file was probably not saved as UTF-8".into(),
+                );
+            }
+            let name = PersonName::parse(&name_parts.join(" "))
+                .map_err(|_| "the name is empty or unreadable".to_string())?;
+            let dob =
+                DateOfBirth::parse(&dob_text, today).map_err(|m| format!("date of birth: {m}"))?;
+            let postcode = Postcode::parse(&postcode_text)
+                .map_err(|_| "not a valid UK postcode".to_string())?;
+            if !coverage.iter().any(|c| c.contains(&postcode)) {
+                return Err("the postcode is outside this round's areas".into());
+            }
+            Ok(identity_hash(
+                &state.secret,
+                &identity_material(&name, &dob, &postcode),
+            ))
+        })();
+        match parsed {
+            Err(reason) => refuse(line, reason),
+            Ok(hash) => match first_line.get(&hash) {
+                Some(first) => refuse(
+                    line,
+                    format!("the same person (name, date of birth and postcode) as line {first}"),
+                ),
+                None => {
+                    first_line.insert(hash.clone(), line);
+                    accepted.push(hash);
+                }
+            },
+        }
+    }
+
+    let now = Utc::now();
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    // Rows already imported for this round (by an earlier file) are refused
+    // too, so that the report says what this import added.
+    let mut existing: HashSet<String> = HashSet::new();
+    for chunk in accepted.chunks(500) {
+        let found = register_entries::Entity::find()
+            .filter(register_entries::Column::RoundId.eq(round_id))
+            .filter(register_entries::Column::IdentityHmac.is_in(chunk.iter().cloned()))
+            .all(&txn)
+            .await
+            .context("checking earlier imports")?;
+        existing.extend(found.into_iter().map(|r| r.identity_hmac));
+    }
+    let mut fresh = Vec::with_capacity(accepted.len());
+    for hash in accepted {
+        if existing.contains(&hash) {
+            let line = first_line.get(&hash).copied().unwrap_or(0);
+            refuse(
+                line,
+                "already on this round's register from an earlier import".into(),
+            );
+        } else {
+            fresh.push(hash);
+        }
+    }
+    refused.sort_by_key(|r| r.line);
+    let rows_accepted = u32::try_from(fresh.len()).unwrap_or(u32::MAX);
+    let import = register_imports::ActiveModel {
+        round_id: Set(round_id),
+        imported_by: Set(actor.account_id),
+        imported_at: Set(now),
+        rows_accepted: Set(rows_accepted as i32),
+        rows_refused: Set(refused_count as i32),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .context("recording an import")?;
+    let rows: Vec<register_entries::ActiveModel> = fresh
+        .into_iter()
+        .map(|h| register_entries::ActiveModel {
+            round_id: Set(round_id),
+            import_id: Set(import.id),
+            identity_hmac: Set(h),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        register_entries::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await
+            .context("storing register hashes")?;
+    }
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "register_imported",
+        "round",
+        round_id,
+        serde_json::json!({ "import": import.id, "accepted": rows_accepted, "refused": refused_count }),
+    )
+    .await
+    .context("auditing an import")?;
+    txn.commit().await.context("committing an import")?;
+    tracing::info!(
+        round.id = round_id,
+        import.id = import.id,
+        rows.accepted = rows_accepted,
+        rows.refused = refused_count,
+        "register imported"
+    );
+    Ok(ImportReport {
+        import_id: import.id,
+        rows_accepted,
+        rows_refused: refused_count,
+        refused,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mis_encoding_is_recognised() {
+        assert!(looks_mis_encoded("ZoÃ« Smith"));
+        assert!(looks_mis_encoded("Ren\u{FFFD} Dubois"));
+        assert!(!looks_mis_encoded("Zoë Smith"));
+        assert!(!looks_mis_encoded("Ãlvaro Ãngel"));
+    }
+
+    #[test]
+    fn non_utf8_bytes_are_refused_with_their_line() {
+        let latin1 =
+            b"name,dob,postcode\nAnn Smith,1980-01-01,LS6 1AB\nZo\xeb Smith,1981-02-02,LS6 1AB\n";
+        use base64::Engine;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(latin1);
+        let err = decode(Content::Base64(encoded)).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidRegisterFile);
+        assert!(err.to_string().contains("line 3"), "{err}");
+        assert!(decode(Content::Base64("not base64!".into())).is_err());
+    }
+}

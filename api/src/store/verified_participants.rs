@@ -1,0 +1,31 @@
+//! Storage model of the `verified_participants` table: who may take part in a
+//! round, as keyed hashes. Converted to domain types by the services; never
+//! exposed through the API.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "verified_participants")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub round_id: i64,
+    pub account_id: Option<i64>,
+    pub area_id: i64,
+    pub relation: String,
+    pub identity_hmac: String,
+    pub phone_hmac: Option<String>,
+    pub email_hmac: Option<String>,
+    /// Comma-separated methods proven, like `postcode,sms`.
+    pub methods: String,
+    pub age_checked_min: Option<i32>,
+    pub evidence: Option<String>,
+    pub recorded_by: Option<i64>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub verified_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
