@@ -174,6 +174,40 @@ struct Checked {
     age_checked_min: Option<u32>,
 }
 
+/// What a new verified-participant row holds.
+struct NewParticipant<'a> {
+    round_id: i64,
+    account_id: Option<i64>,
+    checked: Checked,
+    phone_hmac: Option<String>,
+    email_hmac: Option<String>,
+    methods: &'a BTreeSet<Method>,
+    evidence: Option<Evidence>,
+    recorded_by: Option<i64>,
+    now: DateTime<Utc>,
+    verified_at: Option<DateTime<Utc>>,
+}
+
+fn new_participant(p: NewParticipant<'_>) -> verified_participants::ActiveModel {
+    verified_participants::ActiveModel {
+        round_id: Set(p.round_id),
+        account_id: Set(p.account_id),
+        area_id: Set(p.checked.area_id),
+        relation: Set(p.checked.relation.as_str().into()),
+        identity_hmac: Set(p.checked.identity_hmac),
+        phone_hmac: Set(p.phone_hmac),
+        email_hmac: Set(p.email_hmac),
+        methods: Set(methods_to_string(p.methods)),
+        age_checked_min: Set(p.checked.age_checked_min.map(|a| a as i32)),
+        evidence: Set(p.evidence.map(|e| e.as_str().into())),
+        recorded_by: Set(p.recorded_by),
+        created_at: Set(p.now),
+        updated_at: Set(p.now),
+        verified_at: Set(p.verified_at),
+        ..Default::default()
+    }
+}
+
 fn already_verified() -> ServiceError {
     ServiceError::refused(
         ErrorCode::AlreadyVerifiedElsewhere,
@@ -470,23 +504,18 @@ pub async fn declare(
         .update(&txn)
         .await
         .map_err(|e| duplicate_or(e, "updating a declaration"))?,
-        None => verified_participants::ActiveModel {
-            round_id: Set(round_id),
-            account_id: Set(Some(actor.account_id)),
-            area_id: Set(checked.area_id),
-            relation: Set(checked.relation.as_str().into()),
-            identity_hmac: Set(checked.identity_hmac),
-            phone_hmac: Set(None),
-            email_hmac: Set(None),
-            methods: Set(methods_to_string(&methods)),
-            age_checked_min: Set(checked.age_checked_min.map(|a| a as i32)),
-            evidence: Set(None),
-            recorded_by: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            verified_at: Set(verified),
-            ..Default::default()
-        }
+        None => new_participant(NewParticipant {
+            round_id,
+            account_id: Some(actor.account_id),
+            checked,
+            phone_hmac: None,
+            email_hmac: None,
+            methods: &methods,
+            evidence: None,
+            recorded_by: None,
+            now,
+            verified_at: verified,
+        })
         .insert(&txn)
         .await
         .map_err(|e| duplicate_or(e, "storing a declaration"))?,
@@ -854,23 +883,18 @@ pub async fn record_in_person(
         .update(&txn)
         .await
         .map_err(|e| duplicate_or(e, "recording an in-person check"))?,
-        None => verified_participants::ActiveModel {
-            round_id: Set(round_id),
-            account_id: Set(account_id),
-            area_id: Set(checked.area_id),
-            relation: Set(checked.relation.as_str().into()),
-            identity_hmac: Set(checked.identity_hmac),
-            phone_hmac: Set(phone),
-            email_hmac: Set(email),
-            methods: Set(methods_to_string(&methods)),
-            age_checked_min: Set(checked.age_checked_min.map(|a| a as i32)),
-            evidence: Set(Some(record.evidence.as_str().into())),
-            recorded_by: Set(Some(actor.account_id)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            verified_at: Set(verified),
-            ..Default::default()
-        }
+        None => new_participant(NewParticipant {
+            round_id,
+            account_id,
+            checked,
+            phone_hmac: phone,
+            email_hmac: email,
+            methods: &methods,
+            evidence: Some(record.evidence),
+            recorded_by: Some(actor.account_id),
+            now,
+            verified_at: verified,
+        })
         .insert(&txn)
         .await
         .map_err(|e| duplicate_or(e, "recording an in-person check"))?,
