@@ -212,6 +212,7 @@ async fn graphql(
         Err(_) => return error_body(StatusCode::BAD_REQUEST, "BAD_REQUEST", SHAPE),
     };
 
+    request = request.data(crate::graphql::loaders::area_loader(s.app.db.clone()));
     if let Some(actor) = actor {
         request = request.data(actor);
     }

@@ -1,6 +1,7 @@
 //! The GraphQL schema. Knows nothing of HTTP: the server only wires it.
 //! Resolvers are thin: they parse identifiers, call a service and convert
 //! domain types to GraphQL objects.
+pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod schema;

@@ -207,11 +207,43 @@ pub async fn list(db: &DatabaseConnection) -> ServiceResult<Vec<Area>> {
         .all(db)
         .await
         .context("listing areas")?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        out.push(get(db, r.id).await?);
+    with_coverage(db, rows).await
+}
+
+/// The areas with these identifiers (those that exist), in two queries.
+pub async fn get_many(db: &impl ConnectionTrait, ids: &[i64]) -> ServiceResult<Vec<Area>> {
+    let rows = areas::Entity::find()
+        .filter(areas::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+        .context("loading areas")?;
+    with_coverage(db, rows).await
+}
+
+async fn with_coverage(
+    db: &impl ConnectionTrait,
+    rows: Vec<areas::Model>,
+) -> ServiceResult<Vec<Area>> {
+    let coverage = area_coverage::Entity::find()
+        .filter(area_coverage::Column::AreaId.is_in(rows.iter().map(|r| r.id)))
+        .order_by_asc(area_coverage::Column::Prefix)
+        .all(db)
+        .await
+        .context("loading coverage")?;
+    let mut by_area: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    for c in coverage {
+        by_area.entry(c.area_id).or_default().push(c.prefix);
     }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|a| Area {
+            coverage: by_area.remove(&a.id).unwrap_or_default(),
+            id: a.id,
+            name: a.name,
+            kind: a.kind,
+            description: a.description,
+        })
+        .collect())
 }
 
 /// The areas whose coverage contains `postcode`.

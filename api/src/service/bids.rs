@@ -411,11 +411,33 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Bid> {
 }
 
 async fn to_bid(db: &impl ConnectionTrait, b: bids::Model) -> ServiceResult<Bid> {
-    let pot = crate::store::round_pots::Entity::find_by_id(b.pot_id)
-        .one(db)
+    let mut bids = to_bids(db, vec![b]).await?;
+    bids.pop()
+        .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("a bid vanished while loading")))
+}
+
+/// Converts rows to bids, loading their pots (for the area) in one query.
+async fn to_bids(db: &impl ConnectionTrait, rows: Vec<bids::Model>) -> ServiceResult<Vec<Bid>> {
+    use crate::store::round_pots;
+    let pots: std::collections::HashMap<i64, i64> = round_pots::Entity::find()
+        .filter(round_pots::Column::Id.is_in(rows.iter().map(|b| b.pot_id)))
+        .all(db)
         .await
-        .context("loading a bid's pot")?
-        .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("bid {} has no pot", b.id)))?;
+        .context("loading bids' pots")?
+        .into_iter()
+        .map(|p| (p.id, p.area_id))
+        .collect();
+    rows.into_iter()
+        .map(|b| {
+            let area_id = *pots.get(&b.pot_id).ok_or_else(|| {
+                ServiceError::Unexpected(anyhow::anyhow!("bid {} has no pot", b.id))
+            })?;
+            from_row(b, area_id)
+        })
+        .collect()
+}
+
+fn from_row(b: bids::Model, area_id: i64) -> ServiceResult<Bid> {
     let status = b
         .status
         .parse()
@@ -423,7 +445,7 @@ async fn to_bid(db: &impl ConnectionTrait, b: bids::Model) -> ServiceResult<Bid>
     Ok(Bid {
         id: b.id,
         round_id: b.round_id,
-        area_id: pot.area_id,
+        area_id,
         group_id: b.group_id,
         title: b.title,
         summary: b.summary,
@@ -451,11 +473,7 @@ pub async fn of_round(db: &DatabaseConnection, round_id: i64) -> ServiceResult<V
         .all(db)
         .await
         .context("listing bids")?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        out.push(to_bid(db, r).await?);
-    }
-    Ok(out)
+    to_bids(db, rows).await
 }
 
 pub async fn of_group(db: &DatabaseConnection, group_id: i64) -> ServiceResult<Vec<Bid>> {
@@ -465,11 +483,7 @@ pub async fn of_group(db: &DatabaseConnection, group_id: i64) -> ServiceResult<V
         .all(db)
         .await
         .context("listing bids")?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        out.push(to_bid(db, r).await?);
-    }
-    Ok(out)
+    to_bids(db, rows).await
 }
 
 /// Who may read the review reason: officers, and the group's own members.

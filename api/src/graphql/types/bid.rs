@@ -1,6 +1,6 @@
 use super::{area::Area, group::Group, round::Round, scalars::Pence};
 use crate::graphql::{caller, state, Gql};
-use crate::service::{areas, bids, groups, rounds};
+use crate::service::{bids, groups, rounds};
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -132,7 +132,7 @@ impl Bid {
     }
     async fn area(&self, ctx: &Context<'_>) -> async_graphql::Result<Area> {
         Ok(Area(
-            areas::get(&state(ctx).db, self.0.area_id).await.gql()?,
+            crate::graphql::loaders::area(ctx, self.0.area_id).await?,
         ))
     }
     async fn group(&self, ctx: &Context<'_>) -> async_graphql::Result<Group> {

@@ -1,6 +1,6 @@
 use super::{area::Area, bid::Bid};
 use crate::graphql::{state, Gql};
-use crate::service::{areas, bids, groups};
+use crate::service::{bids, groups};
 use async_graphql::{Context, InputObject, Object, ID};
 
 pub struct Group(pub groups::Group);
@@ -24,7 +24,7 @@ impl Group {
     /// The area the group works in.
     async fn area(&self, ctx: &Context<'_>) -> async_graphql::Result<Area> {
         Ok(Area(
-            areas::get(&state(ctx).db, self.0.area_id).await.gql()?,
+            crate::graphql::loaders::area(ctx, self.0.area_id).await?,
         ))
     }
     async fn bids(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Bid>> {

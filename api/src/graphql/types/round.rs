@@ -1,7 +1,7 @@
 use super::{area::Area, bid::Bid, scalars::Pence, verification::Eligibility};
 use crate::domain::{ballot, Phase as DomainPhase, Schedule as DomainSchedule};
 use crate::graphql::{state, Gql};
-use crate::service::{areas, bids, rounds};
+use crate::service::{bids, rounds};
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
@@ -247,7 +247,7 @@ impl Pot {
     }
     async fn area(&self, ctx: &Context<'_>) -> async_graphql::Result<Area> {
         Ok(Area(
-            areas::get(&state(ctx).db, self.0.area_id).await.gql()?,
+            crate::graphql::loaders::area(ctx, self.0.area_id).await?,
         ))
     }
 }

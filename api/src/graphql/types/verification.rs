@@ -1,8 +1,7 @@
 //! Eligibility rules, verification records and register import reports.
 use super::area::Area;
 use crate::domain::{self, eligibility};
-use crate::graphql::{state, Gql};
-use crate::service::{areas, register, verification};
+use crate::service::{register, verification};
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
@@ -211,7 +210,7 @@ impl Verification {
     }
     async fn area(&self, ctx: &Context<'_>) -> async_graphql::Result<Area> {
         Ok(Area(
-            areas::get(&state(ctx).db, self.0.area_id).await.gql()?,
+            crate::graphql::loaders::area(ctx, self.0.area_id).await?,
         ))
     }
     async fn relation(&self) -> Relation {
