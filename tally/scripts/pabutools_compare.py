@@ -82,6 +82,12 @@ def main():
     if not os.path.isdir(folder):
         folder = args.data
     done = set()
+    # Elections already in the committed golden file need no recount, so a
+    # run on a fresh checkout carries on where the last one stopped.
+    if os.path.exists(args.golden):
+        with open(args.golden) as f:
+            for name, by_rule in json.load(f).items():
+                done.update((name, r) for r in by_rule)
     os.makedirs(os.path.dirname(args.progress), exist_ok=True)
     if os.path.exists(args.progress):
         with open(args.progress) as f:
@@ -152,8 +158,11 @@ def main():
 
 def compact(progress, golden):
     """Merges every pabutools-*.jsonl next to `progress` (and `progress`
-    itself) into the golden file."""
+    itself) into the golden file, keeping what the golden file already has."""
     res = {}
+    if os.path.exists(golden):
+        with open(golden) as f:
+            res = json.load(f)
     folder = os.path.dirname(progress) or "."
     paths = sorted(os.path.join(folder, f) for f in os.listdir(folder)
                    if f.startswith("pabutools-") and f.endswith(".jsonl"))

@@ -95,13 +95,14 @@ pub struct Guarded {
 const ULP: f64 = f64::EPSILON; // 2^-52: one full ulp, twice the rounding bound.
 const TINY: f64 = 1e-300; // absorbs underflow of the bound itself
 
+#[inline]
 fn int_to_f64(k: u128) -> (f64, f64) {
-    let v = match u64::try_from(k) {
-        Ok(small) => small as f64,
-        Err(_) => k as f64,
-    };
-    let e = if k <= (1u128 << 53) { 0.0 } else { v * ULP };
-    (v, e)
+    if k <= (1u128 << 53) {
+        // Exact: below 2^53 the conversion through u64 loses nothing.
+        return (k as u64 as f64, 0.0);
+    }
+    let v = k as f64;
+    (v, v * ULP)
 }
 
 impl Scalar for Guarded {

@@ -10,6 +10,7 @@
 use crate::model::Election;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
 
 /// The canonical JSON of everything in an election that a count depends on.
 pub fn input_json(e: &Election) -> Value {
@@ -32,6 +33,25 @@ pub fn to_canonical_string(v: &Value) -> String {
     v.to_string()
 }
 
+/// A string as serde_json writes it (quoted, escaped).
+fn json_string(x: &str) -> String {
+    let mut s = String::with_capacity(x.len() + 2);
+    push_json_string(&mut s, x);
+    s
+}
+
+/// Appends a string as serde_json writes it: strings without quotes,
+/// backslashes or control characters are copied as they are.
+fn push_json_string(buf: &mut String, x: &str) {
+    if x.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        buf.push_str(&Value::String(x.to_string()).to_string());
+    } else {
+        buf.push('"');
+        buf.push_str(x);
+        buf.push('"');
+    }
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -40,22 +60,22 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// `to_canonical_string(&input_json(e))`, without building the tree).
 pub fn input_sha256(e: &Election) -> String {
     let mut h = Sha256::new();
-    let s = |x: &str| Value::String(x.to_string()).to_string();
     h.update(b"{\"ballots\":[");
-    let mut buf = String::new();
+    // Project ids are written once per vote: escape each id once.
+    let ids: Vec<String> = e.projects.iter().map(|p| json_string(&p.id)).collect();
+    let mut buf = String::with_capacity(1 << 16);
     for (i, b) in e.ballots.iter().enumerate() {
-        buf.clear();
         if i > 0 {
             buf.push(',');
         }
         buf.push('[');
-        buf.push_str(&s(&b.voter_id));
+        push_json_string(&mut buf, &b.voter_id);
         buf.push_str(",[");
         for (k, &p) in b.projects.iter().enumerate() {
             if k > 0 {
                 buf.push(',');
             }
-            buf.push_str(&s(&e.projects[p].id));
+            buf.push_str(&ids[p]);
         }
         buf.push_str("],");
         match &b.points {
@@ -66,14 +86,18 @@ pub fn input_sha256(e: &Election) -> String {
                     if k > 0 {
                         buf.push(',');
                     }
-                    buf.push_str(&x.to_string());
+                    let _ = write!(buf, "{x}");
                 }
                 buf.push(']');
             }
         }
         buf.push(']');
-        h.update(buf.as_bytes());
+        if buf.len() >= (1 << 16) - 1024 {
+            h.update(buf.as_bytes());
+            buf.clear();
+        }
     }
+    h.update(buf.as_bytes());
     let rest = json!({
         "budget": e.budget.to_string(),
         "money_scale": e.money_scale,

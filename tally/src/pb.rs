@@ -6,6 +6,7 @@
 //! [`PbError`] naming the line; the reader never panics.
 
 use crate::model::{Ballot, BallotConstraints, Election, Money, Project, VoteType};
+use crate::rules::mes::BuildFx;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
@@ -373,7 +374,9 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
         .max()
         .unwrap_or(0);
 
-    let mut index: HashMap<String, usize> = HashMap::with_capacity(raw_projects.len());
+    // Few keys, looked up once per vote: a fast hasher.
+    let mut index: HashMap<String, usize, BuildFx> =
+        HashMap::with_capacity_and_hasher(raw_projects.len(), BuildFx::default());
     let mut projects = Vec::with_capacity(raw_projects.len());
     for p in raw_projects {
         if index.insert(p.id.clone(), projects.len()).is_some() {
@@ -425,7 +428,9 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
     let ballot_columns: Vec<String> = extra_idx.iter().map(|&i| votes_header[i].clone()).collect();
     let needs_points = vote_type.has_points();
     let mut ballots = Vec::with_capacity(raw_votes.len());
+    // Voter ids are many and arbitrary: keep the default (keyed) hasher.
     let mut seen_voters: HashMap<&str, usize> = HashMap::with_capacity(raw_votes.len());
+    let mut list: Vec<usize> = Vec::new();
     for rec in &raw_votes {
         let line = rec.line;
         let get = |i: usize| rec.fields.get(i).map(|s| s.as_ref()).unwrap_or("");
@@ -446,7 +451,7 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
             );
         }
         let vote = get(vote_col).trim();
-        let mut list = Vec::new();
+        list.clear();
         if !vote.is_empty() {
             for id in vote.split(',') {
                 let id = id.trim();

@@ -28,14 +28,20 @@ use std::collections::HashMap;
 
 /// A small fast hasher for integer keys (Fx, as in rustc).
 #[derive(Default, Clone, Copy)]
-struct Fx(u64);
+pub(crate) struct Fx(u64);
 
 impl std::hash::Hasher for Fx {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
             self.write_u64(u64::from(b));
         }
     }
@@ -50,7 +56,7 @@ impl std::hash::Hasher for Fx {
     }
 }
 
-type BuildFx = std::hash::BuildHasherDefault<Fx>;
+pub(crate) type BuildFx = std::hash::BuildHasherDefault<Fx>;
 
 /// The election reduced to what MES needs.
 #[derive(Clone, Debug)]
@@ -85,7 +91,8 @@ impl MesInput {
         ballots: &[Vec<(usize, u64)>],
     ) -> Self {
         let m = costs.len();
-        let mut groups: HashMap<&[(usize, u64)], u32> = HashMap::new();
+        let mut groups: HashMap<&[(usize, u64)], u32, BuildFx> =
+            HashMap::with_capacity_and_hasher(ballots.len() / 2, BuildFx::default());
         let mut mult: Vec<u64> = Vec::new();
         let mut keys: Vec<&[(usize, u64)]> = Vec::new();
         for b in ballots {
@@ -194,6 +201,9 @@ struct Engine<'a, S> {
     // scratch for dense accumulation by class
     acc: Vec<u64>,
     touched: Vec<u32>,
+    // scratch: the entries of the project last examined, and which are poor
+    es: Vec<Entry>,
+    poor: Vec<bool>,
 }
 
 /// One entry of a project's supporters: a budget class, a utility and the
@@ -207,39 +217,49 @@ struct Entry {
 
 impl<'a, S: Scalar> Engine<'a, S> {
     fn new(inp: &'a MesInput, share_num: u128, share_den: u128) -> Self {
+        Self::with_share(inp, S::from_ratio(share_num, share_den))
+    }
+
+    fn with_share(inp: &'a MesInput, share: S) -> Self {
         Engine {
             inp,
             class_of: vec![0; inp.mult.len()],
-            budgets: vec![S::from_ratio(share_num, share_den), S::zero()],
+            budgets: vec![share, S::zero()],
             zero_class: 1,
             acc: vec![0; 2],
             touched: Vec::new(),
+            es: Vec::new(),
+            poor: Vec::new(),
         }
     }
 
-    fn entries(&mut self, p: usize) -> Vec<Entry> {
+    /// Fills `self.es` with the entries of project `p`.
+    fn entries(&mut self, p: usize) {
         let sup = &self.inp.supporters[p];
         if self.acc.len() < self.budgets.len() {
             self.acc.resize(self.budgets.len(), 0);
         }
+        let out = &mut self.es;
+        out.clear();
         if self.inp.uniform[p] {
             let u = sup.first().map(|s| s.1).unwrap_or(0);
             let zero = self.zero_class;
             let acc = &mut self.acc;
             let touched = &mut self.touched;
+            let class_of = &self.class_of;
             for (&g, &m) in self.inp.sup_groups[p].iter().zip(&self.inp.sup_mult[p]) {
-                let c = self.class_of[g as usize];
-                if c == zero {
-                    continue;
-                }
+                let c = class_of[g as usize];
                 let a = &mut acc[c as usize];
                 if *a == 0 {
                     touched.push(c);
                 }
                 *a += m;
             }
-            let mut out = Vec::with_capacity(self.touched.len());
             for c in self.touched.drain(..) {
+                if c == zero {
+                    self.acc[c as usize] = 0;
+                    continue;
+                }
                 out.push(Entry {
                     class: c,
                     u,
@@ -247,7 +267,6 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 });
                 self.acc[c as usize] = 0;
             }
-            out
         } else {
             let mut v: Vec<(u32, u64, u128)> = sup
                 .iter()
@@ -261,20 +280,19 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 .filter(|x| x.0 != self.zero_class)
                 .collect();
             v.sort_unstable_by_key(|x| (x.0, x.1));
-            let mut out: Vec<Entry> = Vec::new();
             for (c, u, w) in v {
                 match out.last_mut() {
                     Some(l) if l.class == c && l.u == u => l.w += w,
                     _ => out.push(Entry { class: c, u, w }),
                 }
             }
-            out
         }
     }
 
-    /// The smallest `rho` at which project `p` is affordable, with the
-    /// supporters' entries and which of them pay all they have ("poor");
-    /// `None` if the supporters cannot afford it at all.
+    /// The smallest `rho` at which project `p` is affordable; the
+    /// supporters' entries are left in `self.es` and which of them pay all
+    /// they have ("poor") in `self.poor`. `None` if the supporters cannot
+    /// afford it at all.
     ///
     /// `rho` is the unique solution of `sum_i min(b_i, rho * u_i) = C`.
     /// Entries with `b/u` below a lower bound of `rho` are certainly poor;
@@ -282,41 +300,70 @@ impl<'a, S: Scalar> Engine<'a, S> {
     /// raises the bound, until no entry moves (at most a few passes, no
     /// sorting). This is the same `rho` as pabutools' walk over supporters
     /// sorted by `b/u`.
-    #[allow(clippy::type_complexity)]
-    fn affordability(
+    fn affordability(&mut self, p: usize, check_total: bool) -> Result<Option<Rho<S>>, Uncertain> {
+        self.entries(p);
+        let es = std::mem::take(&mut self.es);
+        let mut poor = std::mem::take(&mut self.poor);
+        let r = self.afford_entries(p, check_total, &es, &mut poor);
+        self.es = es;
+        self.poor = poor;
+        r
+    }
+
+    fn afford_entries(
         &mut self,
         p: usize,
         check_total: bool,
-    ) -> Result<Option<(Rho<S>, Vec<Entry>, Vec<bool>)>, Uncertain> {
+        es: &[Entry],
+        poor: &mut Vec<bool>,
+    ) -> Result<Option<Rho<S>>, Uncertain> {
         let cost = S::from_ratio(u128::from(self.inp.costs[p]), 1);
-        let es = self.entries(p);
+        let budgets = &self.budgets;
         // Affordable at all?
         if check_total {
             let mut total = S::zero();
-            for e in &es {
-                total = total.add(&self.budgets[e.class as usize].mul_u(e.w));
+            for e in es {
+                total = total.add(&budgets[e.class as usize].mul_u(e.w));
             }
             if total.cmp_exact(&cost).ok_or(Uncertain)? == Ordering::Less {
                 return Ok(None);
             }
         }
-        let mut poor = vec![false; es.len()];
+        poor.clear();
+        poor.resize(es.len(), false);
+        let uniform = self.inp.uniform[p];
         let mut rest = cost; // cost minus what the poor pay
         let mut denom: u128 = es.iter().map(|e| e.w * u128::from(e.u)).sum();
         loop {
             let mut moved = false;
             let mut new_rest = rest.clone();
             let mut new_denom = denom;
+            // Inexact types compare each budget with a precomputed
+            // `rest * u / denom` (its error bound included); the exact type
+            // cross-multiplies.
+            let unit_rho = (!S::EXACT).then(|| rest.div_u(denom));
+            let uni_thr = match (&unit_rho, es.first()) {
+                (Some(r), Some(e)) if uniform => Some(r.mul_u(u128::from(e.u))),
+                _ => None,
+            };
             for (i, e) in es.iter().enumerate() {
                 if poor[i] {
                     continue;
                 }
-                let b = &self.budgets[e.class as usize];
+                let b = &budgets[e.class as usize];
                 // poor iff b < rho * u, i.e. b * denom < rest * u
-                if b.cmp_scaled(denom, &rest, u128::from(e.u))
-                    .ok_or(Uncertain)?
-                    == Ordering::Less
-                {
+                let fast = match (&uni_thr, &unit_rho) {
+                    (Some(t), _) => b.cmp_exact(t),
+                    (None, Some(r)) => b.cmp_exact(&r.mul_u(u128::from(e.u))),
+                    _ => None,
+                };
+                let ord = match fast {
+                    Some(o) => o,
+                    None => b
+                        .cmp_scaled(denom, &rest, u128::from(e.u))
+                        .ok_or(Uncertain)?,
+                };
+                if ord == Ordering::Less {
                     poor[i] = true;
                     moved = true;
                     new_rest = new_rest.sub(&b.mul_u(e.w));
@@ -342,10 +389,10 @@ impl<'a, S: Scalar> Engine<'a, S> {
                     None => true,
                     Some(j) => {
                         let f = es[j];
-                        self.budgets[e.class as usize]
+                        budgets[e.class as usize]
                             .cmp_scaled(
                                 u128::from(f.u),
-                                &self.budgets[f.class as usize],
+                                &budgets[f.class as usize],
                                 u128::from(e.u),
                             )
                             .ok_or(Uncertain)?
@@ -362,30 +409,22 @@ impl<'a, S: Scalar> Engine<'a, S> {
             let mut rest = S::zero();
             let mut den = 0u128;
             for (i, f) in es.iter().enumerate() {
-                let same = self.budgets[f.class as usize]
-                    .cmp_scaled(
-                        u128::from(e.u),
-                        &self.budgets[e.class as usize],
-                        u128::from(f.u),
-                    )
+                let same = budgets[f.class as usize]
+                    .cmp_scaled(u128::from(e.u), &budgets[e.class as usize], u128::from(f.u))
                     .ok_or(Uncertain)?
                     == Ordering::Equal;
                 poor[i] = !same;
                 if same {
-                    rest = rest.add(&self.budgets[f.class as usize].mul_u(f.w));
+                    rest = rest.add(&budgets[f.class as usize].mul_u(f.w));
                     den += f.w * u128::from(f.u);
                 }
             }
-            return Ok(Some((Rho { num: rest, den }, es, poor)));
+            return Ok(Some(Rho { num: rest, den }));
         }
-        Ok(Some((
-            Rho {
-                num: rest,
-                den: denom,
-            },
-            es,
-            poor,
-        )))
+        Ok(Some(Rho {
+            num: rest,
+            den: denom,
+        }))
     }
 
     fn budget_summary(&self, total: &Exact) -> Value {
@@ -424,11 +463,14 @@ impl<'a, S: Scalar> Engine<'a, S> {
         })
     }
 
-    /// Charges the supporters of `chosen`: poor entries pay everything, the
-    /// others pay `rho * u`. Returns the numbers of poor and rich voters.
-    fn fund(&mut self, chosen: usize, rho: &Rho<S>, es: &[Entry], poor: &[bool]) -> (u128, u128) {
+    /// Charges the supporters of `chosen` (entries in `self.es`, poor ones
+    /// in `self.poor`): poor entries pay everything, the others pay
+    /// `rho * u`. Returns the numbers of poor and rich voters.
+    fn fund(&mut self, chosen: usize, rho: &Rho<S>) -> (u128, u128) {
         let inp = self.inp;
         let uniform = inp.uniform[chosen];
+        let es = std::mem::take(&mut self.es);
+        let poor = std::mem::take(&mut self.poor);
         let mut child: HashMap<(u32, u64), u32, BuildFx> = HashMap::default();
         // Uniform utility: the new class depends on the old class only.
         let mut dense: Vec<u32> = Vec::new();
@@ -468,6 +510,8 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 self.class_of[g as usize] = nc;
             }
         }
+        self.es = es;
+        self.poor = poor;
         (poor_n, rich_n)
     }
 
@@ -484,26 +528,30 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 den: inp.total_util[p],
             });
         }
+        let mut dropped = vec![false; inp.costs.len()];
         let mut round = 0usize;
+        let mut keyed: Vec<(f64, usize)> = Vec::new();
+        let mut tied: Vec<usize> = Vec::new();
+        let mut kept_es: Vec<Entry> = Vec::new();
+        let mut kept_poor: Vec<bool> = Vec::new();
         loop {
             round += 1;
-            let mut keyed: Vec<(f64, usize)> = remaining
-                .iter()
-                .map(|&p| {
-                    let k = stale[p]
-                        .as_ref()
-                        .map(|r| r.num.approx() / r.den as f64)
-                        .unwrap_or(f64::INFINITY);
-                    (k, p)
-                })
-                .collect();
+            keyed.clear();
+            keyed.extend(remaining.iter().map(|&p| {
+                let k = stale[p]
+                    .as_ref()
+                    .map(|r| r.num.approx() / r.den as f64)
+                    .unwrap_or(f64::INFINITY);
+                (k, p)
+            }));
             keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            remaining = keyed.into_iter().map(|x| x.1).collect();
+            remaining.clear();
+            remaining.extend(keyed.iter().map(|x| x.1));
             let mut best: Option<Rho<S>> = None;
-            let mut tied: Vec<usize> = Vec::new();
-            let mut best_detail: HashMap<usize, (Vec<Entry>, Vec<bool>), BuildFx> =
-                HashMap::default();
-            let mut drop: Vec<usize> = Vec::new();
+            // The entries of the best project so far, while it is alone.
+            let mut best_es: Option<usize> = None;
+            tied.clear();
+            let mut any_dropped = false;
             for &p in &remaining {
                 if let (Some(b), Some(s)) = (&best, &stale[p]) {
                     if rho_cmp(s, b).ok() == Some(Ordering::Greater) {
@@ -511,8 +559,11 @@ impl<'a, S: Scalar> Engine<'a, S> {
                     }
                 }
                 match self.affordability(p, true)? {
-                    None => drop.push(p),
-                    Some((rho, es, poor)) => {
+                    None => {
+                        dropped[p] = true;
+                        any_dropped = true;
+                    }
+                    Some(rho) => {
                         let ord = match &best {
                             None => Ordering::Less,
                             Some(b) => rho_cmp(&rho, b)?,
@@ -522,20 +573,20 @@ impl<'a, S: Scalar> Engine<'a, S> {
                                 best = Some(rho.clone());
                                 tied.clear();
                                 tied.push(p);
-                                best_detail.clear();
-                                best_detail.insert(p, (es, poor));
+                                std::mem::swap(&mut self.es, &mut kept_es);
+                                std::mem::swap(&mut self.poor, &mut kept_poor);
+                                best_es = Some(p);
                             }
-                            Ordering::Equal => {
-                                tied.push(p);
-                                best_detail.insert(p, (es, poor));
-                            }
+                            Ordering::Equal => tied.push(p),
                             Ordering::Greater => {}
                         }
                         stale[p] = Some(rho);
                     }
                 }
             }
-            remaining.retain(|p| !drop.contains(p));
+            if any_dropped {
+                remaining.retain(|&p| !dropped[p]);
+            }
             let Some(best) = best else { break };
             let chosen = resolve_tie(
                 &mut tied,
@@ -545,10 +596,20 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 "equal affordability (rho)".to_string(),
                 &mut ties,
             );
-            let Some((es, poor)) = best_detail.remove(&chosen) else {
-                return Err(Uncertain);
+            let rho = if best_es == Some(chosen) {
+                std::mem::swap(&mut self.es, &mut kept_es);
+                std::mem::swap(&mut self.poor, &mut kept_poor);
+                best
+            } else {
+                // Recompute the chosen project's entries (the same
+                // computation as above, so the same rho and the same poor
+                // supporters).
+                let Some(rho) = self.affordability(chosen, false)? else {
+                    return Err(Uncertain);
+                };
+                rho
             };
-            self.fund(chosen, &best, &es, &poor);
+            self.fund(chosen, &rho);
             selected.push(chosen);
             remaining.retain(|&p| p != chosen);
         }
@@ -563,6 +624,10 @@ fn run_once(inp: &MesInput, share_num: u128, share_den: u128, ranks: &[usize]) -
     if let Ok(out) = Engine::<Guarded>::new(inp, share_num, share_den).run(ranks) {
         return (out, false);
     }
+    run_exact(inp, share_num, share_den, ranks)
+}
+
+fn run_exact(inp: &MesInput, share_num: u128, share_den: u128, ranks: &[usize]) -> (RunOut, bool) {
     match Engine::<Exact>::new(inp, share_num, share_den).run(ranks) {
         Ok(out) => (out, true),
         // Unreachable: exact comparisons always answer.
@@ -594,8 +659,8 @@ fn explain<S: Scalar>(
         if inp.free.contains(&p) {
             continue;
         }
-        let (rho, es, poor) = eng.affordability(p, false).ok()??;
-        let (poor_n, rich_n) = eng.fund(p, &rho, &es, &poor);
+        let rho = eng.affordability(p, false).ok()??;
+        let (poor_n, rich_n) = eng.fund(p, &rho);
         funded.push(p);
         let rho_value = rho.num.div_u(rho.den);
         let full = if inp.uniform[p] {
