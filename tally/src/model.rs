@@ -100,8 +100,20 @@ pub struct Ballot {
     /// Points per listed project (same length as `projects`) for scoring,
     /// cumulative and allocation ballots.
     pub points: Option<Vec<u64>>,
-    /// The values of [`Election::ballot_columns`] for this ballot.
-    pub extra: Vec<String>,
+    /// The values of [`Election::ballot_columns`] for this ballot, as one
+    /// row fragment the way the `.pb` writer writes them: each value
+    /// quoted if it needs to be, joined by `;` (empty when there are no
+    /// such columns). Kept raw, not split per column, so reading a file
+    /// costs one string per ballot; [`Ballot::extra_values`] splits it.
+    pub extra: String,
+}
+
+impl Ballot {
+    /// The values of [`Election::ballot_columns`] for this ballot, one
+    /// per column as far as the ballot has them.
+    pub fn extra_values(&self) -> Vec<String> {
+        crate::pb::split_record(&self.extra)
+    }
 }
 
 /// The constraints a valid ballot had to respect, as published.

@@ -121,11 +121,11 @@ pub fn count(e: &Election, cfg: &RuleConfig) -> Result<Outcome, CountError> {
             comparison,
         } => {
             let utils = rules::utilities(e, cfg, *utility);
-            let inp = mes::MesInput::new(
+            let inp = mes::MesInput::from_ballots(
                 e.budget,
                 e.projects.iter().map(|p| p.cost).collect(),
                 e.projects.iter().map(|p| p.id.clone()).collect(),
-                &utils,
+                utils.iter(),
             );
             let mut r = mes::count(&inp, &ranks, *add1, e.money_scale);
             if *greedy_completion {

@@ -7,9 +7,9 @@
 
 use crate::model::{Ballot, BallotConstraints, Election, Money, Project, VoteType};
 use crate::rules::mes::BuildFx;
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::fmt::Write as _;
 
 /// A malformed `.pb` input, with the 1-based line it was found on (0 when
 /// the problem is the file as a whole).
@@ -38,33 +38,69 @@ fn err<T>(line: usize, message: impl Into<String>) -> Result<T, PbError> {
     })
 }
 
-/// One logical record: its first line number and its fields.
-struct Record<'a> {
-    line: usize,
-    fields: Vec<Cow<'a, str>>,
+/// One logical record's fields: a line without quotes (nearly all), split
+/// on demand without copying, or the unquoted fields of a quoted record.
+enum Fields<'a> {
+    Line(&'a str),
+    Owned(Vec<String>),
 }
 
-/// Splits the text into `;`-separated records, honouring quotes. Lines
-/// without a quote (nearly all) are split without copying.
-fn records(text: &str) -> Result<Vec<Record<'_>>, PbError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = Vec::new();
-    let mut lines = text.split('\n').enumerate().peekable();
-    while let Some((i, raw)) = lines.next() {
-        let line_no = i + 1;
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if line.trim().is_empty() {
-            continue;
+impl<'a> Fields<'a> {
+    /// Replaces `out` with the fields.
+    fn fill<'s>(&'s self, out: &mut Vec<&'s str>) {
+        out.clear();
+        match self {
+            Fields::Line(l) => split_semicolons(l, out),
+            Fields::Owned(v) => out.extend(v.iter().map(String::as_str)),
         }
-        if !line.contains('"') {
-            out.push(Record {
-                line: line_no,
-                fields: line.split(';').map(Cow::Borrowed).collect(),
-            });
-            continue;
+    }
+}
+
+/// Appends the `;`-separated fields of a line (a byte loop: fields are
+/// short, so this beats searching for each separator).
+fn split_semicolons<'a>(l: &'a str, out: &mut Vec<&'a str>) {
+    let mut start = 0;
+    for (i, &b) in l.as_bytes().iter().enumerate() {
+        if b == b';' {
+            out.push(&l[start..i]);
+            start = i + 1;
         }
-        // Quote-aware: a quoted field may span lines.
-        let mut fields: Vec<Cow<'_, str>> = Vec::new();
+    }
+    out.push(&l[start..]);
+}
+
+/// Reads `;`-separated records one at a time, honouring quotes.
+struct Records<'a> {
+    lines: std::iter::Peekable<std::iter::Enumerate<std::str::Split<'a, char>>>,
+}
+
+impl<'a> Records<'a> {
+    fn new(text: &'a str) -> Self {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        Records {
+            lines: text.split('\n').enumerate().peekable(),
+        }
+    }
+
+    /// The next record and its first line number.
+    fn next_record(&mut self) -> Result<Option<(usize, Fields<'a>)>, PbError> {
+        while let Some((i, raw)) = self.lines.next() {
+            let line_no = i + 1;
+            let line = raw.strip_suffix('\r').unwrap_or(raw);
+            if line.trim().is_empty() {
+                continue;
+            }
+            if !line.contains('"') {
+                return Ok(Some((line_no, Fields::Line(line))));
+            }
+            return self.quoted(line_no, line).map(Some);
+        }
+        Ok(None)
+    }
+
+    /// Quote-aware: a quoted field may span lines.
+    fn quoted(&mut self, line_no: usize, line: &str) -> Result<(usize, Fields<'a>), PbError> {
+        let mut fields: Vec<String> = Vec::new();
         let mut field = String::new();
         let mut in_quotes = false;
         let mut quoted = false;
@@ -92,7 +128,7 @@ fn records(text: &str) -> Result<Vec<Record<'_>>, PbError> {
                         quoted = true;
                     }
                     ';' => {
-                        fields.push(Cow::Owned(std::mem::take(&mut field)));
+                        fields.push(std::mem::take(&mut field));
                         quoted = false;
                     }
                     // Text after a closing quote is kept, as Python's csv
@@ -103,7 +139,7 @@ fn records(text: &str) -> Result<Vec<Record<'_>>, PbError> {
             if !in_quotes {
                 break;
             }
-            match lines.next() {
+            match self.lines.next() {
                 Some((_, next)) => {
                     field.push('\n');
                     current = next.strip_suffix('\r').unwrap_or(next).to_string();
@@ -111,13 +147,19 @@ fn records(text: &str) -> Result<Vec<Record<'_>>, PbError> {
                 None => return err(line_no, "quoted field is never closed"),
             }
         }
-        fields.push(Cow::Owned(field));
-        out.push(Record {
-            line: line_no,
-            fields,
-        });
+        fields.push(field);
+        Ok((line_no, Fields::Owned(fields)))
     }
-    Ok(out)
+}
+
+/// The unquoted fields of one written record (as [`write`] writes a row).
+pub(crate) fn split_record(text: &str) -> Vec<String> {
+    let mut r = Records::new(text);
+    match r.next_record() {
+        Ok(Some((_, Fields::Line(l)))) => l.split(';').map(str::to_string).collect(),
+        Ok(Some((_, Fields::Owned(v)))) => v,
+        _ => vec![String::new()],
+    }
 }
 
 /// A decimal amount as written: integer digits and fractional digits.
@@ -187,18 +229,25 @@ enum Section {
     Votes,
 }
 
-fn section_of(rec: &Record) -> Option<Section> {
-    let first = rec.fields.first()?.trim();
-    let rest_empty = rec.fields.iter().skip(1).all(|f| f.trim().is_empty());
-    if !rest_empty {
+fn section_of(fields: &[&str]) -> Option<Section> {
+    let first = fields.first()?.trim();
+    if first.len() > 8 {
         return None;
     }
-    match first.to_ascii_lowercase().as_str() {
-        "meta" => Some(Section::Meta),
-        "projects" => Some(Section::Projects),
-        "votes" => Some(Section::Votes),
-        _ => None,
-    }
+    let s = if first.eq_ignore_ascii_case("meta") {
+        Section::Meta
+    } else if first.eq_ignore_ascii_case("projects") {
+        Section::Projects
+    } else if first.eq_ignore_ascii_case("votes") {
+        Section::Votes
+    } else {
+        return None;
+    };
+    fields
+        .iter()
+        .skip(1)
+        .all(|f| f.trim().is_empty())
+        .then_some(s)
 }
 
 struct RawProject {
@@ -210,21 +259,189 @@ struct RawProject {
     extra: Vec<(String, String)>,
 }
 
+/// `s` trimmed; a fast path for the usual case of nothing to trim.
+fn fast_trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&z)) if a > b' ' && a < 0x80 && z > b' ' && z < 0x80 => s,
+        _ => s.trim(),
+    }
+}
+
+/// The value of a whole number written canonically (digits only, no
+/// leading zero, at most 18 digits), so two such strings are equal exactly
+/// when their values are.
+fn canonical_number(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 18 || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    let mut n = 0u64;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(c - b'0');
+    }
+    Some(n)
+}
+
+/// Project lookup by id: a direct table for canonical numeric ids (most
+/// files), the hash map for the others.
+struct IdIndex<'a> {
+    /// `numeric[n]` is the index + 1 of the project with id `n`, or 0.
+    numeric: Vec<u32>,
+    map: &'a HashMap<String, usize, BuildFx>,
+}
+
+impl<'a> IdIndex<'a> {
+    const MAX_TABLE: u64 = 1 << 20;
+
+    fn new(projects: &[Project], map: &'a HashMap<String, usize, BuildFx>) -> Self {
+        let nums: Vec<(u64, usize)> = projects
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| canonical_number(&p.id).map(|n| (n, i)))
+            .collect();
+        let max = nums.iter().map(|x| x.0).max();
+        let mut numeric = Vec::new();
+        // Only when every numeric id fits the table: then a numeric id
+        // missing from the table is missing altogether.
+        if let Some(max) =
+            max.filter(|&m| m < Self::MAX_TABLE && projects.len() < u32::MAX as usize)
+        {
+            numeric = vec![0u32; max as usize + 1];
+            for (n, i) in nums {
+                numeric[n as usize] = i as u32 + 1;
+            }
+        }
+        IdIndex { numeric, map }
+    }
+
+    /// Reads a vote of canonical numeric ids (`12,7,301`) through the
+    /// table into `out`. `false` when any id needs the general path (not
+    /// numeric, not canonical, unknown, spaces...): the caller then reads
+    /// the vote again the general way.
+    fn numeric_list(&self, vote: &str, out: &mut Vec<usize>) -> bool {
+        if self.numeric.is_empty() {
+            return false;
+        }
+        let push = |n: u64, out: &mut Vec<usize>| match self.numeric.get(n as usize) {
+            Some(&i) if i > 0 => {
+                out.push(i as usize - 1);
+                true
+            }
+            _ => false,
+        };
+        let mut n = 0u64;
+        let mut len = 0usize;
+        for &c in vote.as_bytes() {
+            if c == b',' {
+                if len == 0 || !push(n, out) {
+                    return false;
+                }
+                n = 0;
+                len = 0;
+            } else if c.is_ascii_digit() {
+                // A leading zero is not canonical; the table holds fewer
+                // than 10^7 entries.
+                if (len == 1 && n == 0) || len >= 7 {
+                    return false;
+                }
+                n = n * 10 + u64::from(c - b'0');
+                len += 1;
+            } else {
+                return false;
+            }
+        }
+        len > 0 && push(n, out)
+    }
+
+    fn get(&self, id: &str) -> Option<usize> {
+        if !self.numeric.is_empty() {
+            if let Some(n) = canonical_number(id) {
+                return match self.numeric.get(n as usize) {
+                    Some(&i) if i > 0 => Some(i as usize - 1),
+                    _ => None,
+                };
+            }
+        }
+        self.map.get(id).copied()
+    }
+}
+
+/// The first voter id that repeats one on an earlier line, among the
+/// ballots read so far and `current` (the id on the next line), reported
+/// as a line-by-line reader would.
+fn first_duplicate(
+    ballots: &[Ballot],
+    raw: &[(usize, Fields)],
+    current: Option<&str>,
+) -> Option<PbError> {
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(ballots.len() + 1);
+    let ids = ballots
+        .iter()
+        .map(|b| b.voter_id.as_str())
+        .chain(current)
+        .zip(raw.iter().map(|r| r.0));
+    for (vid, line) in ids {
+        if let Some(first) = seen.insert(vid, line) {
+            return Some(PbError {
+                line,
+                message: format!("voter `{vid}` already voted on line {first}"),
+            });
+        }
+    }
+    None
+}
+
 /// Parses a `.pb` file.
 pub fn parse(text: &str) -> Result<Election, PbError> {
-    let recs = records(text)?;
+    let mut recs = Records::new(text);
     let mut section = Section::None;
     let mut header: Option<Vec<String>> = None;
     let mut seen = HashMap::new();
     let mut meta: Vec<(String, String)> = Vec::new();
     let mut raw_projects: Vec<RawProject> = Vec::new();
-    let mut raw_votes: Vec<Record> = Vec::new();
+    let mut raw_votes: Vec<(usize, Fields)> = Vec::new();
     let mut votes_header: Vec<String> = Vec::new();
 
-    for rec in recs {
-        if let Some(s) = section_of(&rec) {
-            if seen.insert(s as u8, rec.line).is_some() {
-                return err(rec.line, "section appears twice");
+    // Reused for every unquoted line: no allocation per row.
+    let mut line_fields: Vec<&str> = Vec::new();
+    while let Some((line, rec)) = recs.next_record()? {
+        // Fast path for the many votes rows: count the fields; a row whose
+        // last field is not empty cannot be a section name.
+        if let (Section::Votes, Some(h), Fields::Line(l)) = (section, &header, &rec) {
+            let b = l.as_bytes();
+            let semicolons = b.iter().filter(|&&c| c == b';').count();
+            let last = b.last().copied().unwrap_or(b';');
+            if semicolons > 0 && last > b' ' && last < 0x80 && last != b';' {
+                if semicolons + 1 > h.len() {
+                    return err(
+                        line,
+                        format!("{} fields but the header has {}", semicolons + 1, h.len()),
+                    );
+                }
+                // Split again below, once the projects are known.
+                raw_votes.push((line, rec));
+                continue;
+            }
+        }
+        let mut owned_view: Vec<&str> = Vec::new();
+        let fields: &[&str] = match &rec {
+            Fields::Line(l) => {
+                let l: &str = l;
+                line_fields.clear();
+                split_semicolons(l, &mut line_fields);
+                &line_fields
+            }
+            Fields::Owned(v) => {
+                owned_view.extend(v.iter().map(String::as_str));
+                &owned_view
+            }
+        };
+        if let Some(s) = section_of(fields) {
+            if seen.insert(s as u8, line).is_some() {
+                return err(line, "section appears twice");
             }
             section = s;
             header = None;
@@ -232,32 +449,29 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
         }
         let Some(h) = &header else {
             if section == Section::None {
-                return err(
-                    rec.line,
-                    "expected a section name (META, PROJECTS or VOTES)",
-                );
+                return err(line, "expected a section name (META, PROJECTS or VOTES)");
             }
-            let h: Vec<String> = rec.fields.iter().map(|f| f.trim().to_string()).collect();
+            let h: Vec<String> = fields.iter().map(|f| f.trim().to_string()).collect();
             if h.iter().any(|f| f.is_empty()) {
-                return err(rec.line, "empty column name in header");
+                return err(line, "empty column name in header");
             }
             for (i, a) in h.iter().enumerate() {
                 if h[..i].contains(a) {
-                    return err(rec.line, format!("column `{a}` appears twice"));
+                    return err(line, format!("column `{a}` appears twice"));
                 }
             }
             match section {
                 Section::Projects => {
                     for need in ["project_id", "cost"] {
                         if !h.iter().any(|c| c == need) {
-                            return err(rec.line, format!("PROJECTS header lacks `{need}`"));
+                            return err(line, format!("PROJECTS header lacks `{need}`"));
                         }
                     }
                 }
                 Section::Votes => {
                     for need in ["voter_id", "vote"] {
                         if !h.iter().any(|c| c == need) {
-                            return err(rec.line, format!("VOTES header lacks `{need}`"));
+                            return err(line, format!("VOTES header lacks `{need}`"));
                         }
                     }
                     votes_header = h.clone();
@@ -267,8 +481,6 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
             header = Some(h);
             continue;
         };
-        let line = rec.line;
-        let mut fields = rec.fields;
         match section {
             Section::Meta => {
                 if fields.len() < 2 {
@@ -291,18 +503,19 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
                         format!("{} fields but the header has {}", fields.len(), h.len()),
                     );
                 }
-                fields.resize(h.len(), Cow::Borrowed(""));
+                let mut row = fields.to_vec();
+                row.resize(h.len(), "");
                 let mut id = String::new();
                 let mut cost = None;
                 let mut name = None;
                 let mut category = None;
                 let mut extra = Vec::new();
-                for (col, value) in h.iter().zip(fields) {
+                for (col, &value) in h.iter().zip(&row) {
                     match col.as_str() {
                         "project_id" => id = value.trim().to_string(),
-                        "cost" => cost = Some(parse_decimal(&value, line, "cost")?),
-                        "name" => name = Some(value.into_owned()).filter(|v| !v.is_empty()),
-                        "category" => category = Some(value.into_owned()).filter(|v| !v.is_empty()),
+                        "cost" => cost = Some(parse_decimal(value, line, "cost")?),
+                        "name" => name = Some(value.to_string()).filter(|v| !v.is_empty()),
+                        "category" => category = Some(value.to_string()).filter(|v| !v.is_empty()),
                         _ => extra.push((col.clone(), value.trim().to_string())),
                     }
                 }
@@ -328,7 +541,8 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
                         format!("{} fields but the header has {}", fields.len(), h.len()),
                     );
                 }
-                raw_votes.push(Record { line, fields });
+                // Split again below, once the projects are known.
+                raw_votes.push((line, rec));
             }
             Section::None => return err(line, "row outside any section"),
         }
@@ -427,95 +641,127 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
         .collect();
     let ballot_columns: Vec<String> = extra_idx.iter().map(|&i| votes_header[i].clone()).collect();
     let needs_points = vote_type.has_points();
-    let mut ballots = Vec::with_capacity(raw_votes.len());
-    // Voter ids are many and arbitrary: keep the default (keyed) hasher.
-    let mut seen_voters: HashMap<&str, usize> = HashMap::with_capacity(raw_votes.len());
+    let approval_like = vote_type.is_approval_like();
+    let ids = IdIndex::new(&projects, &index);
+    let mut ballots: Vec<Ballot> = Vec::with_capacity(raw_votes.len());
+    // Scratch buffers, reused for every ballot.
     let mut list: Vec<usize> = Vec::new();
-    for rec in &raw_votes {
-        let line = rec.line;
-        let get = |i: usize| rec.fields.get(i).map(|s| s.as_ref()).unwrap_or("");
-        let vid: &str = rec
-            .fields
-            .get(voter_col)
-            .map(|s| s.as_ref())
-            .unwrap_or("")
-            .trim();
+    let mut pts: Vec<u64> = Vec::new();
+    let mut dedup: Vec<usize> = Vec::new();
+    let mut dedup_points: Vec<u64> = Vec::new();
+    let mut extra = String::new();
+    let mut f: Vec<&str> = Vec::new();
+    // Voter ids are checked for duplicates after the loop (see
+    // `first_duplicate`); numeric ones (nearly all) by their value.
+    let mut numeric_voters: Vec<u64> = Vec::with_capacity(raw_votes.len());
+    let mut all_numeric = true;
+    for (line, rec) in &raw_votes {
+        let line = *line;
+        rec.fill(&mut f);
+        let get = |i: usize| f.get(i).copied().unwrap_or("");
+        let vid: &str = fast_trim(get(voter_col));
         if vid.is_empty() {
-            return err(line, "voter_id is empty");
-        }
-        let voter_id = vid.to_string();
-        if let Some(first) = seen_voters.insert(vid, line) {
-            return err(
-                line,
-                format!("voter `{voter_id}` already voted on line {first}"),
+            return Err(
+                first_duplicate(&ballots, &raw_votes, None).unwrap_or_else(|| PbError {
+                    line,
+                    message: "voter_id is empty".into(),
+                }),
             );
         }
-        let vote = get(vote_col).trim();
-        list.clear();
-        if !vote.is_empty() {
-            for id in vote.split(',') {
-                let id = id.trim();
-                let Some(&pi) = index.get(id) else {
-                    return err(line, format!("vote names unknown project `{id}`"));
+        if all_numeric {
+            match canonical_number(vid) {
+                Some(n) => numeric_voters.push(n),
+                None => all_numeric = false,
+            }
+        }
+        // Everything else about the ballot; on an error, a duplicate voter
+        // on an earlier line (or this one) is reported first, as a reader
+        // checking line by line would.
+        let mut one = || -> Result<(), PbError> {
+            let vote = fast_trim(get(vote_col));
+            list.clear();
+            if !vote.is_empty() && !ids.numeric_list(vote, &mut list) {
+                list.clear();
+                for id in vote.split(',') {
+                    let id = fast_trim(id);
+                    let Some(pi) = ids.get(id) else {
+                        return err(line, format!("vote names unknown project `{id}`"));
+                    };
+                    list.push(pi);
+                }
+            }
+            if needs_points {
+                let Some(pc) = points_col else {
+                    return err(line, "this vote_type needs a `points` column");
                 };
-                list.push(pi);
+                let ps = fast_trim(get(pc));
+                pts.clear();
+                if !ps.is_empty() {
+                    for p in ps.split(',') {
+                        pts.push(parse_int(p, line, "points")?);
+                    }
+                }
+                if pts.len() != list.len() {
+                    return err(
+                        line,
+                        format!("{} projects but {} points", list.len(), pts.len()),
+                    );
+                }
             }
-        }
-        let points = if needs_points {
-            let Some(pc) = points_col else {
-                return err(line, "this vote_type needs a `points` column");
-            };
-            let ps = get(pc).trim();
-            let pts: Vec<u64> = if ps.is_empty() {
-                Vec::new()
-            } else {
-                ps.split(',')
-                    .map(|p| parse_int(p, line, "points"))
-                    .collect::<Result<_, _>>()?
-            };
-            if pts.len() != list.len() {
-                return err(
-                    line,
-                    format!("{} projects but {} points", list.len(), pts.len()),
-                );
+            // Duplicates: an approval listed twice counts once, points given
+            // twice to a project add up; in a ranking it is ambiguous.
+            dedup.clear();
+            dedup_points.clear();
+            for (k, &p) in list.iter().enumerate() {
+                if let Some(pos) = dedup.iter().position(|&q| q == p) {
+                    if approval_like {
+                        continue;
+                    }
+                    if needs_points {
+                        dedup_points[pos] = dedup_points[pos].saturating_add(pts[k]);
+                        continue;
+                    }
+                    return err(
+                        line,
+                        format!("project `{}` appears twice in the vote", projects[p].id),
+                    );
+                }
+                dedup.push(p);
+                if needs_points {
+                    dedup_points.push(pts[k]);
+                }
             }
-            Some(pts)
-        } else {
-            None
+            extra.clear();
+            for (k, &i) in extra_idx.iter().enumerate() {
+                if k > 0 {
+                    extra.push(';');
+                }
+                push_quoted(&mut extra, fast_trim(get(i)));
+            }
+            Ok(())
         };
-        // Duplicates: an approval listed twice counts once, points given
-        // twice to a project add up; in a ranking it is ambiguous.
-        let mut dedup: Vec<usize> = Vec::with_capacity(list.len());
-        let mut dedup_points: Vec<u64> = Vec::new();
-        for (k, &p) in list.iter().enumerate() {
-            if let Some(pos) = dedup.iter().position(|&q| q == p) {
-                if vote_type.is_approval_like() {
-                    continue;
-                }
-                if let Some(pts) = &points {
-                    dedup_points[pos] = dedup_points[pos].saturating_add(pts[k]);
-                    continue;
-                }
-                return err(
-                    line,
-                    format!("project `{}` appears twice in the vote", projects[p].id),
-                );
-            }
-            dedup.push(p);
-            if let Some(pts) = &points {
-                dedup_points.push(pts[k]);
-            }
+        if let Err(e) = one() {
+            return Err(first_duplicate(&ballots, &raw_votes, Some(vid)).unwrap_or(e));
         }
-        let extra = extra_idx
-            .iter()
-            .map(|&i| get(i).trim().to_string())
-            .collect();
         ballots.push(Ballot {
-            voter_id,
-            projects: dedup,
-            points: points.map(|_| dedup_points),
-            extra,
+            voter_id: vid.to_string(),
+            projects: dedup.clone(),
+            points: needs_points.then(|| dedup_points.clone()),
+            extra: extra.clone(),
         });
+    }
+    let maybe_duplicate = if all_numeric {
+        numeric_voters.sort_unstable();
+        numeric_voters.windows(2).any(|w| w[0] == w[1])
+    } else {
+        let mut v: Vec<&str> = ballots.iter().map(|b| b.voter_id.as_str()).collect();
+        v.sort_unstable();
+        v.windows(2).any(|w| w[0] == w[1])
+    };
+    if maybe_duplicate {
+        if let Some(e) = first_duplicate(&ballots, &raw_votes, None) {
+            return Err(e);
+        }
     }
 
     let budget = rescale(budget_dec, scale);
@@ -543,6 +789,20 @@ fn quote(field: &str) -> String {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
         field.to_string()
+    }
+}
+
+/// Appends a field as [`quote`] writes it.
+fn push_quoted(out: &mut String, field: &str) {
+    if field
+        .bytes()
+        .any(|b| matches!(b, b';' | b'"' | b'\n' | b'\r'))
+    {
+        out.push('"');
+        out.push_str(&field.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(field);
     }
 }
 
@@ -638,33 +898,53 @@ pub fn write(e: &Election) -> String {
     }
     header.extend(vote_cols.iter().copied());
     line(&mut out, &header);
+    let mut vote = String::new();
     for b in &e.ballots {
-        let vote: Vec<&str> = b
-            .projects
-            .iter()
-            .map(|&i| e.projects[i].id.as_str())
-            .collect();
-        let vote = vote.join(",");
-        let points = b
-            .points
-            .as_ref()
-            .map(|p| {
-                p.iter()
-                    .map(|x| x.to_string())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .unwrap_or_default();
-        let mut row: Vec<&str> = vec![&b.voter_id, &vote];
+        push_quoted(&mut out, &b.voter_id);
+        out.push(';');
+        vote.clear();
+        for (k, &i) in b.projects.iter().enumerate() {
+            if k > 0 {
+                vote.push(',');
+            }
+            vote.push_str(&e.projects[i].id);
+        }
+        push_quoted(&mut out, &vote);
         if with_points {
-            row.push(&points);
+            out.push(';');
+            for (k, x) in b.points.iter().flatten().enumerate() {
+                if k > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "{x}");
+            }
         }
-        for i in 0..vote_cols.len() {
-            row.push(b.extra.get(i).map(|v| v.as_str()).unwrap_or(""));
+        if !vote_cols.is_empty() {
+            // The ballot's values are kept as written; pad missing ones.
+            out.push(';');
+            out.push_str(&b.extra);
+            let have = unquoted_semicolons(&b.extra) + 1;
+            for _ in have..vote_cols.len() {
+                out.push(';');
+            }
         }
-        line(&mut out, &row);
+        out.push('\n');
     }
     out
+}
+
+/// The number of `;` outside quotes in a written row fragment.
+fn unquoted_semicolons(s: &str) -> usize {
+    let mut in_quotes = false;
+    let mut n = 0;
+    for b in s.bytes() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b';' if !in_quotes => n += 1,
+            _ => {}
+        }
+    }
+    n
 }
 
 #[cfg(test)]

@@ -75,7 +75,7 @@ fn election(
                             .collect()
                     }),
                     projects: list,
-                    extra: vec![],
+                    extra: String::new(),
                 }
             })
             .collect(),

@@ -112,8 +112,13 @@ fn run(args: &Args) -> Result<String, String> {
         }
     }
     let outcome = tally::count(&election, &cfg).map_err(|e| format!("{}: {e}", args.file))?;
+    // The process ends right after printing: leave freeing the election
+    // (tens of thousands of ballots) to the operating system.
+    std::mem::forget(election);
     if args.json {
-        Ok(outcome.to_json_string())
+        let s = outcome.to_json_string();
+        std::mem::forget(outcome);
+        Ok(s)
     } else {
         let mut s = format!(
             "rule: {}\ntie-break: {}\nselected ({}): {}\ninput sha256: {}\nconfig sha256: {}",

@@ -32,7 +32,11 @@ pub(crate) struct Fx(u64);
 
 impl std::hash::Hasher for Fx {
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply mixes upwards only, and hash tables pick buckets
+        // with the low bits: bring well-mixed middle bits down (as
+        // rustc-hash 2 does). Without this, keys ending in round numbers
+        // (costs such as 150000) crowd into few buckets.
+        self.0.rotate_left(26)
     }
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
@@ -90,17 +94,29 @@ impl MesInput {
         ids: Vec<String>,
         ballots: &[Vec<(usize, u64)>],
     ) -> Self {
+        Self::from_ballots(budget, costs, ids, ballots.iter().map(Vec::as_slice))
+    }
+
+    /// As [`MesInput::new`], from any sequence of ballots (such as
+    /// [`crate::rules::Utilities::iter`]).
+    pub fn from_ballots<'b>(
+        budget: Money,
+        costs: Vec<Money>,
+        ids: Vec<String>,
+        ballots: impl ExactSizeIterator<Item = &'b [(usize, u64)]>,
+    ) -> Self {
         let m = costs.len();
+        let n_ballots = ballots.len();
         let mut groups: HashMap<&[(usize, u64)], u32, BuildFx> =
-            HashMap::with_capacity_and_hasher(ballots.len() / 2, BuildFx::default());
+            HashMap::with_capacity_and_hasher(n_ballots, BuildFx::default());
         let mut mult: Vec<u64> = Vec::new();
         let mut keys: Vec<&[(usize, u64)]> = Vec::new();
         for b in ballots {
             let next = mult.len() as u32;
-            let g = *groups.entry(b.as_slice()).or_insert(next);
+            let g = *groups.entry(b).or_insert(next);
             if g == next {
                 mult.push(0);
-                keys.push(b.as_slice());
+                keys.push(b);
             }
             mult[g as usize] += 1;
         }
@@ -139,7 +155,7 @@ impl MesInput {
             .map(|s| s.iter().map(|&(g, _)| mult[g as usize]).collect())
             .collect();
         MesInput {
-            n_voters: ballots.len() as u128,
+            n_voters: n_ballots as u128,
             sup_groups,
             sup_mult,
             budget,
@@ -191,6 +207,8 @@ struct Step {
 struct RunOut {
     selected: Vec<usize>,
     ties: Vec<Tie>,
+    /// The explanation, when the run was asked to record it.
+    steps: Vec<Step>,
 }
 
 struct Engine<'a, S> {
@@ -204,6 +222,10 @@ struct Engine<'a, S> {
     // scratch: the entries of the project last examined, and which are poor
     es: Vec<Entry>,
     poor: Vec<bool>,
+    /// The per-voter share `num / den` the run started with, and whether
+    /// to record each funded project's step.
+    share: (u128, u128),
+    record: bool,
 }
 
 /// One entry of a project's supporters: a budget class, a utility and the
@@ -217,11 +239,15 @@ struct Entry {
 
 impl<'a, S: Scalar> Engine<'a, S> {
     fn new(inp: &'a MesInput, share_num: u128, share_den: u128) -> Self {
-        Self::with_share(inp, S::from_ratio(share_num, share_den))
+        let mut eng = Self::with_share(inp, S::from_ratio(share_num, share_den));
+        eng.share = (share_num, share_den);
+        eng
     }
 
     fn with_share(inp: &'a MesInput, share: S) -> Self {
         Engine {
+            share: (1, 1),
+            record: false,
             inp,
             class_of: vec![0; inp.mult.len()],
             budgets: vec![share, S::zero()],
@@ -445,9 +471,15 @@ impl<'a, S: Scalar> Engine<'a, S> {
             .iter()
             .copied()
             .max_by(|&a, &b| approx(a).total_cmp(&approx(b)));
+        // The 8 largest (ties by class number): a total order, so selecting
+        // then sorting gives the same list as sorting everything.
         let mut top = live.clone();
-        top.sort_by(|&a, &b| count[b].cmp(&count[a]).then(a.cmp(&b)));
-        top.truncate(8);
+        let by_size = |a: &usize, b: &usize| count[*b].cmp(&count[*a]).then(a.cmp(b));
+        if top.len() > 8 {
+            top.select_nth_unstable_by(7, by_size);
+            top.truncate(8);
+        }
+        top.sort_unstable_by(by_size);
         let show = |c: usize| Some(format!("{:.4}", self.budgets[c].approx()));
         json!({
             "voters_with_nothing_left": zero.to_string(),
@@ -534,6 +566,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
         let mut tied: Vec<usize> = Vec::new();
         let mut kept_es: Vec<Entry> = Vec::new();
         let mut kept_poor: Vec<bool> = Vec::new();
+        let mut steps = Vec::new();
         loop {
             round += 1;
             keyed.clear();
@@ -609,59 +642,23 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 };
                 rho
             };
-            self.fund(chosen, &rho);
+            let (poor_n, rich_n) = self.fund(chosen, &rho);
             selected.push(chosen);
+            if self.record {
+                steps.push(self.step(chosen, &rho, poor_n, rich_n, &selected));
+            }
             remaining.retain(|&p| p != chosen);
         }
-        Ok(RunOut { selected, ties })
+        Ok(RunOut {
+            selected,
+            ties,
+            steps,
+        })
     }
-}
 
-/// Decides one run: guarded floats first, exact rationals if any
-/// comparison was too close to call. Returns the run and whether it needed
-/// exact arithmetic.
-fn run_once(inp: &MesInput, share_num: u128, share_den: u128, ranks: &[usize]) -> (RunOut, bool) {
-    if let Ok(out) = Engine::<Guarded>::new(inp, share_num, share_den).run(ranks) {
-        return (out, false);
-    }
-    run_exact(inp, share_num, share_den, ranks)
-}
-
-fn run_exact(inp: &MesInput, share_num: u128, share_den: u128, ranks: &[usize]) -> (RunOut, bool) {
-    match Engine::<Exact>::new(inp, share_num, share_den).run(ranks) {
-        Ok(out) => (out, true),
-        // Unreachable: exact comparisons always answer.
-        Err(Uncertain) => (
-            RunOut {
-                selected: Vec::new(),
-                ties: Vec::new(),
-            },
-            true,
-        ),
-    }
-}
-
-/// Replays a decided run to explain it: each funded project's rho and the
-/// remaining shares after it. Replayed with the arithmetic that decided the
-/// run (exact fractions are shown when the run was exact; otherwise
-/// decimals from the guarded floats, whose error bound is far below the
-/// digits shown).
-fn explain<S: Scalar>(
-    inp: &MesInput,
-    share_num: u128,
-    share_den: u128,
-    order: &[usize],
-) -> Option<Vec<Step>> {
-    let mut eng = Engine::<S>::new(inp, share_num, share_den);
-    let mut funded: Vec<usize> = inp.free.clone();
-    let mut steps = Vec::new();
-    for &p in order {
-        if inp.free.contains(&p) {
-            continue;
-        }
-        let rho = eng.affordability(p, false).ok()??;
-        let (poor_n, rich_n) = eng.fund(p, &rho);
-        funded.push(p);
+    /// The explanation of one funded project, right after funding it.
+    fn step(&self, p: usize, rho: &Rho<S>, poor_n: u128, rich_n: u128, funded: &[usize]) -> Step {
+        let inp = self.inp;
         let rho_value = rho.num.div_u(rho.den);
         let full = if inp.uniform[p] {
             let u = inp.supporters[p].first().map(|s| s.1).unwrap_or(0);
@@ -671,22 +668,67 @@ fn explain<S: Scalar>(
         };
         // Payments add up to the costs exactly.
         let spent: u128 = funded.iter().map(|&q| u128::from(inp.costs[q])).sum();
-        let all = Exact::from_ratio(share_num, share_den);
+        let all = Exact::from_ratio(self.share.0, self.share.1);
         let total = Scalar::sub(
             &Scalar::mul_u(&all, inp.n_voters),
             &Exact::from_ratio(spent, 1),
         );
-        steps.push(Step {
+        Step {
             project: p,
             rho_exact: rho_value.exact(),
             rho: rho_value.approx(),
             full_payment: full.map(|f| f.approx()),
             poor_supporters: poor_n,
             rich_supporters: rich_n,
-            budgets: eng.budget_summary(&total),
-        });
+            budgets: self.budget_summary(&total),
+        }
     }
-    Some(steps)
+}
+
+/// Decides one run: guarded floats first, exact rationals if any
+/// comparison was too close to call. Returns the run and whether it needed
+/// exact arithmetic.
+///
+/// With `record`, the run also explains itself: each funded project's rho
+/// and the remaining shares after it, in the arithmetic that decided the
+/// run (exact fractions when the run was exact; otherwise decimals from
+/// the guarded floats, whose error bound is far below the digits shown).
+fn run_once(
+    inp: &MesInput,
+    share_num: u128,
+    share_den: u128,
+    ranks: &[usize],
+    record: bool,
+) -> (RunOut, bool) {
+    let mut eng = Engine::<Guarded>::new(inp, share_num, share_den);
+    eng.record = record;
+    if let Ok(out) = eng.run(ranks) {
+        return (out, false);
+    }
+    run_exact(inp, share_num, share_den, ranks, record)
+}
+
+fn run_exact(
+    inp: &MesInput,
+    share_num: u128,
+    share_den: u128,
+    ranks: &[usize],
+    record: bool,
+) -> (RunOut, bool) {
+    let mut eng = Engine::<Exact>::new(inp, share_num, share_den);
+    eng.record = record;
+    match eng.run(ranks) {
+        Ok(out) => (out, true),
+        // Unreachable: exact comparisons always answer.
+        Err(Uncertain) => (
+            RunOut {
+                selected: Vec::new(),
+                ties: Vec::new(),
+                steps: Vec::new(),
+            },
+            true,
+        ),
+    }
 }
 
 fn total_cost(inp: &MesInput, sel: &[usize]) -> u128 {
@@ -708,7 +750,7 @@ pub fn count(inp: &MesInput, ranks: &[usize], add1: Add1, money_scale: u32) -> R
         let mut prev: Option<(Vec<usize>, u128)> = None;
         loop {
             iterations += 1;
-            let (out, exact) = run_once(inp, share_num, n, ranks);
+            let (out, exact) = run_once(inp, share_num, n, ranks, false);
             if exact {
                 exact_runs += 1;
             }
@@ -752,17 +794,11 @@ pub fn count(inp: &MesInput, ranks: &[usize], add1: Add1, money_scale: u32) -> R
             share_num += unit * n;
         }
     }
-    let (out, exact) = run_once(inp, final_share, n, ranks);
+    let (mut out, exact) = run_once(inp, final_share, n, ranks, true);
     if exact {
         exact_runs += 1;
     }
-    let steps = if exact {
-        None
-    } else {
-        explain::<Guarded>(inp, final_share, n, &out.selected)
-    }
-    .or_else(|| explain::<Exact>(inp, final_share, n, &out.selected))
-    .unwrap_or_default();
+    let steps = std::mem::take(&mut out.steps);
     let mut res = RuleResult {
         selected: out.selected,
         ties: out.ties,
@@ -803,7 +839,7 @@ pub fn count(inp: &MesInput, ranks: &[usize], add1: Add1, money_scale: u32) -> R
 /// Plain MES selections for a given per-voter share `share_num / n` (for
 /// benchmarks and tests).
 pub fn selections(inp: &MesInput, ranks: &[usize], share_num: u128) -> Vec<usize> {
-    run_once(inp, share_num, inp.n_voters.max(1), ranks)
+    run_once(inp, share_num, inp.n_voters.max(1), ranks, false)
         .0
         .selected
 }

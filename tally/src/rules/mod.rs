@@ -190,44 +190,78 @@ pub fn rank_points(e: &Election, cfg: &RuleConfig) -> Vec<u64> {
         .unwrap_or_else(|| e.default_rank_points())
 }
 
+/// Each ballot as `(project, utility)` pairs with positive utility, sorted
+/// by project, all in one flat buffer (no allocation per ballot).
+#[derive(Clone, Debug, Default)]
+pub struct Utilities {
+    items: Vec<(usize, u64)>,
+    /// Ballot `i` is `items[ends[i - 1]..ends[i]]` (from 0 for the first).
+    ends: Vec<usize>,
+}
+
+impl Utilities {
+    /// Number of ballots.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The ballots in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[(usize, u64)]> + '_ {
+        (0..self.ends.len()).map(move |i| {
+            let start = if i == 0 { 0 } else { self.ends[i - 1] };
+            &self.items[start..self.ends[i]]
+        })
+    }
+}
+
 /// Each ballot as `(project, utility)` pairs with positive utility.
-pub fn utilities(e: &Election, cfg: &RuleConfig, approval: MesUtility) -> Vec<Vec<(usize, u64)>> {
+pub fn utilities(e: &Election, cfg: &RuleConfig, approval: MesUtility) -> Utilities {
     let rp = rank_points(e, cfg);
-    e.ballots
-        .iter()
-        .map(|b| {
-            let mut v: Vec<(usize, u64)> = match e.vote_type {
-                VoteType::Ordinal => b
-                    .projects
+    let total: usize = e.ballots.iter().map(|b| b.projects.len()).sum();
+    let mut items: Vec<(usize, u64)> = Vec::with_capacity(total);
+    let mut ends = Vec::with_capacity(e.ballots.len());
+    for b in &e.ballots {
+        let start = items.len();
+        match e.vote_type {
+            VoteType::Ordinal => items.extend(
+                b.projects
                     .iter()
                     .enumerate()
-                    .map(|(pos, &p)| (p, rp.get(pos).copied().unwrap_or(0)))
-                    .collect(),
-                t if t.has_points() => b
-                    .projects
+                    .map(|(pos, &p)| (p, rp.get(pos).copied().unwrap_or(0))),
+            ),
+            t if t.has_points() => items.extend(
+                b.projects
                     .iter()
                     .zip(b.points.iter().flatten())
-                    .map(|(&p, &x)| (p, x))
-                    .collect(),
-                _ => b
-                    .projects
-                    .iter()
-                    .map(|&p| {
-                        (
-                            p,
-                            match approval {
-                                MesUtility::Cost => e.projects[p].cost,
-                                MesUtility::Cardinality => 1,
-                            },
-                        )
-                    })
-                    .collect(),
-            };
-            v.retain(|&(_, u)| u > 0);
-            v.sort_unstable();
-            v
-        })
-        .collect()
+                    .map(|(&p, &x)| (p, x)),
+            ),
+            _ => items.extend(b.projects.iter().map(|&p| {
+                (
+                    p,
+                    match approval {
+                        MesUtility::Cost => e.projects[p].cost,
+                        MesUtility::Cardinality => 1,
+                    },
+                )
+            })),
+        }
+        // Drop zero utilities, then sort the ballot's pairs.
+        let mut w = start;
+        for r in start..items.len() {
+            if items[r].1 > 0 {
+                items[w] = items[r];
+                w += 1;
+            }
+        }
+        items.truncate(w);
+        items[start..].sort_unstable();
+        ends.push(items.len());
+    }
+    Utilities { items, ends }
 }
 
 /// Orders `tied` by the tie-break ranks and records the tie if there is
