@@ -13,37 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-fn crate_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn data_dir() -> Option<PathBuf> {
-    let base = match std::env::var_os("FAIRSHARE_DATA_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => crate_dir()
-            .join("..")
-            .join("..")
-            .join("shared")
-            .join("data"),
-    };
-    let p = base.join("pabulib");
-    if p.is_dir() {
-        Some(p)
-    } else if base.is_dir() && has_pb(&base) {
-        Some(base)
-    } else {
-        None
-    }
-}
-
-fn has_pb(dir: &Path) -> bool {
-    std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .any(|e| e.path().extension().is_some_and(|x| x == "pb"))
-        })
-        .unwrap_or(false)
-}
+mod common;
+use common::{crate_dir, data_dir};
 
 fn pb_files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)

@@ -10,30 +10,9 @@
 //! files are always checked; the others when the data folder is present.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
-fn crate_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn data_dir() -> Option<PathBuf> {
-    let base = match std::env::var_os("FAIRSHARE_DATA_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => crate_dir()
-            .join("..")
-            .join("..")
-            .join("shared")
-            .join("data"),
-    };
-    let p = base.join("pabulib");
-    if p.is_dir() {
-        Some(p)
-    } else if base.is_dir() {
-        Some(base)
-    } else {
-        None
-    }
-}
+mod common;
+use common::{crate_dir, data_dir};
 
 fn ours(text: &str, rule: &str) -> Result<BTreeSet<String>, String> {
     let e = tally::pb::parse(text).map_err(|e| e.to_string())?;
