@@ -12,15 +12,16 @@ const BID: &str = "query($id: ID!) { bid(id: $id) { title status reviewReason co
 async fn a_group_submits_edits_and_has_its_bid_reviewed() {
     let app = TestApp::spawn().await;
     let r = fixtures::open_round(&app).await;
-    let data = app
-        .ok(
-            Some(&r.member),
-            SUBMIT_BID,
-            json!({ "i": bid_input(&r.round, &r.group, &r.area, "Wildflower verges", 480_000) }),
-        )
-        .await;
-    let bid = data["submitBid"]["id"].as_str().unwrap().to_owned();
-    assert_eq!(data["submitBid"]["status"], "SUBMITTED");
+    let bid = fixtures::bid(
+        &app,
+        &r.member,
+        &r.round,
+        &r.group,
+        &r.area,
+        "Wildflower verges",
+        480_000,
+    )
+    .await;
 
     let data = app
         .ok(
@@ -97,14 +98,16 @@ async fn a_group_submits_edits_and_has_its_bid_reviewed() {
 async fn ineligible_needs_a_reason_and_only_officers_review() {
     let app = TestApp::spawn().await;
     let r = fixtures::open_round(&app).await;
-    let data = app
-        .ok(
-            Some(&r.member),
-            SUBMIT_BID,
-            json!({ "i": bid_input(&r.round, &r.group, &r.area, "New goalposts", 300_000) }),
-        )
-        .await;
-    let bid = data["submitBid"]["id"].as_str().unwrap().to_owned();
+    let bid = fixtures::bid(
+        &app,
+        &r.member,
+        &r.round,
+        &r.group,
+        &r.area,
+        "New goalposts",
+        300_000,
+    )
+    .await;
     assert_eq!(
         app.refused(
             Some(&r.member),
@@ -154,14 +157,16 @@ async fn a_bid_costing_more_than_its_pot_is_refused() {
         "{message}"
     );
     // Exactly the pot is fine; raising it above the pot by editing is not.
-    let data = app
-        .ok(
-            Some(&r.member),
-            SUBMIT_BID,
-            json!({ "i": bid_input(&r.round, &r.group, &r.area, "A new library", 1_000_000) }),
-        )
-        .await;
-    let bid = data["submitBid"]["id"].as_str().unwrap();
+    let bid = fixtures::bid(
+        &app,
+        &r.member,
+        &r.round,
+        &r.group,
+        &r.area,
+        "A new library",
+        1_000_000,
+    )
+    .await;
     let res = app
         .refused(
             Some(&r.member),
@@ -188,14 +193,16 @@ async fn only_members_act_for_a_group() {
         "UNAUTHENTICATED"
     );
 
-    let data = app
-        .ok(
-            Some(&r.member),
-            SUBMIT_BID,
-            json!({ "i": bid_input(&r.round, &r.group, &r.area, "Park benches", 100_000) }),
-        )
-        .await;
-    let bid = data["submitBid"]["id"].as_str().unwrap().to_owned();
+    let bid = fixtures::bid(
+        &app,
+        &r.member,
+        &r.round,
+        &r.group,
+        &r.area,
+        "Park benches",
+        100_000,
+    )
+    .await;
     assert_eq!(
         app.refused(
             Some(&outsider),
@@ -270,22 +277,8 @@ async fn bids_follow_the_round_phases() {
         "AREA_NOT_IN_ROUND"
     );
 
-    let data = app
-        .ok(
-            Some(&member),
-            SUBMIT_BID,
-            json!({ "i": bid_input(&round, &group, &area, "Benches", 100_000) }),
-        )
-        .await;
-    let bid = data["submitBid"]["id"].as_str().unwrap().to_owned();
-    let data = app
-        .ok(
-            Some(&member),
-            SUBMIT_BID,
-            json!({ "i": bid_input(&round, &group, &area, "Bins", 50_000) }),
-        )
-        .await;
-    let bid2 = data["submitBid"]["id"].as_str().unwrap().to_owned();
+    let bid = fixtures::bid(&app, &member, &round, &group, &area, "Benches", 100_000).await;
+    let bid2 = fixtures::bid(&app, &member, &round, &group, &area, "Bins", 50_000).await;
 
     fixtures::advance(&app, &officer, &round, "BID_REVIEW").await;
     let late = json!({ "i": bid_input(&round, &group, &area, "Too late", 100_000) });

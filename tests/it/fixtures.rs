@@ -84,6 +84,27 @@ pub fn bid_input(round: &str, group: &str, area: &str, title: &str, cost: i64) -
     json!({ "roundId": round, "groupId": group, "areaId": area, "details": bid_details(title, cost) })
 }
 
+/// Submits a bid that must be accepted, and returns its id.
+pub async fn bid(
+    app: &TestApp,
+    member: &str,
+    round: &str,
+    group: &str,
+    area: &str,
+    title: &str,
+    cost: i64,
+) -> String {
+    let data = app
+        .ok(
+            Some(member),
+            SUBMIT_BID,
+            json!({ "i": bid_input(round, group, area, title, cost) }),
+        )
+        .await;
+    assert_eq!(data["submitBid"]["status"], "SUBMITTED");
+    data["submitBid"]["id"].as_str().expect("bid id").to_owned()
+}
+
 /// An officer, one area with a £10,000 pot, a round with bids open, and a
 /// group with one signed-in member.
 pub struct OpenRound {
