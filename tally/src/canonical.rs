@@ -21,7 +21,7 @@ pub fn input_json(e: &Election) -> Value {
         "projects": e.projects.iter().map(|p| json!([p.id, p.cost.to_string()])).collect::<Vec<_>>(),
         "ballots": e.ballots.iter().map(|b| json!([
             b.voter_id,
-            b.projects.iter().map(|&i| e.projects[i].id.as_str()).collect::<Vec<_>>(),
+            b.projects.iter().map(|&i| e.projects[i as usize].id.as_str()).collect::<Vec<_>>(),
             b.points,
         ])).collect::<Vec<_>>(),
     })
@@ -69,13 +69,13 @@ pub fn input_sha256(e: &Election) -> String {
             buf.push(',');
         }
         buf.push('[');
-        push_json_string(&mut buf, &b.voter_id);
+        push_json_string(&mut buf, b.voter_id);
         buf.push_str(",[");
         for (k, &p) in b.projects.iter().enumerate() {
             if k > 0 {
                 buf.push(',');
             }
-            buf.push_str(&ids[p]);
+            buf.push_str(&ids[p as usize]);
         }
         buf.push_str("],");
         match &b.points {

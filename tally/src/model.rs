@@ -90,31 +90,238 @@ impl VoteType {
     }
 }
 
-/// One voter's ballot.
+/// One voter's ballot, owned (for building an election by hand; an
+/// election stores its ballots in [`Ballots`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ballot {
     pub voter_id: String,
     /// Project indices, in the order written (the rank order for ordinal
     /// ballots). No duplicates.
-    pub projects: Vec<usize>,
+    pub projects: Vec<u32>,
     /// Points per listed project (same length as `projects`) for scoring,
     /// cumulative and allocation ballots.
     pub points: Option<Vec<u64>>,
     /// The values of [`Election::ballot_columns`] for this ballot, as one
     /// row fragment the way the `.pb` writer writes them: each value
     /// quoted if it needs to be, joined by `;` (empty when there are no
-    /// such columns). Kept raw, not split per column, so reading a file
-    /// costs one string per ballot; [`Ballot::extra_values`] splits it.
+    /// such columns).
     pub extra: String,
 }
 
-impl Ballot {
+/// One ballot of [`Ballots`], borrowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BallotRef<'a> {
+    pub voter_id: &'a str,
+    /// Project indices, in the order written (the rank order for ordinal
+    /// ballots). No duplicates.
+    pub projects: &'a [u32],
+    /// Points per listed project, when the election's ballots carry points.
+    pub points: Option<&'a [u64]>,
+    /// The other columns, as in [`Ballot::extra`].
+    pub extra: &'a str,
+}
+
+impl BallotRef<'_> {
     /// The values of [`Election::ballot_columns`] for this ballot, one
     /// per column as far as the ballot has them.
     pub fn extra_values(&self) -> Vec<String> {
-        crate::pb::split_record(&self.extra)
+        crate::pb::split_record(self.extra)
+    }
+
+    pub fn to_owned(&self) -> Ballot {
+        Ballot {
+            voter_id: self.voter_id.to_string(),
+            projects: self.projects.to_vec(),
+            points: self.points.map(<[u64]>::to_vec),
+            extra: self.extra.to_string(),
+        }
     }
 }
+
+/// Why a ballot could not be added to [`Ballots`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BallotsError {
+    /// Points were given where the ballots carry none, or missing where
+    /// they carry them, or not one per project.
+    Points,
+    /// More than 2^32 - 1 bytes of voter ids or other columns, or of
+    /// project entries.
+    TooLarge,
+}
+
+impl std::fmt::Display for BallotsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Points => "a ballot's points do not match its projects",
+            Self::TooLarge => "too many ballots",
+        })
+    }
+}
+
+impl std::error::Error for BallotsError {}
+
+/// Every ballot of an election, stored flat: a few buffers for all ballots
+/// instead of several allocations per ballot (a city's vote has hundreds of
+/// thousands of ballots, and reading them is most of a count's work).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ballots {
+    with_points: bool,
+    voter_ids: String,
+    voter_ends: Vec<u32>,
+    projects: Vec<u32>,
+    project_ends: Vec<u32>,
+    /// One per entry of `projects` when `with_points`, else empty.
+    points: Vec<u64>,
+    extras: String,
+    extra_ends: Vec<u32>,
+}
+
+fn end_of(len: usize) -> Result<u32, BallotsError> {
+    u32::try_from(len).map_err(|_| BallotsError::TooLarge)
+}
+
+impl Ballots {
+    /// No ballots yet; `with_points` for ballots that carry points
+    /// (scoring, cumulative, allocation).
+    pub fn new(with_points: bool) -> Self {
+        Ballots {
+            with_points,
+            ..Default::default()
+        }
+    }
+
+    /// From owned ballots, which must all carry points or all carry none.
+    pub fn from_owned(ballots: &[Ballot]) -> Result<Self, BallotsError> {
+        let mut out = Ballots::new(ballots.first().is_some_and(|b| b.points.is_some()));
+        for b in ballots {
+            out.push(BallotRef {
+                voter_id: &b.voter_id,
+                projects: &b.projects,
+                points: b.points.as_deref(),
+                extra: &b.extra,
+            })?;
+        }
+        Ok(out)
+    }
+
+    pub fn with_points(&self) -> bool {
+        self.with_points
+    }
+
+    /// Adds a ballot at the end. Nothing is added on an error.
+    pub fn push(&mut self, b: BallotRef<'_>) -> Result<(), BallotsError> {
+        match (self.with_points, b.points) {
+            (false, None) => {}
+            (true, Some(p)) if p.len() == b.projects.len() => {}
+            _ => return Err(BallotsError::Points),
+        }
+        let v = end_of(self.voter_ids.len() + b.voter_id.len())?;
+        let p = end_of(self.projects.len() + b.projects.len())?;
+        let x = end_of(self.extras.len() + b.extra.len())?;
+        end_of(self.voter_ends.len() + 1)?;
+        self.voter_ids.push_str(b.voter_id);
+        self.voter_ends.push(v);
+        self.projects.extend_from_slice(b.projects);
+        self.project_ends.push(p);
+        if let Some(pts) = b.points {
+            self.points.extend_from_slice(pts);
+        }
+        self.extras.push_str(b.extra);
+        self.extra_ends.push(x);
+        Ok(())
+    }
+
+    /// Number of ballots.
+    pub fn len(&self) -> usize {
+        self.voter_ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.voter_ends.is_empty()
+    }
+
+    /// Ballot `i` (`None` past the end).
+    pub fn get(&self, i: usize) -> Option<BallotRef<'_>> {
+        let range = |ends: &[u32]| {
+            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+            start..ends[i] as usize
+        };
+        if i >= self.len() {
+            return None;
+        }
+        let p = range(&self.project_ends);
+        Some(BallotRef {
+            voter_id: &self.voter_ids[range(&self.voter_ends)],
+            projects: &self.projects[p.clone()],
+            points: self.with_points.then(|| &self.points[p]),
+            extra: &self.extras[range(&self.extra_ends)],
+        })
+    }
+
+    /// The ballots in order.
+    pub fn iter(&self) -> BallotIter<'_> {
+        BallotIter {
+            ballots: self,
+            next: 0,
+            starts: (0, 0, 0),
+        }
+    }
+
+    /// Every ballot, owned.
+    pub fn to_vec(&self) -> Vec<Ballot> {
+        self.iter().map(|b| b.to_owned()).collect()
+    }
+
+    /// The total number of project entries over all ballots.
+    pub fn total_entries(&self) -> usize {
+        self.projects.len()
+    }
+}
+
+impl<'a> IntoIterator for &'a Ballots {
+    type Item = BallotRef<'a>;
+    type IntoIter = BallotIter<'a>;
+    fn into_iter(self) -> BallotIter<'a> {
+        self.iter()
+    }
+}
+
+/// The ballots of [`Ballots`] in order.
+#[derive(Clone, Debug)]
+pub struct BallotIter<'a> {
+    ballots: &'a Ballots,
+    next: usize,
+    /// Where ballot `next` starts in the voter id, project and extra buffers.
+    starts: (usize, usize, usize),
+}
+
+impl<'a> Iterator for BallotIter<'a> {
+    type Item = BallotRef<'a>;
+
+    fn next(&mut self) -> Option<BallotRef<'a>> {
+        let b = self.ballots;
+        let i = self.next;
+        let (v0, p0, x0) = self.starts;
+        let v1 = *b.voter_ends.get(i)? as usize;
+        let p1 = b.project_ends[i] as usize;
+        let x1 = b.extra_ends[i] as usize;
+        self.next += 1;
+        self.starts = (v1, p1, x1);
+        Some(BallotRef {
+            voter_id: &b.voter_ids[v0..v1],
+            projects: &b.projects[p0..p1],
+            points: b.with_points.then(|| &b.points[p0..p1]),
+            extra: &b.extras[x0..x1],
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.ballots.len() - self.next;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for BallotIter<'_> {}
 
 /// The constraints a valid ballot had to respect, as published.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -142,7 +349,7 @@ pub struct Election {
     pub money_scale: u32,
     pub vote_type: VoteType,
     pub projects: Vec<Project>,
-    pub ballots: Vec<Ballot>,
+    pub ballots: Ballots,
     pub constraints: BallotConstraints,
 }
 
@@ -178,5 +385,46 @@ impl Election {
             })
             .min(self.projects.len().max(1));
         (0..len).map(|i| (len - i) as u64).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b<'a>(id: &'a str, projects: &'a [u32], points: Option<&'a [u64]>) -> BallotRef<'a> {
+        BallotRef {
+            voter_id: id,
+            projects,
+            points,
+            extra: "",
+        }
+    }
+
+    #[test]
+    fn ballots_keep_points_consistent() {
+        let mut with = Ballots::new(true);
+        assert_eq!(with.push(b("a", &[0, 1], None)), Err(BallotsError::Points));
+        assert_eq!(
+            with.push(b("a", &[0, 1], Some(&[3]))),
+            Err(BallotsError::Points)
+        );
+        assert!(with.is_empty());
+        with.push(b("a", &[0, 1], Some(&[3, 4]))).expect("fits");
+        with.push(b("b", &[], Some(&[]))).expect("fits");
+        let got: Vec<Ballot> = with.to_vec();
+        assert_eq!(got[0].points, Some(vec![3, 4]));
+        assert_eq!(got[1].projects, Vec::<u32>::new());
+        assert_eq!(Ballots::from_owned(&got), Ok(with.clone()));
+        assert_eq!(with.iter().len(), 2);
+        assert_eq!(with.get(2), None);
+
+        let mut without = Ballots::new(false);
+        assert_eq!(
+            without.push(b("a", &[0], Some(&[1]))),
+            Err(BallotsError::Points)
+        );
+        without.push(b("a", &[2, 0], None)).expect("fits");
+        assert_eq!(without.get(0).map(|x| x.projects), Some(&[2, 0][..]));
     }
 }

@@ -121,11 +121,11 @@ pub fn count(e: &Election, cfg: &RuleConfig) -> Result<Outcome, CountError> {
             comparison,
         } => {
             let utils = rules::utilities(e, cfg, *utility);
-            let inp = mes::MesInput::from_ballots(
+            let inp = mes::MesInput::from_utilities(
                 e.budget,
                 e.projects.iter().map(|p| p.cost).collect(),
                 e.projects.iter().map(|p| p.id.clone()).collect(),
-                utils.iter(),
+                &utils,
             );
             let mut r = mes::count(&inp, &ranks, *add1, e.money_scale);
             if *greedy_completion {
@@ -238,8 +238,12 @@ fn comparison_step(
     }
     let (mut prefer_mes, mut prefer_greedy) = (0u64, 0u64);
     for b in &e.ballots {
-        let a = b.projects.iter().filter(|&&p| in_mes[p]).count();
-        let c = b.projects.iter().filter(|&&p| in_greedy[p]).count();
+        let a = b.projects.iter().filter(|&&p| in_mes[p as usize]).count();
+        let c = b
+            .projects
+            .iter()
+            .filter(|&&p| in_greedy[p as usize])
+            .count();
         match a.cmp(&c) {
             std::cmp::Ordering::Greater => prefer_mes += 1,
             std::cmp::Ordering::Less => prefer_greedy += 1,

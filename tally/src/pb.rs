@@ -5,7 +5,7 @@
 //! and any case of the section names. Every malformed line is reported as a
 //! [`PbError`] naming the line; the reader never panics.
 
-use crate::model::{Ballot, BallotConstraints, Election, Money, Project, VoteType};
+use crate::model::{BallotConstraints, BallotRef, Ballots, Election, Money, Project, VoteType};
 use crate::rules::mes::BuildFx;
 use std::collections::HashMap;
 use std::fmt;
@@ -90,7 +90,7 @@ impl<'a> Records<'a> {
             if line.trim().is_empty() {
                 continue;
             }
-            if !line.contains('"') {
+            if !line.as_bytes().contains(&b'"') {
                 return Ok(Some((line_no, Fields::Line(line))));
             }
             return self.quoted(line_no, line).map(Some);
@@ -287,16 +287,16 @@ fn canonical_number(s: &str) -> Option<u64> {
 
 /// Project lookup by id: a direct table for canonical numeric ids (most
 /// files), the hash map for the others.
-struct IdIndex<'a> {
+struct IdIndex {
     /// `numeric[n]` is the index + 1 of the project with id `n`, or 0.
     numeric: Vec<u32>,
-    map: &'a HashMap<String, usize, BuildFx>,
+    map: HashMap<String, u32, BuildFx>,
 }
 
-impl<'a> IdIndex<'a> {
+impl IdIndex {
     const MAX_TABLE: u64 = 1 << 20;
 
-    fn new(projects: &[Project], map: &'a HashMap<String, usize, BuildFx>) -> Self {
+    fn new(projects: &[Project], map: HashMap<String, u32, BuildFx>) -> Self {
         let nums: Vec<(u64, usize)> = projects
             .iter()
             .enumerate()
@@ -306,9 +306,7 @@ impl<'a> IdIndex<'a> {
         let mut numeric = Vec::new();
         // Only when every numeric id fits the table: then a numeric id
         // missing from the table is missing altogether.
-        if let Some(max) =
-            max.filter(|&m| m < Self::MAX_TABLE && projects.len() < u32::MAX as usize)
-        {
+        if let Some(max) = max.filter(|&m| m < Self::MAX_TABLE) {
             numeric = vec![0u32; max as usize + 1];
             for (n, i) in nums {
                 numeric[n as usize] = i as u32 + 1;
@@ -321,13 +319,13 @@ impl<'a> IdIndex<'a> {
     /// table into `out`. `false` when any id needs the general path (not
     /// numeric, not canonical, unknown, spaces...): the caller then reads
     /// the vote again the general way.
-    fn numeric_list(&self, vote: &str, out: &mut Vec<usize>) -> bool {
+    fn numeric_list(&self, vote: &str, out: &mut Vec<u32>) -> bool {
         if self.numeric.is_empty() {
             return false;
         }
-        let push = |n: u64, out: &mut Vec<usize>| match self.numeric.get(n as usize) {
+        let push = |n: u64, out: &mut Vec<u32>| match self.numeric.get(n as usize) {
             Some(&i) if i > 0 => {
-                out.push(i as usize - 1);
+                out.push(i - 1);
                 true
             }
             _ => false,
@@ -356,11 +354,11 @@ impl<'a> IdIndex<'a> {
         len > 0 && push(n, out)
     }
 
-    fn get(&self, id: &str) -> Option<usize> {
+    fn get(&self, id: &str) -> Option<u32> {
         if !self.numeric.is_empty() {
             if let Some(n) = canonical_number(id) {
                 return match self.numeric.get(n as usize) {
-                    Some(&i) if i > 0 => Some(i as usize - 1),
+                    Some(&i) if i > 0 => Some(i - 1),
                     _ => None,
                 };
             }
@@ -370,19 +368,20 @@ impl<'a> IdIndex<'a> {
 }
 
 /// The first voter id that repeats one on an earlier line, among the
-/// ballots read so far and `current` (the id on the next line), reported
-/// as a line-by-line reader would.
+/// ballots read so far (`lines[i]` is ballot `i`'s line) and `current`
+/// (the id on the next line, with its line), reported as a line-by-line
+/// reader would.
 fn first_duplicate(
-    ballots: &[Ballot],
-    raw: &[(usize, Fields)],
-    current: Option<&str>,
+    ballots: &Ballots,
+    lines: &[u32],
+    current: Option<(&str, usize)>,
 ) -> Option<PbError> {
     let mut seen: HashMap<&str, usize> = HashMap::with_capacity(ballots.len() + 1);
     let ids = ballots
         .iter()
-        .map(|b| b.voter_id.as_str())
-        .chain(current)
-        .zip(raw.iter().map(|r| r.0));
+        .map(|b| b.voter_id)
+        .zip(lines.iter().map(|&l| l as usize))
+        .chain(current);
     for (vid, line) in ids {
         if let Some(first) = seen.insert(vid, line) {
             return Some(PbError {
@@ -394,7 +393,302 @@ fn first_duplicate(
     None
 }
 
+/// What the META and PROJECTS sections say, once both are read.
+struct Head {
+    budget: Money,
+    scale: u32,
+    vote_type: VoteType,
+    projects: Vec<Project>,
+    index: HashMap<String, u32, BuildFx>,
+    constraints: BallotConstraints,
+}
+
+fn read_head(
+    meta: &mut [(String, String)],
+    raw_projects: Vec<RawProject>,
+    meta_line: usize,
+) -> Result<Head, PbError> {
+    let meta_get = |key: &str| -> Option<&str> {
+        meta.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    };
+    let Some(budget_str) = meta_get("budget") else {
+        return err(meta_line, "META has no `budget`");
+    };
+    let budget_dec = parse_decimal(budget_str, meta_line, "budget")?;
+    let max_sum_cost_dec = match meta_get("max_sum_cost") {
+        Some(v) => Some(parse_decimal(v, meta_line, "max_sum_cost")?),
+        None => None,
+    };
+    let vote_type = match meta_get("vote_type") {
+        Some(v) => VoteType::parse(v).ok_or_else(|| PbError {
+            line: meta_line,
+            message: format!("unknown vote_type `{v}`"),
+        })?,
+        None => VoteType::Approval,
+    };
+    let scale = raw_projects
+        .iter()
+        .map(|p| p.cost.decimals)
+        .chain([budget_dec.decimals])
+        .chain(max_sum_cost_dec.map(|d| d.decimals))
+        .max()
+        .unwrap_or(0);
+    if raw_projects.len() >= u32::MAX as usize {
+        return err(meta_line, "too many projects");
+    }
+
+    // Few keys, looked up once per vote: a fast hasher.
+    let mut index: HashMap<String, u32, BuildFx> =
+        HashMap::with_capacity_and_hasher(raw_projects.len(), BuildFx::default());
+    let mut projects = Vec::with_capacity(raw_projects.len());
+    for p in raw_projects {
+        if index.insert(p.id.clone(), projects.len() as u32).is_some() {
+            return err(p.line, format!("project `{}` appears twice", p.id));
+        }
+        projects.push(Project {
+            id: p.id,
+            cost: rescale(p.cost, scale),
+            name: p.name,
+            category: p.category,
+            extra: p.extra,
+        });
+    }
+
+    let opt_int = |key: &str| -> Result<Option<u64>, PbError> {
+        match meta_get(key) {
+            Some(v) => {
+                // Some files write limits as decimals ("3.0").
+                let d = parse_decimal(v, meta_line, key)?;
+                if d.decimals != 0 {
+                    return err(meta_line, format!("{key} `{v}` must be a whole number"));
+                }
+                Ok(Some(d.scaled as u64))
+            }
+            None => Ok(None),
+        }
+    };
+    let constraints = BallotConstraints {
+        min_length: opt_int("min_length")?,
+        max_length: opt_int("max_length")?,
+        min_points: opt_int("min_points")?,
+        max_points: opt_int("max_points")?,
+        min_sum_points: opt_int("min_sum_points")?,
+        max_sum_points: opt_int("max_sum_points")?,
+        max_sum_cost: max_sum_cost_dec.map(|d| rescale(d, scale)),
+    };
+    let budget = rescale(budget_dec, scale);
+    // The budget is kept in META in its normalised form, so writing and
+    // reading back gives the same election.
+    for (k, v) in meta.iter_mut() {
+        if k.eq_ignore_ascii_case("budget") {
+            *v = format_money(budget, scale);
+        }
+    }
+    Ok(Head {
+        budget,
+        scale,
+        vote_type,
+        projects,
+        index,
+        constraints,
+    })
+}
+
+/// Reads VOTES rows into ballots, one row at a time.
+struct VoteReader {
+    voter_col: usize,
+    vote_col: usize,
+    points_col: Option<usize>,
+    extra_idx: Vec<usize>,
+    ballot_columns: Vec<String>,
+    needs_points: bool,
+    approval_like: bool,
+    ids: IdIndex,
+    ballots: Ballots,
+    /// The line of each ballot (for duplicate voters).
+    lines: Vec<u32>,
+    /// Voter ids are checked for duplicates at the end (see
+    /// `first_duplicate`); numeric ones (nearly all) by their value.
+    numeric_voters: Vec<u64>,
+    all_numeric: bool,
+    // Scratch buffers, reused for every ballot.
+    list: Vec<u32>,
+    pts: Vec<u64>,
+    dedup: Vec<u32>,
+    dedup_points: Vec<u64>,
+    extra: String,
+}
+
+impl VoteReader {
+    fn new(header: &[String], head: &mut Head) -> Result<Self, PbError> {
+        let col = |name: &str| header.iter().position(|c| c == name);
+        let (Some(voter_col), Some(vote_col)) = (col("voter_id"), col("vote")) else {
+            return err(0, "VOTES header is missing");
+        };
+        let points_col = col("points");
+        let extra_idx: Vec<usize> = (0..header.len())
+            .filter(|&i| i != voter_col && i != vote_col && Some(i) != points_col)
+            .collect();
+        let ballot_columns = extra_idx.iter().map(|&i| header[i].clone()).collect();
+        let needs_points = head.vote_type.has_points();
+        Ok(VoteReader {
+            voter_col,
+            vote_col,
+            points_col,
+            extra_idx,
+            ballot_columns,
+            needs_points,
+            approval_like: head.vote_type.is_approval_like(),
+            ids: IdIndex::new(&head.projects, std::mem::take(&mut head.index)),
+            ballots: Ballots::new(needs_points),
+            lines: Vec::new(),
+            numeric_voters: Vec::new(),
+            all_numeric: true,
+            list: Vec::new(),
+            pts: Vec::new(),
+            dedup: Vec::new(),
+            dedup_points: Vec::new(),
+            extra: String::new(),
+        })
+    }
+
+    /// Reads one VOTES row. On an error, a duplicate voter on an earlier
+    /// line (or this one) is reported first, as a reader checking line by
+    /// line would.
+    fn add_fields(&mut self, line: usize, f: &[&str], projects: &[Project]) -> Result<(), PbError> {
+        let vid: &str = fast_trim(f.get(self.voter_col).copied().unwrap_or(""));
+        if vid.is_empty() {
+            return Err(
+                first_duplicate(&self.ballots, &self.lines, None).unwrap_or_else(|| PbError {
+                    line,
+                    message: "voter_id is empty".into(),
+                }),
+            );
+        }
+        if self.all_numeric {
+            match canonical_number(vid) {
+                Some(n) => self.numeric_voters.push(n),
+                None => self.all_numeric = false,
+            }
+        }
+        if let Err(e) = self.read_rest(line, f, projects) {
+            return Err(
+                first_duplicate(&self.ballots, &self.lines, Some((vid, line))).unwrap_or(e),
+            );
+        }
+        let pushed = self.ballots.push(BallotRef {
+            voter_id: vid,
+            projects: &self.dedup,
+            points: self.needs_points.then_some(&self.dedup_points[..]),
+            extra: &self.extra,
+        });
+        if pushed.is_err() {
+            return err(line, "too many ballots");
+        }
+        self.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+        Ok(())
+    }
+
+    /// Everything about the ballot in `f` but its voter id, into the
+    /// scratch buffers.
+    fn read_rest(&mut self, line: usize, f: &[&str], projects: &[Project]) -> Result<(), PbError> {
+        let get = |i: usize| f.get(i).copied().unwrap_or("");
+        let vote = fast_trim(get(self.vote_col));
+        let list = &mut self.list;
+        list.clear();
+        if !vote.is_empty() && !self.ids.numeric_list(vote, list) {
+            list.clear();
+            for id in vote.split(',') {
+                let id = fast_trim(id);
+                let Some(pi) = self.ids.get(id) else {
+                    return err(line, format!("vote names unknown project `{id}`"));
+                };
+                list.push(pi);
+            }
+        }
+        let pts = &mut self.pts;
+        if self.needs_points {
+            let Some(pc) = self.points_col else {
+                return err(line, "this vote_type needs a `points` column");
+            };
+            let ps = fast_trim(get(pc));
+            pts.clear();
+            if !ps.is_empty() {
+                for p in ps.split(',') {
+                    pts.push(parse_int(p, line, "points")?);
+                }
+            }
+            if pts.len() != list.len() {
+                return err(
+                    line,
+                    format!("{} projects but {} points", list.len(), pts.len()),
+                );
+            }
+        }
+        // Duplicates: an approval listed twice counts once, points given
+        // twice to a project add up; in a ranking it is ambiguous.
+        let (dedup, dedup_points) = (&mut self.dedup, &mut self.dedup_points);
+        dedup.clear();
+        dedup_points.clear();
+        for (k, &p) in list.iter().enumerate() {
+            if let Some(pos) = dedup.iter().position(|&q| q == p) {
+                if self.approval_like {
+                    continue;
+                }
+                if self.needs_points {
+                    dedup_points[pos] = dedup_points[pos].saturating_add(pts[k]);
+                    continue;
+                }
+                return err(
+                    line,
+                    format!(
+                        "project `{}` appears twice in the vote",
+                        projects[p as usize].id
+                    ),
+                );
+            }
+            dedup.push(p);
+            if self.needs_points {
+                dedup_points.push(pts[k]);
+            }
+        }
+        self.extra.clear();
+        for (k, &i) in self.extra_idx.iter().enumerate() {
+            if k > 0 {
+                self.extra.push(';');
+            }
+            push_quoted(&mut self.extra, fast_trim(get(i)));
+        }
+        Ok(())
+    }
+
+    /// The ballots, once every row is read.
+    fn finish(mut self) -> Result<(Ballots, Vec<String>), PbError> {
+        let maybe_duplicate = if self.all_numeric {
+            self.numeric_voters.sort_unstable();
+            self.numeric_voters.windows(2).any(|w| w[0] == w[1])
+        } else {
+            let mut v: Vec<&str> = self.ballots.iter().map(|b| b.voter_id).collect();
+            v.sort_unstable();
+            v.windows(2).any(|w| w[0] == w[1])
+        };
+        if maybe_duplicate {
+            if let Some(e) = first_duplicate(&self.ballots, &self.lines, None) {
+                return Err(e);
+            }
+        }
+        Ok((self.ballots, self.ballot_columns))
+    }
+}
+
 /// Parses a `.pb` file.
+///
+/// VOTES rows are read as they come when META and PROJECTS precede them
+/// (as in every published file); otherwise they are kept and read at the
+/// end.
 pub fn parse(text: &str) -> Result<Election, PbError> {
     let mut recs = Records::new(text);
     let mut section = Section::None;
@@ -402,6 +696,9 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
     let mut seen = HashMap::new();
     let mut meta: Vec<(String, String)> = Vec::new();
     let mut raw_projects: Vec<RawProject> = Vec::new();
+    let mut head: Option<Head> = None;
+    let mut votes: Option<VoteReader> = None;
+    // Rows of a VOTES section that came before META or PROJECTS.
     let mut raw_votes: Vec<(usize, Fields)> = Vec::new();
     let mut votes_header: Vec<String> = Vec::new();
 
@@ -411,19 +708,28 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
         // Fast path for the many votes rows: count the fields; a row whose
         // last field is not empty cannot be a section name.
         if let (Section::Votes, Some(h), Fields::Line(l)) = (section, &header, &rec) {
-            let b = l.as_bytes();
-            let semicolons = b.iter().filter(|&&c| c == b';').count();
-            let last = b.last().copied().unwrap_or(b';');
-            if semicolons > 0 && last > b' ' && last < 0x80 && last != b';' {
-                if semicolons + 1 > h.len() {
-                    return err(
-                        line,
-                        format!("{} fields but the header has {}", semicolons + 1, h.len()),
-                    );
+            let l = *l;
+            let last = l.as_bytes().last().copied().unwrap_or(b';');
+            if last > b' ' && last < 0x80 && last != b';' {
+                line_fields.clear();
+                split_semicolons(l, &mut line_fields);
+                if line_fields.len() > 1 {
+                    if line_fields.len() > h.len() {
+                        return err(
+                            line,
+                            format!(
+                                "{} fields but the header has {}",
+                                line_fields.len(),
+                                h.len()
+                            ),
+                        );
+                    }
+                    match (&mut votes, &head) {
+                        (Some(v), Some(hd)) => v.add_fields(line, &line_fields, &hd.projects)?,
+                        _ => raw_votes.push((line, rec)),
+                    }
+                    continue;
                 }
-                // Split again below, once the projects are known.
-                raw_votes.push((line, rec));
-                continue;
             }
         }
         let mut owned_view: Vec<&str> = Vec::new();
@@ -475,6 +781,17 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
                         }
                     }
                     votes_header = h.clone();
+                    // META and PROJECTS already read: read the votes as
+                    // they come.
+                    let meta_line = seen.get(&(Section::Meta as u8)).copied();
+                    if let (Some(meta_line), true) =
+                        (meta_line, seen.contains_key(&(Section::Projects as u8)))
+                    {
+                        let mut hd =
+                            read_head(&mut meta, std::mem::take(&mut raw_projects), meta_line)?;
+                        votes = Some(VoteReader::new(&votes_header, &mut hd)?);
+                        head = Some(hd);
+                    }
                 }
                 _ => {}
             }
@@ -541,8 +858,10 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
                         format!("{} fields but the header has {}", fields.len(), h.len()),
                     );
                 }
-                // Split again below, once the projects are known.
-                raw_votes.push((line, rec));
+                match (&mut votes, &head) {
+                    (Some(v), Some(hd)) => v.add_fields(line, fields, &hd.projects)?,
+                    _ => raw_votes.push((line, rec)),
+                }
             }
             Section::None => return err(line, "row outside any section"),
         }
@@ -556,231 +875,30 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
             return err(0, format!("the {name} section is missing"));
         }
     }
-
-    let meta_get = |key: &str| -> Option<&str> {
-        meta.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.as_str())
-            .filter(|v| !v.is_empty())
-    };
-    let meta_line = |_key: &str| seen.get(&(Section::Meta as u8)).copied().unwrap_or(0);
-
-    let Some(budget_str) = meta_get("budget") else {
-        return err(meta_line("budget"), "META has no `budget`");
-    };
-    let budget_dec = parse_decimal(budget_str, meta_line("budget"), "budget")?;
-    let max_sum_cost_dec = match meta_get("max_sum_cost") {
-        Some(v) => Some(parse_decimal(v, meta_line("max_sum_cost"), "max_sum_cost")?),
-        None => None,
-    };
-    let vote_type = match meta_get("vote_type") {
-        Some(v) => VoteType::parse(v).ok_or_else(|| PbError {
-            line: meta_line("vote_type"),
-            message: format!("unknown vote_type `{v}`"),
-        })?,
-        None => VoteType::Approval,
-    };
-    let scale = raw_projects
-        .iter()
-        .map(|p| p.cost.decimals)
-        .chain([budget_dec.decimals])
-        .chain(max_sum_cost_dec.map(|d| d.decimals))
-        .max()
-        .unwrap_or(0);
-
-    // Few keys, looked up once per vote: a fast hasher.
-    let mut index: HashMap<String, usize, BuildFx> =
-        HashMap::with_capacity_and_hasher(raw_projects.len(), BuildFx::default());
-    let mut projects = Vec::with_capacity(raw_projects.len());
-    for p in raw_projects {
-        if index.insert(p.id.clone(), projects.len()).is_some() {
-            return err(p.line, format!("project `{}` appears twice", p.id));
-        }
-        projects.push(Project {
-            id: p.id,
-            cost: rescale(p.cost, scale),
-            name: p.name,
-            category: p.category,
-            extra: p.extra,
-        });
-    }
-
-    let opt_int = |key: &str| -> Result<Option<u64>, PbError> {
-        match meta_get(key) {
-            Some(v) => {
-                // Some files write limits as decimals ("3.0").
-                let d = parse_decimal(v, meta_line(key), key)?;
-                if d.decimals != 0 {
-                    return err(
-                        meta_line(key),
-                        format!("{key} `{v}` must be a whole number"),
-                    );
-                }
-                Ok(Some(d.scaled as u64))
-            }
-            None => Ok(None),
+    let (mut hd, mut reader) = match (head, votes) {
+        (Some(hd), Some(v)) => (hd, v),
+        _ => {
+            let meta_line = seen.get(&(Section::Meta as u8)).copied().unwrap_or(0);
+            let mut hd = read_head(&mut meta, raw_projects, meta_line)?;
+            let v = VoteReader::new(&votes_header, &mut hd)?;
+            (hd, v)
         }
     };
-    let constraints = BallotConstraints {
-        min_length: opt_int("min_length")?,
-        max_length: opt_int("max_length")?,
-        min_points: opt_int("min_points")?,
-        max_points: opt_int("max_points")?,
-        min_sum_points: opt_int("min_sum_points")?,
-        max_sum_points: opt_int("max_sum_points")?,
-        max_sum_cost: max_sum_cost_dec.map(|d| rescale(d, scale)),
-    };
-
-    let col = |name: &str| votes_header.iter().position(|c| c == name);
-    let (Some(voter_col), Some(vote_col)) = (col("voter_id"), col("vote")) else {
-        return err(0, "VOTES header is missing");
-    };
-    let points_col = col("points");
-    let extra_idx: Vec<usize> = (0..votes_header.len())
-        .filter(|&i| i != voter_col && i != vote_col && Some(i) != points_col)
-        .collect();
-    let ballot_columns: Vec<String> = extra_idx.iter().map(|&i| votes_header[i].clone()).collect();
-    let needs_points = vote_type.has_points();
-    let approval_like = vote_type.is_approval_like();
-    let ids = IdIndex::new(&projects, &index);
-    let mut ballots: Vec<Ballot> = Vec::with_capacity(raw_votes.len());
-    // Scratch buffers, reused for every ballot.
-    let mut list: Vec<usize> = Vec::new();
-    let mut pts: Vec<u64> = Vec::new();
-    let mut dedup: Vec<usize> = Vec::new();
-    let mut dedup_points: Vec<u64> = Vec::new();
-    let mut extra = String::new();
     let mut f: Vec<&str> = Vec::new();
-    // Voter ids are checked for duplicates after the loop (see
-    // `first_duplicate`); numeric ones (nearly all) by their value.
-    let mut numeric_voters: Vec<u64> = Vec::with_capacity(raw_votes.len());
-    let mut all_numeric = true;
     for (line, rec) in &raw_votes {
-        let line = *line;
         rec.fill(&mut f);
-        let get = |i: usize| f.get(i).copied().unwrap_or("");
-        let vid: &str = fast_trim(get(voter_col));
-        if vid.is_empty() {
-            return Err(
-                first_duplicate(&ballots, &raw_votes, None).unwrap_or_else(|| PbError {
-                    line,
-                    message: "voter_id is empty".into(),
-                }),
-            );
-        }
-        if all_numeric {
-            match canonical_number(vid) {
-                Some(n) => numeric_voters.push(n),
-                None => all_numeric = false,
-            }
-        }
-        // Everything else about the ballot; on an error, a duplicate voter
-        // on an earlier line (or this one) is reported first, as a reader
-        // checking line by line would.
-        let mut one = || -> Result<(), PbError> {
-            let vote = fast_trim(get(vote_col));
-            list.clear();
-            if !vote.is_empty() && !ids.numeric_list(vote, &mut list) {
-                list.clear();
-                for id in vote.split(',') {
-                    let id = fast_trim(id);
-                    let Some(pi) = ids.get(id) else {
-                        return err(line, format!("vote names unknown project `{id}`"));
-                    };
-                    list.push(pi);
-                }
-            }
-            if needs_points {
-                let Some(pc) = points_col else {
-                    return err(line, "this vote_type needs a `points` column");
-                };
-                let ps = fast_trim(get(pc));
-                pts.clear();
-                if !ps.is_empty() {
-                    for p in ps.split(',') {
-                        pts.push(parse_int(p, line, "points")?);
-                    }
-                }
-                if pts.len() != list.len() {
-                    return err(
-                        line,
-                        format!("{} projects but {} points", list.len(), pts.len()),
-                    );
-                }
-            }
-            // Duplicates: an approval listed twice counts once, points given
-            // twice to a project add up; in a ranking it is ambiguous.
-            dedup.clear();
-            dedup_points.clear();
-            for (k, &p) in list.iter().enumerate() {
-                if let Some(pos) = dedup.iter().position(|&q| q == p) {
-                    if approval_like {
-                        continue;
-                    }
-                    if needs_points {
-                        dedup_points[pos] = dedup_points[pos].saturating_add(pts[k]);
-                        continue;
-                    }
-                    return err(
-                        line,
-                        format!("project `{}` appears twice in the vote", projects[p].id),
-                    );
-                }
-                dedup.push(p);
-                if needs_points {
-                    dedup_points.push(pts[k]);
-                }
-            }
-            extra.clear();
-            for (k, &i) in extra_idx.iter().enumerate() {
-                if k > 0 {
-                    extra.push(';');
-                }
-                push_quoted(&mut extra, fast_trim(get(i)));
-            }
-            Ok(())
-        };
-        if let Err(e) = one() {
-            return Err(first_duplicate(&ballots, &raw_votes, Some(vid)).unwrap_or(e));
-        }
-        ballots.push(Ballot {
-            voter_id: vid.to_string(),
-            projects: dedup.clone(),
-            points: needs_points.then(|| dedup_points.clone()),
-            extra: extra.clone(),
-        });
+        reader.add_fields(*line, &f, &hd.projects)?;
     }
-    let maybe_duplicate = if all_numeric {
-        numeric_voters.sort_unstable();
-        numeric_voters.windows(2).any(|w| w[0] == w[1])
-    } else {
-        let mut v: Vec<&str> = ballots.iter().map(|b| b.voter_id.as_str()).collect();
-        v.sort_unstable();
-        v.windows(2).any(|w| w[0] == w[1])
-    };
-    if maybe_duplicate {
-        if let Some(e) = first_duplicate(&ballots, &raw_votes, None) {
-            return Err(e);
-        }
-    }
-
-    let budget = rescale(budget_dec, scale);
-    // The budget is kept in META in its normalised form, so writing and
-    // reading back gives the same election.
-    for (k, v) in meta.iter_mut() {
-        if k.eq_ignore_ascii_case("budget") {
-            *v = format_money(budget, scale);
-        }
-    }
+    let (ballots, ballot_columns) = reader.finish()?;
     Ok(Election {
         meta,
         ballot_columns,
-        budget,
-        money_scale: scale,
-        vote_type,
-        projects,
+        budget: hd.budget,
+        money_scale: hd.scale,
+        vote_type: hd.vote_type,
+        projects: std::mem::take(&mut hd.projects),
         ballots,
-        constraints,
+        constraints: hd.constraints,
     })
 }
 
@@ -900,19 +1018,19 @@ pub fn write(e: &Election) -> String {
     line(&mut out, &header);
     let mut vote = String::new();
     for b in &e.ballots {
-        push_quoted(&mut out, &b.voter_id);
+        push_quoted(&mut out, b.voter_id);
         out.push(';');
         vote.clear();
         for (k, &i) in b.projects.iter().enumerate() {
             if k > 0 {
                 vote.push(',');
             }
-            vote.push_str(&e.projects[i].id);
+            vote.push_str(&e.projects[i as usize].id);
         }
         push_quoted(&mut out, &vote);
         if with_points {
             out.push(';');
-            for (k, x) in b.points.iter().flatten().enumerate() {
+            for (k, x) in b.points.unwrap_or_default().iter().enumerate() {
                 if k > 0 {
                     out.push(',');
                 }
@@ -922,8 +1040,8 @@ pub fn write(e: &Election) -> String {
         if !vote_cols.is_empty() {
             // The ballot's values are kept as written; pad missing ones.
             out.push(';');
-            out.push_str(&b.extra);
-            let have = unquoted_semicolons(&b.extra) + 1;
+            out.push_str(b.extra);
+            let have = unquoted_semicolons(b.extra) + 1;
             for _ in have..vote_cols.len() {
                 out.push(';');
             }
@@ -962,7 +1080,7 @@ Projects\r\nproject_id;cost;name;votes\r\n1;50;\"A; b\";2\r\n2;60,5;B;1\r\nVOTES
         assert_eq!(e.projects[1].cost, 605);
         assert_eq!(e.projects[0].name.as_deref(), Some("A; b"));
         assert_eq!(e.ballots.len(), 2);
-        assert_eq!(e.ballots[0].projects, vec![0, 1]);
+        assert_eq!(e.ballots.get(0).map(|b| b.projects), Some(&[0, 1][..]));
     }
 
     #[test]
@@ -970,6 +1088,21 @@ Projects\r\nproject_id;cost;name;votes\r\n1;50;\"A; b\";2\r\n2;60,5;B;1\r\nVOTES
         let e = parse(SMALL).expect("parses");
         let again = parse(&write(&e)).expect("reparses");
         assert_eq!(e, again);
+    }
+
+    #[test]
+    fn votes_may_come_before_projects() {
+        let e = parse(SMALL).expect("parses");
+        let reordered = "META\nkey;value\nbudget;100,5\nvote_type;approval\n\
+VOTES\nvoter_id;vote\nv1;1,2\nv2;1\nPROJECTS\nproject_id;cost;name;votes\n1;50;\"A; b\";2\n2;60,5;B;1\n";
+        let again = parse(reordered).expect("parses");
+        assert_eq!(e.ballots, again.ballots);
+        assert_eq!(e.projects, again.projects);
+        check_err(
+            "VOTES\nvoter_id;vote\nv;1\nw;3\nMETA\nkey;value\nbudget;10\nPROJECTS\nproject_id;cost\n1;5\n",
+            4,
+            "unknown project",
+        );
     }
 
     fn check_err(input: &str, line: usize, needle: &str) {

@@ -151,7 +151,7 @@ fn recount_with_fix(path: &Path, fix: &str) -> Result<BTreeSet<String>, String> 
             .iter()
             .map(|p| !ids.contains(&p.id.as_str()))
             .collect();
-        let mut map = vec![usize::MAX; e.projects.len()];
+        let mut map = vec![u32::MAX; e.projects.len()];
         let mut next = 0;
         for (i, k) in keep.iter().enumerate() {
             if *k {
@@ -166,24 +166,24 @@ fn recount_with_fix(path: &Path, fix: &str) -> Result<BTreeSet<String>, String> 
             .filter(|(_, k)| **k)
             .map(|(p, _)| p)
             .collect();
-        for b in &mut e.ballots {
-            let mut pts = b.points.clone();
+        let mut ballots = e.ballots.to_vec();
+        for b in &mut ballots {
             let mut np = Vec::new();
             let mut npts = Vec::new();
             for (k, &p) in b.projects.iter().enumerate() {
-                if keep[p] {
-                    np.push(map[p]);
-                    if let Some(v) = &pts {
+                if keep[p as usize] {
+                    np.push(map[p as usize]);
+                    if let Some(v) = &b.points {
                         npts.push(v[k]);
                     }
                 }
             }
             b.projects = np;
-            if pts.is_some() {
-                pts = Some(npts);
+            if b.points.is_some() {
+                b.points = Some(npts);
             }
-            b.points = pts;
         }
+        e.ballots = tally::model::Ballots::from_owned(&ballots).map_err(|e| e.to_string())?;
     } else if fix == "tie-order:cost-desc" {
         let mut ids: Vec<(u64, String)> =
             e.projects.iter().map(|p| (p.cost, p.id.clone())).collect();

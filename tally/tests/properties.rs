@@ -4,7 +4,7 @@
 //! the tie-break order is permuted with them.
 
 use proptest::prelude::*;
-use tally::model::{Ballot, BallotConstraints, Election, Project, VoteType};
+use tally::model::{Ballot, BallotConstraints, Ballots, Election, Project, VoteType};
 use tally::{Add1, GreedyVariant, MesUtility, Rule, RuleConfig, TieBreak};
 
 fn rules() -> Vec<Rule> {
@@ -60,25 +60,30 @@ fn election(
                 extra: vec![],
             })
             .collect(),
-        ballots: ballots
-            .iter()
-            .enumerate()
-            .map(|(v, b)| {
-                let mut list: Vec<usize> = b.iter().map(|&p| p % m).collect();
-                list.sort_unstable();
-                list.dedup();
-                Ballot {
-                    voter_id: format!("v{v}"),
-                    points: points.map(|pts| {
-                        list.iter()
-                            .map(|&p| 1 + pts[v % pts.len()][p % pts[v % pts.len()].len()])
-                            .collect()
-                    }),
-                    projects: list,
-                    extra: String::new(),
-                }
-            })
-            .collect(),
+        ballots: Ballots::from_owned(
+            &ballots
+                .iter()
+                .enumerate()
+                .map(|(v, b)| {
+                    let mut list: Vec<u32> = b.iter().map(|&p| (p % m) as u32).collect();
+                    list.sort_unstable();
+                    list.dedup();
+                    Ballot {
+                        voter_id: format!("v{v}"),
+                        points: points.map(|pts| {
+                            list.iter()
+                                .map(|&p| {
+                                    1 + pts[v % pts.len()][p as usize % pts[v % pts.len()].len()]
+                                })
+                                .collect()
+                        }),
+                        projects: list,
+                        extra: String::new(),
+                    }
+                })
+                .collect::<Vec<_>>(),
+        )
+        .expect("consistent ballots"),
         constraints: BallotConstraints::default(),
     }
 }
@@ -126,12 +131,14 @@ proptest! {
     fn ballot_order_does_not_matter(e in arb_election(), seed in any::<u64>()) {
         let mut shuffled = e.clone();
         // A deterministic shuffle from the seed.
-        let n = shuffled.ballots.len();
+        let mut ballots = shuffled.ballots.to_vec();
+        let n = ballots.len();
         let mut s = seed | 1;
         for i in (1..n).rev() {
             s ^= s << 13; s ^= s >> 7; s ^= s << 17;
-            shuffled.ballots.swap(i, (s % (i as u64 + 1)) as usize);
+            ballots.swap(i, (s % (i as u64 + 1)) as usize);
         }
+        shuffled.ballots = Ballots::from_owned(&ballots).expect("consistent ballots");
         for rule in rules() {
             prop_assert_eq!(
                 selected(&e, &rule, TieBreak::default()),
@@ -165,9 +172,11 @@ proptest! {
             v
         };
         renamed.projects = order.iter().map(|&i| renamed.projects[i].clone()).collect();
-        for b in &mut renamed.ballots {
-            for p in &mut b.projects { *p = inv[*p]; }
+        let mut ballots = renamed.ballots.to_vec();
+        for b in &mut ballots {
+            for p in &mut b.projects { *p = inv[*p as usize] as u32; }
         }
+        renamed.ballots = Ballots::from_owned(&ballots).expect("consistent ballots");
         // The same tie-break order, expressed on the new ids.
         let base: Vec<String> = (0..m).rev().map(|i| format!("p{i}")).collect();
         let moved: Vec<String> = base.iter().map(|id| rename(id)).collect();

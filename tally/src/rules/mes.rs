@@ -19,7 +19,7 @@
 //! use [`Guarded`] floats; if any comparison is too close to call, that run
 //! is redone with exact rationals, so every decision is exact.
 
-use super::{resolve_tie, Add1, RuleResult, Tie};
+use super::{resolve_tie, Add1, RuleResult, Tie, Utilities, UtilityBallot};
 use crate::arith::{fmt_decimal, fmt_ratio, Exact, Guarded, Scalar};
 use crate::model::Money;
 use serde_json::{json, Value};
@@ -69,16 +69,19 @@ pub struct MesInput {
     pub budget: Money,
     pub costs: Vec<Money>,
     pub ids: Vec<String>,
-    /// Voters per distinct ballot.
-    mult: Vec<u64>,
-    /// Per project: supporting ballot groups with their utility.
-    supporters: Vec<Vec<(u32, u64)>>,
-    /// Per project: the supporting groups and their sizes, as flat arrays
-    /// (the hot loop reads these sequentially).
-    sup_groups: Vec<Vec<u32>>,
-    sup_mult: Vec<Vec<u64>>,
-    /// Per project: whether every supporter has the same utility.
-    uniform: Vec<bool>,
+    /// Voters per distinct ballot ("group"). Fits in u32: ballots are
+    /// counted in u32.
+    mult: Vec<u32>,
+    /// Per project `p`: its supporting groups are
+    /// `sup_group[sup_start[p]..sup_start[p + 1]]`, in group order (the
+    /// hot loops read them sequentially).
+    sup_start: Vec<u32>,
+    sup_group: Vec<u32>,
+    /// The utility of each entry of `sup_group`; empty when every project
+    /// has a uniform utility.
+    sup_util: Vec<u64>,
+    /// Per project: `Some(u)` when every supporter's utility is `u`.
+    uniform: Vec<Option<u64>>,
     total_util: Vec<u128>,
     /// Projects MES can fund (positive cost and support).
     candidates: Vec<usize>,
@@ -86,83 +89,139 @@ pub struct MesInput {
     free: Vec<usize>,
 }
 
-impl MesInput {
-    /// `ballots[i]`: voter `i`'s `(project, utility)` pairs, sorted, utility > 0.
-    pub fn new(
-        budget: Money,
-        costs: Vec<Money>,
-        ids: Vec<String>,
-        ballots: &[Vec<(usize, u64)>],
-    ) -> Self {
-        Self::from_ballots(budget, costs, ids, ballots.iter().map(Vec::as_slice))
+fn ballot_hash(b: UtilityBallot<'_>) -> u64 {
+    use std::hash::Hasher;
+    let mut h = Fx::default();
+    for &p in b.projects {
+        h.write_u32(p);
     }
+    for &u in b.utils {
+        h.write_u64(u);
+    }
+    h.finish()
+}
 
-    /// As [`MesInput::new`], from any sequence of ballots (such as
-    /// [`crate::rules::Utilities::iter`]).
-    pub fn from_ballots<'b>(
+impl MesInput {
+    /// From each voter's projects with their positive utilities (sorted by
+    /// project).
+    pub fn from_utilities(
         budget: Money,
         costs: Vec<Money>,
         ids: Vec<String>,
-        ballots: impl ExactSizeIterator<Item = &'b [(usize, u64)]>,
+        utils: &Utilities,
     ) -> Self {
         let m = costs.len();
-        let n_ballots = ballots.len();
-        let mut groups: HashMap<&[(usize, u64)], u32, BuildFx> =
-            HashMap::with_capacity_and_hasher(n_ballots, BuildFx::default());
-        let mut mult: Vec<u64> = Vec::new();
-        let mut keys: Vec<&[(usize, u64)]> = Vec::new();
-        for b in ballots {
-            let next = mult.len() as u32;
-            let g = *groups.entry(b).or_insert(next);
-            if g == next {
-                mult.push(0);
-                keys.push(b);
+        let n_ballots = utils.len();
+        // Group identical ballots: an open-addressing table of group
+        // numbers (linear probing, at most half full).
+        let cap = (n_ballots * 2).next_power_of_two().max(16);
+        let mask = cap - 1;
+        let mut table: Vec<u32> = vec![u32::MAX; cap];
+        let mut rep: Vec<u32> = Vec::new(); // a ballot of each group
+        let mut hashes: Vec<u32> = Vec::new();
+        let mut mult: Vec<u32> = Vec::new();
+        for (i, b) in utils.iter().enumerate() {
+            let h = ballot_hash(b);
+            let mut slot = (h as usize) & mask;
+            loop {
+                let g = table[slot];
+                if g == u32::MAX {
+                    table[slot] = mult.len() as u32;
+                    rep.push(i as u32);
+                    hashes.push(h as u32);
+                    mult.push(1);
+                    break;
+                }
+                let g = g as usize;
+                if hashes[g] == h as u32 && utils.get(rep[g] as usize) == b {
+                    mult[g] += 1;
+                    break;
+                }
+                slot = (slot + 1) & mask;
             }
-            mult[g as usize] += 1;
         }
-        let mut supporters: Vec<Vec<(u32, u64)>> = vec![Vec::new(); m];
-        for (g, key) in keys.iter().enumerate() {
-            for &(p, u) in key.iter() {
-                if p < m {
-                    supporters[p].push((g as u32, u));
+        drop(table);
+        // Supporters per project, as flat arrays.
+        let mut sup_start = vec![0u32; m + 1];
+        for &i in &rep {
+            for &p in utils.get(i as usize).projects {
+                if (p as usize) < m {
+                    sup_start[p as usize + 1] += 1;
                 }
             }
         }
-        let uniform = supporters
-            .iter()
-            .map(|s| s.windows(2).all(|w| w[0].1 == w[1].1))
-            .collect();
-        let total_util: Vec<u128> = supporters
-            .iter()
-            .map(|s| {
-                s.iter()
-                    .map(|&(g, u)| u128::from(mult[g as usize]) * u128::from(u))
-                    .sum()
+        for p in 0..m {
+            sup_start[p + 1] += sup_start[p];
+        }
+        let entries = sup_start[m] as usize;
+        let mut fill: Vec<u32> = sup_start[..m].to_vec();
+        let mut sup_group = vec![0u32; entries];
+        let per_project = utils.per_project();
+        // Utilities per entry, unless they are per project.
+        let mut all_util = vec![0u64; if per_project.is_some() { 0 } else { entries }];
+        for (g, &i) in rep.iter().enumerate() {
+            let b = utils.get(i as usize);
+            for (k, &p) in b.projects.iter().enumerate() {
+                if (p as usize) < m {
+                    let at = fill[p as usize] as usize;
+                    sup_group[at] = g as u32;
+                    if per_project.is_none() {
+                        all_util[at] = b.utils[k];
+                    }
+                    fill[p as usize] += 1;
+                }
+            }
+        }
+        let range = |p: usize| sup_start[p] as usize..sup_start[p + 1] as usize;
+        let uniform: Vec<Option<u64>> = (0..m)
+            .map(|p| {
+                if let Some(per) = per_project {
+                    return Some(per.get(p).copied().unwrap_or(0));
+                }
+                let us = &all_util[range(p)];
+                match us.first() {
+                    Some(&u) if us.iter().all(|&x| x == u) => Some(u),
+                    Some(_) => None,
+                    None => Some(0),
+                }
             })
             .collect();
+        let total_util: Vec<u128> = (0..m)
+            .map(|p| {
+                let voters: u128 = sup_group[range(p)]
+                    .iter()
+                    .map(|&g| u128::from(mult[g as usize]))
+                    .sum();
+                match uniform[p] {
+                    Some(u) => voters * u128::from(u),
+                    None => sup_group[range(p)]
+                        .iter()
+                        .zip(&all_util[range(p)])
+                        .map(|(&g, &u)| u128::from(mult[g as usize]) * u128::from(u))
+                        .sum(),
+                }
+            })
+            .collect();
+        let sup_util = if uniform.iter().all(Option::is_some) {
+            Vec::new()
+        } else {
+            all_util
+        };
         let candidates = (0..m)
             .filter(|&p| total_util[p] > 0 && costs[p] > 0)
             .collect();
         let free = (0..m)
             .filter(|&p| total_util[p] > 0 && costs[p] == 0)
             .collect();
-        let sup_groups = supporters
-            .iter()
-            .map(|s| s.iter().map(|&(g, _)| g).collect())
-            .collect();
-        let sup_mult = supporters
-            .iter()
-            .map(|s| s.iter().map(|&(g, _)| mult[g as usize]).collect())
-            .collect();
         MesInput {
             n_voters: n_ballots as u128,
-            sup_groups,
-            sup_mult,
             budget,
             costs,
             ids,
             mult,
-            supporters,
+            sup_start,
+            sup_group,
+            sup_util,
             uniform,
             total_util,
             candidates,
@@ -173,6 +232,16 @@ impl MesInput {
     /// Number of distinct ballots.
     pub fn groups(&self) -> usize {
         self.mult.len()
+    }
+
+    /// The groups supporting project `p`.
+    fn sup(&self, p: usize) -> &[u32] {
+        &self.sup_group[self.sup_start[p] as usize..self.sup_start[p + 1] as usize]
+    }
+
+    /// The utilities of [`MesInput::sup`], when they are not uniform.
+    fn sup_utils(&self, p: usize) -> &[u64] {
+        &self.sup_util[self.sup_start[p] as usize..self.sup_start[p + 1] as usize]
     }
 }
 
@@ -213,12 +282,16 @@ struct RunOut {
 
 struct Engine<'a, S> {
     inp: &'a MesInput,
-    class_of: Vec<u32>,
+    /// Per group: its budget class and its number of voters, side by side
+    /// (the hot loop reads both at one random place).
+    cls: Vec<[u32; 2]>,
     budgets: Vec<S>,
     zero_class: u32,
     // scratch for dense accumulation by class
     acc: Vec<u64>,
     touched: Vec<u32>,
+    // scratch for projects whose supporters' utilities differ
+    mixed: Vec<(u32, u64, u32)>,
     // scratch: the entries of the project last examined, and which are poor
     es: Vec<Entry>,
     poor: Vec<bool>,
@@ -249,11 +322,12 @@ impl<'a, S: Scalar> Engine<'a, S> {
             share: (1, 1),
             record: false,
             inp,
-            class_of: vec![0; inp.mult.len()],
+            cls: inp.mult.iter().map(|&m| [0, m]).collect(),
             budgets: vec![share, S::zero()],
             zero_class: 1,
             acc: vec![0; 2],
             touched: Vec::new(),
+            mixed: Vec::new(),
             es: Vec::new(),
             poor: Vec::new(),
         }
@@ -261,55 +335,56 @@ impl<'a, S: Scalar> Engine<'a, S> {
 
     /// Fills `self.es` with the entries of project `p`.
     fn entries(&mut self, p: usize) {
-        let sup = &self.inp.supporters[p];
+        let sup = self.inp.sup(p);
         if self.acc.len() < self.budgets.len() {
             self.acc.resize(self.budgets.len(), 0);
         }
         let out = &mut self.es;
         out.clear();
-        if self.inp.uniform[p] {
-            let u = sup.first().map(|s| s.1).unwrap_or(0);
-            let zero = self.zero_class;
+        let zero = self.zero_class;
+        if let Some(u) = self.inp.uniform[p] {
             let acc = &mut self.acc;
             let touched = &mut self.touched;
-            let class_of = &self.class_of;
-            for (&g, &m) in self.inp.sup_groups[p].iter().zip(&self.inp.sup_mult[p]) {
-                let c = class_of[g as usize];
+            let cls = &self.cls;
+            for &g in sup {
+                let [c, m] = cls[g as usize];
                 let a = &mut acc[c as usize];
                 if *a == 0 {
                     touched.push(c);
                 }
-                *a += m;
+                *a += u64::from(m);
             }
             for c in self.touched.drain(..) {
-                if c == zero {
-                    self.acc[c as usize] = 0;
-                    continue;
+                let a = std::mem::take(&mut self.acc[c as usize]);
+                if c != zero {
+                    out.push(Entry {
+                        class: c,
+                        u,
+                        w: u128::from(a),
+                    });
                 }
-                out.push(Entry {
-                    class: c,
-                    u,
-                    w: u128::from(self.acc[c as usize]),
-                });
-                self.acc[c as usize] = 0;
             }
         } else {
-            let mut v: Vec<(u32, u64, u128)> = sup
-                .iter()
-                .map(|&(g, u)| {
-                    (
-                        self.class_of[g as usize],
-                        u,
-                        u128::from(self.inp.mult[g as usize]),
-                    )
-                })
-                .filter(|x| x.0 != self.zero_class)
-                .collect();
+            let v = &mut self.mixed;
+            v.clear();
+            v.extend(
+                sup.iter()
+                    .zip(self.inp.sup_utils(p))
+                    .map(|(&g, &u)| {
+                        let [c, m] = self.cls[g as usize];
+                        (c, u, m)
+                    })
+                    .filter(|x| x.0 != zero),
+            );
             v.sort_unstable_by_key(|x| (x.0, x.1));
-            for (c, u, w) in v {
+            for &(c, u, w) in v.iter() {
                 match out.last_mut() {
-                    Some(l) if l.class == c && l.u == u => l.w += w,
-                    _ => out.push(Entry { class: c, u, w }),
+                    Some(l) if l.class == c && l.u == u => l.w += u128::from(w),
+                    _ => out.push(Entry {
+                        class: c,
+                        u,
+                        w: u128::from(w),
+                    }),
                 }
             }
         }
@@ -357,7 +432,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
         }
         poor.clear();
         poor.resize(es.len(), false);
-        let uniform = self.inp.uniform[p];
+        let uniform = self.inp.uniform[p].is_some();
         let mut rest = cost; // cost minus what the poor pay
         let mut denom: u128 = es.iter().map(|e| e.w * u128::from(e.u)).sum();
         loop {
@@ -455,8 +530,8 @@ impl<'a, S: Scalar> Engine<'a, S> {
 
     fn budget_summary(&self, total: &Exact) -> Value {
         let mut count: Vec<u128> = vec![0; self.budgets.len()];
-        for (g, &c) in self.class_of.iter().enumerate() {
-            count[c as usize] += u128::from(self.inp.mult[g]);
+        for &[c, m] in &self.cls {
+            count[c as usize] += u128::from(m);
         }
         let zero = count[self.zero_class as usize];
         let live: Vec<usize> = (0..count.len())
@@ -500,7 +575,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
     /// `rho * u`. Returns the numbers of poor and rich voters.
     fn fund(&mut self, chosen: usize, rho: &Rho<S>) -> (u128, u128) {
         let inp = self.inp;
-        let uniform = inp.uniform[chosen];
+        let uniform = inp.uniform[chosen].is_some();
         let es = std::mem::take(&mut self.es);
         let poor = std::mem::take(&mut self.poor);
         let mut child: HashMap<(u32, u64), u32, BuildFx> = HashMap::default();
@@ -528,18 +603,18 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 child.insert((e.class, e.u), nc);
             }
         }
-        for &(g, u) in &inp.supporters[chosen] {
-            let c = self.class_of[g as usize];
+        for (k, &g) in inp.sup(chosen).iter().enumerate() {
+            let c = self.cls[g as usize][0];
             if c == self.zero_class {
                 continue;
             }
             let nc = if uniform {
                 Some(dense[c as usize]).filter(|&x| x != u32::MAX)
             } else {
-                child.get(&(c, u)).copied()
+                child.get(&(c, inp.sup_utils(chosen)[k])).copied()
             };
             if let Some(nc) = nc {
-                self.class_of[g as usize] = nc;
+                self.cls[g as usize][0] = nc;
             }
         }
         self.es = es;
@@ -660,12 +735,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
     fn step(&self, p: usize, rho: &Rho<S>, poor_n: u128, rich_n: u128, funded: &[usize]) -> Step {
         let inp = self.inp;
         let rho_value = rho.num.div_u(rho.den);
-        let full = if inp.uniform[p] {
-            let u = inp.supporters[p].first().map(|s| s.1).unwrap_or(0);
-            Some(rho_value.mul_u(u128::from(u)))
-        } else {
-            None
-        };
+        let full = inp.uniform[p].map(|u| rho_value.mul_u(u128::from(u)));
         // Payments add up to the costs exactly.
         let spent: u128 = funded.iter().map(|&q| u128::from(inp.costs[q])).sum();
         let all = Exact::from_ratio(self.share.0, self.share.1);

@@ -163,18 +163,18 @@ pub fn support(e: &Election, rank_points: &[u64]) -> Vec<u128> {
         match e.vote_type {
             VoteType::Ordinal => {
                 for (pos, &p) in b.projects.iter().enumerate() {
-                    s[p] += u128::from(rank_points.get(pos).copied().unwrap_or(0));
+                    s[p as usize] += u128::from(rank_points.get(pos).copied().unwrap_or(0));
                 }
             }
-            _ => match &b.points {
+            _ => match b.points {
                 Some(pts) if e.vote_type.has_points() => {
                     for (&p, &x) in b.projects.iter().zip(pts) {
-                        s[p] += u128::from(x);
+                        s[p as usize] += u128::from(x);
                     }
                 }
                 _ => {
-                    for &p in &b.projects {
-                        s[p] += 1;
+                    for &p in b.projects {
+                        s[p as usize] += 1;
                     }
                 }
             },
@@ -190,13 +190,27 @@ pub fn rank_points(e: &Election, cfg: &RuleConfig) -> Vec<u64> {
         .unwrap_or_else(|| e.default_rank_points())
 }
 
-/// Each ballot as `(project, utility)` pairs with positive utility, sorted
-/// by project, all in one flat buffer (no allocation per ballot).
+/// Each ballot as projects with their positive utilities, sorted by
+/// project, all in flat buffers (no allocation per ballot).
 #[derive(Clone, Debug, Default)]
 pub struct Utilities {
-    items: Vec<(usize, u64)>,
-    /// Ballot `i` is `items[ends[i - 1]..ends[i]]` (from 0 for the first).
-    ends: Vec<usize>,
+    projects: Vec<u32>,
+    /// The utility of each entry of `projects`; empty when `per_project`
+    /// gives them.
+    utils: Vec<u64>,
+    /// On approval ballots, a project's utility is the same for every
+    /// voter (its cost, or 1): then it is stored once per project.
+    per_project: Option<Vec<u64>>,
+    /// Ballot `i` is `ends[i - 1]..ends[i]` (from 0 for the first).
+    ends: Vec<u32>,
+}
+
+/// One ballot of [`Utilities`]: its projects and their utilities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UtilityBallot<'a> {
+    pub projects: &'a [u32],
+    /// One per project, or empty when [`Utilities::per_project`] gives them.
+    pub utils: &'a [u64],
 }
 
 impl Utilities {
@@ -209,59 +223,91 @@ impl Utilities {
         self.ends.is_empty()
     }
 
+    /// The utility of each project, when it is the same for every voter.
+    pub fn per_project(&self) -> Option<&[u64]> {
+        self.per_project.as_deref()
+    }
+
+    /// Ballot `i`.
+    ///
+    /// # Panics
+    /// If `i` is not below [`Utilities::len`].
+    pub fn get(&self, i: usize) -> UtilityBallot<'_> {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let r = start..self.ends[i] as usize;
+        UtilityBallot {
+            projects: &self.projects[r.clone()],
+            utils: if self.per_project.is_some() {
+                &[]
+            } else {
+                &self.utils[r]
+            },
+        }
+    }
+
     /// The ballots in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[(usize, u64)]> + '_ {
-        (0..self.ends.len()).map(move |i| {
-            let start = if i == 0 { 0 } else { self.ends[i - 1] };
-            &self.items[start..self.ends[i]]
-        })
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = UtilityBallot<'_>> + '_ {
+        (0..self.len()).map(move |i| self.get(i))
     }
 }
 
-/// Each ballot as `(project, utility)` pairs with positive utility.
+/// Each ballot as projects with their positive utilities.
 pub fn utilities(e: &Election, cfg: &RuleConfig, approval: MesUtility) -> Utilities {
+    let total = e.ballots.total_entries();
+    let mut out = Utilities {
+        projects: Vec::with_capacity(total),
+        utils: Vec::new(),
+        per_project: None,
+        ends: Vec::with_capacity(e.ballots.len()),
+    };
+    if e.vote_type.is_approval_like() {
+        let per: Vec<u64> = e
+            .projects
+            .iter()
+            .map(|p| match approval {
+                MesUtility::Cost => p.cost,
+                MesUtility::Cardinality => 1,
+            })
+            .collect();
+        let mut list: Vec<u32> = Vec::new();
+        for b in &e.ballots {
+            list.clear();
+            list.extend(b.projects.iter().filter(|&&p| per[p as usize] > 0));
+            list.sort_unstable();
+            out.projects.extend_from_slice(&list);
+            // At most as many entries as the ballots hold, which fits in u32.
+            out.ends.push(out.projects.len() as u32);
+        }
+        out.per_project = Some(per);
+        return out;
+    }
     let rp = rank_points(e, cfg);
-    let total: usize = e.ballots.iter().map(|b| b.projects.len()).sum();
-    let mut items: Vec<(usize, u64)> = Vec::with_capacity(total);
-    let mut ends = Vec::with_capacity(e.ballots.len());
+    out.utils.reserve(total);
+    let mut pairs: Vec<(u32, u64)> = Vec::new();
     for b in &e.ballots {
-        let start = items.len();
-        match e.vote_type {
-            VoteType::Ordinal => items.extend(
+        pairs.clear();
+        if e.vote_type == VoteType::Ordinal {
+            pairs.extend(
                 b.projects
                     .iter()
                     .enumerate()
                     .map(|(pos, &p)| (p, rp.get(pos).copied().unwrap_or(0))),
-            ),
-            t if t.has_points() => items.extend(
+            );
+        } else {
+            pairs.extend(
                 b.projects
                     .iter()
-                    .zip(b.points.iter().flatten())
+                    .zip(b.points.unwrap_or_default())
                     .map(|(&p, &x)| (p, x)),
-            ),
-            _ => items.extend(b.projects.iter().map(|&p| {
-                (
-                    p,
-                    match approval {
-                        MesUtility::Cost => e.projects[p].cost,
-                        MesUtility::Cardinality => 1,
-                    },
-                )
-            })),
+            );
         }
-        // Drop zero utilities, then sort the ballot's pairs.
-        let mut w = start;
-        for r in start..items.len() {
-            if items[r].1 > 0 {
-                items[w] = items[r];
-                w += 1;
-            }
-        }
-        items.truncate(w);
-        items[start..].sort_unstable();
-        ends.push(items.len());
+        pairs.retain(|x| x.1 > 0);
+        pairs.sort_unstable();
+        out.projects.extend(pairs.iter().map(|x| x.0));
+        out.utils.extend(pairs.iter().map(|x| x.1));
+        out.ends.push(out.projects.len() as u32);
     }
-    Utilities { items, ends }
+    out
 }
 
 /// Orders `tied` by the tie-break ranks and records the tie if there is

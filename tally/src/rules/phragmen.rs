@@ -17,18 +17,18 @@ use std::collections::HashMap;
 
 pub fn count(e: &Election, ranks: &[usize]) -> RuleResult {
     // Group identical ballots.
-    let mut groups: HashMap<Vec<usize>, usize> = HashMap::new();
+    let mut groups: HashMap<Vec<u32>, usize> = HashMap::new();
     let mut mult: Vec<u128> = Vec::new();
     let mut supporters: Vec<Vec<usize>> = vec![Vec::new(); e.projects.len()];
     for b in &e.ballots {
-        let mut key = b.projects.clone();
+        let mut key = b.projects.to_vec();
         key.sort_unstable();
         let next = mult.len();
         let g = *groups.entry(key.clone()).or_insert(next);
         if g == next {
             mult.push(0);
             for &p in &key {
-                supporters[p].push(g);
+                supporters[p as usize].push(g);
             }
         }
         mult[g] += 1;
