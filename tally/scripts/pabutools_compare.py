@@ -15,7 +15,8 @@ file tally/testdata/pabutools-golden.json (file -> rule -> selected ids).
 
 Usage:
   python3 tally/scripts/pabutools_compare.py [--data DIR] [--max-voters N]
-        [--timeout SECONDS] [--progress FILE] [--compact]
+        [--timeout SECONDS] [--rules greedy,mes,mes-add1] [--max-memory-gb G]
+        [--progress FILE] [--compact]
 """
 import argparse
 import json
@@ -68,11 +69,20 @@ def main():
     ap.add_argument("--compact", action="store_true",
                     help="only write the golden file from the progress file")
     ap.add_argument("--only", default=None, help="only files containing this")
+    ap.add_argument("--rules", default="greedy,mes,mes-add1",
+                    help="comma-separated subset of greedy, mes, mes-add1")
+    ap.add_argument("--max-memory-gb", type=float, default=4.0,
+                    help="address-space limit for this process (pabutools' "
+                         "Add1 can grow without bound on some elections)")
     args = ap.parse_args()
 
     if args.compact:
         compact(args.progress, args.golden)
         return
+
+    import resource
+    limit = int(args.max_memory_gb * (1 << 30))
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     from pabutools.election import parse_pabulib, Cost_Sat
     from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
@@ -125,7 +135,8 @@ def main():
     }
     with open(args.progress, "a") as out:
         for n, name, path in files:
-            todo = [r for r in rules if (name, r) not in done]
+            todo = [r for r in rules if (name, r) not in done
+                    and r in args.rules.split(",")]
             if not todo:
                 continue
             try:
@@ -146,6 +157,10 @@ def main():
                            "seconds": round(time.time() - t0, 3)}
                 except Timeout:
                     rec = {"file": name, "rule": r, "timeout": args.timeout}
+                except MemoryError:
+                    signal.alarm(0)
+                    rec = {"file": name, "rule": r, "error": "out of memory",
+                           "max_memory_gb": args.max_memory_gb}
                 except Exception as e:
                     signal.alarm(0)
                     rec = {"file": name, "rule": r, "error": str(e)[:200]}
