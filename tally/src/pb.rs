@@ -71,29 +71,90 @@ fn split_semicolons<'a>(l: &'a str, out: &mut Vec<&'a str>) {
 
 /// Reads `;`-separated records one at a time, honouring quotes.
 struct Records<'a> {
-    lines: std::iter::Peekable<std::iter::Enumerate<std::str::Split<'a, char>>>,
+    text: &'a str,
+    /// Where the next line starts (`text.len() + 1` once all are read).
+    pos: usize,
+    /// The number of the line last read.
+    line_no: usize,
+    /// The fields of the last record returned as [`Fields::Line`], split
+    /// while the line was found (one pass over its bytes).
+    fields: Vec<&'a str>,
+    /// Whether that line has no carriage return before its end (so each
+    /// of its fields is exactly as written).
+    plain: bool,
 }
 
 impl<'a> Records<'a> {
     fn new(text: &'a str) -> Self {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         Records {
-            lines: text.split('\n').enumerate().peekable(),
+            text,
+            pos: 0,
+            line_no: 0,
+            fields: Vec::new(),
+            plain: true,
         }
     }
 
-    /// The next record and its first line number.
+    /// The next line without its line end, or `None` at the end.
+    fn next_line(&mut self) -> Option<&'a str> {
+        let rest = self.text.get(self.pos..)?;
+        let len = rest
+            .as_bytes()
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(rest.len());
+        self.pos += len + 1;
+        self.line_no += 1;
+        let line = &rest[..len];
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+
+    /// The next record and its first line number. For a line without
+    /// quotes, its fields are left in `self.fields`.
     fn next_record(&mut self) -> Result<Option<(usize, Fields<'a>)>, PbError> {
-        while let Some((i, raw)) = self.lines.next() {
-            let line_no = i + 1;
-            let line = raw.strip_suffix('\r').unwrap_or(raw);
-            if line.trim().is_empty() {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        while self.pos <= bytes.len() {
+            // One pass: find the line end and the separators.
+            let start = self.pos;
+            let mut field_start = start;
+            let mut quote = false;
+            let mut cr = 0usize;
+            self.fields.clear();
+            let mut i = start;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\n' => break,
+                    b';' => {
+                        self.fields.push(&text[field_start..i]);
+                        field_start = i + 1;
+                    }
+                    b'"' => quote = true,
+                    b'\r' => cr += 1,
+                    _ => {}
+                }
+                i += 1;
+            }
+            self.pos = i + 1;
+            self.line_no += 1;
+            let line_no = self.line_no;
+            let mut end = i;
+            if end > start && bytes[end - 1] == b'\r' {
+                end -= 1;
+                cr -= 1;
+            }
+            self.plain = cr == 0;
+            // `;`, `\r` and `\n` are ASCII: these are character boundaries.
+            let line = &text[start..end];
+            if quote {
+                return self.quoted(line_no, line).map(Some);
+            }
+            if self.fields.is_empty() && line.trim().is_empty() {
                 continue;
             }
-            if !line.as_bytes().contains(&b'"') {
-                return Ok(Some((line_no, Fields::Line(line))));
-            }
-            return self.quoted(line_no, line).map(Some);
+            self.fields.push(&text[field_start.min(end)..end]);
+            return Ok(Some((line_no, Fields::Line(line))));
         }
         Ok(None)
     }
@@ -139,10 +200,10 @@ impl<'a> Records<'a> {
             if !in_quotes {
                 break;
             }
-            match self.lines.next() {
-                Some((_, next)) => {
+            match self.next_line() {
+                Some(next) => {
                     field.push('\n');
-                    current = next.strip_suffix('\r').unwrap_or(next).to_string();
+                    current = next.to_string();
                 }
                 None => return err(line_no, "quoted field is never closed"),
             }
@@ -503,6 +564,11 @@ struct VoteReader {
     vote_col: usize,
     points_col: Option<usize>,
     extra_idx: Vec<usize>,
+    /// `Some(k)` when the other columns are the columns from `k` to the
+    /// last.
+    extra_first: Option<usize>,
+    /// The number of columns in the header.
+    columns: usize,
     ballot_columns: Vec<String>,
     needs_points: bool,
     approval_like: bool,
@@ -533,12 +599,18 @@ impl VoteReader {
             .filter(|&i| i != voter_col && i != vote_col && Some(i) != points_col)
             .collect();
         let ballot_columns = extra_idx.iter().map(|&i| header[i].clone()).collect();
+        let extra_first = extra_idx
+            .first()
+            .copied()
+            .filter(|&k| extra_idx.iter().copied().eq(k..header.len()));
         let needs_points = head.vote_type.has_points();
         Ok(VoteReader {
             voter_col,
             vote_col,
             points_col,
             extra_idx,
+            extra_first,
+            columns: header.len(),
             ballot_columns,
             needs_points,
             approval_like: head.vote_type.is_approval_like(),
@@ -555,10 +627,17 @@ impl VoteReader {
         })
     }
 
-    /// Reads one VOTES row. On an error, a duplicate voter on an earlier
-    /// line (or this one) is reported first, as a reader checking line by
-    /// line would.
-    fn add_fields(&mut self, line: usize, f: &[&str], projects: &[Project]) -> Result<(), PbError> {
+    /// Reads one VOTES row: its fields `f`, and the line they were split
+    /// from when each field is exactly as written there (`raw`). On an
+    /// error, a duplicate voter on an earlier line (or this one) is
+    /// reported first, as a reader checking line by line would.
+    fn add_fields(
+        &mut self,
+        line: usize,
+        f: &[&str],
+        raw: Option<&str>,
+        projects: &[Project],
+    ) -> Result<(), PbError> {
         let vid: &str = fast_trim(f.get(self.voter_col).copied().unwrap_or(""));
         if vid.is_empty() {
             return Err(
@@ -574,7 +653,7 @@ impl VoteReader {
                 None => self.all_numeric = false,
             }
         }
-        if let Err(e) = self.read_rest(line, f, projects) {
+        if let Err(e) = self.read_rest(line, f, raw, projects) {
             return Err(
                 first_duplicate(&self.ballots, &self.lines, Some((vid, line))).unwrap_or(e),
             );
@@ -594,7 +673,13 @@ impl VoteReader {
 
     /// Everything about the ballot in `f` but its voter id, into the
     /// scratch buffers.
-    fn read_rest(&mut self, line: usize, f: &[&str], projects: &[Project]) -> Result<(), PbError> {
+    fn read_rest(
+        &mut self,
+        line: usize,
+        f: &[&str],
+        raw: Option<&str>,
+        projects: &[Project],
+    ) -> Result<(), PbError> {
         let get = |i: usize| f.get(i).copied().unwrap_or("");
         let vote = fast_trim(get(self.vote_col));
         let list = &mut self.list;
@@ -656,6 +741,10 @@ impl VoteReader {
             }
         }
         self.extra.clear();
+        if let Some(tail) = raw.and_then(|l| self.extra_tail(l, f)) {
+            self.extra.push_str(tail);
+            return Ok(());
+        }
         for (k, &i) in self.extra_idx.iter().enumerate() {
             if k > 0 {
                 self.extra.push(';');
@@ -663,6 +752,27 @@ impl VoteReader {
             push_quoted(&mut self.extra, fast_trim(get(i)));
         }
         Ok(())
+    }
+
+    /// The other columns of a row as one slice of its line, when they are
+    /// the last columns, all present, and written so that the general
+    /// path (trim each, quote if needed, join with `;`) would give the
+    /// same text: then they are copied in one go.
+    fn extra_tail<'l>(&self, l: &'l str, f: &[&str]) -> Option<&'l str> {
+        let k = self.extra_first?;
+        if f.len() != self.columns {
+            return None;
+        }
+        let ex = f.get(k..)?;
+        // No field to trim; no quote, separator or line end in any (the
+        // line has none).
+        if !ex.iter().all(|x| fast_trim(x).len() == x.len()) {
+            return None;
+        }
+        let (first, last) = (ex.first()?, ex.last()?);
+        let start = (first.as_ptr() as usize).checked_sub(l.as_ptr() as usize)?;
+        let end = (last.as_ptr() as usize).checked_sub(l.as_ptr() as usize)? + last.len();
+        l.get(start..end)
     }
 
     /// The ballots, once every row is read.
@@ -702,44 +812,28 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
     let mut raw_votes: Vec<(usize, Fields)> = Vec::new();
     let mut votes_header: Vec<String> = Vec::new();
 
-    // Reused for every unquoted line: no allocation per row.
-    let mut line_fields: Vec<&str> = Vec::new();
     while let Some((line, rec)) = recs.next_record()? {
         // Fast path for the many votes rows: count the fields; a row whose
         // last field is not empty cannot be a section name.
         if let (Section::Votes, Some(h), Fields::Line(l)) = (section, &header, &rec) {
             let l = *l;
             let last = l.as_bytes().last().copied().unwrap_or(b';');
-            if last > b' ' && last < 0x80 && last != b';' {
-                line_fields.clear();
-                split_semicolons(l, &mut line_fields);
-                if line_fields.len() > 1 {
-                    if line_fields.len() > h.len() {
-                        return err(
-                            line,
-                            format!(
-                                "{} fields but the header has {}",
-                                line_fields.len(),
-                                h.len()
-                            ),
-                        );
-                    }
-                    match (&mut votes, &head) {
-                        (Some(v), Some(hd)) => v.add_fields(line, &line_fields, &hd.projects)?,
-                        _ => raw_votes.push((line, rec)),
-                    }
-                    continue;
+            let n = recs.fields.len();
+            if last > b' ' && last < 0x80 && last != b';' && n > 1 {
+                if n > h.len() {
+                    return err(line, format!("{n} fields but the header has {}", h.len()));
                 }
+                let raw = recs.plain.then_some(l);
+                match (&mut votes, &head) {
+                    (Some(v), Some(hd)) => v.add_fields(line, &recs.fields, raw, &hd.projects)?,
+                    _ => raw_votes.push((line, rec)),
+                }
+                continue;
             }
         }
         let mut owned_view: Vec<&str> = Vec::new();
         let fields: &[&str] = match &rec {
-            Fields::Line(l) => {
-                let l: &str = l;
-                line_fields.clear();
-                split_semicolons(l, &mut line_fields);
-                &line_fields
-            }
+            Fields::Line(_) => &recs.fields,
             Fields::Owned(v) => {
                 owned_view.extend(v.iter().map(String::as_str));
                 &owned_view
@@ -859,7 +953,7 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
                     );
                 }
                 match (&mut votes, &head) {
-                    (Some(v), Some(hd)) => v.add_fields(line, fields, &hd.projects)?,
+                    (Some(v), Some(hd)) => v.add_fields(line, fields, None, &hd.projects)?,
                     _ => raw_votes.push((line, rec)),
                 }
             }
@@ -887,7 +981,7 @@ pub fn parse(text: &str) -> Result<Election, PbError> {
     let mut f: Vec<&str> = Vec::new();
     for (line, rec) in &raw_votes {
         rec.fill(&mut f);
-        reader.add_fields(*line, &f, &hd.projects)?;
+        reader.add_fields(*line, &f, None, &hd.projects)?;
     }
     let (ballots, ballot_columns) = reader.finish()?;
     Ok(Election {
@@ -1103,6 +1197,26 @@ VOTES\nvoter_id;vote\nv1;1,2\nv2;1\nPROJECTS\nproject_id;cost;name;votes\n1;50;\
             4,
             "unknown project",
         );
+    }
+
+    #[test]
+    fn other_columns_are_kept_as_written_but_trimmed() {
+        let text = "META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;5\nVOTES\n\
+voter_id;vote;age;sex;district\nv1;1;42;M;Ursynów\nv2;1; 42 ;M;\nv3;1;42\nv4;1;4\r2;K;Wola\n\
+v5;\"1\";42;K;\"Praga; Północ\"\n";
+        let e = parse(text).expect("parses");
+        let extras: Vec<&str> = e.ballots.iter().map(|b| b.extra).collect();
+        assert_eq!(
+            extras,
+            [
+                "42;M;Ursynów",
+                "42;M;",
+                "42;;",
+                "\"4\r2\";K;Wola",
+                "42;K;\"Praga; Północ\""
+            ]
+        );
+        assert_eq!(parse(&write(&e)).expect("reparses"), e);
     }
 
     fn check_err(input: &str, line: usize, needle: &str) {
