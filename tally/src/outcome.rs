@@ -120,13 +120,7 @@ pub fn count(e: &Election, cfg: &RuleConfig) -> Result<Outcome, CountError> {
             greedy_completion,
             comparison,
         } => {
-            let utils = rules::utilities(e, cfg, *utility);
-            let inp = mes::MesInput::from_utilities(
-                e.budget,
-                e.projects.iter().map(|p| p.cost).collect(),
-                e.projects.iter().map(|p| p.id.clone()).collect(),
-                &utils,
-            );
+            let inp = mes::MesInput::from_election(e, cfg, *utility);
             let mut r = mes::count(&inp, &ranks, *add1, e.money_scale);
             if *greedy_completion {
                 let before = r.selected.len();

@@ -19,9 +19,12 @@
 //! use [`Guarded`] floats; if any comparison is too close to call, that run
 //! is redone with exact rationals, so every decision is exact.
 
-use super::{resolve_tie, Add1, RuleResult, Tie, Utilities, UtilityBallot};
+use super::{
+    approval_utilities, resolve_tie, utilities, Add1, MesUtility, RuleConfig, RuleResult, Tie,
+    Utilities, UtilityBallot,
+};
 use crate::arith::{fmt_decimal, fmt_ratio, Exact, Guarded, Scalar};
-use crate::model::Money;
+use crate::model::{Ballots, Election, Money};
 use serde_json::{json, Value};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -51,6 +54,10 @@ impl std::hash::Hasher for Fx {
     }
     fn write_u32(&mut self, i: u32) {
         self.write_u64(u64::from(i));
+    }
+    fn write_u128(&mut self, i: u128) {
+        self.write_u64(i as u64);
+        self.write_u64((i >> 64) as u64);
     }
     fn write_u64(&mut self, i: u64) {
         self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
@@ -101,6 +108,36 @@ fn ballot_hash(b: UtilityBallot<'_>) -> u64 {
     h.finish()
 }
 
+/// Distinct ballots with their numbers of voters, each ballot's projects
+/// in increasing order with their utilities.
+struct Groups {
+    n_ballots: usize,
+    mult: Vec<u32>,
+    projects: Vec<u32>,
+    /// One per entry of `projects`, or empty when `per_project` gives them.
+    utils: Vec<u64>,
+    per_project: Option<Vec<u64>>,
+    ends: Vec<u32>,
+}
+
+impl Groups {
+    fn new(n_ballots: usize, per_project: Option<Vec<u64>>) -> Self {
+        Groups {
+            n_ballots,
+            mult: Vec::new(),
+            projects: Vec::new(),
+            utils: Vec::new(),
+            per_project,
+            ends: Vec::new(),
+        }
+    }
+
+    fn range(&self, g: usize) -> std::ops::Range<usize> {
+        let start = if g == 0 { 0 } else { self.ends[g - 1] as usize };
+        start..self.ends[g] as usize
+    }
+}
+
 impl MesInput {
     /// From each voter's projects with their positive utilities (sorted by
     /// project).
@@ -110,7 +147,6 @@ impl MesInput {
         ids: Vec<String>,
         utils: &Utilities,
     ) -> Self {
-        let m = costs.len();
         let n_ballots = utils.len();
         // Group identical ballots: an open-addressing table of group
         // numbers (linear probing, at most half full).
@@ -119,35 +155,93 @@ impl MesInput {
         let mut table: Vec<u32> = vec![u32::MAX; cap];
         let mut rep: Vec<u32> = Vec::new(); // a ballot of each group
         let mut hashes: Vec<u32> = Vec::new();
-        let mut mult: Vec<u32> = Vec::new();
+        let mut groups = Groups::new(n_ballots, utils.per_project().map(<[u64]>::to_vec));
         for (i, b) in utils.iter().enumerate() {
             let h = ballot_hash(b);
             let mut slot = (h as usize) & mask;
             loop {
                 let g = table[slot];
                 if g == u32::MAX {
-                    table[slot] = mult.len() as u32;
+                    table[slot] = groups.mult.len() as u32;
                     rep.push(i as u32);
                     hashes.push(h as u32);
-                    mult.push(1);
+                    groups.mult.push(1);
                     break;
                 }
                 let g = g as usize;
                 if hashes[g] == h as u32 && utils.get(rep[g] as usize) == b {
-                    mult[g] += 1;
+                    groups.mult[g] += 1;
                     break;
                 }
                 slot = (slot + 1) & mask;
             }
         }
         drop(table);
+        for &i in &rep {
+            let b = utils.get(i as usize);
+            groups.projects.extend_from_slice(b.projects);
+            groups.utils.extend_from_slice(b.utils);
+            groups.ends.push(groups.projects.len() as u32);
+        }
+        Self::from_groups(budget, costs, ids, groups)
+    }
+
+    /// From approval ballots where each project's utility is the same for
+    /// every voter (`per_project`), when there are at most 128 projects:
+    /// then each ballot is a bit set, and grouping them is cheap. `None`
+    /// for more projects. Gives the same input as [`MesInput::from_utilities`].
+    pub fn from_approval_sets(
+        budget: Money,
+        costs: Vec<Money>,
+        ids: Vec<String>,
+        ballots: &Ballots,
+        per_project: Vec<u64>,
+    ) -> Option<Self> {
+        let m = costs.len();
+        if m > 128 || per_project.len() != m {
+            return None;
+        }
+        let keep: u128 = (0..m)
+            .filter(|&p| per_project[p] > 0)
+            .fold(0, |s, p| s | (1u128 << p));
+        let mut index: HashMap<u128, u32, BuildFx> =
+            HashMap::with_capacity_and_hasher(ballots.len().min(1 << 16), BuildFx::default());
+        let mut sets: Vec<u128> = Vec::new();
+        let mut groups = Groups::new(ballots.len(), Some(per_project));
+        for b in ballots {
+            let set = b
+                .projects
+                .iter()
+                .filter(|&&p| (p as usize) < m)
+                .fold(0u128, |s, &p| s | (1u128 << p))
+                & keep;
+            let next = sets.len() as u32;
+            let g = *index.entry(set).or_insert(next);
+            if g == next {
+                sets.push(set);
+                groups.mult.push(1);
+            } else {
+                groups.mult[g as usize] += 1;
+            }
+        }
+        drop(index);
+        for mut set in sets {
+            while set != 0 {
+                groups.projects.push(set.trailing_zeros());
+                set &= set - 1;
+            }
+            groups.ends.push(groups.projects.len() as u32);
+        }
+        Some(Self::from_groups(budget, costs, ids, groups))
+    }
+
+    fn from_groups(budget: Money, costs: Vec<Money>, ids: Vec<String>, groups: Groups) -> Self {
+        let m = costs.len();
         // Supporters per project, as flat arrays.
         let mut sup_start = vec![0u32; m + 1];
-        for &i in &rep {
-            for &p in utils.get(i as usize).projects {
-                if (p as usize) < m {
-                    sup_start[p as usize + 1] += 1;
-                }
+        for &p in &groups.projects {
+            if (p as usize) < m {
+                sup_start[p as usize + 1] += 1;
             }
         }
         for p in 0..m {
@@ -156,22 +250,23 @@ impl MesInput {
         let entries = sup_start[m] as usize;
         let mut fill: Vec<u32> = sup_start[..m].to_vec();
         let mut sup_group = vec![0u32; entries];
-        let per_project = utils.per_project();
+        let per_project = groups.per_project.as_deref();
         // Utilities per entry, unless they are per project.
         let mut all_util = vec![0u64; if per_project.is_some() { 0 } else { entries }];
-        for (g, &i) in rep.iter().enumerate() {
-            let b = utils.get(i as usize);
-            for (k, &p) in b.projects.iter().enumerate() {
-                if (p as usize) < m {
-                    let at = fill[p as usize] as usize;
+        for g in 0..groups.mult.len() {
+            for k in groups.range(g) {
+                let p = groups.projects[k] as usize;
+                if p < m {
+                    let at = fill[p] as usize;
                     sup_group[at] = g as u32;
                     if per_project.is_none() {
-                        all_util[at] = b.utils[k];
+                        all_util[at] = groups.utils[k];
                     }
-                    fill[p as usize] += 1;
+                    fill[p] += 1;
                 }
             }
         }
+        let mult = groups.mult;
         let range = |p: usize| sup_start[p] as usize..sup_start[p + 1] as usize;
         let uniform: Vec<Option<u64>> = (0..m)
             .map(|p| {
@@ -214,7 +309,7 @@ impl MesInput {
             .filter(|&p| total_util[p] > 0 && costs[p] == 0)
             .collect();
         MesInput {
-            n_voters: n_ballots as u128,
+            n_voters: groups.n_ballots as u128,
             budget,
             costs,
             ids,
@@ -227,6 +322,23 @@ impl MesInput {
             candidates,
             free,
         }
+    }
+
+    /// The input for an election: approval ballots over at most 128
+    /// projects as bit sets, anything else through [`utilities`].
+    pub fn from_election(e: &Election, cfg: &RuleConfig, utility: MesUtility) -> Self {
+        let costs = || e.projects.iter().map(|p| p.cost).collect();
+        let ids = || e.projects.iter().map(|p| p.id.clone()).collect();
+        if e.projects.len() <= 128 {
+            if let Some(per) = approval_utilities(e, utility) {
+                if let Some(inp) =
+                    Self::from_approval_sets(e.budget, costs(), ids(), &e.ballots, per)
+                {
+                    return inp;
+                }
+            }
+        }
+        Self::from_utilities(e.budget, costs(), ids(), &utilities(e, cfg, utility))
     }
 
     /// Number of distinct ballots.
@@ -287,6 +399,8 @@ struct Engine<'a, S> {
     cls: Vec<[u32; 2]>,
     budgets: Vec<S>,
     zero_class: u32,
+    /// Voters per budget class (kept up to date as groups move).
+    counts: Vec<u128>,
     // scratch for dense accumulation by class
     acc: Vec<u64>,
     touched: Vec<u32>,
@@ -323,6 +437,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
             record: false,
             inp,
             cls: inp.mult.iter().map(|&m| [0, m]).collect(),
+            counts: vec![inp.n_voters, 0],
             budgets: vec![share, S::zero()],
             zero_class: 1,
             acc: vec![0; 2],
@@ -529,10 +644,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
     }
 
     fn budget_summary(&self, total: &Exact) -> Value {
-        let mut count: Vec<u128> = vec![0; self.budgets.len()];
-        for &[c, m] in &self.cls {
-            count[c as usize] += u128::from(m);
-        }
+        let count = &self.counts;
         let zero = count[self.zero_class as usize];
         let live: Vec<usize> = (0..count.len())
             .filter(|&c| count[c] > 0 && c != self.zero_class as usize)
@@ -603,8 +715,9 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 child.insert((e.class, e.u), nc);
             }
         }
+        self.counts.resize(self.budgets.len(), 0);
         for (k, &g) in inp.sup(chosen).iter().enumerate() {
-            let c = self.cls[g as usize][0];
+            let [c, m] = self.cls[g as usize];
             if c == self.zero_class {
                 continue;
             }
@@ -615,6 +728,8 @@ impl<'a, S: Scalar> Engine<'a, S> {
             };
             if let Some(nc) = nc {
                 self.cls[g as usize][0] = nc;
+                self.counts[c as usize] -= u128::from(m);
+                self.counts[nc as usize] += u128::from(m);
             }
         }
         self.es = es;
@@ -912,4 +1027,35 @@ pub fn selections(inp: &MesInput, ranks: &[usize], share_num: u128) -> Vec<usize
     run_once(inp, share_num, inp.n_voters.max(1), ranks, false)
         .0
         .selected
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rule;
+
+    /// The bit-set construction gives exactly the input the general one
+    /// does: the same groups in the same order, the same supporters.
+    #[test]
+    fn approval_sets_build_the_same_input() {
+        let text = "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n\
+a;30\nb;0\nc;50\nd;20\nVOTES\nvoter_id;vote\n1;c,a\n2;a,c\n3;b\n4;d,b,a\n5;\n6;a,c\n7;d\n8;b,d,a\n";
+        let e = crate::pb::parse(text).expect("parses");
+        // With cost utilities the free project `b` drops out of the ballots.
+        for (utility, groups) in [(MesUtility::Cost, 4), (MesUtility::Cardinality, 5)] {
+            let cfg = RuleConfig::new(Rule::Mes {
+                utility,
+                add1: Add1::Off,
+                greedy_completion: false,
+                comparison: false,
+            });
+            let costs: Vec<Money> = e.projects.iter().map(|p| p.cost).collect();
+            let ids: Vec<String> = e.projects.iter().map(|p| p.id.clone()).collect();
+            let general =
+                MesInput::from_utilities(e.budget, costs, ids, &utilities(&e, &cfg, utility));
+            let sets = MesInput::from_election(&e, &cfg, utility);
+            assert_eq!(format!("{general:?}"), format!("{sets:?}"));
+            assert_eq!(general.groups(), groups);
+        }
+    }
 }

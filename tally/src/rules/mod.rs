@@ -251,6 +251,20 @@ impl Utilities {
     }
 }
 
+/// On approval ballots, the utility of each project to each of its
+/// supporters (its cost, or 1); `None` for other ballots.
+pub fn approval_utilities(e: &Election, approval: MesUtility) -> Option<Vec<u64>> {
+    e.vote_type.is_approval_like().then(|| {
+        e.projects
+            .iter()
+            .map(|p| match approval {
+                MesUtility::Cost => p.cost,
+                MesUtility::Cardinality => 1,
+            })
+            .collect()
+    })
+}
+
 /// Each ballot as projects with their positive utilities.
 pub fn utilities(e: &Election, cfg: &RuleConfig, approval: MesUtility) -> Utilities {
     let total = e.ballots.total_entries();
@@ -260,15 +274,7 @@ pub fn utilities(e: &Election, cfg: &RuleConfig, approval: MesUtility) -> Utilit
         per_project: None,
         ends: Vec::with_capacity(e.ballots.len()),
     };
-    if e.vote_type.is_approval_like() {
-        let per: Vec<u64> = e
-            .projects
-            .iter()
-            .map(|p| match approval {
-                MesUtility::Cost => p.cost,
-                MesUtility::Cardinality => 1,
-            })
-            .collect();
+    if let Some(per) = approval_utilities(e, approval) {
         let mut list: Vec<u32> = Vec::new();
         for b in &e.ballots {
             list.clear();
