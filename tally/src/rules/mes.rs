@@ -23,7 +23,7 @@ use super::{
     approval_utilities, resolve_tie, utilities, Add1, MesUtility, RuleConfig, RuleResult, Tie,
     Utilities, UtilityBallot,
 };
-use crate::arith::{fmt_decimal, fmt_ratio, Exact, Guarded, Scalar};
+use crate::arith::{fmt_decimal, fmt_ratio, u128_approx, Exact, Guarded, Scalar};
 use crate::model::{Ballots, Election, Money};
 use serde_json::{json, Value};
 use std::cmp::Ordering;
@@ -709,15 +709,18 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 self.budgets.push(nb);
                 (self.budgets.len() - 1) as u32
             };
+            // Every voter of this entry moves to the new class.
+            self.counts.resize(self.budgets.len(), 0);
+            self.counts[e.class as usize] -= e.w;
+            self.counts[nc as usize] += e.w;
             if uniform {
                 dense[e.class as usize] = nc;
             } else {
                 child.insert((e.class, e.u), nc);
             }
         }
-        self.counts.resize(self.budgets.len(), 0);
         for (k, &g) in inp.sup(chosen).iter().enumerate() {
-            let [c, m] = self.cls[g as usize];
+            let c = self.cls[g as usize][0];
             if c == self.zero_class {
                 continue;
             }
@@ -728,8 +731,6 @@ impl<'a, S: Scalar> Engine<'a, S> {
             };
             if let Some(nc) = nc {
                 self.cls[g as usize][0] = nc;
-                self.counts[c as usize] -= u128::from(m);
-                self.counts[nc as usize] += u128::from(m);
             }
         }
         self.es = es;
@@ -763,7 +764,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
             keyed.extend(remaining.iter().map(|&p| {
                 let k = stale[p]
                     .as_ref()
-                    .map(|r| r.num.approx() / r.den as f64)
+                    .map(|r| r.num.approx() / u128_approx(r.den))
                     .unwrap_or(f64::INFINITY);
                 (k, p)
             }));
