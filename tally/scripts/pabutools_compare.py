@@ -21,21 +21,13 @@ Usage:
 import argparse
 import json
 import os
-import signal
+import multiprocessing
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CRATE = os.path.dirname(HERE)
 ROOT = os.path.dirname(CRATE)
-
-
-class Timeout(Exception):
-    pass
-
-
-def on_alarm(signum, frame):
-    raise Timeout()
 
 
 def meta_of(path):
@@ -72,21 +64,13 @@ def main():
     ap.add_argument("--rules", default="greedy,mes,mes-add1",
                     help="comma-separated subset of greedy, mes, mes-add1")
     ap.add_argument("--max-memory-gb", type=float, default=4.0,
-                    help="address-space limit for this process (pabutools' "
+                    help="address-space limit for each count (pabutools' "
                          "Add1 can grow without bound on some elections)")
     args = ap.parse_args()
 
     if args.compact:
         compact(args.progress, args.golden)
         return
-
-    import resource
-    limit = int(args.max_memory_gb * (1 << 30))
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    from pabutools.election import parse_pabulib, Cost_Sat
-    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
-    from pabutools.tiebreaking import lexico_tie_breaking
 
     folder = os.path.join(args.data, "pabulib")
     if not os.path.isdir(folder):
@@ -123,52 +107,78 @@ def main():
             continue
         files.append((n, name, path))
     files.sort()
-    signal.signal(signal.SIGALRM, on_alarm)
-    rules = {
-        "greedy": lambda i, p: greedy_utilitarian_welfare(
-            i, p, sat_class=Cost_Sat, tie_breaking=lexico_tie_breaking),
-        "mes": lambda i, p: method_of_equal_shares(
-            i, p, sat_class=Cost_Sat, tie_breaking=lexico_tie_breaking),
-        "mes-add1": lambda i, p: method_of_equal_shares(
-            i, p, sat_class=Cost_Sat, tie_breaking=lexico_tie_breaking,
-            voter_budget_increment=1),
-    }
+    wanted = [r for r in RULES if r in args.rules.split(",")]
+    # Imported once here; each count runs in a forked child that has them.
+    import pabutools.election  # noqa: F401
+    import pabutools.rules  # noqa: F401
+    import pabutools.tiebreaking  # noqa: F401
+    ctx = multiprocessing.get_context("fork")
     with open(args.progress, "a") as out:
         for n, name, path in files:
-            todo = [r for r in rules if (name, r) not in done
-                    and r in args.rules.split(",")]
-            if not todo:
-                continue
-            try:
-                instance, profile = parse_pabulib(path)
-            except Exception as e:  # a file pabutools cannot read
-                for r in todo:
-                    out.write(json.dumps({"file": name, "rule": r, "error": str(e)[:200]}) + "\n")
-                out.flush()
-                continue
-            for r in todo:
-                t0 = time.time()
-                signal.alarm(args.timeout)
-                try:
-                    alloc = rules[r](instance, profile)
-                    signal.alarm(0)
-                    rec = {"file": name, "rule": r,
-                           "selected": sorted(str(p.name) for p in alloc),
-                           "seconds": round(time.time() - t0, 3)}
-                except Timeout:
-                    rec = {"file": name, "rule": r, "timeout": args.timeout}
-                except MemoryError:
-                    signal.alarm(0)
-                    rec = {"file": name, "rule": r, "error": "out of memory",
-                           "max_memory_gb": args.max_memory_gb}
-                except Exception as e:
-                    signal.alarm(0)
-                    rec = {"file": name, "rule": r, "error": str(e)[:200]}
+            for r in wanted:
+                if (name, r) in done:
+                    continue
+                rec = count_in_child(ctx, path, r, args.timeout, args.max_memory_gb)
+                rec = {"file": name, "rule": r, **rec}
                 out.write(json.dumps(rec) + "\n")
                 out.flush()
-                print(f"{name} {r} {n} voters: {rec.get('seconds', rec.get('timeout', 'error'))}",
+                print(f"{name} {r} {n} voters: "
+                      f"{rec.get('seconds', rec.get('timeout', rec.get('error')))}",
                       file=sys.stderr, flush=True)
     compact(args.progress, args.golden)
+
+
+RULES = ("greedy", "mes", "mes-add1")
+
+
+def count_one(path, rule, max_memory_gb, conn):
+    """In a child process: count one election with pabutools."""
+    import resource
+    limit = int(max_memory_gb * (1 << 30))
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        from pabutools.election import parse_pabulib, Cost_Sat
+        from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+        from pabutools.tiebreaking import lexico_tie_breaking
+        instance, profile = parse_pabulib(path)
+        t0 = time.time()
+        if rule == "greedy":
+            alloc = greedy_utilitarian_welfare(
+                instance, profile, sat_class=Cost_Sat, tie_breaking=lexico_tie_breaking)
+        else:
+            alloc = method_of_equal_shares(
+                instance, profile, sat_class=Cost_Sat, tie_breaking=lexico_tie_breaking,
+                voter_budget_increment=1 if rule == "mes-add1" else None)
+        conn.send({"selected": sorted(str(p.name) for p in alloc),
+                   "seconds": round(time.time() - t0, 3)})
+    except MemoryError:
+        conn.send({"error": "out of memory", "max_memory_gb": max_memory_gb})
+    except Exception as e:  # a file pabutools cannot read or count
+        conn.send({"error": str(e)[:200]})
+
+
+def count_in_child(ctx, path, rule, timeout, max_memory_gb):
+    """Counts in a child process, so that a timeout, a memory limit or a
+    crash in a native library (GMP aborts when it cannot allocate) costs
+    one result, not the run."""
+    recv, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=count_one, args=(path, rule, max_memory_gb, send))
+    child.start()
+    send.close()
+    rec = None
+    if recv.poll(timeout):
+        try:
+            rec = recv.recv()
+        except EOFError:
+            rec = None
+    if rec is None and child.is_alive():
+        child.kill()
+        rec = {"timeout": timeout}
+    child.join()
+    if rec is None:
+        rec = {"error": f"pabutools stopped (exit code {child.exitcode}); "
+                        f"likely out of memory at {max_memory_gb} GB"}
+    return rec
 
 
 def compact(progress, golden):

@@ -404,6 +404,8 @@ struct Engine<'a, S> {
     // scratch for dense accumulation by class
     acc: Vec<u64>,
     touched: Vec<u32>,
+    // scratch: the new class of each old class, when funding a project
+    dense: Vec<u32>,
     // scratch for projects whose supporters' utilities differ
     mixed: Vec<(u32, u64, u32)>,
     // scratch: the entries of the project last examined, and which are poor
@@ -443,6 +445,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
             acc: vec![0; 2],
             touched: Vec::new(),
             mixed: Vec::new(),
+            dense: Vec::new(),
             es: Vec::new(),
             poor: Vec::new(),
         }
@@ -692,9 +695,18 @@ impl<'a, S: Scalar> Engine<'a, S> {
         let poor = std::mem::take(&mut self.poor);
         let mut child: HashMap<(u32, u64), u32, BuildFx> = HashMap::default();
         // Uniform utility: the new class depends on the old class only.
-        let mut dense: Vec<u32> = Vec::new();
+        // Every supporter is in the zero class or in a class of the
+        // entries, so only those places of `dense` are read: no need to
+        // clear it (debug builds do, to check that).
+        let mut dense = std::mem::take(&mut self.dense);
         if uniform {
-            dense = vec![u32::MAX; self.budgets.len()];
+            if dense.len() < self.budgets.len() {
+                dense.resize(self.budgets.len(), u32::MAX);
+            }
+            if cfg!(debug_assertions) {
+                dense.fill(u32::MAX);
+            }
+            dense[self.zero_class as usize] = self.zero_class;
         }
         let mut poor_n = 0u128;
         let mut rich_n = 0u128;
@@ -719,20 +731,24 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 child.insert((e.class, e.u), nc);
             }
         }
-        for (k, &g) in inp.sup(chosen).iter().enumerate() {
-            let c = self.cls[g as usize][0];
-            if c == self.zero_class {
-                continue;
+        if uniform {
+            for &g in inp.sup(chosen) {
+                let c = &mut self.cls[g as usize][0];
+                debug_assert!(dense[*c as usize] != u32::MAX, "class without an entry");
+                *c = dense[*c as usize];
             }
-            let nc = if uniform {
-                Some(dense[c as usize]).filter(|&x| x != u32::MAX)
-            } else {
-                child.get(&(c, inp.sup_utils(chosen)[k])).copied()
-            };
-            if let Some(nc) = nc {
-                self.cls[g as usize][0] = nc;
+        } else {
+            for (k, &g) in inp.sup(chosen).iter().enumerate() {
+                let c = self.cls[g as usize][0];
+                if c == self.zero_class {
+                    continue;
+                }
+                if let Some(&nc) = child.get(&(c, inp.sup_utils(chosen)[k])) {
+                    self.cls[g as usize][0] = nc;
+                }
             }
         }
+        self.dense = dense;
         self.es = es;
         self.poor = poor;
         (poor_n, rich_n)
