@@ -710,6 +710,8 @@ impl<'a, S: Scalar> Engine<'a, S> {
         }
         let mut poor_n = 0u128;
         let mut rich_n = 0u128;
+        // Room for a new class per entry.
+        self.counts.resize(self.budgets.len() + es.len(), 0);
         for (i, e) in es.iter().enumerate() {
             let nc = if poor[i] {
                 poor_n += e.w;
@@ -722,7 +724,6 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 (self.budgets.len() - 1) as u32
             };
             // Every voter of this entry moves to the new class.
-            self.counts.resize(self.budgets.len(), 0);
             self.counts[e.class as usize] -= e.w;
             self.counts[nc as usize] += e.w;
             if uniform {
@@ -731,6 +732,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 child.insert((e.class, e.u), nc);
             }
         }
+        self.counts.truncate(self.budgets.len());
         if uniform {
             for &g in inp.sup(chosen) {
                 let c = &mut self.cls[g as usize][0];
