@@ -335,6 +335,21 @@ pub struct BallotConstraints {
     pub max_sum_cost: Option<Money>,
 }
 
+/// Ballots that break one published constraint (see
+/// [`Election::check_constraints`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConstraintBreach {
+    /// The META key (`min_length`, `max_sum_cost`...), or `choose-1` for a
+    /// choose-1 ballot with more than one project.
+    pub constraint: &'static str,
+    /// The limit, in the election's units (money in its smallest unit).
+    pub limit: u64,
+    /// How many ballots break it.
+    pub ballots: usize,
+    /// The voter id of the first of them, in input order.
+    pub first_voter: String,
+}
+
 /// An election: what is counted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Election {
@@ -368,6 +383,80 @@ impl Election {
         self.projects.iter().position(|p| p.id == id)
     }
 
+    /// Which published ballot constraints some ballots break. Counting
+    /// does not drop such ballots (the published ballots are what was
+    /// counted); the outcome reports them so nobody has to find out alone.
+    pub fn check_constraints(&self) -> Vec<ConstraintBreach> {
+        let c = &self.constraints;
+        let points = self.vote_type.has_points();
+        let choose1 = (self.vote_type == VoteType::Choose1).then_some(1);
+        // (name, limit, whether a ballot breaks it)
+        type Check<'e> = (
+            &'static str,
+            Option<u64>,
+            Box<dyn Fn(&BallotRef<'_>, u64) -> bool + 'e>,
+        );
+        let len = |b: &BallotRef<'_>| b.projects.len() as u64;
+        let sum_points = |b: &BallotRef<'_>| b.points.unwrap_or_default().iter().sum::<u64>();
+        let checks: Vec<Check<'_>> = vec![
+            ("min_length", c.min_length, Box::new(move |b, l| len(b) < l)),
+            ("max_length", c.max_length, Box::new(move |b, l| len(b) > l)),
+            ("choose-1", choose1, Box::new(move |b, l| len(b) > l)),
+            (
+                "min_points",
+                c.min_points.filter(|_| points),
+                Box::new(|b, l| b.points.unwrap_or_default().iter().any(|&x| x < l)),
+            ),
+            (
+                "max_points",
+                c.max_points.filter(|_| points),
+                Box::new(|b, l| b.points.unwrap_or_default().iter().any(|&x| x > l)),
+            ),
+            (
+                "min_sum_points",
+                c.min_sum_points.filter(|_| points),
+                Box::new(move |b, l| sum_points(b) < l),
+            ),
+            (
+                "max_sum_points",
+                c.max_sum_points.filter(|_| points),
+                Box::new(move |b, l| sum_points(b) > l),
+            ),
+            (
+                "max_sum_cost",
+                c.max_sum_cost,
+                Box::new(|b, l| {
+                    b.projects
+                        .iter()
+                        .map(|&p| u128::from(self.projects[p as usize].cost))
+                        .sum::<u128>()
+                        > u128::from(l)
+                }),
+            ),
+        ];
+        let mut out = Vec::new();
+        for (constraint, limit, breaks) in checks {
+            let Some(limit) = limit else { continue };
+            let mut first = None;
+            let mut ballots = 0;
+            for b in &self.ballots {
+                if breaks(&b, limit) {
+                    ballots += 1;
+                    first.get_or_insert(b.voter_id);
+                }
+            }
+            if let Some(first) = first {
+                out.push(ConstraintBreach {
+                    constraint,
+                    limit,
+                    ballots,
+                    first_voter: first.to_string(),
+                });
+            }
+        }
+        out
+    }
+
     /// Points given to each position of an ordinal ballot when none are
     /// configured: the Kraków rule, `max_length` points for the first
     /// choice, one less for each next one (Borda-style).
@@ -399,6 +488,31 @@ mod tests {
             points,
             extra: "",
         }
+    }
+
+    #[test]
+    fn broken_constraints_are_found_and_counted() {
+        let text = "META\nkey;value\nbudget;100\nvote_type;cumulative\nmin_length;1\n\
+max_length;2\nmax_points;5\nmin_sum_points;2\nmax_sum_points;6\nmax_sum_cost;70\n\
+PROJECTS\nproject_id;cost\na;30\nb;40\nc;50\nVOTES\nvoter_id;vote;points\n\
+v1;a,b;3,3\nv2;a,b,c;1,1,1\nv3;;\nv4;c;9\nv5;b,c;1,1\nv6;a;1\n";
+        let e = crate::pb::parse(text).expect("parses");
+        let breaches = e.check_constraints();
+        let found: Vec<(&str, u64, usize, &str)> = breaches
+            .iter()
+            .map(|b| (b.constraint, b.limit, b.ballots, b.first_voter.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("min_length", 1, 1, "v3"),
+                ("max_length", 2, 1, "v2"),
+                ("max_points", 5, 1, "v4"),
+                ("min_sum_points", 2, 2, "v3"),
+                ("max_sum_points", 6, 1, "v4"),
+                ("max_sum_cost", 70, 2, "v2"),
+            ]
+        );
     }
 
     #[test]

@@ -152,6 +152,27 @@ pub fn count(e: &Election, cfg: &RuleConfig) -> Result<Outcome, CountError> {
         .iter()
         .map(|&p| e.projects[p].id.clone())
         .collect();
+    let breaches: Vec<Value> = e
+        .check_constraints()
+        .into_iter()
+        .map(|b| {
+            let limit = if b.constraint == "max_sum_cost" {
+                format_money(b.limit, e.money_scale)
+            } else {
+                b.limit.to_string()
+            };
+            notes.push(format!(
+                "{} ballot(s) break {} {limit} (the first from voter `{}`); they are counted as published",
+                b.ballots, b.constraint, b.first_voter
+            ));
+            json!({
+                "constraint": b.constraint,
+                "limit": limit,
+                "ballots": b.ballots,
+                "first_voter": b.first_voter,
+            })
+        })
+        .collect();
     let input_sha = input_sha256(e);
     let cfg_json = cfg.to_json();
     let config_sha = sha256_hex(to_canonical_string(&cfg_json).as_bytes());
@@ -186,6 +207,7 @@ pub fn count(e: &Election, cfg: &RuleConfig) -> Result<Outcome, CountError> {
         "rounds": result.rounds,
         "details": result.details,
         "voters": e.ballots.len(),
+        "ballot_constraints": breaches,
         "input_sha256": input_sha,
         "config": cfg_json,
         "config_sha256": config_sha,

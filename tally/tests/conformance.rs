@@ -73,6 +73,8 @@ struct Row {
     official: Option<BTreeSet<String>>,
     ours: BTreeSet<String>,
     error: Option<String>,
+    /// Published constraints that some ballots break.
+    breaches: Vec<String>,
 }
 
 fn category(rule: &str, vote_type: &str) -> &'static str {
@@ -104,6 +106,7 @@ fn count_file(path: &Path) -> Row {
         official: None,
         ours: BTreeSet::new(),
         error: None,
+        breaches: Vec::new(),
     };
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -120,6 +123,16 @@ fn count_file(path: &Path) -> Row {
         }
     };
     row.rule = e.meta("rule").unwrap_or("unknown").to_string();
+    row.breaches = e
+        .check_constraints()
+        .iter()
+        .map(|b| {
+            format!(
+                "{} {}: {} ballot(s), first from voter `{}`",
+                b.constraint, b.limit, b.ballots, b.first_voter
+            )
+        })
+        .collect();
     row.category = category(&row.rule, e.vote_type.as_str());
     if e.projects.iter().any(|p| p.field("selected").is_some()) {
         row.official = Some(
@@ -357,6 +370,18 @@ recount must reproduce the official outcome exactly.\n\n\
 ## Mismatches\n\n| file | rule | official only | ours only | reason |\n|---|---|---|---|---|\n",
     );
     report.push_str(&mismatches);
+    let breaking: Vec<&Row> = rows.iter().filter(|r| !r.breaches.is_empty()).collect();
+    report.push_str(&format!(
+        "\n## Ballots outside the published constraints\n\n{} of {} files hold ballots that \
+break a constraint in their META (lengths, points, spending limit; money in the file's \
+smallest unit). They are counted as published; the count's output names them too.\n\n\
+| file | constraint broken |\n|---|---|\n",
+        breaking.len(),
+        rows.len()
+    ));
+    for r in breaking {
+        report.push_str(&format!("| {} | {} |\n", r.file, r.breaches.join("; ")));
+    }
     report.push_str("\n## Every election\n\n| file | rule | official | ours | result |\n|---|---|---|---|---|\n");
     report.push_str(&table);
     Summary { report, failures }
