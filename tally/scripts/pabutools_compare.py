@@ -16,7 +16,7 @@ file tally/testdata/pabutools-golden.json (file -> rule -> selected ids).
 Usage:
   python3 tally/scripts/pabutools_compare.py [--data DIR] [--max-voters N]
         [--timeout SECONDS] [--rules greedy,mes,mes-add1] [--max-memory-gb G]
-        [--progress FILE] [--compact]
+        [--shard K/N] [--progress FILE] [--compact]
 """
 import argparse
 import json
@@ -61,6 +61,10 @@ def main():
     ap.add_argument("--compact", action="store_true",
                     help="only write the golden file from the progress file")
     ap.add_argument("--only", default=None, help="only files containing this")
+    ap.add_argument("--shard", default="0/1",
+                    help="K/N: only every N-th election from the K-th (0-based), "
+                         "to share the work between processes (give each its "
+                         "own --progress file)")
     ap.add_argument("--rules", default="greedy,mes,mes-add1",
                     help="comma-separated subset of greedy, mes, mes-add1")
     ap.add_argument("--max-memory-gb", type=float, default=4.0,
@@ -107,6 +111,8 @@ def main():
             continue
         files.append((n, name, path))
     files.sort()
+    k, n_shards = (int(x) for x in args.shard.split("/"))
+    files = files[k::n_shards]
     wanted = [r for r in RULES if r in args.rules.split(",")]
     # Imported once here; each count runs in a forked child that has them.
     import pabutools.election  # noqa: F401
