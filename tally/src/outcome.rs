@@ -121,7 +121,8 @@ pub fn count(e: &Election, cfg: &RuleConfig) -> Result<Outcome, CountError> {
             comparison,
         } => {
             let inp = mes::MesInput::from_election(e, cfg, *utility);
-            let mut r = mes::count(&inp, &ranks, *add1, e.money_scale);
+            let mut r = mes::count(&inp, &ranks, *add1, e.money_scale)
+                .map_err(|e| CountError(e.to_string()))?;
             if *greedy_completion {
                 let before = r.selected.len();
                 let c = greedy::run(

@@ -903,44 +903,45 @@ fn run_once(
     share_den: u128,
     ranks: &[usize],
     record: bool,
-) -> (RunOut, bool) {
+) -> Result<(RunOut, bool), Undecided> {
     let mut eng = Engine::<Guarded>::new(inp, share_num, share_den);
     eng.record = record;
     if let Ok(out) = eng.run(ranks) {
-        return (out, false);
+        return Ok((out, false));
     }
-    run_exact(inp, share_num, share_den, ranks, record)
-}
-
-fn run_exact(
-    inp: &MesInput,
-    share_num: u128,
-    share_den: u128,
-    ranks: &[usize],
-    record: bool,
-) -> (RunOut, bool) {
     let mut eng = Engine::<Exact>::new(inp, share_num, share_den);
     eng.record = record;
-    match eng.run(ranks) {
-        Ok(out) => (out, true),
-        // Unreachable: exact comparisons always answer.
-        Err(Uncertain) => (
-            RunOut {
-                selected: Vec::new(),
-                ties: Vec::new(),
-                steps: Vec::new(),
-            },
-            true,
-        ),
+    // Exact comparisons always answer, so this cannot fail; if it ever
+    // did, the count stops with an error rather than guess.
+    eng.run(ranks)
+        .map(|out| (out, true))
+        .map_err(|Uncertain| Undecided)
+}
+
+/// The exact count could not decide (a defect: exact comparisons always
+/// answer). Counting stops with this error instead of giving a result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Undecided;
+
+impl std::fmt::Display for Undecided {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("equal shares: the exact count could not decide a comparison")
     }
 }
+
+impl std::error::Error for Undecided {}
 
 fn total_cost(inp: &MesInput, sel: &[usize]) -> u128 {
     sel.iter().map(|&p| u128::from(inp.costs[p])).sum()
 }
 
 /// Runs MES (with Add1 if asked) and explains the final run.
-pub fn count(inp: &MesInput, ranks: &[usize], add1: Add1, money_scale: u32) -> RuleResult {
+pub fn count(
+    inp: &MesInput,
+    ranks: &[usize],
+    add1: Add1,
+    money_scale: u32,
+) -> Result<RuleResult, Undecided> {
     let n = inp.n_voters.max(1);
     let budget = u128::from(inp.budget);
     // Per-voter share = share_num / n.
@@ -954,7 +955,7 @@ pub fn count(inp: &MesInput, ranks: &[usize], add1: Add1, money_scale: u32) -> R
         let mut prev: Option<(Vec<usize>, u128)> = None;
         loop {
             iterations += 1;
-            let (out, exact) = run_once(inp, share_num, n, ranks, false);
+            let (out, exact) = run_once(inp, share_num, n, ranks, false)?;
             if exact {
                 exact_runs += 1;
             }
@@ -998,7 +999,7 @@ pub fn count(inp: &MesInput, ranks: &[usize], add1: Add1, money_scale: u32) -> R
             share_num += unit * n;
         }
     }
-    let (mut out, exact) = run_once(inp, final_share, n, ranks, true);
+    let (mut out, exact) = run_once(inp, final_share, n, ranks, true)?;
     if exact {
         exact_runs += 1;
     }
@@ -1037,15 +1038,7 @@ pub fn count(inp: &MesInput, ranks: &[usize], add1: Add1, money_scale: u32) -> R
             "stop_reason": stop_reason,
         }),
     );
-    res
-}
-
-/// Plain MES selections for a given per-voter share `share_num / n` (for
-/// benchmarks and tests).
-pub fn selections(inp: &MesInput, ranks: &[usize], share_num: u128) -> Vec<usize> {
-    run_once(inp, share_num, inp.n_voters.max(1), ranks, false)
-        .0
-        .selected
+    Ok(res)
 }
 
 #[cfg(test)]
