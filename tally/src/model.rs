@@ -272,6 +272,15 @@ impl Ballots {
         self.iter().map(|b| b.to_owned()).collect()
     }
 
+    /// Each ballot's projects, in order (cheaper than [`Ballots::iter`]
+    /// when only the projects are needed).
+    pub fn project_lists(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        let starts = std::iter::once(0).chain(self.project_ends.iter().copied());
+        starts
+            .zip(&self.project_ends)
+            .map(|(a, &b)| &self.projects[a as usize..b as usize])
+    }
+
     /// The total number of project entries over all ballots.
     pub fn total_entries(&self) -> usize {
         self.projects.len()

@@ -204,27 +204,39 @@ impl MesInput {
         let keep: u128 = (0..m)
             .filter(|&p| per_project[p] > 0)
             .fold(0, |s, p| s | (1u128 << p));
-        let mut index: HashMap<u128, u32, BuildFx> =
-            HashMap::with_capacity_and_hasher(ballots.len().min(1 << 16), BuildFx::default());
+        // Group numbers in an open-addressing table (linear probing, at
+        // most half full).
+        let cap = (ballots.len() * 2).next_power_of_two().max(16);
+        let mask = cap - 1;
+        let mut table: Vec<u32> = vec![u32::MAX; cap];
         let mut sets: Vec<u128> = Vec::new();
         let mut groups = Groups::new(ballots.len(), Some(per_project));
-        for b in ballots {
-            let set = b
-                .projects
+        for projects in ballots.project_lists() {
+            let set = projects
                 .iter()
                 .filter(|&&p| (p as usize) < m)
                 .fold(0u128, |s, &p| s | (1u128 << p))
                 & keep;
-            let next = sets.len() as u32;
-            let g = *index.entry(set).or_insert(next);
-            if g == next {
-                sets.push(set);
-                groups.mult.push(1);
-            } else {
-                groups.mult[g as usize] += 1;
+            // Fx-style mixing of both halves; the high bits pick the slot.
+            let h = ((set as u64) ^ ((set >> 64) as u64).rotate_left(29))
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            let mut slot = (h >> 32) as usize & mask;
+            loop {
+                let g = table[slot];
+                if g == u32::MAX {
+                    table[slot] = sets.len() as u32;
+                    sets.push(set);
+                    groups.mult.push(1);
+                    break;
+                }
+                if sets[g as usize] == set {
+                    groups.mult[g as usize] += 1;
+                    break;
+                }
+                slot = (slot + 1) & mask;
             }
         }
-        drop(index);
+        drop(table);
         for mut set in sets {
             while set != 0 {
                 groups.projects.push(set.trailing_zeros());

@@ -159,25 +159,23 @@ pub struct RuleResult {
 /// points for ordinal ballots.
 pub fn support(e: &Election, rank_points: &[u64]) -> Vec<u128> {
     let mut s = vec![0u128; e.projects.len()];
-    for b in &e.ballots {
-        match e.vote_type {
-            VoteType::Ordinal => {
-                for (pos, &p) in b.projects.iter().enumerate() {
-                    s[p as usize] += u128::from(rank_points.get(pos).copied().unwrap_or(0));
-                }
+    if e.vote_type.has_points() {
+        for b in &e.ballots {
+            for (&p, &x) in b.projects.iter().zip(b.points.unwrap_or_default()) {
+                s[p as usize] += u128::from(x);
             }
-            _ => match b.points {
-                Some(pts) if e.vote_type.has_points() => {
-                    for (&p, &x) in b.projects.iter().zip(pts) {
-                        s[p as usize] += u128::from(x);
-                    }
-                }
-                _ => {
-                    for &p in b.projects {
-                        s[p as usize] += 1;
-                    }
-                }
-            },
+        }
+    } else if e.vote_type == VoteType::Ordinal {
+        for projects in e.ballots.project_lists() {
+            for (pos, &p) in projects.iter().enumerate() {
+                s[p as usize] += u128::from(rank_points.get(pos).copied().unwrap_or(0));
+            }
+        }
+    } else {
+        for projects in e.ballots.project_lists() {
+            for &p in projects {
+                s[p as usize] += 1;
+            }
         }
     }
     s
