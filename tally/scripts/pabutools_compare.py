@@ -189,12 +189,15 @@ def count_in_child(ctx, path, rule, timeout, max_memory_gb):
 
 def compact(progress, golden):
     """Merges every pabutools-*.jsonl next to `progress` (and `progress`
-    itself) into the golden file, keeping what the golden file already has."""
+    itself) into the golden file, keeping what the golden file already has,
+    and lists the counts pabutools could not finish (timeout, memory) in
+    pabutools-unfinished.tsv beside it."""
     res = {}
     if os.path.exists(golden):
         with open(golden) as f:
             res = json.load(f)
     folder = os.path.dirname(progress) or "."
+    unfinished = {}
     paths = sorted(os.path.join(folder, f) for f in os.listdir(folder)
                    if f.startswith("pabutools-") and f.endswith(".jsonl"))
     if progress not in paths and os.path.exists(progress):
@@ -208,11 +211,22 @@ def compact(progress, golden):
                     continue
                 if "selected" in r:
                     res.setdefault(r["file"], {})[r["rule"]] = r["selected"]
+                elif "file" in r and "rule" in r:
+                    reason = (f"no result within {r['timeout']} s" if "timeout" in r
+                              else r.get("error", "unknown"))
+                    unfinished[(r["file"], r["rule"])] = reason
     os.makedirs(os.path.dirname(golden), exist_ok=True)
     with open(golden, "w") as f:
         json.dump(res, f, sort_keys=True, separators=(",", ":"))
         f.write("\n")
     print(f"wrote {golden}: {len(res)} elections", file=sys.stderr)
+    # Counts pabutools itself could not finish, so they are known, not lost.
+    unfinished_path = os.path.join(os.path.dirname(golden), "pabutools-unfinished.tsv")
+    with open(unfinished_path, "w") as f:
+        f.write("file\trule\treason\n")
+        for (name, rule), reason in sorted(unfinished.items()):
+            if rule not in res.get(name, {}):
+                f.write(f"{name}\t{rule}\t{reason}\n")
 
 
 if __name__ == "__main__":
