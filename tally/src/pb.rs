@@ -69,6 +69,20 @@ fn split_semicolons<'a>(l: &'a str, out: &mut Vec<&'a str>) {
     out.push(&l[start..]);
 }
 
+/// A mask with the high bit set in (at least) the lowest byte of `word`
+/// that is `\n`, `\r`, `;` or `"`, zero if there is none. Bits above the
+/// lowest such byte may be set wrongly (borrows), so only the lowest counts.
+#[inline]
+fn special_bytes(word: u64) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    zero_byte(word ^ (LO * u64::from(b'\n')))
+        | zero_byte(word ^ (LO * u64::from(b'\r')))
+        | zero_byte(word ^ (LO * u64::from(b';')))
+        | zero_byte(word ^ (LO * u64::from(b'"')))
+}
+
 /// Reads `;`-separated records one at a time, honouring quotes.
 struct Records<'a> {
     text: &'a str,
@@ -124,7 +138,19 @@ impl<'a> Records<'a> {
             self.fields.clear();
             let mut i = start;
             while i < bytes.len() {
-                match bytes[i] {
+                // Skip eight ordinary bytes at a time.
+                while let Some(chunk) = bytes.get(i..i + 8) {
+                    let mut word = [0u8; 8];
+                    word.copy_from_slice(chunk);
+                    let special = special_bytes(u64::from_le_bytes(word));
+                    if special != 0 {
+                        i += (special.trailing_zeros() / 8) as usize;
+                        break;
+                    }
+                    i += 8;
+                }
+                let Some(&b) = bytes.get(i) else { break };
+                match b {
                     b'\n' => break,
                     b';' => {
                         self.fields.push(&text[field_start..i]);
@@ -1182,6 +1208,20 @@ Projects\r\nproject_id;cost;name;votes\r\n1;50;\"A; b\";2\r\n2;60,5;B;1\r\nVOTES
         let e = parse(SMALL).expect("parses");
         let again = parse(&write(&e)).expect("reparses");
         assert_eq!(e, again);
+    }
+
+    #[test]
+    fn special_bytes_finds_the_first_separator() {
+        for special in [b'\n', b'\r', b';', b'"'] {
+            for at in 0..8 {
+                // Ordinary bytes, including ones a borrow could confuse.
+                let mut word = *b"a\x00\x7f\xff:<!#";
+                word[at] = special;
+                let mask = special_bytes(u64::from_le_bytes(word));
+                assert_eq!(mask.trailing_zeros() / 8, at as u32, "{special} at {at}");
+            }
+        }
+        assert_eq!(special_bytes(u64::from_le_bytes(*b"12,7,301")), 0);
     }
 
     #[test]
