@@ -120,8 +120,8 @@ impl<'a> Records<'a> {
             .unwrap_or(rest.len());
         self.pos += len + 1;
         self.line_no += 1;
-        let line = &rest[..len];
-        Some(line.strip_suffix('\r').unwrap_or(line))
+        // CRLF line ends, and stray carriage returns before them.
+        Some(rest[..len].trim_end_matches('\r'))
     }
 
     /// The next record and its first line number. For a line without
@@ -166,7 +166,7 @@ impl<'a> Records<'a> {
             self.line_no += 1;
             let line_no = self.line_no;
             let mut end = i;
-            if end > start && bytes[end - 1] == b'\r' {
+            while end > start && bytes[end - 1] == b'\r' {
                 end -= 1;
                 cr -= 1;
             }
@@ -1079,7 +1079,15 @@ pub fn write(e: &Election) -> String {
             budget.as_str()
         } else if k.eq_ignore_ascii_case("vote_type") {
             wrote_type = true;
-            e.vote_type.as_str()
+            // As written when it reads as this election's kind (an empty
+            // value reads as approval).
+            let same = VoteType::parse(v).unwrap_or(VoteType::Approval) == e.vote_type
+                && (!v.trim().is_empty() || e.vote_type == VoteType::Approval);
+            if same {
+                v.as_str()
+            } else {
+                e.vote_type.as_str()
+            }
         } else {
             v.as_str()
         };
@@ -1088,7 +1096,9 @@ pub fn write(e: &Election) -> String {
     if !wrote_budget {
         line(&mut out, &["budget", &budget]);
     }
-    if !wrote_type {
+    // Without a vote_type row a file is read as approval: write the row
+    // for the other kinds only, so reading back gives the same META.
+    if !wrote_type && e.vote_type != VoteType::Approval {
         line(&mut out, &["vote_type", e.vote_type.as_str()]);
     }
 
