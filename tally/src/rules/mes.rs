@@ -1058,6 +1058,48 @@ mod tests {
     use super::*;
     use crate::rules::Rule;
 
+    /// The input built the general way and the way `from_election` builds it.
+    fn both_inputs(e: &Election, utility: MesUtility) -> (MesInput, MesInput) {
+        let cfg = RuleConfig::new(Rule::Mes {
+            utility,
+            add1: Add1::Off,
+            greedy_completion: false,
+            comparison: false,
+        });
+        let costs: Vec<Money> = e.projects.iter().map(|p| p.cost).collect();
+        let ids: Vec<String> = e.projects.iter().map(|p| p.id.clone()).collect();
+        let general = MesInput::from_utilities(e.budget, costs, ids, &utilities(e, &cfg, utility));
+        let sets = MesInput::from_election(e, &cfg, utility);
+        (general, sets)
+    }
+
+    proptest::proptest! {
+        /// On any approval election, both constructions agree.
+        #[test]
+        fn approval_sets_agree_with_the_general_input(
+            costs in proptest::collection::vec(0u64..5, 1..12),
+            votes in proptest::collection::vec(proptest::collection::vec(0u32..12, 0..6), 0..40),
+        ) {
+            let mut text = String::from("META\nkey;value\nbudget;10\nPROJECTS\nproject_id;cost\n");
+            for (i, c) in costs.iter().enumerate() {
+                text.push_str(&format!("p{i};{c}\n"));
+            }
+            text.push_str("VOTES\nvoter_id;vote\n");
+            for (v, vote) in votes.iter().enumerate() {
+                let ids: Vec<String> = vote
+                    .iter()
+                    .map(|&p| format!("p{}", p as usize % costs.len()))
+                    .collect();
+                text.push_str(&format!("v{v};{}\n", ids.join(",")));
+            }
+            let e = crate::pb::parse(&text).expect("a valid file");
+            for utility in [MesUtility::Cost, MesUtility::Cardinality] {
+                let (general, sets) = both_inputs(&e, utility);
+                proptest::prop_assert_eq!(format!("{general:?}"), format!("{sets:?}"));
+            }
+        }
+    }
+
     /// The bit-set construction gives exactly the input the general one
     /// does: the same groups in the same order, the same supporters.
     #[test]
@@ -1067,19 +1109,9 @@ a;30\nb;0\nc;50\nd;20\nVOTES\nvoter_id;vote\n1;c,a\n2;a,c\n3;b\n4;d,b,a\n5;\n6;a
         let e = crate::pb::parse(text).expect("parses");
         // With cost utilities the free project `b` drops out of the ballots.
         for (utility, groups) in [(MesUtility::Cost, 4), (MesUtility::Cardinality, 5)] {
-            let cfg = RuleConfig::new(Rule::Mes {
-                utility,
-                add1: Add1::Off,
-                greedy_completion: false,
-                comparison: false,
-            });
-            let costs: Vec<Money> = e.projects.iter().map(|p| p.cost).collect();
-            let ids: Vec<String> = e.projects.iter().map(|p| p.id.clone()).collect();
-            let general =
-                MesInput::from_utilities(e.budget, costs, ids, &utilities(&e, &cfg, utility));
-            let sets = MesInput::from_election(&e, &cfg, utility);
+            let (general, sets) = both_inputs(&e, utility);
             assert_eq!(format!("{general:?}"), format!("{sets:?}"));
-            assert_eq!(general.groups(), groups);
+            assert_eq!(sets.groups(), groups);
         }
     }
 }
