@@ -92,9 +92,10 @@ def main():
             for line in f:
                 try:
                     r = json.loads(line)
-                    done.add((r["file"], r["rule"]))
-                except (ValueError, KeyError):
-                    pass
+                except ValueError:
+                    continue
+                if settled(r, args):
+                    done.add((r.get("file"), r.get("rule")))
     files = []
     for name in sorted(os.listdir(folder)):
         if not name.endswith(".pb") or (args.only and args.only not in name):
@@ -135,6 +136,19 @@ def main():
 
 
 RULES = ("greedy", "mes", "mes-add1")
+
+
+def settled(r, args):
+    """Whether a recorded count needs no new try: it has a result, or it
+    failed within limits at least as large as this run's (a count that ran
+    out of time or memory is tried again when this run allows more)."""
+    if "selected" in r:
+        return True
+    if "timeout" in r:
+        return r["timeout"] >= args.timeout
+    if "max_memory_gb" in r:
+        return r["max_memory_gb"] >= args.max_memory_gb
+    return "error" in r
 
 
 def count_one(path, rule, max_memory_gb, conn):
@@ -183,7 +197,8 @@ def count_in_child(ctx, path, rule, timeout, max_memory_gb):
     child.join()
     if rec is None:
         rec = {"error": f"pabutools stopped (exit code {child.exitcode}); "
-                        f"likely out of memory at {max_memory_gb} GB"}
+                        f"likely out of memory at {max_memory_gb} GB",
+               "max_memory_gb": max_memory_gb}
     return rec
 
 
