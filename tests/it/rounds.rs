@@ -310,3 +310,33 @@ async fn the_demo_council_seeds_once() {
         json!(["OFFICER"])
     );
 }
+
+#[tokio::test]
+async fn the_round_list_gives_each_round_its_own_pots() {
+    let app = TestApp::spawn().await;
+    let officer = app.officer().await;
+    let a = fixtures::area(&app, &officer, "Headingley", &["LS6 3"]).await;
+    let b = fixtures::area(&app, &officer, "Roundhay", &["LS8 2"]).await;
+    let first = fixtures::round(&app, &officer, &[(&a, 100_000), (&b, 200_000)]).await;
+    let second = fixtures::round(&app, &officer, &[(&b, 300_000)]).await;
+    let third = fixtures::round(&app, &officer, &[(&a, 400_000)]).await;
+    let data = app
+        .ok(
+            Some(&officer),
+            "{ rounds { id pots { amountPence area { name } } } }",
+            json!({}),
+        )
+        .await;
+    // Newest first.
+    assert_eq!(
+        data["rounds"],
+        json!([
+            { "id": third, "pots": [{ "amountPence": 400_000, "area": { "name": "Headingley" } }] },
+            { "id": second, "pots": [{ "amountPence": 300_000, "area": { "name": "Roundhay" } }] },
+            { "id": first, "pots": [
+                { "amountPence": 100_000, "area": { "name": "Headingley" } },
+                { "amountPence": 200_000, "area": { "name": "Roundhay" } },
+            ] },
+        ])
+    );
+}

@@ -13,7 +13,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug)]
 pub struct Pot {
@@ -572,9 +572,25 @@ pub async fn list(
         q = q.filter(rounds::Column::Phase.eq(p.as_str()));
     }
     let rows = q.all(db).await.context("listing rounds")?;
+    // Every listed round's pots in one query per chunk of rounds, not one
+    // per round.
+    let mut pots: BTreeMap<i64, Vec<round_pots::Model>> = BTreeMap::new();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    for chunk in ids.chunks(500) {
+        let found = round_pots::Entity::find()
+            .filter(round_pots::Column::RoundId.is_in(chunk.iter().copied()))
+            .order_by_asc(round_pots::Column::Id)
+            .all(db)
+            .await
+            .context("loading pots")?;
+        for pot in found {
+            pots.entry(pot.round_id).or_default().push(pot);
+        }
+    }
     let mut out = Vec::new();
     for row in rows {
-        let round = load(db, row.id).await?;
+        let round_pots = pots.remove(&row.id).unwrap_or_default();
+        let round = to_round(row, round_pots)?;
         if may_see(caller, round.phase) {
             out.push(round);
         }
