@@ -128,7 +128,7 @@ impl BallotRef<'_> {
         crate::pb::split_record(self.extra)
     }
 
-    pub fn to_owned(&self) -> Ballot {
+    pub fn to_ballot(&self) -> Ballot {
         Ballot {
             voter_id: self.voter_id.to_string(),
             projects: self.projects.to_vec(),
@@ -269,7 +269,7 @@ impl Ballots {
 
     /// Every ballot, owned.
     pub fn to_vec(&self) -> Vec<Ballot> {
-        self.iter().map(|b| b.to_owned()).collect()
+        self.iter().map(|b| b.to_ballot()).collect()
     }
 
     /// Each ballot's projects, in order (cheaper than [`Ballots::iter`]
