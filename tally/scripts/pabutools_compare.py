@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import multiprocessing
+import re
 import sys
 import time
 
@@ -86,6 +87,10 @@ def main():
         with open(args.golden) as f:
             for name, by_rule in json.load(f).items():
                 done.update((name, r) for r in by_rule)
+    # So are counts that already failed within limits at least as large.
+    for r in read_unfinished(args.golden):
+        if settled(r, args):
+            done.add((r["file"], r["rule"]))
     os.makedirs(os.path.dirname(args.progress), exist_ok=True)
     if os.path.exists(args.progress):
         with open(args.progress) as f:
@@ -136,6 +141,49 @@ def main():
 
 
 RULES = ("greedy", "mes", "mes-add1")
+
+
+def unfinished_path(golden):
+    return os.path.join(os.path.dirname(golden), "pabutools-unfinished.tsv")
+
+
+def unfinished_reason(r):
+    if "timeout" in r:
+        return f"no result within {r['timeout']} s"
+    reason = r.get("error", "unknown")
+    if "max_memory_gb" in r and "GB" not in reason:
+        reason += f" at {r['max_memory_gb']} GB"
+    return reason
+
+
+def read_unfinished(golden):
+    """The committed list of counts pabutools could not finish, as progress
+    records, so that a fresh checkout neither retries them within the same
+    limits nor loses them from the list."""
+    recs = []
+    path = unfinished_path(golden)
+    if not os.path.exists(path):
+        return recs
+    with open(path) as f:
+        next(f, None)
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 3:
+                continue
+            name, rule, reason = parts
+            r = {"file": name, "rule": rule}
+            m = re.fullmatch(r"no result within (\d+) s", reason)
+            if m:
+                r["timeout"] = int(m.group(1))
+            else:
+                r["error"] = reason
+                m = re.search(r"at ([0-9.]+) GB", reason)
+                if m:
+                    r["max_memory_gb"] = float(m.group(1))
+                elif "memory" in reason:
+                    r["max_memory_gb"] = 4.0
+            recs.append(r)
+    return recs
 
 
 def settled(r, args):
@@ -212,7 +260,8 @@ def compact(progress, golden):
         with open(golden) as f:
             res = json.load(f)
     folder = os.path.dirname(progress) or "."
-    unfinished = {}
+    unfinished = {(r["file"], r["rule"]): unfinished_reason(r)
+                  for r in read_unfinished(golden)}
     paths = sorted(os.path.join(folder, f) for f in os.listdir(folder)
                    if f.startswith("pabutools-") and f.endswith(".jsonl"))
     if progress not in paths and os.path.exists(progress):
@@ -227,17 +276,14 @@ def compact(progress, golden):
                 if "selected" in r:
                     res.setdefault(r["file"], {})[r["rule"]] = r["selected"]
                 elif "file" in r and "rule" in r:
-                    reason = (f"no result within {r['timeout']} s" if "timeout" in r
-                              else r.get("error", "unknown"))
-                    unfinished[(r["file"], r["rule"])] = reason
+                    unfinished[(r["file"], r["rule"])] = unfinished_reason(r)
     os.makedirs(os.path.dirname(golden), exist_ok=True)
     with open(golden, "w") as f:
         json.dump(res, f, sort_keys=True, separators=(",", ":"))
         f.write("\n")
     print(f"wrote {golden}: {len(res)} elections", file=sys.stderr)
     # Counts pabutools itself could not finish, so they are known, not lost.
-    unfinished_path = os.path.join(os.path.dirname(golden), "pabutools-unfinished.tsv")
-    with open(unfinished_path, "w") as f:
+    with open(unfinished_path(golden), "w") as f:
         f.write("file\trule\treason\n")
         for (name, rule), reason in sorted(unfinished.items()):
             if rule not in res.get(name, {}):
