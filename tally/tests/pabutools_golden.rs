@@ -74,3 +74,94 @@ fn identical_to_pabutools() {
         failures.join("\n")
     );
 }
+
+/// What pabutools recorded at one step of its Add1 loop
+/// (`testdata/pabutools-endpoints.json`, `scripts/pabutools_endpoints.py`).
+#[derive(serde::Deserialize)]
+struct Step {
+    step: u64,
+    selected: Vec<String>,
+    feasible: bool,
+    exhaustive: Option<bool>,
+}
+
+#[derive(serde::Deserialize)]
+struct Endpoint {
+    final_step: u64,
+    steps: Vec<Step>,
+}
+
+/// Where pabutools cannot finish Add1 (up to 153,146 runs of the method),
+/// it checked the step where ours stopped, the steps around it and earlier
+/// samples. Ours must stop at that step, with pabutools' outcome there, and
+/// pabutools' loop must go on at every earlier step checked.
+#[test]
+fn add1_stops_where_pabutools_agrees() {
+    let text = std::fs::read_to_string(crate_dir().join("testdata/pabutools-endpoints.json"))
+        .expect("testdata/pabutools-endpoints.json is readable");
+    let endpoints: BTreeMap<String, Endpoint> =
+        serde_json::from_str(&text).expect("endpoint file is valid JSON");
+    let Some(data) = data_dir() else {
+        println!("pabutools endpoints: data folder not present, skipped");
+        return;
+    };
+    let mut failures = Vec::new();
+    let mut steps = 0usize;
+    for (file, ep) in &endpoints {
+        let Ok(text) = std::fs::read_to_string(data.join(file)) else {
+            continue;
+        };
+        let e = tally::pb::parse(&text).expect("the election parses");
+        let mut cfg = tally::RuleConfig::new(
+            tally::outcome::parse_rule("mes-add1", &e).expect("mes-add1 is a rule"),
+        );
+        cfg.tie_break = tally::TieBreak::Lexicographic;
+        let o = tally::count(&e, &cfg).expect("the election counts");
+        let es = &o.result.details["equal_shares"];
+        let runs = es["add1_runs"].as_u64().expect("add1_runs");
+        let overspent = es["stop_reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("raising the share once more"));
+        let ours_final = if overspent { runs - 2 } else { runs - 1 };
+        if ours_final != ep.final_step {
+            failures.push(format!(
+                "{file}: ours stops at step {ours_final}, pabutools was checked at {}",
+                ep.final_step
+            ));
+            continue;
+        }
+        let selected: BTreeSet<&str> = o.selected.iter().map(String::as_str).collect();
+        for s in &ep.steps {
+            steps += 1;
+            let theirs: BTreeSet<&str> = s.selected.iter().map(String::as_str).collect();
+            let ok = if s.step < ep.final_step {
+                s.feasible && s.exhaustive == Some(false)
+            } else if s.step == ep.final_step {
+                theirs == selected && s.feasible && s.exhaustive == Some(!overspent)
+            } else {
+                overspent && s.step == ep.final_step + 1 && !s.feasible
+            };
+            if !ok {
+                failures.push(format!(
+                    "{file}: step {} (ours stops at {}): pabutools feasible {}, exhaustive {:?}, \
+                     selects {} projects, ours {}",
+                    s.step,
+                    ep.final_step,
+                    s.feasible,
+                    s.exhaustive,
+                    theirs.len(),
+                    selected.len()
+                ));
+            }
+        }
+    }
+    println!(
+        "pabutools endpoints: {} elections, {steps} steps checked",
+        endpoints.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "differences from pabutools:\n{}",
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Checks with pabutools the end point of Add1 where its full run is out of reach.
+
+For some elections pabutools' `method_of_equal_shares(voter_budget_increment=1)`
+cannot finish (pabutools_compare.py lists them in
+tally/testdata/pabutools-unfinished.tsv): Add1 in forint steps needs up to
+153,146 complete runs of the method. For each of them this script takes the
+step where tally's Add1 stopped and has pabutools check it, running one
+iteration of pabutools' own Add1 loop (method_of_equal_shares_scheme) at each
+chosen step k, with every voter's share the budget / n + k:
+
+  * at tally's final step: pabutools' outcome and whether it is feasible and
+    exhaustive (tally stops there because it is exhaustive, or because the
+    next step overspends);
+  * at the next step, when tally stopped because it would overspend: that it
+    overspends;
+  * at the step before and at up to --samples evenly spaced earlier steps:
+    that the outcome is feasible and not exhaustive, so Add1 goes on.
+
+The facts pabutools reports are written to tally/testdata/pabutools-endpoints.json
+(file -> steps checked, pabutools' outcome at each); tests/pabutools_golden.rs
+then requires tally's count to agree with them.
+
+Usage:
+  cargo build --release -p tally --features cli
+  python3 tally/scripts/pabutools_endpoints.py [--data DIR] [--only TEXT]
+        [--samples N] [--timeout SECONDS] [--max-memory-gb G]
+"""
+import argparse
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+
+import pabutools_compare as pc
+
+OUT = os.path.join(pc.CRATE, "testdata", "pabutools-endpoints.json")
+
+
+class _Stop(Exception):
+    pass
+
+
+def steps_once(path, steps, max_memory_gb, conn):
+    """In a child process: one iteration of pabutools' Add1 loop at each
+    step, recording its outcome and what the loop tests on it."""
+    import resource
+    limit = int(max_memory_gb * (1 << 30))
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        from pabutools.election import parse_pabulib, Cost_Sat
+        from pabutools.election.profile import AbstractApprovalProfile
+        from pabutools.fractions import frac
+        from pabutools.rules.budgetallocation import BudgetAllocation
+        from pabutools.rules.mes.mes_rule import method_of_equal_shares_scheme
+        from pabutools.tiebreaking import lexico_tie_breaking
+        instance, profile = parse_pabulib(path)
+        sat_profile = profile.as_sat_profile(sat_class=Cost_Sat)
+        n = profile.num_ballots()
+        base = frac(instance.budget_limit, n)
+        feasible, exhaustive = instance.is_feasible, instance.is_exhaustive
+        out = []
+        seconds = 0.0
+        for k in steps:
+            t0 = time.time()
+            seen = {}
+
+            def is_feasible(projects):
+                seen["selected"] = sorted(str(p.name) for p in projects)
+                seen["cost"] = str(sum(p.cost for p in projects))
+                seen["feasible"] = feasible(projects)
+                return seen["feasible"]
+
+            def is_exhaustive(projects, available_projects=None):
+                seen["exhaustive"] = exhaustive(projects, available_projects)
+                raise _Stop
+
+            instance.is_feasible = is_feasible
+            instance.is_exhaustive = is_exhaustive
+            try:
+                # The loop stops after its first outcome: when it is not
+                # feasible it returns, otherwise is_exhaustive stops it.
+                method_of_equal_shares_scheme(
+                    instance, profile, sat_profile, base + k, BudgetAllocation(),
+                    lexico_tie_breaking, resoluteness=True, voter_budget_increment=1,
+                    binary_sat=isinstance(profile, AbstractApprovalProfile))
+            except _Stop:
+                pass
+            out.append({"step": k, **seen})
+            seconds += time.time() - t0
+        conn.send({"steps": out, "seconds": round(seconds, 1)})
+    except MemoryError:
+        conn.send({"error": "out of memory", "max_memory_gb": max_memory_gb})
+    except Exception as e:
+        conn.send({"error": repr(e)[:200]})
+
+
+def in_child(ctx, path, steps, timeout, max_memory_gb):
+    recv, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=steps_once, args=(path, steps, max_memory_gb, send))
+    child.start()
+    send.close()
+    rec = None
+    if recv.poll(timeout):
+        try:
+            rec = recv.recv()
+        except EOFError:
+            rec = None
+    if rec is None and child.is_alive():
+        child.kill()
+        rec = {"timeout": timeout}
+    child.join()
+    return rec or {"error": f"pabutools stopped (exit code {child.exitcode})"}
+
+
+def tally_add1(tally, path):
+    """tally's Add1 count: its selection, number of runs and why it stopped."""
+    res = subprocess.run(
+        [tally, "count", path, "--rule", "mes-add1", "--tie-break", "lexicographic", "--json"],
+        check=True, capture_output=True, text=True)
+    d = json.loads(res.stdout)
+    es = d["details"]["equal_shares"]
+    return sorted(d["selected"]), es["add1_runs"], es["stop_reason"]
+
+
+def chosen_steps(runs, stop_reason, samples):
+    """The final step and the steps around and before it to check."""
+    overspent = stop_reason.startswith("raising the share once more")
+    final = runs - 2 if overspent else runs - 1
+    steps = {final}
+    if overspent:
+        steps.add(final + 1)
+    if final >= 1:
+        steps.add(final - 1)
+    if final >= 2 and samples > 0:
+        for i in range(samples):
+            steps.add(i * (final - 1) // samples)
+    return final, sorted(steps)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=os.environ.get(
+        "FAIRSHARE_DATA_DIR", os.path.join(pc.ROOT, "..", "shared", "data")))
+    ap.add_argument("--tally", default=os.path.join(pc.ROOT, "target", "release", "tally"))
+    ap.add_argument("--only", default=None, help="only files containing this")
+    ap.add_argument("--samples", type=int, default=8,
+                    help="evenly spaced earlier steps to check besides the last ones")
+    ap.add_argument("--timeout", type=int, default=1800)
+    ap.add_argument("--max-memory-gb", type=float, default=9.0)
+    args = ap.parse_args()
+    folder = os.path.join(args.data, "pabulib")
+    if not os.path.isdir(folder):
+        folder = args.data
+    golden = os.path.join(pc.CRATE, "testdata", "pabutools-golden.json")
+    with open(golden) as f:
+        done = json.load(f)
+    todo = [r["file"] for r in pc.read_unfinished(golden)
+            if r["rule"] == "mes-add1" and "mes-add1" not in done.get(r["file"], {})
+            and (args.only is None or args.only in r["file"])]
+    res = {}
+    if os.path.exists(OUT):
+        with open(OUT) as f:
+            res = json.load(f)
+    import pabutools.election  # noqa: F401  (imported once, forked children have it)
+    import pabutools.rules  # noqa: F401
+    ctx = multiprocessing.get_context("fork")
+    for name in todo:
+        path = os.path.join(folder, name)
+        selected, runs, stop_reason = tally_add1(args.tally, path)
+        final, steps = chosen_steps(runs, stop_reason, args.samples)
+        prev = res.get(name, {})
+        if prev.get("final_step") == final and {s["step"] for s in prev.get("steps", [])} >= set(steps):
+            continue
+        rec = in_child(ctx, path, steps, args.timeout, args.max_memory_gb)
+        if "steps" not in rec:
+            print(f"{name}: {rec}", file=sys.stderr, flush=True)
+            continue
+        res[name] = {"final_step": final, "tally_stop_reason": stop_reason,
+                     "steps": rec["steps"]}
+        at_final = next(s for s in rec["steps"] if s["step"] == final)
+        print(f"{name}: {len(steps)} steps checked in "
+              f"{rec['seconds']} s; pabutools at step {final} "
+              f"{'agrees' if at_final['selected'] == selected else 'DIFFERS'}",
+              file=sys.stderr, flush=True)
+        with open(OUT, "w") as f:
+            json.dump(res, f, sort_keys=True, indent=1)
+            f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
