@@ -17,9 +17,10 @@ chosen step k, with every voter's share the budget / n + k:
   * at the step before and at up to --samples evenly spaced earlier steps:
     that the outcome is feasible and not exhaustive, so Add1 goes on.
 
-The facts pabutools reports are written to tally/testdata/pabutools-endpoints.json
-(file -> steps checked, pabutools' outcome at each); tests/pabutools_golden.rs
-then requires tally's count to agree with them.
+What pabutools reports at each step (cost, feasible, exhaustive, and the
+projects at the last two steps) is written to
+tally/testdata/pabutools-endpoints.json; tests/pabutools_golden.rs then
+requires tally's count to agree with it.
 
 Usage:
   cargo build --release -p tally --features cli
@@ -140,13 +141,25 @@ def chosen_steps(runs, stop_reason, samples):
     return final, sorted(steps)
 
 
+def write(res):
+    """Sorted JSON with one step per line."""
+    with open(OUT, "w") as f:
+        f.write("{\n")
+        for i, (name, ep) in enumerate(sorted(res.items())):
+            f.write(f' {json.dumps(name)}: {{"final_step": {ep["final_step"]}, '
+                    f'"tally_stop_reason": {json.dumps(ep["tally_stop_reason"])}, "steps": [\n')
+            f.write(",\n".join("  " + json.dumps(st, sort_keys=True) for st in ep["steps"]))
+            f.write("\n ]}" + ("," if i + 1 < len(res) else "") + "\n")
+        f.write("}\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=os.environ.get(
         "FAIRSHARE_DATA_DIR", os.path.join(pc.ROOT, "..", "shared", "data")))
     ap.add_argument("--tally", default=os.path.join(pc.ROOT, "target", "release", "tally"))
     ap.add_argument("--only", default=None, help="only files containing this")
-    ap.add_argument("--samples", type=int, default=8,
+    ap.add_argument("--samples", type=int, default=200,
                     help="evenly spaced earlier steps to check besides the last ones")
     ap.add_argument("--timeout", type=int, default=1800)
     ap.add_argument("--max-memory-gb", type=float, default=9.0)
@@ -178,6 +191,9 @@ def main():
         if "steps" not in rec:
             print(f"{name}: {rec}", file=sys.stderr, flush=True)
             continue
+        for st in rec["steps"]:
+            if st["step"] < final - 1:
+                del st["selected"]  # only whether the loop goes on matters
         res[name] = {"final_step": final, "tally_stop_reason": stop_reason,
                      "steps": rec["steps"]}
         at_final = next(s for s in rec["steps"] if s["step"] == final)
@@ -185,9 +201,7 @@ def main():
               f"{rec['seconds']} s; pabutools at step {final} "
               f"{'agrees' if at_final['selected'] == selected else 'DIFFERS'}",
               file=sys.stderr, flush=True)
-        with open(OUT, "w") as f:
-            json.dump(res, f, sort_keys=True, indent=1)
-            f.write("\n")
+        write(res)
 
 
 if __name__ == "__main__":

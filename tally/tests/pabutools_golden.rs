@@ -80,7 +80,8 @@ fn identical_to_pabutools() {
 #[derive(serde::Deserialize)]
 struct Step {
     step: u64,
-    selected: Vec<String>,
+    /// Only recorded at the last steps.
+    selected: Option<Vec<String>>,
     feasible: bool,
     exhaustive: Option<bool>,
 }
@@ -133,11 +134,14 @@ fn add1_stops_where_pabutools_agrees() {
         let selected: BTreeSet<&str> = o.selected.iter().map(String::as_str).collect();
         for s in &ep.steps {
             steps += 1;
-            let theirs: BTreeSet<&str> = s.selected.iter().map(String::as_str).collect();
+            let theirs: BTreeSet<&str> = s.selected.iter().flatten().map(String::as_str).collect();
             let ok = if s.step < ep.final_step {
                 s.feasible && s.exhaustive == Some(false)
             } else if s.step == ep.final_step {
-                theirs == selected && s.feasible && s.exhaustive == Some(!overspent)
+                s.selected.is_some()
+                    && theirs == selected
+                    && s.feasible
+                    && s.exhaustive == Some(!overspent)
             } else {
                 overspent && s.step == ep.final_step + 1 && !s.feasible
             };
