@@ -209,6 +209,8 @@ def count_one(path, rule, max_memory_gb, conn):
         from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
         from pabutools.tiebreaking import lexico_tie_breaking
         instance, profile = parse_pabulib(path)
+        if rule == "mes-add1":
+            forget_memo_between_runs(instance)
         t0 = time.time()
         if rule == "greedy":
             alloc = greedy_utilitarian_welfare(
@@ -223,6 +225,31 @@ def count_one(path, rule, max_memory_gb, conn):
         conn.send({"error": "out of memory", "max_memory_gb": max_memory_gb})
     except Exception as e:  # a file pabutools cannot read or count
         conn.send({"error": str(e)[:200]})
+
+
+def forget_memo_between_runs(instance):
+    """pabutools memoises each voter's budget / satisfaction keyed by the
+    budget, and never forgets: Add1 changes the budget every run, so the
+    memo grows by megabytes per run and ran the long counts out of memory.
+    Clearing it before each run (pabutools tests feasibility once per run)
+    bounds the memory; a cleared memo is recomputed, so no result changes."""
+    from pabutools.rules.mes import mes_rule
+    voters = []
+    init = mes_rule.MESVoter.__init__
+
+    def tracked_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        voters.append(self)
+
+    mes_rule.MESVoter.__init__ = tracked_init
+    is_feasible = instance.is_feasible
+
+    def feasible_and_forget(projects):
+        for v in voters:
+            v.budget_over_sat_map.clear()
+        return is_feasible(projects)
+
+    instance.is_feasible = feasible_and_forget
 
 
 def count_in_child(ctx, path, rule, timeout, max_memory_gb):
