@@ -26,6 +26,10 @@ Usage:
   cargo build --release -p tally --features cli
   python3 tally/scripts/pabutools_endpoints.py [--data DIR] [--only TEXT]
         [--samples N] [--timeout SECONDS] [--max-memory-gb G]
+        [--shard K/N --out FILE]
+
+With --shard, give each process its own --out file; then
+`--merge FILE [FILE ...]` adds what they checked to the committed file.
 """
 import argparse
 import json
@@ -141,9 +145,9 @@ def chosen_steps(runs, stop_reason, samples):
     return final, sorted(steps)
 
 
-def write(res):
+def write(res, out):
     """Sorted JSON with one step per line."""
-    with open(OUT, "w") as f:
+    with open(out, "w") as f:
         f.write("{\n")
         for i, (name, ep) in enumerate(sorted(res.items())):
             f.write(f' {json.dumps(name)}: {{"final_step": {ep["final_step"]}, '
@@ -163,7 +167,20 @@ def main():
                     help="evenly spaced earlier steps to check besides the last ones")
     ap.add_argument("--timeout", type=int, default=1800)
     ap.add_argument("--max-memory-gb", type=float, default=9.0)
+    ap.add_argument("--shard", default="0/1",
+                    help="K/N: only every N-th election from the K-th (0-based)")
+    ap.add_argument("--out", default=OUT,
+                    help="where to write; the elections already there are kept")
+    ap.add_argument("--merge", nargs="+", metavar="FILE",
+                    help="only add the elections checked in these files to the committed one")
     args = ap.parse_args()
+    if args.merge:
+        res = {}
+        for known in [OUT, *args.merge]:
+            with open(known) as f:
+                res.update(json.load(f))
+        write(res, OUT)
+        return
     folder = os.path.join(args.data, "pabulib")
     if not os.path.isdir(folder):
         folder = args.data
@@ -173,10 +190,13 @@ def main():
     todo = [r["file"] for r in pc.read_unfinished(golden)
             if r["rule"] == "mes-add1" and "mes-add1" not in done.get(r["file"], {})
             and (args.only is None or args.only in r["file"])]
+    k, n_shards = (int(x) for x in args.shard.split("/"))
+    todo = todo[k::n_shards]
     res = {}
-    if os.path.exists(OUT):
-        with open(OUT) as f:
-            res = json.load(f)
+    for known in {OUT, args.out}:
+        if os.path.exists(known):
+            with open(known) as f:
+                res.update(json.load(f))
     import pabutools.election  # noqa: F401  (imported once, forked children have it)
     import pabutools.rules  # noqa: F401
     ctx = multiprocessing.get_context("fork")
@@ -201,7 +221,7 @@ def main():
               f"{rec['seconds']} s; pabutools at step {final} "
               f"{'agrees' if at_final['selected'] == selected else 'DIFFERS'}",
               file=sys.stderr, flush=True)
-        write(res)
+        write(res, args.out)
 
 
 if __name__ == "__main__":
