@@ -46,81 +46,54 @@ class _PieceDone(Exception):
     pass
 
 
-def piece(path, first_step, steps, max_memory_gb, conn):
+def piece(path, first_step, steps):
     """In a child process: pabutools' Add1 loop from `first_step` for at most
     `steps` steps."""
-    import resource
-    limit = int(max_memory_gb * (1 << 30))
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from pabutools.election import parse_pabulib, Cost_Sat
+    from pabutools.election.profile import AbstractApprovalProfile
+    from pabutools.fractions import frac
+    from pabutools.rules.budgetallocation import BudgetAllocation
+    from pabutools.rules.mes.mes_rule import method_of_equal_shares_scheme
+    from pabutools.tiebreaking import lexico_tie_breaking
+    t0 = time.time()
+    instance, profile = parse_pabulib(path)
+    sat_profile = profile.as_sat_profile(sat_class=Cost_Sat)
+    share = frac(instance.budget_limit, profile.num_ballots())
+    # As in pabutools_compare: pabutools' per-voter memo would grow by
+    # megabytes a step; clearing it at each step changes no result.
+    pc.forget_memo_between_runs(instance)
+    feasible, exhaustive = instance.is_feasible, instance.is_exhaustive
+    seen = {"continued": 0}
+
+    def is_feasible(projects):
+        seen["selected"] = sorted(str(p.name) for p in projects)
+        seen["feasible"] = feasible(projects)
+        return seen["feasible"]
+
+    def is_exhaustive(projects, available_projects=None):
+        seen["exhaustive"] = exhaustive(projects, available_projects)
+        if not seen["exhaustive"]:
+            seen["continued"] += 1
+            seen["last_selected"] = seen["selected"]
+            if seen["continued"] == steps:
+                raise _PieceDone
+        return seen["exhaustive"]
+
+    instance.is_feasible = is_feasible
+    instance.is_exhaustive = is_exhaustive
     try:
-        from pabutools.election import parse_pabulib, Cost_Sat
-        from pabutools.election.profile import AbstractApprovalProfile
-        from pabutools.fractions import frac
-        from pabutools.rules.budgetallocation import BudgetAllocation
-        from pabutools.rules.mes.mes_rule import method_of_equal_shares_scheme
-        from pabutools.tiebreaking import lexico_tie_breaking
-        t0 = time.time()
-        instance, profile = parse_pabulib(path)
-        sat_profile = profile.as_sat_profile(sat_class=Cost_Sat)
-        share = frac(instance.budget_limit, profile.num_ballots())
-        # As in pabutools_compare: pabutools' per-voter memo would grow by
-        # megabytes a step; clearing it at each step changes no result.
-        pc.forget_memo_between_runs(instance)
-        feasible, exhaustive = instance.is_feasible, instance.is_exhaustive
-        seen = {"continued": 0}
-
-        def is_feasible(projects):
-            seen["selected"] = sorted(str(p.name) for p in projects)
-            seen["feasible"] = feasible(projects)
-            return seen["feasible"]
-
-        def is_exhaustive(projects, available_projects=None):
-            seen["exhaustive"] = exhaustive(projects, available_projects)
-            if not seen["exhaustive"]:
-                seen["continued"] += 1
-                seen["last_selected"] = seen["selected"]
-                if seen["continued"] == steps:
-                    raise _PieceDone
-            return seen["exhaustive"]
-
-        instance.is_feasible = is_feasible
-        instance.is_exhaustive = is_exhaustive
-        try:
-            outcome = method_of_equal_shares_scheme(
-                instance, profile, sat_profile, share + first_step, BudgetAllocation(),
-                lexico_tie_breaking, resoluteness=True, voter_budget_increment=1,
-                binary_sat=isinstance(profile, AbstractApprovalProfile))
-        except _PieceDone:
-            conn.send({"continued": steps, "last_selected": seen["last_selected"],
-                       "seconds": round(time.time() - t0, 1)})
-            return
-        conn.send({"continued": seen["continued"],
-                   "last_selected": seen.get("last_selected"),
-                   "stopped": "not feasible" if not seen["feasible"] else "exhaustive",
-                   "selected": sorted(str(p.name) for p in outcome),
-                   "seconds": round(time.time() - t0, 1)})
-    except MemoryError:
-        conn.send({"error": f"out of memory at {max_memory_gb} GB"})
-    except Exception as e:
-        conn.send({"error": repr(e)[:200]})
-
-
-def in_child(ctx, path, first_step, steps, timeout, max_memory_gb):
-    recv, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=piece, args=(path, first_step, steps, max_memory_gb, send))
-    child.start()
-    send.close()
-    rec = None
-    if recv.poll(timeout):
-        try:
-            rec = recv.recv()
-        except EOFError:
-            rec = None
-    if rec is None and child.is_alive():
-        child.kill()
-        rec = {"error": f"piece not done within {timeout} s"}
-    child.join()
-    return rec or {"error": f"pabutools stopped (exit code {child.exitcode})"}
+        outcome = method_of_equal_shares_scheme(
+            instance, profile, sat_profile, share + first_step, BudgetAllocation(),
+            lexico_tie_breaking, resoluteness=True, voter_budget_increment=1,
+            binary_sat=isinstance(profile, AbstractApprovalProfile))
+    except _PieceDone:
+        return {"continued": steps, "last_selected": seen["last_selected"],
+                "seconds": round(time.time() - t0, 1)}
+    return {"continued": seen["continued"],
+            "last_selected": seen.get("last_selected"),
+            "stopped": "not feasible" if not seen["feasible"] else "exhaustive",
+            "selected": sorted(str(p.name) for p in outcome),
+            "seconds": round(time.time() - t0, 1)}
 
 
 class Locked:
@@ -185,8 +158,10 @@ def main():
                 st = state.get(name, {"next_step": 0, "last_selected": None, "seconds": 0.0})
             if "result" in st:
                 break
-            rec = in_child(ctx, path, st["next_step"], args.piece, args.timeout,
-                           args.max_memory_gb)
+            rec = pc.in_child(ctx, piece, (path, st["next_step"], args.piece),
+                              args.timeout, args.max_memory_gb)
+            if "timeout" in rec:
+                rec = {"error": f"piece not done within {rec['timeout']} s"}
             if "error" in rec:
                 print(f"{name} from step {st['next_step']}: {rec['error']}",
                       file=sys.stderr, flush=True)

@@ -130,7 +130,7 @@ def main():
             for r in wanted:
                 if (name, r) in done:
                     continue
-                rec = count_in_child(ctx, path, r, args.timeout, args.max_memory_gb)
+                rec = in_child(ctx, count_one, (path, r), args.timeout, args.max_memory_gb)
                 rec = {"file": name, "rule": r, **rec}
                 out.write(json.dumps(rec) + "\n")
                 out.flush()
@@ -199,32 +199,24 @@ def settled(r, args):
     return "error" in r
 
 
-def count_one(path, rule, max_memory_gb, conn):
+def count_one(path, rule):
     """In a child process: count one election with pabutools."""
-    import resource
-    limit = int(max_memory_gb * (1 << 30))
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    try:
-        from pabutools.election import parse_pabulib, Cost_Sat
-        from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
-        from pabutools.tiebreaking import lexico_tie_breaking
-        instance, profile = parse_pabulib(path)
-        if rule == "mes-add1":
-            forget_memo_between_runs(instance)
-        t0 = time.time()
-        if rule == "greedy":
-            alloc = greedy_utilitarian_welfare(
-                instance, profile, sat_class=Cost_Sat, tie_breaking=lexico_tie_breaking)
-        else:
-            alloc = method_of_equal_shares(
-                instance, profile, sat_class=Cost_Sat, tie_breaking=lexico_tie_breaking,
-                voter_budget_increment=1 if rule == "mes-add1" else None)
-        conn.send({"selected": sorted(str(p.name) for p in alloc),
-                   "seconds": round(time.time() - t0, 3)})
-    except MemoryError:
-        conn.send({"error": "out of memory", "max_memory_gb": max_memory_gb})
-    except Exception as e:  # a file pabutools cannot read or count
-        conn.send({"error": str(e)[:200]})
+    from pabutools.election import parse_pabulib, Cost_Sat
+    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+    from pabutools.tiebreaking import lexico_tie_breaking
+    instance, profile = parse_pabulib(path)
+    if rule == "mes-add1":
+        forget_memo_between_runs(instance)
+    t0 = time.time()
+    if rule == "greedy":
+        alloc = greedy_utilitarian_welfare(
+            instance, profile, sat_class=Cost_Sat, tie_breaking=lexico_tie_breaking)
+    else:
+        alloc = method_of_equal_shares(
+            instance, profile, sat_class=Cost_Sat, tie_breaking=lexico_tie_breaking,
+            voter_budget_increment=1 if rule == "mes-add1" else None)
+    return {"selected": sorted(str(p.name) for p in alloc),
+            "seconds": round(time.time() - t0, 3)}
 
 
 def forget_memo_between_runs(instance):
@@ -252,12 +244,14 @@ def forget_memo_between_runs(instance):
     instance.is_feasible = feasible_and_forget
 
 
-def count_in_child(ctx, path, rule, timeout, max_memory_gb):
-    """Counts in a child process, so that a timeout, a memory limit or a
-    crash in a native library (GMP aborts when it cannot allocate) costs
-    one result, not the run."""
+def in_child(ctx, work, args, timeout, max_memory_gb):
+    """Runs `work(*args)` in a forked child whose address space is capped,
+    so that a timeout, a memory limit or a crash in a native library (GMP
+    aborts when it cannot allocate) costs one result, not the run. Returns
+    the dict `work` returned, {"timeout": timeout}, or an "error" with the
+    memory limit when pabutools ran out of memory or failed."""
     recv, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=count_one, args=(path, rule, max_memory_gb, send))
+    child = ctx.Process(target=_child, args=(work, args, max_memory_gb, send))
     child.start()
     send.close()
     rec = None
@@ -275,6 +269,18 @@ def count_in_child(ctx, path, rule, timeout, max_memory_gb):
                         f"likely out of memory at {max_memory_gb} GB",
                "max_memory_gb": max_memory_gb}
     return rec
+
+
+def _child(work, args, max_memory_gb, conn):
+    import resource
+    limit = int(max_memory_gb * (1 << 30))
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        conn.send(work(*args))
+    except MemoryError:
+        conn.send({"error": "out of memory", "max_memory_gb": max_memory_gb})
+    except Exception as e:  # a file pabutools cannot read or count
+        conn.send({"error": str(e)[:200] or type(e).__name__})
 
 
 def compact(progress, golden):

@@ -48,76 +48,50 @@ class _Stop(Exception):
     pass
 
 
-def steps_once(path, steps, max_memory_gb, conn):
+def steps_once(path, steps):
     """In a child process: one iteration of pabutools' Add1 loop at each
     step, recording its outcome and what the loop tests on it."""
-    import resource
-    limit = int(max_memory_gb * (1 << 30))
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    try:
-        from pabutools.election import parse_pabulib, Cost_Sat
-        from pabutools.election.profile import AbstractApprovalProfile
-        from pabutools.fractions import frac
-        from pabutools.rules.budgetallocation import BudgetAllocation
-        from pabutools.rules.mes.mes_rule import method_of_equal_shares_scheme
-        from pabutools.tiebreaking import lexico_tie_breaking
-        instance, profile = parse_pabulib(path)
-        sat_profile = profile.as_sat_profile(sat_class=Cost_Sat)
-        n = profile.num_ballots()
-        base = frac(instance.budget_limit, n)
-        feasible, exhaustive = instance.is_feasible, instance.is_exhaustive
-        out = []
-        seconds = 0.0
-        for k in steps:
-            t0 = time.time()
-            seen = {}
+    from pabutools.election import parse_pabulib, Cost_Sat
+    from pabutools.election.profile import AbstractApprovalProfile
+    from pabutools.fractions import frac
+    from pabutools.rules.budgetallocation import BudgetAllocation
+    from pabutools.rules.mes.mes_rule import method_of_equal_shares_scheme
+    from pabutools.tiebreaking import lexico_tie_breaking
+    instance, profile = parse_pabulib(path)
+    sat_profile = profile.as_sat_profile(sat_class=Cost_Sat)
+    n = profile.num_ballots()
+    base = frac(instance.budget_limit, n)
+    feasible, exhaustive = instance.is_feasible, instance.is_exhaustive
+    out = []
+    seconds = 0.0
+    for k in steps:
+        t0 = time.time()
+        seen = {}
 
-            def is_feasible(projects):
-                seen["selected"] = sorted(str(p.name) for p in projects)
-                seen["cost"] = str(sum(p.cost for p in projects))
-                seen["feasible"] = feasible(projects)
-                return seen["feasible"]
+        def is_feasible(projects):
+            seen["selected"] = sorted(str(p.name) for p in projects)
+            seen["cost"] = str(sum(p.cost for p in projects))
+            seen["feasible"] = feasible(projects)
+            return seen["feasible"]
 
-            def is_exhaustive(projects, available_projects=None):
-                seen["exhaustive"] = exhaustive(projects, available_projects)
-                raise _Stop
+        def is_exhaustive(projects, available_projects=None):
+            seen["exhaustive"] = exhaustive(projects, available_projects)
+            raise _Stop
 
-            instance.is_feasible = is_feasible
-            instance.is_exhaustive = is_exhaustive
-            try:
-                # The loop stops after its first outcome: when it is not
-                # feasible it returns, otherwise is_exhaustive stops it.
-                method_of_equal_shares_scheme(
-                    instance, profile, sat_profile, base + k, BudgetAllocation(),
-                    lexico_tie_breaking, resoluteness=True, voter_budget_increment=1,
-                    binary_sat=isinstance(profile, AbstractApprovalProfile))
-            except _Stop:
-                pass
-            out.append({"step": k, **seen})
-            seconds += time.time() - t0
-        conn.send({"steps": out, "seconds": round(seconds, 1)})
-    except MemoryError:
-        conn.send({"error": "out of memory", "max_memory_gb": max_memory_gb})
-    except Exception as e:
-        conn.send({"error": repr(e)[:200]})
-
-
-def in_child(ctx, path, steps, timeout, max_memory_gb):
-    recv, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=steps_once, args=(path, steps, max_memory_gb, send))
-    child.start()
-    send.close()
-    rec = None
-    if recv.poll(timeout):
+        instance.is_feasible = is_feasible
+        instance.is_exhaustive = is_exhaustive
         try:
-            rec = recv.recv()
-        except EOFError:
-            rec = None
-    if rec is None and child.is_alive():
-        child.kill()
-        rec = {"timeout": timeout}
-    child.join()
-    return rec or {"error": f"pabutools stopped (exit code {child.exitcode})"}
+            # The loop stops after its first outcome: when it is not
+            # feasible it returns, otherwise is_exhaustive stops it.
+            method_of_equal_shares_scheme(
+                instance, profile, sat_profile, base + k, BudgetAllocation(),
+                lexico_tie_breaking, resoluteness=True, voter_budget_increment=1,
+                binary_sat=isinstance(profile, AbstractApprovalProfile))
+        except _Stop:
+            pass
+        out.append({"step": k, **seen})
+        seconds += time.time() - t0
+    return {"steps": out, "seconds": round(seconds, 1)}
 
 
 def tally_add1(tally, path):
@@ -207,7 +181,7 @@ def main():
         prev = res.get(name, {})
         if prev.get("final_step") == final and {s["step"] for s in prev.get("steps", [])} >= set(steps):
             continue
-        rec = in_child(ctx, path, steps, args.timeout, args.max_memory_gb)
+        rec = pc.in_child(ctx, steps_once, (path, steps), args.timeout, args.max_memory_gb)
         if "steps" not in rec:
             print(f"{name}: {rec}", file=sys.stderr, flush=True)
             continue
