@@ -8,6 +8,9 @@
 //! the same elections with `--tie-break lexicographic` and the rules
 //! `greedy`, `mes`, `mes-add1` and require identical selections. Fixture
 //! files are always checked; the others when the data folder is present.
+//! Where Add1 takes pabutools too long for one call, its own loop ran in
+//! pieces (`scripts/pabutools_add1_pieces.py`); the outcome is in the same
+//! file.
 
 use std::collections::{BTreeMap, BTreeSet};
 
