@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Checks with pabutools the end point of Add1 where its full run is out of reach.
+"""Checks with pabutools the end point of Add1 where one call takes hours.
 
 For some elections pabutools' `method_of_equal_shares(voter_budget_increment=1)`
-cannot finish (pabutools_compare.py lists them in
-tally/testdata/pabutools-unfinished.tsv): Add1 in forint steps needs up to
-153,146 complete runs of the method. For each of them this script takes the
+cannot finish in one call (pabutools_compare.py lists them in
+tally/testdata/pabutools-unfinished.tsv until pabutools_add1_pieces.py has run
+the loop in pieces; those are in tally/testdata/pabutools-add1-pieces.json):
+Add1 in forint steps needs up to 153,146 complete runs of the method. For
+each of them this script takes the
 step where tally's Add1 stopped and has pabutools check it, running one
 iteration of pabutools' own Add1 loop (method_of_equal_shares_scheme) at each
 chosen step k, with every voter's share the budget / n + k:
@@ -161,9 +163,13 @@ def main():
     golden = os.path.join(pc.CRATE, "testdata", "pabutools-golden.json")
     with open(golden) as f:
         done = json.load(f)
-    todo = [r["file"] for r in pc.read_unfinished(golden)
-            if r["rule"] == "mes-add1" and "mes-add1" not in done.get(r["file"], {})
-            and (args.only is None or args.only in r["file"])]
+    long_counts = {r["file"] for r in pc.read_unfinished(golden)
+                   if r["rule"] == "mes-add1" and "mes-add1" not in done.get(r["file"], {})}
+    pieces = os.path.join(pc.CRATE, "testdata", "pabutools-add1-pieces.json")
+    if os.path.exists(pieces):
+        with open(pieces) as f:
+            long_counts.update(json.load(f))
+    todo = sorted(name for name in long_counts if args.only is None or args.only in name)
     k, n_shards = (int(x) for x in args.shard.split("/"))
     todo = todo[k::n_shards]
     res = {}
