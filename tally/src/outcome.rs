@@ -80,7 +80,7 @@ pub fn official_config(e: &Election) -> Result<(RuleConfig, Vec<String>), CountE
         "equalshares/add1-comparison" => mes_rule(Add1::UntilOverspend, false, true),
         other => {
             notes.push(format!(
-                "META rule `{other}` is not fully described by the file; counted with greedy"
+                "META rule `{other}` names no rule this counter applies; counted with greedy (the META comment may describe what was done)"
             ));
             Rule::Greedy(GreedyVariant::Skip)
         }

@@ -17,6 +17,12 @@ use std::collections::{BTreeMap, BTreeSet};
 mod common;
 use common::{crate_dir, data_dir};
 
+/// Selections compared when the data folder is present: 898 elections,
+/// three rules each.
+const MIN_SELECTIONS: usize = 2694;
+/// Add1 loops run in pieces, checked when the data folder is present.
+const MIN_PIECES: usize = 5;
+
 fn ours(text: &str, rule: &str) -> Result<BTreeSet<String>, String> {
     let e = tally::pb::parse(text).map_err(|e| e.to_string())?;
     let mut cfg =
@@ -71,6 +77,13 @@ fn identical_to_pabutools() {
         fixture_checked >= 5,
         "golden file lacks the fixture elections"
     );
+    if data.is_some() {
+        assert!(
+            checked >= MIN_SELECTIONS,
+            "the data folder is present but only {checked} selections were compared \
+             ({skipped} files missing); at least {MIN_SELECTIONS} expected"
+        );
+    }
     assert!(
         failures.is_empty(),
         "differences from pabutools:\n{}",
@@ -153,7 +166,7 @@ fn add1_stops_where_pabutools_stops() {
     };
     let files: BTreeSet<&String> = endpoints.keys().chain(pieces.keys()).collect();
     let mut failures = Vec::new();
-    let (mut steps, mut stops) = (0usize, 0usize);
+    let (mut steps, mut stops, mut checked_endpoints) = (0usize, 0usize, 0usize);
     for file in files {
         let Ok(text) = std::fs::read_to_string(data.join(file)) else {
             continue;
@@ -181,6 +194,7 @@ fn add1_stops_where_pabutools_stops() {
         let Some(ep) = endpoints.get(file) else {
             continue;
         };
+        checked_endpoints += 1;
         if ours_final != ep.final_step {
             failures.push(format!(
                 "{file}: ours stops at step {ours_final}, pabutools was checked at {}",
@@ -218,6 +232,10 @@ fn add1_stops_where_pabutools_stops() {
     println!(
         "pabutools Add1 stops: {stops} loops run in pieces; {} elections, {steps} steps checked one by one",
         endpoints.len()
+    );
+    assert!(
+        stops >= MIN_PIECES && checked_endpoints >= MIN_PIECES,
+        "the data folder is present but only {stops} loops in pieces and {checked_endpoints} endpoint files were checked; at least {MIN_PIECES} expected"
     );
     assert!(
         failures.is_empty(),

@@ -1,5 +1,6 @@
 //! What the pabulib test files share: where the crate and the real
-//! election data are.
+//! election data are, and where reports go.
+#![allow(dead_code)] // each test binary uses part of this module
 use std::path::{Path, PathBuf};
 
 pub fn crate_dir() -> PathBuf {
@@ -35,4 +36,15 @@ fn has_pb(dir: &Path) -> bool {
                 .any(|e| e.path().extension().is_some_and(|x| x == "pb"))
         })
         .unwrap_or(false)
+}
+
+/// Where tests write their reports: `conformance/` in the target folder
+/// (`$CARGO_TARGET_DIR`, else `target/` in the workspace), never the
+/// working tree.
+pub fn report_dir() -> PathBuf {
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(d) => PathBuf::from(d),
+        None => crate_dir().join("..").join("target"),
+    };
+    target.join("conformance")
 }
