@@ -1,0 +1,301 @@
+// The web server: pages rendered on the server from the GraphQL API, forms
+// posted back to it. JavaScript in the browser only improves pages that
+// already work without it.
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import nunjucks from 'nunjucks';
+import { doubleCsrf } from 'csrf-csrf';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import type { Config } from './config.js';
+import { ApiError, createClient, type GraphQLClient } from './graphql/client.js';
+import { MeDocument, type MeQuery } from './graphql/generated/graphql.js';
+import { dictionaries, fmt, isLang, plural, type Lang } from './i18n/index.js';
+import { formatDate, formatDateTime } from './lib/dates.js';
+import { formatPence } from './lib/money.js';
+import { logger, requestLog } from './lib/log.js';
+import { takeFlash } from './lib/flash.js';
+import { publicRoutes } from './routes/public.js';
+import { authRoutes } from './routes/auth.js';
+import { verifyRoutes } from './routes/verify.js';
+import { accountRoutes } from './routes/account.js';
+import { groupRoutes } from './routes/groups.js';
+import { officerRoutes } from './routes/officer.js';
+import { devRoutes } from './routes/dev.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const COOKIES = {
+  session: 'fs_session',
+  visitor: 'fs_visitor',
+  lang: 'fs_lang',
+  csrf: 'fs_csrf',
+} as const;
+
+type Me = NonNullable<MeQuery['me']>;
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    api: GraphQLClient;
+    /** The API session token from this server's own cookie. */
+    token: string | undefined;
+    me: Me | null;
+    lang: Lang;
+  }
+}
+
+export interface AppDeps {
+  config: Config;
+  /** Replaced in tests; defaults to the real API at config.apiUrl. */
+  client?: GraphQLClient;
+}
+
+export function createApp({ config, client }: AppDeps) {
+  const app = express();
+  const api = client ?? createClient(config.apiUrl);
+  const dev = config.environment === 'development';
+  app.disable('x-powered-by');
+  app.locals.secureCookies = config.secureCookies;
+  app.set('trust proxy', 'loopback');
+
+  // The demo's one address: /graphql and /health go on to the API untouched
+  // (before any body parsing, so the request body streams through).
+  if (config.forwardApi) {
+    app.use(
+      createProxyMiddleware({
+        target: config.apiUrl,
+        changeOrigin: false,
+        pathFilter: ['/graphql', '/health'],
+        xfwd: true,
+      }),
+    );
+  }
+
+  app.use(requestLog);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+          ...(dev ? {} : { upgradeInsecureRequests: [] }),
+        },
+      },
+      // Browsers would remember HSTS for 127.0.0.1 and the demo runs over http.
+      strictTransportSecurity: dev ? false : { maxAge: 31536000, includeSubDomains: true },
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+
+  app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: dev ? 0 : '1d', index: false }));
+  app.use(cookieParser());
+  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
+
+  const cookieBase = { httpOnly: true, secure: config.secureCookies, sameSite: 'lax' as const, path: '/' };
+
+  // Language: ?lang= switches and is remembered; otherwise the cookie; English by default.
+  app.use((req, res, next) => {
+    const q = req.query.lang;
+    let lang: Lang = 'en';
+    if (isLang(q)) {
+      lang = q;
+      res.cookie(COOKIES.lang, q, { ...cookieBase, maxAge: 365 * 24 * 3600 * 1000 });
+    } else if (isLang(req.cookies?.[COOKIES.lang])) {
+      lang = req.cookies[COOKIES.lang] as Lang;
+    }
+    req.lang = lang;
+    next();
+  });
+
+  // A random visitor id ties CSRF tokens to this browser, signed in or not.
+  app.use((req, res, next) => {
+    if (typeof req.cookies?.[COOKIES.visitor] !== 'string') {
+      const id = randomUUID();
+      req.cookies[COOKIES.visitor] = id;
+      res.cookie(COOKIES.visitor, id, cookieBase);
+    }
+    next();
+  });
+
+  const { doubleCsrfProtection, generateCsrfToken, validateRequest } = doubleCsrf({
+    getSecret: () => config.secret,
+    getSessionIdentifier: (req) => String(req.cookies?.[COOKIES.visitor] ?? ''),
+    cookieName: COOKIES.csrf,
+    cookieOptions: { ...cookieBase, sameSite: 'strict' },
+    getCsrfTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf,
+    // Register files come as multipart forms: that route checks the token itself once the body is read.
+    skipCsrfProtection: (req) => req.is('multipart/form-data') === 'multipart/form-data',
+  });
+  app.locals.validateCsrf = validateRequest;
+  app.use(doubleCsrfProtection);
+
+  // Who is signed in: the API token lives only in this server's HttpOnly cookie.
+  app.use(async (req, res, next) => {
+    req.api = api;
+    const token = req.cookies?.[COOKIES.session];
+    req.token = typeof token === 'string' && token ? token : undefined;
+    req.me = null;
+    if (req.token) {
+      try {
+        const data = await api.request(MeDocument, {}, { token: req.token, clientIp: req.ip });
+        req.me = data.me ?? null;
+        if (!req.me) {
+          req.token = undefined;
+          res.clearCookie(COOKIES.session, cookieBase);
+        }
+      } catch (e) {
+        next(e);
+        return;
+      }
+    }
+    next();
+  });
+
+  // What every page needs.
+  app.use((req, res, next) => {
+    const t = dictionaries[req.lang];
+    const other: Lang = req.lang === 'en' ? 'cy' : 'en';
+    const url = new URL(req.originalUrl, 'http://x');
+    url.searchParams.set('lang', other);
+    const here = new URL(req.originalUrl, 'http://x');
+    here.searchParams.delete('lang');
+    Object.assign(res.locals, {
+      t,
+      lang: req.lang,
+      otherLang: other,
+      otherLangName: dictionaries[other].languageName,
+      otherLangDescription: dictionaries[other].common.changeLanguage,
+      langSwitchHref: url.pathname + url.search,
+      currentPath: here.pathname + here.search,
+      me: req.me,
+      isOfficer: req.me?.roles.includes('OFFICER') || req.me?.roles.includes('ADMIN'),
+      isCouncillor: req.me?.roles.includes('COUNCILLOR'),
+      config: {
+        councilName: config.councilName,
+        serviceName: config.serviceName,
+        demo: config.demo,
+        devMessages: Boolean(config.devMailDir || config.devSmsDir),
+      },
+      csrfToken: generateCsrfToken(req, res),
+      flash: req.method === 'GET' ? takeFlash(req, res, t) : undefined,
+    });
+    next();
+  });
+
+  const env = nunjucks.configure([path.join(ROOT, 'views'), path.join(ROOT, 'node_modules/govuk-frontend/dist')], {
+    autoescape: true,
+    express: app,
+    noCache: dev,
+  });
+  env.addFilter('fmt', (s: string, values: Record<string, string | number>) => fmt(String(s ?? ''), values ?? {}));
+  env.addFilter('plural', function (this: { ctx: { lang: string } }, forms, count: number) {
+    return plural(this.ctx.lang, forms, count);
+  });
+  env.addFilter('pence', function (this: { ctx: { lang: string } }, pence: number) {
+    return formatPence(Number(pence), this.ctx.lang);
+  });
+  env.addFilter('date', function (this: { ctx: { lang: string } }, iso: string) {
+    return formatDate(iso, this.ctx.lang);
+  });
+  env.addFilter('datetime', function (this: { ctx: { lang: string } }, iso: string) {
+    return formatDateTime(iso, this.ctx.lang);
+  });
+  app.set('view engine', 'njk');
+
+  app.use(publicRoutes(config));
+  app.use(authRoutes(cookieBase));
+  app.use(verifyRoutes());
+  app.use(accountRoutes(cookieBase));
+  app.use(groupRoutes());
+  app.use(officerRoutes());
+  if (dev) app.use(devRoutes(config));
+
+  app.use((req, res) => {
+    res.status(404).render('pages/error', { title: res.locals.t.errors.notFoundTitle, text: res.locals.t.errors.notFoundText });
+  });
+
+  const onError: ErrorRequestHandler = (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const t = res.locals.t ?? dictionaries.en;
+    if (err instanceof ApiError) {
+      if (err.code === 'UNAUTHENTICATED') {
+        res.redirect(`/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+        return;
+      }
+      if (err.code === 'NOT_FOUND') {
+        res.status(404).render('pages/error', { title: t.errors.notFoundTitle, text: t.errors.notFoundText });
+        return;
+      }
+      if (err.code === 'NOT_AUTHORISED') {
+        res.status(403).render('pages/error', { title: t.errors.notAllowedTitle, text: t.errors.notAllowedText });
+        return;
+      }
+    }
+    if ((err as { code?: string })?.code === 'EBADCSRFTOKEN') {
+      res.status(403).render('pages/error', { title: t.errors.csrfTitle, text: t.errors.csrfText });
+      return;
+    }
+    // The API's codes and our stack only: never the request body or the query string.
+    logger.error('request failed', {
+      route: req.route?.path ?? 'unmatched',
+      method: req.method,
+      code: err instanceof ApiError ? err.code : undefined,
+      error: err instanceof ApiError ? undefined : err instanceof Error ? err.stack : String(err),
+    });
+    res.status(500).render('pages/error', { title: t.errors.serverTitle, text: t.errors.serverText });
+  };
+  app.use(onError);
+  return app;
+}
+
+/** Requires a signed-in person, or sends them to sign in and back. */
+export function requireSignIn(req: Request, res: Response, next: NextFunction) {
+  if (!req.me) {
+    res.redirect(`/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+    return;
+  }
+  next();
+}
+
+/** Requires council staff: an officer, councillor or admin. The API checks each action's own role. */
+export function requireOfficer(req: Request, res: Response, next: NextFunction) {
+  if (!req.me) {
+    res.redirect(`/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+    return;
+  }
+  if (req.me.roles.length === 0) {
+    const t = res.locals.t;
+    res.status(403).render('pages/error', { title: t.errors.notAllowedTitle, text: t.errors.notAllowedText });
+    return;
+  }
+  next();
+}
+
+export function requireCouncillor(req: Request, res: Response, next: NextFunction) {
+  if (!req.me) {
+    res.redirect(`/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+    return;
+  }
+  if (!req.me.roles.includes('COUNCILLOR') && !req.me.roles.includes('ADMIN')) {
+    const t = res.locals.t;
+    res.status(403).render('pages/error', { title: t.errors.notAllowedTitle, text: t.errors.notAllowedText });
+    return;
+  }
+  next();
+}
+
+/** The context for an API call on behalf of this request. */
+export function ctx(req: Request) {
+  return { token: req.token, clientIp: req.ip };
+}

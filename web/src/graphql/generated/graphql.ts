@@ -1,0 +1,1141 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type BallotKind =
+  | 'APPROVAL'
+  | 'KNAPSACK'
+  | 'MONEY_ALLOCATION'
+  | 'POINTS_ALLOCATION'
+  | 'RANKED'
+  | 'SCORING';
+
+/** What a ballot looks like in this round. */
+export type BallotSettingsInput = {
+  kind: BallotKind;
+  /** The most bids a voter may choose, or the longest ranking. */
+  maxChoices?: number | null | undefined;
+  /** The fewest bids a voter must choose or rank. */
+  minChoices?: number | null | undefined;
+  pointsMaxPerBid?: number | null | undefined;
+  /** Points allocation: points to spread, and the most on one bid. */
+  pointsTotal?: number | null | undefined;
+  scoreMax?: number | null | undefined;
+  /** Scoring ballots: the scale. */
+  scoreMin?: number | null | undefined;
+};
+
+export type BidDetailsInput = {
+  category: string;
+  costPence: number;
+  description: string;
+  location?: LocationInput;
+  /** One or two sentences, shown on the ballot. */
+  summary: string;
+  title: string;
+};
+
+export type BidStatus =
+  | 'CHANGES_REQUESTED'
+  | 'ELIGIBLE'
+  | 'INELIGIBLE'
+  | 'SUBMITTED'
+  | 'WITHDRAWN';
+
+/** Which carrier a verification code goes by. */
+export type CodeChannel =
+  | 'EMAIL'
+  | 'SMS';
+
+export type ConflictResolution =
+  /** Keep the existing verification; the claimant stays unverified. */
+  | 'KEEP_EXISTING'
+  /** The claimant is the person: move the verification to their account. */
+  | 'MOVE_TO_CLAIMANT';
+
+export type ContentEncoding =
+  /**
+   * The file's bytes in base64, so that a file in the wrong character
+   * encoding can be recognised.
+   */
+  | 'BASE64'
+  /** The CSV text itself. */
+  | 'TEXT';
+
+/** The published rule that counts the ballots. */
+export type CountingRuleInput = {
+  /** greedy-threshold: the least support a bid needs. */
+  minSupport?: number | null | undefined;
+  /**
+   * greedy, greedy-no-skip, greedy-threshold, mes, mes-add1,
+   * mes-add1-no-early-stop, phragmen, borda, irv or stv-scottish.
+   */
+  name: string;
+  /** borda: points for first, second, … place. */
+  rankPoints?: Array<number> | null | undefined;
+  /** irv and stv-scottish: how many bids to elect. */
+  seats?: number | null | undefined;
+  /** Seed of the published tie-break order (a string: it may exceed 2^53). */
+  seed?: string | null | undefined;
+  tieBreak?: TieBreak;
+};
+
+export type CreateAreaInput = {
+  /** Full postcodes, sectors or districts. */
+  coverage: Array<string>;
+  description?: string;
+  /** ward, parish, estate, neighbourhood or district. */
+  kind: string;
+  name: string;
+};
+
+export type CreateRoundInput = {
+  ballot: BallotSettingsInput;
+  countingRule: CountingRuleInput;
+  description?: string;
+  /**
+   * Who may take part. By default: people who live in the round's areas,
+   * any age, every method, a postcode alone not enough.
+   */
+  eligibility?: EligibilityInput | null | undefined;
+  pots: Array<PotInput>;
+  schedule?: ScheduleInput;
+  title: string;
+};
+
+/** Who may take part in a round. Frozen once voting opens. */
+export type EligibilityInput = {
+  /** Which proofs the round accepts. */
+  methods: Array<VerificationMethod>;
+  /**
+   * The youngest age at which a person may take part (on the day voting
+   * closes, or today if that is not scheduled).
+   */
+  minAge?: number | null | undefined;
+  /** Whether a self-declared postcode is enough by itself. */
+  postcodeAloneEnough: boolean;
+  /** Which connections to an area count. */
+  relations: Array<Relation>;
+};
+
+/** What an officer checked when verifying someone in person. */
+export type Evidence =
+  | 'COUNCIL_RECORD'
+  | 'KNOWN_TO_OFFICER'
+  | 'PHONE_CALL_CHECKS'
+  | 'PHOTO_ID'
+  | 'PROOF_OF_ADDRESS';
+
+export type ImportRegisterInput = {
+  columns: RegisterColumnsInput;
+  /** The CSV file, with a header row. At most 4 MiB. */
+  content: string;
+  encoding?: ContentEncoding;
+  roundId: string | number;
+};
+
+export type InPersonVerificationInput = {
+  /** The person's email address, if they want to sign in later. */
+  email?: string | null | undefined;
+  evidence: Evidence;
+  person: PersonDetailsInput;
+  /** The person's UK mobile number, if they have one. */
+  phone?: string | null | undefined;
+};
+
+/** Where a project would happen. */
+export type LocationInput = {
+  address?: string | null | undefined;
+  latitude?: number | null | undefined;
+  longitude?: number | null | undefined;
+};
+
+/**
+ * A person's name, date of birth (YYYY-MM-DD or DD/MM/YYYY) and postcode.
+ * Checked, then reduced to a keyed hash: none of them is stored.
+ */
+export type PersonDetailsInput = {
+  dateOfBirth: string;
+  name: string;
+  postcode: string;
+  relation?: Relation;
+};
+
+export type Phase =
+  | 'BIDS_OPEN'
+  | 'BID_REVIEW'
+  | 'CANCELLED'
+  | 'CLOSED'
+  | 'COUNTED'
+  | 'DRAFT'
+  | 'PUBLISHED'
+  | 'VOTING';
+
+export type PotInput = {
+  amountPence: number;
+  areaId: string | number;
+};
+
+/**
+ * Which columns of the file hold what; matched to the header row without
+ * regard to case. Give either fullName, or givenNames and familyName.
+ */
+export type RegisterColumnsInput = {
+  dateOfBirth: string;
+  familyName?: string | null | undefined;
+  fullName?: string | null | undefined;
+  givenNames?: string | null | undefined;
+  postcode: string;
+};
+
+export type RegisterGroupInput = {
+  areaId: string | number;
+  contactEmail: string;
+  description: string;
+  name: string;
+};
+
+/** How a person is connected to an area. */
+export type Relation =
+  | 'LIVE'
+  | 'STUDY'
+  | 'WORK';
+
+export type ReviewDecision =
+  | 'CHANGES_REQUESTED'
+  | 'ELIGIBLE'
+  | 'INELIGIBLE';
+
+export type Role =
+  | 'ADMIN'
+  | 'COUNCILLOR'
+  | 'OFFICER';
+
+/**
+ * When the round moves on by itself. A phase without a date waits for an
+ * officer.
+ */
+export type ScheduleInput = {
+  bidsCloseAt?: string | null | undefined;
+  bidsOpenAt?: string | null | undefined;
+  votingClosesAt?: string | null | undefined;
+  votingOpensAt?: string | null | undefined;
+};
+
+export type SubmitBidInput = {
+  /** The area whose pot the bid is for. */
+  areaId: string | number;
+  details: BidDetailsInput;
+  groupId: string | number;
+  roundId: string | number;
+};
+
+export type TieBreak =
+  /** Lowest cost, then most support, then a published seeded order. */
+  | 'COST_SUPPORT_SEED'
+  /** By bid identifier. */
+  | 'LEXICOGRAPHIC';
+
+export type UpdateRoundInput = {
+  description?: string | null | undefined;
+  /** Refused with SETTINGS_FROZEN once voting has opened. */
+  eligibility?: EligibilityInput | null | undefined;
+  /** Only while the round is a draft. */
+  pots?: Array<PotInput> | null | undefined;
+  schedule?: ScheduleInput | null | undefined;
+  title?: string | null | undefined;
+};
+
+/** A way of proving eligibility. */
+export type VerificationMethod =
+  /** A one-time code sent by email. */
+  | 'EMAIL'
+  /** An officer checked the person in person or by phone. */
+  | 'IN_PERSON'
+  /** The resident's own statement of their postcode. */
+  | 'POSTCODE'
+  /** A match against the register the council imported. */
+  | 'REGISTER'
+  /** A one-time code sent by text message to a UK mobile. */
+  | 'SMS';
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { id: string, displayName: string | null, roles: Array<Role>, groups: Array<{ id: string, name: string }> } | null };
+
+export type RequestSignInCodeMutationVariables = Exact<{
+  email: string;
+}>;
+
+
+export type RequestSignInCodeMutation = { requestSignInCode: { sent: boolean, message: string } };
+
+export type SignInMutationVariables = Exact<{
+  email: string;
+  code: string;
+}>;
+
+
+export type SignInMutation = { signIn: { token: string, expiresAt: string, account: { id: string, displayName: string | null, roles: Array<Role> } } };
+
+export type SignOutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SignOutMutation = { signOut: boolean };
+
+export type MyVerificationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyVerificationsQuery = { myVerifications: Array<{ id: string, roundId: string, relation: Relation, methods: Array<VerificationMethod>, verified: boolean, verifiedAt: string | null, ageCheckedAtLeast: number | null, hasPhone: boolean, hasEmail: boolean, createdAt: string, storedData: Array<string>, area: { id: string, name: string } }>, rounds: Array<{ id: string, title: string, phase: Phase }> };
+
+export type DeleteMyVerificationMutationVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type DeleteMyVerificationMutation = { deleteMyVerification: boolean };
+
+export type MyGroupsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyGroupsQuery = { me: { id: string, groups: Array<{ id: string, name: string, area: { id: string, name: string } }> } | null, areas: Array<{ id: string, name: string }> };
+
+export type GroupPageQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type GroupPageQuery = { group: { id: string, name: string, description: string, contactEmail: string, area: { id: string, name: string }, bids: Array<{ id: string, title: string, costDisplay: string, status: BidStatus, reviewReason: string | null, round: { id: string, title: string, phase: Phase } }> }, me: { id: string, groups: Array<{ id: string }> } | null };
+
+export type RegisterGroupMutationVariables = Exact<{
+  input: RegisterGroupInput;
+}>;
+
+
+export type RegisterGroupMutation = { registerGroup: { id: string } };
+
+export type AddGroupMemberMutationVariables = Exact<{
+  groupId: string | number;
+  email: string;
+}>;
+
+
+export type AddGroupMemberMutation = { addGroupMember: { id: string } };
+
+export type BidFormDataQueryVariables = Exact<{
+  groupId: string | number;
+}>;
+
+
+export type BidFormDataQuery = { bidCategories: Array<string>, group: { id: string, name: string, area: { id: string, name: string } }, rounds: Array<{ id: string, title: string, pots: Array<{ amountDisplay: string, amountPence: number, area: { id: string } }> }> };
+
+export type SubmitBidMutationVariables = Exact<{
+  input: SubmitBidInput;
+}>;
+
+
+export type SubmitBidMutation = { submitBid: { id: string } };
+
+export type UpdateBidMutationVariables = Exact<{
+  id: string | number;
+  details: BidDetailsInput;
+}>;
+
+
+export type UpdateBidMutation = { updateBid: { id: string } };
+
+export type WithdrawBidMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WithdrawBidMutation = { withdrawBid: { id: string, status: BidStatus } };
+
+export type OfficerHomeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OfficerHomeQuery = { areas: Array<{ id: string, name: string, kind: string, coverage: Array<string> }>, rounds: Array<{ id: string, title: string, phase: Phase, pots: Array<{ amountDisplay: string, area: { name: string } }> }> };
+
+export type CreateAreaMutationVariables = Exact<{
+  input: CreateAreaInput;
+}>;
+
+
+export type CreateAreaMutation = { createArea: { id: string } };
+
+export type SetAreaCoverageMutationVariables = Exact<{
+  areaId: string | number;
+  coverage: Array<string> | string;
+}>;
+
+
+export type SetAreaCoverageMutation = { setAreaCoverage: { id: string } };
+
+export type AreaEditQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type AreaEditQuery = { area: { id: string, name: string, kind: string, description: string, coverage: Array<string> } };
+
+export type CreateRoundMutationVariables = Exact<{
+  input: CreateRoundInput;
+}>;
+
+
+export type CreateRoundMutation = { createRound: { id: string } };
+
+export type UpdateRoundMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateRoundInput;
+}>;
+
+
+export type UpdateRoundMutation = { updateRound: { id: string } };
+
+export type UpdateRoundSettingsMutationVariables = Exact<{
+  id: string | number;
+  ballot: BallotSettingsInput;
+  countingRule: CountingRuleInput;
+}>;
+
+
+export type UpdateRoundSettingsMutation = { updateRoundSettings: { id: string } };
+
+export type AdvanceRoundMutationVariables = Exact<{
+  id: string | number;
+  to: Phase;
+}>;
+
+
+export type AdvanceRoundMutation = { advanceRound: { id: string, phase: Phase } };
+
+export type ReviewBidsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ReviewBidsQuery = { round: { id: string, title: string, phase: Phase, bids: Array<{ id: string, title: string, summary: string, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, area: { name: string }, group: { name: string } }> } };
+
+export type ReviewBidMutationVariables = Exact<{
+  id: string | number;
+  decision: ReviewDecision;
+  reason?: string | null | undefined;
+}>;
+
+
+export type ReviewBidMutation = { reviewBid: { id: string, status: BidStatus } };
+
+export type ImportRegisterMutationVariables = Exact<{
+  input: ImportRegisterInput;
+}>;
+
+
+export type ImportRegisterMutation = { importRegister: { importId: string, rowsAccepted: number, rowsRefused: number, refused: Array<{ line: number, reason: string }> } };
+
+export type RecordInPersonVerificationMutationVariables = Exact<{
+  roundId: string | number;
+  input: InPersonVerificationInput;
+}>;
+
+
+export type RecordInPersonVerificationMutation = { recordInPersonVerification: { id: string, verified: boolean, area: { name: string } } };
+
+export type RoundVerificationsQueryVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type RoundVerificationsQuery = { verifications: Array<{ id: string, verified: boolean, methods: Array<VerificationMethod>, relation: Relation, area: { name: string } }>, verificationConflicts: Array<{ id: string, kind: string, createdAt: string, resolvedAt: string | null, resolution: string | null }> };
+
+export type ResolveVerificationConflictMutationVariables = Exact<{
+  id: string | number;
+  resolution: ConflictResolution;
+}>;
+
+
+export type ResolveVerificationConflictMutation = { resolveVerificationConflict: { id: string } };
+
+export type GrantRoleMutationVariables = Exact<{
+  email: string;
+  role: Role;
+}>;
+
+
+export type GrantRoleMutation = { grantRole: { id: string, roles: Array<Role> } };
+
+export type AreasQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AreasQuery = { areas: Array<{ id: string, name: string, kind: string, description: string, coverage: Array<string> }> };
+
+export type AreaRoundsQueryVariables = Exact<{
+  areaId: string | number;
+}>;
+
+
+export type AreaRoundsQuery = { area: { id: string, name: string, kind: string, description: string }, rounds: Array<{ id: string, title: string, description: string, phase: Phase, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> }> };
+
+export type RoundPageQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RoundPageQuery = { bidCategories: Array<string>, round: { id: string, title: string, description: string, phase: Phase, phaseChangedAt: string, settingsFrozen: boolean, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }>, bids: Array<{ id: string, title: string, summary: string, costPence: number, costDisplay: string, category: string, status: BidStatus, area: { id: string, name: string }, group: { id: string, name: string } }> } };
+
+export type BidPageQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type BidPageQuery = { bid: { id: string, title: string, summary: string, description: string, costPence: number, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, location: { address: string | null, latitude: number | null, longitude: number | null }, area: { id: string, name: string }, group: { id: string, name: string, description: string, contactEmail: string }, round: { id: string, title: string, phase: Phase } } };
+
+export type StartPageQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StartPageQuery = { rounds: Array<{ id: string, title: string, phase: Phase }> };
+
+export type BidCategoriesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BidCategoriesQuery = { bidCategories: Array<string> };
+
+export type VerifyRoundQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type VerifyRoundQuery = { round: { id: string, title: string, phase: Phase, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean }, pots: Array<{ area: { id: string, name: string } }> }, myVerifications: Array<{ id: string, roundId: string, verified: boolean, methods: Array<VerificationMethod>, relation: Relation, area: { id: string, name: string } }> };
+
+export type DeclareEligibilityMutationVariables = Exact<{
+  roundId: string | number;
+  person: PersonDetailsInput;
+}>;
+
+
+export type DeclareEligibilityMutation = { declareEligibility: { id: string, verified: boolean, methods: Array<VerificationMethod>, area: { id: string, name: string } } };
+
+export type RequestVerificationCodeMutationVariables = Exact<{
+  roundId: string | number;
+  channel: CodeChannel;
+  to: string;
+}>;
+
+
+export type RequestVerificationCodeMutation = { requestVerificationCode: { sent: boolean, message: string } };
+
+export type ConfirmVerificationCodeMutationVariables = Exact<{
+  roundId: string | number;
+  channel: CodeChannel;
+  to: string;
+  code: string;
+}>;
+
+
+export type ConfirmVerificationCodeMutation = { confirmVerificationCode: { id: string, verified: boolean, methods: Array<VerificationMethod> } };
+
+export type MatchRegisterMutationVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type MatchRegisterMutation = { matchRegister: { id: string, verified: boolean, methods: Array<VerificationMethod> } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    id
+    displayName
+    roles
+    groups {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const RequestSignInCodeDocument = new TypedDocumentString(`
+    mutation RequestSignInCode($email: String!) {
+  requestSignInCode(email: $email) {
+    sent
+    message
+  }
+}
+    `) as unknown as TypedDocumentString<RequestSignInCodeMutation, RequestSignInCodeMutationVariables>;
+export const SignInDocument = new TypedDocumentString(`
+    mutation SignIn($email: String!, $code: String!) {
+  signIn(email: $email, code: $code) {
+    token
+    expiresAt
+    account {
+      id
+      displayName
+      roles
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SignInMutation, SignInMutationVariables>;
+export const SignOutDocument = new TypedDocumentString(`
+    mutation SignOut {
+  signOut
+}
+    `) as unknown as TypedDocumentString<SignOutMutation, SignOutMutationVariables>;
+export const MyVerificationsDocument = new TypedDocumentString(`
+    query MyVerifications {
+  myVerifications {
+    id
+    roundId
+    relation
+    methods
+    verified
+    verifiedAt
+    ageCheckedAtLeast
+    hasPhone
+    hasEmail
+    createdAt
+    storedData
+    area {
+      id
+      name
+    }
+  }
+  rounds {
+    id
+    title
+    phase
+  }
+}
+    `) as unknown as TypedDocumentString<MyVerificationsQuery, MyVerificationsQueryVariables>;
+export const DeleteMyVerificationDocument = new TypedDocumentString(`
+    mutation DeleteMyVerification($roundId: ID!) {
+  deleteMyVerification(roundId: $roundId)
+}
+    `) as unknown as TypedDocumentString<DeleteMyVerificationMutation, DeleteMyVerificationMutationVariables>;
+export const MyGroupsDocument = new TypedDocumentString(`
+    query MyGroups {
+  me {
+    id
+    groups {
+      id
+      name
+      area {
+        id
+        name
+      }
+    }
+  }
+  areas {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<MyGroupsQuery, MyGroupsQueryVariables>;
+export const GroupPageDocument = new TypedDocumentString(`
+    query GroupPage($id: ID!) {
+  group(id: $id) {
+    id
+    name
+    description
+    contactEmail
+    area {
+      id
+      name
+    }
+    bids {
+      id
+      title
+      costDisplay
+      status
+      reviewReason
+      round {
+        id
+        title
+        phase
+      }
+    }
+  }
+  me {
+    id
+    groups {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GroupPageQuery, GroupPageQueryVariables>;
+export const RegisterGroupDocument = new TypedDocumentString(`
+    mutation RegisterGroup($input: RegisterGroupInput!) {
+  registerGroup(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RegisterGroupMutation, RegisterGroupMutationVariables>;
+export const AddGroupMemberDocument = new TypedDocumentString(`
+    mutation AddGroupMember($groupId: ID!, $email: String!) {
+  addGroupMember(groupId: $groupId, email: $email) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<AddGroupMemberMutation, AddGroupMemberMutationVariables>;
+export const BidFormDataDocument = new TypedDocumentString(`
+    query BidFormData($groupId: ID!) {
+  group(id: $groupId) {
+    id
+    name
+    area {
+      id
+      name
+    }
+  }
+  rounds(phase: BIDS_OPEN) {
+    id
+    title
+    pots {
+      area {
+        id
+      }
+      amountDisplay
+      amountPence
+    }
+  }
+  bidCategories
+}
+    `) as unknown as TypedDocumentString<BidFormDataQuery, BidFormDataQueryVariables>;
+export const SubmitBidDocument = new TypedDocumentString(`
+    mutation SubmitBid($input: SubmitBidInput!) {
+  submitBid(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SubmitBidMutation, SubmitBidMutationVariables>;
+export const UpdateBidDocument = new TypedDocumentString(`
+    mutation UpdateBid($id: ID!, $details: BidDetailsInput!) {
+  updateBid(id: $id, details: $details) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateBidMutation, UpdateBidMutationVariables>;
+export const WithdrawBidDocument = new TypedDocumentString(`
+    mutation WithdrawBid($id: ID!) {
+  withdrawBid(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<WithdrawBidMutation, WithdrawBidMutationVariables>;
+export const OfficerHomeDocument = new TypedDocumentString(`
+    query OfficerHome {
+  areas {
+    id
+    name
+    kind
+    coverage
+  }
+  rounds {
+    id
+    title
+    phase
+    pots {
+      amountDisplay
+      area {
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<OfficerHomeQuery, OfficerHomeQueryVariables>;
+export const CreateAreaDocument = new TypedDocumentString(`
+    mutation CreateArea($input: CreateAreaInput!) {
+  createArea(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CreateAreaMutation, CreateAreaMutationVariables>;
+export const SetAreaCoverageDocument = new TypedDocumentString(`
+    mutation SetAreaCoverage($areaId: ID!, $coverage: [String!]!) {
+  setAreaCoverage(areaId: $areaId, coverage: $coverage) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SetAreaCoverageMutation, SetAreaCoverageMutationVariables>;
+export const AreaEditDocument = new TypedDocumentString(`
+    query AreaEdit($id: ID!) {
+  area(id: $id) {
+    id
+    name
+    kind
+    description
+    coverage
+  }
+}
+    `) as unknown as TypedDocumentString<AreaEditQuery, AreaEditQueryVariables>;
+export const CreateRoundDocument = new TypedDocumentString(`
+    mutation CreateRound($input: CreateRoundInput!) {
+  createRound(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CreateRoundMutation, CreateRoundMutationVariables>;
+export const UpdateRoundDocument = new TypedDocumentString(`
+    mutation UpdateRound($id: ID!, $input: UpdateRoundInput!) {
+  updateRound(id: $id, input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateRoundMutation, UpdateRoundMutationVariables>;
+export const UpdateRoundSettingsDocument = new TypedDocumentString(`
+    mutation UpdateRoundSettings($id: ID!, $ballot: BallotSettingsInput!, $countingRule: CountingRuleInput!) {
+  updateRoundSettings(id: $id, ballot: $ballot, countingRule: $countingRule) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateRoundSettingsMutation, UpdateRoundSettingsMutationVariables>;
+export const AdvanceRoundDocument = new TypedDocumentString(`
+    mutation AdvanceRound($id: ID!, $to: Phase!) {
+  advanceRound(id: $id, to: $to) {
+    id
+    phase
+  }
+}
+    `) as unknown as TypedDocumentString<AdvanceRoundMutation, AdvanceRoundMutationVariables>;
+export const ReviewBidsDocument = new TypedDocumentString(`
+    query ReviewBids($id: ID!) {
+  round(id: $id) {
+    id
+    title
+    phase
+    bids {
+      id
+      title
+      summary
+      costDisplay
+      category
+      status
+      reviewReason
+      area {
+        name
+      }
+      group {
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReviewBidsQuery, ReviewBidsQueryVariables>;
+export const ReviewBidDocument = new TypedDocumentString(`
+    mutation ReviewBid($id: ID!, $decision: ReviewDecision!, $reason: String) {
+  reviewBid(id: $id, decision: $decision, reason: $reason) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ReviewBidMutation, ReviewBidMutationVariables>;
+export const ImportRegisterDocument = new TypedDocumentString(`
+    mutation ImportRegister($input: ImportRegisterInput!) {
+  importRegister(input: $input) {
+    importId
+    rowsAccepted
+    rowsRefused
+    refused {
+      line
+      reason
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ImportRegisterMutation, ImportRegisterMutationVariables>;
+export const RecordInPersonVerificationDocument = new TypedDocumentString(`
+    mutation RecordInPersonVerification($roundId: ID!, $input: InPersonVerificationInput!) {
+  recordInPersonVerification(roundId: $roundId, input: $input) {
+    id
+    verified
+    area {
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RecordInPersonVerificationMutation, RecordInPersonVerificationMutationVariables>;
+export const RoundVerificationsDocument = new TypedDocumentString(`
+    query RoundVerifications($roundId: ID!) {
+  verifications(roundId: $roundId) {
+    id
+    verified
+    methods
+    relation
+    area {
+      name
+    }
+  }
+  verificationConflicts(roundId: $roundId) {
+    id
+    kind
+    createdAt
+    resolvedAt
+    resolution
+  }
+}
+    `) as unknown as TypedDocumentString<RoundVerificationsQuery, RoundVerificationsQueryVariables>;
+export const ResolveVerificationConflictDocument = new TypedDocumentString(`
+    mutation ResolveVerificationConflict($id: ID!, $resolution: ConflictResolution!) {
+  resolveVerificationConflict(id: $id, resolution: $resolution) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<ResolveVerificationConflictMutation, ResolveVerificationConflictMutationVariables>;
+export const GrantRoleDocument = new TypedDocumentString(`
+    mutation GrantRole($email: String!, $role: Role!) {
+  grantRole(email: $email, role: $role) {
+    id
+    roles
+  }
+}
+    `) as unknown as TypedDocumentString<GrantRoleMutation, GrantRoleMutationVariables>;
+export const AreasDocument = new TypedDocumentString(`
+    query Areas {
+  areas {
+    id
+    name
+    kind
+    description
+    coverage
+  }
+}
+    `) as unknown as TypedDocumentString<AreasQuery, AreasQueryVariables>;
+export const AreaRoundsDocument = new TypedDocumentString(`
+    query AreaRounds($areaId: ID!) {
+  area(id: $areaId) {
+    id
+    name
+    kind
+    description
+  }
+  rounds {
+    id
+    title
+    description
+    phase
+    pots {
+      id
+      amountPence
+      amountDisplay
+      area {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AreaRoundsQuery, AreaRoundsQueryVariables>;
+export const RoundPageDocument = new TypedDocumentString(`
+    query RoundPage($id: ID!) {
+  round(id: $id) {
+    id
+    title
+    description
+    phase
+    phaseChangedAt
+    settingsFrozen
+    schedule {
+      bidsOpenAt
+      bidsCloseAt
+      votingOpensAt
+      votingClosesAt
+    }
+    ballot {
+      kind
+      minChoices
+      maxChoices
+      scoreMin
+      scoreMax
+      pointsTotal
+      pointsMaxPerBid
+    }
+    countingRule {
+      name
+      tieBreak
+      seed
+      minSupport
+      rankPoints
+      seats
+    }
+    eligibility {
+      relations
+      minAge
+      methods
+      postcodeAloneEnough
+    }
+    pots {
+      id
+      amountPence
+      amountDisplay
+      area {
+        id
+        name
+      }
+    }
+    bids {
+      id
+      title
+      summary
+      costPence
+      costDisplay
+      category
+      status
+      area {
+        id
+        name
+      }
+      group {
+        id
+        name
+      }
+    }
+  }
+  bidCategories
+}
+    `) as unknown as TypedDocumentString<RoundPageQuery, RoundPageQueryVariables>;
+export const BidPageDocument = new TypedDocumentString(`
+    query BidPage($id: ID!) {
+  bid(id: $id) {
+    id
+    title
+    summary
+    description
+    costPence
+    costDisplay
+    category
+    status
+    reviewReason
+    location {
+      address
+      latitude
+      longitude
+    }
+    area {
+      id
+      name
+    }
+    group {
+      id
+      name
+      description
+      contactEmail
+    }
+    round {
+      id
+      title
+      phase
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<BidPageQuery, BidPageQueryVariables>;
+export const StartPageDocument = new TypedDocumentString(`
+    query StartPage {
+  rounds {
+    id
+    title
+    phase
+  }
+}
+    `) as unknown as TypedDocumentString<StartPageQuery, StartPageQueryVariables>;
+export const BidCategoriesDocument = new TypedDocumentString(`
+    query BidCategories {
+  bidCategories
+}
+    `) as unknown as TypedDocumentString<BidCategoriesQuery, BidCategoriesQueryVariables>;
+export const VerifyRoundDocument = new TypedDocumentString(`
+    query VerifyRound($id: ID!) {
+  round(id: $id) {
+    id
+    title
+    phase
+    eligibility {
+      relations
+      minAge
+      methods
+      postcodeAloneEnough
+    }
+    pots {
+      area {
+        id
+        name
+      }
+    }
+  }
+  myVerifications {
+    id
+    roundId
+    verified
+    methods
+    relation
+    area {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VerifyRoundQuery, VerifyRoundQueryVariables>;
+export const DeclareEligibilityDocument = new TypedDocumentString(`
+    mutation DeclareEligibility($roundId: ID!, $person: PersonDetailsInput!) {
+  declareEligibility(roundId: $roundId, person: $person) {
+    id
+    verified
+    methods
+    area {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeclareEligibilityMutation, DeclareEligibilityMutationVariables>;
+export const RequestVerificationCodeDocument = new TypedDocumentString(`
+    mutation RequestVerificationCode($roundId: ID!, $channel: CodeChannel!, $to: String!) {
+  requestVerificationCode(roundId: $roundId, channel: $channel, to: $to) {
+    sent
+    message
+  }
+}
+    `) as unknown as TypedDocumentString<RequestVerificationCodeMutation, RequestVerificationCodeMutationVariables>;
+export const ConfirmVerificationCodeDocument = new TypedDocumentString(`
+    mutation ConfirmVerificationCode($roundId: ID!, $channel: CodeChannel!, $to: String!, $code: String!) {
+  confirmVerificationCode(
+    roundId: $roundId
+    channel: $channel
+    to: $to
+    code: $code
+  ) {
+    id
+    verified
+    methods
+  }
+}
+    `) as unknown as TypedDocumentString<ConfirmVerificationCodeMutation, ConfirmVerificationCodeMutationVariables>;
+export const MatchRegisterDocument = new TypedDocumentString(`
+    mutation MatchRegister($roundId: ID!) {
+  matchRegister(roundId: $roundId) {
+    id
+    verified
+    methods
+  }
+}
+    `) as unknown as TypedDocumentString<MatchRegisterMutation, MatchRegisterMutationVariables>;

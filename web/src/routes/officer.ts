@@ -1,0 +1,465 @@
+// Staff pages (in English): areas, rounds and their settings, reviewing
+// bids, the register, in-person verification; councillors publish.
+import { Router, type Request, type Response } from 'express';
+import multer from 'multer';
+import { ctx, requireOfficer } from '../app.js';
+import { ApiError } from '../graphql/client.js';
+import {
+  AdvanceRoundDocument,
+  AreaEditDocument,
+  CreateAreaDocument,
+  CreateRoundDocument,
+  ImportRegisterDocument,
+  OfficerHomeDocument,
+  RecordInPersonVerificationDocument,
+  ResolveVerificationConflictDocument,
+  ReviewBidDocument,
+  ReviewBidsDocument,
+  RoundPageDocument,
+  RoundVerificationsDocument,
+  SetAreaCoverageDocument,
+  UpdateRoundDocument,
+  UpdateRoundSettingsDocument,
+  type BallotKind,
+  type BallotSettingsInput,
+  type CountingRuleInput,
+  type EligibilityInput,
+  type Evidence,
+  type Phase,
+  type Relation,
+  type ReviewDecision,
+  type ScheduleInput,
+  type VerificationMethod,
+} from '../graphql/generated/graphql.js';
+import { dictionaries } from '../i18n/index.js';
+import { dateFromParts, instantFromLocal, localFromInstant } from '../lib/dates.js';
+import { setFlash } from '../lib/flash.js';
+import { FormErrors, str, strs } from '../lib/forms.js';
+import { parsePounds, penceToInput } from '../lib/money.js';
+
+export const NEXT_PHASE: Partial<Record<Phase, Phase>> = {
+  DRAFT: 'BIDS_OPEN',
+  BIDS_OPEN: 'BID_REVIEW',
+  BID_REVIEW: 'VOTING',
+  VOTING: 'CLOSED',
+  COUNTED: 'PUBLISHED',
+};
+export const BALLOT_KINDS: BallotKind[] = ['APPROVAL', 'KNAPSACK', 'RANKED', 'SCORING', 'POINTS_ALLOCATION', 'MONEY_ALLOCATION'];
+export const RULES = ['greedy', 'greedy-no-skip', 'greedy-threshold', 'mes', 'mes-add1', 'mes-add1-no-early-stop', 'phragmen', 'borda', 'irv', 'stv-scottish'];
+const METHODS: VerificationMethod[] = ['POSTCODE', 'SMS', 'EMAIL', 'REGISTER', 'IN_PERSON'];
+const RELATIONS: Relation[] = ['LIVE', 'WORK', 'STUDY'];
+const EVIDENCE: Evidence[] = ['PHOTO_ID', 'PROOF_OF_ADDRESS', 'COUNCIL_RECORD', 'PHONE_CALL_CHECKS', 'KNOWN_TO_OFFICER'];
+const SCHEDULE_FIELDS = ['bidsOpenAt', 'bidsCloseAt', 'votingOpensAt', 'votingClosesAt'] as const;
+
+const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 4 * 1024 * 1024, files: 1 } });
+
+function optInt(v: string): number | null {
+  if (v === '') return null;
+  const n = Number(v);
+  return Number.isInteger(n) ? n : Number.NaN;
+}
+
+function staff(res: Response, view: string, locals: Record<string, unknown>, status = 200) {
+  res.status(status).render(view, { mainLang: 'en', navSection: 'officer', en: dictionaries.en, ...locals });
+}
+
+function apiError(errors: FormErrors, e: unknown, fallbackField: string) {
+  if (!(e instanceof ApiError) || e.code === 'INTERNAL') throw e;
+  for (const item of e.errors) errors.add(item.field ?? fallbackField, item.message);
+}
+
+/** The round form's values, as typed. */
+type RoundValues = Record<string, string | string[]>;
+
+function roundValuesFrom(body: unknown, areaIds: string[]): RoundValues {
+  const v: RoundValues = {};
+  for (const k of ['title', 'description', 'kind', 'minChoices', 'maxChoices', 'scoreMin', 'scoreMax', 'pointsTotal', 'pointsMaxPerBid', 'rule', 'seed', 'minSupport', 'seats', 'rankPoints', 'minAge', 'postcodeAloneEnough']) {
+    v[k] = str(body, k);
+  }
+  for (const f of SCHEDULE_FIELDS) {
+    v[`${f}-date`] = str(body, `${f}-date`);
+    v[`${f}-time`] = str(body, `${f}-time`);
+  }
+  for (const id of areaIds) v[`pot-${id}`] = str(body, `pot-${id}`);
+  v.relations = strs(body, 'relations');
+  v.methods = strs(body, 'methods');
+  return v;
+}
+
+function parseRound(v: RoundValues, areaIds: string[], errors: FormErrors) {
+  const s = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
+  if (!s('title')) errors.add('title', 'Enter a title');
+  const pots = areaIds
+    .filter((id) => s(`pot-${id}`) !== '')
+    .map((id) => {
+      const pence = parsePounds(s(`pot-${id}`));
+      if (pence === null) errors.add(`pot-${id}`, 'Enter the pot in pounds, like 25000');
+      return { areaId: id, amountPence: pence ?? 0 };
+    });
+  if (pots.length === 0) errors.add(`pot-${areaIds[0] ?? 'x'}`, 'Give at least one area a pot');
+  const kind = s('kind') as BallotKind;
+  if (!BALLOT_KINDS.includes(kind)) errors.add('kind', 'Select the kind of ballot');
+  const ints: Record<string, number | null> = {};
+  for (const k of ['minChoices', 'maxChoices', 'scoreMin', 'scoreMax', 'pointsTotal', 'pointsMaxPerBid', 'minSupport', 'seats', 'minAge']) {
+    const n = optInt(s(k));
+    if (Number.isNaN(n)) errors.add(k, 'Enter a whole number');
+    ints[k] = Number.isNaN(n) ? null : n;
+  }
+  const ballot: BallotSettingsInput = {
+    kind,
+    minChoices: ints.minChoices,
+    maxChoices: ints.maxChoices,
+    scoreMin: ints.scoreMin,
+    scoreMax: ints.scoreMax,
+    pointsTotal: ints.pointsTotal,
+    pointsMaxPerBid: ints.pointsMaxPerBid,
+  };
+  if (!RULES.includes(s('rule'))) errors.add('rule', 'Select the counting rule');
+  const rankPoints = s('rankPoints')
+    ? s('rankPoints').split(/[\s,]+/).filter(Boolean).map(Number)
+    : null;
+  if (rankPoints?.some((n) => !Number.isInteger(n))) errors.add('rankPoints', 'Enter whole numbers separated by commas');
+  const countingRule: CountingRuleInput = {
+    name: s('rule'),
+    seed: s('seed') || null,
+    minSupport: ints.minSupport,
+    seats: ints.seats,
+    rankPoints,
+  };
+  const schedule: ScheduleInput = {};
+  for (const f of SCHEDULE_FIELDS) {
+    const date = s(`${f}-date`);
+    const time = s(`${f}-time`) || '09:00';
+    if (!date) {
+      schedule[f] = null;
+      continue;
+    }
+    const at = instantFromLocal(date, time);
+    if (!at) errors.add(`${f}-date`, 'Enter a real date and time');
+    schedule[f] = at;
+  }
+  const relations = (v.relations as string[]).filter((r): r is Relation => RELATIONS.includes(r as Relation));
+  const methods = (v.methods as string[]).filter((m): m is VerificationMethod => METHODS.includes(m as VerificationMethod));
+  if (relations.length === 0) errors.add('relations', 'Select who may take part');
+  if (methods.length === 0) errors.add('methods', 'Select at least one way to prove it');
+  const eligibility: EligibilityInput = {
+    relations,
+    methods,
+    minAge: ints.minAge,
+    postcodeAloneEnough: s('postcodeAloneEnough') === 'yes',
+  };
+  return { title: s('title'), description: s('description'), pots, ballot, countingRule, schedule, eligibility };
+}
+
+export function officerRoutes() {
+  const r = Router();
+  r.use('/officer', requireOfficer);
+
+  r.get('/officer', async (req, res) => {
+    const data = await req.api.request(OfficerHomeDocument, {}, ctx(req));
+    staff(res, 'staff/home', { pageTitle: 'Staff pages', ...data });
+  });
+
+  // Areas
+  r.get('/officer/areas/new', (req, res) => staff(res, 'staff/area-form', { pageTitle: 'Set up an area', values: {}, backLink: '/officer' }));
+  r.post('/officer/areas/new', async (req, res) => {
+    const values = { name: str(req.body, 'name'), kind: str(req.body, 'kind'), description: str(req.body, 'description'), coverage: str(req.body, 'coverage') };
+    const errors = new FormErrors();
+    if (!values.name) errors.add('name', 'Enter the area’s name');
+    if (!values.kind) errors.add('kind', 'Select what kind of area it is');
+    const coverage = values.coverage.split(/[\n,;]+/).map((x) => x.trim()).filter(Boolean);
+    if (coverage.length === 0) errors.add('coverage', 'Enter at least one postcode, sector or district');
+    if (!errors.any) {
+      try {
+        await req.api.request(CreateAreaDocument, { input: { name: values.name, kind: values.kind, description: values.description, coverage } }, ctx(req));
+        setFlash(res, 'officer.areaSaved');
+        res.redirect(303, '/officer');
+        return;
+      } catch (e) {
+        apiError(errors, e, 'coverage');
+      }
+    }
+    staff(res, 'staff/area-form', { pageTitle: 'Set up an area', values, errors, backLink: '/officer' }, 400);
+  });
+  r.get('/officer/areas/:id', async (req, res) => {
+    const { area } = await req.api.request(AreaEditDocument, { id: String(req.params.id) }, ctx(req));
+    staff(res, 'staff/area-form', { pageTitle: `Change ${area.name}`, area, values: { ...area, coverage: area.coverage.join('\n') }, backLink: '/officer' });
+  });
+  r.post('/officer/areas/:id', async (req, res) => {
+    const { area } = await req.api.request(AreaEditDocument, { id: String(req.params.id) }, ctx(req));
+    const coverageText = str(req.body, 'coverage');
+    const coverage = coverageText.split(/[\n,;]+/).map((x) => x.trim()).filter(Boolean);
+    const errors = new FormErrors();
+    if (coverage.length === 0) errors.add('coverage', 'Enter at least one postcode, sector or district');
+    if (!errors.any) {
+      try {
+        await req.api.request(SetAreaCoverageDocument, { areaId: area.id, coverage }, ctx(req));
+        setFlash(res, 'officer.areaSaved');
+        res.redirect(303, '/officer');
+        return;
+      } catch (e) {
+        apiError(errors, e, 'coverage');
+      }
+    }
+    staff(res, 'staff/area-form', { pageTitle: `Change ${area.name}`, area, values: { ...area, coverage: coverageText }, errors, backLink: '/officer' }, 400);
+  });
+
+  // Rounds
+  const roundForm = async (req: Request, res: Response, values: RoundValues, errors?: FormErrors, round?: unknown) => {
+    const { areas } = await req.api.request(OfficerHomeDocument, {}, ctx(req));
+    staff(
+      res,
+      'staff/round-form',
+      { pageTitle: round ? 'Change the round' : 'Set up a funding round', areas, values, errors, round, kinds: BALLOT_KINDS, rules: RULES, methods: METHODS, relations: RELATIONS, backLink: '/officer' },
+      errors?.any ? 400 : 200,
+    );
+  };
+  r.get('/officer/rounds/new', (req, res) =>
+    roundForm(req, res, { kind: 'APPROVAL', rule: 'mes-add1', relations: ['LIVE'], methods: ['SMS', 'EMAIL', 'REGISTER', 'IN_PERSON'], postcodeAloneEnough: 'no' }),
+  );
+  r.post('/officer/rounds/new', async (req, res) => {
+    const { areas } = await req.api.request(OfficerHomeDocument, {}, ctx(req));
+    const ids = areas.map((a) => a.id);
+    const values = roundValuesFrom(req.body, ids);
+    const errors = new FormErrors();
+    const parsed = parseRound(values, ids, errors);
+    if (!errors.any) {
+      try {
+        const { createRound } = await req.api.request(
+          CreateRoundDocument,
+          { input: { title: parsed.title, description: parsed.description, pots: parsed.pots, schedule: parsed.schedule, ballot: parsed.ballot, countingRule: parsed.countingRule, eligibility: parsed.eligibility } },
+          ctx(req),
+        );
+        setFlash(res, 'officer.roundSaved');
+        res.redirect(303, `/officer/rounds/${createRound.id}`);
+        return;
+      } catch (e) {
+        apiError(errors, e, 'title');
+      }
+    }
+    await roundForm(req, res, values, errors);
+  });
+
+  r.get('/officer/rounds/:id', async (req, res) => {
+    const data = await req.api.request(RoundPageDocument, { id: String(req.params.id) }, ctx(req));
+    staff(res, 'staff/round', { pageTitle: data.round.title, round: data.round, next: NEXT_PHASE[data.round.phase], backLink: '/officer' });
+  });
+
+  const roundValuesOf = (round: Awaited<ReturnType<typeof loadRound>>): RoundValues => {
+    const v: RoundValues = {
+      title: round.title,
+      description: round.description,
+      kind: round.ballot.kind,
+      rule: round.countingRule.name,
+      seed: round.countingRule.seed ?? '',
+      rankPoints: round.countingRule.rankPoints?.join(', ') ?? '',
+      relations: round.eligibility.relations,
+      methods: round.eligibility.methods,
+      postcodeAloneEnough: round.eligibility.postcodeAloneEnough ? 'yes' : 'no',
+    };
+    for (const k of ['minChoices', 'maxChoices', 'scoreMin', 'scoreMax', 'pointsTotal', 'pointsMaxPerBid'] as const) v[k] = round.ballot[k]?.toString() ?? '';
+    for (const k of ['minSupport', 'seats'] as const) v[k] = round.countingRule[k]?.toString() ?? '';
+    v.minAge = round.eligibility.minAge?.toString() ?? '';
+    for (const f of SCHEDULE_FIELDS) {
+      const { date, time } = localFromInstant(round.schedule[f]);
+      v[`${f}-date`] = date;
+      v[`${f}-time`] = time;
+    }
+    for (const p of round.pots) v[`pot-${p.area.id}`] = penceToInput(p.amountPence);
+    return v;
+  };
+  const loadRound = async (req: Request) => (await req.api.request(RoundPageDocument, { id: String(req.params.id) }, ctx(req))).round;
+
+  r.get('/officer/rounds/:id/edit', async (req, res) => {
+    const round = await loadRound(req);
+    await roundForm(req, res, roundValuesOf(round), undefined, round);
+  });
+  r.post('/officer/rounds/:id/edit', async (req, res) => {
+    const round = await loadRound(req);
+    const { areas } = await req.api.request(OfficerHomeDocument, {}, ctx(req));
+    const ids = areas.map((a) => a.id);
+    const values = roundValuesFrom(req.body, ids);
+    // Disabled fields are not posted: keep what the round has.
+    const current = roundValuesOf(round);
+    for (const [k, v] of Object.entries(current)) {
+      const isPot = k.startsWith('pot-');
+      const isSetting = !['title', 'description'].includes(k) && !k.endsWith('-date') && !k.endsWith('-time') && !isPot;
+      if ((isPot && round.phase !== 'DRAFT') || (isSetting && round.settingsFrozen)) values[k] = v;
+    }
+    const errors = new FormErrors();
+    const parsed = parseRound(values, ids, errors);
+    if (!errors.any) {
+      try {
+        await req.api.request(
+          UpdateRoundDocument,
+          {
+            id: round.id,
+            input: {
+              title: parsed.title,
+              description: parsed.description,
+              schedule: parsed.schedule,
+              pots: round.phase === 'DRAFT' ? parsed.pots : null,
+              eligibility: round.settingsFrozen ? null : parsed.eligibility,
+            },
+          },
+          ctx(req),
+        );
+        if (!round.settingsFrozen) {
+          await req.api.request(UpdateRoundSettingsDocument, { id: round.id, ballot: parsed.ballot, countingRule: parsed.countingRule }, ctx(req));
+        }
+        setFlash(res, 'officer.roundSaved');
+        res.redirect(303, `/officer/rounds/${round.id}`);
+        return;
+      } catch (e) {
+        apiError(errors, e, 'title');
+      }
+    }
+    await roundForm(req, res, values, errors, round);
+  });
+
+  r.post('/officer/rounds/:id/advance', async (req, res) => {
+    const to = str(req.body, 'to') as Phase;
+    try {
+      await req.api.request(AdvanceRoundDocument, { id: String(req.params.id), to }, ctx(req));
+      setFlash(res, 'officer.phaseChanged');
+      res.redirect(303, `/officer/rounds/${req.params.id}`);
+    } catch (e) {
+      const errors = new FormErrors();
+      apiError(errors, e, 'advance');
+      const round = await loadRound(req);
+      staff(res, 'staff/round', { pageTitle: round.title, round, next: NEXT_PHASE[round.phase], errors, backLink: '/officer' }, 400);
+    }
+  });
+
+  // Reviewing bids
+  const reviewPage = async (req: Request, res: Response, errors?: FormErrors, values: Record<string, string> = {}) => {
+    const { round } = await req.api.request(ReviewBidsDocument, { id: String(req.params.id) }, ctx(req));
+    staff(res, 'staff/review', { pageTitle: `Review bids: ${round.title}`, round, errors, values, backLink: `/officer/rounds/${round.id}` }, errors?.any ? 400 : 200);
+  };
+  r.get('/officer/rounds/:id/bids', (req, res) => reviewPage(req, res));
+  r.post('/officer/rounds/:id/bids/:bidId', async (req, res) => {
+    const bidId = String(req.params.bidId);
+    const decision = str(req.body, 'decision') as ReviewDecision;
+    const reason = str(req.body, 'reason');
+    const errors = new FormErrors();
+    if (!['ELIGIBLE', 'INELIGIBLE', 'CHANGES_REQUESTED'].includes(decision)) errors.add(`decision-${bidId}`, 'Select a decision');
+    else if (decision !== 'ELIGIBLE' && !reason) errors.add(`reason-${bidId}`, 'Give the group a reason');
+    if (!errors.any) {
+      try {
+        await req.api.request(ReviewBidDocument, { id: bidId, decision, reason: reason || null }, ctx(req));
+        setFlash(res, 'officer.reviewed');
+        res.redirect(303, `/officer/rounds/${req.params.id}/bids`);
+        return;
+      } catch (e) {
+        apiError(errors, e, `decision-${bidId}`);
+      }
+    }
+    await reviewPage(req, res, errors, { [`decision-${bidId}`]: decision, [`reason-${bidId}`]: reason });
+  });
+
+  // The council's register
+  r.get('/officer/rounds/:id/register', async (req, res) => {
+    const round = await loadRound(req);
+    staff(res, 'staff/register', { pageTitle: 'Import the register', round, values: { dateOfBirth: 'date_of_birth', postcode: 'postcode', fullName: 'full_name' }, backLink: `/officer/rounds/${round.id}` });
+  });
+  r.post('/officer/rounds/:id/register', upload.single('file'), async (req, res) => {
+    // Multipart bodies are read by multer, so the CSRF token is checked here.
+    if (!(req.app.locals.validateCsrf as (r: Request) => boolean)(req)) {
+      staff(res, 'pages/error', { title: 'Your form has expired', text: 'Go back, reload the page and try again.' }, 403);
+      return;
+    }
+    const round = await loadRound(req);
+    const values = { fullName: str(req.body, 'fullName'), givenNames: str(req.body, 'givenNames'), familyName: str(req.body, 'familyName'), dateOfBirth: str(req.body, 'dateOfBirth'), postcode: str(req.body, 'postcode') };
+    const errors = new FormErrors();
+    if (!req.file) errors.add('file', 'Select a CSV file');
+    if (!values.dateOfBirth) errors.add('dateOfBirth', 'Enter the column that holds the date of birth');
+    if (!values.postcode) errors.add('postcode', 'Enter the column that holds the postcode');
+    if (!values.fullName && !(values.givenNames && values.familyName)) errors.add('fullName', 'Enter the column for the full name, or the columns for given and family names');
+    if (!errors.any && req.file) {
+      try {
+        const { importRegister } = await req.api.request(
+          ImportRegisterDocument,
+          {
+            input: {
+              roundId: round.id,
+              content: req.file.buffer.toString('base64'),
+              encoding: 'BASE64',
+              columns: { fullName: values.fullName || null, givenNames: values.givenNames || null, familyName: values.familyName || null, dateOfBirth: values.dateOfBirth, postcode: values.postcode },
+            },
+          },
+          ctx(req),
+        );
+        staff(res, 'staff/register-report', { pageTitle: 'Register imported', round, report: importRegister, backLink: `/officer/rounds/${round.id}` });
+        return;
+      } catch (e) {
+        apiError(errors, e, 'file');
+      }
+    }
+    staff(res, 'staff/register', { pageTitle: 'Import the register', round, values, errors, backLink: `/officer/rounds/${round.id}` }, 400);
+  });
+
+  // In person
+  r.get('/officer/rounds/:id/in-person', async (req, res) => {
+    const round = await loadRound(req);
+    staff(res, 'staff/in-person', { pageTitle: 'Verify a resident in person', round, values: { relation: 'LIVE' }, evidence: EVIDENCE, relations: RELATIONS, backLink: `/officer/rounds/${round.id}` });
+  });
+  r.post('/officer/rounds/:id/in-person', async (req, res) => {
+    const round = await loadRound(req);
+    const values = {
+      name: str(req.body, 'name'),
+      day: str(req.body, 'dob-day'),
+      month: str(req.body, 'dob-month'),
+      year: str(req.body, 'dob-year'),
+      postcode: str(req.body, 'postcode'),
+      relation: str(req.body, 'relation'),
+      evidence: str(req.body, 'evidence'),
+      email: str(req.body, 'email'),
+      phone: str(req.body, 'phone'),
+    };
+    const errors = new FormErrors();
+    if (!values.name) errors.add('name', 'Enter the person’s full name');
+    const dob = dateFromParts(values.day, values.month, values.year);
+    if (!dob) errors.add('dob-day', 'Enter their date of birth, like 27 3 1980');
+    if (!values.postcode) errors.add('postcode', 'Enter their postcode');
+    if (!RELATIONS.includes(values.relation as Relation)) errors.add('relation', 'Select how they are connected to the area');
+    if (!EVIDENCE.includes(values.evidence as Evidence)) errors.add('evidence', 'Select what you checked');
+    if (!errors.any && dob) {
+      try {
+        const { recordInPersonVerification } = await req.api.request(
+          RecordInPersonVerificationDocument,
+          {
+            roundId: round.id,
+            input: {
+              person: { name: values.name, dateOfBirth: dob, postcode: values.postcode, relation: values.relation as Relation },
+              evidence: values.evidence as Evidence,
+              email: values.email || null,
+              phone: values.phone || null,
+            },
+          },
+          ctx(req),
+        );
+        staff(res, 'staff/in-person-done', { pageTitle: 'Resident verified', round, verification: recordInPersonVerification });
+        return;
+      } catch (e) {
+        apiError(errors, e, 'name');
+      }
+    }
+    staff(res, 'staff/in-person', { pageTitle: 'Verify a resident in person', round, values, errors, evidence: EVIDENCE, relations: RELATIONS, backLink: `/officer/rounds/${round.id}` }, 400);
+  });
+
+  // Verifications and conflicts
+  r.get('/officer/rounds/:id/verifications', async (req, res) => {
+    const round = await loadRound(req);
+    const data = await req.api.request(RoundVerificationsDocument, { roundId: round.id }, ctx(req));
+    const verified = data.verifications.filter((v) => v.verified).length;
+    staff(res, 'staff/verifications', { pageTitle: 'Verifications', round, ...data, verified, backLink: `/officer/rounds/${round.id}` });
+  });
+  r.post('/officer/rounds/:id/conflicts/:conflictId', async (req, res) => {
+    const resolution = str(req.body, 'resolution') === 'MOVE_TO_CLAIMANT' ? 'MOVE_TO_CLAIMANT' : 'KEEP_EXISTING';
+    await req.api.request(ResolveVerificationConflictDocument, { id: String(req.params.conflictId), resolution }, ctx(req));
+    setFlash(res, 'officer.conflictResolved');
+    res.redirect(303, `/officer/rounds/${req.params.id}/verifications`);
+  });
+
+  return r;
+}

@@ -1,0 +1,114 @@
+// What anyone can see: the start page, finding your area by postcode, the
+// rounds and their bids.
+import { Router } from 'express';
+import type { Config } from '../config.js';
+import { ctx } from '../app.js';
+import { AreaRoundsDocument, AreasDocument, BidPageDocument, RoundPageDocument, StartPageDocument } from '../graphql/generated/graphql.js';
+import { FormErrors, str } from '../lib/forms.js';
+import { areasForPostcode, normalisePostcode } from '../lib/postcode.js';
+import { fmt } from '../i18n/index.js';
+
+/** The demo's accounts, seeded by `fairshare demo` (api/src/demo.rs). */
+export const DEMO_ACCOUNTS: { email: string; role: string }[] = [
+  { email: 'officer@demo.fairshare.localhost', role: 'Officer' },
+  { email: 'councillor@demo.fairshare.localhost', role: 'Councillor' },
+  { email: 'chair@woodhouse-moor-friends.demo.fairshare.localhost', role: 'Chair of the demo community groups' },
+];
+
+export function publicRoutes(config: Config) {
+  const r = Router();
+
+  r.get('/', async (req, res) => {
+    const { rounds } = await req.api.request(StartPageDocument, {}, ctx(req));
+    res.render('pages/start', {
+      pageTitle: res.locals.t.start.title,
+      rounds,
+      demoAccounts: config.demo ? DEMO_ACCOUNTS : [],
+    });
+  });
+
+  r.get('/accessibility', (req, res) => {
+    res.render('pages/accessibility', { pageTitle: res.locals.t.accessibility.title });
+  });
+
+  r.get('/postcode', (req, res) => {
+    res.render('pages/postcode', { pageTitle: res.locals.t.postcode.title, backLink: '/', values: {} });
+  });
+
+  r.post('/postcode', async (req, res) => {
+    const t = res.locals.t;
+    const raw = str(req.body, 'postcode');
+    const errors = new FormErrors();
+    const postcode = normalisePostcode(raw);
+    let matches: { id: string; name: string }[] = [];
+    if (!raw) errors.add('postcode', t.postcode.errorEmpty);
+    else if (!postcode) errors.add('postcode', t.postcode.errorInvalid);
+    else {
+      const { areas } = await req.api.request(AreasDocument, {}, ctx(req));
+      matches = areasForPostcode(postcode, areas);
+      if (matches.length === 0) errors.add('postcode', fmt(t.postcode.errorNoArea, { postcode }));
+    }
+    if (errors.any || !matches[0]) {
+      res.status(400).render('pages/postcode', { pageTitle: t.postcode.title, backLink: '/', errors, values: { postcode: raw } });
+      return;
+    }
+    // The postcode is not kept: the next page's address names only the area.
+    res.redirect(303, `/areas/${encodeURIComponent(matches[0].id)}`);
+  });
+
+  r.get('/areas/:id', async (req, res) => {
+    const data = await req.api.request(AreaRoundsDocument, { areaId: req.params.id }, ctx(req));
+    const rounds = data.rounds
+      .filter((round) => round.phase !== 'DRAFT')
+      .map((round) => ({ ...round, pot: round.pots.find((p) => p.area.id === data.area.id) }))
+      .filter((round) => round.pot);
+    res.render('pages/area', { pageTitle: data.area.name, area: data.area, rounds, backLink: '/postcode' });
+  });
+
+  r.get('/rounds/:id', async (req, res) => {
+    const data = await req.api.request(RoundPageDocument, { id: req.params.id }, ctx(req));
+    res.render('pages/round', { pageTitle: data.round.title, round: data.round, backLink: '/' });
+  });
+
+  r.get('/rounds/:id/areas/:areaId', async (req, res) => {
+    const data = await req.api.request(RoundPageDocument, { id: req.params.id }, ctx(req));
+    const pot = data.round.pots.find((p) => p.area.id === req.params.areaId);
+    if (!pot) {
+      res.status(404).render('pages/error', { title: res.locals.t.errors.notFoundTitle, text: res.locals.t.errors.notFoundText });
+      return;
+    }
+    const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
+    const category = typeof req.query.category === 'string' ? req.query.category : '';
+    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+    const inArea = data.round.bids.filter((b) => b.area.id === pot.area.id);
+    const bids = inArea.filter(
+      (b) =>
+        (!category || b.category === category) &&
+        words.every((w) => `${b.title} ${b.summary} ${b.group.name}`.toLowerCase().includes(w)),
+    );
+    const categories = [...new Set(inArea.map((b) => b.category))].sort();
+    res.render('pages/bids', {
+      pageTitle: fmt(res.locals.t.bids.title, { area: pot.area.name }),
+      round: data.round,
+      pot,
+      bids,
+      categories,
+      q,
+      category,
+      backLink: `/areas/${pot.area.id}`,
+    });
+  });
+
+  r.get('/bids/:id', async (req, res) => {
+    const { bid } = await req.api.request(BidPageDocument, { id: req.params.id }, ctx(req));
+    const member = req.me?.groups.some((g) => g.id === bid.group.id) ?? false;
+    res.render('pages/bid', {
+      pageTitle: bid.title,
+      bid,
+      member,
+      backLink: `/rounds/${bid.round.id}/areas/${bid.area.id}`,
+    });
+  });
+
+  return r;
+}

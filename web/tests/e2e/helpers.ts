@@ -1,0 +1,105 @@
+// What the journeys share: accessibility checks, screenshots, reading the
+// codes the API wrote to its development folders, signing in.
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect, type Page, type BrowserContext, type Browser } from '@playwright/test';
+import { parseEml } from '../../src/routes/dev.js';
+import { MAIL_DIR, SCREENSHOT_DIR, SMS_DIR } from './env.js';
+
+/**
+ * The only axe rules we turn off, each with its reason. Keep this list
+ * short: every entry is a check we no longer make.
+ */
+export const DISABLED_AXE_RULES: { id: string; reason: string }[] = [];
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** axe-core reports no violation on the page as it is now. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(TAGS)
+    .disableRules(DISABLED_AXE_RULES.map((r) => r.id))
+    .analyze();
+  const found = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(found, `axe on ${page.url()}`).toEqual([]);
+}
+
+/** No horizontal scrolling at the current width. */
+export async function expectNoHorizontalScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `horizontal overflow on ${page.url()}`).toBeLessThanOrEqual(0);
+}
+
+/** Saves the page at 360 px and 1280 px wide, then restores the viewport. */
+export async function screenshots(page: Page, name: string) {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const original = page.viewportSize() ?? { width: 1280, height: 900 };
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize(original);
+}
+
+function listing(folder: string): string[] {
+  try {
+    return readdirSync(folder).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The emails to `to` sent after the first `since` messages, oldest first. */
+export function emailsTo(to: string, since = 0): { subject: string; body: string }[] {
+  return listing(MAIL_DIR)
+    .slice(since)
+    .map((name) => parseEml(readFileSync(path.join(MAIL_DIR, name), 'utf8')))
+    .filter((m) => m.to.toLowerCase().includes(to.toLowerCase()));
+}
+
+/** The code in the newest message to `to`, sent after `since` messages. */
+export async function codeFor(to: string, since: number, dir: 'mail' | 'sms' = 'mail'): Promise<string> {
+  const folder = dir === 'mail' ? MAIL_DIR : SMS_DIR;
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    for (const name of listing(folder).slice(since).reverse()) {
+      const raw = readFileSync(path.join(folder, name), 'utf8');
+      const text = dir === 'mail' ? (() => { const m = parseEml(raw); return m.to.toLowerCase().includes(to.toLowerCase()) ? `${m.subject}\n${m.body}` : ''; })() : raw.includes(to) ? raw : '';
+      const code = /\b(\d{6})\b/.exec(text)?.[1];
+      if (code) return code;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`no code sent to ${to}`);
+}
+
+export function folderCount(dir: 'mail' | 'sms'): number {
+  return listing(dir === 'mail' ? MAIL_DIR : SMS_DIR).length;
+}
+
+let clientNumber = 0;
+/** A browser context that looks like its own person to the API's rate limits. */
+export async function newPerson(browser: Browser, options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+  clientNumber += 1;
+  const ip = `198.51.100.${(process.pid % 50) * 5 + (clientNumber % 5) + 1}`;
+  return browser.newContext({ ...options, extraHTTPHeaders: { 'x-forwarded-for': ip, ...(options.extraHTTPHeaders ?? {}) } });
+}
+
+/** Signs in on the sign-in page the browser is on (or goes there), reading the code from the mail folder. */
+export async function signIn(page: Page, email: string, next = '/account') {
+  if (!page.url().includes('/sign-in')) await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+  const before = folderCount('mail');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your email');
+  const code = await codeFor(email, before);
+  await page.getByLabel('Code', { exact: true }).fill(code);
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+export const DEMO = {
+  officer: 'officer@demo.fairshare.localhost',
+  councillor: 'councillor@demo.fairshare.localhost',
+  chair: 'chair@woodhouse-moor-friends.demo.fairshare.localhost',
+};
