@@ -63,9 +63,23 @@ function staff(res: Response, view: string, locals: Record<string, unknown>, sta
   res.status(status).render(view, { mainLang: 'en', navSection: 'officer', en: dictionaries.en, ...locals });
 }
 
+/** The API names some fields by their input's name; these are the form's ids for them. */
+const FIELD_IDS: Record<string, string> = {
+  eligibility: 'methods',
+  methods: 'methods',
+  relations: 'relations',
+  minAge: 'minAge',
+  ballot: 'kind',
+  countingRule: 'rule',
+  rule: 'rule',
+  schedule: 'bidsOpenAt-date',
+  coverage: 'coverage',
+  title: 'title',
+};
+
 function apiError(errors: FormErrors, e: unknown, fallbackField: string) {
   if (!(e instanceof ApiError) || e.code === 'INTERNAL') throw e;
-  for (const item of e.errors) errors.add(item.field ?? fallbackField, item.message);
+  for (const item of e.errors) errors.add((item.field && FIELD_IDS[item.field]) || fallbackField, item.message);
 }
 
 /** The round form's values, as typed. */
@@ -215,7 +229,7 @@ export function officerRoutes() {
     );
   };
   r.get('/officer/rounds/new', (req, res) =>
-    roundForm(req, res, { kind: 'APPROVAL', rule: 'mes-add1', relations: ['LIVE'], methods: ['SMS', 'EMAIL', 'REGISTER', 'IN_PERSON'], postcodeAloneEnough: 'no' }),
+    roundForm(req, res, { kind: 'APPROVAL', rule: 'mes-add1', relations: ['LIVE'], methods: ['REGISTER', 'IN_PERSON'], postcodeAloneEnough: 'no' }),
   );
   r.post('/officer/rounds/new', async (req, res) => {
     const { areas } = await req.api.request(OfficerHomeDocument, {}, ctx(req));

@@ -1,0 +1,81 @@
+// A community group: register, add a member, write a bid (with errors and
+// check answers), change it and withdraw it.
+import { expect, test } from '@playwright/test';
+import { DEMO, expectAccessible, newPerson, screenshots, signIn } from './helpers.js';
+
+test('community group: register, add a member, write, change and withdraw a bid', async ({ browser }) => {
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  await page.goto('/groups');
+  await signIn(page, DEMO.chair, '/groups');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your community groups');
+  await expect(page.getByRole('link', { name: 'Woodhouse Moor Friends' })).toBeVisible();
+  await expectAccessible(page);
+  await screenshots(page, 'groups');
+
+  await page.getByRole('button', { name: 'Register a group' }).click();
+  await page.getByRole('button', { name: 'Register a group' }).click();
+  await expect(page.getByRole('alert')).toContainText('Enter the group’s name');
+  await expectAccessible(page);
+  await page.getByLabel('Group name').fill('Meanwood Road Litter Pickers');
+  await page.getByLabel('What does the group do?').fill('Monthly litter picks along Meanwood Road and the beck.');
+  await page.getByLabel('Contact email address').fill('litter@example.org');
+  await page.getByLabel('Hyde Park and Woodhouse').check();
+  await page.getByRole('button', { name: 'Register a group' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Meanwood Road Litter Pickers');
+  await expect(page.getByText('Your group is registered')).toBeVisible();
+  await expectAccessible(page);
+  await screenshots(page, 'group');
+
+  await page.getByLabel('Their email address').fill('second.member@example.org');
+  await page.getByRole('button', { name: 'Add a member' }).click();
+  await expect(page.getByText('The member was added.')).toBeVisible();
+
+  // The bid form: errors first, values kept.
+  await page.getByRole('button', { name: 'Write a bid' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Write a bid');
+  await page.getByLabel('Project name').fill('Litter pickers and bags');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveTitle(/^Error: Write a bid/);
+  await expect(page.getByRole('alert')).toContainText('Enter a summary');
+  await expect(page.getByLabel('Project name')).toHaveValue('Litter pickers and bags');
+  await expectAccessible(page);
+  await screenshots(page, 'bid-form-errors');
+  await page.getByLabel('Summary').fill('Forty litter pickers, hoops and bags for monthly clean-ups.');
+  await page.getByLabel('Describe the project').fill('We will buy the kit, store it at the community centre and lend it out.');
+  await page.getByLabel('How much will it cost?').fill('30000');
+  await page.getByLabel('Category').selectOption('environment');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  // More than the area's pot.
+  await expect(page.getByRole('alert')).toContainText('more than the money for this area');
+  await page.getByLabel('How much will it cost?').fill('640');
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your bid before you send it');
+  await expect(page.getByText('£640')).toBeVisible();
+  await expectAccessible(page);
+  await screenshots(page, 'bid-check');
+  await page.getByRole('button', { name: 'Change' }).click();
+  await expect(page.getByLabel('Summary')).toHaveValue('Forty litter pickers, hoops and bags for monthly clean-ups.');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Send the bid' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bid sent');
+  await expectAccessible(page);
+  await screenshots(page, 'bid-sent');
+
+  await page.getByRole('link', { name: 'View your bid' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Litter pickers and bags');
+  await page.getByRole('link', { name: 'Change the bid' }).click();
+  await page.getByLabel('Project name').fill('Litter pickers, hoops and bags');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Your changes were saved.')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Litter pickers, hoops and bags');
+
+  await page.getByRole('link', { name: 'Withdraw the bid' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Are you sure you want to withdraw this bid?');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Withdraw the bid' }).click();
+  await expect(page.getByText('The bid was withdrawn.')).toBeVisible();
+  await expect(page.getByText('Withdrawn', { exact: true })).toBeVisible();
+  await context.close();
+});

@@ -1,0 +1,131 @@
+// Officers set up areas and rounds, review bids, import a register and
+// verify a resident in person; the group sees the review; councillors see
+// the staff pages.
+import { expect, test } from '@playwright/test';
+import { DEMO, expectAccessible, newPerson, screenshots, signIn } from './helpers.js';
+
+test('officer: areas, a round, its phases, the register and in-person verification', async ({ browser }) => {
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  await page.goto('/officer');
+  await signIn(page, DEMO.officer, '/officer');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Staff pages');
+  await expectAccessible(page);
+  await screenshots(page, 'officer-home');
+
+  // An area.
+  await page.getByRole('button', { name: 'Set up an area' }).click();
+  await page.getByRole('button', { name: 'Save the area' }).click();
+  await expect(page.getByRole('alert')).toContainText('Enter the area’s name');
+  await expectAccessible(page);
+  await page.getByLabel('Name').fill('Little Woodhouse');
+  await page.getByLabel('Kind of area').selectOption('neighbourhood');
+  await page.getByLabel('Postcodes, sectors or districts it covers').fill('LS3 1');
+  await page.getByRole('button', { name: 'Save the area' }).click();
+  await expect(page.getByText('The area was saved.')).toBeVisible();
+  await page.getByRole('link', { name: 'Little Woodhouse' }).click();
+  await page.getByLabel('Postcodes, sectors or districts it covers').fill('LS3 1\nLS3 9');
+  await page.getByRole('button', { name: 'Save the area' }).click();
+  await expect(page.getByRole('cell', { name: 'LS3 1, LS3 9' })).toBeVisible();
+
+  // A round.
+  await page.getByRole('button', { name: 'Set up a funding round' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Set up a funding round');
+  await expectAccessible(page);
+  await screenshots(page, 'officer-round-form');
+  await page.getByRole('button', { name: 'Save the round' }).click();
+  await expect(page.getByRole('alert')).toContainText('Enter a title');
+  await page.getByLabel('Title').fill('Little Woodhouse Small Grants');
+  await page.getByLabel('Little Woodhouse (leave empty if not in this round)').fill('8000');
+  await page.getByLabel('Put projects in order of preference').check();
+  await page.getByLabel('Most bids a voter may choose, or the longest ranking (optional)').fill('3');
+  await page.getByLabel('Counting rule').selectOption('irv');
+  await page.getByLabel('irv and stv-scottish: how many bids to elect (optional)').fill('1');
+  await page.getByRole('button', { name: 'Save the round' }).click();
+  await expect(page.getByText('The round was saved.')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Little Woodhouse Small Grants');
+  await expectAccessible(page);
+  await screenshots(page, 'officer-round');
+
+  await page.getByRole('link', { name: 'Change the round’s details and settings' }).click();
+  await page.getByLabel('Title').fill('Little Woodhouse Small Grants 2027');
+  await page.getByRole('button', { name: 'Save the round' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Little Woodhouse Small Grants 2027');
+  await page.getByRole('button', { name: 'Move to: Bids open' }).click();
+  await expect(page.getByText('The round moved on.')).toBeVisible();
+  await expect(page.getByText('Bids open').first()).toBeVisible();
+
+  // The register.
+  await page.getByRole('link', { name: 'Import the register' }).click();
+  await expectAccessible(page);
+  await page.getByLabel('Register file').setInputFiles({
+    name: 'register.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('full_name,date_of_birth,postcode\nRegi Ster,1970-01-02,LS3 1AB\nNo Date,,LS3 1AB\n'),
+  });
+  await page.getByRole('button', { name: 'Import the register' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Register imported');
+  await expect(page.getByText('1 rows accepted, 1 refused')).toBeVisible();
+  await expectAccessible(page);
+  await screenshots(page, 'officer-register-report');
+  await page.getByRole('link', { name: /Back to/ }).click();
+
+  // In person.
+  await page.getByRole('link', { name: 'Verify a resident in person' }).click();
+  await page.getByRole('button', { name: 'Verify the resident' }).click();
+  await expect(page.getByRole('alert')).toContainText('Enter the person’s full name');
+  await expectAccessible(page);
+  await page.getByLabel('Full name').fill('Pat Inperson');
+  await page.getByLabel('Day').fill('5');
+  await page.getByLabel('Month').fill('6');
+  await page.getByLabel('Year').fill('1948');
+  await page.getByLabel('Postcode').fill('LS3 1AB');
+  await page.getByLabel('Photo ID').check();
+  await page.getByRole('button', { name: 'Verify the resident' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Resident verified');
+  await page.getByRole('link', { name: /Back to/ }).click();
+  await page.getByRole('link', { name: 'Verifications and conflicts' }).click();
+  await expect(page.getByText('1 people verified')).toBeVisible();
+  await expectAccessible(page);
+  await context.close();
+});
+
+test('officer reviews a bid; the group sees the outcome and the reason', async ({ browser }) => {
+  const officer = await newPerson(browser);
+  const page = await officer.newPage();
+  await page.goto('/officer/rounds/1/bids');
+  await signIn(page, DEMO.officer, '/officer/rounds/1/bids');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Review bids');
+  await expectAccessible(page);
+  await screenshots(page, 'officer-review');
+  const bid = page.locator('section', { has: page.getByRole('heading', { name: 'Rainwater harvesting' }) });
+  await bid.getByLabel('Ask for changes').check();
+  await bid.getByRole('button', { name: 'Save the review' }).click();
+  await expect(page.getByRole('alert')).toContainText('Give the group a reason');
+  const again = page.locator('section', { has: page.getByRole('heading', { name: 'Rainwater harvesting' }) });
+  await again.getByLabel('Reason for the group').fill('Please add a quote for the tanks.');
+  await again.getByRole('button', { name: 'Save the review' }).click();
+  await expect(page.getByText('The review was saved.')).toBeVisible();
+  await officer.close();
+
+  const chair = await newPerson(browser);
+  const chairPage = await chair.newPage();
+  await chairPage.goto('/groups');
+  await signIn(chairPage, DEMO.chair, '/groups');
+  await chairPage.getByRole('link', { name: 'Chapel Allerton Allotment Society' }).click();
+  await expect(chairPage.getByText('Changes asked for')).toBeVisible();
+  await expect(chairPage.getByText('Please add a quote for the tanks.')).toBeVisible();
+  await chair.close();
+});
+
+test('councillor: sees the staff pages and the rounds', async ({ browser }) => {
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  await page.goto('/officer');
+  await signIn(page, DEMO.councillor, '/officer');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Staff pages');
+  await page.getByRole('link', { name: 'Neighbourhood Fund 2027' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Neighbourhood Fund 2027');
+  await expectAccessible(page);
+  await context.close();
+});
