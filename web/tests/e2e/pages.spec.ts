@@ -1,0 +1,108 @@
+// Every public page in both languages: axe finds nothing, nothing scrolls
+// sideways at 320 px, the language switch works, and Welsh pages say so.
+import { expect, test } from '@playwright/test';
+import { expectAccessible, expectNoHorizontalScroll, newPerson, screenshots } from './helpers.js';
+
+const PAGES = [
+  { path: '/', name: 'start' },
+  { path: '/postcode', name: 'postcode' },
+  { path: '/areas/1', name: 'area' },
+  { path: '/rounds/1', name: 'round' },
+  { path: '/rounds/1/areas/1', name: 'bids' },
+  { path: '/bids/1', name: 'bid' },
+  { path: '/sign-in', name: 'sign-in' },
+  { path: '/accessibility', name: 'accessibility' },
+  { path: '/dev/messages', name: 'dev-messages' },
+];
+
+for (const lang of ['en', 'cy'] as const) {
+  test(`public pages in ${lang === 'en' ? 'English' : 'Welsh'}: accessible, and usable at 320 px`, async ({ browser }) => {
+    const context = await newPerson(browser);
+    const page = await context.newPage();
+    await page.goto(`/?lang=${lang}`);
+    for (const { path, name } of PAGES) {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(path);
+      await expect(page.locator('html')).toHaveAttribute('lang', lang);
+      await expectAccessible(page);
+      await page.setViewportSize({ width: 320, height: 640 });
+      await expectNoHorizontalScroll(page);
+      await expectAccessible(page);
+      if (lang === 'cy') await screenshots(page, `cy-${name}`);
+    }
+    await context.close();
+  });
+}
+
+test('the language switch is on every page and keeps the page', async ({ browser }) => {
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  await page.goto('/rounds/1/areas/1?category=environment');
+  await page.getByRole('link', { name: 'Cymraeg' }).click();
+  await expect(page).toHaveURL(/\/rounds\/1\/areas\/1\?category=environment&lang=cy$/);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'cy');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Prosiectau yn Hyde Park and Woodhouse');
+  await expect(page.getByText('1 prosiect', { exact: true })).toBeVisible();
+  // English is a link written in English.
+  await expect(page.getByRole('link', { name: /English/ })).toHaveAttribute('lang', 'en');
+  await page.getByRole('link', { name: 'Yn ôl' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'cy');
+  await page.getByRole('link', { name: /English/ }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await context.close();
+});
+
+test('Welsh: the postcode question with its error, page title and summary in Welsh', async ({ browser }) => {
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  await page.goto('/postcode?lang=cy');
+  await page.getByRole('button', { name: 'Parhau' }).click();
+  await expect(page).toHaveTitle(/^Gwall: Beth yw eich cod post\?/);
+  await expect(page.getByRole('alert')).toContainText('Mae problem wedi codi');
+  await expect(page.getByRole('alert')).toContainText('Rhowch eich cod post');
+  await expectAccessible(page);
+  await context.close();
+});
+
+test('keyboard only: from the start page to a bid, with visible focus', async ({ browser }) => {
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  await page.goto('/');
+
+  /** Tabs until `name` has focus, checking each focused element shows it. */
+  async function tabTo(name: RegExp) {
+    for (let i = 0; i < 40; i += 1) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el || el === document.body) return null;
+        const style = getComputedStyle(el);
+        const visible = style.outlineStyle !== 'none' || style.boxShadow !== 'none' || style.backgroundColor === 'rgb(255, 221, 0)';
+        return { text: (el.innerText || el.getAttribute('aria-label') || (el as HTMLInputElement).labels?.[0]?.innerText || '').trim(), visible };
+      });
+      if (focused) expect(focused.visible, `focus is visible on "${focused.text}"`).toBe(true);
+      if (focused && name.test(focused.text)) return;
+    }
+    throw new Error(`could not reach ${name} with the Tab key`);
+  }
+
+  await tabTo(/^Skip to main content$/);
+  await tabTo(/^Start now/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('What is your postcode?');
+  await tabTo(/What is your postcode/);
+  await page.keyboard.type('LS6 1AB');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hyde Park and Woodhouse');
+  await tabTo(/^See the projects/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Projects in Hyde Park and Woodhouse');
+  await tabTo(/^Search projects$/);
+  await page.keyboard.type('path');
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('1 project', { exact: true })).toBeVisible();
+  await tabTo(/^Accessible path to the play area$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Accessible path to the play area');
+  await context.close();
+});
