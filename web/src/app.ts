@@ -59,7 +59,7 @@ export function createApp({ config, client }: AppDeps) {
   const dev = config.environment === 'development';
   app.disable('x-powered-by');
   app.locals.secureCookies = config.secureCookies;
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
 
   // The demo's one address: /graphql and /health go on to the API untouched
   // (before any body parsing, so the request body streams through).

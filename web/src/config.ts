@@ -23,6 +23,8 @@ export interface Config {
   devSmsDir: string | undefined;
   /** Show the demo accounts on the start page. */
   demo: boolean;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe (`loopback` by default). */
+  trustProxy: string | boolean;
 }
 
 const DEV_SECRET = 'fairshare-web-development-secret-not-for-production';
@@ -47,5 +49,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devMailDir: dev ? env.FAIRSHARE_MAIL_DIR : undefined,
     devSmsDir: dev ? env.FAIRSHARE_SMS_DIR : undefined,
     demo: dev && env.FAIRSHARE_DEMO === 'true',
+    trustProxy: env.FAIRSHARE_WEB_TRUST_PROXY === 'true' ? true : (env.FAIRSHARE_WEB_TRUST_PROXY ?? 'loopback'),
   };
 }
