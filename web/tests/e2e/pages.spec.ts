@@ -1,7 +1,7 @@
 // Every public page in both languages: axe finds nothing, nothing scrolls
 // sideways at 320 px, the language switch works, and Welsh pages say so.
 import { expect, test } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, newPerson, screenshots } from './helpers.js';
+import { codeFor, expectAccessible, expectNoHorizontalScroll, folderCount, newPerson, screenshots } from './helpers.js';
 
 const PAGES = [
   { path: '/', name: 'start' },
@@ -64,7 +64,7 @@ test('Welsh: the postcode question with its error, page title and summary in Wel
   await context.close();
 });
 
-test('keyboard only: from the start page to a bid, with visible focus', async ({ browser }) => {
+test('keyboard only: the resident journey from the start page to proving eligibility, with visible focus', async ({ browser }) => {
   const context = await newPerson(browser);
   const page = await context.newPage();
   await page.goto('/');
@@ -104,5 +104,56 @@ test('keyboard only: from the start page to a bid, with visible focus', async ({
   await tabTo(/^Accessible path to the play area$/);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Accessible path to the play area');
+
+  await tabTo(/^Neighbourhood Fund 2027$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Neighbourhood Fund 2027');
+  await tabTo(/^Check if you can vote$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in with your email address');
+  await tabTo(/^Email address$/);
+  const email = 'keys.resident@example.org';
+  let before = folderCount('mail');
+  await page.keyboard.type(email);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your email');
+  await tabTo(/^Code$/);
+  await page.keyboard.type(await codeFor(email, before));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check if you can vote');
+
+  // An empty form: the error summary takes focus, and its links lead to the fields.
+  await tabTo(/^Continue$/);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.govuk-error-summary')).toBeFocused();
+  await tabTo(/^Enter your full name$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Full name')).toBeFocused();
+  await page.keyboard.type('Kay Board');
+  await tabTo(/^Day$/);
+  await page.keyboard.type('9');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('9');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('1999');
+  await tabTo(/^Postcode$/);
+  await page.keyboard.type('LS2 9JT');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('How do you want to prove who you are?');
+  // Tab reaches the group of radios; the arrow keys choose within it.
+  await tabTo(/^A code sent by text message$/);
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByLabel('A code sent by email')).toBeChecked();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Email address');
+  await tabTo(/^Email address$/);
+  before = folderCount('mail');
+  await page.keyboard.type(email);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Enter the code we sent you');
+  await tabTo(/^Enter the code we sent you$/);
+  await page.keyboard.type(await codeFor(email, before));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('You can vote in this round');
   await context.close();
 });
