@@ -3,6 +3,7 @@
 //! what it needs.
 use crate::crypto::Secret;
 use anyhow::{bail, Context};
+use secrecy::SecretString;
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,22 +29,22 @@ pub enum EmailSettings {
         port: u16,
         tls: SmtpTls,
         username: Option<String>,
-        password: Option<String>,
+        password: Option<SecretString>,
         from: String,
     },
     /// Development only: each message is written to a folder.
     Folder { dir: PathBuf, from: String },
 }
 
-/// Where text messages go. The auth token is kept out of `Debug`.
-#[derive(Clone)]
+/// Where text messages go.
+#[derive(Clone, Debug)]
 pub enum SmsSettings {
     /// A Twilio-compatible gateway (`SMS_GATEWAY_URL`, `SMS_ACCOUNT_SID`,
     /// `SMS_AUTH_TOKEN`, `SMS_FROM`).
     Gateway {
         url: String,
         account_sid: String,
-        auth_token: String,
+        auth_token: SecretString,
         from: String,
     },
     /// Development only: each message is written to a folder
@@ -51,31 +52,12 @@ pub enum SmsSettings {
     Folder { dir: PathBuf },
 }
 
-impl std::fmt::Debug for SmsSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SmsSettings::Gateway {
-                url,
-                account_sid,
-                from,
-                ..
-            } => f
-                .debug_struct("Gateway")
-                .field("url", url)
-                .field("account_sid", account_sid)
-                .field("auth_token", &"<redacted>")
-                .field("from", from)
-                .finish(),
-            SmsSettings::Folder { dir } => f.debug_struct("Folder").field("dir", dir).finish(),
-        }
-    }
-}
-
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub environment: Environment,
     pub addr: SocketAddr,
-    pub database_url: String,
+    /// May hold a password: kept out of `Debug`.
+    pub database_url: SecretString,
     pub secret: Secret,
     pub email: EmailSettings,
     pub sms: SmsSettings,
@@ -83,12 +65,15 @@ pub struct Settings {
     /// data is kept before `fairshare purge-verification` deletes it
     /// (`FAIRSHARE_VERIFICATION_RETENTION_DAYS`, default 90).
     pub verification_retention: chrono::Duration,
-    /// Trust the left-most `X-Forwarded-For` address as the client's (set
-    /// when running behind a load balancer that sets it).
-    pub trust_forwarded_for: bool,
+    /// How many proxies (load balancers) in front of the server append to
+    /// `X-Forwarded-For`: the client's address is that many entries from
+    /// the right. 0 (the default) ignores the header.
+    pub trusted_proxy_hops: usize,
     /// How often each instance applies scheduled phase changes.
     pub schedule_interval: Duration,
     pub session_ttl: chrono::Duration,
+    /// Things worth a warning in the log, once logging has started.
+    pub warnings: Vec<String>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/fairshare.db";
@@ -115,16 +100,25 @@ impl Settings {
             .unwrap_or_else(|| "127.0.0.1:8080".into())
             .parse()
             .context("FAIRSHARE_ADDR must be an address and port, like 127.0.0.1:8080")?;
+        let mut warnings = Vec::new();
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
-        if production
-            && database_url.starts_with("sqlite:")
-            && get("FAIRSHARE_ALLOW_SQLITE").is_none()
-        {
-            tracing::warn!("running in production on SQLite: one instance only");
+        if production && database_url.starts_with("sqlite:") {
+            if !matches!(get("FAIRSHARE_ALLOW_SQLITE").as_deref(), Some("true" | "1")) {
+                bail!("production runs on PostgreSQL: set DATABASE_URL to a postgres:// address, or FAIRSHARE_ALLOW_SQLITE=true to run one instance on SQLite");
+            }
+            warnings.push(
+                "running in production on SQLite (FAIRSHARE_ALLOW_SQLITE): run one instance only"
+                    .to_owned(),
+            );
         }
         let secret = match get("FAIRSHARE_SECRET") {
-            Some(s) if s.len() >= 32 => Secret::new(s.into_bytes()),
-            Some(_) => bail!("FAIRSHARE_SECRET must be at least 32 characters"),
+            Some(s) => {
+                check_secret(&s)?;
+                if production && s.as_bytes() == DEVELOPMENT_SECRET {
+                    bail!("FAIRSHARE_SECRET must not be the development secret in production");
+                }
+                Secret::new(s.into_bytes())
+            }
             None if production => bail!("FAIRSHARE_SECRET is required in production"),
             None => Secret::new(DEVELOPMENT_SECRET.to_vec()),
         };
@@ -154,7 +148,7 @@ impl Settings {
                     port,
                     tls,
                     username: get("SMTP_USERNAME"),
-                    password: get("SMTP_PASSWORD"),
+                    password: get("SMTP_PASSWORD").map(SecretString::from),
                     from,
                 }
             }
@@ -180,7 +174,7 @@ impl Settings {
                 SmsSettings::Gateway {
                     url,
                     account_sid: need("SMS_ACCOUNT_SID")?,
-                    auth_token: need("SMS_AUTH_TOKEN")?,
+                    auth_token: SecretString::from(need("SMS_AUTH_TOKEN")?),
                     from: need("SMS_FROM")?,
                 }
             }
@@ -203,10 +197,18 @@ impl Settings {
                     .into(),
                 None => 90,
             });
-        let trust_forwarded_for = matches!(
-            get("FAIRSHARE_TRUST_FORWARDED_FOR").as_deref(),
-            Some("true" | "1")
-        );
+        let trusted_proxy_hops = match get("FAIRSHARE_TRUSTED_PROXY_HOPS") {
+            Some(n) => n
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= 10)
+                .context("FAIRSHARE_TRUSTED_PROXY_HOPS must be a number of proxies, 0 to 10")?,
+            // The older switch: one load balancer.
+            None => usize::from(matches!(
+                get("FAIRSHARE_TRUST_FORWARDED_FOR").as_deref(),
+                Some("true" | "1")
+            )),
+        };
         let schedule_interval = Duration::from_secs(match get("FAIRSHARE_SCHEDULE_SECONDS") {
             Some(s) => s
                 .parse()
@@ -216,21 +218,54 @@ impl Settings {
         Ok(Settings {
             environment,
             addr,
-            database_url,
+            database_url: SecretString::from(database_url),
             secret,
             email,
             sms,
             verification_retention,
-            trust_forwarded_for,
+            trusted_proxy_hops,
             schedule_interval,
             session_ttl: chrono::Duration::days(14),
+            warnings,
         })
     }
+}
+
+/// The least estimated entropy a secret must carry, in bits: 32 random
+/// hexadecimal characters carry about 110 by this estimate.
+const MIN_SECRET_BITS: f64 = 100.0;
+
+/// Refuses a secret that is short or plainly not random (`aaaa…`,
+/// `passwordpassword…`). The estimate is the Shannon entropy of the
+/// secret's own characters times its length: generous to real random
+/// strings, and low for repetition.
+fn check_secret(s: &str) -> anyhow::Result<()> {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() < 32 {
+        bail!("FAIRSHARE_SECRET must be at least 32 characters");
+    }
+    let mut counts = std::collections::HashMap::new();
+    for c in &chars {
+        *counts.entry(*c).or_insert(0usize) += 1;
+    }
+    let n = chars.len() as f64;
+    let per_char: f64 = counts
+        .values()
+        .map(|&k| {
+            let p = k as f64 / n;
+            -p * p.log2()
+        })
+        .sum();
+    if per_char * n < MIN_SECRET_BITS {
+        bail!("FAIRSHARE_SECRET is not random enough: use a long random value, for example the output of `openssl rand -base64 48`");
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::ExposeSecret;
     use std::collections::HashMap;
 
     fn settings(vars: &[(&str, &str)]) -> anyhow::Result<Settings> {
@@ -246,7 +281,7 @@ mod tests {
         let s = settings(&[]).unwrap();
         assert_eq!(s.environment, Environment::Development);
         assert_eq!(s.addr.to_string(), "127.0.0.1:8080");
-        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(s.database_url.expose_secret(), DEFAULT_DATABASE_URL);
         assert!(matches!(s.email, EmailSettings::Folder { .. }));
         assert!(matches!(s.sms, SmsSettings::Folder { .. }));
         assert_eq!(s.verification_retention, chrono::Duration::days(90));
@@ -254,9 +289,10 @@ mod tests {
 
     #[test]
     fn production_refuses_to_start_without_an_sms_gateway() {
-        let secret = "x".repeat(40);
+        let secret = "k7Qp2vX9mZ4rT8wL1nB6yH3jF5dS0gCeA2uV7iO9".to_string();
         let base = [
             ("FAIRSHARE_ENV", "production"),
+            ("DATABASE_URL", "postgres://app@db/fairshare"),
             ("FAIRSHARE_SECRET", secret.as_str()),
             ("SMTP_HOST", "smtp.example.org"),
         ];
@@ -284,17 +320,23 @@ mod tests {
 
     #[test]
     fn production_refuses_to_start_without_smtp_or_secret() {
-        let err = settings(&[("FAIRSHARE_ENV", "production")]).unwrap_err();
-        assert!(err.to_string().contains("FAIRSHARE_SECRET"));
-        let secret = "x".repeat(40);
         let err = settings(&[
             ("FAIRSHARE_ENV", "production"),
+            ("DATABASE_URL", "postgres://app@db/fairshare"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("FAIRSHARE_SECRET"));
+        let secret = "k7Qp2vX9mZ4rT8wL1nB6yH3jF5dS0gCeA2uV7iO9".to_string();
+        let err = settings(&[
+            ("FAIRSHARE_ENV", "production"),
+            ("DATABASE_URL", "postgres://app@db/fairshare"),
             ("FAIRSHARE_SECRET", &secret),
         ])
         .unwrap_err();
         assert!(err.to_string().contains("SMTP_HOST"), "{err}");
         let ok = settings(&[
             ("FAIRSHARE_ENV", "production"),
+            ("DATABASE_URL", "postgres://app@db/fairshare"),
             ("FAIRSHARE_SECRET", &secret),
             ("SMTP_HOST", "smtp.example.org"),
             ("SMS_GATEWAY_URL", "https://sms.example.org"),
@@ -311,6 +353,54 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn secrets_must_look_random_and_stay_out_of_debug() {
+        for weak in ["x".repeat(40), "ab".repeat(20), "short".to_string()] {
+            assert!(
+                settings(&[("FAIRSHARE_SECRET", &weak)]).is_err(),
+                "{weak} should be refused"
+            );
+        }
+        let ok = settings(&[
+            ("FAIRSHARE_SECRET", "9f86d081884c7d659a2feaa0c55ad015"),
+            ("DATABASE_URL", "postgres://app:hunter2-db@db/fairshare"),
+            ("SMTP_HOST", "smtp.example.org"),
+            ("SMTP_PASSWORD", "hunter2-smtp"),
+        ])
+        .unwrap();
+        let shown = format!("{ok:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        // Production on SQLite needs saying so, and then warns once logging
+        // has started.
+        let prod = [
+            ("FAIRSHARE_ENV", "production"),
+            (
+                "FAIRSHARE_SECRET",
+                "k7Qp2vX9mZ4rT8wL1nB6yH3jF5dS0gCeA2uV7iO9",
+            ),
+            ("SMTP_HOST", "smtp.example.org"),
+            ("SMS_GATEWAY_URL", "https://sms.example.org"),
+            ("SMS_ACCOUNT_SID", "AC123"),
+            ("SMS_AUTH_TOKEN", "token"),
+            ("SMS_FROM", "Fairshare"),
+        ];
+        assert!(settings(&prod)
+            .unwrap_err()
+            .to_string()
+            .contains("FAIRSHARE_ALLOW_SQLITE"));
+        let mut allowed = prod.to_vec();
+        allowed.push(("FAIRSHARE_ALLOW_SQLITE", "true"));
+        assert_eq!(settings(&allowed).unwrap().warnings.len(), 1);
+        let hops = settings(&[("FAIRSHARE_TRUSTED_PROXY_HOPS", "2")]).unwrap();
+        assert_eq!(hops.trusted_proxy_hops, 2);
+        assert_eq!(
+            settings(&[("FAIRSHARE_TRUST_FORWARDED_FOR", "true")])
+                .unwrap()
+                .trusted_proxy_hops,
+            1
+        );
     }
 
     #[test]

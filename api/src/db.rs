@@ -8,6 +8,9 @@ use sea_orm::{
 };
 use std::{path::Path, time::Duration};
 
+/// The longest one SQL statement may run on PostgreSQL, in milliseconds.
+pub const STATEMENT_TIMEOUT_MS: u64 = 5_000;
+
 /// Connects to `url` and brings the schema up to date.
 ///
 /// SQLite: the file (and its folder) is created if missing; every connection
@@ -34,6 +37,12 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         });
     } else {
         options.max_connections(20);
+        // No statement may run away with the database: a request has a
+        // time budget of its own (`http::REQUEST_TIME_BUDGET`), and this
+        // bounds each statement beneath it.
+        options.map_sqlx_postgres_opts(|o| {
+            o.options([("statement_timeout", STATEMENT_TIMEOUT_MS.to_string())])
+        });
     }
     let db = Database::connect(options)
         .await
@@ -61,6 +70,30 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         ..Default::default()
     })
     .await
+}
+
+/// Serialises, until the transaction ends, every write transaction that
+/// takes the same `key`: a check-then-write on something that has no row
+/// of its own to lock (a rate-limit bucket, the codes sent to an address)
+/// holds on both databases. PostgreSQL takes a transaction-scoped advisory
+/// lock; on SQLite a write transaction (`begin_write`) already holds the
+/// database's only write lock, so nothing more is needed.
+pub async fn lock_key(txn: &DatabaseTransaction, key: &str) -> Result<(), DbErr> {
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(key.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    let id = i64::from_be_bytes(first);
+    txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_advisory_xact_lock($1)",
+        [id.into()],
+    ))
+    .await?;
+    Ok(())
 }
 
 /// Whether the database answers.

@@ -27,7 +27,18 @@ fn err(e: crate::error::ServiceError) -> anyhow::Error {
 
 pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     let db = &state.db;
-    if !areas::list(db).await.map_err(err)?.is_empty() {
+    if !areas::list(
+        db,
+        crate::service::PageRequest {
+            offset: 0,
+            limit: 1,
+        },
+    )
+    .await
+    .map_err(err)?
+    .items
+    .is_empty()
+    {
         tracing::info!("the database already has areas: not seeding the demo");
         return Ok(());
     }

@@ -30,6 +30,14 @@ pub enum ErrorCode {
     RelationNotAccepted,
     NotDeclared,
     InvalidRegisterFile,
+    ScheduleInPast,
+    ScheduleOutOfOrder,
+    BidsUndecided,
+    NotCounted,
+    ConflictOfInterest,
+    VerificationHeld,
+    LastMember,
+    Timeout,
     Internal,
 }
 
@@ -61,6 +69,14 @@ impl ErrorCode {
             ErrorCode::RelationNotAccepted => "RELATION_NOT_ACCEPTED",
             ErrorCode::NotDeclared => "NOT_DECLARED",
             ErrorCode::InvalidRegisterFile => "INVALID_REGISTER_FILE",
+            ErrorCode::ScheduleInPast => "SCHEDULE_IN_PAST",
+            ErrorCode::ScheduleOutOfOrder => "SCHEDULE_OUT_OF_ORDER",
+            ErrorCode::BidsUndecided => "BIDS_UNDECIDED",
+            ErrorCode::NotCounted => "NOT_COUNTED",
+            ErrorCode::ConflictOfInterest => "CONFLICT_OF_INTEREST",
+            ErrorCode::VerificationHeld => "VERIFICATION_HELD",
+            ErrorCode::LastMember => "LAST_MEMBER",
+            ErrorCode::Timeout => "TIMEOUT",
             ErrorCode::Internal => "INTERNAL",
         }
     }

@@ -1,15 +1,13 @@
-//! The HTTP surface: `POST /graphql` (JSON only), GraphiQL in development,
-//! and `GET /health`.
-use crate::config::Environment;
+//! The HTTP surface: `POST /graphql` (JSON only) and `GET /health`.
 use crate::domain::Role;
-use crate::graphql::{mutation::accounts_cookie_name, FairshareSchema, SessionToken};
+use crate::graphql::{mutation::accounts_cookie_name, FairshareSchema, Schemas, SessionToken};
 use crate::service::auth::{self, Client};
 use crate::state::AppState;
 use axum::{
     body::Body,
     extract::{ConnectInfo, DefaultBodyLimit, State},
     http::{header, HeaderMap, StatusCode},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
     routing::get,
     Json, Router,
 };
@@ -26,21 +24,26 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// `importRegister`. Everyone else stays at `MAX_BODY_BYTES`.
 pub const MAX_OFFICER_BODY_BYTES: usize = 8 * 1024 * 1024;
 
+/// The most time one request may take. A request that runs over is
+/// stopped (its transaction rolled back) and answered `TIMEOUT`; each SQL
+/// statement is bounded beneath this too (`db::STATEMENT_TIMEOUT_MS`).
+pub const REQUEST_TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+
 #[derive(Clone)]
 struct HttpState {
     app: AppState,
-    schema: FairshareSchema,
+    schemas: Schemas,
 }
 
-pub fn router(app: AppState, schema: FairshareSchema) -> Router {
+pub fn router(app: AppState, schemas: Schemas) -> Router {
     Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql", get(get_graphql).post(graphql))
         .route("/health", get(health))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CatchPanicLayer::custom(|_| internal_error()))
         .layer(TraceLayer::new_for_http())
-        .with_state(HttpState { app, schema })
+        .with_state(HttpState { app, schemas })
 }
 
 fn error_body(status: StatusCode, code: &str, message: &str) -> Response {
@@ -84,20 +87,15 @@ async fn health(State(s): State<HttpState>) -> Response {
     }
 }
 
-async fn graphiql(State(s): State<HttpState>) -> Response {
-    match s.app.settings.environment {
-        Environment::Development => Html(
-            async_graphql::http::GraphiQLSource::build()
-                .endpoint("/graphql")
-                .finish(),
-        )
-        .into_response(),
-        Environment::Production => error_body(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "METHOD_NOT_ALLOWED",
-            "send GraphQL requests as POST with a JSON body",
-        ),
-    }
+/// GraphQL runs only over POST. There is no in-browser explorer: the
+/// schema is published in `api/schema.graphql`, and any GraphQL tool can
+/// load it by introspection.
+async fn get_graphql() -> Response {
+    error_body(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "send GraphQL requests as POST with a JSON body",
+    )
 }
 
 /// The session token from `Authorization: Bearer …` or the session cookie.
@@ -121,19 +119,27 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-fn client_ip(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> String {
-    if trust_forwarded_for {
-        if let Some(first) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-        {
-            return first.to_owned();
-        }
+/// The client's address, for rate limits. Behind `hops` trusted proxies,
+/// each of which appends the address it received the request from to
+/// `X-Forwarded-For`, the client is the `hops`-th address from the right:
+/// everything further left was written by the client itself and proves
+/// nothing. With no trusted proxies, or a header shorter than the chain,
+/// the connection's own peer address is used.
+fn client_ip(headers: &HeaderMap, peer: SocketAddr, hops: usize) -> String {
+    if hops == 0 {
+        return peer.ip().to_string();
     }
-    peer.ip().to_string()
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    match forwarded.len().checked_sub(hops).map(|i| forwarded[i]) {
+        Some(ip) if ip.parse::<std::net::IpAddr>().is_ok() => ip.to_owned(),
+        _ => peer.ip().to_string(),
+    }
 }
 
 /// `POST /graphql`. Only `application/json` is accepted: browsers cannot send
@@ -212,7 +218,7 @@ async fn graphql(
         Err(_) => return error_body(StatusCode::BAD_REQUEST, "BAD_REQUEST", SHAPE),
     };
 
-    request = request.data(crate::graphql::loaders::area_loader(s.app.db.clone()));
+    request = crate::graphql::loaders::attach(request, &s.app.db);
     if let Some(actor) = actor {
         request = request.data(actor);
     }
@@ -220,10 +226,33 @@ async fn graphql(
         request = request.data(SessionToken(token));
     }
     request = request.data(Client {
-        ip: client_ip(&headers, peer, s.app.settings.trust_forwarded_for),
+        ip: client_ip(&headers, peer, s.app.settings.trusted_proxy_hops),
     });
 
-    let mut response = s.schema.execute(request).await;
+    // Introspection (what GraphQL tools send to learn the schema) nests
+    // deeper than any query of the product needs: it runs under limits of
+    // its own (`graphql::schema::introspection_only`).
+    use crate::graphql::schema::{route, Route, MAX_INTROSPECTION_LISTS};
+    let schema: &FairshareSchema = match route(&request.query) {
+        Route::Main => &s.schemas.main,
+        Route::Introspection => &s.schemas.introspection,
+        Route::TooNested => {
+            return error_body(
+                StatusCode::OK,
+                "GRAPHQL_VALIDATION_FAILED",
+                &format!("this introspection query nests more than {MAX_INTROSPECTION_LISTS} lists on one path: ask for the schema as the standard introspection query does"),
+            )
+        }
+    };
+    let Ok(mut response) = tokio::time::timeout(REQUEST_TIME_BUDGET, schema.execute(request)).await
+    else {
+        tracing::warn!("a request ran out of time");
+        return error_body(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "TIMEOUT",
+            "the request took too long and was stopped: try again, or ask for less at once",
+        );
+    };
     // Errors raised by the GraphQL engine itself (syntax, validation, limits)
     // carry no code of ours: give them one.
     for e in &mut response.errors {

@@ -18,6 +18,7 @@ use api::{
     startup::Application,
     telemetry,
 };
+use secrecy::ExposeSecret;
 
 const USAGE: &str = "usage: fairshare [serve | demo | create-admin EMAIL | migrate | purge-verification [--round ID] | print-schema]";
 
@@ -41,6 +42,9 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
     }
     let settings = Settings::from_env()?;
     telemetry::init(settings.environment);
+    for warning in &settings.warnings {
+        tracing::warn!("{warning}");
+    }
     match command.as_slice() {
         [] | ["serve"] => {
             Application::build(settings)
@@ -62,7 +66,7 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
             Ok(())
         }
         ["migrate"] => {
-            api::db::connect(&settings.database_url).await?;
+            api::db::connect(settings.database_url.expose_secret()).await?;
             println!("the database schema is up to date");
             Ok(())
         }
@@ -76,7 +80,7 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
                 _ => anyhow::bail!("{USAGE}"),
             };
             let retention = settings.verification_retention;
-            let db = api::db::connect(&settings.database_url).await?;
+            let db = api::db::connect(settings.database_url.expose_secret()).await?;
             let purged = verification::purge(&db, only, retention, chrono::Utc::now())
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

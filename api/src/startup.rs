@@ -1,10 +1,11 @@
 //! Building and running the application.
 use crate::channels::{email::Mailer, sms::SmsSender};
 use crate::config::Settings;
-use crate::graphql::build_schema;
+use crate::graphql::build_schemas;
 use crate::service::{codes, limits, rounds};
 use crate::state::AppState;
 use anyhow::Context;
+use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
@@ -35,8 +36,8 @@ impl Application {
     /// Serves requests, and applies scheduled phase changes on a timer,
     /// until the process is told to stop.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let schema = build_schema(self.state.clone());
-        let router = crate::http::router(self.state.clone(), schema);
+        let schemas = build_schemas(self.state.clone());
+        let router = crate::http::router(self.state.clone(), schemas);
         tokio::spawn(scheduler(self.state.clone()));
         tracing::info!(addr = %self.listener.local_addr()?, "Fairshare is listening");
         axum::serve(
@@ -50,7 +51,7 @@ impl Application {
 }
 
 pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
-    let db = crate::db::connect(&settings.database_url).await?;
+    let db = crate::db::connect(settings.database_url.expose_secret()).await?;
     let mailer = Mailer::from_settings(&settings.email)?;
     let sms = SmsSender::from_settings(&settings.sms)?;
     Ok(AppState {

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_foundation;
 mod m20261124_000002_verification;
+mod m20261202_000003_hardening;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261124_000002_verification::Migration),
+            Box::new(m20261202_000003_hardening::Migration),
         ]
     }
 }

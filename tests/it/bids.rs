@@ -61,7 +61,9 @@ async fn a_group_submits_edits_and_has_its_bid_reviewed() {
     );
     assert!(app.ok(None, BID, json!({ "id": bid })).await["bid"]["reviewReason"].is_null());
 
-    // The group edits during review because changes were asked for; the bid goes back for review.
+    // The group edits during review because changes were asked for, as
+    // often as it likes, then resubmits: the bid goes back for review, the
+    // old reason kept in its history rather than shown as current.
     let data = app
         .ok(
             Some(&r.member),
@@ -69,7 +71,22 @@ async fn a_group_submits_edits_and_has_its_bid_reviewed() {
             json!({ "id": bid, "d": bid_details("Wildflower verges with signs", 560_000) }),
         )
         .await;
-    assert_eq!(data["updateBid"]["status"], "SUBMITTED");
+    assert_eq!(data["updateBid"]["status"], "CHANGES_REQUESTED");
+    let resubmit = "mutation($id: ID!) { resubmitBid(id: $id) { status reviewReason reviewHistory { decision reason } } }";
+    let data = app
+        .ok(Some(&r.member), resubmit, json!({ "id": bid }))
+        .await;
+    assert_eq!(data["resubmitBid"]["status"], "SUBMITTED");
+    assert!(data["resubmitBid"]["reviewReason"].is_null());
+    assert_eq!(
+        data["resubmitBid"]["reviewHistory"],
+        json!([{ "decision": "CHANGES_REQUESTED", "reason": reason }])
+    );
+    assert_eq!(
+        app.refused(Some(&r.member), resubmit, json!({ "id": bid }))
+            .await,
+        "INVALID_TRANSITION"
+    );
     let data = app
         .ok(
             Some(&r.officer),
@@ -86,10 +103,10 @@ async fn a_group_submits_edits_and_has_its_bid_reviewed() {
     );
 
     // The group's page lists it.
-    let q = "query($id: ID!) { group(id: $id) { bids { title status } } }";
+    let q = "query($id: ID!) { group(id: $id) { bids { nodes { title status } } } }";
     let data = app.ok(None, q, json!({ "id": r.group })).await;
     assert_eq!(
-        data["group"]["bids"],
+        data["group"]["bids"]["nodes"],
         json!([{ "title": "Wildflower verges with signs", "status": "ELIGIBLE" }])
     );
 }
@@ -224,23 +241,18 @@ async fn only_members_act_for_a_group() {
         "NOT_AUTHORISED"
     );
 
-    // A member adds the outsider, who can then act.
-    let add = "mutation($g: ID!, $e: String!) { addGroupMember(groupId: $g, email: $e) { id } }";
+    // A member invites the outsider, who accepts and can then act.
+    let invite = "mutation($g: ID!, $e: String!) { inviteGroupMember(groupId: $g, email: $e) { id status } }";
     assert_eq!(
         app.refused(
             Some(&outsider),
-            add,
+            invite,
             json!({ "g": r.group, "e": "outsider@example.org" })
         )
         .await,
         "NOT_AUTHORISED"
     );
-    app.ok(
-        Some(&r.member),
-        add,
-        json!({ "g": r.group, "e": "outsider@example.org" }),
-    )
-    .await;
+    fixtures::join_group(&app, &r.member, &r.group, "outsider@example.org", &outsider).await;
     app.ok(Some(&outsider), WITHDRAW, json!({ "id": bid }))
         .await;
     let mine = app
@@ -306,6 +318,12 @@ async fn bids_follow_the_round_phases() {
         "PHASE_CLOSED"
     );
 
+    app.ok(
+        Some(&officer),
+        REVIEW,
+        json!({ "id": bid, "d": "ELIGIBLE" }),
+    )
+    .await;
     fixtures::advance(&app, &officer, &round, "VOTING").await;
     assert_eq!(
         app.refused(Some(&member), WITHDRAW, json!({ "id": bid }))
@@ -323,9 +341,9 @@ async fn bids_follow_the_round_phases() {
     );
 
     // Withdrawn bids are not listed on the round.
-    let q = "query($id: ID!) { round(id: $id) { bids { title } } }";
+    let q = "query($id: ID!) { round(id: $id) { bids { nodes { title } } } }";
     assert_eq!(
-        app.ok(None, q, json!({ "id": round })).await["round"]["bids"],
+        app.ok(None, q, json!({ "id": round })).await["round"]["bids"]["nodes"],
         json!([{ "title": "Benches" }])
     );
 }
@@ -359,9 +377,9 @@ async fn bad_bid_input_is_named_and_nothing_is_stored() {
             .await,
         "INVALID_INPUT"
     );
-    let q = "query($id: ID!) { round(id: $id) { bids { id } } }";
+    let q = "query($id: ID!) { round(id: $id) { bids { nodes { id } } } }";
     assert_eq!(
-        app.ok(None, q, json!({ "id": r.round })).await["round"]["bids"],
+        app.ok(None, q, json!({ "id": r.round })).await["round"]["bids"]["nodes"],
         json!([])
     );
 

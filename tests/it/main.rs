@@ -3,6 +3,7 @@
 mod auth;
 mod bids;
 mod fixtures;
+mod hardening;
 mod helpers;
 mod http;
 mod register;

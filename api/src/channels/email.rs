@@ -8,6 +8,7 @@ use lettre::{
     transport::smtp::authentication::Credentials,
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
+use secrecy::ExposeSecret;
 use std::{path::PathBuf, time::Duration};
 
 use super::templates::Rendered;
@@ -22,6 +23,29 @@ pub enum Mailer {
         dir: PathBuf,
         from: Mailbox,
     },
+}
+
+/// An SMTP failure, described without the server's own words: replies such
+/// as `550 5.1.1 <ann@example.org>: Recipient address rejected` quote the
+/// address, which must not reach a log.
+fn redacted(e: lettre::transport::smtp::Error) -> anyhow::Error {
+    let kind = if e.is_permanent() {
+        "a permanent refusal"
+    } else if e.is_transient() {
+        "a temporary refusal"
+    } else if e.is_timeout() {
+        "a time-out"
+    } else if e.is_tls() {
+        "a TLS failure"
+    } else {
+        "a connection or protocol failure"
+    };
+    match e.status() {
+        Some(code) => {
+            anyhow::anyhow!("sending email over SMTP failed: {kind} (SMTP status {code})")
+        }
+        None => anyhow::anyhow!("sending email over SMTP failed: {kind}"),
+    }
 }
 
 impl Mailer {
@@ -44,7 +68,8 @@ impl Mailer {
                 };
                 let mut builder = builder.port(*port).timeout(Some(Duration::from_secs(20)));
                 if let (Some(u), Some(p)) = (username, password) {
-                    builder = builder.credentials(Credentials::new(u.clone(), p.clone()));
+                    builder = builder
+                        .credentials(Credentials::new(u.clone(), p.expose_secret().to_owned()));
                 }
                 Ok(Mailer::Smtp {
                     transport: builder.build(),
@@ -79,10 +104,7 @@ impl Mailer {
             .context("building the email")?;
         match self {
             Mailer::Smtp { transport, .. } => {
-                transport
-                    .send(email)
-                    .await
-                    .context("sending email over SMTP")?;
+                transport.send(email).await.map_err(redacted)?;
                 tracing::info!("email handed to the SMTP server");
             }
             Mailer::Folder { dir, .. } => {

@@ -4,6 +4,7 @@
 use crate::config::SmsSettings;
 use crate::domain::PhoneNumber;
 use anyhow::{bail, Context};
+use secrecy::{ExposeSecret, SecretString};
 use std::{path::PathBuf, time::Duration};
 
 #[derive(Clone)]
@@ -15,7 +16,7 @@ pub enum SmsSender {
         client: reqwest::Client,
         messages_url: String,
         account_sid: String,
-        auth_token: String,
+        auth_token: SecretString,
         from: String,
     },
     /// Development only: each message is written to a folder.
@@ -67,7 +68,7 @@ impl SmsSender {
             } => {
                 let res = client
                     .post(messages_url)
-                    .basic_auth(account_sid, Some(auth_token))
+                    .basic_auth(account_sid, Some(auth_token.expose_secret()))
                     .form(&[("To", to.e164()), ("From", from.as_str()), ("Body", body)])
                     .send()
                     .await

@@ -16,6 +16,11 @@ pub const VERIFICATION_CODE: Template = Template {
     body: include_str!("../../templates/verification_code/body.txt"),
 };
 
+pub const GROUP_INVITATION: Template = Template {
+    subject: include_str!("../../templates/group_invitation/subject.txt"),
+    body: include_str!("../../templates/group_invitation/body.txt"),
+};
+
 /// Text messages have no subject.
 pub const VERIFICATION_CODE_SMS: Template = Template {
     subject: "",

@@ -70,6 +70,18 @@ impl Method {
         Method::ALL.into_iter().find(|m| m.as_str() == s)
     }
 
+    /// How much a proof by this method tells us that the person is who
+    /// and where they say. A self-declared postcode and an email code are
+    /// low: anyone can type a postcode, and one mailbox gives any number
+    /// of addresses. A text to a UK mobile (one SIM, registered to a
+    /// person), the register and an officer's check are higher.
+    pub fn assurance(self) -> Assurance {
+        match self {
+            Method::Postcode | Method::Email => Assurance::Low,
+            Method::Sms | Method::Register | Method::InPerson => Assurance::Higher,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Method::Postcode => "a self-declared postcode",
@@ -78,6 +90,31 @@ impl Method {
             Method::Register => "the council's register",
             Method::InPerson => "a check in person",
         }
+    }
+}
+
+/// How strongly a verification ties a person to an area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Assurance {
+    Low,
+    Higher,
+}
+
+impl Assurance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Assurance::Low => "low",
+            Assurance::Higher => "higher",
+        }
+    }
+
+    /// The assurance of a set of proofs: that of the strongest.
+    pub fn of(methods: &BTreeSet<Method>) -> Assurance {
+        methods
+            .iter()
+            .map(|m| m.assurance())
+            .max()
+            .unwrap_or(Assurance::Low)
     }
 }
 
@@ -132,17 +169,24 @@ pub struct Eligibility {
     pub methods: BTreeSet<Method>,
     /// Whether a self-declared postcode is enough by itself.
     pub postcode_alone_enough: bool,
+    /// Whether low-assurance proofs alone (a self-declared postcode, an
+    /// email code) verify a person. Off by default: at least one higher
+    /// proof is needed. A round that turns it on says so publicly, and its
+    /// turnout is reported by assurance.
+    #[serde(default)]
+    pub accept_low_assurance: bool,
 }
 
 impl Default for Eligibility {
-    /// Residents of the round's areas, any age, any method; a postcode alone
-    /// is not enough.
+    /// Residents of the round's areas, any age, any method; at least one
+    /// higher-assurance proof needed.
     fn default() -> Self {
         Eligibility {
             relations: BTreeSet::from([Relation::Live]),
             min_age: None,
             methods: Method::ALL.into_iter().collect(),
             postcode_alone_enough: false,
+            accept_low_assurance: false,
         }
     }
 }
@@ -183,6 +227,23 @@ impl Eligibility {
                     .into(),
             );
         }
+        if self.postcode_alone_enough && !self.accept_low_assurance {
+            return Err(
+                "a self-declared postcode is low assurance: to let it verify people by itself, accept low-assurance verification too"
+                    .into(),
+            );
+        }
+        if !self.accept_low_assurance
+            && !self
+                .methods
+                .iter()
+                .any(|m| m.assurance() == Assurance::Higher)
+        {
+            return Err(
+                "accept at least one higher-assurance way of proving eligibility (a text-message code, the register or a check in person), or accept low-assurance verification"
+                    .into(),
+            );
+        }
         if has(Method::Register) && !self.relations.contains(&Relation::Live) {
             return Err("the register only proves where people live: count residents too".into());
         }
@@ -202,9 +263,16 @@ impl Eligibility {
     /// Whether the proofs a person has given make them eligible (the area and
     /// age having been checked when they were given).
     pub fn satisfied_by(&self, proven: &BTreeSet<Method>) -> bool {
-        proven.iter().any(|m| match m {
-            Method::Postcode => self.postcode_alone_enough && self.accepts(Method::Postcode),
-            other => self.accepts(*other),
+        proven.iter().any(|m| {
+            self.accepts(*m)
+                && (self.accept_low_assurance || m.assurance() == Assurance::Higher)
+                && match m {
+                    Method::Postcode => self.postcode_alone_enough,
+                    // An email code proves a mailbox, not an address: it
+                    // counts with a declared postcode.
+                    Method::Email => proven.contains(&Method::Postcode),
+                    _ => true,
+                }
         })
     }
 }
@@ -217,6 +285,7 @@ mod tests {
         Eligibility {
             methods: methods.iter().copied().collect(),
             postcode_alone_enough: alone,
+            accept_low_assurance: alone,
             ..Eligibility::default()
         }
     }
@@ -247,5 +316,30 @@ mod tests {
         let sms = BTreeSet::from([Method::Postcode, Method::Sms]);
         assert!(Eligibility::default().satisfied_by(&sms));
         assert!(!rules(&[Method::Postcode, Method::Register], false).satisfied_by(&sms));
+    }
+
+    #[test]
+    fn low_assurance_proofs_need_the_round_to_accept_them() {
+        let email = BTreeSet::from([Method::Postcode, Method::Email]);
+        assert!(!Eligibility::default().satisfied_by(&email));
+        let low = Eligibility {
+            accept_low_assurance: true,
+            ..Eligibility::default()
+        };
+        assert!(low.satisfied_by(&email));
+        assert_eq!(Assurance::of(&email), Assurance::Low);
+        assert_eq!(
+            Assurance::of(&BTreeSet::from([Method::Postcode, Method::Sms])),
+            Assurance::Higher
+        );
+        assert!(Eligibility {
+            postcode_alone_enough: true,
+            ..Eligibility::default()
+        }
+        .parse()
+        .is_err());
+        assert!(rules(&[Method::Postcode, Method::Email], false)
+            .parse()
+            .is_err());
     }
 }

@@ -48,6 +48,21 @@ impl EmailAddress {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The mailbox the address delivers to, for telling whether two
+    /// verifications used one mailbox: sub-addresses (`name+anything@`) go
+    /// to `name@` with every provider that offers them, and Gmail ignores
+    /// dots in the local part. Only ever compared, as a keyed hash; mail
+    /// is still sent to the address as written.
+    pub fn mailbox(&self) -> String {
+        let (local, domain) = self.0.split_once('@').unwrap_or((&self.0, ""));
+        let local = local.split('+').next().unwrap_or(local);
+        let (local, domain) = match domain {
+            "gmail.com" | "googlemail.com" => (local.replace('.', ""), "gmail.com"),
+            _ => (local.to_owned(), domain),
+        };
+        format!("{local}@{domain}")
+    }
 }
 
 /// Never print an address in logs by accident.
@@ -80,6 +95,10 @@ mod tests {
         ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad} should be refused");
         }
+        let mailbox = |a: &str| EmailAddress::parse(a).unwrap().mailbox();
+        assert_eq!(mailbox("Sybil+1@Example.org"), "sybil@example.org");
+        assert_eq!(mailbox("s.ybil+x@googlemail.com"), "sybil@gmail.com");
+        assert_eq!(mailbox("s.ybil@example.org"), "s.ybil@example.org");
         assert_eq!(
             format!("{:?}", EmailAddress::parse("a@b.co").unwrap()),
             "EmailAddress(<redacted>)"

@@ -11,10 +11,10 @@ pub mod role;
 pub mod text;
 
 pub use ballot::{BallotKind, BallotSettings, CountingRule};
-pub use eligibility::{Eligibility, Evidence, Method, Relation};
+pub use eligibility::{Assurance, Eligibility, Evidence, Method, Relation};
 pub use email::EmailAddress;
 pub use money::Pence;
 pub use person::{DateOfBirth, PersonName, PhoneNumber};
-pub use phase::{Phase, Schedule};
+pub use phase::{Phase, Schedule, ScheduleError};
 pub use postcode::{CoveragePrefix, Postcode};
 pub use role::Role;

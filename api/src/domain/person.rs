@@ -5,39 +5,46 @@ use super::Postcode;
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
 
-/// A person's name, normalised so that the same name written differently
-/// compares equal: lower case, letters and digits only, words in order of
-/// the alphabet ("Smith, Ann-Marie" and "ann marie SMITH" agree).
+/// A person's name, folded (accents, case, punctuation and spacing gone:
+/// see `text::fold`) so that the same name written differently compares
+/// equal. A name written "Family, Given" is read as "Given Family".
 #[derive(Clone, PartialEq, Eq)]
 pub struct PersonName(String);
 
 impl PersonName {
     pub fn parse(input: &str) -> Result<Self, String> {
-        let cleaned: String = input
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() {
-                    c.to_lowercase().collect::<String>()
-                } else if c == '\'' || c == '’' || c == '.' {
-                    String::new()
-                } else {
-                    " ".into()
-                }
-            })
-            .collect();
-        let mut words: Vec<&str> = cleaned.split_whitespace().collect();
-        if words.is_empty() {
-            return Err("enter the person's full name".into());
-        }
         if input.chars().count() > 200 {
             return Err("the name must be 200 characters or fewer".into());
         }
-        words.sort_unstable();
-        Ok(Self(words.join(" ")))
+        let written = match input.split_once(',') {
+            Some((family, given)) if !given.contains(',') => format!("{given} {family}"),
+            _ => input.to_owned(),
+        };
+        let folded = super::text::fold(&written);
+        if folded.is_empty() {
+            return Err("enter the person's full name".into());
+        }
+        Ok(Self(folded))
     }
 
+    /// The folded name, words in the order written.
     pub fn normalised(&self) -> &str {
         &self.0
+    }
+
+    /// The letters and digits of the name in the order written: the same
+    /// wherever the spaces, hyphens and apostrophes fall ("Zoë
+    /// O'Brien-Smith" and "zoe o brien smith" agree, and so do "Smith,
+    /// Ann-Marie" and "ann marie SMITH"). Names written in another order
+    /// differ here, and are caught as similar instead (`words`).
+    pub fn letters(&self) -> String {
+        self.0.chars().filter(|c| *c != ' ').collect()
+    }
+
+    /// The words of two or more characters, each of which, with the date of
+    /// birth, marks a similar identity.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.0.split(' ').filter(|w| w.chars().count() >= 2)
     }
 }
 
@@ -89,10 +96,26 @@ impl fmt::Debug for DateOfBirth {
     }
 }
 
-/// The material of a person's identity key: name, date of birth and
-/// postcode, normalised. Only its keyed hash is ever stored.
-pub fn identity_material(name: &PersonName, dob: &DateOfBirth, postcode: &Postcode) -> String {
-    format!("{}|{}|{}", name.normalised(), dob.iso(), postcode.full())
+/// The material of a person's identity key: name and date of birth,
+/// normalised. The same person has one key in a round wherever they live,
+/// work or study. Only its keyed hash is ever stored.
+pub fn identity_material(name: &PersonName, dob: &DateOfBirth) -> String {
+    format!("{}|{}", name.letters(), dob.iso())
+}
+
+/// What the council's register is matched on: name, date of birth and
+/// postcode. Only its keyed hash is ever stored.
+pub fn residence_material(name: &PersonName, dob: &DateOfBirth, postcode: &Postcode) -> String {
+    format!("{}|{}|{}", name.letters(), dob.iso(), postcode.full())
+}
+
+/// The materials of the similarity keys: the date of birth with each word of
+/// the name. Two identities that share one are similar.
+pub fn similarity_materials(name: &PersonName, dob: &DateOfBirth) -> Vec<String> {
+    let mut out: Vec<String> = name.words().map(|w| format!("{}|{w}", dob.iso())).collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A UK mobile number in international form (`+447700900123`).
@@ -152,15 +175,29 @@ mod tests {
 
     #[test]
     fn names_normalise() {
-        let a = PersonName::parse("Smith, Ann-Marie").unwrap();
-        let b = PersonName::parse("  ann marie SMITH ").unwrap();
-        assert_eq!(a, b);
+        let key = |n: &str| PersonName::parse(n).unwrap().letters();
+        assert_eq!(key("Smith, Ann-Marie"), key("  ann marie SMITH "));
+        assert_eq!(key("Zoë O'Brien-Smith"), key("zoe o brien smith"));
+        assert_ne!(key("Zoe O'Brien"), key("Zoe O'Brian"));
         assert_eq!(
             PersonName::parse("Siobhán O'Brien").unwrap().normalised(),
-            "obrien siobhán"
+            "siobhan obrien"
         );
+        assert_ne!(key("Ann Smith 12"), key("Ann Smith 21"));
         assert!(PersonName::parse(" - ").is_err());
+        let a = PersonName::parse("Ann Smith").unwrap();
         assert_eq!(format!("{a:?}"), "PersonName(<redacted>)");
+    }
+
+    #[test]
+    fn similar_identities_share_a_word_and_a_birthday() {
+        let today = day("2026-11-23");
+        let dob = DateOfBirth::parse("1980-05-01", today).unwrap();
+        let a = similarity_materials(&PersonName::parse("Zoe O'Brien").unwrap(), &dob);
+        let b = similarity_materials(&PersonName::parse("Zoe Obrian").unwrap(), &dob);
+        assert!(a.iter().any(|m| b.contains(m)));
+        let c = similarity_materials(&PersonName::parse("Amir Khan").unwrap(), &dob);
+        assert!(!a.iter().any(|m| c.contains(m)));
     }
 
     #[test]

@@ -99,26 +99,56 @@ pub struct Schedule {
     pub voting_closes_at: Option<DateTime<Utc>>,
 }
 
+/// Why a schedule was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScheduleError {
+    /// A later step is dated before an earlier one.
+    OutOfOrder(String),
+    /// A step that has yet to happen is dated in the past.
+    InPast(String),
+}
+
 impl Schedule {
-    /// Dates that are given must come in order.
-    pub fn parse(self) -> Result<Self, String> {
-        let named = [
-            ("bids open", self.bids_open_at),
-            ("bids close", self.bids_close_at),
-            ("voting opens", self.voting_opens_at),
-            ("voting closes", self.voting_closes_at),
-        ];
+    const NAMES: [(&'static str, Phase); 4] = [
+        ("bids open", Phase::Draft),
+        ("bids close", Phase::BidsOpen),
+        ("voting opens", Phase::BidReview),
+        ("voting closes", Phase::Voting),
+    ];
+
+    fn dates(&self) -> [Option<DateTime<Utc>>; 4] {
+        [
+            self.bids_open_at,
+            self.bids_close_at,
+            self.voting_opens_at,
+            self.voting_closes_at,
+        ]
+    }
+
+    /// Dates that are given must come in order, and every step the round
+    /// in `phase` has yet to take must be dated after `now`: a date in the
+    /// past would move the round on at once, which nobody means.
+    pub fn parse(self, phase: Phase, now: DateTime<Utc>) -> Result<Self, ScheduleError> {
         let mut last: Option<(&str, DateTime<Utc>)> = None;
-        for (name, at) in named {
+        for ((name, _), at) in Self::NAMES.iter().zip(self.dates()) {
             if let Some(at) = at {
                 if let Some((prev_name, prev)) = last {
                     if at <= prev {
-                        return Err(format!(
+                        return Err(ScheduleError::OutOfOrder(format!(
                             "the date {name} must be after the date {prev_name}"
-                        ));
+                        )));
                     }
                 }
                 last = Some((name, at));
+            }
+        }
+        for ((name, from), at) in Self::NAMES.iter().zip(self.dates()) {
+            let still_to_come = !phase.is_final() && *from >= phase;
+            if let Some(at) = at.filter(|at| still_to_come && *at <= now) {
+                return Err(ScheduleError::InPast(format!(
+                    "the date {name} ({}) has passed: choose a date in the future, or leave it empty and move the round on yourself",
+                    at.format("%Y-%m-%d %H:%M UTC")
+                )));
             }
         }
         Ok(self)
@@ -154,23 +184,33 @@ mod tests {
     }
 
     #[test]
-    fn schedule_dates_must_be_in_order() {
+    fn schedule_dates_must_be_in_order_and_to_come() {
         let d = |day| Some(Utc.with_ymd_and_hms(2027, 1, day, 9, 0, 0).unwrap());
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
         let ok = Schedule {
             bids_open_at: d(1),
             bids_close_at: d(10),
             voting_opens_at: None,
             voting_closes_at: d(20),
         };
-        assert!(ok.parse().is_ok());
+        assert!(ok.parse(Phase::Draft, now).is_ok());
         let bad = Schedule {
             bids_open_at: d(10),
             bids_close_at: d(1),
             ..Default::default()
         };
         assert_eq!(
-            bad.parse().unwrap_err(),
-            "the date bids close must be after the date bids open"
+            bad.parse(Phase::Draft, now).unwrap_err(),
+            ScheduleError::OutOfOrder(
+                "the date bids close must be after the date bids open".into()
+            )
         );
+        let later = Utc.with_ymd_and_hms(2027, 1, 5, 9, 0, 0).unwrap();
+        assert!(matches!(
+            ok.parse(Phase::Draft, later),
+            Err(ScheduleError::InPast(_))
+        ));
+        // Bids opened on the 1st: that date is history, the rest to come.
+        assert!(ok.parse(Phase::BidsOpen, later).is_ok());
     }
 }

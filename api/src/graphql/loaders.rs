@@ -1,9 +1,13 @@
 //! Batched loading of related records, so that a list of bids or pots costs
-//! one query for their areas rather than one query each. Loaders live for
-//! one request.
+//! one query for their areas, groups and rounds rather than one query each.
+//! Loaders live for one request.
 use super::Gql;
 use crate::error::ServiceError;
-use crate::service::areas::{self, Area};
+use crate::service::{
+    areas::{self, Area},
+    groups::{self, Group},
+    rounds::{self, Round},
+};
 use async_graphql::{dataloader::DataLoader, dataloader::Loader, Context};
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
@@ -22,8 +26,48 @@ impl Loader<i64> for AreaLoader {
     }
 }
 
-pub fn area_loader(db: DatabaseConnection) -> DataLoader<AreaLoader> {
-    DataLoader::new(AreaLoader { db }, tokio::spawn)
+pub struct GroupLoader {
+    db: DatabaseConnection,
+}
+
+impl Loader<i64> for GroupLoader {
+    type Value = Group;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Group>, Self::Error> {
+        let found = groups::get_many(&self.db, keys).await.gql()?;
+        Ok(found.into_iter().map(|g| (g.id, g)).collect())
+    }
+}
+
+/// Rounds by identifier, whatever their phase: the resolver decides who
+/// may see them.
+pub struct RoundLoader {
+    db: DatabaseConnection,
+}
+
+impl Loader<i64> for RoundLoader {
+    type Value = Round;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Round>, Self::Error> {
+        let found = rounds::get_many(&self.db, keys).await.gql()?;
+        Ok(found.into_iter().map(|r| (r.id, r)).collect())
+    }
+}
+
+/// The loaders of one request.
+pub fn attach(request: async_graphql::Request, db: &DatabaseConnection) -> async_graphql::Request {
+    request
+        .data(DataLoader::new(AreaLoader { db: db.clone() }, tokio::spawn))
+        .data(DataLoader::new(
+            GroupLoader { db: db.clone() },
+            tokio::spawn,
+        ))
+        .data(DataLoader::new(
+            RoundLoader { db: db.clone() },
+            tokio::spawn,
+        ))
 }
 
 /// The area with this identifier, through the request's loader.
@@ -33,4 +77,25 @@ pub(crate) async fn area(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Ar
         None => Some(areas::get(&super::state(ctx).db, id).await.gql()?),
     };
     found.ok_or_else(|| super::to_gql(ServiceError::not_found("area")))
+}
+
+/// The group with this identifier, through the request's loader.
+pub(crate) async fn group(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Group> {
+    let found = match ctx.data_opt::<DataLoader<GroupLoader>>() {
+        Some(loader) => loader.load_one(id).await?,
+        None => Some(groups::get(&super::state(ctx).db, id).await.gql()?),
+    };
+    found.ok_or_else(|| super::to_gql(ServiceError::not_found("group")))
+}
+
+/// The round with this identifier, if the caller may see it, through the
+/// request's loader.
+pub(crate) async fn round(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Round> {
+    let found = match ctx.data_opt::<DataLoader<RoundLoader>>() {
+        Some(loader) => loader.load_one(id).await?,
+        None => Some(rounds::load(&super::state(ctx).db, id).await.gql()?),
+    };
+    found
+        .filter(|r| rounds::may_see(super::caller(ctx), r.phase))
+        .ok_or_else(|| super::to_gql(ServiceError::not_found("round")))
 }

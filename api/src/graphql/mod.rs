@@ -3,6 +3,7 @@
 //! domain types to GraphQL objects.
 pub mod loaders;
 pub mod mutation;
+pub mod pagination;
 pub mod query;
 pub mod schema;
 pub mod types;
@@ -12,7 +13,7 @@ use crate::service::Actor;
 use crate::state::AppState;
 use async_graphql::{Context, ErrorExtensions, ID};
 
-pub use schema::{build_schema, FairshareSchema};
+pub use schema::{build_schema, build_schemas, FairshareSchema, Schemas};
 
 /// The session token of the request, when it carried one.
 #[derive(Clone)]

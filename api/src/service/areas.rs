@@ -1,14 +1,17 @@
 //! Areas: the neighbourhoods (wards, parishes, estates) that rounds fund,
 //! each covering a set of postcodes, sectors or districts.
-use super::{audit, Actor};
+use super::{audit, groups::unique_or, rounds, Actor, Page, PageRequest};
 use crate::db::begin_write;
-use crate::domain::{text::bounded, CoveragePrefix, Postcode, Role};
+use crate::domain::{
+    text::{bounded, name_key},
+    CoveragePrefix, Postcode, Role,
+};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::store::{area_coverage, areas};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use std::collections::BTreeSet;
 
@@ -18,7 +21,6 @@ pub struct Area {
     pub name: String,
     pub kind: String,
     pub description: String,
-    pub coverage: Vec<String>,
 }
 
 pub struct NewArea {
@@ -84,22 +86,13 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewArea) -> Ser
     let description = bounded(&new.description, "the description", 0, 5000)
         .map_err(|m| ServiceError::invalid("description", m))?;
     let coverage = parse_coverage(&new.coverage)?;
+    let key = parse_name_key(&name)?;
 
     let txn = begin_write(db).await.context("starting a transaction")?;
-    let taken = areas::Entity::find()
-        .filter(areas::Column::Name.eq(&name))
-        .one(&txn)
-        .await
-        .context("checking area names")?
-        .is_some();
-    if taken {
-        return Err(ServiceError::refused(
-            ErrorCode::NameTaken,
-            format!("there is already an area called {name}"),
-        ));
-    }
+    check_name_free(&txn, &name, &key, None).await?;
     let area = areas::ActiveModel {
-        name: Set(name),
+        name: Set(name.clone()),
+        name_key: Set(Some(key)),
         kind: Set(kind),
         description: Set(description),
         created_at: Set(Utc::now()),
@@ -107,7 +100,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewArea) -> Ser
     }
     .insert(&txn)
     .await
-    .context("creating an area")?;
+    .map_err(|e| unique_or(e, || name_taken(&name), "creating an area"))?;
     insert_coverage(&txn, area.id, &coverage).await?;
     audit::record(
         &txn,
@@ -123,7 +116,120 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewArea) -> Ser
     get(db, area.id).await
 }
 
-/// Replaces an area's coverage.
+fn name_taken(name: &str) -> ServiceError {
+    ServiceError::refused(
+        ErrorCode::NameTaken,
+        format!("there is already an area called {name}"),
+    )
+}
+
+fn parse_name_key(name: &str) -> ServiceResult<String> {
+    let key = name_key(name);
+    if key.is_empty() {
+        return Err(ServiceError::invalid(
+            "name",
+            "the area's name needs letters or digits",
+        ));
+    }
+    Ok(key)
+}
+
+/// Names are unique whatever their case, accents or spacing.
+async fn check_name_free(
+    db: &impl ConnectionTrait,
+    name: &str,
+    key: &str,
+    except: Option<i64>,
+) -> ServiceResult<()> {
+    let holder = areas::Entity::find()
+        .filter(areas::Column::NameKey.eq(key))
+        .one(db)
+        .await
+        .context("checking area names")?;
+    match holder {
+        Some(a) if Some(a.id) != except => Err(name_taken(name)),
+        _ => Ok(()),
+    }
+}
+
+/// Changes an area's name, kind or description.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    area_id: i64,
+    name: Option<String>,
+    kind: Option<String>,
+    description: Option<String>,
+) -> ServiceResult<Area> {
+    actor.require(Role::Officer, "change areas")?;
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    areas::Entity::find_by_id(area_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await
+        .context("loading an area")?
+        .ok_or_else(|| ServiceError::not_found("area"))?;
+    let mut am = areas::ActiveModel {
+        id: sea_orm::Set(area_id),
+        ..Default::default()
+    };
+    let mut changed = Vec::new();
+    if let Some(n) = name {
+        let n =
+            bounded(&n, "the area's name", 1, 120).map_err(|m| ServiceError::invalid("name", m))?;
+        let key = parse_name_key(&n)?;
+        check_name_free(&txn, &n, &key, Some(area_id)).await?;
+        am.name = Set(n);
+        am.name_key = Set(Some(key));
+        changed.push("name");
+    }
+    if let Some(k) = kind {
+        let k = k.trim().to_lowercase();
+        if !KINDS.contains(&k.as_str()) {
+            return Err(ServiceError::invalid(
+                "kind",
+                format!("the kind of area must be one of {}", KINDS.join(", ")),
+            ));
+        }
+        am.kind = Set(k);
+        changed.push("kind");
+    }
+    if let Some(d) = description {
+        am.description = Set(bounded(&d, "the description", 0, 5000)
+            .map_err(|m| ServiceError::invalid("description", m))?);
+        changed.push("description");
+    }
+    if !changed.is_empty() {
+        am.update(&txn).await.map_err(|e| {
+            unique_or(
+                e,
+                || {
+                    ServiceError::refused(
+                        ErrorCode::NameTaken,
+                        "there is already an area with that name",
+                    )
+                },
+                "updating an area",
+            )
+        })?;
+        audit::record(
+            &txn,
+            Some(actor.account_id),
+            "area_updated",
+            "area",
+            area_id,
+            serde_json::json!({ "changed": changed }),
+        )
+        .await
+        .context("auditing an area")?;
+    }
+    txn.commit().await.context("committing an area")?;
+    get(db, area_id).await
+}
+
+/// Replaces an area's coverage. Refused while a round with a pot for the
+/// area is voting, closed or counted: who may vote is frozen from the
+/// moment voting opens.
 pub async fn set_coverage(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -134,10 +240,22 @@ pub async fn set_coverage(
     let coverage = parse_coverage(&entries)?;
     let txn = begin_write(db).await.context("starting a transaction")?;
     areas::Entity::find_by_id(area_id)
+        .lock_exclusive()
         .one(&txn)
         .await
         .context("loading an area")?
         .ok_or_else(|| ServiceError::not_found("area"))?;
+    let frozen = rounds::frozen_with_area(&txn, area_id).await?;
+    if let Some(round) = frozen.first() {
+        return Err(ServiceError::refused(
+            ErrorCode::SettingsFrozen,
+            format!(
+                "this area's postcodes are frozen: the round \"{}\" is {}, and who may vote cannot change once voting has opened",
+                round.title,
+                round.phase.label()
+            ),
+        ));
+    }
     area_coverage::Entity::delete_many()
         .filter(area_coverage::Column::AreaId.eq(area_id))
         .exec(&txn)
@@ -180,69 +298,69 @@ async fn insert_coverage(
     Ok(())
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Area> {
-    let a = areas::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .context("loading an area")?
-        .ok_or_else(|| ServiceError::not_found("area"))?;
-    let coverage = area_coverage::Entity::find()
-        .filter(area_coverage::Column::AreaId.eq(id))
-        .order_by_asc(area_coverage::Column::Prefix)
-        .all(db)
-        .await
-        .context("loading coverage")?;
-    Ok(Area {
+fn to_area(a: areas::Model) -> Area {
+    Area {
         id: a.id,
         name: a.name,
         kind: a.kind,
         description: a.description,
-        coverage: coverage.into_iter().map(|c| c.prefix).collect(),
-    })
+    }
 }
 
-pub async fn list(db: &DatabaseConnection) -> ServiceResult<Vec<Area>> {
-    let rows = areas::Entity::find()
-        .order_by_asc(areas::Column::Name)
-        .all(db)
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Area> {
+    areas::Entity::find_by_id(id)
+        .one(db)
         .await
-        .context("listing areas")?;
-    with_coverage(db, rows).await
+        .context("loading an area")?
+        .map(to_area)
+        .ok_or_else(|| ServiceError::not_found("area"))
 }
 
-/// The areas with these identifiers (those that exist), in two queries.
-pub async fn get_many(db: &impl ConnectionTrait, ids: &[i64]) -> ServiceResult<Vec<Area>> {
-    let rows = areas::Entity::find()
-        .filter(areas::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await
-        .context("loading areas")?;
-    with_coverage(db, rows).await
-}
-
-async fn with_coverage(
+/// An area's postcodes, sectors and districts in order, a page at a time
+/// (an area may list thousands).
+pub async fn coverage(
     db: &impl ConnectionTrait,
-    rows: Vec<areas::Model>,
-) -> ServiceResult<Vec<Area>> {
-    let coverage = area_coverage::Entity::find()
-        .filter(area_coverage::Column::AreaId.is_in(rows.iter().map(|r| r.id)))
+    area_id: i64,
+    page: PageRequest,
+) -> ServiceResult<Page<String>> {
+    let rows = area_coverage::Entity::find()
+        .filter(area_coverage::Column::AreaId.eq(area_id))
         .order_by_asc(area_coverage::Column::Prefix)
+        .offset(page.offset)
+        .limit(page.limit + 1)
         .all(db)
         .await
         .context("loading coverage")?;
-    let mut by_area: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
-    for c in coverage {
-        by_area.entry(c.area_id).or_default().push(c.prefix);
-    }
-    Ok(rows
+    Ok(Page::from_rows(
+        rows.into_iter().map(|c| c.prefix).collect(),
+        page,
+    ))
+}
+
+pub async fn list(db: &DatabaseConnection, page: PageRequest) -> ServiceResult<Page<Area>> {
+    let rows = areas::Entity::find()
+        .order_by_asc(areas::Column::Name)
+        .order_by_asc(areas::Column::Id)
+        .offset(page.offset)
+        .limit(page.limit + 1)
+        .all(db)
+        .await
+        .context("listing areas")?;
+    Ok(Page::from_rows(
+        rows.into_iter().map(to_area).collect(),
+        page,
+    ))
+}
+
+/// The areas with these identifiers (those that exist), in one query.
+pub async fn get_many(db: &impl ConnectionTrait, ids: &[i64]) -> ServiceResult<Vec<Area>> {
+    Ok(areas::Entity::find()
+        .filter(areas::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+        .context("loading areas")?
         .into_iter()
-        .map(|a| Area {
-            coverage: by_area.remove(&a.id).unwrap_or_default(),
-            id: a.id,
-            name: a.name,
-            kind: a.kind,
-            description: a.description,
-        })
+        .map(to_area)
         .collect())
 }
 

@@ -1,5 +1,7 @@
 //! The audit trail: who did what to which record, written in the same
-//! transaction as the change itself.
+//! transaction as the change itself. Entries never hold personal details
+//! (names, addresses, codes), and never anything that ties a person to a
+//! ballot.
 use crate::store::audit_events;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
@@ -11,6 +13,43 @@ pub async fn record(
     subject_id: impl ToString,
     details: serde_json::Value,
 ) -> Result<(), DbErr> {
+    insert(db, actor, action, subject_type, subject_id, details, None).await
+}
+
+/// An entry about a person's verification for a round: who they are
+/// (their account), which area, which proofs. It is deleted with the
+/// round's verification data, so that nothing about the person outlives
+/// the retention period.
+pub async fn record_personal(
+    db: &impl ConnectionTrait,
+    round_id: i64,
+    actor: Option<i64>,
+    action: &str,
+    subject_type: &str,
+    subject_id: impl ToString,
+    details: serde_json::Value,
+) -> Result<(), DbErr> {
+    insert(
+        db,
+        actor,
+        action,
+        subject_type,
+        subject_id,
+        details,
+        Some(round_id),
+    )
+    .await
+}
+
+async fn insert(
+    db: &impl ConnectionTrait,
+    actor: Option<i64>,
+    action: &str,
+    subject_type: &str,
+    subject_id: impl ToString,
+    details: serde_json::Value,
+    purge_round_id: Option<i64>,
+) -> Result<(), DbErr> {
     audit_events::ActiveModel {
         at: Set(chrono::Utc::now()),
         actor_account_id: Set(actor),
@@ -18,6 +57,7 @@ pub async fn record(
         subject_type: Set(subject_type.to_owned()),
         subject_id: Set(subject_id.to_string()),
         details: Set(details.to_string()),
+        purge_round_id: Set(purge_round_id),
         ..Default::default()
     }
     .insert(db)

@@ -133,11 +133,22 @@ pub(crate) async fn find_or_create_account(
         display_name: Set(None),
         created_at: Set(now),
         last_sign_in_at: Set(Some(now)),
+        language: Set("en".into()),
         ..Default::default()
     }
     .insert(db)
     .await
     .context("creating an account")?;
+    audit::record(
+        db,
+        None,
+        "account_created",
+        "account",
+        a.id,
+        serde_json::json!({}),
+    )
+    .await
+    .context("auditing an account")?;
     Ok(a.id)
 }
 
@@ -200,12 +211,32 @@ pub async fn roles_of(db: &impl ConnectionTrait, account_id: i64) -> ServiceResu
 
 /// Ends the session the token belongs to.
 pub async fn sign_out(db: &DatabaseConnection, token: &str) -> ServiceResult<bool> {
-    let res = sessions::Entity::update_many()
-        .col_expr(sessions::Column::RevokedAt, Expr::value(Utc::now()))
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let Some(session) = sessions::Entity::find()
         .filter(sessions::Column::TokenHash.eq(sha256_hex(token)))
         .filter(sessions::Column::RevokedAt.is_null())
-        .exec(db)
+        .one(&txn)
+        .await
+        .context("finding a session")?
+    else {
+        return Ok(false);
+    };
+    sessions::Entity::update_many()
+        .col_expr(sessions::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(sessions::Column::Id.eq(session.id))
+        .exec(&txn)
         .await
         .context("revoking a session")?;
-    Ok(res.rows_affected > 0)
+    audit::record(
+        &txn,
+        Some(session.account_id),
+        "signed_out",
+        "account",
+        session.account_id,
+        serde_json::json!({}),
+    )
+    .await
+    .context("auditing a sign-out")?;
+    txn.commit().await.context("committing a sign-out")?;
+    Ok(true)
 }

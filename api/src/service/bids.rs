@@ -1,14 +1,15 @@
 //! Bids: costed projects that community groups put into an open round, and
 //! the officers' review of them.
-use super::{audit, groups, rounds, Actor};
+use super::{audit, groups, rounds, Actor, Page, PageRequest};
 use crate::db::begin_write;
 use crate::domain::{text::bounded, Pence, Phase, Role};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
-use crate::store::bids;
+use crate::store::{bid_reviews, bids};
 use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::str::FromStr;
 
@@ -190,16 +191,36 @@ fn phase_closed(message: &str) -> ServiceError {
     ServiceError::refused(ErrorCode::PhaseClosed, message)
 }
 
+/// The group's membership of the actor, checked inside the write's
+/// transaction with the membership row locked, so that a member removed
+/// meanwhile cannot act for the group.
+async fn require_member(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    group_id: i64,
+) -> ServiceResult<()> {
+    groups::get(txn, group_id).await?;
+    groups::require_member_locked(txn, actor, group_id).await
+}
+
 #[tracing::instrument(name = "submit bid", skip_all, fields(round.id = new.round_id, group.id = new.group_id))]
 pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewBid) -> ServiceResult<Bid> {
     let parsed = parse_details(&new.details)?;
-    let round = rounds::get(db, Some(actor), new.round_id).await?;
-    groups::get(db, new.group_id).await?;
-    groups::require_member(db, actor, new.group_id).await?;
-    if round.phase != Phase::BidsOpen {
+    let now = Utc::now();
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let round = rounds::lock_shared(&txn, new.round_id).await?;
+    if !rounds::may_see(Some(actor), round.phase) {
+        return Err(ServiceError::not_found("round"));
+    }
+    require_member(&txn, actor, new.group_id).await?;
+    if !round.is_in(Phase::BidsOpen, now) {
         return Err(phase_closed(&format!(
             "this round is {}: bids can only be submitted while bids are open",
-            round.phase.label()
+            if round.phase == Phase::BidsOpen {
+                "past its closing date"
+            } else {
+                round.phase.label()
+            }
         )));
     }
     let pot = round.pot_for_area(new.area_id).ok_or_else(|| {
@@ -209,8 +230,6 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewBid) -> Serv
         )
     })?;
     cost_check(parsed.cost, pot.amount)?;
-    let now = Utc::now();
-    let txn = begin_write(db).await.context("starting a transaction")?;
     let bid = bids::ActiveModel {
         round_id: Set(round.id),
         pot_id: Set(pot.id),
@@ -241,7 +260,7 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewBid) -> Serv
         "bid_submitted",
         "bid",
         bid.id,
-        serde_json::json!({ "cost_pence": bid.cost_pence }),
+        serde_json::json!({ "cost_pence": bid.cost_pence, "title": bid.title }),
     )
     .await
     .context("auditing a bid")?;
@@ -249,8 +268,54 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewBid) -> Serv
     get(db, bid.id).await
 }
 
-/// Edits a bid: while bids are open, or during review when an officer has
-/// asked for changes (the bid then goes back for review).
+/// The bid's row, locked against other changes until the transaction ends.
+async fn lock_bid(txn: &DatabaseTransaction, id: i64) -> ServiceResult<bids::Model> {
+    bids::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
+        .await
+        .context("loading a bid")?
+        .ok_or_else(|| ServiceError::not_found("bid"))
+}
+
+/// Each field that an edit changed, with its old and new value.
+fn changed_fields(old: &bids::Model, new: &Parsed) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::json;
+    let mut out = serde_json::Map::new();
+    let mut field = |name: &str, before: serde_json::Value, after: serde_json::Value| {
+        if before != after {
+            out.insert(name.into(), json!({ "from": before, "to": after }));
+        }
+    };
+    field("title", json!(old.title), json!(new.title));
+    field("summary", json!(old.summary), json!(new.summary));
+    field(
+        "description",
+        json!(old.description),
+        json!(new.description),
+    );
+    field("cost_pence", json!(old.cost_pence), json!(new.cost.get()));
+    field("category", json!(old.category), json!(new.category));
+    field(
+        "location_address",
+        json!(old.location_address),
+        json!(new.location.address),
+    );
+    field(
+        "location_point",
+        json!([old.location_lat_e6, old.location_lng_e6]),
+        json!([
+            new.location.point.map(|p| p.lat_e6),
+            new.location.point.map(|p| p.lng_e6)
+        ]),
+    );
+    out
+}
+
+/// Edits a bid: while bids are open, or (until the group resubmits it)
+/// when an officer has asked for changes. Editing a bid that was already
+/// reviewed sends it back for review: what residents vote on is what an
+/// officer approved. The audit trail records every field that changed.
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -258,14 +323,17 @@ pub async fn update(
     details: BidDetails,
 ) -> ServiceResult<Bid> {
     let parsed = parse_details(&details)?;
-    let bid = get(db, id).await?;
-    groups::require_member(db, actor, bid.group_id).await?;
-    let round = rounds::get(db, Some(actor), bid.round_id).await?;
-    let editable = match (round.phase, bid.status) {
-        (_, BidStatus::Withdrawn) => return Err(phase_closed("this bid has been withdrawn")),
-        (Phase::BidsOpen, _) => true,
-        (Phase::BidReview, BidStatus::ChangesRequested) => true,
-        _ => false,
+    let now = Utc::now();
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let bid = lock_bid(&txn, id).await?;
+    require_member(&txn, actor, bid.group_id).await?;
+    let round = rounds::lock_shared(&txn, bid.round_id).await?;
+    let status: BidStatus = parse_status(&bid)?;
+    let open_for_changes = round.is_in(Phase::BidsOpen, now) || round.is_in(Phase::BidReview, now);
+    let editable = match status {
+        BidStatus::Withdrawn => return Err(phase_closed("this bid has been withdrawn")),
+        BidStatus::ChangesRequested => open_for_changes,
+        _ => round.is_in(Phase::BidsOpen, now),
     };
     if !editable {
         return Err(phase_closed(
@@ -273,10 +341,19 @@ pub async fn update(
         ));
     }
     let pot = round
-        .pot_for_area(bid.area_id)
+        .pots
+        .iter()
+        .find(|p| p.id == bid.pot_id)
         .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("bid {id} has no pot")))?;
     cost_check(parsed.cost, pot.amount)?;
-    let txn = begin_write(db).await.context("starting a transaction")?;
+    let changes = changed_fields(&bid, &parsed);
+    if changes.is_empty() {
+        txn.commit().await.context("ending a transaction")?;
+        return get(db, id).await;
+    }
+    // Reviewed bids go back for review; a bid sent back for changes stays
+    // with the group until it resubmits it.
+    let back_to_review = matches!(status, BidStatus::Eligible | BidStatus::Ineligible);
     let mut am = bids::ActiveModel {
         id: Set(id),
         title: Set(parsed.title),
@@ -287,11 +364,12 @@ pub async fn update(
         location_address: Set(parsed.location.address),
         location_lat_e6: Set(parsed.location.point.map(|p| p.lat_e6)),
         location_lng_e6: Set(parsed.location.point.map(|p| p.lng_e6)),
-        updated_at: Set(Utc::now()),
+        updated_at: Set(now),
         ..Default::default()
     };
-    if bid.status == BidStatus::ChangesRequested {
+    if back_to_review {
         am.status = Set(BidStatus::Submitted.as_str().into());
+        am.review_reason = Set(None);
     }
     am.update(&txn).await.context("updating a bid")?;
     audit::record(
@@ -300,7 +378,53 @@ pub async fn update(
         "bid_updated",
         "bid",
         id,
-        serde_json::json!({ "cost_pence": parsed.cost.get() }),
+        serde_json::json!({
+            "changes": changes,
+            "status": { "from": status.as_str(), "to": if back_to_review { BidStatus::Submitted.as_str() } else { status.as_str() } },
+        }),
+    )
+    .await
+    .context("auditing a bid")?;
+    txn.commit().await.context("committing a bid")?;
+    get(db, id).await
+}
+
+/// The group sends a bid back for review after making the changes an
+/// officer asked for. The officer's reason stays in the bid's history.
+pub async fn resubmit(db: &DatabaseConnection, actor: &Actor, id: i64) -> ServiceResult<Bid> {
+    let now = Utc::now();
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let bid = lock_bid(&txn, id).await?;
+    require_member(&txn, actor, bid.group_id).await?;
+    let round = rounds::lock_shared(&txn, bid.round_id).await?;
+    if parse_status(&bid)? != BidStatus::ChangesRequested {
+        return Err(ServiceError::refused(
+            ErrorCode::InvalidTransition,
+            "only a bid sent back for changes can be resubmitted",
+        ));
+    }
+    if !(round.is_in(Phase::BidsOpen, now) || round.is_in(Phase::BidReview, now)) {
+        return Err(phase_closed(
+            "bids can be resubmitted only until voting opens",
+        ));
+    }
+    bids::ActiveModel {
+        id: Set(id),
+        status: Set(BidStatus::Submitted.as_str().into()),
+        review_reason: Set(None),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await
+    .context("resubmitting a bid")?;
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "bid_resubmitted",
+        "bid",
+        id,
+        serde_json::json!({ "status": { "from": "changes_requested", "to": "submitted" } }),
     )
     .await
     .context("auditing a bid")?;
@@ -310,22 +434,46 @@ pub async fn update(
 
 /// Withdraws a bid, at any time until voting opens.
 pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, id: i64) -> ServiceResult<Bid> {
-    let bid = get(db, id).await?;
-    groups::require_member(db, actor, bid.group_id).await?;
-    let round = rounds::get(db, Some(actor), bid.round_id).await?;
-    if !matches!(round.phase, Phase::BidsOpen | Phase::BidReview) {
+    let now = Utc::now();
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let bid = lock_bid(&txn, id).await?;
+    require_member(&txn, actor, bid.group_id).await?;
+    let round = rounds::lock_shared(&txn, bid.round_id).await?;
+    if !(round.is_in(Phase::BidsOpen, now) || round.is_in(Phase::BidReview, now)) {
         return Err(phase_closed(
             "bids can be withdrawn only until voting opens",
         ));
     }
-    if bid.status == BidStatus::Withdrawn {
+    if parse_status(&bid)? == BidStatus::Withdrawn {
         return Err(phase_closed("this bid has already been withdrawn"));
     }
-    set_status(db, actor, id, BidStatus::Withdrawn, None, "bid_withdrawn").await
+    bids::ActiveModel {
+        id: Set(id),
+        status: Set(BidStatus::Withdrawn.as_str().into()),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await
+    .context("withdrawing a bid")?;
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "bid_withdrawn",
+        "bid",
+        id,
+        serde_json::json!({ "status": { "from": bid.status, "to": "withdrawn" } }),
+    )
+    .await
+    .context("auditing a bid")?;
+    txn.commit().await.context("committing a bid")?;
+    get(db, id).await
 }
 
 /// An officer's decision on a bid. A bid found ineligible, or sent back for
-/// changes, carries the reason, which the group sees.
+/// changes, carries the reason, which the group sees; every decision is
+/// kept in the bid's history. An officer who is a member of the bid's group
+/// may not review it.
 pub async fn review(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -334,22 +482,14 @@ pub async fn review(
     reason: Option<String>,
 ) -> ServiceResult<Bid> {
     actor.require(Role::Officer, "review bids")?;
-    let bid = get(db, id).await?;
-    let round = rounds::get(db, Some(actor), bid.round_id).await?;
-    if !matches!(round.phase, Phase::BidsOpen | Phase::BidReview) {
-        return Err(phase_closed("bids can be reviewed only until voting opens"));
-    }
-    if bid.status == BidStatus::Withdrawn {
-        return Err(phase_closed("this bid has been withdrawn"));
-    }
     let reason = match (
         decision,
         reason.as_deref().map(str::trim).filter(|r| !r.is_empty()),
     ) {
-        (ReviewDecision::Eligible, r) => r.map(str::to_owned),
         (_, Some(r)) => Some(
             bounded(r, "the reason", 1, 2000).map_err(|m| ServiceError::invalid("reason", m))?,
         ),
+        (ReviewDecision::Eligible, None) => None,
         (_, None) => {
             return Err(ServiceError::invalid(
                 "reason",
@@ -357,48 +497,99 @@ pub async fn review(
             ));
         }
     };
+    let now = Utc::now();
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let bid = lock_bid(&txn, id).await?;
+    if groups::is_member_locked(&txn, actor.account_id, bid.group_id).await? {
+        return Err(ServiceError::refused(
+            ErrorCode::ConflictOfInterest,
+            "you are a member of the group that made this bid: another officer must review it",
+        ));
+    }
+    let round = rounds::lock_shared(&txn, bid.round_id).await?;
+    if !(round.is_in(Phase::BidsOpen, now) || round.is_in(Phase::BidReview, now)) {
+        return Err(phase_closed("bids can be reviewed only until voting opens"));
+    }
+    let from = parse_status(&bid)?;
+    if from == BidStatus::Withdrawn {
+        return Err(phase_closed("this bid has been withdrawn"));
+    }
     let (status, action) = match decision {
         ReviewDecision::Eligible => (BidStatus::Eligible, "bid_found_eligible"),
         ReviewDecision::Ineligible => (BidStatus::Ineligible, "bid_found_ineligible"),
         ReviewDecision::ChangesRequested => (BidStatus::ChangesRequested, "bid_changes_requested"),
     };
-    set_status(db, actor, id, status, Some(reason), action).await
-}
-
-async fn set_status(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    id: i64,
-    status: BidStatus,
-    review: Option<Option<String>>,
-    action: &str,
-) -> ServiceResult<Bid> {
-    let now = Utc::now();
-    let txn = begin_write(db).await.context("starting a transaction")?;
-    let mut am = bids::ActiveModel {
+    bids::ActiveModel {
         id: Set(id),
         status: Set(status.as_str().into()),
+        review_reason: Set(reason.clone()),
+        reviewed_by: Set(Some(actor.account_id)),
+        reviewed_at: Set(Some(now)),
         updated_at: Set(now),
         ..Default::default()
-    };
-    if let Some(reason) = review {
-        am.review_reason = Set(reason.clone());
-        am.reviewed_by = Set(Some(actor.account_id));
-        am.reviewed_at = Set(Some(now));
     }
-    am.update(&txn).await.context("changing a bid's status")?;
+    .update(&txn)
+    .await
+    .context("recording a review")?;
+    bid_reviews::ActiveModel {
+        bid_id: Set(id),
+        decision: Set(status.as_str().into()),
+        reason: Set(reason),
+        reviewed_by: Set(Some(actor.account_id)),
+        reviewed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .context("keeping a review")?;
     audit::record(
         &txn,
         Some(actor.account_id),
         action,
         "bid",
         id,
-        serde_json::json!({ "status": status.as_str() }),
+        serde_json::json!({ "status": { "from": from.as_str(), "to": status.as_str() } }),
     )
     .await
-    .context("auditing a bid")?;
-    txn.commit().await.context("committing a bid")?;
+    .context("auditing a review")?;
+    txn.commit().await.context("committing a review")?;
     get(db, id).await
+}
+
+/// One review decision in a bid's history.
+#[derive(Clone, Debug)]
+pub struct Review {
+    pub decision: BidStatus,
+    pub reason: Option<String>,
+    pub reviewed_at: chrono::DateTime<Utc>,
+}
+
+/// Every review decision on a bid, oldest first.
+pub async fn history(db: &impl ConnectionTrait, bid_id: i64) -> ServiceResult<Vec<Review>> {
+    bid_reviews::Entity::find()
+        .filter(bid_reviews::Column::BidId.eq(bid_id))
+        .order_by_asc(bid_reviews::Column::Id)
+        .all(db)
+        .await
+        .context("loading a bid's reviews")?
+        .into_iter()
+        .map(|r| {
+            Ok(Review {
+                decision: r
+                    .decision
+                    .parse()
+                    .map_err(|e: String| ServiceError::Unexpected(anyhow::anyhow!(e)))?,
+                reason: r.reason,
+                reviewed_at: r.reviewed_at,
+            })
+        })
+        .collect()
+}
+
+fn parse_status(b: &bids::Model) -> ServiceResult<BidStatus> {
+    b.status
+        .parse()
+        .map_err(|e: String| ServiceError::Unexpected(anyhow::anyhow!(e)))
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Bid> {
@@ -464,26 +655,133 @@ fn from_row(b: bids::Model, area_id: i64) -> ServiceResult<Bid> {
     })
 }
 
-/// The bids of a round, withdrawn ones left out.
-pub async fn of_round(db: &DatabaseConnection, round_id: i64) -> ServiceResult<Vec<Bid>> {
-    let rows = bids::Entity::find()
-        .filter(bids::Column::RoundId.eq(round_id))
-        .filter(bids::Column::Status.ne(BidStatus::Withdrawn.as_str()))
-        .order_by_asc(bids::Column::Id)
-        .all(db)
-        .await
-        .context("listing bids")?;
-    to_bids(db, rows).await
+/// Which bids of a round to list.
+#[derive(Clone, Debug, Default)]
+pub struct BidFilter {
+    pub area_id: Option<i64>,
+    pub category: Option<String>,
+    /// Words to find in the title or summary.
+    pub search: Option<String>,
+    /// Staff only; others see what the phase shows them.
+    pub status: Option<BidStatus>,
 }
 
-pub async fn of_group(db: &DatabaseConnection, group_id: i64) -> ServiceResult<Vec<Bid>> {
-    let rows = bids::Entity::find()
-        .filter(bids::Column::GroupId.eq(group_id))
+/// The bids of a round, a page at a time. Everyone sees the bids that are
+/// not withdrawn until voting opens; from then on only eligible bids, which
+/// are the ballot. Officers and councillors may filter by any status.
+pub async fn of_round(
+    db: &impl ConnectionTrait,
+    caller: Option<&Actor>,
+    round: &rounds::Round,
+    filter: &BidFilter,
+    page: PageRequest,
+) -> ServiceResult<Page<Bid>> {
+    let staff = caller.is_some_and(|a| a.has(Role::Officer) || a.has(Role::Councillor));
+    let mut q = bids::Entity::find().filter(bids::Column::RoundId.eq(round.id));
+    match filter.status {
+        Some(status) if staff => q = q.filter(bids::Column::Status.eq(status.as_str())),
+        _ if round.phase.settings_frozen() => {
+            q = q.filter(bids::Column::Status.eq(BidStatus::Eligible.as_str()));
+            if let Some(status) = filter.status.filter(|s| *s != BidStatus::Eligible) {
+                // Nothing else is on the ballot.
+                q = q.filter(bids::Column::Status.eq(status.as_str()));
+            }
+        }
+        Some(BidStatus::Withdrawn) => {
+            return Ok(Page {
+                items: vec![],
+                has_next: false,
+            })
+        }
+        Some(status) => q = q.filter(bids::Column::Status.eq(status.as_str())),
+        None => q = q.filter(bids::Column::Status.ne(BidStatus::Withdrawn.as_str())),
+    }
+    if let Some(area) = filter.area_id {
+        match round.pot_for_area(area) {
+            Some(pot) => q = q.filter(bids::Column::PotId.eq(pot.id)),
+            None => {
+                return Ok(Page {
+                    items: vec![],
+                    has_next: false,
+                })
+            }
+        }
+    }
+    if let Some(c) = filter
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        q = q.filter(bids::Column::Category.eq(c.to_lowercase()));
+    }
+    if let Some(words) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
+        // lower(column) LIKE lower(pattern): the same on both databases
+        // (SQLite's LIKE ignores case, PostgreSQL's does not).
+        use sea_orm::sea_query::{Condition, Func};
+        for word in words.split_whitespace().take(8) {
+            let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+            let lower = |c: bids::Column| Expr::expr(Func::lower(Expr::col(c)));
+            q = q.filter(
+                Condition::any()
+                    .add(
+                        lower(bids::Column::Title)
+                            .like(LikeExpr::new(pattern.clone()).escape('\\')),
+                    )
+                    .add(lower(bids::Column::Summary).like(LikeExpr::new(pattern).escape('\\'))),
+            );
+        }
+    }
+    let rows = q
         .order_by_asc(bids::Column::Id)
+        .offset(page.offset)
+        .limit(page.limit + 1)
         .all(db)
         .await
         .context("listing bids")?;
-    to_bids(db, rows).await
+    Ok(Page::from_rows(to_bids(db, rows).await?, page))
+}
+
+/// Escapes `%`, `_` and the escape character itself for a LIKE pattern.
+fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A group's bids, a page at a time; withdrawn ones only for its members.
+pub async fn of_group(
+    db: &DatabaseConnection,
+    caller: Option<&Actor>,
+    group_id: i64,
+    page: PageRequest,
+) -> ServiceResult<Page<Bid>> {
+    let member = match caller {
+        Some(a) => groups::is_member(db, a.account_id, group_id).await?,
+        None => false,
+    };
+    let mut q = bids::Entity::find().filter(bids::Column::GroupId.eq(group_id));
+    if !member {
+        q = q.filter(bids::Column::Status.ne(BidStatus::Withdrawn.as_str()));
+    }
+    let rows = q
+        .order_by_asc(bids::Column::Id)
+        .offset(page.offset)
+        .limit(page.limit + 1)
+        .all(db)
+        .await
+        .context("listing bids")?;
+    Ok(Page::from_rows(to_bids(db, rows).await?, page))
 }
 
 /// Who may read the review reason: officers, and the group's own members.

@@ -5,13 +5,14 @@
 //! target counts.
 use super::{auth::Client, limits, limits::Limit};
 use crate::crypto::{constant_time_eq, random_code, Secret};
+use crate::db::lock_key;
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::store::one_time_codes;
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 
 pub const CODE_DIGITS: u32 = 6;
@@ -50,7 +51,7 @@ fn code_hash(secret: &Secret, policy: &Policy, target: &str, binding: &str, code
 /// account asking, for verification codes); empty for none. Returns the
 /// code, to be sent by the caller after the transaction commits.
 pub async fn issue(
-    db: &impl ConnectionTrait,
+    db: &DatabaseTransaction,
     secret: &Secret,
     policy: &Policy,
     target: &str,
@@ -59,6 +60,11 @@ pub async fn issue(
 ) -> ServiceResult<String> {
     let now = Utc::now();
     limits::take(db, &policy.client, &secret.keyed_hash("client", &client.ip)).await?;
+    // Count and issue as one step, so that concurrent requests cannot all
+    // pass the count.
+    lock_key(db, &format!("codes:{}:{target}", policy.purpose))
+        .await
+        .context("locking a code target")?;
     let recent = one_time_codes::Entity::find()
         .filter(one_time_codes::Column::Purpose.eq(policy.purpose))
         .filter(one_time_codes::Column::TargetHmac.eq(target))

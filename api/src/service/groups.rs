@@ -1,15 +1,24 @@
-//! Community groups and their members.
-use super::{audit, auth::find_or_create_account, Actor};
-use crate::crypto::Secret;
+//! Community groups and their members. People join a group only by
+//! accepting an invitation sent to their email address; members can see
+//! who else is in the group, remove members and leave.
+use super::{audit, Actor, Page, PageRequest};
+use crate::channels::templates;
 use crate::db::begin_write;
-use crate::domain::{text::bounded, EmailAddress};
-use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
-use crate::store::{areas, group_members, groups};
-use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+use crate::domain::{
+    text::{bounded, name_key},
+    EmailAddress,
 };
+use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
+use crate::state::AppState;
+use crate::store::{accounts, areas, group_invitations, group_members, groups};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+/// How long an invitation stays open.
+pub const INVITATION_DAYS: i64 = 14;
 
 #[derive(Clone, Debug)]
 pub struct Group {
@@ -28,6 +37,33 @@ pub struct NewGroup {
     pub area_id: i64,
 }
 
+/// A member as other members see them: the name they chose for
+/// themselves, if any.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub account_id: i64,
+    pub display_name: Option<String>,
+    pub joined_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InvitationStatus {
+    Pending,
+    Accepted,
+    Declined,
+    Revoked,
+    Expired,
+}
+
+#[derive(Clone, Debug)]
+pub struct Invitation {
+    pub id: i64,
+    pub group_id: i64,
+    pub status: InvitationStatus,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
 fn to_group(g: groups::Model) -> Group {
     Group {
         id: g.id,
@@ -38,7 +74,36 @@ fn to_group(g: groups::Model) -> Group {
     }
 }
 
+fn to_invitation(i: group_invitations::Model, now: DateTime<Utc>) -> Invitation {
+    let status = if i.accepted_at.is_some() {
+        InvitationStatus::Accepted
+    } else if i.declined_at.is_some() {
+        InvitationStatus::Declined
+    } else if i.revoked_at.is_some() {
+        InvitationStatus::Revoked
+    } else if i.expires_at <= now {
+        InvitationStatus::Expired
+    } else {
+        InvitationStatus::Pending
+    };
+    Invitation {
+        id: i.id,
+        group_id: i.group_id,
+        status,
+        created_at: i.created_at,
+        expires_at: i.expires_at,
+    }
+}
+
+fn name_taken(name: &str) -> ServiceError {
+    ServiceError::refused(
+        ErrorCode::NameTaken,
+        format!("a group called {name} is already registered"),
+    )
+}
+
 /// Registers a group; the person registering it becomes its first member.
+/// Names are unique whatever their case, accents or spacing.
 #[tracing::instrument(name = "register group", skip_all)]
 pub async fn register(
     db: &DatabaseConnection,
@@ -47,6 +112,13 @@ pub async fn register(
 ) -> ServiceResult<Group> {
     let name = bounded(&new.name, "the group's name", 2, 150)
         .map_err(|m| ServiceError::invalid("name", m))?;
+    let key = name_key(&name);
+    if key.is_empty() {
+        return Err(ServiceError::invalid(
+            "name",
+            "the group's name needs letters or digits",
+        ));
+    }
     let description = bounded(&new.description, "a description of the group", 1, 5000)
         .map_err(|m| ServiceError::invalid("description", m))?;
     let contact = EmailAddress::parse(&new.contact_email)
@@ -59,19 +131,17 @@ pub async fn register(
         .context("checking an area")?
         .ok_or_else(|| ServiceError::not_found("area"))?;
     if groups::Entity::find()
-        .filter(groups::Column::Name.eq(&name))
+        .filter(groups::Column::NameKey.eq(&key))
         .one(&txn)
         .await
         .context("checking names")?
         .is_some()
     {
-        return Err(ServiceError::refused(
-            ErrorCode::NameTaken,
-            format!("a group called {name} is already registered"),
-        ));
+        return Err(name_taken(&name));
     }
     let g = groups::ActiveModel {
-        name: Set(name),
+        name: Set(name.clone()),
+        name_key: Set(Some(key)),
         description: Set(description),
         contact_email: Set(contact.as_str().to_owned()),
         area_id: Set(new.area_id),
@@ -81,7 +151,7 @@ pub async fn register(
     }
     .insert(&txn)
     .await
-    .context("registering a group")?;
+    .map_err(|e| unique_or(e, || name_taken(&name), "registering a group"))?;
     group_members::ActiveModel {
         group_id: Set(g.id),
         account_id: Set(actor.account_id),
@@ -96,7 +166,7 @@ pub async fn register(
         "group_registered",
         "group",
         g.id,
-        serde_json::json!({}),
+        serde_json::json!({ "name": g.name }),
     )
     .await
     .context("auditing a group")?;
@@ -104,43 +174,348 @@ pub async fn register(
     Ok(to_group(g))
 }
 
-/// Adds the person with this email address to the group. Only members add
-/// members.
-pub async fn add_member(
-    db: &DatabaseConnection,
-    secret: &Secret,
+/// A unique index caught what a concurrent request wrote between our check
+/// and our write.
+pub(crate) fn unique_or(
+    e: sea_orm::DbErr,
+    refusal: impl FnOnce() -> ServiceError,
+    what: &'static str,
+) -> ServiceError {
+    if matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    ) {
+        refusal()
+    } else {
+        ServiceError::Unexpected(anyhow::Error::new(e).context(what))
+    }
+}
+
+/// Invites the person with this email address to join the group, by email.
+/// Only members invite. Nobody is added without accepting. The answer is
+/// the same whether or not the address has an account.
+#[tracing::instrument(name = "invite group member", skip(state, actor, email), fields(group.id = group_id))]
+pub async fn invite(
+    state: &AppState,
     actor: &Actor,
     group_id: i64,
     email: &str,
-) -> ServiceResult<Group> {
-    let group = get(db, group_id).await?;
-    require_member(db, actor, group_id).await?;
+) -> ServiceResult<Invitation> {
     let email = EmailAddress::parse(email)
         .map_err(|m| ServiceError::refused(ErrorCode::InvalidEmail, m))?;
+    let email_hmac = state.secret.keyed_hash("email", email.as_str());
+    let now = Utc::now();
+    let txn = begin_write(&state.db)
+        .await
+        .context("starting a transaction")?;
+    let group = get(&txn, group_id).await?;
+    require_member_locked(&txn, actor, group_id).await?;
+    let already_member = match accounts::Entity::find()
+        .filter(accounts::Column::EmailHmac.eq(&email_hmac))
+        .one(&txn)
+        .await
+        .context("finding an account")?
+    {
+        Some(a) => is_member(&txn, a.id, group_id).await?,
+        None => false,
+    };
+    if already_member {
+        return Err(ServiceError::refused(
+            ErrorCode::NameTaken,
+            "that person is already a member of the group",
+        ));
+    }
+    // One open invitation per address: a new one replaces the old.
+    group_invitations::Entity::update_many()
+        .col_expr(
+            group_invitations::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(group_invitations::Column::GroupId.eq(group_id))
+        .filter(group_invitations::Column::EmailHmac.eq(&email_hmac))
+        .filter(group_invitations::Column::AcceptedAt.is_null())
+        .filter(group_invitations::Column::DeclinedAt.is_null())
+        .filter(group_invitations::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await
+        .context("replacing an invitation")?;
+    let invitation = group_invitations::ActiveModel {
+        group_id: Set(group_id),
+        email_hmac: Set(email_hmac),
+        invited_by: Set(Some(actor.account_id)),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(INVITATION_DAYS)),
+        accepted_at: Set(None),
+        declined_at: Set(None),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .context("storing an invitation")?;
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "group_member_invited",
+        "group",
+        group_id,
+        serde_json::json!({ "invitation": invitation.id }),
+    )
+    .await
+    .context("auditing an invitation")?;
+    txn.commit().await.context("committing an invitation")?;
+    let days = INVITATION_DAYS.to_string();
+    state
+        .mailer
+        .send(
+            &email,
+            templates::GROUP_INVITATION.render(&[("group", &group.name), ("days", &days)]),
+        )
+        .await?;
+    Ok(to_invitation(invitation, now))
+}
+
+/// The open invitations addressed to the signed-in person's email address.
+pub async fn my_invitations(
+    db: &DatabaseConnection,
+    actor: &Actor,
+) -> ServiceResult<Vec<Invitation>> {
+    let account = accounts::Entity::find_by_id(actor.account_id)
+        .one(db)
+        .await
+        .context("loading an account")?
+        .ok_or_else(|| ServiceError::not_found("account"))?;
+    let now = Utc::now();
+    Ok(group_invitations::Entity::find()
+        .filter(group_invitations::Column::EmailHmac.eq(account.email_hmac))
+        .filter(group_invitations::Column::AcceptedAt.is_null())
+        .filter(group_invitations::Column::DeclinedAt.is_null())
+        .filter(group_invitations::Column::RevokedAt.is_null())
+        .filter(group_invitations::Column::ExpiresAt.gt(now))
+        .order_by_asc(group_invitations::Column::Id)
+        .limit(100)
+        .all(db)
+        .await
+        .context("listing invitations")?
+        .into_iter()
+        .map(|i| to_invitation(i, now))
+        .collect())
+}
+
+/// The person the invitation was sent to accepts or declines it.
+#[tracing::instrument(name = "answer group invitation", skip(db, actor), fields(invitation.id = id))]
+pub async fn answer(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    accept: bool,
+) -> ServiceResult<Invitation> {
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
-    let account_id =
-        find_or_create_account(&txn, &secret.keyed_hash("email", email.as_str()), now).await?;
-    if !is_member(&txn, account_id, group_id).await? {
-        group_members::ActiveModel {
-            group_id: Set(group_id),
-            account_id: Set(account_id),
-            joined_at: Set(now),
-        }
-        .insert(&txn)
+    let account = accounts::Entity::find_by_id(actor.account_id)
+        .one(&txn)
         .await
-        .context("adding a member")?;
-        audit::record(
-            &txn,
-            Some(actor.account_id),
-            "group_member_added",
-            "group",
-            group_id,
-            serde_json::json!({ "account": account_id }),
-        )
+        .context("loading an account")?
+        .ok_or_else(|| ServiceError::not_found("account"))?;
+    let invitation = group_invitations::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(&txn)
         .await
-        .context("auditing a member")?;
+        .context("loading an invitation")?
+        .filter(|i| i.email_hmac == account.email_hmac)
+        .ok_or_else(|| ServiceError::not_found("invitation"))?;
+    if to_invitation(invitation.clone(), now).status != InvitationStatus::Pending {
+        return Err(ServiceError::refused(
+            ErrorCode::InvalidTransition,
+            "this invitation is no longer open: ask the group to invite you again",
+        ));
     }
+    let mut am = group_invitations::ActiveModel {
+        id: Set(id),
+        ..Default::default()
+    };
+    if accept {
+        am.accepted_at = Set(Some(now));
+        if !is_member(&txn, actor.account_id, invitation.group_id).await? {
+            group_members::ActiveModel {
+                group_id: Set(invitation.group_id),
+                account_id: Set(actor.account_id),
+                joined_at: Set(now),
+            }
+            .insert(&txn)
+            .await
+            .context("adding a member")?;
+        }
+    } else {
+        am.declined_at = Set(Some(now));
+    }
+    let saved = am.update(&txn).await.context("answering an invitation")?;
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        if accept {
+            "group_invitation_accepted"
+        } else {
+            "group_invitation_declined"
+        },
+        "group",
+        invitation.group_id,
+        serde_json::json!({ "invitation": id }),
+    )
+    .await
+    .context("auditing an invitation")?;
+    txn.commit().await.context("committing an invitation")?;
+    Ok(to_invitation(saved, now))
+}
+
+/// The group's members, oldest first. Only members see them.
+pub async fn members(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    group_id: i64,
+    page: PageRequest,
+) -> ServiceResult<Page<Member>> {
+    require_member(db, actor, group_id).await?;
+    let rows = group_members::Entity::find()
+        .filter(group_members::Column::GroupId.eq(group_id))
+        .order_by_asc(group_members::Column::JoinedAt)
+        .order_by_asc(group_members::Column::AccountId)
+        .offset(page.offset)
+        .limit(page.limit + 1)
+        .all(db)
+        .await
+        .context("listing members")?;
+    let names: std::collections::HashMap<i64, Option<String>> = accounts::Entity::find()
+        .filter(accounts::Column::Id.is_in(rows.iter().map(|m| m.account_id)))
+        .all(db)
+        .await
+        .context("loading members' names")?
+        .into_iter()
+        .map(|a| (a.id, a.display_name))
+        .collect();
+    let members = rows
+        .into_iter()
+        .map(|m| Member {
+            display_name: names.get(&m.account_id).cloned().flatten(),
+            account_id: m.account_id,
+            joined_at: m.joined_at,
+        })
+        .collect();
+    Ok(Page::from_rows(members, page))
+}
+
+/// The group's pending invitations, for its members.
+pub async fn invitations(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    group_id: i64,
+) -> ServiceResult<Vec<Invitation>> {
+    require_member(db, actor, group_id).await?;
+    let now = Utc::now();
+    Ok(group_invitations::Entity::find()
+        .filter(group_invitations::Column::GroupId.eq(group_id))
+        .order_by_desc(group_invitations::Column::Id)
+        .limit(100)
+        .all(db)
+        .await
+        .context("listing invitations")?
+        .into_iter()
+        .map(|i| to_invitation(i, now))
+        .filter(|i| i.status == InvitationStatus::Pending)
+        .collect())
+}
+
+/// Withdraws a pending invitation. Any member may.
+pub async fn revoke_invitation(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+) -> ServiceResult<Invitation> {
+    let now = Utc::now();
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let invitation = group_invitations::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(&txn)
+        .await
+        .context("loading an invitation")?
+        .ok_or_else(|| ServiceError::not_found("invitation"))?;
+    require_member_locked(&txn, actor, invitation.group_id).await?;
+    if to_invitation(invitation.clone(), now).status != InvitationStatus::Pending {
+        return Err(ServiceError::refused(
+            ErrorCode::InvalidTransition,
+            "this invitation is no longer open",
+        ));
+    }
+    let saved = group_invitations::ActiveModel {
+        id: Set(id),
+        revoked_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await
+    .context("revoking an invitation")?;
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "group_invitation_revoked",
+        "group",
+        invitation.group_id,
+        serde_json::json!({ "invitation": id }),
+    )
+    .await
+    .context("auditing an invitation")?;
+    txn.commit().await.context("committing an invitation")?;
+    Ok(to_invitation(saved, now))
+}
+
+/// Removes a member from the group: another member doing it, or the member
+/// leaving. A group always keeps at least one member, who can speak for
+/// its bids.
+#[tracing::instrument(name = "remove group member", skip(db, actor), fields(group.id = group_id))]
+pub async fn remove_member(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    group_id: i64,
+    account_id: i64,
+) -> ServiceResult<Group> {
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let group = get(&txn, group_id).await?;
+    require_member_locked(&txn, actor, group_id).await?;
+    // Lock every membership row of the group: two members removing each
+    // other at once must not leave it empty.
+    let members = group_members::Entity::find()
+        .filter(group_members::Column::GroupId.eq(group_id))
+        .lock_exclusive()
+        .all(&txn)
+        .await
+        .context("locking the members")?;
+    if !members.iter().any(|m| m.account_id == account_id) {
+        return Err(ServiceError::not_found("member"));
+    }
+    if members.len() == 1 {
+        return Err(ServiceError::refused(
+            ErrorCode::LastMember,
+            "a group needs at least one member: invite someone else first, or ask the council to close the group",
+        ));
+    }
+    group_members::Entity::delete_by_id((group_id, account_id))
+        .exec(&txn)
+        .await
+        .context("removing a member")?;
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        if account_id == actor.account_id {
+            "group_member_left"
+        } else {
+            "group_member_removed"
+        },
+        "group",
+        group_id,
+        serde_json::json!({ "account": account_id }),
+    )
+    .await
+    .context("auditing a member")?;
     txn.commit().await.context("committing a member")?;
     Ok(group)
 }
@@ -157,6 +532,26 @@ pub async fn is_member(
         .is_some())
 }
 
+/// Membership checked inside a write transaction, the membership row locked
+/// (`FOR SHARE`) until it ends, so that a removal cannot slip between the
+/// check and the write.
+pub async fn is_member_locked(
+    txn: &DatabaseTransaction,
+    account_id: i64,
+    group_id: i64,
+) -> ServiceResult<bool> {
+    Ok(group_members::Entity::find_by_id((group_id, account_id))
+        .lock_shared()
+        .one(txn)
+        .await
+        .context("checking membership")?
+        .is_some())
+}
+
+fn not_a_member() -> ServiceError {
+    ServiceError::not_authorised("only members of the group can act for it")
+}
+
 pub async fn require_member(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -165,9 +560,19 @@ pub async fn require_member(
     if is_member(db, actor.account_id, group_id).await? {
         Ok(())
     } else {
-        Err(ServiceError::not_authorised(
-            "only members of the group can act for it",
-        ))
+        Err(not_a_member())
+    }
+}
+
+pub async fn require_member_locked(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    group_id: i64,
+) -> ServiceResult<()> {
+    if is_member_locked(txn, actor.account_id, group_id).await? {
+        Ok(())
+    } else {
+        Err(not_a_member())
     }
 }
 
@@ -180,20 +585,37 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Group> {
         .ok_or_else(|| ServiceError::not_found("group"))
 }
 
-pub async fn list(db: &DatabaseConnection) -> ServiceResult<Vec<Group>> {
+/// The groups with these identifiers (those that exist), in one query.
+pub async fn get_many(db: &impl ConnectionTrait, ids: &[i64]) -> ServiceResult<Vec<Group>> {
     Ok(groups::Entity::find()
-        .order_by_asc(groups::Column::Name)
+        .filter(groups::Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await
-        .context("listing groups")?
+        .context("loading groups")?
         .into_iter()
         .map(to_group)
         .collect())
 }
 
+pub async fn list(db: &DatabaseConnection, page: PageRequest) -> ServiceResult<Page<Group>> {
+    let rows = groups::Entity::find()
+        .order_by_asc(groups::Column::Name)
+        .order_by_asc(groups::Column::Id)
+        .offset(page.offset)
+        .limit(page.limit + 1)
+        .all(db)
+        .await
+        .context("listing groups")?;
+    Ok(Page::from_rows(
+        rows.into_iter().map(to_group).collect(),
+        page,
+    ))
+}
+
 pub async fn of_account(db: &DatabaseConnection, account_id: i64) -> ServiceResult<Vec<Group>> {
     let ids: Vec<i64> = group_members::Entity::find()
         .filter(group_members::Column::AccountId.eq(account_id))
+        .limit(1000)
         .all(db)
         .await
         .context("listing memberships")?
@@ -209,4 +631,13 @@ pub async fn of_account(db: &DatabaseConnection, account_id: i64) -> ServiceResu
         .into_iter()
         .map(to_group)
         .collect())
+}
+
+/// How many members a group has.
+pub async fn member_count(db: &impl ConnectionTrait, group_id: i64) -> ServiceResult<u64> {
+    group_members::Entity::find()
+        .filter(group_members::Column::GroupId.eq(group_id))
+        .count(db)
+        .await
+        .context("counting members")
 }

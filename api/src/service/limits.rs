@@ -1,10 +1,12 @@
 //! Rate limits kept in the database, so that every instance behind a load
 //! balancer counts the same events.
+use crate::db::lock_key;
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::store::rate_events;
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 
 pub struct Limit {
@@ -15,8 +17,13 @@ pub struct Limit {
 }
 
 /// Refuses with `RATE_LIMITED` when `key_hmac` has used up `limit`, and
-/// otherwise records one more event.
-pub async fn take(db: &impl ConnectionTrait, limit: &Limit, key_hmac: &str) -> ServiceResult<()> {
+/// otherwise records one more event. The count and the new event are one
+/// step: concurrent requests for the same key wait for each other
+/// (`db::lock_key`), so a limit of 30 lets exactly 30 through.
+pub async fn take(db: &DatabaseTransaction, limit: &Limit, key_hmac: &str) -> ServiceResult<()> {
+    lock_key(db, &format!("limit:{}:{key_hmac}", limit.bucket))
+        .await
+        .context("locking a rate-limit bucket")?;
     let now = Utc::now();
     let used = rate_events::Entity::find()
         .filter(rate_events::Column::Bucket.eq(limit.bucket))

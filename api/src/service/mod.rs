@@ -47,3 +47,38 @@ impl Actor {
 pub fn signed_in(caller: Option<&Actor>) -> ServiceResult<&Actor> {
     caller.ok_or_else(|| ServiceError::refused(ErrorCode::Unauthenticated, "sign in first"))
 }
+
+/// Which slice of a list to return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    pub offset: u64,
+    pub limit: u64,
+}
+
+impl PageRequest {
+    /// Everything, for internal callers that need a whole list (an area's
+    /// coverage has at most 10,000 entries).
+    pub const EVERYTHING: PageRequest = PageRequest {
+        offset: 0,
+        limit: 100_000,
+    };
+}
+
+/// One slice of a list, and whether more follow.
+#[derive(Clone, Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_next: bool,
+}
+
+impl<T> Page<T> {
+    /// Cuts `rows`, fetched with one more than `page.limit`, to the page.
+    pub fn from_rows(mut rows: Vec<T>, page: PageRequest) -> Page<T> {
+        let has_next = rows.len() as u64 > page.limit;
+        rows.truncate(page.limit as usize);
+        Page {
+            items: rows,
+            has_next,
+        }
+    }
+}

@@ -3,10 +3,10 @@
 //! name, date of birth and postcode is kept, never the register itself.
 //! A bad row never aborts an import: every good row is stored in one
 //! transaction and every bad one is reported with its line and reason.
-use super::{audit, verification::identity_hash, verification::round_for_officer, Actor};
+use super::{audit, rounds, verification::residence_hash, Actor, PageRequest};
 use crate::db::begin_write;
 use crate::domain::{
-    person::identity_material, CoveragePrefix, DateOfBirth, Method, PersonName, Postcode, Role,
+    person::residence_material, CoveragePrefix, DateOfBirth, Method, PersonName, Postcode, Role,
 };
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::state::AppState;
@@ -168,7 +168,8 @@ pub async fn import(
 ) -> ServiceResult<ImportReport> {
     actor.require(Role::Officer, "import the register")?;
     let db = &state.db;
-    let round = round_for_officer(db, round_id).await?;
+    let round = rounds::load(db, round_id).await?;
+    require_unfrozen(&round)?;
     if !round.eligibility.accepts(Method::Register) {
         return Err(ServiceError::refused(
             ErrorCode::MethodNotAccepted,
@@ -194,9 +195,10 @@ pub async fn import(
     // The round's coverage, to refuse rows outside its areas.
     let mut coverage: Vec<CoveragePrefix> = Vec::new();
     for pot in &round.pots {
-        let area = super::areas::get(db, pot.area_id).await?;
+        let prefixes = super::areas::coverage(db, pot.area_id, PageRequest::EVERYTHING).await?;
         coverage.extend(
-            area.coverage
+            prefixes
+                .items
                 .iter()
                 .filter_map(|c| CoveragePrefix::parse(c).ok()),
         );
@@ -255,9 +257,9 @@ pub async fn import(
             if !coverage.iter().any(|c| c.contains(&postcode)) {
                 return Err("the postcode is outside this round's areas".into());
             }
-            Ok(identity_hash(
+            Ok(residence_hash(
                 &state.secret,
-                &identity_material(&name, &dob, &postcode),
+                &residence_material(&name, &dob, &postcode),
             ))
         })();
         match parsed {
@@ -277,6 +279,9 @@ pub async fn import(
 
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
+    // Checked again with the round locked: the register is part of who may
+    // vote, which freezes when voting opens.
+    require_unfrozen(&rounds::lock_shared(&txn, round_id).await?)?;
     // Rows already imported for this round (by an earlier file) are refused
     // too, so that the report says what this import added.
     let mut existing: HashSet<String> = HashSet::new();
@@ -353,6 +358,21 @@ pub async fn import(
         rows_refused: refused_count,
         refused,
     })
+}
+
+/// The register decides who may vote: it can change only until voting
+/// opens.
+fn require_unfrozen(round: &rounds::Round) -> ServiceResult<()> {
+    if round.phase.settings_frozen() {
+        return Err(ServiceError::refused(
+            ErrorCode::SettingsFrozen,
+            format!(
+                "the register for this round is frozen: the round is {}, and who may vote cannot change once voting has opened",
+                round.phase.label()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

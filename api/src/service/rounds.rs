@@ -1,17 +1,18 @@
 //! Funding rounds: pots per area, phases with dates, ballot settings and the
 //! counting rule.
-use super::{audit, Actor};
+use super::{audit, Actor, Page, PageRequest};
 use crate::db::begin_write;
 use crate::domain::{
     text::bounded, BallotSettings, CountingRule, Eligibility, Pence, Phase, Role, Schedule,
+    ScheduleError,
 };
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
-use crate::store::{areas, round_pots, rounds};
+use crate::store::{areas, bids, round_pots, rounds};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,6 +42,14 @@ pub struct Round {
 impl Round {
     pub fn pot_for_area(&self, area_id: i64) -> Option<&Pot> {
         self.pots.iter().find(|p| p.area_id == area_id)
+    }
+
+    /// Whether the round is in `phase` and its scheduled end has not come.
+    /// Writes allowed only in one phase check this rather than the stored
+    /// phase alone: between a scheduled date and the scheduler's next tick
+    /// the stored phase is stale, and a bid (or a ballot) must not slip in.
+    pub fn is_in(&self, phase: Phase, now: DateTime<Utc>) -> bool {
+        self.phase == phase && self.schedule.due_at(phase).is_none_or(|due| due > now)
     }
 }
 
@@ -122,18 +131,30 @@ async fn parse_pots(
     Ok(out)
 }
 
+fn parse_schedule(s: Schedule, phase: Phase, now: DateTime<Utc>) -> ServiceResult<Schedule> {
+    s.parse(phase, now).map_err(|e| match e {
+        ScheduleError::OutOfOrder(m) => ServiceError::Refused {
+            code: ErrorCode::ScheduleOutOfOrder,
+            message: m,
+            field: Some("schedule"),
+        },
+        ScheduleError::InPast(m) => ServiceError::Refused {
+            code: ErrorCode::ScheduleInPast,
+            message: m,
+            field: Some("schedule"),
+        },
+    })
+}
+
 #[tracing::instrument(name = "create round", skip_all)]
 pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewRound) -> ServiceResult<Round> {
     actor.require(Role::Officer, "set up funding rounds")?;
+    let now = Utc::now();
     let title = parse_title(&new.title)?;
     let description = parse_description(&new.description)?;
-    let schedule = new
-        .schedule
-        .parse()
-        .map_err(|m| ServiceError::invalid("schedule", m))?;
+    let schedule = parse_schedule(new.schedule, Phase::Draft, now)?;
     let (ballot, rule) = parse_settings(new.ballot, new.rule)?;
     let eligibility = parse_eligibility(new.eligibility)?;
-    let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
     let pots = parse_pots(&txn, &new.pots).await?;
     let round = rounds::ActiveModel {
@@ -205,9 +226,9 @@ pub async fn update(
     changes: RoundChanges,
 ) -> ServiceResult<Round> {
     actor.require(Role::Officer, "change funding rounds")?;
-    apply_due(db, Some(id), Utc::now()).await?;
+    let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
-    let round = load(&txn, id).await?;
+    let round = lock_exclusive(&txn, id).await?;
     if round.phase.is_final() {
         return Err(ServiceError::refused(
             ErrorCode::PhaseClosed,
@@ -229,9 +250,7 @@ pub async fn update(
         am.description = Set(parse_description(d)?);
     }
     if let Some(s) = changes.schedule {
-        let s = s
-            .parse()
-            .map_err(|m| ServiceError::invalid("schedule", m))?;
+        let s = parse_schedule(s, round.phase, now)?;
         am.bids_open_at = Set(s.bids_open_at);
         am.bids_close_at = Set(s.bids_close_at);
         am.voting_opens_at = Set(s.voting_opens_at);
@@ -257,7 +276,8 @@ pub async fn update(
         if round.phase.settings_frozen() {
             return Err(frozen(round.phase));
         }
-        // Repeated in the update itself, as for ballot settings.
+        // The round's row is locked for this transaction; the phase is
+        // repeated in the update itself all the same.
         let res = rounds::Entity::update_many()
             .col_expr(rounds::Column::Eligibility, Expr::value(to_json(&e)?))
             .filter(rounds::Column::Id.eq(id))
@@ -294,10 +314,9 @@ pub async fn update_settings(
     rule: CountingRule,
 ) -> ServiceResult<Round> {
     actor.require(Role::Officer, "change ballot settings")?;
-    apply_due(db, Some(id), Utc::now()).await?;
     let (ballot, rule) = parse_settings(ballot, rule)?;
     let txn = begin_write(db).await.context("starting a transaction")?;
-    let round = load(&txn, id).await?;
+    let round = lock_exclusive(&txn, id).await?;
     if round.phase.settings_frozen() {
         return Err(frozen(round.phase));
     }
@@ -354,7 +373,9 @@ fn frozen(phase: Phase) -> ServiceError {
 }
 
 /// Moves a round on to `to`, which must be the next phase. Publishing the
-/// results is for councillors; every other step is for officers.
+/// results is for councillors; every other step is for officers. Voting
+/// opens only once every bid has been decided; a round is counted only by
+/// the count itself, never by hand.
 #[tracing::instrument(name = "advance round", skip(db, actor), fields(round.id = id, to = to.as_str()))]
 pub async fn advance(
     db: &DatabaseConnection,
@@ -367,9 +388,14 @@ pub async fn advance(
     } else {
         actor.require(Role::Officer, "move a round on")?;
     }
-    apply_due(db, Some(id), Utc::now()).await?;
+    if to == Phase::Counted {
+        return Err(ServiceError::refused(
+            ErrorCode::NotCounted,
+            "a round becomes counted only when its ballots have been counted: close voting, then count",
+        ));
+    }
     let txn = begin_write(db).await.context("starting a transaction")?;
-    let round = load(&txn, id).await?;
+    let round = lock_exclusive(&txn, id).await?;
     let allowed = if to == Phase::Cancelled {
         !round.phase.is_final()
     } else {
@@ -387,6 +413,9 @@ pub async fn advance(
                 _ => format!("a round that is {} cannot move on", round.phase.label()),
             },
         ));
+    }
+    if to == Phase::Voting {
+        require_bids_decided(&txn, id).await?;
     }
     if !set_phase(&txn, id, round.phase, to, Utc::now()).await? {
         return Err(ServiceError::refused(
@@ -406,6 +435,28 @@ pub async fn advance(
     .context("auditing a phase change")?;
     txn.commit().await.context("committing a phase change")?;
     load(db, id).await
+}
+
+/// Voting opens only when every bid is eligible, ineligible or withdrawn:
+/// only eligible bids are on the ballot, and a bid still being reviewed or
+/// changed must not be left off it, or put on it, by accident.
+async fn require_bids_decided(txn: &DatabaseTransaction, round_id: i64) -> ServiceResult<()> {
+    let undecided = bids::Entity::find()
+        .filter(bids::Column::RoundId.eq(round_id))
+        .filter(bids::Column::Status.is_in(["submitted", "changes_requested"]))
+        .count(txn)
+        .await
+        .context("counting undecided bids")?;
+    if undecided > 0 {
+        return Err(ServiceError::refused(
+            ErrorCode::BidsUndecided,
+            format!(
+                "{undecided} {} still to be decided: find each bid eligible or ineligible (or let the group withdraw it) before voting opens",
+                if undecided == 1 { "bid is" } else { "bids are" }
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Moves the round from `from` to `to` only if it is still in `from`, so that
@@ -429,9 +480,12 @@ async fn set_phase(
     Ok(res.rows_affected == 1)
 }
 
-/// Applies every scheduled phase change that is due (for one round, or all).
-/// Idempotent: run by every instance on a timer and before reading a round;
-/// each change happens once, and is audited by the instance that made it.
+/// Applies the scheduled phase changes that are due, one step per round per
+/// call: a round whose dates have all passed (a server that was down for a
+/// week) moves on one phase at each tick, each step checked and audited on
+/// its own. Run by every instance on a timer; each change happens once, and
+/// is audited by the instance that made it. A step that cannot be taken
+/// (voting due to open with bids undecided) waits for an officer.
 pub async fn apply_due(
     db: &DatabaseConnection,
     only: Option<i64>,
@@ -457,46 +511,71 @@ pub async fn apply_due(
         .context("finding rounds with scheduled changes")?;
     let mut changed = 0;
     for row in candidates {
-        let mut round = to_round(row, Vec::new())?;
-        while let (Some(due), Some(next)) = (round.schedule.due_at(round.phase), round.phase.next())
-        {
-            if due > now {
-                break;
+        let round = to_round(row, Vec::new())?;
+        let (Some(due), Some(next)) = (round.schedule.due_at(round.phase), round.phase.next())
+        else {
+            continue;
+        };
+        if due > now {
+            continue;
+        }
+        let txn = begin_write(db).await.context("starting a transaction")?;
+        let current = lock_exclusive(&txn, round.id).await?;
+        if current.phase != round.phase {
+            // Another instance got there first.
+            continue;
+        }
+        if next == Phase::Voting {
+            if let Err(e) = require_bids_decided(&txn, round.id).await {
+                tracing::warn!(round.id = round.id, reason = %e, "voting is due to open but cannot");
+                continue;
             }
-            let txn = begin_write(db).await.context("starting a transaction")?;
-            if set_phase(&txn, round.id, round.phase, next, now).await? {
-                audit::record(
-                    &txn,
-                    None,
-                    "round_phase_changed",
-                    "round",
-                    round.id,
-                    serde_json::json!({ "from": round.phase.as_str(), "to": next.as_str(), "by": "schedule" }),
-                )
+        }
+        if set_phase(&txn, round.id, round.phase, next, now).await? {
+            audit::record(
+                &txn,
+                None,
+                "round_phase_changed",
+                "round",
+                round.id,
+                serde_json::json!({ "from": round.phase.as_str(), "to": next.as_str(), "by": "schedule" }),
+            )
+            .await
+            .context("auditing a scheduled phase change")?;
+            txn.commit()
                 .await
-                .context("auditing a scheduled phase change")?;
-                txn.commit()
-                    .await
-                    .context("committing a scheduled phase change")?;
-                tracing::info!(
-                    round.id = round.id,
-                    phase = next.as_str(),
-                    "scheduled phase change"
-                );
-                changed += 1;
-                round.phase = next;
-            } else {
-                // Another instance got there first; see where it left the round.
-                txn.commit().await.context("ending a transaction")?;
-                break;
-            }
+                .context("committing a scheduled phase change")?;
+            tracing::info!(
+                round.id = round.id,
+                phase = next.as_str(),
+                "scheduled phase change"
+            );
+            changed += 1;
         }
     }
     Ok(changed)
 }
 
-pub async fn load(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Round> {
-    let row = rounds::Entity::find_by_id(id)
+/// The round, its row locked until the transaction ends against changes of
+/// phase and settings (`FOR SHARE` on PostgreSQL; a write transaction on
+/// SQLite already excludes every other writer). Writes that depend on the
+/// round's phase load it this way, inside their own transaction.
+pub async fn lock_shared(txn: &DatabaseTransaction, id: i64) -> ServiceResult<Round> {
+    load_with(txn, id, rounds::Entity::find_by_id(id).lock_shared()).await
+}
+
+/// The round, its row locked for an update of the round itself
+/// (`FOR UPDATE` on PostgreSQL).
+pub async fn lock_exclusive(txn: &DatabaseTransaction, id: i64) -> ServiceResult<Round> {
+    load_with(txn, id, rounds::Entity::find_by_id(id).lock_exclusive()).await
+}
+
+async fn load_with(
+    db: &impl ConnectionTrait,
+    id: i64,
+    query: Select<rounds::Entity>,
+) -> ServiceResult<Round> {
+    let row = query
         .one(db)
         .await
         .context("loading a round")?
@@ -508,6 +587,10 @@ pub async fn load(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Round> {
         .await
         .context("loading pots")?;
     to_round(row, pots)
+}
+
+pub async fn load(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Round> {
+    load_with(db, id, rounds::Entity::find_by_id(id)).await
 }
 
 fn to_round(row: rounds::Model, pots: Vec<round_pots::Model>) -> ServiceResult<Round> {
@@ -548,12 +631,17 @@ fn to_round(row: rounds::Model, pots: Vec<round_pots::Model>) -> ServiceResult<R
 }
 
 /// Drafts are seen only by officers, councillors and admins.
-fn may_see(caller: Option<&Actor>, phase: Phase) -> bool {
+pub fn may_see(caller: Option<&Actor>, phase: Phase) -> bool {
     phase != Phase::Draft || caller.is_some_and(|a| a.has(Role::Officer) || a.has(Role::Councillor))
 }
 
-pub async fn get(db: &DatabaseConnection, caller: Option<&Actor>, id: i64) -> ServiceResult<Round> {
-    apply_due(db, Some(id), Utc::now()).await?;
+/// A round, as the caller may see it. Reads never write: a scheduled change
+/// that is due shows once the scheduler has made it.
+pub async fn get(
+    db: &impl ConnectionTrait,
+    caller: Option<&Actor>,
+    id: i64,
+) -> ServiceResult<Round> {
     let round = load(db, id).await?;
     if !may_see(caller, round.phase) {
         return Err(ServiceError::not_found("round"));
@@ -561,37 +649,82 @@ pub async fn get(db: &DatabaseConnection, caller: Option<&Actor>, id: i64) -> Se
     Ok(round)
 }
 
+/// The rounds with these identifiers, whatever their phase, in two
+/// queries: the caller checks who may see them (`may_see`).
+pub async fn get_many(db: &impl ConnectionTrait, ids: &[i64]) -> ServiceResult<Vec<Round>> {
+    let rows = rounds::Entity::find()
+        .filter(rounds::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+        .context("loading rounds")?;
+    with_pots(db, rows).await
+}
+
+/// Rounds, newest first, a page at a time. Drafts only for staff.
 pub async fn list(
     db: &DatabaseConnection,
     caller: Option<&Actor>,
     phase: Option<Phase>,
-) -> ServiceResult<Vec<Round>> {
-    apply_due(db, None, Utc::now()).await?;
+    page: PageRequest,
+) -> ServiceResult<Page<Round>> {
     let mut q = rounds::Entity::find().order_by_desc(rounds::Column::Id);
     if let Some(p) = phase {
         q = q.filter(rounds::Column::Phase.eq(p.as_str()));
     }
-    let rows = q.all(db).await.context("listing rounds")?;
-    // Every listed round's pots in one query per chunk of rounds, not one
-    // per round.
-    let mut pots: BTreeMap<i64, Vec<round_pots::Model>> = BTreeMap::new();
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    for chunk in ids.chunks(500) {
-        let found = round_pots::Entity::find()
-            .filter(round_pots::Column::RoundId.is_in(chunk.iter().copied()))
-            .order_by_asc(round_pots::Column::Id)
-            .all(db)
-            .await
-            .context("loading pots")?;
-        for pot in found {
-            pots.entry(pot.round_id).or_default().push(pot);
-        }
+    if !may_see(caller, Phase::Draft) {
+        q = q.filter(rounds::Column::Phase.ne(Phase::Draft.as_str()));
     }
+    let rows = q
+        .offset(page.offset)
+        .limit(page.limit + 1)
+        .all(db)
+        .await
+        .context("listing rounds")?;
+    Ok(Page::from_rows(with_pots(db, rows).await?, page))
+}
+
+/// Rounds with their pots, loaded in one query.
+async fn with_pots(
+    db: &impl ConnectionTrait,
+    rows: Vec<rounds::Model>,
+) -> ServiceResult<Vec<Round>> {
+    let mut pots: BTreeMap<i64, Vec<round_pots::Model>> = BTreeMap::new();
+    let found = round_pots::Entity::find()
+        .filter(round_pots::Column::RoundId.is_in(rows.iter().map(|r| r.id)))
+        .order_by_asc(round_pots::Column::Id)
+        .all(db)
+        .await
+        .context("loading pots")?;
+    for pot in found {
+        pots.entry(pot.round_id).or_default().push(pot);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let round_pots = pots.remove(&row.id).unwrap_or_default();
+            to_round(row, round_pots)
+        })
+        .collect()
+}
+
+/// Rounds in which an area's pot is past the point where who may vote
+/// froze (voting opened, not yet published or cancelled). Their rows are
+/// locked against a change of phase until the transaction ends.
+pub async fn frozen_with_area(
+    txn: &DatabaseTransaction,
+    area_id: i64,
+) -> ServiceResult<Vec<Round>> {
+    let round_ids: Vec<i64> = round_pots::Entity::find()
+        .filter(round_pots::Column::AreaId.eq(area_id))
+        .all(txn)
+        .await
+        .context("finding an area's rounds")?
+        .into_iter()
+        .map(|p| p.round_id)
+        .collect();
     let mut out = Vec::new();
-    for row in rows {
-        let round_pots = pots.remove(&row.id).unwrap_or_default();
-        let round = to_round(row, round_pots)?;
-        if may_see(caller, round.phase) {
+    for id in round_ids {
+        let round = lock_shared(txn, id).await?;
+        if round.phase.settings_frozen() && !round.phase.is_final() {
             out.push(round);
         }
     }

@@ -10,6 +10,8 @@ pub struct Model {
     pub display_name: Option<String>,
     pub created_at: DateTimeUtc,
     pub last_sign_in_at: Option<DateTimeUtc>,
+    /// `en` or `cy`: the language of the emails and texts we send.
+    pub language: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,9 @@ pub struct Model {
     pub subject_id: String,
     #[sea_orm(column_type = "Text")]
     pub details: String,
+    /// Set on entries about a person's verification for a round: they are
+    /// deleted with the round's verification data.
+    pub purge_round_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

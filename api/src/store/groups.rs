@@ -7,6 +7,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub name: String,
+    /// The name folded for comparison; unique.
+    pub name_key: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub contact_email: String,

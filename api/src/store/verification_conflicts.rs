@@ -7,8 +7,10 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub round_id: i64,
-    pub participant_id: i64,
-    pub claimant_account_id: i64,
+    /// The record already holding the identity; gone if it was deleted.
+    pub participant_id: Option<i64>,
+    /// The account that tried to verify; gone if the account was deleted.
+    pub claimant_account_id: Option<i64>,
     pub kind: String,
     pub created_at: DateTimeUtc,
     pub resolved_at: Option<DateTimeUtc>,

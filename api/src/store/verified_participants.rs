@@ -12,7 +12,14 @@ pub struct Model {
     pub account_id: Option<i64>,
     pub area_id: i64,
     pub relation: String,
+    /// Keyed hash of the normalised name and date of birth: one person.
     pub identity_hmac: String,
+    /// Keyed hash of name, date of birth and postcode, matched against the
+    /// register.
+    pub residence_hmac: Option<String>,
+    /// Held for an officer's check (a similar identity is already verified):
+    /// not eligible to vote until resolved.
+    pub held: bool,
     pub phone_hmac: Option<String>,
     pub email_hmac: Option<String>,
     /// Comma-separated methods proven, like `postcode,sms`.

@@ -1,4 +1,4 @@
-use crate::graphql::types::area::{Area, CreateAreaInput};
+use crate::graphql::types::area::{Area, CreateAreaInput, UpdateAreaInput};
 use crate::graphql::{parse_id, signed_in, state, Gql};
 use crate::service::areas;
 use async_graphql::{Context, Object, ID};
@@ -24,7 +24,32 @@ impl AreaMutation {
         Ok(Area(areas::create(&state(ctx).db, actor, new).await.gql()?))
     }
 
-    /// Officers: replaces the postcodes, sectors and districts an area covers.
+    /// Officers: changes an area's name, kind or description.
+    async fn update_area(
+        &self,
+        ctx: &Context<'_>,
+        area_id: ID,
+        input: UpdateAreaInput,
+    ) -> async_graphql::Result<Area> {
+        let actor = signed_in(ctx)?;
+        let id = parse_id(&area_id, "area")?;
+        Ok(Area(
+            areas::update(
+                &state(ctx).db,
+                actor,
+                id,
+                input.name,
+                input.kind,
+                input.description,
+            )
+            .await
+            .gql()?,
+        ))
+    }
+
+    /// Officers: replaces the postcodes, sectors and districts an area
+    /// covers. Refused with SETTINGS_FROZEN while a round with a pot for the
+    /// area is voting, closed or counted.
     async fn set_area_coverage(
         &self,
         ctx: &Context<'_>,

@@ -31,7 +31,9 @@ impl BidMutation {
         Ok(Bid(bids::submit(&state(ctx).db, actor, new).await.gql()?))
     }
 
-    /// Group members: edits a bid until bids close, or when changes were asked for.
+    /// Group members: edits a bid until bids close, or (until it is
+    /// resubmitted) when an officer asked for changes. Editing a bid that
+    /// was already found eligible or ineligible sends it back for review.
     async fn update_bid(
         &self,
         ctx: &Context<'_>,
@@ -49,6 +51,19 @@ impl BidMutation {
         .gql()?))
     }
 
+    /// Group members: sends a bid that an officer asked to change back for
+    /// review.
+    async fn resubmit_bid(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Bid> {
+        let actor = signed_in(ctx)?;
+        Ok(Bid(bids::resubmit(
+            &state(ctx).db,
+            actor,
+            parse_id(&id, "bid")?,
+        )
+        .await
+        .gql()?))
+    }
+
     /// Group members: withdraws a bid, until voting opens.
     async fn withdraw_bid(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Bid> {
         let actor = signed_in(ctx)?;
@@ -61,7 +76,9 @@ impl BidMutation {
         .gql()?))
     }
 
-    /// Officers: records a bid's review. A reason is required unless eligible.
+    /// Officers: records a bid's review. A reason is required unless
+    /// eligible. Refused with CONFLICT_OF_INTEREST for a member of the
+    /// bid's group.
     async fn review_bid(
         &self,
         ctx: &Context<'_>,

@@ -21,10 +21,12 @@ fn client(ctx: &Context<'_>) -> auth::Client {
 #[Object]
 impl VerificationMutation {
     /// Residents: states name, date of birth, postcode and connection to the
-    /// area for a round. Checks the area (NOT_IN_AREA) and age (TOO_YOUNG);
-    /// refused with ALREADY_VERIFIED_ELSEWHERE if these details are verified
-    /// on another account. Verifies at once where a postcode alone is
-    /// enough; otherwise a code, a register match or an officer completes it.
+    /// area for a round. Checks the area (NOT_IN_AREA) and age (TOO_YOUNG).
+    /// Verifies at once where a postcode alone is enough; otherwise a code,
+    /// a register match or an officer completes it. Details that match or
+    /// resemble someone already recorded give a record that is `held` until
+    /// the council checks it. At most 5 declarations per account a day
+    /// (RATE_LIMITED).
     async fn declare_eligibility(
         &self,
         ctx: &Context<'_>,
@@ -34,7 +36,7 @@ impl VerificationMutation {
         let actor = signed_in(ctx)?;
         let id = parse_id(&round_id, "round")?;
         Ok(Verification(
-            verification::declare(state(ctx), actor, id, person.into())
+            verification::declare(state(ctx), actor, id, person.into(), &client(ctx))
                 .await
                 .gql()?,
         ))
@@ -92,7 +94,7 @@ impl VerificationMutation {
         let actor = signed_in(ctx)?;
         let id = parse_id(&round_id, "round")?;
         Ok(Verification(
-            verification::match_register(state(ctx), actor, id)
+            verification::match_register(state(ctx), actor, id, &client(ctx))
                 .await
                 .gql()?,
         ))

@@ -1,5 +1,5 @@
-use crate::graphql::{caller, parse_id, state, types::bid::Bid, Gql};
-use crate::service::{bids, rounds};
+use crate::graphql::{parse_id, state, types::bid::Bid, Gql};
+use crate::service::bids;
 use async_graphql::{Context, Object, ID};
 
 #[derive(Default)]
@@ -11,7 +11,7 @@ impl BidQuery {
         let db = &state(ctx).db;
         let bid = bids::get(db, parse_id(&id, "bid")?).await.gql()?;
         // A bid is visible where its round is.
-        rounds::get(db, caller(ctx), bid.round_id).await.gql()?;
+        crate::graphql::loaders::round(ctx, bid.round_id).await?;
         Ok(Bid(bid))
     }
 

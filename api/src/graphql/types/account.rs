@@ -5,30 +5,11 @@ use crate::service::{accounts, groups};
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "DomainRole")]
 pub enum Role {
     Officer,
     Councillor,
     Admin,
-}
-
-impl From<DomainRole> for Role {
-    fn from(r: DomainRole) -> Self {
-        match r {
-            DomainRole::Officer => Role::Officer,
-            DomainRole::Councillor => Role::Councillor,
-            DomainRole::Admin => Role::Admin,
-        }
-    }
-}
-
-impl From<Role> for DomainRole {
-    fn from(r: Role) -> Self {
-        match r {
-            Role::Officer => DomainRole::Officer,
-            Role::Councillor => DomainRole::Councillor,
-            Role::Admin => DomainRole::Admin,
-        }
-    }
 }
 
 pub struct Account(pub accounts::Account);

@@ -1,5 +1,7 @@
+use crate::graphql::pagination::{self, DEFAULT_PAGE, MAX_COVERAGE_PAGE};
+use crate::graphql::{state, Gql};
 use crate::service::areas;
-use async_graphql::{InputObject, Object, ID};
+use async_graphql::{connection::Connection, Context, InputObject, Object, ID};
 
 pub struct Area(pub areas::Area);
 
@@ -20,9 +22,20 @@ impl Area {
     async fn description(&self) -> &str {
         &self.0.description
     }
-    /// Full postcodes (`LS6 1AB`), sectors (`LS6 1`) or districts (`LS6`).
-    async fn coverage(&self) -> &[String] {
-        &self.0.coverage
+    /// Full postcodes (`LS6 1AB`), sectors (`LS6 1`) or districts (`LS6`),
+    /// in order; up to 1,000 at a time.
+    #[graphql(complexity = "pagination::cost(first, DEFAULT_PAGE, 1) / 10 + 1")]
+    async fn coverage(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<u64, String>> {
+        let req = pagination::request(first, after, DEFAULT_PAGE, MAX_COVERAGE_PAGE)?;
+        let page = areas::coverage(&state(ctx).db, self.0.id, req)
+            .await
+            .gql()?;
+        Ok(pagination::connection(page, req, |p| p))
     }
 }
 
@@ -35,4 +48,11 @@ pub struct CreateAreaInput {
     pub description: String,
     /// Full postcodes, sectors or districts.
     pub coverage: Vec<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateAreaInput {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub description: Option<String>,
 }

@@ -1,9 +1,10 @@
 use super::{area::Area, group::Group, round::Round, scalars::Pence};
 use crate::graphql::{caller, state, Gql};
-use crate::service::{bids, groups, rounds};
+use crate::service::bids;
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "bids::BidStatus")]
 pub enum BidStatus {
     Submitted,
     Eligible,
@@ -12,32 +13,28 @@ pub enum BidStatus {
     Withdrawn,
 }
 
-impl From<bids::BidStatus> for BidStatus {
-    fn from(s: bids::BidStatus) -> Self {
-        match s {
-            bids::BidStatus::Submitted => BidStatus::Submitted,
-            bids::BidStatus::Eligible => BidStatus::Eligible,
-            bids::BidStatus::Ineligible => BidStatus::Ineligible,
-            bids::BidStatus::ChangesRequested => BidStatus::ChangesRequested,
-            bids::BidStatus::Withdrawn => BidStatus::Withdrawn,
-        }
-    }
-}
-
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "bids::ReviewDecision")]
 pub enum ReviewDecision {
     Eligible,
     Ineligible,
     ChangesRequested,
 }
 
-impl From<ReviewDecision> for bids::ReviewDecision {
-    fn from(d: ReviewDecision) -> Self {
-        match d {
-            ReviewDecision::Eligible => bids::ReviewDecision::Eligible,
-            ReviewDecision::Ineligible => bids::ReviewDecision::Ineligible,
-            ReviewDecision::ChangesRequested => bids::ReviewDecision::ChangesRequested,
-        }
+/// One officer's decision on a bid.
+pub struct BidReview(pub bids::Review);
+
+#[Object]
+impl BidReview {
+    /// The status the decision gave the bid.
+    async fn decision(&self) -> BidStatus {
+        self.0.decision.into()
+    }
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    async fn reviewed_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.reviewed_at
     }
 }
 
@@ -118,8 +115,9 @@ impl Bid {
     async fn status(&self) -> BidStatus {
         self.0.status.into()
     }
-    /// Why an officer found the bid ineligible or asked for changes. Seen by
-    /// officers and by the group's own members.
+    /// Why an officer found the bid ineligible or asked for changes, for
+    /// the bid as it stands (cleared when the bid goes back for review).
+    /// Seen by officers and by the group's own members.
     async fn review_reason(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
         if bids::may_see_review(&state(ctx).db, caller(ctx), &self.0)
             .await
@@ -130,6 +128,20 @@ impl Bid {
             Ok(None)
         }
     }
+    /// Every review decision, oldest first, with its reason. Seen by
+    /// officers and by the group's own members; empty for others.
+    async fn review_history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BidReview>> {
+        let db = &state(ctx).db;
+        if !bids::may_see_review(db, caller(ctx), &self.0).await.gql()? {
+            return Ok(Vec::new());
+        }
+        Ok(bids::history(db, self.0.id)
+            .await
+            .gql()?
+            .into_iter()
+            .map(BidReview)
+            .collect())
+    }
     async fn area(&self, ctx: &Context<'_>) -> async_graphql::Result<Area> {
         Ok(Area(
             crate::graphql::loaders::area(ctx, self.0.area_id).await?,
@@ -137,14 +149,12 @@ impl Bid {
     }
     async fn group(&self, ctx: &Context<'_>) -> async_graphql::Result<Group> {
         Ok(Group(
-            groups::get(&state(ctx).db, self.0.group_id).await.gql()?,
+            crate::graphql::loaders::group(ctx, self.0.group_id).await?,
         ))
     }
     async fn round(&self, ctx: &Context<'_>) -> async_graphql::Result<Round> {
         Ok(Round(
-            rounds::get(&state(ctx).db, caller(ctx), self.0.round_id)
-                .await
-                .gql()?,
+            crate::graphql::loaders::round(ctx, self.0.round_id).await?,
         ))
     }
 }

@@ -1,11 +1,18 @@
-use super::{area::Area, bid::Bid, scalars::Pence, verification::Eligibility};
+use super::{
+    area::Area,
+    bid::{Bid, BidStatus},
+    scalars::Pence,
+    verification::Eligibility,
+};
 use crate::domain::{ballot, Phase as DomainPhase, Schedule as DomainSchedule};
-use crate::graphql::{state, Gql};
+use crate::graphql::pagination::{self, DEFAULT_PAGE, MAX_PAGE};
+use crate::graphql::{caller, parse_id, state, Gql};
 use crate::service::{bids, rounds};
-use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+use async_graphql::{connection::Connection, Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "DomainPhase")]
 pub enum Phase {
     Draft,
     BidsOpen,
@@ -17,37 +24,8 @@ pub enum Phase {
     Cancelled,
 }
 
-impl From<DomainPhase> for Phase {
-    fn from(p: DomainPhase) -> Self {
-        match p {
-            DomainPhase::Draft => Phase::Draft,
-            DomainPhase::BidsOpen => Phase::BidsOpen,
-            DomainPhase::BidReview => Phase::BidReview,
-            DomainPhase::Voting => Phase::Voting,
-            DomainPhase::Closed => Phase::Closed,
-            DomainPhase::Counted => Phase::Counted,
-            DomainPhase::Published => Phase::Published,
-            DomainPhase::Cancelled => Phase::Cancelled,
-        }
-    }
-}
-
-impl From<Phase> for DomainPhase {
-    fn from(p: Phase) -> Self {
-        match p {
-            Phase::Draft => DomainPhase::Draft,
-            Phase::BidsOpen => DomainPhase::BidsOpen,
-            Phase::BidReview => DomainPhase::BidReview,
-            Phase::Voting => DomainPhase::Voting,
-            Phase::Closed => DomainPhase::Closed,
-            Phase::Counted => DomainPhase::Counted,
-            Phase::Published => DomainPhase::Published,
-            Phase::Cancelled => DomainPhase::Cancelled,
-        }
-    }
-}
-
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "ballot::BallotKind")]
 pub enum BallotKind {
     Approval,
     Knapsack,
@@ -57,35 +35,8 @@ pub enum BallotKind {
     MoneyAllocation,
 }
 
-impl From<ballot::BallotKind> for BallotKind {
-    fn from(k: ballot::BallotKind) -> Self {
-        use ballot::BallotKind as K;
-        match k {
-            K::Approval => BallotKind::Approval,
-            K::Knapsack => BallotKind::Knapsack,
-            K::Ranked => BallotKind::Ranked,
-            K::Scoring => BallotKind::Scoring,
-            K::PointsAllocation => BallotKind::PointsAllocation,
-            K::MoneyAllocation => BallotKind::MoneyAllocation,
-        }
-    }
-}
-
-impl From<BallotKind> for ballot::BallotKind {
-    fn from(k: BallotKind) -> Self {
-        use ballot::BallotKind as K;
-        match k {
-            BallotKind::Approval => K::Approval,
-            BallotKind::Knapsack => K::Knapsack,
-            BallotKind::Ranked => K::Ranked,
-            BallotKind::Scoring => K::Scoring,
-            BallotKind::PointsAllocation => K::PointsAllocation,
-            BallotKind::MoneyAllocation => K::MoneyAllocation,
-        }
-    }
-}
-
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "ballot::TieBreak")]
 pub enum TieBreak {
     /// Lowest cost, then most support, then a published seeded order.
     CostSupportSeed,
@@ -161,10 +112,7 @@ impl From<ballot::CountingRule> for CountingRule {
     fn from(r: ballot::CountingRule) -> Self {
         CountingRule {
             name: r.name,
-            tie_break: match r.tie_break {
-                ballot::TieBreak::CostSupportSeed => TieBreak::CostSupportSeed,
-                ballot::TieBreak::Lexicographic => TieBreak::Lexicographic,
-            },
+            tie_break: r.tie_break.into(),
             seed: r.seed.map(|s| s.to_string()),
             min_support: r.min_support.map(|m| m.min(u32::MAX as u64) as u32),
             rank_points: r.rank_points,
@@ -185,10 +133,7 @@ impl CountingRule {
         };
         Ok(ballot::CountingRule {
             name: self.name.trim().to_owned(),
-            tie_break: match self.tie_break {
-                TieBreak::CostSupportSeed => ballot::TieBreak::CostSupportSeed,
-                TieBreak::Lexicographic => ballot::TieBreak::Lexicographic,
-            },
+            tie_break: self.tie_break.into(),
             seed,
             min_support: self.min_support.map(u64::from),
             rank_points: self.rank_points,
@@ -298,14 +243,32 @@ impl Round {
     async fn pots(&self) -> Vec<Pot> {
         self.0.pots.iter().cloned().map(Pot).collect()
     }
-    /// The bids in this round, withdrawn ones left out.
-    async fn bids(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Bid>> {
-        Ok(bids::of_round(&state(ctx).db, self.0.id)
+    /// The bids in this round. Until voting opens, every bid that is not
+    /// withdrawn; from then on only the eligible bids, which are the
+    /// ballot. Officers and councillors may filter by any status.
+    #[graphql(complexity = "pagination::cost(first, DEFAULT_PAGE, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn bids(
+        &self,
+        ctx: &Context<'_>,
+        area_id: Option<ID>,
+        category: Option<String>,
+        #[graphql(desc = "Words to find in the title or summary.")] search: Option<String>,
+        status: Option<BidStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<u64, Bid>> {
+        let req = pagination::request(first, after, DEFAULT_PAGE, MAX_PAGE)?;
+        let filter = bids::BidFilter {
+            area_id: area_id.as_ref().map(|a| parse_id(a, "area")).transpose()?,
+            category,
+            search,
+            status: status.map(Into::into),
+        };
+        let page = bids::of_round(&state(ctx).db, caller(ctx), &self.0, &filter, req)
             .await
-            .gql()?
-            .into_iter()
-            .map(Bid)
-            .collect())
+            .gql()?;
+        Ok(pagination::connection(page, req, Bid))
     }
 }
 

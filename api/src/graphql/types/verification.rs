@@ -7,103 +7,51 @@ use chrono::{DateTime, Utc};
 
 /// How a person is connected to an area.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::Relation")]
 pub enum Relation {
     Live,
     Work,
     Study,
 }
 
-impl From<domain::Relation> for Relation {
-    fn from(r: domain::Relation) -> Self {
-        match r {
-            domain::Relation::Live => Relation::Live,
-            domain::Relation::Work => Relation::Work,
-            domain::Relation::Study => Relation::Study,
-        }
-    }
-}
-
-impl From<Relation> for domain::Relation {
-    fn from(r: Relation) -> Self {
-        match r {
-            Relation::Live => domain::Relation::Live,
-            Relation::Work => domain::Relation::Work,
-            Relation::Study => domain::Relation::Study,
-        }
-    }
-}
-
 /// A way of proving eligibility.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::Method")]
 pub enum VerificationMethod {
-    /// The resident's own statement of their postcode.
+    /// The resident's own statement of their postcode (low assurance).
     Postcode,
-    /// A one-time code sent by text message to a UK mobile.
+    /// A one-time code sent by text message to a UK mobile (higher
+    /// assurance).
     Sms,
-    /// A one-time code sent by email.
+    /// A one-time code sent by email (low assurance).
     Email,
-    /// A match against the register the council imported.
+    /// A match against the register the council imported (higher
+    /// assurance).
     Register,
-    /// An officer checked the person in person or by phone.
+    /// An officer checked the person in person or by phone (higher
+    /// assurance).
     InPerson,
 }
 
-impl From<domain::Method> for VerificationMethod {
-    fn from(m: domain::Method) -> Self {
-        match m {
-            domain::Method::Postcode => VerificationMethod::Postcode,
-            domain::Method::Sms => VerificationMethod::Sms,
-            domain::Method::Email => VerificationMethod::Email,
-            domain::Method::Register => VerificationMethod::Register,
-            domain::Method::InPerson => VerificationMethod::InPerson,
-        }
-    }
-}
-
-impl From<VerificationMethod> for domain::Method {
-    fn from(m: VerificationMethod) -> Self {
-        match m {
-            VerificationMethod::Postcode => domain::Method::Postcode,
-            VerificationMethod::Sms => domain::Method::Sms,
-            VerificationMethod::Email => domain::Method::Email,
-            VerificationMethod::Register => domain::Method::Register,
-            VerificationMethod::InPerson => domain::Method::InPerson,
-        }
-    }
+/// How strongly a verification ties a person to an area.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::Assurance")]
+pub enum Assurance {
+    /// A self-declared postcode, an email code.
+    Low,
+    /// A text to a UK mobile, the register, a check in person.
+    Higher,
 }
 
 /// What an officer checked when verifying someone in person.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::Evidence")]
 pub enum Evidence {
     PhotoId,
     ProofOfAddress,
     CouncilRecord,
     PhoneCallChecks,
     KnownToOfficer,
-}
-
-impl From<domain::Evidence> for Evidence {
-    fn from(e: domain::Evidence) -> Self {
-        match e {
-            domain::Evidence::PhotoId => Evidence::PhotoId,
-            domain::Evidence::ProofOfAddress => Evidence::ProofOfAddress,
-            domain::Evidence::CouncilRecord => Evidence::CouncilRecord,
-            domain::Evidence::PhoneCallChecks => Evidence::PhoneCallChecks,
-            domain::Evidence::KnownToOfficer => Evidence::KnownToOfficer,
-        }
-    }
-}
-
-impl From<Evidence> for domain::Evidence {
-    fn from(e: Evidence) -> Self {
-        match e {
-            Evidence::PhotoId => domain::Evidence::PhotoId,
-            Evidence::ProofOfAddress => domain::Evidence::ProofOfAddress,
-            Evidence::CouncilRecord => domain::Evidence::CouncilRecord,
-            Evidence::PhoneCallChecks => domain::Evidence::PhoneCallChecks,
-            Evidence::KnownToOfficer => domain::Evidence::KnownToOfficer,
-        }
-    }
 }
 
 /// Who may take part in a round. Frozen once voting opens.
@@ -117,8 +65,14 @@ pub struct Eligibility {
     pub min_age: Option<u32>,
     /// Which proofs the round accepts.
     pub methods: Vec<VerificationMethod>,
-    /// Whether a self-declared postcode is enough by itself.
+    /// Whether a self-declared postcode is enough by itself (needs
+    /// acceptLowAssurance).
     pub postcode_alone_enough: bool,
+    /// Whether low-assurance proofs alone (a self-declared postcode, an
+    /// email code) verify a person. Off by default: at least one
+    /// higher-assurance proof is needed. Shown publicly.
+    #[graphql(default)]
+    pub accept_low_assurance: bool,
 }
 
 impl From<eligibility::Eligibility> for Eligibility {
@@ -128,6 +82,7 @@ impl From<eligibility::Eligibility> for Eligibility {
             min_age: e.min_age,
             methods: e.methods.into_iter().map(Into::into).collect(),
             postcode_alone_enough: e.postcode_alone_enough,
+            accept_low_assurance: e.accept_low_assurance,
         }
     }
 }
@@ -139,6 +94,7 @@ impl From<Eligibility> for eligibility::Eligibility {
             min_age: e.min_age,
             methods: e.methods.into_iter().map(Into::into).collect(),
             postcode_alone_enough: e.postcode_alone_enough,
+            accept_low_assurance: e.accept_low_assurance,
         }
     }
 }
@@ -167,18 +123,10 @@ impl From<PersonDetailsInput> for verification::PersonDetails {
 
 /// Which carrier a verification code goes by.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "verification::Channel")]
 pub enum CodeChannel {
     Sms,
     Email,
-}
-
-impl From<CodeChannel> for verification::Channel {
-    fn from(c: CodeChannel) -> Self {
-        match c {
-            CodeChannel::Sms => verification::Channel::Sms,
-            CodeChannel::Email => verification::Channel::Email,
-        }
-    }
 }
 
 #[derive(InputObject)]
@@ -224,6 +172,15 @@ impl Verification {
     async fn verified(&self) -> bool {
         self.0.verified_at.is_some()
     }
+    /// True while the council needs to check the details before the
+    /// person may vote (they are similar to details already given).
+    async fn held(&self) -> bool {
+        self.0.held
+    }
+    /// The assurance of the strongest proof given.
+    async fn assurance(&self) -> Assurance {
+        self.0.assurance().into()
+    }
     async fn verified_at(&self) -> Option<DateTime<Utc>> {
         self.0.verified_at
     }
@@ -252,7 +209,9 @@ impl Verification {
     /// What is stored about the person for this verification, in words.
     async fn stored_data(&self) -> Vec<String> {
         let mut out = vec![
-            "a keyed hash of your name, date of birth and postcode (these themselves are not kept)"
+            "keyed hashes of your name with your date of birth, and with your postcode (these themselves are not kept)"
+                .to_string(),
+            "keyed hashes of each word of your name with your date of birth, to spot the same person twice"
                 .to_string(),
             "the area, your connection to it and how you proved it".to_string(),
         ];
@@ -270,20 +229,14 @@ impl Verification {
 }
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "verification::Resolution")]
 pub enum ConflictResolution {
     /// The claimant is the person: move the verification to their account.
     MoveToClaimant,
     /// Keep the existing verification; the claimant stays unverified.
     KeepExisting,
-}
-
-impl From<ConflictResolution> for verification::Resolution {
-    fn from(r: ConflictResolution) -> Self {
-        match r {
-            ConflictResolution::MoveToClaimant => verification::Resolution::MoveToClaimant,
-            ConflictResolution::KeepExisting => verification::Resolution::KeepExisting,
-        }
-    }
+    /// Two different people: release the claimant's held declaration.
+    DistinctPeople,
 }
 
 pub struct VerificationConflict(pub verification::Conflict);
@@ -297,15 +250,16 @@ impl VerificationConflict {
     async fn round_id(&self) -> ID {
         ID(self.0.round_id.to_string())
     }
-    /// The existing verification.
-    async fn verification_id(&self) -> ID {
-        ID(self.0.participant_id.to_string())
+    /// The existing verification; null if it has since been deleted.
+    async fn verification_id(&self) -> Option<ID> {
+        self.0.participant_id.map(|p| ID(p.to_string()))
     }
-    /// The account that tried.
-    async fn claimant_account_id(&self) -> ID {
-        ID(self.0.claimant_account_id.to_string())
+    /// The account that tried; null if it has since been deleted.
+    async fn claimant_account_id(&self) -> Option<ID> {
+        self.0.claimant_account_id.map(|a| ID(a.to_string()))
     }
-    /// What matched: identity, sms or email.
+    /// What matched: identity, similar (same date of birth and a word of
+    /// the name), sms or email.
     async fn kind(&self) -> &str {
         &self.0.kind
     }
@@ -315,7 +269,7 @@ impl VerificationConflict {
     async fn resolved_at(&self) -> Option<DateTime<Utc>> {
         self.0.resolved_at
     }
-    /// move_to_claimant or keep_existing, once resolved.
+    /// move_to_claimant, keep_existing or distinct_people, once resolved.
     async fn resolution(&self) -> Option<&str> {
         self.0.resolution.as_deref()
     }

@@ -1,0 +1,118 @@
+//! A person's own verification records, deleting them, the officers' list,
+//! and what voting asks.
+use super::*;
+use crate::db::begin_write;
+use crate::domain::Role;
+use crate::service::{Page, PageRequest};
+use sea_orm::{DatabaseConnection, QuerySelect};
+
+/// The signed-in person's own verification records.
+pub async fn mine(db: &DatabaseConnection, actor: &Actor) -> ServiceResult<Vec<Participant>> {
+    Ok(verified_participants::Entity::find()
+        .filter(verified_participants::Column::AccountId.eq(actor.account_id))
+        .order_by_asc(verified_participants::Column::Id)
+        .limit(1000)
+        .all(db)
+        .await
+        .context("loading own verifications")?
+        .into_iter()
+        .map(to_participant)
+        .collect())
+}
+
+/// Deletes the signed-in person's verification for a round: every hash and
+/// proof goes. They can verify again while the round is open. Records of
+/// duplicates that involved them stay (without the deleted record) until
+/// the round's verification data is purged: an officer may still need
+/// them to settle a dispute.
+pub async fn delete_mine(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    round_id: i64,
+) -> ServiceResult<bool> {
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let Some(own) = own_record(&txn, round_id, actor.account_id).await? else {
+        return Ok(false);
+    };
+    verified_participants::Entity::delete_by_id(own.id)
+        .exec(&txn)
+        .await
+        .context("deleting a verification")?;
+    audit::record_personal(
+        &txn,
+        round_id,
+        Some(actor.account_id),
+        "verification_deleted_by_resident",
+        "verified_participant",
+        own.id,
+        serde_json::json!({ "round": round_id }),
+    )
+    .await
+    .context("auditing a deletion")?;
+    txn.commit().await.context("committing a deletion")?;
+    Ok(true)
+}
+
+/// Officers: everyone verified (or part-way) for a round, a page at a time.
+pub async fn participants(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    round_id: i64,
+    page: PageRequest,
+) -> ServiceResult<Page<Participant>> {
+    actor.require(Role::Officer, "see who is verified")?;
+    rounds::load(db, round_id).await?;
+    let rows = verified_participants::Entity::find()
+        .filter(verified_participants::Column::RoundId.eq(round_id))
+        .order_by_asc(verified_participants::Column::Id)
+        .offset(page.offset)
+        .limit(page.limit + 1)
+        .all(db)
+        .await
+        .context("listing participants")?;
+    Ok(Page::from_rows(
+        rows.into_iter().map(to_participant).collect(),
+        page,
+    ))
+}
+
+/// What voting needs to know of a verified participant.
+#[derive(Clone, Debug)]
+pub struct Eligible {
+    pub participant_id: i64,
+    pub area_id: i64,
+    pub assurance: Assurance,
+}
+
+/// The record of a participant who may vote in the round: verified under
+/// the round's rules as they are now (frozen once voting opens), not held.
+/// `None` for someone unverified. Run inside the ballot's transaction.
+pub async fn eligible_area(
+    db: &impl ConnectionTrait,
+    round: &Round,
+    account_id: i64,
+) -> ServiceResult<Option<Eligible>> {
+    let Some(record) = own_record(db, round.id, account_id).await? else {
+        return Ok(None);
+    };
+    Ok(eligible(round, &record))
+}
+
+/// Whether a participant record may vote under the round's rules.
+pub fn eligible(round: &Round, record: &verified_participants::Model) -> Option<Eligible> {
+    let rules = &round.eligibility;
+    let age_ok = match rules.min_age {
+        None => true,
+        Some(min) => record
+            .age_checked_min
+            .is_some_and(|checked| i64::from(checked) >= i64::from(min)),
+    };
+    let relation_ok =
+        Relation::parse(&record.relation).is_some_and(|r| rules.relations.contains(&r));
+    let proven = methods_of(&record.methods);
+    (age_ok && relation_ok && !record.held && rules.satisfied_by(&proven)).then(|| Eligible {
+        participant_id: record.id,
+        area_id: record.area_id,
+        assurance: Assurance::of(&proven),
+    })
+}
