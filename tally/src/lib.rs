@@ -15,7 +15,7 @@ pub mod pb;
 pub mod rules;
 pub mod tiebreak;
 
-pub use model::{Ballot, Election, Project, VoteType};
+pub use model::{Ballot, BallotProblem, Election, Project, VoteType};
 pub use outcome::{count, official_config, CountError, Outcome};
 pub use rules::{Add1, GreedyVariant, MesUtility, Rule, RuleConfig};
 pub use tiebreak::TieBreak;

@@ -359,6 +359,31 @@ pub struct ConstraintBreach {
     pub first_voter: String,
 }
 
+/// A published constraint: its META key, its limit, and whether a ballot
+/// breaks it.
+type ConstraintCheck<'e> = (
+    &'static str,
+    Option<u64>,
+    Box<dyn Fn(&BallotRef<'_>, u64) -> bool + 'e>,
+);
+
+/// Why one ballot may not be cast (see [`Election::check_ballot`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BallotProblem {
+    /// A project index past the election's projects.
+    UnknownProject(u32),
+    /// A project listed twice.
+    Repeated(u32),
+    /// Points missing where the ballots carry them, given where they do
+    /// not, or not one per project.
+    Points,
+    /// A published constraint (`min_length`, `max_sum_cost`…) broken.
+    Breaks {
+        constraint: &'static str,
+        limit: u64,
+    },
+}
+
 /// An election: what is counted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Election {
@@ -392,22 +417,15 @@ impl Election {
         self.projects.iter().position(|p| p.id == id)
     }
 
-    /// Which published ballot constraints some ballots break. Counting
-    /// does not drop such ballots (the published ballots are what was
-    /// counted); the outcome reports them so nobody has to find out alone.
-    pub fn check_constraints(&self) -> Vec<ConstraintBreach> {
+    /// The published constraints, each with its limit and the test a
+    /// ballot fails when it breaks it.
+    fn constraint_checks(&self) -> Vec<ConstraintCheck<'_>> {
         let c = &self.constraints;
         let points = self.vote_type.has_points();
         let choose1 = (self.vote_type == VoteType::Choose1).then_some(1);
-        // (name, limit, whether a ballot breaks it)
-        type Check<'e> = (
-            &'static str,
-            Option<u64>,
-            Box<dyn Fn(&BallotRef<'_>, u64) -> bool + 'e>,
-        );
         let len = |b: &BallotRef<'_>| b.projects.len() as u64;
         let sum_points = |b: &BallotRef<'_>| b.points.unwrap_or_default().iter().sum::<u64>();
-        let checks: Vec<Check<'_>> = vec![
+        vec![
             ("min_length", c.min_length, Box::new(move |b, l| len(b) < l)),
             ("max_length", c.max_length, Box::new(move |b, l| len(b) > l)),
             ("choose-1", choose1, Box::new(move |b, l| len(b) > l)),
@@ -442,9 +460,15 @@ impl Election {
                         > u128::from(l)
                 }),
             ),
-        ];
+        ]
+    }
+
+    /// Which published ballot constraints some ballots break. Counting
+    /// does not drop such ballots (the published ballots are what was
+    /// counted); the outcome reports them so nobody has to find out alone.
+    pub fn check_constraints(&self) -> Vec<ConstraintBreach> {
         let mut out = Vec::new();
-        for (constraint, limit, breaks) in checks {
+        for (constraint, limit, breaks) in self.constraint_checks() {
             let Some(limit) = limit else { continue };
             let mut first = None;
             let mut ballots = 0;
@@ -464,6 +488,33 @@ impl Election {
             }
         }
         out
+    }
+
+    /// Checks one ballot before it is cast: its projects exist and appear
+    /// once, it carries points exactly when the election's ballots do (one
+    /// per project), and it keeps every published constraint. The same
+    /// checks as `check_constraints`, so that a platform accepting ballots
+    /// accepts exactly what the count will read without a breach.
+    pub fn check_ballot(&self, b: &BallotRef<'_>) -> Result<(), BallotProblem> {
+        let mut seen = vec![false; self.projects.len()];
+        for &p in b.projects {
+            match seen.get_mut(p as usize) {
+                None => return Err(BallotProblem::UnknownProject(p)),
+                Some(true) => return Err(BallotProblem::Repeated(p)),
+                Some(s) => *s = true,
+            }
+        }
+        match (self.vote_type.has_points(), b.points) {
+            (false, None) => {}
+            (true, Some(p)) if p.len() == b.projects.len() => {}
+            _ => return Err(BallotProblem::Points),
+        }
+        for (constraint, limit, breaks) in self.constraint_checks() {
+            if let Some(limit) = limit.filter(|l| breaks(b, *l)) {
+                return Err(BallotProblem::Breaks { constraint, limit });
+            }
+        }
+        Ok(())
     }
 
     /// Points given to each position of an ordinal ballot when none are
@@ -521,6 +572,48 @@ v1;a,b;3,3\nv2;a,b,c;1,1,1\nv3;;\nv4;c;9\nv5;b,c;1,1\nv6;a;1\n";
                 ("max_sum_points", 6, 1, "v4"),
                 ("max_sum_cost", 70, 2, "v2"),
             ]
+        );
+    }
+
+    #[test]
+    fn one_ballot_is_checked_against_the_same_constraints() {
+        let text = "META\nkey;value\nbudget;100\nvote_type;cumulative\nmin_length;1\n\
+max_length;2\nmax_points;5\nmax_sum_points;6\nmax_sum_cost;70\n\
+PROJECTS\nproject_id;cost\na;30\nb;40\nc;50\nVOTES\nvoter_id;vote;points\n";
+        let e = crate::pb::parse(text).expect("parses");
+        assert_eq!(e.check_ballot(&b("x", &[0, 1], Some(&[3, 3]))), Ok(()));
+        assert_eq!(
+            e.check_ballot(&b("x", &[0, 1, 2], Some(&[1, 1, 1]))),
+            Err(BallotProblem::Breaks {
+                constraint: "max_length",
+                limit: 2
+            })
+        );
+        assert_eq!(
+            e.check_ballot(&b("x", &[0, 0], Some(&[1, 1]))),
+            Err(BallotProblem::Repeated(0))
+        );
+        assert_eq!(
+            e.check_ballot(&b("x", &[7], Some(&[1]))),
+            Err(BallotProblem::UnknownProject(7))
+        );
+        assert_eq!(
+            e.check_ballot(&b("x", &[0], None)),
+            Err(BallotProblem::Points)
+        );
+        assert_eq!(
+            e.check_ballot(&b("x", &[2], Some(&[9]))),
+            Err(BallotProblem::Breaks {
+                constraint: "max_points",
+                limit: 5
+            })
+        );
+        assert_eq!(
+            e.check_ballot(&b("x", &[1, 2], Some(&[1, 1]))),
+            Err(BallotProblem::Breaks {
+                constraint: "max_sum_cost",
+                limit: 70
+            })
         );
     }
 
