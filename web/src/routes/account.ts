@@ -10,7 +10,7 @@ export function accountRoutes(_cookieBase: CookieOptions) {
 
   r.get('/account', async (req, res) => {
     const data = await req.api.request(MyVerificationsDocument, {}, ctx(req));
-    const titles = new Map(data.rounds.map((round) => [round.id, round]));
+    const titles = new Map(data.rounds.nodes.map((round) => [round.id, round]));
     const verifications = data.myVerifications.map((v) => ({ ...v, round: titles.get(v.roundId) }));
     res.render('pages/account', { pageTitle: res.locals.t.account.title, verifications, navSection: 'account' });
   });

@@ -4,8 +4,14 @@ import { Router, type Request, type Response } from 'express';
 import { ctx, requireSignIn } from '../app.js';
 import { ApiError } from '../graphql/client.js';
 import {
-  AddGroupMemberDocument,
+  AnswerGroupInvitationDocument,
   BidCategoriesDocument,
+  GroupAreasDocument,
+  GroupMembersDocument,
+  InviteGroupMemberDocument,
+  LeaveGroupDocument,
+  RemoveGroupMemberDocument,
+  RevokeGroupInvitationDocument,
   BidFormDataDocument,
   BidPageDocument,
   GroupPageDocument,
@@ -15,6 +21,7 @@ import {
   UpdateBidDocument,
   WithdrawBidDocument,
 } from '../graphql/generated/graphql.js';
+import { allPages } from '../graphql/pages.js';
 import { setFlash } from '../lib/flash.js';
 import { FormErrors, str } from '../lib/forms.js';
 import { formatPence, parsePounds, penceToInput } from '../lib/money.js';
@@ -79,11 +86,24 @@ export function groupRoutes() {
 
   r.get('/groups', async (req, res) => {
     const data = await req.api.request(MyGroupsDocument, {}, ctx(req));
-    res.render('pages/groups', { pageTitle: res.locals.t.groups.title, groups: data.me?.groups ?? [], navSection: 'groups' });
+    res.render('pages/groups', {
+      pageTitle: res.locals.t.groups.title,
+      groups: data.me?.groups ?? [],
+      invitations: data.myGroupInvitations.filter((i) => i.status === 'PENDING'),
+      navSection: 'groups',
+    });
+  });
+
+  // An invitation is accepted or declined by the person invited.
+  r.post('/groups/invitations/:id', async (req, res) => {
+    const accept = str(req.body, 'answer') === 'accept';
+    const { answerGroupInvitation } = await req.api.request(AnswerGroupInvitationDocument, { invitationId: String(req.params.id), accept }, ctx(req));
+    setFlash(res, accept ? 'groups.accepted' : 'groups.declined');
+    res.redirect(303, accept ? `/groups/${answerGroupInvitation.group.id}` : '/groups');
   });
 
   const registerForm = async (req: Request, res: Response, values: Record<string, string>, errors?: FormErrors) => {
-    const { areas } = await req.api.request(MyGroupsDocument, {}, ctx(req));
+    const areas = await allPages(async (after) => (await req.api.request(GroupAreasDocument, { after }, ctx(req))).areas);
     res.status(errors?.any ? 400 : 200).render('pages/group-new', { pageTitle: res.locals.t.groups.registerTitle, areas, values, errors, backLink: '/groups', navSection: 'groups' });
   };
   r.get('/groups/new', (req, res) => registerForm(req, res, {}));
@@ -112,7 +132,21 @@ export function groupRoutes() {
   const groupPage = async (req: Request, res: Response, values: Record<string, string> = {}, errors?: FormErrors) => {
     const data = await req.api.request(GroupPageDocument, { id: String(req.params.id) }, ctx(req));
     const member = data.me?.groups.some((g) => g.id === data.group.id) ?? false;
-    res.status(errors?.any ? 400 : 200).render('pages/group', { pageTitle: data.group.name, group: data.group, member, values, errors, backLink: '/groups', navSection: 'groups' });
+    // Members only: who is in the group and who has been invited.
+    const people = member ? (await req.api.request(GroupMembersDocument, { id: data.group.id }, ctx(req))).group : null;
+    res.status(errors?.any ? 400 : 200).render('pages/group', {
+      pageTitle: data.group.name,
+      group: data.group,
+      bids: data.group.bids.nodes,
+      members: people?.members.nodes ?? [],
+      invitations: (people?.pendingInvitations ?? []).filter((i) => i.status === 'PENDING'),
+      member,
+      myId: req.me?.id,
+      values,
+      errors,
+      backLink: '/groups',
+      navSection: 'groups',
+    });
   };
   r.get('/groups/:id', (req, res) => groupPage(req, res));
 
@@ -122,8 +156,8 @@ export function groupRoutes() {
     if (!EMAIL.test(email)) errors.add('email', res.locals.t.groups.errorMemberEmail);
     else {
       try {
-        await req.api.request(AddGroupMemberDocument, { groupId: String(req.params.id), email }, ctx(req));
-        setFlash(res, 'groups.memberAdded');
+        await req.api.request(InviteGroupMemberDocument, { groupId: String(req.params.id), email }, ctx(req));
+        setFlash(res, 'groups.invited');
         res.redirect(303, `/groups/${req.params.id}`);
         return;
       } catch (e) {
@@ -134,10 +168,40 @@ export function groupRoutes() {
     await groupPage(req, res, { email }, errors);
   });
 
+  r.post('/groups/:id/members/:accountId/remove', async (req, res) => {
+    try {
+      await req.api.request(RemoveGroupMemberDocument, { groupId: String(req.params.id), accountId: String(req.params.accountId) }, ctx(req));
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.code === 'INTERNAL') throw e;
+      await groupPage(req, res, {}, new FormErrors().add('members', res.locals.t.api[e.code] ?? e.errors[0]?.message ?? e.code));
+      return;
+    }
+    setFlash(res, 'groups.removed');
+    res.redirect(303, `/groups/${req.params.id}`);
+  });
+
+  r.post('/groups/:id/invitations/:invitationId/revoke', async (req, res) => {
+    await req.api.request(RevokeGroupInvitationDocument, { invitationId: String(req.params.invitationId) }, ctx(req));
+    setFlash(res, 'groups.revoked');
+    res.redirect(303, `/groups/${req.params.id}`);
+  });
+
+  r.post('/groups/:id/leave', async (req, res) => {
+    try {
+      await req.api.request(LeaveGroupDocument, { groupId: String(req.params.id) }, ctx(req));
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.code === 'INTERNAL') throw e;
+      await groupPage(req, res, {}, new FormErrors().add('members', res.locals.t.api[e.code] ?? e.errors[0]?.message ?? e.code));
+      return;
+    }
+    setFlash(res, 'groups.left');
+    res.redirect(303, '/groups');
+  });
+
   // Writing a bid: the form, then check your answers, then the bid is sent.
   const formData = async (req: Request, groupId: string) => {
     const data = await req.api.request(BidFormDataDocument, { groupId }, ctx(req));
-    const rounds = data.rounds
+    const rounds = data.rounds.nodes
       .map((round) => ({ ...round, pot: round.pots.find((p) => p.area.id === data.group.area.id) }))
       .filter((round) => round.pot);
     return { group: data.group, rounds, categories: data.bidCategories };
@@ -239,8 +303,9 @@ export function groupRoutes() {
     const errors = validateBid(res, values, false, bidCategories);
     if (!errors.any) {
       try {
-        await req.api.request(UpdateBidDocument, { id: String(req.params.id), details: details(values) }, ctx(req));
-        setFlash(res, 'bidForm.saved');
+        const { updateBid } = await req.api.request(UpdateBidDocument, { id: String(req.params.id), details: details(values) }, ctx(req));
+        // A bid changed after its review goes back to the council to check.
+        setFlash(res, updateBid.status === 'SUBMITTED' ? 'bidForm.savedForReview' : 'bidForm.saved');
         res.redirect(303, `/bids/${req.params.id}`);
         return;
       } catch (e) {

@@ -9,8 +9,11 @@ import {
   AreaEditDocument,
   CreateAreaDocument,
   CreateRoundDocument,
+  GroupAreasDocument,
   ImportRegisterDocument,
-  OfficerHomeDocument,
+  OfficerAreasDocument,
+  OfficerRoundsDocument,
+  RoundConflictsDocument,
   RecordInPersonVerificationDocument,
   ResolveVerificationConflictDocument,
   ReviewBidDocument,
@@ -32,6 +35,7 @@ import {
   type VerificationMethod,
 } from '../graphql/generated/graphql.js';
 import { dictionaries } from '../i18n/index.js';
+import { allPages } from '../graphql/pages.js';
 import { dateFromParts, instantFromLocal, localFromInstant } from '../lib/dates.js';
 import { setFlash } from '../lib/flash.js';
 import { FormErrors, str, strs } from '../lib/forms.js';
@@ -169,9 +173,14 @@ export function officerRoutes() {
   const r = Router();
   r.use('/officer', requireOfficer);
 
+  const areaNames = (req: Request) => allPages(async (after) => (await req.api.request(GroupAreasDocument, { after }, ctx(req))).areas);
+
   r.get('/officer', async (req, res) => {
-    const data = await req.api.request(OfficerHomeDocument, {}, ctx(req));
-    staff(res, 'staff/home', { pageTitle: 'Staff pages', ...data });
+    const [rounds, areas] = await Promise.all([
+      allPages(async (after) => (await req.api.request(OfficerRoundsDocument, { after }, ctx(req))).rounds),
+      allPages(async (after) => (await req.api.request(OfficerAreasDocument, { after }, ctx(req))).areas),
+    ]);
+    staff(res, 'staff/home', { pageTitle: 'Staff pages', rounds, areas });
   });
 
   // Areas
@@ -195,12 +204,21 @@ export function officerRoutes() {
     }
     staff(res, 'staff/area-form', { pageTitle: 'Set up an area', values, errors, backLink: '/officer' }, 400);
   });
+  const loadArea = async (req: Request) => {
+    const id = String(req.params.id);
+    const { area } = await req.api.request(AreaEditDocument, { id }, ctx(req));
+    const coverage = [...area.coverage.nodes];
+    if (area.coverage.pageInfo.hasNextPage && area.coverage.pageInfo.endCursor) {
+      coverage.push(...(await allPages(async (after) => (await req.api.request(AreaEditDocument, { id, after }, ctx(req))).area.coverage, area.coverage.pageInfo.endCursor)));
+    }
+    return { id: area.id, name: area.name, kind: area.kind, description: area.description, coverage };
+  };
   r.get('/officer/areas/:id', async (req, res) => {
-    const { area } = await req.api.request(AreaEditDocument, { id: String(req.params.id) }, ctx(req));
+    const area = await loadArea(req);
     staff(res, 'staff/area-form', { pageTitle: `Change ${area.name}`, area, values: { ...area, coverage: area.coverage.join('\n') }, backLink: '/officer' });
   });
   r.post('/officer/areas/:id', async (req, res) => {
-    const { area } = await req.api.request(AreaEditDocument, { id: String(req.params.id) }, ctx(req));
+    const area = await loadArea(req);
     const coverageText = str(req.body, 'coverage');
     const coverage = coverageText.split(/[\n,;]+/).map((x) => x.trim()).filter(Boolean);
     const errors = new FormErrors();
@@ -220,7 +238,7 @@ export function officerRoutes() {
 
   // Rounds
   const roundForm = async (req: Request, res: Response, values: RoundValues, errors?: FormErrors, round?: unknown) => {
-    const { areas } = await req.api.request(OfficerHomeDocument, {}, ctx(req));
+    const areas = await areaNames(req);
     staff(
       res,
       'staff/round-form',
@@ -232,8 +250,7 @@ export function officerRoutes() {
     roundForm(req, res, { kind: 'APPROVAL', rule: 'mes-add1', relations: ['LIVE'], methods: ['REGISTER', 'IN_PERSON'], postcodeAloneEnough: 'no' }),
   );
   r.post('/officer/rounds/new', async (req, res) => {
-    const { areas } = await req.api.request(OfficerHomeDocument, {}, ctx(req));
-    const ids = areas.map((a) => a.id);
+    const ids = (await areaNames(req)).map((a) => a.id);
     const values = roundValuesFrom(req.body, ids);
     const errors = new FormErrors();
     const parsed = parseRound(values, ids, errors);
@@ -290,8 +307,7 @@ export function officerRoutes() {
   });
   r.post('/officer/rounds/:id/edit', async (req, res) => {
     const round = await loadRound(req);
-    const { areas } = await req.api.request(OfficerHomeDocument, {}, ctx(req));
-    const ids = areas.map((a) => a.id);
+    const ids = (await areaNames(req)).map((a) => a.id);
     const values = roundValuesFrom(req.body, ids);
     // Disabled fields are not posted: keep what the round has.
     const current = roundValuesOf(round);
@@ -347,8 +363,10 @@ export function officerRoutes() {
 
   // Reviewing bids
   const reviewPage = async (req: Request, res: Response, errors?: FormErrors, values: Record<string, string> = {}) => {
-    const { round } = await req.api.request(ReviewBidsDocument, { id: String(req.params.id) }, ctx(req));
-    staff(res, 'staff/review', { pageTitle: `Review bids: ${round.title}`, round, errors, values, backLink: `/officer/rounds/${round.id}` }, errors?.any ? 400 : 200);
+    const after = typeof req.query.after === 'string' && req.query.after ? req.query.after : null;
+    const { round } = await req.api.request(ReviewBidsDocument, { id: String(req.params.id), after }, ctx(req));
+    const next = round.bids.pageInfo.hasNextPage && round.bids.pageInfo.endCursor ? `/officer/rounds/${round.id}/bids?after=${encodeURIComponent(round.bids.pageInfo.endCursor)}` : null;
+    staff(res, 'staff/review', { pageTitle: `Review bids: ${round.title}`, round, bids: round.bids.nodes, next, first: after ? `/officer/rounds/${round.id}/bids` : null, errors, values, backLink: `/officer/rounds/${round.id}` }, errors?.any ? 400 : 200);
   };
   r.get('/officer/rounds/:id/bids', (req, res) => reviewPage(req, res));
   r.post('/officer/rounds/:id/bids/:bidId', async (req, res) => {
@@ -464,12 +482,25 @@ export function officerRoutes() {
   // Verifications and conflicts
   r.get('/officer/rounds/:id/verifications', async (req, res) => {
     const round = await loadRound(req);
-    const data = await req.api.request(RoundVerificationsDocument, { roundId: round.id }, ctx(req));
-    const verified = data.verifications.filter((v) => v.verified).length;
-    staff(res, 'staff/verifications', { pageTitle: 'Verifications', round, ...data, verified, backLink: `/officer/rounds/${round.id}` });
+    const [all, conflicts] = await Promise.all([
+      allPages(async (after) => (await req.api.request(RoundVerificationsDocument, { roundId: round.id, after }, ctx(req))).verifications),
+      req.api.request(RoundConflictsDocument, { roundId: round.id }, ctx(req)),
+    ]);
+    const verified = all.filter((v) => v.verified).length;
+    const held = all.filter((v) => v.held).length;
+    staff(res, 'staff/verifications', {
+      pageTitle: 'Verifications',
+      round,
+      total: all.length,
+      verified,
+      held,
+      verificationConflicts: conflicts.verificationConflicts.nodes,
+      backLink: `/officer/rounds/${round.id}`,
+    });
   });
   r.post('/officer/rounds/:id/conflicts/:conflictId', async (req, res) => {
-    const resolution = str(req.body, 'resolution') === 'MOVE_TO_CLAIMANT' ? 'MOVE_TO_CLAIMANT' : 'KEEP_EXISTING';
+    const chosen = str(req.body, 'resolution');
+    const resolution = chosen === 'MOVE_TO_CLAIMANT' || chosen === 'DISTINCT_PEOPLE' ? chosen : 'KEEP_EXISTING';
     await req.api.request(ResolveVerificationConflictDocument, { id: String(req.params.conflictId), resolution }, ctx(req));
     setFlash(res, 'officer.conflictResolved');
     res.redirect(303, `/officer/rounds/${req.params.id}/verifications`);

@@ -3,7 +3,9 @@
 import { Router } from 'express';
 import type { Config } from '../config.js';
 import { ctx } from '../app.js';
-import { AreaRoundsDocument, AreasDocument, BidPageDocument, RoundPageDocument, StartPageDocument } from '../graphql/generated/graphql.js';
+import { AreaCoverageMoreDocument, AreaRoundsDocument, AreasCoverageDocument, BidPageDocument, RoundBidsDocument, RoundPageDocument, StartPageDocument } from '../graphql/generated/graphql.js';
+import { allPages } from '../graphql/pages.js';
+import type { Request } from 'express';
 import { FormErrors, str } from '../lib/forms.js';
 import { areasForPostcode, normalisePostcode } from '../lib/postcode.js';
 import { fmt } from '../i18n/index.js';
@@ -15,11 +17,30 @@ export const DEMO_ACCOUNTS: { email: string; role: string }[] = [
   { email: 'chair@woodhouse-moor-friends.demo.fairshare.localhost', role: 'Chair of the demo community groups' },
 ];
 
+/** Every area with everything it covers, to find a postcode's area. */
+async function areasWithCoverage(req: Request) {
+  const areas = await allPages(async (after) => (await req.api.request(AreasCoverageDocument, { after }, ctx(req))).areas);
+  return Promise.all(
+    areas.map(async (a) => {
+      const coverage = [...a.coverage.nodes];
+      if (a.coverage.pageInfo.hasNextPage && a.coverage.pageInfo.endCursor) {
+        const rest = await allPages(
+          async (after) => (await req.api.request(AreaCoverageMoreDocument, { id: a.id, after }, ctx(req))).area.coverage,
+          a.coverage.pageInfo.endCursor,
+        );
+        coverage.push(...rest);
+      }
+      return { id: a.id, name: a.name, coverage };
+    }),
+  );
+}
+
 export function publicRoutes(config: Config) {
   const r = Router();
 
   r.get('/', async (req, res) => {
-    const { rounds } = await req.api.request(StartPageDocument, {}, ctx(req));
+    const { rounds: page } = await req.api.request(StartPageDocument, {}, ctx(req));
+    const rounds = page.nodes;
     res.render('pages/start', {
       pageTitle: res.locals.t.start.title,
       rounds,
@@ -44,8 +65,7 @@ export function publicRoutes(config: Config) {
     if (!raw) errors.add('postcode', t.postcode.errorEmpty);
     else if (!postcode) errors.add('postcode', t.postcode.errorInvalid);
     else {
-      const { areas } = await req.api.request(AreasDocument, {}, ctx(req));
-      matches = areasForPostcode(postcode, areas);
+      matches = areasForPostcode(postcode, await areasWithCoverage(req));
       if (matches.length === 0) errors.add('postcode', fmt(t.postcode.errorNoArea, { postcode }));
     }
     if (errors.any || !matches[0]) {
@@ -57,8 +77,12 @@ export function publicRoutes(config: Config) {
   });
 
   r.get('/areas/:id', async (req, res) => {
-    const data = await req.api.request(AreaRoundsDocument, { areaId: req.params.id }, ctx(req));
-    const rounds = data.rounds
+    const areaId = String(req.params.id);
+    const data = await req.api.request(AreaRoundsDocument, { areaId }, ctx(req));
+    const all = await allPages(async (after) =>
+      after ? (await req.api.request(AreaRoundsDocument, { areaId, after }, ctx(req))).rounds : data.rounds,
+    );
+    const rounds = all
       .filter((round) => round.phase !== 'DRAFT')
       .map((round) => ({ ...round, pot: round.pots.find((p) => p.area.id === data.area.id) }))
       .filter((round) => round.pot);
@@ -71,28 +95,37 @@ export function publicRoutes(config: Config) {
   });
 
   r.get('/rounds/:id/areas/:areaId', async (req, res) => {
-    const data = await req.api.request(RoundPageDocument, { id: req.params.id }, ctx(req));
+    const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
+    const category = typeof req.query.category === 'string' ? req.query.category : '';
+    const after = typeof req.query.after === 'string' && req.query.after ? req.query.after : null;
+    const data = await req.api.request(
+      RoundBidsDocument,
+      { id: String(req.params.id), areaId: String(req.params.areaId), category: category || null, search: q || null, after },
+      ctx(req),
+    );
     const pot = data.round.pots.find((p) => p.area.id === req.params.areaId);
     if (!pot) {
       res.status(404).render('pages/error', { title: res.locals.t.errors.notFoundTitle, text: res.locals.t.errors.notFoundText });
       return;
     }
-    const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
-    const category = typeof req.query.category === 'string' ? req.query.category : '';
-    const words = q.toLowerCase().split(/\s+/).filter(Boolean);
-    const inArea = data.round.bids.filter((b) => b.area.id === pot.area.id);
-    const bids = inArea.filter(
-      (b) =>
-        (!category || b.category === category) &&
-        words.every((w) => `${b.title} ${b.summary} ${b.group.name}`.toLowerCase().includes(w)),
-    );
-    const categories = [...new Set(inArea.map((b) => b.category))].sort();
+    const page = data.round.bids;
+    const from = after ? Number(after) + 2 : 1;
+    const query = (extra: Record<string, string>) => {
+      const u = new URLSearchParams({ ...(q ? { q } : {}), ...(category ? { category } : {}), ...extra });
+      const text = u.toString();
+      return `/rounds/${data.round.id}/areas/${pot.area.id}${text ? `?${text}` : ''}`;
+    };
     res.render('pages/bids', {
       pageTitle: fmt(res.locals.t.bids.title, { area: pot.area.name }),
       round: data.round,
       pot,
-      bids,
-      categories,
+      bids: page.nodes,
+      // The whole list is known only on a single page; otherwise say which ones are shown.
+      complete: !after && !page.pageInfo.hasNextPage,
+      showing: { from, to: from + page.nodes.length - 1 },
+      nextHref: page.pageInfo.hasNextPage && page.pageInfo.endCursor ? query({ after: page.pageInfo.endCursor }) : null,
+      firstHref: after ? query({}) : null,
+      categories: data.bidCategories,
       q,
       category,
       backLink: `/areas/${pot.area.id}`,

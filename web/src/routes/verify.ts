@@ -37,6 +37,10 @@ export function verifyRoutes() {
       res.render('pages/verify-done', { pageTitle: t.verify.verifiedTitle, round, mine });
       return;
     }
+    if (mine?.held) {
+      res.render('pages/verify-held', { pageTitle: t.verify.heldTitle, round });
+      return;
+    }
     if (mine) {
       res.redirect(`/rounds/${round.id}/verify/method`);
       return;
@@ -85,7 +89,7 @@ export function verifyRoutes() {
       res.redirect(`/rounds/${round.id}/verify`);
       return;
     }
-    if (mine.verified) {
+    if (mine.verified || mine.held) {
       res.redirect(`/rounds/${round.id}/verify`);
       return;
     }

@@ -1,9 +1,9 @@
-// A community group: register, add a member, write a bid (with errors and
+// A community group: register, invite a member who accepts, remove them, write a bid (with errors and
 // check answers), change it and withdraw it.
 import { expect, test } from '@playwright/test';
-import { DEMO, expectAccessible, newPerson, screenshots, signIn } from './helpers.js';
+import { DEMO, emailsTo, expectAccessible, folderCount, newPerson, screenshots, signIn } from './helpers.js';
 
-test('community group: register, add a member, write, change and withdraw a bid', async ({ browser }) => {
+test('community group: register, invite and remove a member, write, change and withdraw a bid', async ({ browser }) => {
   const context = await newPerson(browser);
   const page = await context.newPage();
   await page.goto('/groups');
@@ -27,9 +27,31 @@ test('community group: register, add a member, write, change and withdraw a bid'
   await expectAccessible(page);
   await screenshots(page, 'group');
 
+  // Members join by invitation, which the invitee accepts.
+  const groupUrl = page.url();
+  const before = folderCount('mail');
   await page.getByLabel('Their email address').fill('second.member@example.org');
-  await page.getByRole('button', { name: 'Add a member' }).click();
-  await expect(page.getByText('The member was added.')).toBeVisible();
+  await page.getByRole('button', { name: 'Invite a member' }).click();
+  await expect(page.getByText('The invitation was sent.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Invitations waiting for an answer' })).toBeVisible();
+  expect(emailsTo('second.member@example.org', before).length).toBe(1);
+
+  const invitee = await newPerson(browser);
+  const inviteePage = await invitee.newPage();
+  await inviteePage.goto('/groups');
+  await signIn(inviteePage, 'second.member@example.org', '/groups');
+  await expect(inviteePage.getByRole('heading', { name: 'Invitations to join a group' })).toBeVisible();
+  await expectAccessible(inviteePage);
+  await inviteePage.getByRole('button', { name: 'Join the group' }).click();
+  await expect(inviteePage.getByText('You joined the group.')).toBeVisible();
+  await expect(inviteePage.getByRole('heading', { level: 1 })).toHaveText('Meanwood Road Litter Pickers');
+  await invitee.close();
+
+  await page.goto(groupUrl);
+  await expect(page.locator('.app-member')).toHaveCount(2);
+  await page.getByRole('button', { name: /Remove from the group/ }).click();
+  await expect(page.getByText('The member was removed.')).toBeVisible();
+  await expect(page.locator('.app-member')).toHaveCount(1);
 
   // The bid form: errors first, values kept.
   await page.getByRole('button', { name: 'Write a bid' }).click();

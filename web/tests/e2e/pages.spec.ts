@@ -154,6 +154,20 @@ test('keyboard only: the resident journey from the start page to proving eligibi
   await tabTo(/^Enter the code we sent you$/);
   await page.keyboard.type(await codeFor(email, before));
   await page.keyboard.press('Enter');
+  // The round also asks for a text message: the first of the radios.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('How do you want to prove who you are?');
+  await tabTo(/^A code sent by text message$/);
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('UK mobile number');
+  await tabTo(/^UK mobile number$/);
+  before = folderCount('sms');
+  await page.keyboard.type('07700 900103');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Enter the code we sent you');
+  await tabTo(/^Enter the code we sent you$/);
+  await page.keyboard.type(await codeFor('+447700900103', before, 'sms'));
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('You can vote in this round');
   await context.close();
 });

@@ -7,6 +7,7 @@ interface Person {
   email: string;
   name: string;
   dob: [string, string, string];
+  phone: string;
 }
 
 async function residentJourney(page: Page, person: Person, opts: { shots?: boolean; axe?: boolean } = {}) {
@@ -89,6 +90,16 @@ async function residentJourney(page: Page, person: Person, opts: { shots?: boole
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Enter the code we sent you');
   await page.getByLabel('Enter the code we sent you').fill(await codeFor(email, before));
   await page.getByRole('button', { name: 'Continue' }).click();
+
+  // An email code proves a contact, not an address: the round asks for more, here a text message.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('How do you want to prove who you are?');
+  await page.getByLabel('A code sent by text message').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const beforeSms = folderCount('sms');
+  await page.getByLabel('UK mobile number').fill(person.phone);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Enter the code we sent you').fill(await codeFor(person.phone.replace(/^0/, '+44').replace(/\s/g, ''), beforeSms, 'sms'));
+  await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('You can vote in this round');
   await shot('verified');
 
@@ -101,14 +112,14 @@ async function residentJourney(page: Page, person: Person, opts: { shots?: boole
 test('resident: find the area, read the bids, sign in and prove eligibility', async ({ browser }) => {
   const context = await newPerson(browser);
   const page = await context.newPage();
-  await residentJourney(page, { email: 'ada.resident@example.org', name: 'Ada Resident', dob: ['27', '3', '1980'] }, { shots: true });
+  await residentJourney(page, { email: 'ada.resident@example.org', name: 'Ada Resident', dob: ['27', '3', '1980'], phone: '07700 900101' }, { shots: true });
   await context.close();
 });
 
 test('resident: the same journey with JavaScript turned off', async ({ browser }) => {
   const context = await newPerson(browser, { javaScriptEnabled: false });
   const page = await context.newPage();
-  await residentJourney(page, { email: 'nojs.resident@example.org', name: 'Noah Script', dob: ['14', '7', '1952'] }, { axe: false });
+  await residentJourney(page, { email: 'nojs.resident@example.org', name: 'Noah Script', dob: ['14', '7', '1952'], phone: '07700 900102' }, { axe: false });
   await context.close();
 });
 

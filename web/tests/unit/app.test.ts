@@ -6,14 +6,15 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { GraphQLClient } from '../../src/graphql/client.js';
 
-const areas = [{ id: '1', name: 'Hyde Park and Woodhouse', kind: 'ward', description: '', coverage: ['LS6 1'] }];
+const page = <T>(nodes: T[]) => ({ nodes, pageInfo: { hasNextPage: false, endCursor: null } });
+const areas = page([{ id: '1', name: 'Hyde Park and Woodhouse', coverage: page(['LS6 1']) }]);
 const calls: { query: string; variables: unknown; token?: string }[] = [];
 const client: GraphQLClient = {
   async request(document, variables, ctx) {
     const query = document.toString();
     calls.push({ query, variables, token: ctx.token });
-    if (query.includes('query StartPage')) return { rounds: [] } as never;
-    if (query.includes('query Areas')) return { areas } as never;
+    if (query.includes('query StartPage')) return { rounds: page([]) } as never;
+    if (query.includes('query AreasCoverage')) return { areas } as never;
     if (query.includes('query Me')) return { me: null } as never;
     throw new Error(`unexpected operation: ${query.slice(0, 40)}`);
   },

@@ -50,6 +50,8 @@ export type CodeChannel =
   | 'SMS';
 
 export type ConflictResolution =
+  /** Two different people: release the claimant's held declaration. */
+  | 'DISTINCT_PEOPLE'
   /** Keep the existing verification; the claimant stays unverified. */
   | 'KEEP_EXISTING'
   /** The claimant is the person: move the verification to their account. */
@@ -107,6 +109,12 @@ export type CreateRoundInput = {
 
 /** Who may take part in a round. Frozen once voting opens. */
 export type EligibilityInput = {
+  /**
+   * Whether low-assurance proofs alone (a self-declared postcode, an
+   * email code) verify a person. Off by default: at least one
+   * higher-assurance proof is needed. Shown publicly.
+   */
+  acceptLowAssurance?: boolean;
   /** Which proofs the round accepts. */
   methods: Array<VerificationMethod>;
   /**
@@ -114,7 +122,10 @@ export type EligibilityInput = {
    * closes, or today if that is not scheduled).
    */
   minAge?: number | null | undefined;
-  /** Whether a self-declared postcode is enough by itself. */
+  /**
+   * Whether a self-declared postcode is enough by itself (needs
+   * acceptLowAssurance).
+   */
   postcodeAloneEnough: boolean;
   /** Which connections to an area count. */
   relations: Array<Relation>;
@@ -144,6 +155,13 @@ export type InPersonVerificationInput = {
   /** The person's UK mobile number, if they have one. */
   phone?: string | null | undefined;
 };
+
+export type InvitationStatus =
+  | 'ACCEPTED'
+  | 'DECLINED'
+  | 'EXPIRED'
+  | 'PENDING'
+  | 'REVOKED';
 
 /** Where a project would happen. */
 export type LocationInput = {
@@ -250,15 +268,24 @@ export type UpdateRoundInput = {
 
 /** A way of proving eligibility. */
 export type VerificationMethod =
-  /** A one-time code sent by email. */
+  /** A one-time code sent by email (low assurance). */
   | 'EMAIL'
-  /** An officer checked the person in person or by phone. */
+  /**
+   * An officer checked the person in person or by phone (higher
+   * assurance).
+   */
   | 'IN_PERSON'
-  /** The resident's own statement of their postcode. */
+  /** The resident's own statement of their postcode (low assurance). */
   | 'POSTCODE'
-  /** A match against the register the council imported. */
+  /**
+   * A match against the register the council imported (higher
+   * assurance).
+   */
   | 'REGISTER'
-  /** A one-time code sent by text message to a UK mobile. */
+  /**
+   * A one-time code sent by text message to a UK mobile (higher
+   * assurance).
+   */
   | 'SMS';
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
@@ -289,7 +316,7 @@ export type SignOutMutation = { signOut: boolean };
 export type MyVerificationsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyVerificationsQuery = { myVerifications: Array<{ id: string, roundId: string, relation: Relation, methods: Array<VerificationMethod>, verified: boolean, verifiedAt: string | null, ageCheckedAtLeast: number | null, hasPhone: boolean, hasEmail: boolean, createdAt: string, storedData: Array<string>, area: { id: string, name: string } }>, rounds: Array<{ id: string, title: string, phase: Phase }> };
+export type MyVerificationsQuery = { myVerifications: Array<{ id: string, roundId: string, relation: Relation, methods: Array<VerificationMethod>, verified: boolean, held: boolean, verifiedAt: string | null, ageCheckedAtLeast: number | null, hasPhone: boolean, hasEmail: boolean, createdAt: string, storedData: Array<string>, area: { id: string, name: string } }>, rounds: { nodes: Array<{ id: string, title: string, phase: Phase }> } };
 
 export type DeleteMyVerificationMutationVariables = Exact<{
   roundId: string | number;
@@ -301,14 +328,28 @@ export type DeleteMyVerificationMutation = { deleteMyVerification: boolean };
 export type MyGroupsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyGroupsQuery = { me: { id: string, groups: Array<{ id: string, name: string, area: { id: string, name: string } }> } | null, areas: Array<{ id: string, name: string }> };
+export type MyGroupsQuery = { me: { id: string, groups: Array<{ id: string, name: string, area: { id: string, name: string } }> } | null, myGroupInvitations: Array<{ id: string, status: InvitationStatus, expiresAt: string, group: { id: string, name: string, area: { name: string } } }> };
+
+export type GroupAreasQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type GroupAreasQuery = { areas: { nodes: Array<{ id: string, name: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type GroupPageQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type GroupPageQuery = { group: { id: string, name: string, description: string, contactEmail: string, area: { id: string, name: string }, bids: Array<{ id: string, title: string, costDisplay: string, status: BidStatus, reviewReason: string | null, round: { id: string, title: string, phase: Phase } }> }, me: { id: string, groups: Array<{ id: string }> } | null };
+export type GroupPageQuery = { group: { id: string, name: string, description: string, contactEmail: string, area: { id: string, name: string }, bids: { nodes: Array<{ id: string, title: string, costDisplay: string, status: BidStatus, reviewReason: string | null, round: { id: string, title: string, phase: Phase } }> } }, me: { id: string, groups: Array<{ id: string }> } | null };
+
+export type GroupMembersQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type GroupMembersQuery = { group: { id: string, members: { nodes: Array<{ accountId: string, displayName: string | null, joinedAt: string }> }, pendingInvitations: Array<{ id: string, status: InvitationStatus, createdAt: string, expiresAt: string }> } };
 
 export type RegisterGroupMutationVariables = Exact<{
   input: RegisterGroupInput;
@@ -317,20 +358,50 @@ export type RegisterGroupMutationVariables = Exact<{
 
 export type RegisterGroupMutation = { registerGroup: { id: string } };
 
-export type AddGroupMemberMutationVariables = Exact<{
+export type InviteGroupMemberMutationVariables = Exact<{
   groupId: string | number;
   email: string;
 }>;
 
 
-export type AddGroupMemberMutation = { addGroupMember: { id: string } };
+export type InviteGroupMemberMutation = { inviteGroupMember: { id: string } };
+
+export type AnswerGroupInvitationMutationVariables = Exact<{
+  invitationId: string | number;
+  accept: boolean;
+}>;
+
+
+export type AnswerGroupInvitationMutation = { answerGroupInvitation: { id: string, status: InvitationStatus, group: { id: string } } };
+
+export type RevokeGroupInvitationMutationVariables = Exact<{
+  invitationId: string | number;
+}>;
+
+
+export type RevokeGroupInvitationMutation = { revokeGroupInvitation: { id: string } };
+
+export type RemoveGroupMemberMutationVariables = Exact<{
+  groupId: string | number;
+  accountId: string | number;
+}>;
+
+
+export type RemoveGroupMemberMutation = { removeGroupMember: { id: string } };
+
+export type LeaveGroupMutationVariables = Exact<{
+  groupId: string | number;
+}>;
+
+
+export type LeaveGroupMutation = { leaveGroup: { id: string } };
 
 export type BidFormDataQueryVariables = Exact<{
   groupId: string | number;
 }>;
 
 
-export type BidFormDataQuery = { bidCategories: Array<string>, group: { id: string, name: string, area: { id: string, name: string } }, rounds: Array<{ id: string, title: string, pots: Array<{ amountDisplay: string, amountPence: number, area: { id: string } }> }> };
+export type BidFormDataQuery = { bidCategories: Array<string>, group: { id: string, name: string, area: { id: string, name: string } }, rounds: { nodes: Array<{ id: string, title: string, pots: Array<{ amountDisplay: string, amountPence: number, area: { id: string } }> }> } };
 
 export type SubmitBidMutationVariables = Exact<{
   input: SubmitBidInput;
@@ -345,7 +416,7 @@ export type UpdateBidMutationVariables = Exact<{
 }>;
 
 
-export type UpdateBidMutation = { updateBid: { id: string } };
+export type UpdateBidMutation = { updateBid: { id: string, status: BidStatus } };
 
 export type WithdrawBidMutationVariables = Exact<{
   id: string | number;
@@ -354,10 +425,19 @@ export type WithdrawBidMutationVariables = Exact<{
 
 export type WithdrawBidMutation = { withdrawBid: { id: string, status: BidStatus } };
 
-export type OfficerHomeQueryVariables = Exact<{ [key: string]: never; }>;
+export type OfficerRoundsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type OfficerHomeQuery = { areas: Array<{ id: string, name: string, kind: string, coverage: Array<string> }>, rounds: Array<{ id: string, title: string, phase: Phase, pots: Array<{ amountDisplay: string, area: { name: string } }> }> };
+export type OfficerRoundsQuery = { rounds: { nodes: Array<{ id: string, title: string, phase: Phase, pots: Array<{ amountDisplay: string, area: { name: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type OfficerAreasQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type OfficerAreasQuery = { areas: { nodes: Array<{ id: string, name: string, kind: string, coverage: { nodes: Array<string>, pageInfo: { hasNextPage: boolean } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CreateAreaMutationVariables = Exact<{
   input: CreateAreaInput;
@@ -376,10 +456,11 @@ export type SetAreaCoverageMutation = { setAreaCoverage: { id: string } };
 
 export type AreaEditQueryVariables = Exact<{
   id: string | number;
+  after?: string | null | undefined;
 }>;
 
 
-export type AreaEditQuery = { area: { id: string, name: string, kind: string, description: string, coverage: Array<string> } };
+export type AreaEditQuery = { area: { id: string, name: string, kind: string, description: string, coverage: { nodes: Array<string>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type CreateRoundMutationVariables = Exact<{
   input: CreateRoundInput;
@@ -415,10 +496,12 @@ export type AdvanceRoundMutation = { advanceRound: { id: string, phase: Phase } 
 
 export type ReviewBidsQueryVariables = Exact<{
   id: string | number;
+  status?: BidStatus | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type ReviewBidsQuery = { round: { id: string, title: string, phase: Phase, bids: Array<{ id: string, title: string, summary: string, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, area: { name: string }, group: { name: string } }> } };
+export type ReviewBidsQuery = { round: { id: string, title: string, phase: Phase, bids: { nodes: Array<{ id: string, title: string, summary: string, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, area: { name: string }, group: { name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type ReviewBidMutationVariables = Exact<{
   id: string | number;
@@ -446,10 +529,18 @@ export type RecordInPersonVerificationMutation = { recordInPersonVerification: {
 
 export type RoundVerificationsQueryVariables = Exact<{
   roundId: string | number;
+  after?: string | null | undefined;
 }>;
 
 
-export type RoundVerificationsQuery = { verifications: Array<{ id: string, verified: boolean, methods: Array<VerificationMethod>, relation: Relation, area: { name: string } }>, verificationConflicts: Array<{ id: string, kind: string, createdAt: string, resolvedAt: string | null, resolution: string | null }> };
+export type RoundVerificationsQuery = { verifications: { nodes: Array<{ verified: boolean, held: boolean }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type RoundConflictsQueryVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type RoundConflictsQuery = { verificationConflicts: { nodes: Array<{ id: string, kind: string, createdAt: string, resolvedAt: string | null, resolution: string | null }> } };
 
 export type ResolveVerificationConflictMutationVariables = Exact<{
   id: string | number;
@@ -467,24 +558,48 @@ export type GrantRoleMutationVariables = Exact<{
 
 export type GrantRoleMutation = { grantRole: { id: string, roles: Array<Role> } };
 
-export type AreasQueryVariables = Exact<{ [key: string]: never; }>;
+export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
-
-export type AreasQuery = { areas: Array<{ id: string, name: string, kind: string, description: string, coverage: Array<string> }> };
-
-export type AreaRoundsQueryVariables = Exact<{
-  areaId: string | number;
+export type AreasCoverageQueryVariables = Exact<{
+  after?: string | null | undefined;
 }>;
 
 
-export type AreaRoundsQuery = { area: { id: string, name: string, kind: string, description: string }, rounds: Array<{ id: string, title: string, description: string, phase: Phase, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> }> };
+export type AreasCoverageQuery = { areas: { nodes: Array<{ id: string, name: string, coverage: { nodes: Array<string>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type AreaCoverageMoreQueryVariables = Exact<{
+  id: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type AreaCoverageMoreQuery = { area: { id: string, coverage: { nodes: Array<string>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+
+export type AreaRoundsQueryVariables = Exact<{
+  areaId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type AreaRoundsQuery = { area: { id: string, name: string, kind: string, description: string }, rounds: { nodes: Array<{ id: string, title: string, description: string, phase: Phase, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type RoundPageQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RoundPageQuery = { bidCategories: Array<string>, round: { id: string, title: string, description: string, phase: Phase, phaseChangedAt: string, settingsFrozen: boolean, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }>, bids: Array<{ id: string, title: string, summary: string, costPence: number, costDisplay: string, category: string, status: BidStatus, area: { id: string, name: string }, group: { id: string, name: string } }> } };
+export type RoundPageQuery = { round: { id: string, title: string, description: string, phase: Phase, phaseChangedAt: string, settingsFrozen: boolean, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> } };
+
+export type RoundBidsQueryVariables = Exact<{
+  id: string | number;
+  areaId: string | number;
+  category?: string | null | undefined;
+  search?: string | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type RoundBidsQuery = { bidCategories: Array<string>, round: { id: string, title: string, phase: Phase, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }>, bids: { nodes: Array<{ id: string, title: string, summary: string, costPence: number, costDisplay: string, category: string, status: BidStatus, group: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type BidPageQueryVariables = Exact<{
   id: string | number;
@@ -496,7 +611,7 @@ export type BidPageQuery = { bid: { id: string, title: string, summary: string, 
 export type StartPageQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type StartPageQuery = { rounds: Array<{ id: string, title: string, phase: Phase }> };
+export type StartPageQuery = { rounds: { nodes: Array<{ id: string, title: string, phase: Phase }> } };
 
 export type BidCategoriesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -508,7 +623,7 @@ export type VerifyRoundQueryVariables = Exact<{
 }>;
 
 
-export type VerifyRoundQuery = { round: { id: string, title: string, phase: Phase, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean }, pots: Array<{ area: { id: string, name: string } }> }, myVerifications: Array<{ id: string, roundId: string, verified: boolean, methods: Array<VerificationMethod>, relation: Relation, area: { id: string, name: string } }> };
+export type VerifyRoundQuery = { round: { id: string, title: string, phase: Phase, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean }, pots: Array<{ area: { id: string, name: string } }> }, myVerifications: Array<{ id: string, roundId: string, verified: boolean, held: boolean, methods: Array<VerificationMethod>, relation: Relation, area: { id: string, name: string } }> };
 
 export type DeclareEligibilityMutationVariables = Exact<{
   roundId: string | number;
@@ -516,7 +631,7 @@ export type DeclareEligibilityMutationVariables = Exact<{
 }>;
 
 
-export type DeclareEligibilityMutation = { declareEligibility: { id: string, verified: boolean, methods: Array<VerificationMethod>, area: { id: string, name: string } } };
+export type DeclareEligibilityMutation = { declareEligibility: { id: string, verified: boolean, held: boolean, methods: Array<VerificationMethod>, area: { id: string, name: string } } };
 
 export type RequestVerificationCodeMutationVariables = Exact<{
   roundId: string | number;
@@ -535,14 +650,14 @@ export type ConfirmVerificationCodeMutationVariables = Exact<{
 }>;
 
 
-export type ConfirmVerificationCodeMutation = { confirmVerificationCode: { id: string, verified: boolean, methods: Array<VerificationMethod> } };
+export type ConfirmVerificationCodeMutation = { confirmVerificationCode: { id: string, verified: boolean, held: boolean, methods: Array<VerificationMethod> } };
 
 export type MatchRegisterMutationVariables = Exact<{
   roundId: string | number;
 }>;
 
 
-export type MatchRegisterMutation = { matchRegister: { id: string, verified: boolean, methods: Array<VerificationMethod> } };
+export type MatchRegisterMutation = { matchRegister: { id: string, verified: boolean, held: boolean, methods: Array<VerificationMethod> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -562,7 +677,12 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  endCursor
+}
+    `, {"fragmentName":"PageInfoFields"}) as unknown as TypedDocumentString<PageInfoFieldsFragment, unknown>;
 export const MeDocument = new TypedDocumentString(`
     query Me {
   me {
@@ -610,6 +730,7 @@ export const MyVerificationsDocument = new TypedDocumentString(`
     relation
     methods
     verified
+    held
     verifiedAt
     ageCheckedAtLeast
     hasPhone
@@ -621,10 +742,12 @@ export const MyVerificationsDocument = new TypedDocumentString(`
       name
     }
   }
-  rounds {
-    id
-    title
-    phase
+  rounds(first: 50) {
+    nodes {
+      id
+      title
+      phase
+    }
   }
 }
     `) as unknown as TypedDocumentString<MyVerificationsQuery, MyVerificationsQueryVariables>;
@@ -646,12 +769,34 @@ export const MyGroupsDocument = new TypedDocumentString(`
       }
     }
   }
-  areas {
+  myGroupInvitations {
     id
-    name
+    status
+    expiresAt
+    group {
+      id
+      name
+      area {
+        name
+      }
+    }
   }
 }
     `) as unknown as TypedDocumentString<MyGroupsQuery, MyGroupsQueryVariables>;
+export const GroupAreasDocument = new TypedDocumentString(`
+    query GroupAreas($after: String) {
+  areas(first: 50, after: $after) {
+    nodes {
+      id
+      name
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GroupAreasQuery, GroupAreasQueryVariables>;
 export const GroupPageDocument = new TypedDocumentString(`
     query GroupPage($id: ID!) {
   group(id: $id) {
@@ -663,16 +808,18 @@ export const GroupPageDocument = new TypedDocumentString(`
       id
       name
     }
-    bids {
-      id
-      title
-      costDisplay
-      status
-      reviewReason
-      round {
+    bids(first: 50) {
+      nodes {
         id
         title
-        phase
+        costDisplay
+        status
+        reviewReason
+        round {
+          id
+          title
+          phase
+        }
       }
     }
   }
@@ -684,6 +831,26 @@ export const GroupPageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GroupPageQuery, GroupPageQueryVariables>;
+export const GroupMembersDocument = new TypedDocumentString(`
+    query GroupMembers($id: ID!) {
+  group(id: $id) {
+    id
+    members(first: 50) {
+      nodes {
+        accountId
+        displayName
+        joinedAt
+      }
+    }
+    pendingInvitations {
+      id
+      status
+      createdAt
+      expiresAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GroupMembersQuery, GroupMembersQueryVariables>;
 export const RegisterGroupDocument = new TypedDocumentString(`
     mutation RegisterGroup($input: RegisterGroupInput!) {
   registerGroup(input: $input) {
@@ -691,13 +858,45 @@ export const RegisterGroupDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RegisterGroupMutation, RegisterGroupMutationVariables>;
-export const AddGroupMemberDocument = new TypedDocumentString(`
-    mutation AddGroupMember($groupId: ID!, $email: String!) {
-  addGroupMember(groupId: $groupId, email: $email) {
+export const InviteGroupMemberDocument = new TypedDocumentString(`
+    mutation InviteGroupMember($groupId: ID!, $email: String!) {
+  inviteGroupMember(groupId: $groupId, email: $email) {
     id
   }
 }
-    `) as unknown as TypedDocumentString<AddGroupMemberMutation, AddGroupMemberMutationVariables>;
+    `) as unknown as TypedDocumentString<InviteGroupMemberMutation, InviteGroupMemberMutationVariables>;
+export const AnswerGroupInvitationDocument = new TypedDocumentString(`
+    mutation AnswerGroupInvitation($invitationId: ID!, $accept: Boolean!) {
+  answerGroupInvitation(invitationId: $invitationId, accept: $accept) {
+    id
+    status
+    group {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AnswerGroupInvitationMutation, AnswerGroupInvitationMutationVariables>;
+export const RevokeGroupInvitationDocument = new TypedDocumentString(`
+    mutation RevokeGroupInvitation($invitationId: ID!) {
+  revokeGroupInvitation(invitationId: $invitationId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeGroupInvitationMutation, RevokeGroupInvitationMutationVariables>;
+export const RemoveGroupMemberDocument = new TypedDocumentString(`
+    mutation RemoveGroupMember($groupId: ID!, $accountId: ID!) {
+  removeGroupMember(groupId: $groupId, accountId: $accountId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RemoveGroupMemberMutation, RemoveGroupMemberMutationVariables>;
+export const LeaveGroupDocument = new TypedDocumentString(`
+    mutation LeaveGroup($groupId: ID!) {
+  leaveGroup(groupId: $groupId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<LeaveGroupMutation, LeaveGroupMutationVariables>;
 export const BidFormDataDocument = new TypedDocumentString(`
     query BidFormData($groupId: ID!) {
   group(id: $groupId) {
@@ -708,15 +907,17 @@ export const BidFormDataDocument = new TypedDocumentString(`
       name
     }
   }
-  rounds(phase: BIDS_OPEN) {
-    id
-    title
-    pots {
-      area {
-        id
+  rounds(phase: BIDS_OPEN, first: 20) {
+    nodes {
+      id
+      title
+      pots {
+        area {
+          id
+        }
+        amountDisplay
+        amountPence
       }
-      amountDisplay
-      amountPence
     }
   }
   bidCategories
@@ -733,6 +934,7 @@ export const UpdateBidDocument = new TypedDocumentString(`
     mutation UpdateBid($id: ID!, $details: BidDetailsInput!) {
   updateBid(id: $id, details: $details) {
     id
+    status
   }
 }
     `) as unknown as TypedDocumentString<UpdateBidMutation, UpdateBidMutationVariables>;
@@ -744,27 +946,48 @@ export const WithdrawBidDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<WithdrawBidMutation, WithdrawBidMutationVariables>;
-export const OfficerHomeDocument = new TypedDocumentString(`
-    query OfficerHome {
-  areas {
-    id
-    name
-    kind
-    coverage
-  }
-  rounds {
-    id
-    title
-    phase
-    pots {
-      amountDisplay
-      area {
-        name
+export const OfficerRoundsDocument = new TypedDocumentString(`
+    query OfficerRounds($after: String) {
+  rounds(first: 20, after: $after) {
+    nodes {
+      id
+      title
+      phase
+      pots {
+        amountDisplay
+        area {
+          name
+        }
       }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
     }
   }
 }
-    `) as unknown as TypedDocumentString<OfficerHomeQuery, OfficerHomeQueryVariables>;
+    `) as unknown as TypedDocumentString<OfficerRoundsQuery, OfficerRoundsQueryVariables>;
+export const OfficerAreasDocument = new TypedDocumentString(`
+    query OfficerAreas($after: String) {
+  areas(first: 20, after: $after) {
+    nodes {
+      id
+      name
+      kind
+      coverage(first: 8) {
+        nodes
+        pageInfo {
+          hasNextPage
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<OfficerAreasQuery, OfficerAreasQueryVariables>;
 export const CreateAreaDocument = new TypedDocumentString(`
     mutation CreateArea($input: CreateAreaInput!) {
   createArea(input: $input) {
@@ -780,13 +1003,19 @@ export const SetAreaCoverageDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<SetAreaCoverageMutation, SetAreaCoverageMutationVariables>;
 export const AreaEditDocument = new TypedDocumentString(`
-    query AreaEdit($id: ID!) {
+    query AreaEdit($id: ID!, $after: String) {
   area(id: $id) {
     id
     name
     kind
     description
-    coverage
+    coverage(first: 300, after: $after) {
+      nodes
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
   }
 }
     `) as unknown as TypedDocumentString<AreaEditQuery, AreaEditQueryVariables>;
@@ -820,24 +1049,30 @@ export const AdvanceRoundDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<AdvanceRoundMutation, AdvanceRoundMutationVariables>;
 export const ReviewBidsDocument = new TypedDocumentString(`
-    query ReviewBids($id: ID!) {
+    query ReviewBids($id: ID!, $status: BidStatus, $after: String) {
   round(id: $id) {
     id
     title
     phase
-    bids {
-      id
-      title
-      summary
-      costDisplay
-      category
-      status
-      reviewReason
-      area {
-        name
+    bids(status: $status, first: 20, after: $after) {
+      nodes {
+        id
+        title
+        summary
+        costDisplay
+        category
+        status
+        reviewReason
+        area {
+          name
+        }
+        group {
+          name
+        }
       }
-      group {
-        name
+      pageInfo {
+        hasNextPage
+        endCursor
       }
     }
   }
@@ -876,25 +1111,32 @@ export const RecordInPersonVerificationDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<RecordInPersonVerificationMutation, RecordInPersonVerificationMutationVariables>;
 export const RoundVerificationsDocument = new TypedDocumentString(`
-    query RoundVerifications($roundId: ID!) {
-  verifications(roundId: $roundId) {
-    id
-    verified
-    methods
-    relation
-    area {
-      name
+    query RoundVerifications($roundId: ID!, $after: String) {
+  verifications(roundId: $roundId, first: 100, after: $after) {
+    nodes {
+      verified
+      held
     }
-  }
-  verificationConflicts(roundId: $roundId) {
-    id
-    kind
-    createdAt
-    resolvedAt
-    resolution
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
   }
 }
     `) as unknown as TypedDocumentString<RoundVerificationsQuery, RoundVerificationsQueryVariables>;
+export const RoundConflictsDocument = new TypedDocumentString(`
+    query RoundConflicts($roundId: ID!) {
+  verificationConflicts(roundId: $roundId, first: 50) {
+    nodes {
+      id
+      kind
+      createdAt
+      resolvedAt
+      resolution
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RoundConflictsQuery, RoundConflictsQueryVariables>;
 export const ResolveVerificationConflictDocument = new TypedDocumentString(`
     mutation ResolveVerificationConflict($id: ID!, $resolution: ConflictResolution!) {
   resolveVerificationConflict(id: $id, resolution: $resolution) {
@@ -910,42 +1152,77 @@ export const GrantRoleDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GrantRoleMutation, GrantRoleMutationVariables>;
-export const AreasDocument = new TypedDocumentString(`
-    query Areas {
-  areas {
-    id
-    name
-    kind
-    description
-    coverage
+export const AreasCoverageDocument = new TypedDocumentString(`
+    query AreasCoverage($after: String) {
+  areas(first: 5, after: $after) {
+    nodes {
+      id
+      name
+      coverage(first: 60) {
+        nodes
+        pageInfo {
+          ...PageInfoFields
+        }
+      }
+    }
+    pageInfo {
+      ...PageInfoFields
+    }
   }
 }
-    `) as unknown as TypedDocumentString<AreasQuery, AreasQueryVariables>;
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<AreasCoverageQuery, AreasCoverageQueryVariables>;
+export const AreaCoverageMoreDocument = new TypedDocumentString(`
+    query AreaCoverageMore($id: ID!, $after: String) {
+  area(id: $id) {
+    id
+    coverage(first: 300, after: $after) {
+      nodes
+      pageInfo {
+        ...PageInfoFields
+      }
+    }
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<AreaCoverageMoreQuery, AreaCoverageMoreQueryVariables>;
 export const AreaRoundsDocument = new TypedDocumentString(`
-    query AreaRounds($areaId: ID!) {
+    query AreaRounds($areaId: ID!, $after: String) {
   area(id: $areaId) {
     id
     name
     kind
     description
   }
-  rounds {
-    id
-    title
-    description
-    phase
-    pots {
+  rounds(first: 20, after: $after) {
+    nodes {
       id
-      amountPence
-      amountDisplay
-      area {
+      title
+      description
+      phase
+      pots {
         id
-        name
+        amountPence
+        amountDisplay
+        area {
+          id
+          name
+        }
       }
+    }
+    pageInfo {
+      ...PageInfoFields
     }
   }
 }
-    `) as unknown as TypedDocumentString<AreaRoundsQuery, AreaRoundsQueryVariables>;
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<AreaRoundsQuery, AreaRoundsQueryVariables>;
 export const RoundPageDocument = new TypedDocumentString(`
     query RoundPage($id: ID!) {
   round(id: $id) {
@@ -993,27 +1270,55 @@ export const RoundPageDocument = new TypedDocumentString(`
         name
       }
     }
-    bids {
+  }
+}
+    `) as unknown as TypedDocumentString<RoundPageQuery, RoundPageQueryVariables>;
+export const RoundBidsDocument = new TypedDocumentString(`
+    query RoundBids($id: ID!, $areaId: ID!, $category: String, $search: String, $after: String) {
+  round(id: $id) {
+    id
+    title
+    phase
+    pots {
       id
-      title
-      summary
-      costPence
-      costDisplay
-      category
-      status
+      amountPence
+      amountDisplay
       area {
         id
         name
       }
-      group {
+    }
+    bids(
+      areaId: $areaId
+      category: $category
+      search: $search
+      first: 20
+      after: $after
+    ) {
+      nodes {
         id
-        name
+        title
+        summary
+        costPence
+        costDisplay
+        category
+        status
+        group {
+          id
+          name
+        }
+      }
+      pageInfo {
+        ...PageInfoFields
       }
     }
   }
   bidCategories
 }
-    `) as unknown as TypedDocumentString<RoundPageQuery, RoundPageQueryVariables>;
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<RoundBidsQuery, RoundBidsQueryVariables>;
 export const BidPageDocument = new TypedDocumentString(`
     query BidPage($id: ID!) {
   bid(id: $id) {
@@ -1051,10 +1356,12 @@ export const BidPageDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<BidPageQuery, BidPageQueryVariables>;
 export const StartPageDocument = new TypedDocumentString(`
     query StartPage {
-  rounds {
-    id
-    title
-    phase
+  rounds(first: 20) {
+    nodes {
+      id
+      title
+      phase
+    }
   }
 }
     `) as unknown as TypedDocumentString<StartPageQuery, StartPageQueryVariables>;
@@ -1086,6 +1393,7 @@ export const VerifyRoundDocument = new TypedDocumentString(`
     id
     roundId
     verified
+    held
     methods
     relation
     area {
@@ -1100,6 +1408,7 @@ export const DeclareEligibilityDocument = new TypedDocumentString(`
   declareEligibility(roundId: $roundId, person: $person) {
     id
     verified
+    held
     methods
     area {
       id
@@ -1126,6 +1435,7 @@ export const ConfirmVerificationCodeDocument = new TypedDocumentString(`
   ) {
     id
     verified
+    held
     methods
   }
 }
@@ -1135,6 +1445,7 @@ export const MatchRegisterDocument = new TypedDocumentString(`
   matchRegister(roundId: $roundId) {
     id
     verified
+    held
     methods
   }
 }
