@@ -35,7 +35,7 @@ export default async function globalSetup() {
       FAIRSHARE_SMS_DIR: SMS_DIR,
       // Each test sends its own X-Forwarded-For, so the API's per-connection
       // rate limits see one client per test, as they would see real people.
-      FAIRSHARE_TRUST_FORWARDED_FOR: 'true',
+      FAIRSHARE_TRUSTED_PROXY_HOPS: '1',
       RUST_LOG: 'warn',
     },
     stdio: ['ignore', openSync(path.join(RUN_DIR, 'api.log'), 'a'), openSync(path.join(RUN_DIR, 'api.log'), 'a')],
