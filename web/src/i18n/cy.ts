@@ -165,6 +165,8 @@ export const cy: Dictionary = {
     noLocation: 'Dim lleoliad wedi’i roi',
     status: 'Statws',
     reviewReason: 'Rheswm a roddwyd gan y cyngor',
+    historyHeading: 'Adolygiadau’r cyngor',
+    reviewedOn: '{status} ar {date}',
     contact: 'Cysylltu â’r grŵp',
   },
   signIn: {
@@ -327,6 +329,9 @@ export const cy: Dictionary = {
     withdrawText: 'Ni fydd pobl yn gallu pleidleisio drosto. Ni allwch ddadwneud hyn.',
     withdrawButton: 'Tynnu’r cais yn ôl',
     withdrawn: 'Cafodd y cais ei dynnu’n ôl.',
+    resubmitText: 'Pan fyddwch wedi gwneud y newidiadau y gofynnodd y cyngor amdanynt, anfonwch y cais yn ôl i’w wirio.',
+    resubmit: 'Anfon y cais yn ôl i’r cyngor',
+    resubmitted: 'Cafodd y cais ei anfon yn ôl i’r cyngor i’w wirio.',
     edit: 'Newid y cais',
     withdraw: 'Tynnu’r cais yn ôl',
   },

@@ -159,6 +159,8 @@ export const en = {
     noLocation: 'No location given',
     status: 'Status',
     reviewReason: 'Reason given by the council',
+    historyHeading: 'The council’s reviews',
+    reviewedOn: '{status} on {date}',
     contact: 'Contact the group',
   },
   signIn: {
@@ -321,6 +323,9 @@ export const en = {
     withdrawText: 'People will not be able to vote for it. You cannot undo this.',
     withdrawButton: 'Withdraw the bid',
     withdrawn: 'The bid was withdrawn.',
+    resubmitText: 'When you have made the changes the council asked for, send the bid back to be checked.',
+    resubmit: 'Send the bid back to the council',
+    resubmitted: 'The bid was sent back to the council to check.',
     edit: 'Change the bid',
     withdraw: 'Withdraw the bid',
   },

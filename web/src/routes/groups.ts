@@ -11,6 +11,7 @@ import {
   InviteGroupMemberDocument,
   LeaveGroupDocument,
   RemoveGroupMemberDocument,
+  ResubmitBidDocument,
   RevokeGroupInvitationDocument,
   BidFormDataDocument,
   BidPageDocument,
@@ -314,6 +315,12 @@ export function groupRoutes() {
       }
     }
     await editForm(req, res, values, errors);
+  });
+
+  r.post('/bids/:id/resubmit', requireSignIn, async (req, res) => {
+    await req.api.request(ResubmitBidDocument, { id: String(req.params.id) }, ctx(req));
+    setFlash(res, 'bidForm.resubmitted');
+    res.redirect(303, `/bids/${req.params.id}`);
   });
 
   r.get('/bids/:id/withdraw', async (req, res) => {

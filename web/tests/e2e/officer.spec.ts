@@ -115,6 +115,17 @@ test('officer reviews a bid; the group sees the outcome and the reason', async (
   await chairPage.getByRole('link', { name: 'Chapel Allerton Allotment Society' }).click();
   await expect(chairPage.getByText('Changes asked for')).toBeVisible();
   await expect(chairPage.getByText('Please add a quote for the tanks.')).toBeVisible();
+  // The bid's own page keeps the history of reviews, and a change sends it back for review.
+  await chairPage.getByRole('link', { name: 'Rainwater harvesting' }).click();
+  await expect(chairPage.getByRole('heading', { name: 'The council’s reviews' })).toBeVisible();
+  await expectAccessible(chairPage);
+  await chairPage.getByRole('link', { name: 'Change the bid' }).click();
+  await chairPage.getByLabel('Describe the project').fill('Two 1,000-litre tanks (quote attached to our email), guttering on both sheds.');
+  await chairPage.getByRole('button', { name: 'Save' }).click();
+  await expect(chairPage.getByText('Your changes were saved.')).toBeVisible();
+  await chairPage.getByRole('button', { name: 'Send the bid back to the council' }).click();
+  await expect(chairPage.getByText('The bid was sent back to the council to check.')).toBeVisible();
+  await expect(chairPage.getByText('Submitted', { exact: true })).toBeVisible();
   await chair.close();
 });
 

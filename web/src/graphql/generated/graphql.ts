@@ -418,6 +418,13 @@ export type UpdateBidMutationVariables = Exact<{
 
 export type UpdateBidMutation = { updateBid: { id: string, status: BidStatus } };
 
+export type ResubmitBidMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ResubmitBidMutation = { resubmitBid: { id: string, status: BidStatus } };
+
 export type WithdrawBidMutationVariables = Exact<{
   id: string | number;
 }>;
@@ -606,7 +613,7 @@ export type BidPageQueryVariables = Exact<{
 }>;
 
 
-export type BidPageQuery = { bid: { id: string, title: string, summary: string, description: string, costPence: number, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, location: { address: string | null, latitude: number | null, longitude: number | null }, area: { id: string, name: string }, group: { id: string, name: string, description: string, contactEmail: string }, round: { id: string, title: string, phase: Phase } } };
+export type BidPageQuery = { bid: { id: string, title: string, summary: string, description: string, costPence: number, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, reviewHistory: Array<{ decision: BidStatus, reason: string | null, reviewedAt: string }>, location: { address: string | null, latitude: number | null, longitude: number | null }, area: { id: string, name: string }, group: { id: string, name: string, description: string, contactEmail: string }, round: { id: string, title: string, phase: Phase } } };
 
 export type StartPageQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -938,6 +945,14 @@ export const UpdateBidDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UpdateBidMutation, UpdateBidMutationVariables>;
+export const ResubmitBidDocument = new TypedDocumentString(`
+    mutation ResubmitBid($id: ID!) {
+  resubmitBid(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ResubmitBidMutation, ResubmitBidMutationVariables>;
 export const WithdrawBidDocument = new TypedDocumentString(`
     mutation WithdrawBid($id: ID!) {
   withdrawBid(id: $id) {
@@ -1331,6 +1346,11 @@ export const BidPageDocument = new TypedDocumentString(`
     category
     status
     reviewReason
+    reviewHistory {
+      decision
+      reason
+      reviewedAt
+    }
     location {
       address
       latitude
