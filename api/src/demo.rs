@@ -101,6 +101,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
                 score_max: None,
                 points_total: None,
                 points_max_per_bid: None,
+                duplicate_policy: Default::default(),
             },
             rule: CountingRule {
                 name: "mes-add1".into(),

@@ -2,6 +2,7 @@
 use crate::channels::{email::Mailer, sms::SmsSender};
 use crate::config::Settings;
 use crate::graphql::build_schemas;
+use crate::service::voting::writer::BallotWriter;
 use crate::service::{codes, limits, rounds};
 use crate::state::AppState;
 use anyhow::Context;
@@ -54,12 +55,15 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let db = crate::db::connect(settings.database_url.expose_secret()).await?;
     let mailer = Mailer::from_settings(&settings.email)?;
     let sms = SmsSender::from_settings(&settings.sms)?;
+    let ballot_writer = (db.get_database_backend() == sea_orm::DbBackend::Sqlite)
+        .then(|| BallotWriter::start(db.clone(), settings.secret.clone()));
     Ok(AppState {
         db,
         secret: settings.secret.clone(),
         mailer,
         sms,
         settings,
+        ballot_writer,
     })
 }
 

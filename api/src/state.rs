@@ -1,9 +1,10 @@
-//! What every request can reach: the database, the secret and the channels.
-//! Holds no per-user state, so any number of instances can serve the same
-//! database.
+//! What every request can reach: the database, the secret, the channels
+//! and (on SQLite) the ballot writer. Holds no per-user state, so any
+//! number of instances can serve the same PostgreSQL database.
 use crate::channels::{email::Mailer, sms::SmsSender};
 use crate::config::Settings;
 use crate::crypto::Secret;
+use crate::service::voting::writer::BallotWriter;
 use sea_orm::DatabaseConnection;
 
 #[derive(Clone)]
@@ -13,4 +14,7 @@ pub struct AppState {
     pub mailer: Mailer,
     pub sms: SmsSender,
     pub settings: Settings,
+    /// On SQLite, the group-commit writer every ballot goes through;
+    /// `None` on PostgreSQL, where each ballot has its own transaction.
+    pub ballot_writer: Option<BallotWriter>,
 }

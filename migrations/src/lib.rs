@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261124_000002_verification;
 mod m20261202_000003_hardening;
+mod m20261203_000004_voting;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261124_000002_verification::Migration),
             Box::new(m20261202_000003_hardening::Migration),
+            Box::new(m20261203_000004_voting::Migration),
         ]
     }
 }

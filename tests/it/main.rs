@@ -11,3 +11,4 @@ mod rounds;
 mod schema;
 mod sms;
 mod verification;
+mod voting;

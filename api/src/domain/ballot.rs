@@ -32,6 +32,10 @@ pub struct BallotSettings {
     /// Points allocation: points each voter spreads, and the most on one bid.
     pub points_total: Option<u32>,
     pub points_max_per_bid: Option<u32>,
+    /// Which ballot counts when one person voted both through an officer
+    /// and by themselves.
+    #[serde(default)]
+    pub duplicate_policy: super::vote::DuplicatePolicy,
 }
 
 impl BallotSettings {
@@ -252,6 +256,7 @@ mod tests {
             score_max: None,
             points_total: None,
             points_max_per_bid: None,
+            duplicate_policy: Default::default(),
         }
     }
 

@@ -9,6 +9,7 @@ pub mod phase;
 pub mod postcode;
 pub mod role;
 pub mod text;
+pub mod vote;
 
 pub use ballot::{BallotKind, BallotSettings, CountingRule};
 pub use eligibility::{Assurance, Eligibility, Evidence, Method, Relation};

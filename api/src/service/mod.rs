@@ -13,6 +13,7 @@ pub mod limits;
 pub mod register;
 pub mod rounds;
 pub mod verification;
+pub mod voting;
 
 use crate::domain::Role;
 use crate::error::{ErrorCode, ServiceError, ServiceResult};

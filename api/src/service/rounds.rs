@@ -417,6 +417,9 @@ pub async fn advance(
     if to == Phase::Voting {
         require_bids_decided(&txn, id).await?;
     }
+    if to == Phase::Closed {
+        super::voting::seal(&txn, id).await?;
+    }
     if !set_phase(&txn, id, round.phase, to, Utc::now()).await? {
         return Err(ServiceError::refused(
             ErrorCode::InvalidTransition,
@@ -530,6 +533,9 @@ pub async fn apply_due(
                 tracing::warn!(round.id = round.id, reason = %e, "voting is due to open but cannot");
                 continue;
             }
+        }
+        if next == Phase::Closed {
+            super::voting::seal(&txn, round.id).await?;
         }
         if set_phase(&txn, round.id, round.phase, next, now).await? {
             audit::record(

@@ -5,6 +5,7 @@ mod bids;
 mod groups;
 mod rounds;
 mod verification;
+mod voting;
 
 #[derive(async_graphql::MergedObject, Default)]
 pub struct Mutation(
@@ -14,6 +15,7 @@ pub struct Mutation(
     groups::GroupMutation,
     bids::BidMutation,
     verification::VerificationMutation,
+    voting::VotingMutation,
 );
 
 /// The name of the session cookie.

@@ -5,6 +5,7 @@ mod bids;
 mod groups;
 mod rounds;
 mod verification;
+mod voting;
 
 #[derive(async_graphql::MergedObject, Default)]
 pub struct Query(
@@ -14,4 +15,5 @@ pub struct Query(
     groups::GroupQuery,
     bids::BidQuery,
     verification::VerificationQuery,
+    voting::VotingQuery,
 );

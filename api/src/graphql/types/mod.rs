@@ -7,3 +7,4 @@ pub mod group;
 pub mod round;
 pub mod scalars;
 pub mod verification;
+pub mod voting;

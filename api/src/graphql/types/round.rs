@@ -59,6 +59,24 @@ pub struct BallotSettings {
     /// Points allocation: points to spread, and the most on one bid.
     pub points_total: Option<u32>,
     pub points_max_per_bid: Option<u32>,
+    /// Which ballot counts when one person votes both through an officer
+    /// (paper or assisted) and by themselves. By default, the later one.
+    #[graphql(default)]
+    pub duplicate_policy: DuplicatePolicy,
+}
+
+/// Which ballot counts when one person votes both through an officer and
+/// by themselves.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+#[graphql(remote = "crate::domain::vote::DuplicatePolicy")]
+pub enum DuplicatePolicy {
+    /// The later ballot replaces the earlier.
+    #[default]
+    LatestCounts,
+    /// The ballot given through an officer stands.
+    OfficerCounts,
+    /// The ballot the voter cast themselves stands.
+    SelfCounts,
 }
 
 impl From<ballot::BallotSettings> for BallotSettings {
@@ -71,6 +89,7 @@ impl From<ballot::BallotSettings> for BallotSettings {
             score_max: b.score_max,
             points_total: b.points_total,
             points_max_per_bid: b.points_max_per_bid,
+            duplicate_policy: b.duplicate_policy.into(),
         }
     }
 }
@@ -85,6 +104,7 @@ impl From<BallotSettings> for ballot::BallotSettings {
             score_max: b.score_max,
             points_total: b.points_total,
             points_max_per_bid: b.points_max_per_bid,
+            duplicate_policy: b.duplicate_policy.into(),
         }
     }
 }

@@ -30,7 +30,7 @@ pub use contact::{confirm_code, request_code};
 pub use declare::declare;
 pub use in_person::{record_in_person, InPersonRecord};
 pub use purge::{purge, Purged};
-pub use records::{delete_mine, eligible_area, mine, participants};
+pub use records::{delete_mine, eligible, eligible_area, mine, participants, Eligible, Ineligible};
 pub use register_match::match_register;
 
 use super::{

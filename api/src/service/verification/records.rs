@@ -84,6 +84,16 @@ pub struct Eligible {
     pub assurance: Assurance,
 }
 
+/// Why a participant record may not vote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ineligible {
+    /// The proofs do not meet the round's rules, or the record is held
+    /// for an officer's check.
+    NotVerified,
+    /// Proven, but the round's rules (age, relation) leave them out.
+    NotEligible,
+}
+
 /// The record of a participant who may vote in the round: verified under
 /// the round's rules as they are now (frozen once voting opens), not held.
 /// `None` for someone unverified. Run inside the ballot's transaction.
@@ -95,12 +105,19 @@ pub async fn eligible_area(
     let Some(record) = own_record(db, round.id, account_id).await? else {
         return Ok(None);
     };
-    Ok(eligible(round, &record))
+    Ok(eligible(round, &record).ok())
 }
 
 /// Whether a participant record may vote under the round's rules.
-pub fn eligible(round: &Round, record: &verified_participants::Model) -> Option<Eligible> {
+pub fn eligible(
+    round: &Round,
+    record: &verified_participants::Model,
+) -> Result<Eligible, Ineligible> {
     let rules = &round.eligibility;
+    let proven = methods_of(&record.methods);
+    if record.held || !rules.satisfied_by(&proven) {
+        return Err(Ineligible::NotVerified);
+    }
     let age_ok = match rules.min_age {
         None => true,
         Some(min) => record
@@ -109,8 +126,10 @@ pub fn eligible(round: &Round, record: &verified_participants::Model) -> Option<
     };
     let relation_ok =
         Relation::parse(&record.relation).is_some_and(|r| rules.relations.contains(&r));
-    let proven = methods_of(&record.methods);
-    (age_ok && relation_ok && !record.held && rules.satisfied_by(&proven)).then(|| Eligible {
+    if !(age_ok && relation_ok) {
+        return Err(Ineligible::NotEligible);
+    }
+    Ok(Eligible {
         participant_id: record.id,
         area_id: record.area_id,
         assurance: Assurance::of(&proven),
