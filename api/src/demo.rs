@@ -1,16 +1,30 @@
-//! A demo council to click through: two areas, an open round with bids from
-//! community groups, and an officer. Seeded through the same services as
-//! everything else, once (it does nothing if areas exist).
+//! A demo council to click through: two areas; a round whose bids are open
+//! and a round in its voting phase, both with bids from community groups;
+//! and an account for every role, residents verified and not. Seeded
+//! through the same services as everything else, once (it does nothing if
+//! areas exist).
 use crate::domain::{
-    ballot::TieBreak, BallotKind, BallotSettings, CountingRule, Phase, Role, Schedule,
+    ballot::TieBreak, BallotKind, BallotSettings, CountingRule, Evidence, Phase, Relation, Role,
+    Schedule,
 };
-use crate::service::{accounts, areas, bids, groups, rounds, Actor};
+use crate::service::{accounts, areas, bids, groups, rounds, verification, Actor};
 use crate::state::AppState;
 use anyhow::anyhow;
 
+pub const ADMIN_EMAIL: &str = "admin@demo.fairshare.localhost";
 pub const OFFICER_EMAIL: &str = "officer@demo.fairshare.localhost";
 pub const COUNCILLOR_EMAIL: &str = "councillor@demo.fairshare.localhost";
 pub const GROUP_EMAIL: &str = "chair@woodhouse-moor-friends.demo.fairshare.localhost";
+/// Verified to vote in the demo round that is voting (Hyde Park and
+/// Woodhouse, postcode LS6 1AB).
+pub const VERIFIED_RESIDENT_EMAIL: &str = "resident@demo.fairshare.localhost";
+/// Verified to vote in Chapel Allerton (LS7 3AB).
+pub const VERIFIED_NEIGHBOUR_EMAIL: &str = "neighbour@demo.fairshare.localhost";
+/// Has an account, not yet verified for any round.
+pub const UNVERIFIED_RESIDENT_EMAIL: &str = "newcomer@demo.fairshare.localhost";
+
+/// The demo's voting round.
+pub const VOTING_ROUND_TITLE: &str = "Summer Streets 2026";
 
 /// A group's name, description and area, and its bids: title, summary,
 /// cost in pence and category.
@@ -160,6 +174,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             ],
         ),
     ];
+    let mut demo_groups = Vec::new();
     for (name, description, area_id, projects) in demo_bids {
         let group = groups::register(
             db,
@@ -197,10 +212,148 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             .await
             .map_err(err)?;
         }
+        demo_groups.push((group.id, area_id));
     }
+    accounts::grant_role(db, &state.secret, None, ADMIN_EMAIL, Role::Admin)
+        .await
+        .map_err(err)?;
+    accounts::ensure(db, &state.secret, UNVERIFIED_RESIDENT_EMAIL)
+        .await
+        .map_err(err)?;
+    let voting = seed_voting_round(
+        state,
+        &officer,
+        &chair,
+        &demo_groups,
+        woodhouse.id,
+        chapeltown.id,
+    )
+    .await?;
     tracing::info!(
         round.id = round.id,
-        "demo seeded: sign in as the officer, the councillor or a group's chair with a code from the development mail folder"
+        voting_round.id = voting,
+        "demo seeded: sign in with a code from the development mail folder"
     );
     Ok(())
+}
+
+/// A round in its voting phase: an approval ballot (up to three bids),
+/// counted by the Method of Equal Shares, with two residents verified to
+/// vote in it.
+async fn seed_voting_round(
+    state: &AppState,
+    officer: &Actor,
+    chair: &Actor,
+    demo_groups: &[(i64, i64)],
+    woodhouse: i64,
+    chapeltown: i64,
+) -> anyhow::Result<i64> {
+    let db = &state.db;
+    let round = rounds::create(
+        db,
+        officer,
+        rounds::NewRound {
+            title: VOTING_ROUND_TITLE.into(),
+            description: "£20,000 for summer projects on our streets. Voting is open: choose up to three bids in your ward."
+                .into(),
+            pots: vec![(woodhouse, pounds(12_000)), (chapeltown, pounds(8_000))],
+            schedule: Schedule::default(),
+            ballot: BallotSettings {
+                kind: BallotKind::Approval,
+                min_choices: None,
+                max_choices: Some(3),
+                score_min: None,
+                score_max: None,
+                points_total: None,
+                points_max_per_bid: None,
+                duplicate_policy: Default::default(),
+            },
+            rule: CountingRule {
+                name: "mes".into(),
+                tie_break: TieBreak::CostSupportSeed,
+                seed: Some(2026),
+                min_support: None,
+                rank_points: None,
+                seats: None,
+            },
+            eligibility: crate::domain::Eligibility::default(),
+        },
+    )
+    .await
+    .map_err(err)?;
+    rounds::advance(db, officer, round.id, Phase::BidsOpen)
+        .await
+        .map_err(err)?;
+    let projects: [(usize, &str, &str, i64, &str); 6] = [
+        (0, "Street tree planting", "Twenty street trees on Hyde Park Road and Woodhouse Street, with three years' watering.", pounds(5_500), "environment"),
+        (0, "Bike repair café", "A monthly café in the community centre where volunteers fix bikes and teach repairs.", pounds(2_400), "transport"),
+        (1, "Summer street games", "Six play-street afternoons with games, chalk and music, for families on closed roads.", pounds(3_100), "young people"),
+        (1, "Youth murals", "Young people design and paint two murals on the underpass, with an artist.", pounds(4_200), "culture"),
+        (2, "Seed library", "A free seed library and growing workshops at Chapel Allerton library.", pounds(1_800), "environment"),
+        (2, "Allotment open days", "Four open days with tours, tasting and taster plots for new growers.", pounds(2_700), "health"),
+    ];
+    for (group, title, summary, cost, category) in projects {
+        let (group_id, area_id) = demo_groups[group];
+        let bid = bids::submit(
+            db,
+            chair,
+            bids::NewBid {
+                round_id: round.id,
+                group_id,
+                area_id,
+                details: bids::BidDetails {
+                    title: title.into(),
+                    summary: summary.into(),
+                    description: format!("{summary} The group will run it, report on it and look after it afterwards."),
+                    cost_pence: cost,
+                    category: category.into(),
+                    location: bids::Location::default(),
+                },
+            },
+        )
+        .await
+        .map_err(err)?;
+        bids::review(db, officer, bid.id, bids::ReviewDecision::Eligible, None)
+            .await
+            .map_err(err)?;
+    }
+    for (email, name, dob, postcode) in [
+        (
+            VERIFIED_RESIDENT_EMAIL,
+            "Robin Demo",
+            "1980-04-01",
+            "LS6 1AB",
+        ),
+        (
+            VERIFIED_NEIGHBOUR_EMAIL,
+            "Nadia Demo",
+            "1975-09-12",
+            "LS7 3AB",
+        ),
+    ] {
+        verification::record_in_person(
+            state,
+            officer,
+            round.id,
+            verification::InPersonRecord {
+                details: verification::PersonDetails {
+                    name: name.into(),
+                    date_of_birth: dob.into(),
+                    postcode: postcode.into(),
+                    relation: Relation::Live,
+                },
+                evidence: Evidence::CouncilRecord,
+                email: Some(email.into()),
+                phone: None,
+            },
+        )
+        .await
+        .map_err(err)?;
+    }
+    for to in [Phase::BidReview, Phase::Voting] {
+        rounds::advance(db, officer, round.id, to)
+            .await
+            .map_err(err)?;
+    }
+    Ok(round.id)
 }

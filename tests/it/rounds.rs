@@ -331,15 +331,51 @@ async fn the_demo_council_seeds_once() {
         .await;
     assert_eq!(data["areas"]["nodes"].as_array().unwrap().len(), 2);
     let rounds = data["rounds"]["nodes"].as_array().unwrap();
-    assert_eq!(rounds.len(), 1);
-    assert_eq!(rounds[0]["phase"], "BIDS_OPEN");
-    assert!(rounds[0]["bids"]["nodes"].as_array().unwrap().len() >= 4);
-    // The demo officer can sign in with a code by email.
-    let token = app.sign_in(api::demo::OFFICER_EMAIL).await;
-    assert_eq!(
-        app.ok(Some(&token), "{ me { roles } }", json!({})).await["me"]["roles"],
-        json!(["OFFICER"])
-    );
+    let phases: Vec<&str> = rounds
+        .iter()
+        .map(|r| r["phase"].as_str().unwrap())
+        .collect();
+    assert_eq!(phases, ["VOTING", "BIDS_OPEN"]);
+    assert!(rounds[1]["bids"]["nodes"].as_array().unwrap().len() >= 4);
+    // An account for every role, signing in with a code by email.
+    for (email, roles) in [
+        (api::demo::ADMIN_EMAIL, json!(["ADMIN"])),
+        (api::demo::OFFICER_EMAIL, json!(["OFFICER"])),
+        (api::demo::COUNCILLOR_EMAIL, json!(["COUNCILLOR"])),
+        (api::demo::UNVERIFIED_RESIDENT_EMAIL, json!([])),
+    ] {
+        let token = app.sign_in(email).await;
+        assert_eq!(
+            app.ok(Some(&token), "{ me { roles } }", json!({})).await["me"]["roles"],
+            roles
+        );
+    }
+    // The verified resident can vote at once.
+    let data = app
+        .ok(
+            None,
+            "{ rounds(phase: VOTING) { nodes { id bids { nodes { id } } } } }",
+            json!({}),
+        )
+        .await;
+    let voting = &data["rounds"]["nodes"][0];
+    let resident = app.sign_in(api::demo::VERIFIED_RESIDENT_EMAIL).await;
+    let status = app
+        .ok(
+            Some(&resident),
+            "query($r: ID!) { myVote(roundId: $r) { canVote } }",
+            json!({ "r": voting["id"] }),
+        )
+        .await;
+    assert_eq!(status["myVote"]["canVote"], true);
+    let cast = app
+        .ok(
+            Some(&resident),
+            crate::voting::CAST,
+            json!({ "i": { "roundId": voting["id"], "choices": [{ "bidId": voting["bids"]["nodes"][0]["id"] }], "idempotencyKey": "demo-first-vote" } }),
+        )
+        .await;
+    assert!(cast["castBallot"]["receipt"]["code"].is_string());
 }
 
 #[tokio::test]
