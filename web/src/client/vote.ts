@@ -15,6 +15,16 @@ function fill(template: string, values: Record<string, string | number>): string
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
 }
 
+/** A text from a data attribute: a JSON string, or plural forms chosen by Intl.PluralRules. */
+function text(attr: string | undefined, count: number, values: Record<string, string | number>): string {
+  if (!attr) return '';
+  const parsed: unknown = JSON.parse(attr);
+  if (typeof parsed === 'string') return fill(parsed, values);
+  const forms = parsed as Record<string, string>;
+  const form = forms[new Intl.PluralRules(document.documentElement.lang || 'en').select(count)] ?? forms.other ?? '';
+  return fill(form, { count, ...values });
+}
+
 function money(pence: number, lang: string): string {
   const whole = pence % 100 === 0;
   return new Intl.NumberFormat(lang === 'cy' ? 'cy-GB' : 'en-GB', {
@@ -31,12 +41,15 @@ function update() {
   const kind = d.kind;
   if (kind === 'APPROVAL' || kind === 'KNAPSACK') {
     const checked = [...form.querySelectorAll<HTMLInputElement>('input[name="bid"]:checked')];
-    if (d.max) live('picks-left', fill(d.picksLeftTemplate ?? '', { count: Number(d.max) - checked.length }));
+    if (d.max) {
+      const left = Number(d.max) - checked.length;
+      live('picks-left', left > 0 ? text(d.picksLeft, left, {}) : (d.noPicksLeft ?? ''));
+    }
     if (kind === 'KNAPSACK') {
       const used = checked.reduce((sum, c) => sum + Number(c.dataset.cost ?? 0), 0);
       const budget = Number(d.budget ?? 0);
-      live('total', fill(d.totalTemplate ?? '', { used: money(used, lang), budget: money(budget, lang), left: money(Math.max(0, budget - used), lang) }));
-      live('over', used > budget ? fill(d.overTemplate ?? '', { over: money(used - budget, lang) }) : '');
+      live('total', fill(d.total ?? '', { used: money(used, lang), budget: money(budget, lang), left: money(Math.max(0, budget - used), lang) }));
+      live('over', used > budget ? text(d.over, used - budget, { over: money(used - budget, lang) }) : '');
     }
   }
   if (kind === 'POINTS_ALLOCATION' || kind === 'MONEY_ALLOCATION') {
@@ -48,10 +61,8 @@ function update() {
     }
     const budget = Number(d.budget ?? 0);
     const left = budget - used;
-    live('left', fill(left >= 0 ? (d.leftTemplate ?? '') : (d.overTemplate ?? ''), {
-      left: isMoney ? money(Math.abs(left), lang) : Math.abs(left),
-      over: isMoney ? money(Math.abs(left), lang) : Math.abs(left),
-    }));
+    const amount = isMoney ? money(Math.abs(left), lang) : Math.abs(left);
+    live('left', text(left >= 0 ? d.left : d.over, Math.abs(left), { left: amount, over: amount }));
   }
 }
 
@@ -90,7 +101,8 @@ function setUpRanking(list: HTMLOListElement) {
       const upTo = items().indexOf(li);
       items().slice(0, upTo + 1).forEach((x) => {
         const s = select(x);
-        if (s && s.value === '') s.value = '99';
+        // Any real option marks it ranked; renumber() then gives the true place.
+        if (s && s.value === '') s.value = String(items().length);
       });
     }
     renumber();
@@ -110,7 +122,7 @@ function setUpRanking(list: HTMLOListElement) {
       b.textContent = label ?? '';
       const hidden = document.createElement('span');
       hidden.className = 'govuk-visually-hidden';
-      hidden.textContent = `: ${li.dataset.title ?? ''}`;
+      hidden.textContent = ` ${li.dataset.title ?? ''}`;
       b.append(hidden);
       b.addEventListener('click', () => move(li, by, b));
       group.append(b);

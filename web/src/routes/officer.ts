@@ -91,7 +91,7 @@ type RoundValues = Record<string, string | string[]>;
 
 function roundValuesFrom(body: unknown, areaIds: string[]): RoundValues {
   const v: RoundValues = {};
-  for (const k of ['title', 'description', 'kind', 'minChoices', 'maxChoices', 'scoreMin', 'scoreMax', 'pointsTotal', 'pointsMaxPerBid', 'rule', 'seed', 'minSupport', 'seats', 'rankPoints', 'minAge', 'postcodeAloneEnough']) {
+  for (const k of ['title', 'description', 'kind', 'minChoices', 'maxChoices', 'scoreMin', 'scoreMax', 'pointsTotal', 'pointsMaxPerBid', 'rule', 'seed', 'minSupport', 'seats', 'rankPoints', 'minAge', 'postcodeAloneEnough', 'acceptLowAssurance']) {
     v[k] = str(body, k);
   }
   for (const f of SCHEDULE_FIELDS) {
@@ -165,6 +165,7 @@ function parseRound(v: RoundValues, areaIds: string[], errors: FormErrors) {
     methods,
     minAge: ints.minAge,
     postcodeAloneEnough: s('postcodeAloneEnough') === 'yes',
+    acceptLowAssurance: s('acceptLowAssurance') === 'yes',
   };
   return { title: s('title'), description: s('description'), pots, ballot, countingRule, schedule, eligibility };
 }
@@ -247,7 +248,7 @@ export function officerRoutes() {
     );
   };
   r.get('/officer/rounds/new', (req, res) =>
-    roundForm(req, res, { kind: 'APPROVAL', rule: 'mes-add1', relations: ['LIVE'], methods: ['REGISTER', 'IN_PERSON'], postcodeAloneEnough: 'no' }),
+    roundForm(req, res, { kind: 'APPROVAL', rule: 'mes-add1', relations: ['LIVE'], methods: ['REGISTER', 'IN_PERSON'], postcodeAloneEnough: 'no', acceptLowAssurance: 'no' }),
   );
   r.post('/officer/rounds/new', async (req, res) => {
     const ids = (await areaNames(req)).map((a) => a.id);
@@ -287,6 +288,7 @@ export function officerRoutes() {
       relations: round.eligibility.relations,
       methods: round.eligibility.methods,
       postcodeAloneEnough: round.eligibility.postcodeAloneEnough ? 'yes' : 'no',
+      acceptLowAssurance: round.eligibility.acceptLowAssurance ? 'yes' : 'no',
     };
     for (const k of ['minChoices', 'maxChoices', 'scoreMin', 'scoreMax', 'pointsTotal', 'pointsMaxPerBid'] as const) v[k] = round.ballot[k]?.toString() ?? '';
     for (const k of ['minSupport', 'seats'] as const) v[k] = round.countingRule[k]?.toString() ?? '';

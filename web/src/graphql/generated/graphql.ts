@@ -14,6 +14,11 @@ export type BallotKind =
 
 /** What a ballot looks like in this round. */
 export type BallotSettingsInput = {
+  /**
+   * Which ballot counts when one person votes both through an officer
+   * (paper or assisted) and by themselves. By default, the later one.
+   */
+  duplicatePolicy?: DuplicatePolicy;
   kind: BallotKind;
   /** The most bids a voter may choose, or the longest ranking. */
   maxChoices?: number | null | undefined;
@@ -106,6 +111,18 @@ export type CreateRoundInput = {
   schedule?: ScheduleInput;
   title: string;
 };
+
+/**
+ * Which ballot counts when one person votes both through an officer and
+ * by themselves.
+ */
+export type DuplicatePolicy =
+  /** The later ballot replaces the earlier. */
+  | 'LATEST_COUNTS'
+  /** The ballot given through an officer stands. */
+  | 'OFFICER_COUNTS'
+  /** The ballot the voter cast themselves stands. */
+  | 'SELF_COUNTS';
 
 /** Who may take part in a round. Frozen once voting opens. */
 export type EligibilityInput = {
@@ -595,7 +612,7 @@ export type RoundPageQueryVariables = Exact<{
 }>;
 
 
-export type RoundPageQuery = { round: { id: string, title: string, description: string, phase: Phase, phaseChangedAt: string, settingsFrozen: boolean, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> } };
+export type RoundPageQuery = { round: { id: string, title: string, description: string, phase: Phase, phaseChangedAt: string, settingsFrozen: boolean, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean, acceptLowAssurance: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> } };
 
 export type RoundBidsQueryVariables = Exact<{
   id: string | number;
@@ -1275,6 +1292,7 @@ export const RoundPageDocument = new TypedDocumentString(`
       minAge
       methods
       postcodeAloneEnough
+      acceptLowAssurance
     }
     pots {
       id
