@@ -21,6 +21,7 @@ import { takeFlash } from './lib/flash.js';
 import { publicRoutes } from './routes/public.js';
 import { authRoutes } from './routes/auth.js';
 import { verifyRoutes } from './routes/verify.js';
+import { voteRoutes } from './routes/vote.js';
 import { accountRoutes } from './routes/account.js';
 import { groupRoutes } from './routes/groups.js';
 import { officerRoutes } from './routes/officer.js';
@@ -217,6 +218,7 @@ export function createApp({ config, client }: AppDeps) {
   app.use(publicRoutes(config));
   app.use(authRoutes(cookieBase));
   app.use(verifyRoutes());
+  app.use(voteRoutes());
   app.use(accountRoutes(cookieBase));
   app.use(groupRoutes());
   app.use(officerRoutes());

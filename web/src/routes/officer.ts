@@ -21,6 +21,7 @@ import {
   RoundPageDocument,
   RoundVerificationsDocument,
   SetAreaCoverageDocument,
+  TurnoutDocument,
   UpdateRoundDocument,
   UpdateRoundSettingsDocument,
   type BallotKind,
@@ -479,6 +480,13 @@ export function officerRoutes() {
       }
     }
     staff(res, 'staff/in-person', { pageTitle: 'Verify a resident in person', round, values, errors, evidence: EVIDENCE, relations: RELATIONS, backLink: `/officer/rounds/${round.id}` }, 400);
+  });
+
+  // Turnout while voting: counts of people, never of choices.
+  r.get('/officer/rounds/:id/turnout', async (req, res) => {
+    const round = await loadRound(req);
+    const { turnout } = await req.api.request(TurnoutDocument, { roundId: round.id }, ctx(req));
+    staff(res, 'staff/turnout', { pageTitle: `Turnout: ${round.title}`, round, turnout, backLink: `/officer/rounds/${round.id}` });
   });
 
   // Verifications and conflicts

@@ -12,9 +12,13 @@ import { fmt } from '../i18n/index.js';
 
 /** The demo's accounts, seeded by `fairshare demo` (api/src/demo.rs). */
 export const DEMO_ACCOUNTS: { email: string; role: string }[] = [
+  { email: 'resident@demo.fairshare.localhost', role: 'Resident, can vote in Summer Streets 2026 (Hyde Park and Woodhouse)' },
+  { email: 'neighbour@demo.fairshare.localhost', role: 'Resident, can vote in Summer Streets 2026 (Chapel Allerton)' },
+  { email: 'newcomer@demo.fairshare.localhost', role: 'Resident, not yet verified' },
+  { email: 'chair@woodhouse-moor-friends.demo.fairshare.localhost', role: 'Chair of the demo community groups' },
   { email: 'officer@demo.fairshare.localhost', role: 'Officer' },
   { email: 'councillor@demo.fairshare.localhost', role: 'Councillor' },
-  { email: 'chair@woodhouse-moor-friends.demo.fairshare.localhost', role: 'Chair of the demo community groups' },
+  { email: 'admin@demo.fairshare.localhost', role: 'Administrator' },
 ];
 
 /** Every area with everything it covers, to find a postcode's area. */

@@ -35,7 +35,7 @@ async function residentJourney(page: Page, person: Person, opts: { shots?: boole
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hyde Park and Woodhouse');
   await shot('area');
 
-  await page.getByRole('link', { name: /See the projects/ }).first().click();
+  await page.getByRole('link', { name: /See the projects.*Neighbourhood Fund 2027/ }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Projects in Hyde Park and Woodhouse');
   await expect(page.getByText('4 projects')).toBeVisible();
   await shot('bids');

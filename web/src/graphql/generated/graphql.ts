@@ -4,6 +4,18 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/**
+ * One line of a ballot. Approval and knapsack: the bids chosen. Ranked:
+ * the bids in order of preference, first choice first. Scoring: every bid
+ * with its score. Points: each bid given points, with the points. Money:
+ * each bid given money, with the amount in pence.
+ */
+export type BallotChoiceInput = {
+  bidId: string | number;
+  /** The score, points or pence, for ballots that carry a number. */
+  value?: number | null | undefined;
+};
+
 export type BallotKind =
   | 'APPROVAL'
   | 'KNAPSACK'
@@ -48,6 +60,25 @@ export type BidStatus =
   | 'INELIGIBLE'
   | 'SUBMITTED'
   | 'WITHDRAWN';
+
+export type CastAssistedBallotInput = {
+  channel: OfficerChannel;
+  choices: Array<BallotChoiceInput>;
+  idempotencyKey: string;
+  roundId: string | number;
+  /** The verification record of the person voting. */
+  verificationId: string | number;
+};
+
+export type CastBallotInput = {
+  choices: Array<BallotChoiceInput>;
+  /**
+   * Chosen by the client, the same for every retry of one ballot: a
+   * retry gets the same receipt and changes nothing.
+   */
+  idempotencyKey: string;
+  roundId: string | number;
+};
 
 /** Which carrier a verification code goes by. */
 export type CodeChannel =
@@ -187,6 +218,11 @@ export type LocationInput = {
   longitude?: number | null | undefined;
 };
 
+/** How an officer enters a ballot for someone. */
+export type OfficerChannel =
+  | 'ASSISTED'
+  | 'PAPER';
+
 /**
  * A person's name, date of birth (YYYY-MM-DD or DD/MM/YYYY) and postcode.
  * Checked, then reduced to a keyed hash: none of them is stored.
@@ -304,6 +340,19 @@ export type VerificationMethod =
    * assurance).
    */
   | 'SMS';
+
+/** How a ballot came in. */
+export type VoteChannel =
+  /** An officer, for the voter, on the phone or at an event. */
+  | 'ASSISTED'
+  /** An officer typing in a paper ballot form. */
+  | 'PAPER'
+  /** The voter, on a telephone keypad. */
+  | 'PHONE'
+  /** The voter, by text message. */
+  | 'SMS'
+  /** The voter, in a browser. */
+  | 'WEB';
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -549,7 +598,7 @@ export type RecordInPersonVerificationMutationVariables = Exact<{
 }>;
 
 
-export type RecordInPersonVerificationMutation = { recordInPersonVerification: { id: string, verified: boolean, area: { name: string } } };
+export type RecordInPersonVerificationMutation = { recordInPersonVerification: { id: string, verified: boolean, area: { id: string, name: string } } };
 
 export type RoundVerificationsQueryVariables = Exact<{
   roundId: string | number;
@@ -682,6 +731,43 @@ export type MatchRegisterMutationVariables = Exact<{
 
 
 export type MatchRegisterMutation = { matchRegister: { id: string, verified: boolean, held: boolean, methods: Array<VerificationMethod> } };
+
+export type VotePageQueryVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type VotePageQuery = { round: { id: string, title: string, phase: Phase, schedule: { votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, pots: Array<{ amountPence: number, area: { id: string, name: string } }> }, myVerifications: Array<{ roundId: string, verified: boolean, held: boolean, area: { id: string, name: string } }>, myVote: { voted: boolean, lastVotedAt: string | null, channel: VoteChannel | null, canVote: boolean }, myBallot: { lines: Array<{ position: number, value: number | null, bid: { id: string } }> } | null };
+
+export type BallotBidsQueryVariables = Exact<{
+  roundId: string | number;
+  areaId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type BallotBidsQuery = { round: { bids: { nodes: Array<{ id: string, title: string, summary: string, costPence: number, group: { name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+
+export type CastBallotMutationVariables = Exact<{
+  input: CastBallotInput;
+}>;
+
+
+export type CastBallotMutation = { castBallot: { castAt: string, replaced: boolean, retried: boolean, receipt: { code: string, key: string } } };
+
+export type TurnoutQueryVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type TurnoutQuery = { turnout: { voted: number, verified: number, byArea: Array<{ voted: number, verified: number, area: { id: string, name: string } }>, byChannel: Array<{ channel: VoteChannel, voted: number }>, byAssurance: Array<{ assurance: string, voted: number }>, duplicates: Array<{ kept: VoteChannel, dropped: VoteChannel, people: number }> } };
+
+export type CastAssistedBallotMutationVariables = Exact<{
+  input: CastAssistedBallotInput;
+}>;
+
+
+export type CastAssistedBallotMutation = { castAssistedBallot: { castAt: string, replaced: boolean, retried: boolean, receipt: { code: string, key: string } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1137,6 +1223,7 @@ export const RecordInPersonVerificationDocument = new TypedDocumentString(`
     id
     verified
     area {
+      id
       name
     }
   }
@@ -1488,3 +1575,131 @@ export const MatchRegisterDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MatchRegisterMutation, MatchRegisterMutationVariables>;
+export const VotePageDocument = new TypedDocumentString(`
+    query VotePage($roundId: ID!) {
+  round(id: $roundId) {
+    id
+    title
+    phase
+    schedule {
+      votingClosesAt
+    }
+    ballot {
+      kind
+      minChoices
+      maxChoices
+      scoreMin
+      scoreMax
+      pointsTotal
+      pointsMaxPerBid
+    }
+    pots {
+      amountPence
+      area {
+        id
+        name
+      }
+    }
+  }
+  myVerifications {
+    roundId
+    verified
+    held
+    area {
+      id
+      name
+    }
+  }
+  myVote(roundId: $roundId) {
+    voted
+    lastVotedAt
+    channel
+    canVote
+  }
+  myBallot(roundId: $roundId) {
+    lines {
+      position
+      value
+      bid {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VotePageQuery, VotePageQueryVariables>;
+export const BallotBidsDocument = new TypedDocumentString(`
+    query BallotBids($roundId: ID!, $areaId: ID!, $after: String) {
+  round(id: $roundId) {
+    bids(areaId: $areaId, first: 25, after: $after) {
+      nodes {
+        id
+        title
+        summary
+        costPence
+        group {
+          name
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<BallotBidsQuery, BallotBidsQueryVariables>;
+export const CastBallotDocument = new TypedDocumentString(`
+    mutation CastBallot($input: CastBallotInput!) {
+  castBallot(input: $input) {
+    receipt {
+      code
+      key
+    }
+    castAt
+    replaced
+    retried
+  }
+}
+    `) as unknown as TypedDocumentString<CastBallotMutation, CastBallotMutationVariables>;
+export const TurnoutDocument = new TypedDocumentString(`
+    query Turnout($roundId: ID!) {
+  turnout(roundId: $roundId) {
+    voted
+    verified
+    byArea {
+      area {
+        id
+        name
+      }
+      voted
+      verified
+    }
+    byChannel {
+      channel
+      voted
+    }
+    byAssurance {
+      assurance
+      voted
+    }
+    duplicates {
+      kept
+      dropped
+      people
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TurnoutQuery, TurnoutQueryVariables>;
+export const CastAssistedBallotDocument = new TypedDocumentString(`
+    mutation CastAssistedBallot($input: CastAssistedBallotInput!) {
+  castAssistedBallot(input: $input) {
+    receipt {
+      code
+      key
+    }
+    castAt
+    replaced
+    retried
+  }
+}
+    `) as unknown as TypedDocumentString<CastAssistedBallotMutation, CastAssistedBallotMutationVariables>;
