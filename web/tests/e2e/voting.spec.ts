@@ -2,7 +2,7 @@
 // receipt, and changing the vote. Officers enter an assisted ballot and
 // read the turnout. The rounds are set up through the API first.
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO, apiSession, expectAccessible, newPerson, screenshots, signIn } from './helpers.js';
+import { DEMO, apiSession, codeFor, expectAccessible, folderCount, newPerson, screenshots, signIn } from './helpers.js';
 
 type Kind = 'APPROVAL' | 'KNAPSACK' | 'RANKED' | 'SCORING' | 'POINTS_ALLOCATION' | 'MONEY_ALLOCATION';
 
@@ -235,5 +235,33 @@ test('the demo: its verified resident votes in the round that is voting', async 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your vote before you send it');
   await page.getByRole('button', { name: 'Send my vote' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vote received');
+  await context.close();
+});
+
+test('Welsh: the ballot page, its plural forms and its check page, accessible', async ({ browser }) => {
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  await page.goto('/?lang=cy');
+  await page.getByRole('link', { name: 'Summer Streets 2026' }).click();
+  await page.getByRole('button', { name: 'Pleidleisio nawr' }).click();
+  await page.getByLabel('Cyfeiriad e-bost').fill('neighbour@demo.fairshare.localhost');
+  const before = folderCount('mail');
+  await page.getByRole('button', { name: 'Parhau' }).click();
+  await page.getByLabel('Cod', { exact: true }).fill(await codeFor('neighbour@demo.fairshare.localhost', before));
+  await page.getByRole('button', { name: 'Parhau' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dewiswch y prosiectau rydych yn eu cefnogi');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'cy');
+  await expect(page.getByText('Gallwch ddewis 3 phrosiect arall')).toBeVisible();
+  await page.getByLabel('Seed library').check();
+  await expect(page.getByText('Gallwch ddewis 2 brosiect arall')).toBeVisible();
+  await expectAccessible(page);
+  await screenshots(page, 'cy-vote');
+  await page.getByRole('button', { name: 'Parhau' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Gwiriwch eich pleidlais cyn i chi ei hanfon');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Anfon fy mhleidlais' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pleidlais wedi dod i law');
+  await expectAccessible(page);
+  await screenshots(page, 'cy-vote-receipt');
   await context.close();
 });
