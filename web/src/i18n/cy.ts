@@ -349,6 +349,8 @@ export const cy: Dictionary = {
     verified: 'Yn cael pleidleisio',
     notVerified: 'Heb orffen',
     held: 'Yn cael ei wirio gan y cyngor',
+    vote: 'Eich pleidlais',
+    notVoted: 'Nid ydych wedi pleidleisio',
     methods: 'Sut y profoch chi hynny',
     deleteVerification: 'Dileu fy ngwiriad ar gyfer {round}',
     deleted: 'Cafodd eich gwiriad ei ddileu.',

@@ -294,6 +294,8 @@ export const en = {
     verified: 'Can vote',
     notVerified: 'Not finished',
     held: 'Being checked by the council',
+    vote: 'Your vote',
+    notVoted: 'You have not voted',
     methods: 'How you proved it',
     deleteVerification: 'Delete my verification for {round}',
     deleted: 'Your verification was deleted.',

@@ -1,7 +1,7 @@
 // Your account: your details, your verification for each round, signing out.
 import { Router, type CookieOptions } from 'express';
 import { ctx, requireSignIn } from '../app.js';
-import { DeleteMyVerificationDocument, MyVerificationsDocument } from '../graphql/generated/graphql.js';
+import { DeleteMyVerificationDocument, MyVerificationsDocument, MyVoteDocument } from '../graphql/generated/graphql.js';
 import { setFlash } from '../lib/flash.js';
 
 export function accountRoutes(_cookieBase: CookieOptions) {
@@ -11,7 +11,15 @@ export function accountRoutes(_cookieBase: CookieOptions) {
   r.get('/account', async (req, res) => {
     const data = await req.api.request(MyVerificationsDocument, {}, ctx(req));
     const titles = new Map(data.rounds.nodes.map((round) => [round.id, round]));
-    const verifications = data.myVerifications.map((v) => ({ ...v, round: titles.get(v.roundId) }));
+    // Whether you voted, for each round you may vote in (one small query each).
+    const verifications = await Promise.all(
+      data.myVerifications.map(async (v) => {
+        const round = titles.get(v.roundId);
+        const votingStarted = round && ['VOTING', 'CLOSED', 'COUNTED', 'PUBLISHED'].includes(round.phase);
+        const vote = v.verified && votingStarted ? (await req.api.request(MyVoteDocument, { roundId: v.roundId }, ctx(req))).myVote : null;
+        return { ...v, round, vote };
+      }),
+    );
     res.render('pages/account', { pageTitle: res.locals.t.account.title, verifications, navSection: 'account' });
   });
 

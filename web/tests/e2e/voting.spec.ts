@@ -235,6 +235,11 @@ test('the demo: its verified resident votes in the round that is voting', async 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your vote before you send it');
   await page.getByRole('button', { name: 'Send my vote' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vote received');
+  // The account page shows the vote per round.
+  await page.getByRole('link', { name: 'Your account' }).click();
+  await expect(page.getByText(/You voted on \d/)).toBeVisible();
+  await expectAccessible(page);
+  await screenshots(page, 'account-voted');
   await context.close();
 });
 

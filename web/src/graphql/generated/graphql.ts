@@ -769,6 +769,13 @@ export type CastAssistedBallotMutationVariables = Exact<{
 
 export type CastAssistedBallotMutation = { castAssistedBallot: { castAt: string, replaced: boolean, retried: boolean, receipt: { code: string, key: string } } };
 
+export type MyVoteQueryVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type MyVoteQuery = { myVote: { voted: boolean, lastVotedAt: string | null, canVote: boolean } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1703,3 +1710,12 @@ export const CastAssistedBallotDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CastAssistedBallotMutation, CastAssistedBallotMutationVariables>;
+export const MyVoteDocument = new TypedDocumentString(`
+    query MyVote($roundId: ID!) {
+  myVote(roundId: $roundId) {
+    voted
+    lastVotedAt
+    canVote
+  }
+}
+    `) as unknown as TypedDocumentString<MyVoteQuery, MyVoteQueryVariables>;
