@@ -183,6 +183,7 @@ export function createApp({ config, client }: AppDeps) {
       me: req.me,
       isOfficer: req.me?.roles.includes('OFFICER') || req.me?.roles.includes('ADMIN'),
       isCouncillor: req.me?.roles.includes('COUNCILLOR'),
+      isAdmin: req.me?.roles.includes('ADMIN'),
       config: {
         councilName: config.councilName,
         serviceName: config.serviceName,

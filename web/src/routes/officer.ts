@@ -21,6 +21,8 @@ import {
   RoundPageDocument,
   RoundVerificationsDocument,
   SetAreaCoverageDocument,
+  UpdateAreaDocument,
+  GrantRoleDocument,
   TurnoutDocument,
   UpdateRoundDocument,
   UpdateRoundSettingsDocument,
@@ -223,11 +225,18 @@ export function officerRoutes() {
     const area = await loadArea(req);
     const coverageText = str(req.body, 'coverage');
     const coverage = coverageText.split(/[\n,;]+/).map((x) => x.trim()).filter(Boolean);
+    const details = { name: str(req.body, 'name'), kind: str(req.body, 'kind'), description: str(req.body, 'description') };
     const errors = new FormErrors();
+    if (!details.name) errors.add('name', 'Enter the area’s name');
     if (coverage.length === 0) errors.add('coverage', 'Enter at least one postcode, sector or district');
     if (!errors.any) {
       try {
-        await req.api.request(SetAreaCoverageDocument, { areaId: area.id, coverage }, ctx(req));
+        if (details.name !== area.name || details.kind !== area.kind || details.description !== area.description) {
+          await req.api.request(UpdateAreaDocument, { areaId: area.id, input: details }, ctx(req));
+        }
+        if (coverage.join('\n') !== area.coverage.join('\n')) {
+          await req.api.request(SetAreaCoverageDocument, { areaId: area.id, coverage }, ctx(req));
+        }
         setFlash(res, 'officer.areaSaved');
         res.redirect(303, '/officer');
         return;
@@ -235,7 +244,26 @@ export function officerRoutes() {
         apiError(errors, e, 'coverage');
       }
     }
-    staff(res, 'staff/area-form', { pageTitle: `Change ${area.name}`, area, values: { ...area, coverage: coverageText }, errors, backLink: '/officer' }, 400);
+    staff(res, 'staff/area-form', { pageTitle: `Change ${area.name}`, area, values: { ...details, coverage: coverageText }, errors, backLink: '/officer' }, 400);
+  });
+
+  // Roles: admins grant and take away staff roles.
+  r.get('/officer/roles', (req, res) => staff(res, 'staff/roles', { pageTitle: 'Give someone a role', values: {}, backLink: '/officer' }));
+  r.post('/officer/roles', async (req, res) => {
+    const values = { email: str(req.body, 'email'), role: str(req.body, 'role') };
+    const errors = new FormErrors();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) errors.add('email', 'Enter their email address, like name@example.com');
+    if (!['OFFICER', 'COUNCILLOR', 'ADMIN'].includes(values.role)) errors.add('role', 'Select a role');
+    if (!errors.any) {
+      try {
+        const { grantRole } = await req.api.request(GrantRoleDocument, { email: values.email, role: values.role as 'OFFICER' }, ctx(req));
+        staff(res, 'staff/roles', { pageTitle: 'Give someone a role', values: {}, granted: { role: values.role, roles: grantRole.roles }, backLink: '/officer' });
+        return;
+      } catch (e) {
+        apiError(errors, e, 'email');
+      }
+    }
+    staff(res, 'staff/roles', { pageTitle: 'Give someone a role', values, errors, backLink: '/officer' }, 400);
   });
 
   // Rounds

@@ -24,9 +24,11 @@ test('officer: areas, a round, its phases, the register and in-person verificati
   await page.getByRole('button', { name: 'Save the area' }).click();
   await expect(page.getByText('The area was saved.')).toBeVisible();
   await page.getByRole('link', { name: 'Little Woodhouse' }).click();
+  await page.getByLabel('Name').fill('Little Woodhouse and Park Lane');
   await page.getByLabel('Postcodes, sectors or districts it covers').fill('LS3 1\nLS3 9');
   await page.getByRole('button', { name: 'Save the area' }).click();
   await expect(page.getByRole('cell', { name: 'LS3 1, LS3 9' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Little Woodhouse and Park Lane' })).toBeVisible();
 
   // A round.
   await page.getByRole('button', { name: 'Set up a funding round' }).click();
@@ -36,7 +38,7 @@ test('officer: areas, a round, its phases, the register and in-person verificati
   await page.getByRole('button', { name: 'Save the round' }).click();
   await expect(page.getByRole('alert')).toContainText('Enter a title');
   await page.getByLabel('Title').fill('Little Woodhouse Small Grants');
-  await page.getByLabel('Little Woodhouse (leave empty if not in this round)').fill('8000');
+  await page.getByLabel('Little Woodhouse and Park Lane (leave empty if not in this round)').fill('8000');
   await page.getByLabel('Put projects in order of preference').check();
   await page.getByLabel('Most bids a voter may choose, or the longest ranking (optional)').fill('3');
   await page.getByLabel('Counting rule').selectOption('irv');
@@ -138,5 +140,21 @@ test('councillor: sees the staff pages and the rounds', async ({ browser }) => {
   await page.getByRole('link', { name: 'Neighbourhood Fund 2027' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Neighbourhood Fund 2027');
   await expectAccessible(page);
+  await context.close();
+});
+
+test('admin: gives someone the officer role', async ({ browser }) => {
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  await page.goto('/officer');
+  await signIn(page, 'admin@demo.fairshare.localhost', '/officer');
+  await page.getByRole('link', { name: 'Give someone a role' }).click();
+  await page.getByRole('button', { name: 'Give the role' }).click();
+  await expect(page.getByRole('alert')).toContainText('Enter their email address');
+  await expectAccessible(page);
+  await page.getByLabel('Their email address').fill('new.officer@example.org');
+  await page.getByLabel('Officer').check();
+  await page.getByRole('button', { name: 'Give the role' }).click();
+  await expect(page.getByText('Role given')).toBeVisible();
   await context.close();
 });

@@ -309,6 +309,12 @@ export type TieBreak =
   /** By bid identifier. */
   | 'LEXICOGRAPHIC';
 
+export type UpdateAreaInput = {
+  description?: string | null | undefined;
+  kind?: string | null | undefined;
+  name?: string | null | undefined;
+};
+
 export type UpdateRoundInput = {
   description?: string | null | undefined;
   /** Refused with SETTINGS_FROZEN once voting has opened. */
@@ -630,6 +636,14 @@ export type GrantRoleMutationVariables = Exact<{
 
 
 export type GrantRoleMutation = { grantRole: { id: string, roles: Array<Role> } };
+
+export type UpdateAreaMutationVariables = Exact<{
+  areaId: string | number;
+  input: UpdateAreaInput;
+}>;
+
+
+export type UpdateAreaMutation = { updateArea: { id: string } };
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
@@ -1278,6 +1292,13 @@ export const GrantRoleDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GrantRoleMutation, GrantRoleMutationVariables>;
+export const UpdateAreaDocument = new TypedDocumentString(`
+    mutation UpdateArea($areaId: ID!, $input: UpdateAreaInput!) {
+  updateArea(areaId: $areaId, input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateAreaMutation, UpdateAreaMutationVariables>;
 export const AreasCoverageDocument = new TypedDocumentString(`
     query AreasCoverage($after: String) {
   areas(first: 5, after: $after) {
