@@ -395,9 +395,12 @@ export function officerRoutes() {
   // Reviewing bids
   const reviewPage = async (req: Request, res: Response, errors?: FormErrors, values: Record<string, string> = {}) => {
     const after = typeof req.query.after === 'string' && req.query.after ? req.query.after : null;
-    const { round } = await req.api.request(ReviewBidsDocument, { id: String(req.params.id), after }, ctx(req));
-    const next = round.bids.pageInfo.hasNextPage && round.bids.pageInfo.endCursor ? `/officer/rounds/${round.id}/bids?after=${encodeURIComponent(round.bids.pageInfo.endCursor)}` : null;
-    staff(res, 'staff/review', { pageTitle: `Review bids: ${round.title}`, round, bids: round.bids.nodes, next, first: after ? `/officer/rounds/${round.id}/bids` : null, errors, values, backLink: `/officer/rounds/${round.id}` }, errors?.any ? 400 : 200);
+    const statuses = ['SUBMITTED', 'ELIGIBLE', 'INELIGIBLE', 'CHANGES_REQUESTED', 'WITHDRAWN'] as const;
+    const status = statuses.find((s) => s === req.query.status) ?? null;
+    const { round } = await req.api.request(ReviewBidsDocument, { id: String(req.params.id), status, after }, ctx(req));
+    const base = `/officer/rounds/${round.id}/bids${status ? `?status=${status}` : ''}`;
+    const next = round.bids.pageInfo.hasNextPage && round.bids.pageInfo.endCursor ? `${base}${status ? '&' : '?'}after=${encodeURIComponent(round.bids.pageInfo.endCursor)}` : null;
+    staff(res, 'staff/review', { pageTitle: `Review bids: ${round.title}`, round, bids: round.bids.nodes, status, statuses, next, first: after ? base : null, errors, values, backLink: `/officer/rounds/${round.id}` }, errors?.any ? 400 : 200);
   };
   r.get('/officer/rounds/:id/bids', (req, res) => reviewPage(req, res));
   r.post('/officer/rounds/:id/bids/:bidId', async (req, res) => {

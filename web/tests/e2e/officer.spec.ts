@@ -108,6 +108,10 @@ test('officer reviews a bid; the group sees the outcome and the reason', async (
   await again.getByLabel('Reason for the group').fill('Please add a quote for the tanks.');
   await again.getByRole('button', { name: 'Save the review' }).click();
   await expect(page.getByText('The review was saved.')).toBeVisible();
+  await page.getByLabel('Show bids that are').selectOption('CHANGES_REQUESTED');
+  await page.getByRole('button', { name: 'Show bids' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Rainwater harvesting' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Community growing beds' })).toHaveCount(0);
   await officer.close();
 
   const chair = await newPerson(browser);
