@@ -30,6 +30,19 @@ pub trait Scalar: Clone + std::fmt::Debug {
     fn cmp_scaled(&self, k1: u128, o: &Self, k2: u128) -> Option<Ordering> {
         self.mul_u(k1).cmp_exact(&o.mul_u(k2))
     }
+    /// `self - sum(x * k)` over the `terms`, with the same guarantee as the
+    /// operations one by one (which is what the default does); a type may
+    /// take a shorter way.
+    fn sub_weighted<'a>(&self, terms: impl Iterator<Item = (&'a Self, u64)>) -> Self
+    where
+        Self: 'a,
+    {
+        let mut r = self.clone();
+        for (x, k) in terms {
+            r = r.sub(&x.mul_u(u128::from(k)));
+        }
+        r
+    }
     /// A float close to the value (for ordering heuristics and display
     /// only, never for a decision).
     fn approx(&self) -> f64;
@@ -218,6 +231,45 @@ impl Scalar for Guarded {
     }
     fn exact(&self) -> Option<BigRational> {
         None
+    }
+    /// One pass of plain floating point, with one bound for the whole sum
+    /// (Higham, *Accuracy and Stability of Numerical Algorithms*, 3.1: a
+    /// sum of `n` products computed in order is within `gamma_n * sum
+    /// |x_i k_i|` of the exact one, `gamma_n = n u / (1 - n u)`, `u =
+    /// 2^-53`), taken here with room to spare: `(n + 2) * 2u` on the sum of
+    /// the magnitudes as computed, plus the terms' own error bounds. Where
+    /// everything is exact (no error bound anywhere), the operations are
+    /// done one by one, which keeps whole numbers exact.
+    fn sub_weighted<'a>(&self, terms: impl Iterator<Item = (&'a Self, u64)>) -> Self {
+        let mut sum = 0.0f64;
+        let mut mag = 0.0f64;
+        let mut err = 0.0f64;
+        let mut n = 0u64;
+        // The result one operation at a time, while every term is exact.
+        let mut exact = (self.e == 0.0).then_some(*self);
+        for (x, k) in terms {
+            if let Some(r) = &mut exact {
+                if x.e == 0.0 {
+                    *r = r.sub(&x.mul_u(u128::from(k)));
+                } else {
+                    exact = None;
+                }
+            }
+            // `kf` is `k` within `ek` (exactly `k` below 2^53).
+            let (kf, ek) = int_to_f64(u128::from(k));
+            let p = x.v * kf;
+            sum += p;
+            mag += p.abs();
+            err += x.e * (kf + ek) + x.v.abs() * ek;
+            n += 1;
+        }
+        if let Some(r) = exact {
+            return r;
+        }
+        let v = self.v - sum;
+        let bound = (n as f64 + 2.0) * ULP * mag + err * (1.0 + 4.0 * ULP);
+        let e = (self.e + bound) * (1.0 + 4.0 * ULP) + v.abs() * ULP + TINY;
+        Guarded { v, e }
     }
 }
 

@@ -18,6 +18,16 @@
 //! ballot group once and does rational arithmetic once per class. Runs first
 //! use [`Guarded`] floats; if any comparison is too close to call, that run
 //! is redone with exact rationals, so every decision is exact.
+//!
+//! Add1's steps are decided in blocks from the highest share down, and each
+//! run reuses what the run above it (more money per voter) left in a
+//! [`Trace`]: while it funds the same projects in the same order, the
+//! budget classes are the same, so the entries found there are its own, and
+//! every project's rho is at least the lower bound recorded there. The
+//! search skips a project only when a lower bound of its rho is above the
+//! best rho found, so the decisions are those of a run from scratch; the
+//! outcomes are then checked step by step from the lowest up, as Add1 is
+//! defined. Add1's runs keep their buffers (no allocation per run).
 
 use super::{
     approval_utilities, resolve_tie, utilities, Add1, MesUtility, RuleConfig, RuleResult, Tie,
@@ -409,9 +419,17 @@ struct Engine<'a, S> {
     /// Per group: its budget class and its number of voters, side by side
     /// (the hot loop reads both at one random place).
     cls: Vec<[u32; 2]>,
+    /// How many rounds of the run in the trace `cls` reflects, when a run
+    /// starts without resetting it (see [`Engine::reset`]).
+    cls_rounds: usize,
     budgets: Vec<S>,
-    zero_class: u32,
-    /// Voters per budget class (kept up to date as groups move).
+    /// `budgets` as plain floats, for guesses only.
+    approx: Vec<f64>,
+    /// Per class: its voters have paid all they had (their budget is zero
+    /// for good).
+    exhausted: Vec<bool>,
+    /// Voters per budget class (kept up to date as groups move in a run
+    /// that records its explanation).
     counts: Vec<u128>,
     // scratch for dense accumulation by class
     acc: Vec<u64>,
@@ -420,9 +438,13 @@ struct Engine<'a, S> {
     dense: Vec<u32>,
     // scratch for projects whose supporters' utilities differ
     mixed: Vec<(u32, u64, u32)>,
-    // scratch: the entries of the project last examined, and which are poor
+    // scratch: the entries of the project last scanned, and which are poor
     es: Vec<Entry>,
     poor: Vec<bool>,
+    // scratch for a run without a trace: the entries examined this round
+    arena: Vec<Entry>,
+    arena_poor: Vec<bool>,
+    cached: Vec<(usize, u32, u32)>,
     /// The per-voter share `num / den` the run started with, and whether
     /// to record each funded project's step.
     share: (u128, u128),
@@ -435,35 +457,170 @@ struct Engine<'a, S> {
 struct Entry {
     class: u32,
     u: u64,
-    w: u128,
+    /// At most the number of voters, which is counted in `u32`.
+    w: u64,
+}
+
+/// What a run leaves for the next Add1 run, which starts with less money
+/// per voter: each round's winner and its rho, the entries of every project
+/// examined at that round, and a lower bound on every candidate's rho
+/// there.
+///
+/// Budget classes follow the history of payments: funding a project gives
+/// every class of its supporters a new class, also to those who pay all
+/// they have (their new class is *exhausted*). So after the same projects
+/// funded in the same order, two runs have the same classes with the same
+/// members, only other amounts: the entries recorded for a project at a
+/// round are the next run's entries too, as long as it has funded the same
+/// projects so far, and the groups need not even be moved to their new
+/// classes until a round must scan the supporters of a project.
+///
+/// Why the next run may take the recorded bounds as its own. Take two
+/// runs, one with share `b`, one with `b' >= b`, that have funded the same
+/// projects in the same order. Then every voter has at most as much left
+/// in the first as in the second: true at the start, and funding a project
+/// keeps it true, because a project's rho can only fall when its supporters
+/// have more money, and a supporter is left with `max(0, budget - rho * u)`.
+/// Hence, at the same round, every project's rho in the first run is at
+/// least its rho in the second, which is at least the lower bound the
+/// second recorded; and a project the second could not afford, the first
+/// cannot afford either. A search that skips a project only when a lower
+/// bound of its rho is above the best rho found (as [`Engine::run`] does)
+/// takes the same decisions with any valid lower bounds, ties included;
+/// better bounds only spare it work.
+struct Trace<S> {
+    /// Holds a complete run of `len` rounds.
+    valid: bool,
+    /// That run had at least as much money per voter as the next: its
+    /// bounds and its lists of who paid all they had apply. Otherwise only
+    /// its entries do (they depend on the projects funded, not on money).
+    richer: bool,
+    len: usize,
+    /// Buffers of each round, kept across runs (no allocation per run).
+    rounds: Vec<TraceRound<S>>,
+    /// `bounds[t * m + q]`: a lower bound on project `q`'s rho at round
+    /// `t` (0-based), or `None` if `q` is no longer a candidate there
+    /// (funded, its winner, or unaffordable).
+    bounds: Vec<Option<Rho<S>>>,
+}
+
+impl<S> Default for Trace<S> {
+    fn default() -> Self {
+        Trace {
+            valid: false,
+            richer: false,
+            len: 0,
+            rounds: Vec::new(),
+            bounds: Vec::new(),
+        }
+    }
+}
+
+/// One round of a [`Trace`].
+struct TraceRound<S> {
+    winner: usize,
+    rho: Option<Rho<S>>,
+    /// The number of budget classes before the round.
+    base: u32,
+    /// The projects examined: `(project, start, end)`, their entries
+    /// `es[start..end]`.
+    cached: Vec<(usize, u32, u32)>,
+    es: Vec<Entry>,
+    /// Beside `es`: see [`RoundEntries`].
+    poor: Vec<bool>,
+}
+
+impl<S> Default for TraceRound<S> {
+    fn default() -> Self {
+        TraceRound {
+            winner: usize::MAX,
+            rho: None,
+            base: 0,
+            cached: Vec::new(),
+            es: Vec::new(),
+            poor: Vec::new(),
+        }
+    }
+}
+
+/// Where a run keeps the entries of the projects examined in a round, and
+/// which of them paid all they had the last time each project was
+/// evaluated (at this round of this run or of a run with more money: a
+/// subset of those who pay all they have now, see [`Trace`]).
+struct RoundEntries {
+    cached: Vec<(usize, u32, u32)>,
+    es: Vec<Entry>,
+    poor: Vec<bool>,
+}
+
+impl RoundEntries {
+    fn find(&self, p: usize) -> Option<std::ops::Range<usize>> {
+        self.cached
+            .iter()
+            .find(|c| c.0 == p)
+            .map(|&(_, s, e)| s as usize..e as usize)
+    }
 }
 
 impl<'a, S: Scalar> Engine<'a, S> {
     fn new(inp: &'a MesInput, share_num: u128, share_den: u128) -> Self {
-        let mut eng = Self::with_share(inp, S::from_ratio(share_num, share_den));
-        eng.share = (share_num, share_den);
-        eng
-    }
-
-    fn with_share(inp: &'a MesInput, share: S) -> Self {
-        Engine {
+        let mut eng = Engine {
             share: (1, 1),
             record: false,
             inp,
-            cls: inp.mult.iter().map(|&m| [0, m]).collect(),
-            counts: vec![inp.n_voters, 0],
-            budgets: vec![share, S::zero()],
-            zero_class: 1,
+            cls: Vec::new(),
+            cls_rounds: 0,
+            counts: Vec::new(),
+            budgets: Vec::new(),
+            approx: Vec::new(),
+            exhausted: Vec::new(),
             acc: vec![0; 2],
             touched: Vec::new(),
             mixed: Vec::new(),
             dense: Vec::new(),
             es: Vec::new(),
             poor: Vec::new(),
-        }
+            arena: Vec::new(),
+            arena_poor: Vec::new(),
+            cached: Vec::new(),
+        };
+        eng.cls = inp.mult.iter().map(|&m| [0, m]).collect();
+        eng.reset(share_num, share_den, false);
+        eng
     }
 
-    /// Fills `self.es` with the entries of project `p`.
+    /// Back to the start of a run with another share, keeping every buffer
+    /// (Add1 reruns allocate nothing once the buffers have grown). Class 0
+    /// holds everyone with the share; class 1 is an empty exhausted class.
+    ///
+    /// With `keep_groups`, the groups stay in the classes the previous run
+    /// left them in (`cls_rounds` of its rounds, which are in the trace the
+    /// next run gets): classes are numbered the same way in every run, so
+    /// the next run moves groups forward or back from there.
+    fn reset(&mut self, share_num: u128, share_den: u128, keep_groups: bool) {
+        let inp = self.inp;
+        if !keep_groups {
+            for (c, &m) in self.cls.iter_mut().zip(&inp.mult) {
+                *c = [0, m];
+            }
+            self.cls_rounds = 0;
+        }
+        self.budgets.clear();
+        self.budgets
+            .extend([S::from_ratio(share_num, share_den), S::zero()]);
+        self.approx.clear();
+        self.approx.extend(self.budgets.iter().map(Scalar::approx));
+        self.exhausted.clear();
+        self.exhausted.extend([false, true]);
+        self.counts.clear();
+        self.counts.extend([inp.n_voters, 0]);
+        self.share = (share_num, share_den);
+        // `acc` is all zero between calls of `entries`; `dense` is only read
+        // where `move_groups` has just written.
+    }
+
+    /// Fills `self.es` with the entries of project `p`: every class of its
+    /// supporters, exhausted ones included.
     fn entries(&mut self, p: usize) {
         let sup = self.inp.sup(p);
         if self.acc.len() < self.budgets.len() {
@@ -471,7 +628,6 @@ impl<'a, S: Scalar> Engine<'a, S> {
         }
         let out = &mut self.es;
         out.clear();
-        let zero = self.zero_class;
         if let Some(u) = self.inp.uniform[p] {
             let acc = &mut self.acc;
             let touched = &mut self.touched;
@@ -486,43 +642,32 @@ impl<'a, S: Scalar> Engine<'a, S> {
             }
             for c in self.touched.drain(..) {
                 let a = std::mem::take(&mut self.acc[c as usize]);
-                if c != zero {
-                    out.push(Entry {
-                        class: c,
-                        u,
-                        w: u128::from(a),
-                    });
-                }
+                out.push(Entry { class: c, u, w: a });
             }
         } else {
             let v = &mut self.mixed;
             v.clear();
-            v.extend(
-                sup.iter()
-                    .zip(self.inp.sup_utils(p))
-                    .map(|(&g, &u)| {
-                        let [c, m] = self.cls[g as usize];
-                        (c, u, m)
-                    })
-                    .filter(|x| x.0 != zero),
-            );
+            v.extend(sup.iter().zip(self.inp.sup_utils(p)).map(|(&g, &u)| {
+                let [c, m] = self.cls[g as usize];
+                (c, u, m)
+            }));
             v.sort_unstable_by_key(|x| (x.0, x.1));
             for &(c, u, w) in v.iter() {
                 match out.last_mut() {
-                    Some(l) if l.class == c && l.u == u => l.w += u128::from(w),
+                    Some(l) if l.class == c && l.u == u => l.w += u64::from(w),
                     _ => out.push(Entry {
                         class: c,
                         u,
-                        w: u128::from(w),
+                        w: u64::from(w),
                     }),
                 }
             }
         }
     }
 
-    /// The smallest `rho` at which project `p` is affordable; the
-    /// supporters' entries are left in `self.es` and which of them pay all
-    /// they have ("poor") in `self.poor`. `None` if the supporters cannot
+    /// The smallest `rho` at which project `p` is affordable, from its
+    /// entries `es`; which entries pay all they have ("poor", exhausted
+    /// ones included) is left in `poor`. `None` if the supporters cannot
     /// afford it at all.
     ///
     /// `rho` is the unique solution of `sum_i min(b_i, rho * u_i) = C`.
@@ -530,41 +675,42 @@ impl<'a, S: Scalar> Engine<'a, S> {
     /// starting from `C / sum(u)`, each pass moves them to the poor side and
     /// raises the bound, until no entry moves (at most a few passes, no
     /// sorting). This is the same `rho` as pabutools' walk over supporters
-    /// sorted by `b/u`.
-    fn affordability(&mut self, p: usize, check_total: bool) -> Result<Option<Rho<S>>, Uncertain> {
-        self.entries(p);
-        let es = std::mem::take(&mut self.es);
-        let mut poor = std::mem::take(&mut self.poor);
-        let r = self.afford_entries(p, check_total, &es, &mut poor);
-        self.es = es;
-        self.poor = poor;
-        r
-    }
-
+    /// sorted by `b/u`. Exhausted entries take no part in the arithmetic.
     fn afford_entries(
-        &mut self,
+        &self,
         p: usize,
         check_total: bool,
         es: &[Entry],
+        hint: &[bool],
         poor: &mut Vec<bool>,
     ) -> Result<Option<Rho<S>>, Uncertain> {
+        if !S::EXACT && !self.record {
+            if let Some(rho) = self.afford_checked(p, es, hint, poor) {
+                return Ok(Some(rho));
+            }
+        }
         let cost = S::from_ratio(u128::from(self.inp.costs[p]), 1);
         let budgets = &self.budgets;
+        poor.clear();
+        poor.extend(es.iter().map(|e| self.exhausted[e.class as usize]));
         // Affordable at all?
         if check_total {
             let mut total = S::zero();
-            for e in es {
-                total = total.add(&budgets[e.class as usize].mul_u(e.w));
+            for (e, _) in es.iter().zip(poor.iter()).filter(|x| !*x.1) {
+                total = total.add(&budgets[e.class as usize].mul_u(u128::from(e.w)));
             }
             if total.cmp_exact(&cost).ok_or(Uncertain)? == Ordering::Less {
                 return Ok(None);
             }
         }
-        poor.clear();
-        poor.resize(es.len(), false);
         let uniform = self.inp.uniform[p].is_some();
         let mut rest = cost; // cost minus what the poor pay
-        let mut denom: u128 = es.iter().map(|e| e.w * u128::from(e.u)).sum();
+        let mut denom: u128 = es
+            .iter()
+            .zip(poor.iter())
+            .filter(|x| !*x.1)
+            .map(|(e, _)| u128::from(e.w) * u128::from(e.u))
+            .sum();
         loop {
             let mut moved = false;
             let mut new_rest = rest.clone();
@@ -597,8 +743,8 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 if ord == Ordering::Less {
                     poor[i] = true;
                     moved = true;
-                    new_rest = new_rest.sub(&b.mul_u(e.w));
-                    new_denom -= e.w * u128::from(e.u);
+                    new_rest = new_rest.sub(&b.mul_u(u128::from(e.w)));
+                    new_denom -= u128::from(e.w) * u128::from(e.u);
                 }
             }
             rest = new_rest;
@@ -614,8 +760,9 @@ impl<'a, S: Scalar> Engine<'a, S> {
         if denom == 0 {
             // total == cost exactly: rho is the largest b/u; the supporter
             // with it pays exactly its budget (as in pabutools' walk).
+            let live = |i: usize| !self.exhausted[es[i].class as usize];
             let mut best: Option<usize> = None;
-            for (i, e) in es.iter().enumerate() {
+            for (i, e) in es.iter().enumerate().filter(|x| live(x.0)) {
                 let better = match best {
                     None => true,
                     Some(j) => {
@@ -640,14 +787,17 @@ impl<'a, S: Scalar> Engine<'a, S> {
             let mut rest = S::zero();
             let mut den = 0u128;
             for (i, f) in es.iter().enumerate() {
+                if !live(i) {
+                    continue;
+                }
                 let same = budgets[f.class as usize]
                     .cmp_scaled(u128::from(e.u), &budgets[e.class as usize], u128::from(f.u))
                     .ok_or(Uncertain)?
                     == Ordering::Equal;
                 poor[i] = !same;
                 if same {
-                    rest = rest.add(&budgets[f.class as usize].mul_u(f.w));
-                    den += f.w * u128::from(f.u);
+                    rest = rest.add(&budgets[f.class as usize].mul_u(u128::from(f.w)));
+                    den += u128::from(f.w) * u128::from(f.u);
                 }
             }
             return Ok(Some(Rho { num: rest, den }));
@@ -658,12 +808,149 @@ impl<'a, S: Scalar> Engine<'a, S> {
         }))
     }
 
+    /// [`Engine::afford_entries`] the short way, for the guarded floats:
+    /// guess who pays all they have in plain floating point, then check
+    /// the guess with the guarded arithmetic in one pass. `rho = (C - what
+    /// the poor have) / (sum of the others' w * u)` is the solution exactly
+    /// when every poor entry has `b < rho * u` and every other `b >= rho *
+    /// u` (the solution is unique, and the poor are then the same entries
+    /// the passes of `afford_entries` find). `None` when the guess is wrong,
+    /// any comparison is too close to call, or nobody would be left to pay
+    /// a share: then the caller takes the long way. A project whose
+    /// supporters cannot afford it always goes the long way.
+    fn afford_checked(
+        &self,
+        p: usize,
+        es: &[Entry],
+        hint: &[bool],
+        poor: &mut Vec<bool>,
+    ) -> Option<Rho<S>> {
+        let budgets = &self.budgets;
+        let approx = &self.approx;
+        let exhausted = &self.exhausted;
+        poor.clear();
+        poor.extend_from_slice(hint);
+        let mut rest = self.inp.costs[p] as f64;
+        let mut denom = 0f64;
+        for (e, is_poor) in es.iter().zip(poor.iter_mut()) {
+            let c = e.class as usize;
+            *is_poor |= exhausted[c];
+            if !*is_poor {
+                denom += e.w as f64 * e.u as f64;
+            } else if !exhausted[c] {
+                rest -= approx[c] * e.w as f64;
+            }
+        }
+        loop {
+            if denom <= 0.0 {
+                return None;
+            }
+            let unit = rest / denom;
+            let mut moved = false;
+            for (i, e) in es.iter().enumerate() {
+                if poor[i] {
+                    continue;
+                }
+                let b = approx[e.class as usize];
+                if b < unit * e.u as f64 {
+                    poor[i] = true;
+                    moved = true;
+                    rest -= b * e.w as f64;
+                    denom -= e.w as f64 * e.u as f64;
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+        // The check.
+        let rest = S::from_ratio(u128::from(self.inp.costs[p]), 1).sub_weighted(
+            es.iter()
+                .zip(poor.iter())
+                .filter(|(e, &is_poor)| is_poor && !exhausted[e.class as usize])
+                .map(|(e, _)| (&budgets[e.class as usize], e.w)),
+        );
+        let denom: u128 = es
+            .iter()
+            .zip(poor.iter())
+            .filter(|x| !*x.1)
+            .map(|(e, _)| u128::from(e.w) * u128::from(e.u))
+            .sum();
+        if denom == 0 {
+            return None;
+        }
+        let unit = rest.div_u(denom);
+        let uniform = self.inp.uniform[p].map(|u| unit.mul_u(u128::from(u)));
+        for (i, e) in es.iter().enumerate() {
+            if poor[i] && exhausted[e.class as usize] {
+                continue;
+            }
+            let b = &budgets[e.class as usize];
+            // b against rho * u = rest * u / denom.
+            let ord = match &uniform {
+                Some(thr) => b.cmp_exact(thr),
+                None => b.cmp_exact(&unit.mul_u(u128::from(e.u))),
+            }
+            .or_else(|| b.cmp_scaled(denom, &rest, u128::from(e.u)))?;
+            if poor[i] != (ord == Ordering::Less) {
+                return None;
+            }
+        }
+        Some(Rho {
+            num: rest,
+            den: denom,
+        })
+    }
+
+    /// Evaluates project `p` at round `t`: its entries from `round` if they
+    /// are there, else from its supporters (after moving the groups of the
+    /// rounds not yet applied to `cls`, from `trace`), added to `round`.
+    /// Returns its rho and where its entries are; `self.poor` says which
+    /// pay all they have.
+    fn evaluate(
+        &mut self,
+        p: usize,
+        t: usize,
+        check_total: bool,
+        round: &mut RoundEntries,
+        trace: Option<&Trace<S>>,
+        synced: &mut usize,
+    ) -> Result<(Option<Rho<S>>, std::ops::Range<usize>), Uncertain> {
+        let range = match round.find(p) {
+            Some(r) => r,
+            None => {
+                if let Some(tr) = trace {
+                    self.sync_groups(t, synced, tr, t, round);
+                }
+                self.entries(p);
+                let s = round.es.len();
+                round.es.extend_from_slice(&self.es);
+                round.poor.resize(round.es.len(), false);
+                round.cached.push((p, s as u32, round.es.len() as u32));
+                s..round.es.len()
+            }
+        };
+        let mut poor = std::mem::take(&mut self.poor);
+        let hint = &round.poor[range.clone()];
+        let r = self.afford_entries(p, check_total, &round.es[range.clone()], hint, &mut poor);
+        if r.as_ref().is_ok_and(Option::is_some) {
+            round.poor[range.clone()].copy_from_slice(&poor);
+        }
+        self.poor = poor;
+        Ok((r?, range))
+    }
+
     fn budget_summary(&self, total: &Exact) -> Value {
         let count = &self.counts;
-        let zero = count[self.zero_class as usize];
-        let live: Vec<usize> = (0..count.len())
-            .filter(|&c| count[c] > 0 && c != self.zero_class as usize)
-            .collect();
+        let mut zero = 0u128;
+        let mut live: Vec<usize> = Vec::new();
+        for (c, &k) in count.iter().enumerate() {
+            if self.exhausted[c] {
+                zero += k;
+            } else if k > 0 {
+                live.push(c);
+            }
+        }
         let approx = |c: usize| self.budgets[c].approx();
         let min = live
             .iter()
@@ -673,8 +960,9 @@ impl<'a, S: Scalar> Engine<'a, S> {
             .iter()
             .copied()
             .max_by(|&a, &b| approx(a).total_cmp(&approx(b)));
-        // The 8 largest (ties by class number): a total order, so selecting
-        // then sorting gives the same list as sorting everything.
+        // The 8 largest (ties by class number, which orders classes as they
+        // were made): a total order, so selecting then sorting gives the
+        // same list as sorting everything.
         let mut top = live.clone();
         let by_size = |a: &usize, b: &usize| count[*b].cmp(&count[*a]).then(a.cmp(b));
         if top.len() > 8 {
@@ -697,99 +985,268 @@ impl<'a, S: Scalar> Engine<'a, S> {
         })
     }
 
-    /// Charges the supporters of `chosen` (entries in `self.es`, poor ones
-    /// in `self.poor`): poor entries pay everything, the others pay
-    /// `rho * u`. Returns the numbers of poor and rich voters.
-    fn fund(&mut self, chosen: usize, rho: &Rho<S>) -> (u128, u128) {
+    /// Charges the supporters of a funded project: each entry gets a new
+    /// class, numbered in entry order from the current number of classes.
+    /// Poor entries pay everything (their class is exhausted); the others
+    /// pay `rho * u`. Returns the numbers of poor and rich voters (the
+    /// voters already exhausted are neither). [`Engine::move_groups`] moves
+    /// the groups themselves.
+    fn charge(&mut self, es: &[Entry], poor: &[bool], rho: &Rho<S>) -> (u128, u128) {
+        let mut poor_n = 0u128;
+        let mut rich_n = 0u128;
+        // With one utility for all, everyone rich pays the same.
+        let uniform_pay = match es.first() {
+            Some(e) if es.iter().all(|f| f.u == e.u) => {
+                Some(rho.num.mul_u(u128::from(e.u)).div_u(rho.den))
+            }
+            _ => None,
+        };
+        if self.record {
+            self.counts.resize(self.budgets.len() + es.len(), 0);
+        }
+        for (e, &is_poor) in es.iter().zip(poor) {
+            let c = e.class as usize;
+            if is_poor {
+                if !self.exhausted[c] {
+                    poor_n += u128::from(e.w);
+                }
+                self.budgets.push(S::zero());
+                self.approx.push(0.0);
+                self.exhausted.push(true);
+            } else {
+                rich_n += u128::from(e.w);
+                let nb = match &uniform_pay {
+                    Some(pay) => self.budgets[c].sub(pay),
+                    None => self.budgets[c].sub(&rho.num.mul_u(u128::from(e.u)).div_u(rho.den)),
+                };
+                self.approx.push(nb.approx());
+                self.budgets.push(nb);
+                self.exhausted.push(false);
+            }
+            // Every voter of this entry moves to the new class (counted
+            // only for the explanation).
+            if self.record {
+                let nc = self.budgets.len() - 1;
+                self.counts[c] -= u128::from(e.w);
+                self.counts[nc] += u128::from(e.w);
+            }
+        }
+        (poor_n, rich_n)
+    }
+
+    /// Moves the groups supporting `p` to the classes [`Engine::charge`]
+    /// made for its entries `es` (the first new class is `base`).
+    fn move_groups(&mut self, p: usize, es: &[Entry], base: u32) {
         let inp = self.inp;
-        let uniform = inp.uniform[chosen].is_some();
-        let es = std::mem::take(&mut self.es);
-        let poor = std::mem::take(&mut self.poor);
-        let mut child: HashMap<(u32, u64), u32, BuildFx> = HashMap::default();
-        // Uniform utility: the new class depends on the old class only.
-        // Every supporter is in the zero class or in a class of the
-        // entries, so only those places of `dense` are read: no need to
-        // clear it (debug builds do, to check that).
-        let mut dense = std::mem::take(&mut self.dense);
-        if uniform {
+        if inp.uniform[p].is_some() {
+            // Uniform utility: the new class depends on the old class only.
+            // Every supporter is in a class of the entries, so only those
+            // places of `dense` are read: no need to clear it (debug builds
+            // do, to check that).
+            let mut dense = std::mem::take(&mut self.dense);
             if dense.len() < self.budgets.len() {
                 dense.resize(self.budgets.len(), u32::MAX);
             }
             if cfg!(debug_assertions) {
                 dense.fill(u32::MAX);
             }
-            dense[self.zero_class as usize] = self.zero_class;
-        }
-        let mut poor_n = 0u128;
-        let mut rich_n = 0u128;
-        // Room for a new class per entry.
-        self.counts.resize(self.budgets.len() + es.len(), 0);
-        for (i, e) in es.iter().enumerate() {
-            let nc = if poor[i] {
-                poor_n += e.w;
-                self.zero_class
-            } else {
-                rich_n += e.w;
-                let pay = rho.num.mul_u(u128::from(e.u)).div_u(rho.den);
-                let nb = self.budgets[e.class as usize].sub(&pay);
-                self.budgets.push(nb);
-                (self.budgets.len() - 1) as u32
-            };
-            // Every voter of this entry moves to the new class.
-            self.counts[e.class as usize] -= e.w;
-            self.counts[nc as usize] += e.w;
-            if uniform {
-                dense[e.class as usize] = nc;
-            } else {
-                child.insert((e.class, e.u), nc);
+            for (i, e) in es.iter().enumerate() {
+                dense[e.class as usize] = base + i as u32;
             }
-        }
-        self.counts.truncate(self.budgets.len());
-        if uniform {
-            for &g in inp.sup(chosen) {
+            for &g in inp.sup(p) {
                 let c = &mut self.cls[g as usize][0];
                 debug_assert!(dense[*c as usize] != u32::MAX, "class without an entry");
                 *c = dense[*c as usize];
             }
+            self.dense = dense;
         } else {
-            for (k, &g) in inp.sup(chosen).iter().enumerate() {
-                let c = self.cls[g as usize][0];
-                if c == self.zero_class {
-                    continue;
-                }
-                if let Some(&nc) = child.get(&(c, inp.sup_utils(chosen)[k])) {
-                    self.cls[g as usize][0] = nc;
+            let mut child: HashMap<(u32, u64), u32, BuildFx> = HashMap::default();
+            for (i, e) in es.iter().enumerate() {
+                child.insert((e.class, e.u), base + i as u32);
+            }
+            for (k, &g) in inp.sup(p).iter().enumerate() {
+                let c = &mut self.cls[g as usize][0];
+                if let Some(&nc) = child.get(&(*c, inp.sup_utils(p)[k])) {
+                    *c = nc;
                 }
             }
         }
-        self.dense = dense;
-        self.es = es;
-        self.poor = poor;
-        (poor_n, rich_n)
     }
 
-    fn run(mut self, ranks: &[usize]) -> Result<RunOut, Uncertain> {
+    /// Undoes [`Engine::move_groups`] for `p` (the groups go back to the
+    /// classes of `es`), the last round applied to `cls`.
+    fn unmove_groups(&mut self, p: usize, es: &[Entry], base: u32) {
         let inp = self.inp;
+        let mut dense = std::mem::take(&mut self.dense);
+        let top = base as usize + es.len();
+        if dense.len() < top {
+            dense.resize(top, u32::MAX);
+        }
+        for (i, e) in es.iter().enumerate() {
+            dense[base as usize + i] = e.class;
+        }
+        for &g in inp.sup(p) {
+            let c = &mut self.cls[g as usize][0];
+            if (base..top as u32).contains(c) {
+                *c = dense[*c as usize];
+            }
+        }
+        self.dense = dense;
+    }
+
+    /// Brings `cls` to the classes after `target` rounds: forward with this
+    /// run's rounds in `tr`, or back with the previous run's (rounds this
+    /// run has not reached yet, `here` holding round `t`'s entries). Back is
+    /// only asked while this run follows the previous one.
+    fn sync_groups(
+        &mut self,
+        target: usize,
+        synced: &mut usize,
+        tr: &Trace<S>,
+        t: usize,
+        here: &RoundEntries,
+    ) {
+        let winner_entries = |j: usize| -> (usize, u32, &[Entry]) {
+            let r = &tr.rounds[j];
+            let (cached, es) = if j == t {
+                (&here.cached, &here.es)
+            } else {
+                (&r.cached, &r.es)
+            };
+            let w = cached.iter().find(|c| c.0 == r.winner);
+            let &(_, s, e) = w.expect("a round's winner was examined");
+            (r.winner, r.base, &es[s as usize..e as usize])
+        };
+        while *synced < target {
+            let (p, base, es) = winner_entries(*synced);
+            self.move_groups(p, es, base);
+            *synced += 1;
+        }
+        while *synced > target {
+            let (p, base, es) = winner_entries(*synced - 1);
+            self.unmove_groups(p, es, base);
+            *synced -= 1;
+        }
+    }
+
+    /// One run of the method.
+    ///
+    /// With a `trace`, the run leaves in it what the next run needs, and if
+    /// the trace holds a run with *more* money per voter (`valid`), this run
+    /// reuses it while it funds the same projects in the same order: see
+    /// [`Trace`] for why that is sound. Decisions are the same as without a
+    /// trace; only the work to reach them shrinks.
+    fn run(
+        &mut self,
+        ranks: &[usize],
+        mut trace: Option<&mut Trace<S>>,
+    ) -> Result<RunOut, Uncertain> {
+        let inp = self.inp;
+        let m = inp.costs.len();
         let mut selected: Vec<usize> = inp.free.clone();
         let mut ties = Vec::new();
         let mut remaining: Vec<usize> = inp.candidates.clone();
         // Lower bounds on each project's rho (rho only grows).
-        let mut stale: Vec<Option<Rho<S>>> = vec![None; inp.costs.len()];
+        let mut stale: Vec<Option<Rho<S>>> = vec![None; m];
         for &p in &remaining {
             stale[p] = Some(Rho {
                 num: S::from_ratio(u128::from(inp.costs[p]), 1),
                 den: inp.total_util[p],
             });
         }
-        let mut dropped = vec![false; inp.costs.len()];
+        // The previous run's rounds, while this run has funded the same
+        // projects in the same order (`follow`).
+        let (prev_rounds, richer) = match trace.as_deref_mut() {
+            Some(tr) if tr.valid => {
+                tr.valid = false;
+                (Some(tr.len), tr.richer)
+            }
+            _ => (None, false),
+        };
+        let mut follow = prev_rounds.is_some();
+        // Rounds whose group moves are in `cls`: with a trace, groups move
+        // only when a round must scan supporters.
+        let mut synced = if prev_rounds.is_some() {
+            self.cls_rounds
+        } else {
+            0
+        };
+        let mut dropped = vec![false; m];
         let mut round = 0usize;
         let mut keyed: Vec<(f64, usize)> = Vec::new();
         let mut tied: Vec<usize> = Vec::new();
-        let mut kept_es: Vec<Entry> = Vec::new();
         let mut kept_poor: Vec<bool> = Vec::new();
         let mut steps = Vec::new();
         loop {
             round += 1;
+            let t = round - 1;
+            if follow && prev_rounds.is_some_and(|n| t >= n) {
+                if richer {
+                    // With more money nothing was affordable here, so
+                    // nothing is with less.
+                    break;
+                }
+                follow = false;
+            }
+            // This round's entries: the previous run's while following
+            // it (same classes), else none yet.
+            let mut here = match trace.as_deref_mut() {
+                Some(tr) => {
+                    if tr.rounds.len() <= t {
+                        tr.rounds.push(TraceRound::default());
+                    }
+                    let r = &mut tr.rounds[t];
+                    if !follow {
+                        r.cached.clear();
+                        r.es.clear();
+                        r.poor.clear();
+                    } else if !richer {
+                        // Who paid all they had with less money says
+                        // nothing about this run.
+                        r.poor.fill(false);
+                    }
+                    RoundEntries {
+                        cached: std::mem::take(&mut r.cached),
+                        es: std::mem::take(&mut r.es),
+                        poor: std::mem::take(&mut r.poor),
+                    }
+                }
+                None => {
+                    let mut r = RoundEntries {
+                        cached: std::mem::take(&mut self.cached),
+                        es: std::mem::take(&mut self.arena),
+                        poor: std::mem::take(&mut self.arena_poor),
+                    };
+                    r.cached.clear();
+                    r.es.clear();
+                    r.poor.clear();
+                    r
+                }
+            };
+            // And the previous run's lower bounds for this round.
+            if let (true, true, Some(tr)) = (follow, richer, trace.as_deref()) {
+                let r = &tr.rounds[t];
+                for &q in &remaining {
+                    let bound = if q == r.winner {
+                        r.rho.as_ref()
+                    } else {
+                        tr.bounds[t * m + q].as_ref()
+                    };
+                    match bound {
+                        None => dropped[q] = true,
+                        Some(l) => {
+                            let better = stale[q].as_ref().is_none_or(|s| {
+                                l.num.approx() * u128_approx(s.den)
+                                    > s.num.approx() * u128_approx(l.den)
+                            });
+                            if better {
+                                stale[q] = Some(l.clone());
+                            }
+                        }
+                    }
+                }
+                remaining.retain(|&q| !dropped[q]);
+            }
             keyed.clear();
             keyed.extend(remaining.iter().map(|&p| {
                 let k = stale[p]
@@ -802,8 +1259,8 @@ impl<'a, S: Scalar> Engine<'a, S> {
             remaining.clear();
             remaining.extend(keyed.iter().map(|x| x.1));
             let mut best: Option<Rho<S>> = None;
-            // The entries of the best project so far, while it is alone.
-            let mut best_es: Option<usize> = None;
+            // The best project so far, while it is alone, and its entries.
+            let mut best_at: Option<(usize, std::ops::Range<usize>)> = None;
             tied.clear();
             let mut any_dropped = false;
             for &p in &remaining {
@@ -812,7 +1269,9 @@ impl<'a, S: Scalar> Engine<'a, S> {
                         continue;
                     }
                 }
-                match self.affordability(p, true)? {
+                let (got, range) =
+                    self.evaluate(p, t, true, &mut here, trace.as_deref(), &mut synced)?;
+                match got {
                     None => {
                         dropped[p] = true;
                         any_dropped = true;
@@ -827,9 +1286,8 @@ impl<'a, S: Scalar> Engine<'a, S> {
                                 best = Some(rho.clone());
                                 tied.clear();
                                 tied.push(p);
-                                std::mem::swap(&mut self.es, &mut kept_es);
                                 std::mem::swap(&mut self.poor, &mut kept_poor);
-                                best_es = Some(p);
+                                best_at = Some((p, range));
                             }
                             Ordering::Equal => tied.push(p),
                             Ordering::Greater => {}
@@ -841,7 +1299,10 @@ impl<'a, S: Scalar> Engine<'a, S> {
             if any_dropped {
                 remaining.retain(|&p| !dropped[p]);
             }
-            let Some(best) = best else { break };
+            let Some(best) = best else {
+                self.put_back(here, trace.as_deref_mut(), t);
+                break;
+            };
             let chosen = resolve_tie(
                 &mut tied,
                 ranks,
@@ -850,31 +1311,98 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 "equal affordability (rho)".to_string(),
                 &mut ties,
             );
-            let rho = if best_es == Some(chosen) {
-                std::mem::swap(&mut self.es, &mut kept_es);
-                std::mem::swap(&mut self.poor, &mut kept_poor);
-                best
-            } else {
-                // Recompute the chosen project's entries (the same
-                // computation as above, so the same rho and the same poor
-                // supporters).
-                let Some(rho) = self.affordability(chosen, false)? else {
-                    return Err(Uncertain);
-                };
-                rho
+            let (rho, range) = match best_at {
+                Some((p, range)) if p == chosen => {
+                    std::mem::swap(&mut self.poor, &mut kept_poor);
+                    (best, range)
+                }
+                _ => {
+                    // Evaluate the chosen project again (the same
+                    // computation as above, so the same rho and the same
+                    // poor supporters).
+                    let (got, range) =
+                        self.evaluate(chosen, t, false, &mut here, trace.as_deref(), &mut synced)?;
+                    let Some(rho) = got else {
+                        return Err(Uncertain);
+                    };
+                    (rho, range)
+                }
             };
-            let (poor_n, rich_n) = self.fund(chosen, &rho);
+            let base = self.budgets.len() as u32;
+            let poor = std::mem::take(&mut self.poor);
+            let (poor_n, rich_n) = self.charge(&here.es[range.clone()], &poor, &rho);
+            self.poor = poor;
+            if trace.is_none() {
+                self.move_groups(chosen, &here.es[range.clone()], base);
+                synced = t + 1;
+            }
             selected.push(chosen);
             if self.record {
                 steps.push(self.step(chosen, &rho, poor_n, rich_n, &selected));
             }
             remaining.retain(|&p| p != chosen);
+            if let Some(tr) = trace.as_deref_mut() {
+                if follow && tr.rounds[t].winner != chosen {
+                    // The previous run's later rounds no longer apply:
+                    // bring the groups to this round now, while its rounds
+                    // are still there to undo.
+                    self.sync_groups(t, &mut synced, tr, t, &here);
+                    self.move_groups(chosen, &here.es[range], base);
+                    synced = t + 1;
+                    follow = false;
+                }
+                let r = &mut tr.rounds[t];
+                r.winner = chosen;
+                r.rho = Some(rho);
+                r.base = base;
+                if tr.bounds.len() < (t + 1) * m {
+                    tr.bounds.resize((t + 1) * m, None);
+                }
+                let row = &mut tr.bounds[t * m..(t + 1) * m];
+                row.fill(None);
+                for &q in &remaining {
+                    row[q].clone_from(&stale[q]);
+                }
+            }
+            self.put_back(here, trace.as_deref_mut(), t);
+        }
+        if let Some(tr) = trace {
+            tr.len = selected.len() - inp.free.len();
+            if synced > tr.len {
+                // Rounds of the previous run this one did not have.
+                let none = RoundEntries {
+                    cached: Vec::new(),
+                    es: Vec::new(),
+                    poor: Vec::new(),
+                };
+                self.sync_groups(tr.len, &mut synced, tr, usize::MAX, &none);
+            }
+            self.cls_rounds = synced;
+            tr.bounds.truncate(tr.len * m);
+            tr.valid = true;
         }
         Ok(RunOut {
             selected,
             ties,
             steps,
         })
+    }
+
+    /// Returns a round's entry buffers to where they came from.
+    fn put_back(&mut self, here: RoundEntries, trace: Option<&mut Trace<S>>, t: usize) {
+        match trace {
+            Some(tr) => {
+                let r = &mut tr.rounds[t];
+                r.cached = here.cached;
+                r.es = here.es;
+                r.poor = here.poor;
+            }
+            None => {
+                self.cached = here.cached;
+                self.arena = here.es;
+                self.arena_poor = here.poor;
+            }
+        }
     }
 
     /// The explanation of one funded project, right after funding it.
@@ -901,33 +1429,71 @@ impl<'a, S: Scalar> Engine<'a, S> {
     }
 }
 
-/// Decides one run: guarded floats first, exact rationals if any
-/// comparison was too close to call. Returns the run and whether it needed
-/// exact arithmetic.
-///
-/// With `record`, the run also explains itself: each funded project's rho
-/// and the remaining shares after it, in the arithmetic that decided the
-/// run (exact fractions when the run was exact; otherwise decimals from
-/// the guarded floats, whose error bound is far below the digits shown).
-fn run_once(
-    inp: &MesInput,
-    share_num: u128,
-    share_den: u128,
-    ranks: &[usize],
-    record: bool,
-) -> Result<(RunOut, bool), Undecided> {
-    let mut eng = Engine::<Guarded>::new(inp, share_num, share_den);
-    eng.record = record;
-    if let Ok(out) = eng.run(ranks) {
-        return Ok((out, false));
+/// The engines of a count, kept from run to run so that Add1's reruns
+/// allocate nothing, and the trace the runs hand down.
+struct Runner<'a> {
+    inp: &'a MesInput,
+    guarded: Engine<'a, Guarded>,
+    exact: Option<Engine<'a, Exact>>,
+    trace: Trace<Guarded>,
+}
+
+impl<'a> Runner<'a> {
+    fn new(inp: &'a MesInput) -> Self {
+        Runner {
+            inp,
+            guarded: Engine::new(inp, 0, 1),
+            exact: None,
+            trace: Trace::default(),
+        }
     }
-    let mut eng = Engine::<Exact>::new(inp, share_num, share_den);
-    eng.record = record;
-    // Exact comparisons always answer, so this cannot fail; if it ever
-    // did, the count stops with an error rather than guess.
-    eng.run(ranks)
-        .map(|out| (out, true))
-        .map_err(|Uncertain| Undecided)
+
+    /// Decides one run: guarded floats first, exact rationals if any
+    /// comparison was too close to call. Returns the run and whether it
+    /// needed exact arithmetic.
+    ///
+    /// With `warm`, the previous call was a run with more money per voter,
+    /// and its trace is reused in full; otherwise only its entries are
+    /// (see [`Trace`]). Either way the run leaves its own trace.
+    ///
+    /// With `record`, the run also explains itself: each funded project's
+    /// rho and the remaining shares after it, in the arithmetic that
+    /// decided the run (exact fractions when the run was exact; otherwise
+    /// decimals from the guarded floats, whose error bound is far below the
+    /// digits shown). A recorded run neither uses nor leaves a trace.
+    fn run(
+        &mut self,
+        share_num: u128,
+        share_den: u128,
+        ranks: &[usize],
+        record: bool,
+        warm: bool,
+    ) -> Result<(RunOut, bool), Undecided> {
+        let eng = &mut self.guarded;
+        if record {
+            // The run moves the groups but leaves no trace.
+            self.trace.valid = false;
+        }
+        eng.reset(share_num, share_den, self.trace.valid);
+        eng.record = record;
+        self.trace.richer = warm;
+        let trace = (!record).then_some(&mut self.trace);
+        if let Ok(out) = eng.run(ranks, trace) {
+            return Ok((out, false));
+        }
+        self.trace.valid = false;
+        let inp = self.inp;
+        let eng = self
+            .exact
+            .get_or_insert_with(|| Engine::new(inp, share_num, share_den));
+        eng.reset(share_num, share_den, false);
+        eng.record = record;
+        // Exact comparisons always answer, so this cannot fail; if it ever
+        // did, the count stops with an error rather than guess.
+        eng.run(ranks, None)
+            .map(|out| (out, true))
+            .map_err(|Uncertain| Undecided)
+    }
 }
 
 /// The exact count could not decide (a defect: exact comparisons always
@@ -963,55 +1529,76 @@ pub fn count(
     let mut exact_runs = 0u64;
     let mut stop_reason = "single run";
     let mut final_share = share_num;
+    let mut runner = Runner::new(inp);
     if add1 != Add1::Off && inp.n_voters > 0 {
+        // Step k raises the share by k money units. The steps are decided
+        // in blocks, each from its highest step down, so that every run but
+        // the first of a block reuses the trace of the run just above it;
+        // then the block's outcomes are checked from its lowest step up,
+        // exactly as a step-by-step loop would, and the count stops at the
+        // same step. Blocks grow from 1 to 32 steps: past the stopping step
+        // at most 31 runs are wasted.
         let mut prev: Option<(Vec<usize>, u128)> = None;
-        loop {
-            iterations += 1;
-            let (out, exact) = run_once(inp, share_num, n, ranks, false)?;
-            if exact {
-                exact_runs += 1;
+        let mut first = 0u128;
+        let mut size = 1u128;
+        let mut block: Vec<(Vec<usize>, bool)> = Vec::new();
+        'blocks: loop {
+            block.clear();
+            for i in (0..size).rev() {
+                let share = budget + (first + i) * unit * n;
+                let (out, exact) = runner.run(share, n, ranks, false, i + 1 < size)?;
+                block.push((out.selected, exact));
             }
-            let cost = total_cost(inp, &out.selected);
-            if cost > budget {
-                stop_reason = "raising the share once more would overspend";
-                final_share = match &prev {
-                    Some((_, s)) => *s,
-                    None => share_num,
+            block.reverse();
+            for (i, (selected, exact)) in block.drain(..).enumerate() {
+                share_num = budget + (first + i as u128) * unit * n;
+                iterations += 1;
+                if exact {
+                    exact_runs += 1;
+                }
+                let cost = total_cost(inp, &selected);
+                if cost > budget {
+                    stop_reason = "raising the share once more would overspend";
+                    final_share = match &prev {
+                        Some((_, s)) => *s,
+                        None => share_num,
+                    };
+                    if prev.is_none() {
+                        // Even the equal split overspends (cannot happen with
+                        // exact arithmetic); keep the run as is.
+                        stop_reason = "first run already overspends";
+                    }
+                    break 'blocks;
+                }
+                let sel_set: Vec<bool> = {
+                    let mut v = vec![false; inp.costs.len()];
+                    for &p in &selected {
+                        v[p] = true;
+                    }
+                    v
                 };
-                if prev.is_none() {
-                    // Even the equal split overspends (cannot happen with
-                    // exact arithmetic); keep the run as is.
-                    stop_reason = "first run already overspends";
+                let exhaustive = inp
+                    .candidates
+                    .iter()
+                    .all(|&p| sel_set[p] || cost + u128::from(inp.costs[p]) > budget);
+                let everything = inp.candidates.iter().all(|&p| sel_set[p]);
+                if add1 == Add1::StopWhenExhaustive && exhaustive {
+                    stop_reason = "outcome is exhaustive";
+                    final_share = share_num;
+                    break 'blocks;
                 }
-                break;
-            }
-            let sel_set: Vec<bool> = {
-                let mut v = vec![false; inp.costs.len()];
-                for &p in &out.selected {
-                    v[p] = true;
+                if everything {
+                    stop_reason = "every supported project is funded";
+                    final_share = share_num;
+                    break 'blocks;
                 }
-                v
-            };
-            let exhaustive = inp
-                .candidates
-                .iter()
-                .all(|&p| sel_set[p] || cost + u128::from(inp.costs[p]) > budget);
-            let everything = inp.candidates.iter().all(|&p| sel_set[p]);
-            if add1 == Add1::StopWhenExhaustive && exhaustive {
-                stop_reason = "outcome is exhaustive";
-                final_share = share_num;
-                break;
+                prev = Some((selected, share_num));
             }
-            if everything {
-                stop_reason = "every supported project is funded";
-                final_share = share_num;
-                break;
-            }
-            prev = Some((out.selected, share_num));
-            share_num += unit * n;
+            first += size;
+            size = (size * 2).min(32);
         }
     }
-    let (mut out, exact) = run_once(inp, final_share, n, ranks, true)?;
+    let (mut out, exact) = runner.run(final_share, n, ranks, true, false)?;
     if exact {
         exact_runs += 1;
     }
@@ -1097,6 +1684,98 @@ mod tests {
                 let (general, sets) = both_inputs(&e, utility);
                 proptest::prop_assert_eq!(format!("{general:?}"), format!("{sets:?}"));
             }
+        }
+    }
+
+    /// Every run that reuses a trace decides exactly as a run from scratch:
+    /// the same projects in the same order, the same ties. Runs go down
+    /// from `steps - 1` to 0, each reusing all of the run above (as Add1's
+    /// blocks do), and up again, each reusing only the entries of the run
+    /// below (as the first run of a block does).
+    fn check_warm_runs(e: &Election, steps: u128) {
+        let cfg = RuleConfig::new(Rule::Mes {
+            utility: MesUtility::Cost,
+            add1: Add1::Off,
+            greedy_completion: false,
+            comparison: false,
+        });
+        let inp = MesInput::from_election(e, &cfg, MesUtility::Cost);
+        let ranks: Vec<usize> = (0..inp.costs.len()).collect();
+        let n = inp.n_voters.max(1);
+        let unit = 10u128.pow(e.money_scale);
+        let share = |k: u128| u128::from(inp.budget) + k * unit * n;
+        let fresh = |k: u128| {
+            Runner::new(&inp)
+                .run(share(k), n, &ranks, false, false)
+                .expect("decides")
+                .0
+        };
+        let mut runner = Runner::new(&inp);
+        let down = (0..steps).rev().map(|k| (k, k + 1 < steps));
+        let up = (0..steps).map(|k| (k, false));
+        for (k, warm) in down.chain(up) {
+            let (a, _) = runner
+                .run(share(k), n, &ranks, false, warm)
+                .expect("decides");
+            let b = fresh(k);
+            assert_eq!(a.selected, b.selected, "step {k}, warm {warm}");
+            assert_eq!(
+                format!("{:?}", a.ties),
+                format!("{:?}", b.ties),
+                "step {k}, warm {warm}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+        /// The same on random elections, approval (one utility per
+        /// project) and cumulative (utilities that differ between voters).
+        #[test]
+        fn warm_runs_decide_as_cold_runs_on_random_elections(
+            costs in proptest::collection::vec(1u64..60, 2..9),
+            budget in 20u64..150,
+            votes in proptest::collection::vec(
+                proptest::collection::vec((0usize..9, 1u64..5), 1..5), 1..40),
+            cumulative in proptest::bool::ANY,
+        ) {
+            let mut text = format!(
+                "META\nkey;value\nbudget;{budget}\nvote_type;{}\nPROJECTS\nproject_id;cost\n",
+                if cumulative { "cumulative" } else { "approval" }
+            );
+            for (i, c) in costs.iter().enumerate() {
+                text.push_str(&format!("p{i};{c}\n"));
+            }
+            text.push_str(if cumulative { "VOTES\nvoter_id;vote;points\n" } else { "VOTES\nvoter_id;vote\n" });
+            for (v, vote) in votes.iter().enumerate() {
+                let mut seen = std::collections::BTreeMap::new();
+                for &(p, pts) in vote {
+                    seen.insert(p % costs.len(), pts);
+                }
+                let ids: Vec<String> = seen.keys().map(|p| format!("p{p}")).collect();
+                let pts: Vec<String> = seen.values().map(u64::to_string).collect();
+                if cumulative {
+                    text.push_str(&format!("v{v};{};{}\n", ids.join(","), pts.join(",")));
+                } else {
+                    text.push_str(&format!("v{v};{}\n", ids.join(",")));
+                }
+            }
+            let e = crate::pb::parse(&text).expect("a valid file");
+            check_warm_runs(&e, 25);
+        }
+    }
+
+    #[test]
+    fn warm_runs_decide_as_cold_runs() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/pabulib");
+        for name in [
+            "Poland_Wieliczka_2023_Green_Budget.pb",
+            "Netherlands_Assen_2024.pb",
+            "Poland_Warszawa_2022_Bielany.pb",
+        ] {
+            let text = std::fs::read_to_string(dir.join(name)).expect("fixture");
+            let e = crate::pb::parse(&text).expect("parses");
+            check_warm_runs(&e, 60);
         }
     }
 
