@@ -171,3 +171,47 @@ test('keyboard only: the resident journey from the start page to proving eligibi
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('You can vote in this round');
   await context.close();
 });
+
+test('Welsh: the signed-in pages of residents and groups, accessible', async ({ browser }) => {
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  await page.goto('/groups?lang=cy');
+  await page.getByLabel('Cyfeiriad e-bost').fill('chair@woodhouse-moor-friends.demo.fairshare.localhost');
+  let before = folderCount('mail');
+  await page.getByRole('button', { name: 'Parhau' }).click();
+  await page.getByLabel('Cod', { exact: true }).fill(await codeFor('chair@woodhouse-moor-friends.demo.fairshare.localhost', before));
+  await page.getByRole('button', { name: 'Parhau' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Eich grwpiau cymunedol');
+  await expectAccessible(page);
+  await screenshots(page, 'cy-groups');
+  await page.getByRole('link', { name: 'Little London Youth Club' }).click();
+  await expect(page.getByRole('heading', { name: 'Aelodau' })).toBeVisible();
+  await expectAccessible(page);
+  await screenshots(page, 'cy-group');
+  await page.getByRole('button', { name: 'Ysgrifennu cais' }).click();
+  await page.getByRole('button', { name: 'Parhau' }).click();
+  await expect(page).toHaveTitle(/^Gwall: Ysgrifennu cais/);
+  await expect(page.getByRole('alert')).toContainText('Rhowch enw’r prosiect');
+  await expectAccessible(page);
+  await screenshots(page, 'cy-bid-form-errors');
+  await page.getByRole('link', { name: 'Eich cyfrif' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Eich cyfrif');
+  await expectAccessible(page);
+  await context.close();
+
+  // A resident not yet verified: the declaration page in Welsh.
+  const resident = await newPerson(browser);
+  const p2 = await resident.newPage();
+  await p2.goto('/rounds/1/verify?lang=cy');
+  await p2.getByLabel('Cyfeiriad e-bost').fill('newcomer@demo.fairshare.localhost');
+  before = folderCount('mail');
+  await p2.getByRole('button', { name: 'Parhau' }).click();
+  await p2.getByLabel('Cod', { exact: true }).fill(await codeFor('newcomer@demo.fairshare.localhost', before));
+  await p2.getByRole('button', { name: 'Parhau' }).click();
+  await expect(p2.getByRole('heading', { level: 1 })).toHaveText('Gwirio a allwch bleidleisio');
+  await p2.getByRole('button', { name: 'Parhau' }).click();
+  await expect(p2.getByRole('alert')).toContainText('Rhowch eich enw llawn');
+  await expectAccessible(p2);
+  await screenshots(p2, 'cy-verify-errors');
+  await resident.close();
+});
