@@ -185,8 +185,8 @@ export function createApp({ config, client }: AppDeps) {
       isCouncillor: req.me?.roles.includes('COUNCILLOR'),
       isAdmin: req.me?.roles.includes('ADMIN'),
       config: {
-        councilName: config.councilName,
-        serviceName: config.serviceName,
+        councilName: req.lang === 'cy' ? config.councilNameCy : config.councilName,
+        serviceName: req.lang === 'cy' ? config.serviceNameCy : config.serviceName,
         demo: config.demo,
         devMessages: Boolean(config.devMailDir || config.devSmsDir),
       },

@@ -12,10 +12,12 @@ export interface Config {
   secret: string;
   /** Mark cookies Secure. Browsers accept Secure cookies on http://localhost and 127.0.0.1. */
   secureCookies: boolean;
-  /** The council's name, shown in the header and page titles. */
+  /** The council's name, shown in the header and page titles, in English and in Welsh. */
   councilName: string;
-  /** The service's name. */
+  councilNameCy: string;
+  /** The service's name, in English and in Welsh. */
   serviceName: string;
+  serviceNameCy: string;
   /** Forward /graphql and /health to the API (the demo's one address). */
   forwardApi: boolean;
   /** Development only: folders the API writes email and text messages to, shown at /dev/messages. */
@@ -44,7 +46,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret,
     secureCookies: env.FAIRSHARE_WEB_INSECURE_COOKIES !== 'true',
     councilName: env.FAIRSHARE_COUNCIL_NAME ?? 'Leeds Demo Council',
+    councilNameCy: env.FAIRSHARE_COUNCIL_NAME_CY ?? env.FAIRSHARE_COUNCIL_NAME ?? 'Cyngor Arddangos Leeds',
     serviceName: env.FAIRSHARE_SERVICE_NAME ?? 'Neighbourhood Fund',
+    serviceNameCy: env.FAIRSHARE_SERVICE_NAME_CY ?? env.FAIRSHARE_SERVICE_NAME ?? 'Cronfa Cymdogaethau',
     forwardApi: env.FAIRSHARE_WEB_FORWARD_API === 'true',
     devMailDir: dev ? env.FAIRSHARE_MAIL_DIR : undefined,
     devSmsDir: dev ? env.FAIRSHARE_SMS_DIR : undefined,

@@ -414,7 +414,7 @@ export type GroupPageQueryVariables = Exact<{
 }>;
 
 
-export type GroupPageQuery = { group: { id: string, name: string, description: string, contactEmail: string, area: { id: string, name: string }, bids: { nodes: Array<{ id: string, title: string, costDisplay: string, status: BidStatus, reviewReason: string | null, round: { id: string, title: string, phase: Phase } }> } }, me: { id: string, groups: Array<{ id: string }> } | null };
+export type GroupPageQuery = { group: { id: string, name: string, description: string, contactEmail: string, area: { id: string, name: string }, bids: { nodes: Array<{ id: string, title: string, costPence: number, status: BidStatus, reviewReason: string | null, round: { id: string, title: string, phase: Phase } }> } }, me: { id: string, groups: Array<{ id: string }> } | null };
 
 export type GroupMembersQueryVariables = Exact<{
   id: string | number;
@@ -943,7 +943,7 @@ export const GroupPageDocument = new TypedDocumentString(`
       nodes {
         id
         title
-        costDisplay
+        costPence
         status
         reviewReason
         round {
