@@ -17,6 +17,8 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** axe-core reports no violation on the page as it is now. */
 export async function expectAccessible(page: Page) {
+  // Judge the page as people see it: with its stylesheet applied.
+  await page.waitForLoadState('load');
   const results = await new AxeBuilder({ page })
     .withTags(TAGS)
     .disableRules(DISABLED_AXE_RULES.map((r) => r.id))

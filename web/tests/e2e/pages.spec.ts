@@ -1,6 +1,6 @@
 // Every public page in both languages: axe finds nothing, nothing scrolls
 // sideways at 320 px, the language switch works, and Welsh pages say so.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { codeFor, expectAccessible, expectNoHorizontalScroll, folderCount, newPerson, screenshots } from './helpers.js';
 
 const PAGES = [
@@ -14,6 +14,23 @@ const PAGES = [
   { path: '/accessibility', name: 'accessibility' },
   { path: '/dev/messages', name: 'dev-messages' },
 ];
+
+/** Tabs until `name` has focus, checking each focused element shows it. */
+async function tabUntil(page: Page, name: RegExp) {
+  for (let i = 0; i < 100; i += 1) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      const visible = style.outlineStyle !== 'none' || style.boxShadow !== 'none' || style.backgroundColor === 'rgb(255, 221, 0)';
+      return { text: (el.innerText || el.getAttribute('aria-label') || (el as HTMLInputElement).labels?.[0]?.innerText || '').trim(), visible };
+    });
+    if (focused) expect(focused.visible, `focus is visible on "${focused.text}"`).toBe(true);
+    if (focused && name.test(focused.text)) return;
+  }
+  throw new Error(`could not reach ${name} with the Tab key`);
+}
 
 for (const lang of ['en', 'cy'] as const) {
   test(`public pages in ${lang === 'en' ? 'English' : 'Welsh'}: accessible, and usable at 320 px`, async ({ browser }) => {
@@ -69,22 +86,7 @@ test('keyboard only: the resident journey from the start page to proving eligibi
   const page = await context.newPage();
   await page.goto('/');
 
-  /** Tabs until `name` has focus, checking each focused element shows it. */
-  async function tabTo(name: RegExp) {
-    for (let i = 0; i < 100; i += 1) {
-      await page.keyboard.press('Tab');
-      const focused = await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement | null;
-        if (!el || el === document.body) return null;
-        const style = getComputedStyle(el);
-        const visible = style.outlineStyle !== 'none' || style.boxShadow !== 'none' || style.backgroundColor === 'rgb(255, 221, 0)';
-        return { text: (el.innerText || el.getAttribute('aria-label') || (el as HTMLInputElement).labels?.[0]?.innerText || '').trim(), visible };
-      });
-      if (focused) expect(focused.visible, `focus is visible on "${focused.text}"`).toBe(true);
-      if (focused && name.test(focused.text)) return;
-    }
-    throw new Error(`could not reach ${name} with the Tab key`);
-  }
+  const tabTo = (name: RegExp) => tabUntil(page, name);
 
   await tabTo(/^Skip to main content$/);
   await tabTo(/^Start now/);
@@ -214,4 +216,37 @@ test('Welsh: the signed-in pages of residents and groups, accessible', async ({ 
   await expectAccessible(p2);
   await screenshots(p2, 'cy-verify-errors');
   await resident.close();
+});
+
+test('keyboard only: voting in the demo round, from its page to the receipt', async ({ browser }) => {
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  const tabTo = (name: RegExp) => tabUntil(page, name);
+  await page.goto('/');
+  await tabTo(/^Summer Streets 2026$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Summer Streets 2026');
+  await tabTo(/^Vote now$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in with your email address');
+  await tabTo(/^Email address$/);
+  const email = 'resident@demo.fairshare.localhost';
+  const before = folderCount('mail');
+  await page.keyboard.type(email);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your email');
+  await tabTo(/^Code$/);
+  await page.keyboard.type(await codeFor(email, before));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Choose the projects you support');
+  await tabTo(/^Bike repair café$/);
+  await page.keyboard.press('Space');
+  await expect(page.getByLabel('Bike repair café')).toBeChecked();
+  await tabTo(/^Continue$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your vote before you send it');
+  await tabTo(/^Send my vote$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Vote received');
+  await context.close();
 });

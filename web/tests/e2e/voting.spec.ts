@@ -228,6 +228,8 @@ test('the demo: its verified resident votes in the round that is voting', async 
   await signIn(page, 'resident@demo.fairshare.localhost');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Choose the projects you support');
   await expect(page.getByText('Hyde Park and Woodhouse has £12,000 to spend.')).toBeVisible();
+  // Another test may have voted as this resident already: start from an empty ballot.
+  for (const box of await page.getByRole('checkbox').all()) await box.uncheck();
   await page.getByLabel('Street tree planting').check();
   await page.getByLabel('Youth murals').check();
   await expect(page.getByText('You can choose 1 more project', { exact: true })).toBeVisible();
