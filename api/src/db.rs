@@ -8,6 +8,9 @@ use sea_orm::{
 };
 use std::{path::Path, time::Duration};
 
+/// The advisory lock instances take while migrating ("fairmigr").
+const MIGRATION_LOCK: i64 = 0x6661_6972_6d69_6772;
+
 /// The longest one SQL statement may run on PostgreSQL, in milliseconds.
 pub const STATEMENT_TIMEOUT_MS: u64 = 5_000;
 
@@ -38,20 +41,48 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
                 .busy_timeout(Duration::from_secs(5))
         });
     } else {
-        options.max_connections(20);
+        options.max_connections(32);
         // No statement may run away with the database: a request has a
         // time budget of its own (`http::REQUEST_TIME_BUDGET`), and this
         // bounds each statement beneath it.
+        // Every commit is durable before it returns, whatever the server's
+        // default: an acknowledged ballot survives a crash.
         options.map_sqlx_postgres_opts(|o| {
-            o.options([("statement_timeout", STATEMENT_TIMEOUT_MS.to_string())])
+            o.options([
+                ("statement_timeout", STATEMENT_TIMEOUT_MS.to_string()),
+                ("synchronous_commit", "on".to_string()),
+            ])
         });
     }
     let db = Database::connect(options)
         .await
         .context("connecting to the database")?;
-    Migrator::up(&db, None)
-        .await
-        .context("running database migrations")?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        // Instances starting together take turns: one migrates, the others
+        // wait on a session lock and then find nothing to do.
+        use sea_orm::sqlx;
+        let mut conn = db
+            .get_postgres_connection_pool()
+            .acquire()
+            .await
+            .context("connecting to the database")?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *conn)
+            .await
+            .context("waiting for other instances' migrations")?;
+        let migrated = Migrator::up(&db, None).await;
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut *conn)
+            .await
+            .context("releasing the migration lock")?;
+        migrated.context("running database migrations")?;
+    } else {
+        Migrator::up(&db, None)
+            .await
+            .context("running database migrations")?;
+    }
     Ok(db)
 }
 
@@ -81,6 +112,16 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 /// lock; on SQLite a write transaction (`begin_write`) already holds the
 /// database's only write lock, so nothing more is needed.
 pub async fn lock_key(txn: &DatabaseTransaction, key: &str) -> Result<(), DbErr> {
+    advisory(txn, key, "SELECT pg_advisory_xact_lock($1)").await
+}
+
+/// The shared form of `lock_key`: any number of transactions hold it
+/// together, and `lock_key` on the same key waits for all of them.
+pub async fn lock_key_shared(txn: &DatabaseTransaction, key: &str) -> Result<(), DbErr> {
+    advisory(txn, key, "SELECT pg_advisory_xact_lock_shared($1)").await
+}
+
+async fn advisory(txn: &DatabaseTransaction, key: &str, sql: &str) -> Result<(), DbErr> {
     if txn.get_database_backend() != DbBackend::Postgres {
         return Ok(());
     }
@@ -91,7 +132,7 @@ pub async fn lock_key(txn: &DatabaseTransaction, key: &str) -> Result<(), DbErr>
     let id = i64::from_be_bytes(first);
     txn.execute_raw(sea_orm::Statement::from_sql_and_values(
         DbBackend::Postgres,
-        "SELECT pg_advisory_xact_lock($1)",
+        sql,
         [id.into()],
     ))
     .await?;

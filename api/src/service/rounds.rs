@@ -562,18 +562,32 @@ pub async fn apply_due(
     Ok(changed)
 }
 
-/// The round, its row locked until the transaction ends against changes of
-/// phase and settings (`FOR SHARE` on PostgreSQL; a write transaction on
-/// SQLite already excludes every other writer). Writes that depend on the
-/// round's phase load it this way, inside their own transaction.
+/// The round, locked until the transaction ends against changes of phase
+/// and settings, which take the lock exclusively (`lock_exclusive`). Writes
+/// that depend on the round's phase load it this way, inside their own
+/// transaction; any number of them hold it at once. On PostgreSQL it is a
+/// shared transaction-scoped advisory lock on the round: `FOR SHARE` on the
+/// row would do the same, but every new sharer rewrites the row's lock
+/// list, which hundreds of ballots a second cannot afford. On SQLite a
+/// write transaction already excludes every other writer.
 pub async fn lock_shared(txn: &DatabaseTransaction, id: i64) -> ServiceResult<Round> {
-    load_with(txn, id, rounds::Entity::find_by_id(id).lock_shared()).await
+    crate::db::lock_key_shared(txn, &round_key(id))
+        .await
+        .context("locking a round")?;
+    load_with(txn, id, rounds::Entity::find_by_id(id)).await
 }
 
-/// The round, its row locked for an update of the round itself
-/// (`FOR UPDATE` on PostgreSQL).
+/// The round, locked exclusively for a change of the round itself: it waits
+/// for every write holding the round shared, and they wait for it.
 pub async fn lock_exclusive(txn: &DatabaseTransaction, id: i64) -> ServiceResult<Round> {
+    crate::db::lock_key(txn, &round_key(id))
+        .await
+        .context("locking a round")?;
     load_with(txn, id, rounds::Entity::find_by_id(id).lock_exclusive()).await
+}
+
+fn round_key(id: i64) -> String {
+    format!("round:{id}")
 }
 
 async fn load_with(

@@ -15,7 +15,7 @@
 //! (area, channel, assurance, when), never which ballot.
 use super::{audit, rounds, verification, Actor};
 use crate::crypto::Secret;
-use crate::db::{begin_write, lock_key};
+use crate::db::begin_write;
 use crate::domain::{
     ballot::BallotKind,
     vote::{BallotContent, Channel, Choice, Receipt},
@@ -29,9 +29,10 @@ use crate::store::{
 };
 use chrono::{DateTime, Utc};
 use rand::{rngs::OsRng, seq::SliceRandom, TryRngCore};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -86,17 +87,20 @@ pub async fn cast(state: &AppState, request: CastRequest) -> ServiceResult<Cast>
     match &state.ballot_writer {
         Some(writer) => writer.cast(request).await,
         None => {
+            // PostgreSQL connections commit with synchronous_commit on
+            // (`db::connect`): a ballot is on disk before it is
+            // acknowledged.
             let txn = begin_write(&state.db)
                 .await
                 .context("starting a transaction")?;
-            if txn.get_database_backend() == DbBackend::Postgres {
-                // Whatever the server's default, a ballot is on disk before
-                // it is acknowledged.
-                txn.execute_unprepared("SET LOCAL synchronous_commit = on")
-                    .await
-                    .context("asking for a durable commit")?;
-            }
-            let outcome = cast_in(&txn, &state.secret, &request, Utc::now()).await?;
+            let outcome = cast_in(
+                &txn,
+                &state.secret,
+                &request,
+                Utc::now(),
+                &mut BatchCache::default(),
+            )
+            .await?;
             txn.commit().await.context("committing a ballot")?;
             outcome.into_result()
         }
@@ -136,6 +140,7 @@ async fn voter_record(
             let record = verified_participants::Entity::find()
                 .filter(verified_participants::Column::RoundId.eq(round_id))
                 .filter(verified_participants::Column::AccountId.eq(actor.account_id))
+                .lock_exclusive()
                 .one(txn)
                 .await
                 .context("finding the voter")?
@@ -148,6 +153,7 @@ async fn voter_record(
         } => {
             officer.require(Role::Officer, "enter ballots for other people")?;
             let record = verified_participants::Entity::find_by_id(*participant_id)
+                .lock_exclusive()
                 .one(txn)
                 .await
                 .context("finding the voter")?
@@ -163,6 +169,7 @@ async fn voter_record(
         }
         Voter::Participant { participant_id } => {
             let record = verified_participants::Entity::find_by_id(*participant_id)
+                .lock_exclusive()
                 .one(txn)
                 .await
                 .context("finding the voter")?
@@ -483,16 +490,33 @@ fn already_voted(by_officer: bool) -> ServiceError {
     )
 }
 
+/// What the casts of one transaction share: the rounds and the bids on each
+/// pot's ballot, which no cast changes and which nothing else can change
+/// while the transaction holds the round locked.
+#[derive(Default)]
+pub(crate) struct BatchCache {
+    rounds: HashMap<i64, rounds::Round>,
+    bids: HashMap<i64, Vec<bids::Model>>,
+}
+
 /// The cast itself, inside a transaction the caller commits. Every check
-/// (phase, eligibility, ballot) runs here, with the round's row and the
-/// voter's slot locked.
+/// (phase, eligibility, ballot) runs here, with the round and the voter's
+/// slot locked.
 pub(crate) async fn cast_in(
     txn: &DatabaseTransaction,
     secret: &Secret,
     request: &CastRequest,
     now: DateTime<Utc>,
+    cache: &mut BatchCache,
 ) -> ServiceResult<Outcome> {
-    let round = rounds::lock_shared(txn, request.round_id).await?;
+    let round = match cache.rounds.get(&request.round_id) {
+        Some(r) => r.clone(),
+        None => {
+            let r = rounds::lock_shared(txn, request.round_id).await?;
+            cache.rounds.insert(r.id, r.clone());
+            r
+        }
+    };
     if let Voter::Account(a) = &request.voter {
         if !rounds::may_see(Some(a), round.phase) {
             return Err(ServiceError::not_found("round"));
@@ -527,10 +551,8 @@ pub(crate) async fn cast_in(
             "this round's rules (age, or where you live, work or study) do not let you vote in it",
         )),
     };
-    // One cast at a time per voter, on PostgreSQL as on SQLite.
-    lock_key(txn, &format!("ballot:{}:{}", round.id, record.id))
-        .await
-        .context("locking the voter's ballot")?;
+    // One cast at a time per voter: the voter's record was read `FOR
+    // UPDATE` on PostgreSQL; on SQLite the write transaction is alone.
     let key_hmac = secret.keyed_hash(
         "cast-key",
         &format!("{}:{}:{}", round.id, record.id, request.idempotency_key),
@@ -562,13 +584,11 @@ pub(crate) async fn cast_in(
     let pot = round.pot_for_area(eligible.area_id).ok_or_else(|| {
         ServiceError::Unexpected(anyhow::anyhow!("participant's area has no pot"))
     })?;
-    let on_ballot = ballot_bids(txn, pot.id).await?;
-    let content = check_choices(
-        &round.ballot,
-        pot.amount.get(),
-        &on_ballot,
-        &request.choices,
-    )?;
+    let on_ballot = match cache.bids.entry(pot.id) {
+        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        std::collections::hash_map::Entry::Vacant(e) => e.insert(ballot_bids(txn, pot.id).await?),
+    };
+    let content = check_choices(&round.ballot, pot.amount.get(), on_ballot, &request.choices)?;
 
     let link = ballot_links::Entity::find_by_id((round.id, record.id))
         .one(txn)
@@ -663,42 +683,33 @@ pub(crate) async fn cast_in(
     .insert(txn)
     .await
     .context("keeping the answer to a cast")?;
-    let existing = participation::Entity::find()
-        .filter(participation::Column::RoundId.eq(round.id))
-        .filter(participation::Column::ParticipantId.eq(record.id))
-        .one(txn)
-        .await
-        .context("finding a participation")?;
-    match existing {
-        Some(p) => {
-            participation::ActiveModel {
-                id: Set(p.id),
-                pot_id: Set(pot.id),
-                channel: Set(request.channel.as_str().into()),
-                assurance: Set(eligible.assurance.as_str().into()),
-                last_voted_at: Set(now),
-                ..Default::default()
-            }
-            .update(txn)
-            .await
-            .context("recording a participation")?;
-        }
-        None => {
-            participation::ActiveModel {
-                round_id: Set(round.id),
-                participant_id: Set(Some(record.id)),
-                pot_id: Set(pot.id),
-                channel: Set(request.channel.as_str().into()),
-                assurance: Set(eligible.assurance.as_str().into()),
-                first_voted_at: Set(now),
-                last_voted_at: Set(now),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await
-            .context("recording a participation")?;
-        }
-    }
+    // One statement: a first vote inserts, a later one updates.
+    participation::Entity::insert(participation::ActiveModel {
+        round_id: Set(round.id),
+        participant_id: Set(Some(record.id)),
+        pot_id: Set(pot.id),
+        channel: Set(request.channel.as_str().into()),
+        assurance: Set(eligible.assurance.as_str().into()),
+        first_voted_at: Set(now),
+        last_voted_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([
+            participation::Column::RoundId,
+            participation::Column::ParticipantId,
+        ])
+        .update_columns([
+            participation::Column::PotId,
+            participation::Column::Channel,
+            participation::Column::Assurance,
+            participation::Column::LastVotedAt,
+        ])
+        .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await
+    .context("recording a participation")?;
     // That the person voted, and how; never which ballot.
     audit::record_personal(
         txn,

@@ -7,7 +7,7 @@
 //!
 //! Written by hand: the batching is a few lines around the service's own
 //! transaction, and no library does group commit over sea-orm.
-use super::{cast_in, Cast, CastRequest};
+use super::{cast_in, BatchCache, Cast, CastRequest};
 use crate::crypto::Secret;
 use crate::db::begin_write;
 use crate::error::{ServiceError, ServiceResult};
@@ -88,9 +88,11 @@ async fn commit_batch(db: &DatabaseConnection, secret: &Secret, batch: Vec<Job>)
         }
     };
     let mut results = Vec::with_capacity(batch.len());
+    let mut cache = BatchCache::default();
     for job in &batch {
         let result = match txn.begin().await {
-            Ok(savepoint) => match cast_in(&savepoint, secret, &job.request, now).await {
+            Ok(savepoint) => match cast_in(&savepoint, secret, &job.request, now, &mut cache).await
+            {
                 Ok(outcome) => match savepoint.commit().await {
                     Ok(()) => outcome.into_result(),
                     Err(e) => Err(ServiceError::Unexpected(
