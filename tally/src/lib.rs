@@ -8,6 +8,7 @@
 pub mod ranked;
 
 pub mod arith;
+pub mod bundle;
 pub mod canonical;
 pub mod model;
 pub mod outcome;

@@ -4,12 +4,113 @@
 //! and prints the result: one canonical JSON object with `--json`, a short
 //! summary otherwise. Bad input: a one-line error on stderr, exit code 1
 //! (2 for bad usage).
+//!
+//! `tally verify BUNDLE [--receipt CODE]`
+//!
+//! Checks a published result bundle (a folder, or a `.tar` of one):
+//! recounts every pot and compares the result byte for byte, recomputes the
+//! Merkle root of the receipt commitments, and walks the round's log. With
+//! `--receipt`, checks that receipt's inclusion proof. Prints one line per
+//! problem (which file, which line or entry) and exits with 1 if there is
+//! any.
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: tally count FILE --rule RULE [--tie-break lexicographic|cost-support-seed[:SEED]] [--completion greedy] [--json]
+       tally verify BUNDLE [--receipt CODE]
   RULE for .pb: greedy, greedy-no-skip, greedy-threshold, mes, mes-add1, mes-add1-no-early-stop, phragmen, official
-  RULE for .blt: stv-scottish, irv";
+  RULE for .blt: stv-scottish, irv
+  BUNDLE: a published result folder, or a .tar of one";
+
+/// A bundle's files, by name.
+fn read_bundle(path: &str) -> Result<std::collections::HashMap<String, Vec<u8>>, String> {
+    let mut files = std::collections::HashMap::new();
+    let p = std::path::Path::new(path);
+    if p.is_dir() {
+        for entry in std::fs::read_dir(p).map_err(|e| format!("{path}: {e}"))? {
+            let entry = entry.map_err(|e| format!("{path}: {e}"))?;
+            if entry.path().is_file() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let bytes = std::fs::read(entry.path()).map_err(|e| format!("{name}: {e}"))?;
+                files.insert(name, bytes);
+            }
+        }
+    } else {
+        let file = std::fs::File::open(p).map_err(|e| format!("{path}: {e}"))?;
+        let mut archive = tar::Archive::new(file);
+        for entry in archive
+            .entries()
+            .map_err(|e| format!("{path}: not a folder or a tar archive: {e}"))?
+        {
+            let mut entry = entry.map_err(|e| format!("{path}: {e}"))?;
+            let name = entry
+                .path()
+                .map_err(|e| format!("{path}: {e}"))?
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes)
+                .map_err(|e| format!("{name}: {e}"))?;
+            if !name.is_empty() {
+                files.insert(name, bytes);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// `tally verify`: prints what holds, or each problem; exit code 1 on any.
+fn verify(args: &[String]) -> ExitCode {
+    let (path, receipt) = match args {
+        [p] => (p, None),
+        [p, flag, code] if flag == "--receipt" => (p, Some(code)),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let files = match read_bundle(path) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {}", one_line(&e));
+            return ExitCode::from(1);
+        }
+    };
+    let read = |name: &str| files.get(name).cloned();
+    if let Some(code) = receipt {
+        return match tally::bundle::verify_receipt(&read, code) {
+            Ok(p) => {
+                println!(
+                    "receipt {code} is in the count: leaf {} of {}, proven by {} hashes up to the published Merkle root",
+                    p.index,
+                    p.tree_size,
+                    p.hashes.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(problem) => {
+                eprintln!("error: {problem}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    match tally::bundle::verify(&read) {
+        Ok(c) => {
+            println!(
+                "the bundle holds: {} pots recounted from {} ballots give the published results; {} receipt commitments give the published Merkle root; the log's {} entries are intact",
+                c.pots, c.ballots, c.commitments, c.audit_entries
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("error: {}", one_line(&p.to_string()));
+            }
+            ExitCode::from(1)
+        }
+    }
+}
 
 struct Args {
     file: String,
@@ -144,7 +245,11 @@ fn run(args: &Args) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    if all.first().map(String::as_str) == Some("verify") {
+        return verify(&all[1..]);
+    }
+    let args = match parse_args(all.into_iter()) {
         Ok(a) => a,
         Err(e) => {
             if !e.is_empty() {

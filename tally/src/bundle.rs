@@ -1,0 +1,616 @@
+//! A published result bundle, and checking one.
+//!
+//! What a council publishes so that anyone can recount and check:
+//!
+//! - `round.json`, the manifest: the round, the result's version, the
+//!   SHA-256 of every other file, the Merkle root of the receipt
+//!   commitments and the head of the round's log;
+//! - `config.json`: the counting rule and its tie-break seed;
+//! - per pot, `pot-ID.pb` (the anonymised ballots, pabulib format) and
+//!   `pot-ID.result.json` (the result, canonical JSON);
+//! - `commitments.txt`: every receipt commitment, one per line (hex, in
+//!   order), the leaves of an RFC 6962 Merkle tree;
+//! - `audit.jsonl`: the round's log, each entry hashing the one before.
+//!
+//! [`verify`] recounts every pot from its ballots with the configuration
+//! and compares the result byte for byte, recomputes the Merkle root and
+//! walks the log, and names each file, line or entry that does not hold.
+//! It does no IO: it is given a way to read the bundle's files.
+use crate::canonical::{sha256_hex, to_canonical_string};
+use crate::model::VoteType;
+use crate::outcome::parse_tie_break;
+use crate::rules::{GreedyVariant, Rule, RuleConfig};
+use ct_merkle::mem_backed_tree::MemoryBackedTree;
+use ct_merkle::{InclusionProof, RootHash};
+use serde_json::{json, Value};
+use sha2::Sha256;
+
+/// The format written in every manifest.
+pub const FORMAT: &str = "fairshare-bundle/1";
+
+/// A counting rule as a round publishes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleSpec {
+    /// greedy, greedy-no-skip, greedy-threshold, mes, mes-add1,
+    /// mes-add1-no-early-stop, phragmen, borda, irv or stv-scottish.
+    pub name: String,
+    /// `cost-support-seed:SEED` or `lexicographic`.
+    pub tie_break: String,
+    /// greedy-threshold: the least support a project needs.
+    pub min_support: Option<u64>,
+    /// borda: points for first, second, … place.
+    pub rank_points: Option<Vec<u64>>,
+    /// irv and stv-scottish: how many to elect.
+    pub seats: Option<u32>,
+}
+
+impl RuleSpec {
+    /// `config.json`, canonical.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "rule": self.name,
+            "tie_break": self.tie_break,
+            "min_support": self.min_support,
+            "rank_points": self.rank_points,
+            "seats": self.seats,
+        })
+    }
+
+    pub fn from_json(v: &Value) -> Result<RuleSpec, String> {
+        let name = v["rule"]
+            .as_str()
+            .ok_or("config.json has no rule")?
+            .to_owned();
+        let tie_break = v["tie_break"]
+            .as_str()
+            .ok_or("config.json has no tie_break")?
+            .to_owned();
+        let rank_points = match &v["rank_points"] {
+            Value::Null => None,
+            Value::Array(a) => Some(
+                a.iter()
+                    .map(|x| x.as_u64().ok_or("rank_points must be whole numbers"))
+                    .collect::<Result<Vec<u64>, _>>()?,
+            ),
+            _ => return Err("rank_points must be a list".into()),
+        };
+        Ok(RuleSpec {
+            name,
+            tie_break,
+            min_support: v["min_support"].as_u64(),
+            rank_points,
+            seats: v["seats"].as_u64().map(|s| s as u32),
+        })
+    }
+
+    /// The `.pb` rules as `tally` runs them (`None` for irv and
+    /// stv-scottish, which count ranked ballots as BLT).
+    pub fn pb_config(&self) -> Result<Option<RuleConfig>, String> {
+        use crate::rules::{Add1, MesUtility};
+        let mes = |add1| Rule::Mes {
+            utility: MesUtility::Cost,
+            add1,
+            greedy_completion: false,
+            comparison: false,
+        };
+        let rule = match self.name.as_str() {
+            "greedy" | "borda" => Rule::Greedy(GreedyVariant::Skip),
+            "greedy-no-skip" => Rule::Greedy(GreedyVariant::NoSkip),
+            "greedy-threshold" => {
+                Rule::Greedy(GreedyVariant::Threshold(self.min_support.unwrap_or(0)))
+            }
+            "mes" => mes(Add1::Off),
+            "mes-add1" => mes(Add1::StopWhenExhaustive),
+            "mes-add1-no-early-stop" => mes(Add1::UntilOverspend),
+            "phragmen" => Rule::Phragmen,
+            "irv" | "stv-scottish" => return Ok(None),
+            other => return Err(format!("unknown rule `{other}`")),
+        };
+        let mut cfg = RuleConfig::new(rule);
+        cfg.tie_break = parse_tie_break(&self.tie_break).map_err(|e| e.to_string())?;
+        if self.name == "borda" {
+            cfg.rank_points = self.rank_points.clone();
+        }
+        Ok(Some(cfg))
+    }
+}
+
+/// Counts one pot's ballots (`.pb` text) with a rule: the result as
+/// canonical JSON text, which a bundle publishes and [`verify`] compares
+/// byte for byte.
+pub fn count_pot(spec: &RuleSpec, pb: &str) -> Result<String, String> {
+    let election = crate::pb::parse(pb).map_err(|e| e.to_string())?;
+    match spec.pb_config()? {
+        Some(cfg) => crate::count(&election, &cfg)
+            .map(|o| o.to_json_string())
+            .map_err(|e| e.to_string()),
+        None => {
+            if election.vote_type != VoteType::Ordinal {
+                return Err(format!("{} counts ranked ballots", spec.name));
+            }
+            // The ballots as BLT: candidates are the projects, in order.
+            let seats = spec.seats.unwrap_or(1).max(1);
+            let mut blt = format!("{} {seats}\n", election.projects.len());
+            for b in &election.ballots {
+                blt.push('1');
+                for p in b.projects {
+                    blt.push_str(&format!(" {}", p + 1));
+                }
+                blt.push_str(" 0\n");
+            }
+            blt.push_str("0\n");
+            for p in &election.projects {
+                blt.push_str(&format!("\"{}\"\n", p.id.replace('"', "'")));
+            }
+            blt.push_str(&format!(
+                "\"{}\"\n",
+                election
+                    .meta("description")
+                    .unwrap_or("ranked")
+                    .replace('"', "'")
+            ));
+            let rule =
+                crate::ranked::RankedRule::from_name(&spec.name).map_err(|e| e.to_string())?;
+            let text =
+                crate::ranked::count_blt_json_with(&blt, &rule).map_err(|e| e.to_string())?;
+            let v: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+            Ok(to_canonical_string(&v))
+        }
+    }
+}
+
+/// The Merkle tree over receipt commitments: RFC 6962 hashing (a leaf is
+/// SHA-256 of 0x00 and the 32-byte commitment, a node SHA-256 of 0x01 and
+/// its two children), built by the `ct-merkle` crate.
+fn tree(commitments: &[[u8; 32]]) -> MemoryBackedTree<Sha256, [u8; 32]> {
+    let mut t = MemoryBackedTree::new();
+    for c in commitments {
+        t.push(*c);
+    }
+    t
+}
+
+/// The Merkle root of the commitments, hex (for none, SHA-256 of nothing,
+/// as RFC 6962 has it).
+pub fn merkle_root(commitments: &[[u8; 32]]) -> String {
+    hex::encode(tree(commitments).root().as_bytes())
+}
+
+/// An inclusion proof: the leaf's index, the tree's size, and the hashes
+/// from the leaf's sibling up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inclusion {
+    pub index: u64,
+    pub tree_size: u64,
+    pub hashes: Vec<String>,
+}
+
+/// The inclusion proof of commitment `index`.
+pub fn inclusion_proof(commitments: &[[u8; 32]], index: usize) -> Option<Inclusion> {
+    if index >= commitments.len() {
+        return None;
+    }
+    let proof = tree(commitments).prove_inclusion(index);
+    Some(Inclusion {
+        index: index as u64,
+        tree_size: commitments.len() as u64,
+        hashes: proof.as_bytes().chunks(32).map(hex::encode).collect(),
+    })
+}
+
+/// Whether `proof` shows `commitment` in the tree with root `root` (hex).
+pub fn verify_inclusion(root: &str, commitment: &[u8; 32], proof: &Inclusion) -> bool {
+    let Ok(root_bytes) = hex::decode(root) else {
+        return false;
+    };
+    if root_bytes.len() != 32 {
+        return false;
+    }
+    let root = RootHash::<Sha256>::new(
+        *sha2::digest::generic_array::GenericArray::from_slice(&root_bytes),
+        proof.tree_size,
+    );
+    let mut bytes = Vec::with_capacity(proof.hashes.len() * 32);
+    for h in &proof.hashes {
+        match hex::decode(h) {
+            Ok(b) if b.len() == 32 => bytes.extend(b),
+            _ => return false,
+        }
+    }
+    let Ok(proof_bytes) = InclusionProof::<Sha256>::try_from_bytes(bytes) else {
+        return false;
+    };
+    root.verify_inclusion(commitment, proof.index, &proof_bytes)
+        .is_ok()
+}
+
+/// A receipt's code for a commitment: its first 80 bits in Crockford's
+/// base 32, grouped `XXXX-XXXX-XXXX-XXXX`.
+pub fn receipt_code(commitment: &[u8; 32]) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut acc: u128 = 0;
+    for b in &commitment[..10] {
+        acc = (acc << 8) | u128::from(*b);
+    }
+    let chars: Vec<char> = (0..16)
+        .map(|i| ALPHABET[((acc >> (75 - 5 * i)) & 31) as usize] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The hash of a log entry: SHA-256 of its canonical JSON without `hash`.
+pub fn entry_hash(entry: &Value) -> String {
+    let mut e = entry.clone();
+    if let Some(o) = e.as_object_mut() {
+        o.remove("hash");
+    }
+    sha256_hex(to_canonical_string(&e).as_bytes())
+}
+
+/// Reads `commitments.txt`.
+pub fn parse_commitments(text: &str) -> Result<Vec<[u8; 32]>, (usize, String)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            let bytes =
+                hex::decode(l.trim()).map_err(|_| (i + 1, "not hexadecimal".to_string()))?;
+            <[u8; 32]>::try_from(bytes.as_slice())
+                .map_err(|_| (i + 1, "not a 32-byte commitment".to_string()))
+        })
+        .collect()
+}
+
+/// One thing in a bundle that does not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The file it is in.
+    pub file: String,
+    /// The line or entry, where there is one.
+    pub at: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.at {
+            Some(at) => write!(f, "{} ({at}): {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// What a bundle holds, when it checks out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Checked {
+    pub pots: usize,
+    pub ballots: usize,
+    pub commitments: usize,
+    pub audit_entries: usize,
+}
+
+fn problem(file: &str, at: Option<String>, message: impl Into<String>) -> Problem {
+    Problem {
+        file: file.to_owned(),
+        at,
+        message: message.into(),
+    }
+}
+
+/// Checks a bundle. `read` gives a file's bytes by name (`None` when the
+/// bundle lacks it). Returns what was checked, or every problem found.
+pub fn verify(read: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Checked, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let manifest_bytes = read("round.json")
+        .ok_or_else(|| vec![problem("round.json", None, "the bundle has no manifest")])?;
+    let manifest: Value = serde_json::from_slice(&manifest_bytes)
+        .map_err(|e| vec![problem("round.json", None, format!("not JSON: {e}"))])?;
+    if manifest["format"] != FORMAT {
+        return Err(vec![problem(
+            "round.json",
+            None,
+            format!("not a {FORMAT} manifest"),
+        )]);
+    }
+    // Each listed file against its published SHA-256.
+    let checked_file =
+        |name: &str, sha_key: &Value, problems: &mut Vec<Problem>| -> Option<Vec<u8>> {
+            let Some(bytes) = read(name) else {
+                problems.push(problem(name, None, "missing from the bundle"));
+                return None;
+            };
+            let sha = sha256_hex(&bytes);
+            if sha_key.as_str() != Some(sha.as_str()) {
+                problems.push(problem(
+                    name,
+                    None,
+                    format!(
+                    "changed since publication: its SHA-256 is {sha}, the manifest publishes {}",
+                    sha_key.as_str().unwrap_or("nothing")
+                ),
+                ));
+            }
+            Some(bytes)
+        };
+    let mut out = Checked::default();
+
+    // The configuration.
+    let spec =
+        checked_file("config.json", &manifest["config_sha256"], &mut problems).and_then(|bytes| {
+            match serde_json::from_slice::<Value>(&bytes)
+                .map_err(|e| e.to_string())
+                .and_then(|v| RuleSpec::from_json(&v))
+            {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    problems.push(problem("config.json", None, e));
+                    None
+                }
+            }
+        });
+
+    // Each pot: recount its ballots and compare with its result.
+    for pot in manifest["pots"].as_array().cloned().unwrap_or_default() {
+        let (Some(pb_name), Some(result_name)) = (pot["ballots"].as_str(), pot["result"].as_str())
+        else {
+            problems.push(problem("round.json", None, "a pot without its files"));
+            continue;
+        };
+        out.pots += 1;
+        let pb = checked_file(pb_name, &pot["ballots_sha256"], &mut problems);
+        let result = checked_file(result_name, &pot["result_sha256"], &mut problems);
+        let (Some(pb), Some(result), Some(spec)) = (pb, result, spec.as_ref()) else {
+            continue;
+        };
+        let Ok(pb_text) = String::from_utf8(pb) else {
+            problems.push(problem(pb_name, None, "not UTF-8 text"));
+            continue;
+        };
+        let election = match crate::pb::parse(&pb_text) {
+            Ok(e) => e,
+            Err(e) => {
+                problems.push(problem(
+                    pb_name,
+                    Some(format!("line {}", e.line)),
+                    e.message.clone(),
+                ));
+                continue;
+            }
+        };
+        out.ballots += election.ballots.len();
+        let published: Value = match serde_json::from_slice(&result) {
+            Ok(v) => v,
+            Err(e) => {
+                problems.push(problem(result_name, None, format!("not JSON: {e}")));
+                continue;
+            }
+        };
+        let recount = match count_pot(spec, &pb_text) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(problem(pb_name, None, format!("cannot be counted: {e}")));
+                continue;
+            }
+        };
+        if recount.as_bytes() == result.as_slice() {
+            continue;
+        }
+        let recounted: Value = serde_json::from_str(&recount).unwrap_or(Value::Null);
+        let field = |v: &Value, k: &str| v[k].clone();
+        let mut said = Vec::new();
+        for key in ["input_sha256", "config_sha256", "rule_sha256"] {
+            if field(&recounted, key) != field(&published, key) && !field(&published, key).is_null()
+            {
+                said.push(match key {
+                    "input_sha256" => format!(
+                        "the ballots in {pb_name} are not those counted (input SHA-256 {} against {}): a ballot was changed, added or removed; {pb_name} has {} ballots, the result counted {}",
+                        field(&recounted, key), field(&published, key),
+                        election.ballots.len(),
+                        field(&published, "voters")
+                    ),
+                    _ => format!(
+                        "the result was counted with another configuration (SHA-256 {} against {} from config.json): the rule or its seed differ",
+                        field(&published, key), field(&recounted, key)
+                    ),
+                });
+            }
+        }
+        if field(&recounted, "selected") != field(&published, "selected") {
+            said.push(format!(
+                "the recount funds {}, the result publishes {}",
+                field(&recounted, "selected"),
+                field(&published, "selected")
+            ));
+        }
+        if said.is_empty() {
+            said.push("the recount differs from the published result".into());
+        }
+        problems.push(problem(result_name, None, said.join("; ")));
+    }
+
+    // The receipt commitments and their Merkle root.
+    if let Some(name) = manifest["commitments"].as_str() {
+        if let Some(bytes) = checked_file(name, &manifest["commitments_sha256"], &mut problems) {
+            match parse_commitments(&String::from_utf8_lossy(&bytes)) {
+                Err((line, m)) => problems.push(problem(name, Some(format!("line {line}")), m)),
+                Ok(c) => {
+                    out.commitments = c.len();
+                    let root = merkle_root(&c);
+                    if manifest["merkle_root"].as_str() != Some(root.as_str()) {
+                        problems.push(problem(
+                            name,
+                            None,
+                            format!(
+                                "the Merkle root of its {} commitments is {root}, the manifest publishes {} over {}",
+                                c.len(),
+                                manifest["merkle_root"].as_str().unwrap_or("nothing"),
+                                manifest["commitments_count"]
+                            ),
+                        ));
+                    }
+                    if manifest["commitments_count"].as_u64() != Some(c.len() as u64) {
+                        problems.push(problem(
+                            name,
+                            None,
+                            format!(
+                                "{} commitments, the manifest says {}",
+                                c.len(),
+                                manifest["commitments_count"]
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    // The round's log: each entry's hash, each entry following the one
+    // before, and the last one the published head.
+    if let Some(name) = manifest["audit"].as_str() {
+        if let Some(bytes) = checked_file(name, &manifest["audit_sha256"], &mut problems) {
+            let text = String::from_utf8_lossy(&bytes);
+            let mut prev = String::new();
+            let mut expected_seq = 1u64;
+            for (i, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                let at = Some(format!("line {}", i + 1));
+                let Ok(entry) = serde_json::from_str::<Value>(line) else {
+                    problems.push(problem(name, at, "not a JSON entry"));
+                    continue;
+                };
+                out.audit_entries += 1;
+                let seq = entry["seq"].as_u64().unwrap_or(0);
+                let at = Some(format!("entry {seq}, line {}", i + 1));
+                if seq != expected_seq {
+                    problems.push(problem(
+                        name,
+                        at.clone(),
+                        format!(
+                            "expected entry {expected_seq}: an entry is missing or out of order"
+                        ),
+                    ));
+                }
+                if entry["prev"].as_str().unwrap_or("") != prev {
+                    problems.push(problem(
+                        name,
+                        at.clone(),
+                        "does not follow the entry before it (its previous hash differs)",
+                    ));
+                }
+                let hash = entry_hash(&entry);
+                if entry["hash"].as_str() != Some(hash.as_str()) {
+                    problems.push(problem(
+                        name,
+                        at.clone(),
+                        "its content was changed: its hash does not match it",
+                    ));
+                }
+                prev = entry["hash"].as_str().unwrap_or("").to_owned();
+                expected_seq = seq + 1;
+            }
+            if manifest["audit_head"].as_str().unwrap_or("") != prev {
+                problems.push(problem(
+                    name,
+                    None,
+                    "its last entry is not the head the manifest publishes: entries were removed from the end or added",
+                ));
+            }
+        }
+    }
+
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Finds a receipt in a bundle's commitments and checks its inclusion
+/// proof against the published root.
+pub fn verify_receipt(
+    read: &dyn Fn(&str) -> Option<Vec<u8>>,
+    code: &str,
+) -> Result<Inclusion, Problem> {
+    let manifest: Value = read("round.json")
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| problem("round.json", None, "missing or not JSON"))?;
+    let name = manifest["commitments"]
+        .as_str()
+        .unwrap_or("commitments.txt");
+    let text = read(name).ok_or_else(|| problem(name, None, "missing from the bundle"))?;
+    let commitments = parse_commitments(&String::from_utf8_lossy(&text))
+        .map_err(|(line, m)| problem(name, Some(format!("line {line}")), m))?;
+    let wanted: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect();
+    let index = commitments
+        .iter()
+        .position(|c| receipt_code(c).replace('-', "") == wanted)
+        .ok_or_else(|| {
+            problem(
+                name,
+                None,
+                format!(
+                    "no commitment has the receipt code {code}: this ballot is not in the count"
+                ),
+            )
+        })?;
+    let proof = inclusion_proof(&commitments, index)
+        .ok_or_else(|| problem(name, None, "no proof for this leaf"))?;
+    let root = manifest["merkle_root"].as_str().unwrap_or("");
+    if !verify_inclusion(root, &commitments[index], &proof) {
+        return Err(problem(
+            name,
+            Some(format!("leaf {index}")),
+            "the inclusion proof does not lead to the published Merkle root",
+        ));
+    }
+    Ok(proof)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merkle_proofs_verify_and_fail_when_tampered() {
+        let leaves: Vec<[u8; 32]> = (0..13u8).map(|i| [i; 32]).collect();
+        let root = merkle_root(&leaves);
+        for i in 0..leaves.len() {
+            let p = inclusion_proof(&leaves, i).unwrap();
+            assert!(verify_inclusion(&root, &leaves[i], &p));
+            assert!(!verify_inclusion(&root, &[99; 32], &p));
+        }
+        // RFC 6962: the root of no leaves is SHA-256 of nothing.
+        assert_eq!(
+            merkle_root(&[]),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        // And of one leaf, SHA-256 of 0x00 and the leaf.
+        assert_eq!(
+            merkle_root(&leaves[..1]),
+            sha256_hex(&[&[0u8][..], &leaves[0]].concat())
+        );
+    }
+
+    #[test]
+    fn receipt_codes_take_the_first_80_bits() {
+        let mut c = [0u8; 32];
+        c[0] = 0b1111_1000; // the first five bits: 31, "Z"
+        assert!(receipt_code(&c).starts_with('Z'));
+        assert_eq!(receipt_code(&[0; 32]), "0000-0000-0000-0000");
+    }
+}
