@@ -49,6 +49,7 @@ pub enum ErrorCode {
     NotEligible,
     NotVerified,
     AlreadyVoted,
+    CountFailed,
     Internal,
 }
 
@@ -99,6 +100,7 @@ impl ErrorCode {
             ErrorCode::NotEligible => "NOT_ELIGIBLE",
             ErrorCode::NotVerified => "NOT_VERIFIED",
             ErrorCode::AlreadyVoted => "ALREADY_VOTED",
+            ErrorCode::CountFailed => "COUNT_FAILED",
             ErrorCode::Internal => "INTERNAL",
         }
     }

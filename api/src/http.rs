@@ -1,4 +1,7 @@
-//! The HTTP surface: `POST /graphql` (JSON only) and `GET /health`.
+//! The HTTP surface: `POST /graphql` (JSON only), `GET /health`, and plain
+//! downloads of published results (`downloads`).
+mod downloads;
+
 use crate::domain::Role;
 use crate::graphql::{mutation::accounts_cookie_name, FairshareSchema, Schemas, SessionToken};
 use crate::service::auth::{self, Client};
@@ -39,6 +42,10 @@ pub fn router(app: AppState, schemas: Schemas) -> Router {
     Router::new()
         .route("/graphql", get(get_graphql).post(graphql))
         .route("/health", get(health))
+        .route(
+            "/rounds/{round}/results/{version}/{file}",
+            get(downloads::result_file),
+        )
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CatchPanicLayer::custom(|_| internal_error()))

@@ -6,6 +6,7 @@ mod m20261123_000001_foundation;
 mod m20261124_000002_verification;
 mod m20261202_000003_hardening;
 mod m20261203_000004_voting;
+mod m20261204_000005_results;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_verification::Migration),
             Box::new(m20261202_000003_hardening::Migration),
             Box::new(m20261203_000004_voting::Migration),
+            Box::new(m20261204_000005_results::Migration),
         ]
     }
 }

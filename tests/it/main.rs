@@ -7,6 +7,7 @@ mod hardening;
 mod helpers;
 mod http;
 mod register;
+mod results;
 mod rounds;
 mod schema;
 mod sms;

@@ -186,9 +186,28 @@ async fn phases_move_one_step_at_a_time_and_councillors_publish() {
         .as_str()
         .unwrap()
         .contains("bids open"));
-    for to in ["BIDS_OPEN", "BID_REVIEW", "VOTING", "CLOSED"] {
+    for to in ["BIDS_OPEN", "BID_REVIEW", "VOTING"] {
         fixtures::advance(&app, &officer, &round, to).await;
     }
+    let publish = json!({ "id": round, "to": "PUBLISHED" });
+    let councillor = app
+        .signed_in_as("cllr@council.test", Role::Councillor)
+        .await;
+    assert_eq!(
+        app.refused(Some(&councillor), ADVANCE, publish.clone())
+            .await,
+        "INVALID_TRANSITION",
+        "nothing counted, nothing to publish"
+    );
+    // Closing voting counts the round at once.
+    let data = app
+        .ok(
+            Some(&officer),
+            ADVANCE,
+            json!({ "id": round, "to": "CLOSED" }),
+        )
+        .await;
+    assert_eq!(data["advanceRound"]["phase"], "COUNTED");
     // Nobody moves a round to counted by hand: only a count does.
     assert_eq!(
         app.refused(
@@ -199,20 +218,26 @@ async fn phases_move_one_step_at_a_time_and_councillors_publish() {
         .await,
         "NOT_COUNTED"
     );
-    let publish = json!({ "id": round, "to": "PUBLISHED" });
     assert_eq!(
         app.refused(Some(&officer), ADVANCE, publish.clone()).await,
         "NOT_AUTHORISED"
     );
-    let councillor = app
-        .signed_in_as("cllr@council.test", Role::Councillor)
-        .await;
+    let data = app.ok(Some(&councillor), ADVANCE, publish).await;
+    assert_eq!(data["advanceRound"]["phase"], "PUBLISHED");
+    // A published round is final: it cannot be cancelled.
     assert_eq!(
-        app.refused(Some(&councillor), ADVANCE, publish).await,
-        "INVALID_TRANSITION",
-        "nothing counted, nothing to publish"
+        app.refused(
+            Some(&officer),
+            ADVANCE,
+            json!({ "id": round, "to": "CANCELLED" })
+        )
+        .await,
+        "INVALID_TRANSITION"
     );
-    let cancel = json!({ "id": round, "to": "CANCELLED" });
+
+    // A round can be cancelled before it is published, once.
+    let other = fixtures::round(&app, &officer, &[(&area, 500_000)]).await;
+    let cancel = json!({ "id": other, "to": "CANCELLED" });
     let data = app.ok(Some(&officer), ADVANCE, cancel.clone()).await;
     assert_eq!(data["advanceRound"]["phase"], "CANCELLED");
     assert_eq!(

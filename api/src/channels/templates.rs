@@ -21,6 +21,11 @@ pub const GROUP_INVITATION: Template = Template {
     body: include_str!("../../templates/group_invitation/body.txt"),
 };
 
+pub const RESULT_PUBLISHED: Template = Template {
+    subject: include_str!("../../templates/result_published/subject.txt"),
+    body: include_str!("../../templates/result_published/body.txt"),
+};
+
 /// Text messages have no subject.
 pub const VERIFICATION_CODE_SMS: Template = Template {
     subject: "",

@@ -177,7 +177,8 @@ impl Receipt {
     pub fn new(round_id: i64, key: &[u8]) -> Receipt {
         let c = commitment(round_id, key);
         Receipt {
-            code: format_code(&base32(&c[..10], 16)),
+            // The code as `tally verify --receipt` reads it.
+            code: tally::bundle::receipt_code(&c),
             key: base32(key, (key.len() * 8).div_ceil(5)),
             commitment: hex::encode(c),
         }
@@ -192,7 +193,8 @@ impl Receipt {
     /// The code of a commitment (hex), as a voter reads it.
     pub fn code_of(commitment_hex: &str) -> Option<String> {
         let bytes = hex::decode(commitment_hex).ok()?;
-        (bytes.len() == 32).then(|| format_code(&base32(&bytes[..10], 16)))
+        let c: [u8; 32] = bytes.try_into().ok()?;
+        Some(tally::bundle::receipt_code(&c))
     }
 }
 

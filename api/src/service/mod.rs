@@ -11,6 +11,8 @@ pub mod codes;
 pub mod groups;
 pub mod limits;
 pub mod register;
+pub mod results;
+pub mod round_log;
 pub mod rounds;
 pub mod verification;
 pub mod voting;

@@ -344,6 +344,14 @@ pub async fn import(
     )
     .await
     .context("auditing an import")?;
+    super::round_log::append(
+        &txn,
+        round_id,
+        "register_imported",
+        serde_json::json!({ "by": actor.account_id, "accepted": rows_accepted, "refused": refused_count }),
+        now,
+    )
+    .await?;
     txn.commit().await.context("committing an import")?;
     tracing::info!(
         round.id = round_id,

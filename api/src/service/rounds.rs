@@ -37,6 +37,8 @@ pub struct Round {
     pub eligibility: Eligibility,
     /// When the round's verification data was purged, if it has been.
     pub verification_purged_at: Option<DateTime<Utc>>,
+    /// Why the last count failed, if it did.
+    pub count_error: Option<String>,
 }
 
 impl Round {
@@ -169,6 +171,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewRound) -> Se
         counting_rule: Set(to_json(&rule)?),
         eligibility: Set(to_json(&eligibility)?),
         verification_purged_at: Set(None),
+        count_error: Set(None),
         created_by: Set(actor.account_id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -417,14 +420,27 @@ pub async fn advance(
     if to == Phase::Voting {
         require_bids_decided(&txn, id).await?;
     }
+    let now = Utc::now();
     if to == Phase::Closed {
         super::voting::seal(&txn, id).await?;
     }
-    if !set_phase(&txn, id, round.phase, to, Utc::now()).await? {
+    if !set_phase(&txn, id, round.phase, to, now).await? {
         return Err(ServiceError::refused(
             ErrorCode::InvalidTransition,
             "the round changed phase meanwhile; try again",
         ));
+    }
+    super::round_log::append(
+        &txn,
+        id,
+        "phase_changed",
+        serde_json::json!({ "from": round.phase.as_str(), "to": to.as_str(), "by": actor.account_id }),
+        now,
+    )
+    .await?;
+    if to == Phase::Published {
+        // Refused, and all of this rolled back, if there is no count.
+        super::results::publish_in(&txn, actor, id, now).await?;
     }
     audit::record(
         &txn,
@@ -437,6 +453,11 @@ pub async fn advance(
     .await
     .context("auditing a phase change")?;
     txn.commit().await.context("committing a phase change")?;
+    if to == Phase::Closed {
+        // Counted at once with the frozen rule. A count that fails leaves
+        // the round closed with the reason on it, for officers.
+        let _ = super::results::count(db, None, id).await;
+    }
     load(db, id).await
 }
 
@@ -464,7 +485,7 @@ async fn require_bids_decided(txn: &DatabaseTransaction, round_id: i64) -> Servi
 
 /// Moves the round from `from` to `to` only if it is still in `from`, so that
 /// two instances doing the same change agree on who did it.
-async fn set_phase(
+pub(crate) async fn set_phase(
     db: &impl ConnectionTrait,
     id: i64,
     from: Phase,
@@ -538,6 +559,14 @@ pub async fn apply_due(
             super::voting::seal(&txn, round.id).await?;
         }
         if set_phase(&txn, round.id, round.phase, next, now).await? {
+            super::round_log::append(
+                &txn,
+                round.id,
+                "phase_changed",
+                serde_json::json!({ "from": round.phase.as_str(), "to": next.as_str(), "by": "schedule" }),
+                now,
+            )
+            .await?;
             audit::record(
                 &txn,
                 None,
@@ -557,6 +586,9 @@ pub async fn apply_due(
                 "scheduled phase change"
             );
             changed += 1;
+            if next == Phase::Closed {
+                let _ = super::results::count(db, None, round.id).await;
+            }
         }
     }
     Ok(changed)
@@ -645,6 +677,7 @@ fn to_round(row: rounds::Model, pots: Vec<round_pots::Model>) -> ServiceResult<R
         eligibility: serde_json::from_str(&row.eligibility)
             .map_err(|e| corrupt("eligibility", e.to_string()))?,
         verification_purged_at: row.verification_purged_at,
+        count_error: row.count_error,
         title: row.title,
         description: row.description,
     })

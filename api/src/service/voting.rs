@@ -200,8 +200,8 @@ pub(crate) fn check_choices(
     bids_on_ballot: &[bids::Model],
     choices: &[Choice],
 ) -> ServiceResult<BallotContent> {
-    use tally::model::{BallotConstraints, BallotRef, Ballots};
-    use tally::{BallotProblem, Election, Project, VoteType};
+    use tally::model::{BallotRef, Ballots};
+    use tally::{BallotProblem, Election, Project};
     let index: HashMap<i64, usize> = bids_on_ballot
         .iter()
         .enumerate()
@@ -260,64 +260,8 @@ pub(crate) fn check_choices(
             (false, None) => {}
         }
     }
-    let n = bids_on_ballot.len() as u64;
     let pot = pot_pence.max(0) as u64;
-    let u = |x: Option<u32>| x.map(u64::from);
-    let (vote_type, constraints) = match kind.kind {
-        BallotKind::Approval => (
-            VoteType::Approval,
-            BallotConstraints {
-                min_length: Some(u(kind.min_choices).unwrap_or(1)),
-                max_length: u(kind.max_choices),
-                ..Default::default()
-            },
-        ),
-        BallotKind::Knapsack => (
-            VoteType::Knapsack,
-            BallotConstraints {
-                min_length: Some(u(kind.min_choices).unwrap_or(1)),
-                max_length: u(kind.max_choices),
-                max_sum_cost: Some(pot),
-                ..Default::default()
-            },
-        ),
-        BallotKind::Ranked => (
-            VoteType::Ordinal,
-            BallotConstraints {
-                min_length: Some(u(kind.min_choices).unwrap_or(1)),
-                max_length: u(kind.max_choices),
-                ..Default::default()
-            },
-        ),
-        // Every bid is rated, as at decision days.
-        BallotKind::Scoring => (
-            VoteType::Scoring,
-            BallotConstraints {
-                min_length: Some(n),
-                max_length: Some(n),
-                min_points: u(kind.score_min),
-                max_points: u(kind.score_max),
-                ..Default::default()
-            },
-        ),
-        BallotKind::PointsAllocation => (
-            VoteType::Cumulative,
-            BallotConstraints {
-                min_sum_points: Some(1),
-                max_points: u(kind.points_max_per_bid),
-                max_sum_points: u(kind.points_total),
-                ..Default::default()
-            },
-        ),
-        BallotKind::MoneyAllocation => (
-            VoteType::Allocation,
-            BallotConstraints {
-                min_sum_points: Some(1),
-                max_sum_points: Some(pot),
-                ..Default::default()
-            },
-        ),
-    };
+    let (vote_type, constraints) = tally_shape(kind, pot, bids_on_ballot.len() as u64);
     let election = Election {
         meta: Vec::new(),
         ballot_columns: Vec::new(),
@@ -388,6 +332,75 @@ pub(crate) fn check_choices(
         bids: lines.iter().map(|(b, _)| *b).collect(),
         values: with_values.then(|| lines.iter().map(|(_, v)| v.unwrap_or(0)).collect()),
     })
+}
+
+/// The counting module's view of a round's ballot: its vote type and the
+/// constraints a ballot must keep, for a pot of `pot` pence with `n` bids.
+/// Used to check each ballot as it is cast and to publish the pot's
+/// ballots, so that both say the same.
+pub(crate) fn tally_shape(
+    kind: &crate::domain::BallotSettings,
+    pot: u64,
+    n: u64,
+) -> (tally::VoteType, tally::model::BallotConstraints) {
+    use tally::model::BallotConstraints;
+    use tally::VoteType;
+    let u = |x: Option<u32>| x.map(u64::from);
+    match kind.kind {
+        BallotKind::Approval => (
+            VoteType::Approval,
+            BallotConstraints {
+                min_length: Some(u(kind.min_choices).unwrap_or(1)),
+                max_length: u(kind.max_choices),
+                ..Default::default()
+            },
+        ),
+        BallotKind::Knapsack => (
+            VoteType::Knapsack,
+            BallotConstraints {
+                min_length: Some(u(kind.min_choices).unwrap_or(1)),
+                max_length: u(kind.max_choices),
+                max_sum_cost: Some(pot),
+                ..Default::default()
+            },
+        ),
+        BallotKind::Ranked => (
+            VoteType::Ordinal,
+            BallotConstraints {
+                min_length: Some(u(kind.min_choices).unwrap_or(1)),
+                max_length: u(kind.max_choices),
+                ..Default::default()
+            },
+        ),
+        // Every bid is rated, as at decision days.
+        BallotKind::Scoring => (
+            VoteType::Scoring,
+            BallotConstraints {
+                min_length: Some(n),
+                max_length: Some(n),
+                min_points: u(kind.score_min),
+                max_points: u(kind.score_max),
+                ..Default::default()
+            },
+        ),
+        BallotKind::PointsAllocation => (
+            VoteType::Cumulative,
+            BallotConstraints {
+                min_sum_points: Some(1),
+                max_points: u(kind.points_max_per_bid),
+                max_sum_points: u(kind.points_total),
+                ..Default::default()
+            },
+        ),
+        BallotKind::MoneyAllocation => (
+            VoteType::Allocation,
+            BallotConstraints {
+                min_sum_points: Some(1),
+                max_sum_points: Some(pot),
+                ..Default::default()
+            },
+        ),
+    }
 }
 
 /// A broken constraint, in a resident's words.
@@ -722,6 +735,18 @@ pub(crate) async fn cast_in(
     )
     .await
     .context("auditing a ballot")?;
+    if let Voter::Officer { officer, .. } = &request.voter {
+        // Ballots given through an officer are in the round's public log,
+        // by officer and channel: never by person, never the ballot.
+        super::round_log::append(
+            txn,
+            round.id,
+            "ballot_entered_by_officer",
+            serde_json::json!({ "by": officer.account_id, "channel": request.channel.as_str() }),
+            now,
+        )
+        .await?;
+    }
     Ok(Outcome::Cast(Cast {
         receipt_code: receipt.code,
         receipt_key: receipt.key,

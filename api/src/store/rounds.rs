@@ -25,6 +25,10 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub eligibility: String,
     pub verification_purged_at: Option<DateTimeUtc>,
+    /// Why the last count failed, for officers; cleared by a count that
+    /// succeeds.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub count_error: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,6 +3,7 @@ mod accounts;
 mod areas;
 mod bids;
 mod groups;
+mod results;
 mod rounds;
 mod verification;
 mod voting;
@@ -16,6 +17,7 @@ pub struct Mutation(
     bids::BidMutation,
     verification::VerificationMutation,
     voting::VotingMutation,
+    results::ResultsMutation,
 );
 
 /// The name of the session cookie.

@@ -99,8 +99,16 @@ impl RoundMutation {
         to: Phase,
     ) -> async_graphql::Result<Round> {
         let actor = signed_in(ctx)?;
+        let id = parse_id(&id, "round")?;
+        if to == Phase::Published {
+            return Ok(Round(
+                crate::service::results::publish(state(ctx), actor, id)
+                    .await
+                    .gql()?,
+            ));
+        }
         Ok(Round(
-            rounds::advance(&state(ctx).db, actor, parse_id(&id, "round")?, to.into())
+            rounds::advance(&state(ctx).db, actor, id, to.into())
                 .await
                 .gql()?,
         ))

@@ -3,6 +3,7 @@ mod account;
 mod areas;
 mod bids;
 mod groups;
+mod results;
 mod rounds;
 mod verification;
 mod voting;
@@ -16,4 +17,5 @@ pub struct Query(
     bids::BidQuery,
     verification::VerificationQuery,
     voting::VotingQuery,
+    results::ResultsQuery,
 );

@@ -4,6 +4,7 @@ pub mod account;
 pub mod area;
 pub mod bid;
 pub mod group;
+pub mod results;
 pub mod round;
 pub mod scalars;
 pub mod verification;

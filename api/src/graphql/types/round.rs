@@ -255,6 +255,13 @@ impl Round {
     async fn verification_purged_at(&self) -> Option<DateTime<Utc>> {
         self.0.verification_purged_at
     }
+    /// Officers: why the last count failed, if it did (the round then
+    /// stays closed).
+    async fn count_error(&self, ctx: &Context<'_>) -> Option<&str> {
+        let staff =
+            crate::graphql::caller(ctx).is_some_and(|a| a.has(crate::domain::Role::Officer));
+        self.0.count_error.as_deref().filter(|_| staff)
+    }
     /// True once voting has opened: ballot settings and counting rule can no
     /// longer change.
     async fn settings_frozen(&self) -> bool {

@@ -165,6 +165,14 @@ pub async fn record_in_person(
     )
     .await
     .context("auditing an in-person check")?;
+    crate::service::round_log::append(
+        &txn,
+        round_id,
+        "verified_in_person",
+        serde_json::json!({ "by": actor.account_id, "evidence": record.evidence.as_str() }),
+        now,
+    )
+    .await?;
     txn.commit()
         .await
         .context("committing an in-person check")?;

@@ -1,0 +1,177 @@
+//! Plain downloads of published results: every file of a result version at
+//! a stable address, `/rounds/ROUND/results/vN/FILE`, and all of them at
+//! once as `bundle.tar`, the archive `tally verify` reads. A published
+//! version never changes, so its files may be cached for good. Officers
+//! and councillors also download each pot's result as CSV.
+use super::{error_body, session_token, HttpState};
+use crate::domain::Role;
+use crate::service::{auth, bids, results};
+use axum::{
+    extract::{Path, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+
+fn not_published() -> Response {
+    error_body(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "there is no published result at this address",
+    )
+}
+
+fn unavailable(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "serving a result file");
+    error_body(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL",
+        "something went wrong on our side; please try again later",
+    )
+}
+
+/// `v3` → 3.
+fn version_of(segment: &str) -> Option<i32> {
+    segment
+        .strip_prefix('v')
+        .and_then(|n| n.parse::<i32>().ok())
+        .filter(|n| *n >= 1)
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next() {
+        Some("json") => "application/json",
+        Some("jsonl") => "application/x-ndjson",
+        Some("tar") => "application/x-tar",
+        Some("csv") => "text/csv; charset=utf-8",
+        _ => "text/plain; charset=utf-8",
+    }
+}
+
+fn file_response(name: &str, bytes: Vec<u8>, cache: &'static str) -> Response {
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(name)),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    h.insert(
+        header::HeaderName::from_static("x-content-type-options"),
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+/// The bundle's files in one tar archive, under a folder named for the
+/// round and version, with fixed times and modes: the same version always
+/// gives the same bytes.
+fn tar_of(folder: &str, files: &[(String, Vec<u8>)], mtime: u64) -> std::io::Result<Vec<u8>> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, bytes) in files {
+        let mut head = tar::Header::new_ustar();
+        head.set_size(bytes.len() as u64);
+        head.set_mode(0o644);
+        head.set_mtime(mtime);
+        head.set_entry_type(tar::EntryType::Regular);
+        builder.append_data(&mut head, format!("{folder}/{name}"), bytes.as_slice())?;
+    }
+    builder.into_inner()
+}
+
+/// `GET /rounds/{round}/results/{version}/{file}`.
+pub(super) async fn result_file(
+    State(s): State<HttpState>,
+    Path((round_id, version, file)): Path<(i64, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(version) = version_of(&version) else {
+        return not_published();
+    };
+    if let Some(pot) = file
+        .strip_prefix("pot-")
+        .and_then(|f| f.strip_suffix(".csv"))
+        .and_then(|p| p.parse::<i64>().ok())
+    {
+        return csv_file(&s, round_id, version, pot, &headers, &file).await;
+    }
+    let files = match results::bundle(&s.app.db, round_id, Some(version)).await {
+        Ok(Some(files)) => files,
+        Ok(None) => return not_published(),
+        Err(crate::error::ServiceError::Refused { .. }) => return not_published(),
+        Err(e) => return unavailable(e),
+    };
+    const FOREVER: &str = "public, max-age=31536000, immutable";
+    if file == "bundle.tar" {
+        let folder = format!("round-{round_id}-v{version}");
+        let mtime = files
+            .iter()
+            .find(|(n, _)| n == "round.json")
+            .and_then(|(_, b)| serde_json::from_slice::<serde_json::Value>(b).ok())
+            .and_then(|m| chrono::DateTime::parse_from_rfc3339(m["published_at"].as_str()?).ok())
+            .map(|t| t.timestamp().max(0) as u64)
+            .unwrap_or(0);
+        return match tar_of(&folder, &files, mtime) {
+            Ok(bytes) => file_response(&format!("{folder}.tar"), bytes, FOREVER),
+            Err(e) => unavailable(e),
+        };
+    }
+    match files.into_iter().find(|(n, _)| *n == file) {
+        Some((name, bytes)) => file_response(&name, bytes, FOREVER),
+        None => error_body(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "this result has no file of that name",
+        ),
+    }
+}
+
+/// A pot's result as CSV: officers and councillors only (councillors also
+/// for a provisional version). Never cached by anything in between.
+async fn csv_file(
+    s: &HttpState,
+    round_id: i64,
+    version: i32,
+    pot_id: i64,
+    headers: &HeaderMap,
+    name: &str,
+) -> Response {
+    let actor = match session_token(headers) {
+        Some(token) => match auth::authenticate(&s.app.db, &token).await {
+            Ok(a) => a,
+            Err(e) => return unavailable(e),
+        },
+        None => None,
+    };
+    let Some(actor) = actor.filter(|a| a.has(Role::Officer) || a.has(Role::Councillor)) else {
+        return error_body(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "sign in as an officer or councillor to download results as CSV",
+        );
+    };
+    let result = match results::result(&s.app.db, Some(&actor), round_id, Some(version)).await {
+        Ok(Some(r)) => r,
+        Ok(None) | Err(crate::error::ServiceError::Refused { .. }) => return not_published(),
+        Err(e) => return unavailable(e),
+    };
+    let Some(pot) = result.pots.iter().find(|p| p.pot_id == pot_id) else {
+        return not_published();
+    };
+    let mut titles = std::collections::HashMap::new();
+    for (b, _, _) in pot.funded.iter().chain(&pot.unfunded) {
+        match bids::get(&s.app.db, *b).await {
+            Ok(bid) => {
+                titles.insert(*b, bid.title);
+            }
+            Err(e) => return unavailable(e),
+        }
+    }
+    file_response(
+        name,
+        results::csv(pot, &titles).into_bytes(),
+        "private, no-store",
+    )
+}
