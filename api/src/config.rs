@@ -58,6 +58,9 @@ pub struct Settings {
     pub addr: SocketAddr,
     /// May hold a password: kept out of `Debug`.
     pub database_url: SecretString,
+    /// Where people reach the service (the web client), for links in
+    /// email: `FAIRSHARE_PUBLIC_URL`.
+    pub public_url: String,
     pub secret: Secret,
     pub email: EmailSettings,
     pub sms: SmsSettings,
@@ -215,10 +218,18 @@ impl Settings {
                 .context("FAIRSHARE_SCHEDULE_SECONDS must be a whole number")?,
             None => 30,
         });
+        let public_url = get("FAIRSHARE_PUBLIC_URL")
+            .unwrap_or_else(|| "http://127.0.0.1:8080".into())
+            .trim_end_matches('/')
+            .to_owned();
+        if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
+            bail!("FAIRSHARE_PUBLIC_URL must be an http:// or https:// address");
+        }
         Ok(Settings {
             environment,
             addr,
             database_url: SecretString::from(database_url),
+            public_url,
             secret,
             email,
             sms,

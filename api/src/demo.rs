@@ -1,6 +1,7 @@
-//! A demo council to click through: two areas; a round whose bids are open
-//! and a round in its voting phase, both with bids from community groups;
-//! and an account for every role, residents verified and not. Seeded
+//! A demo council to click through: two areas; a round whose bids are open,
+//! a round in its voting phase and a round with a published result (paper
+//! ballots of sixty residents, counted), all with bids from community
+//! groups; and an account for every role, residents verified and not. Seeded
 //! through the same services as everything else, once (it does nothing if
 //! areas exist).
 use crate::domain::{
@@ -25,6 +26,8 @@ pub const UNVERIFIED_RESIDENT_EMAIL: &str = "newcomer@demo.fairshare.localhost";
 
 /// The demo's voting round.
 pub const VOTING_ROUND_TITLE: &str = "Summer Streets 2026";
+/// The demo's round with a published result.
+pub const PUBLISHED_ROUND_TITLE: &str = "Spring Greens 2026";
 
 /// A group's name, description and area, and its bids: title, summary,
 /// cost in pence and category.
@@ -59,9 +62,14 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     let officer = accounts::grant_role(db, &state.secret, None, OFFICER_EMAIL, Role::Officer)
         .await
         .map_err(err)?;
-    accounts::grant_role(db, &state.secret, None, COUNCILLOR_EMAIL, Role::Councillor)
-        .await
-        .map_err(err)?;
+    let councillor =
+        accounts::grant_role(db, &state.secret, None, COUNCILLOR_EMAIL, Role::Councillor)
+            .await
+            .map_err(err)?;
+    let councillor = Actor {
+        account_id: councillor.id,
+        roles: councillor.roles,
+    };
     let officer = Actor {
         account_id: officer.id,
         roles: officer.roles,
@@ -229,9 +237,20 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         chapeltown.id,
     )
     .await?;
+    let published = seed_published_round(
+        state,
+        &officer,
+        &councillor,
+        &chair,
+        &demo_groups,
+        woodhouse.id,
+        chapeltown.id,
+    )
+    .await?;
     tracing::info!(
         round.id = round.id,
         voting_round.id = voting,
+        published_round.id = published,
         "demo seeded: sign in with a code from the development mail folder"
     );
     Ok(())
@@ -355,5 +374,218 @@ async fn seed_voting_round(
             .await
             .map_err(err)?;
     }
+    Ok(round.id)
+}
+
+/// A round whose result is published: an approval ballot counted by Equal
+/// Shares with Add1, sixty residents verified in person, their paper
+/// ballots entered by an officer, counted at close and published by a
+/// councillor. The ballots follow a fixed pattern, so the demo is the same
+/// every time.
+async fn seed_published_round(
+    state: &AppState,
+    officer: &Actor,
+    councillor: &Actor,
+    chair: &Actor,
+    demo_groups: &[(i64, i64)],
+    woodhouse: i64,
+    chapeltown: i64,
+) -> anyhow::Result<i64> {
+    use crate::domain::vote::{Channel, Choice};
+    use crate::service::{results, voting};
+    let db = &state.db;
+    let round = rounds::create(
+        db,
+        officer,
+        rounds::NewRound {
+            title: PUBLISHED_ROUND_TITLE.into(),
+            description: "£10,000 for green spaces this spring. The result is published: see what was funded and check the count."
+                .into(),
+            pots: vec![(woodhouse, pounds(6_000)), (chapeltown, pounds(4_000))],
+            schedule: Schedule::default(),
+            ballot: BallotSettings {
+                kind: BallotKind::Approval,
+                min_choices: None,
+                max_choices: Some(3),
+                score_min: None,
+                score_max: None,
+                points_total: None,
+                points_max_per_bid: None,
+                duplicate_policy: Default::default(),
+            },
+            rule: CountingRule {
+                name: "mes-add1".into(),
+                tie_break: TieBreak::CostSupportSeed,
+                seed: Some(2026),
+                min_support: None,
+                rank_points: None,
+                seats: None,
+            },
+            eligibility: crate::domain::Eligibility::default(),
+        },
+    )
+    .await
+    .map_err(err)?;
+    rounds::advance(db, officer, round.id, Phase::BidsOpen)
+        .await
+        .map_err(err)?;
+    let projects: [(usize, &str, &str, i64, &str); 7] = [
+        (
+            0,
+            "Wildflower verges",
+            "Three mown verges on the Moor sown as wildflower meadow, with signs.",
+            pounds(2_200),
+            "environment",
+        ),
+        (
+            0,
+            "Community compost bays",
+            "Compost bays by the allotments, built and run by volunteers.",
+            pounds(1_500),
+            "environment",
+        ),
+        (
+            1,
+            "Planters on Brudenell Road",
+            "Twelve planters with herbs and flowers, kept by the street.",
+            pounds(1_900),
+            "environment",
+        ),
+        (
+            1,
+            "Pocket park benches",
+            "Four benches and a picnic table in the pocket park.",
+            pounds(3_300),
+            "health",
+        ),
+        (
+            2,
+            "Orchard by the library",
+            "Ten fruit trees by Chapel Allerton library, with pruning lessons.",
+            pounds(2_100),
+            "environment",
+        ),
+        (
+            2,
+            "Pond clean-up",
+            "Clearing and replanting the pond in Potternewton Park.",
+            pounds(2_600),
+            "environment",
+        ),
+        (
+            2,
+            "Bird boxes with schools",
+            "Three schools build and put up fifty bird boxes.",
+            pounds(600),
+            "young people",
+        ),
+    ];
+    let mut by_area: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+    for (group, title, summary, cost, category) in projects {
+        let (group_id, area_id) = demo_groups[group];
+        let bid = bids::submit(
+            db,
+            chair,
+            bids::NewBid {
+                round_id: round.id,
+                group_id,
+                area_id,
+                details: bids::BidDetails {
+                    title: title.into(),
+                    summary: summary.into(),
+                    description: format!("{summary} The group will run it, report on it and look after it afterwards."),
+                    cost_pence: cost,
+                    category: category.into(),
+                    location: bids::Location::default(),
+                },
+            },
+        )
+        .await
+        .map_err(err)?;
+        bids::review(db, officer, bid.id, bids::ReviewDecision::Eligible, None)
+            .await
+            .map_err(err)?;
+        by_area.entry(area_id).or_default().push(bid.id);
+    }
+    rounds::advance(db, officer, round.id, Phase::BidReview)
+        .await
+        .map_err(err)?;
+    let mut voters = Vec::new();
+    for i in 0..60u32 {
+        let (postcode, area) = if i % 3 == 2 {
+            ("LS7 3AB", chapeltown)
+        } else {
+            ("LS6 1AB", woodhouse)
+        };
+        let participant = verification::record_in_person(
+            state,
+            officer,
+            round.id,
+            verification::InPersonRecord {
+                details: verification::PersonDetails {
+                    name: format!(
+                        "Paper Voter {}",
+                        ["Ash", "Birch", "Cedar", "Elm", "Hazel", "Oak"][(i % 6) as usize]
+                    ) + &"e".repeat((i / 6) as usize % 10 + 1),
+                    date_of_birth: format!("19{}-{:02}-{:02}", 50 + i % 40, 1 + i % 12, 1 + i % 28),
+                    postcode: postcode.into(),
+                    relation: Relation::Live,
+                },
+                evidence: Evidence::ProofOfAddress,
+                email: None,
+                phone: None,
+            },
+        )
+        .await
+        .map_err(err)?;
+        voters.push((participant.id, area, i));
+    }
+    rounds::advance(db, officer, round.id, Phase::Voting)
+        .await
+        .map_err(err)?;
+    for (participant_id, area, i) in voters {
+        let on_ballot = &by_area[&area];
+        // A fixed pattern of one to three bids per ballot.
+        let picks: Vec<i64> = on_ballot
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| (i as usize * 7 + k * 3) % 5 < 2 + (*k == 0) as usize)
+            .map(|(_, b)| *b)
+            .take(3)
+            .collect();
+        let picks = if picks.is_empty() {
+            vec![on_ballot[i as usize % on_ballot.len()]]
+        } else {
+            picks
+        };
+        voting::cast(
+            state,
+            voting::CastRequest {
+                round_id: round.id,
+                voter: voting::Voter::Officer {
+                    officer: officer.clone(),
+                    participant_id,
+                },
+                channel: Channel::Paper,
+                choices: picks
+                    .into_iter()
+                    .map(|bid_id| Choice {
+                        bid_id,
+                        value: None,
+                    })
+                    .collect(),
+                idempotency_key: format!("demo-paper-ballot-{i:04}"),
+            },
+        )
+        .await
+        .map_err(err)?;
+    }
+    // Closing voting counts the round; a councillor publishes it.
+    rounds::advance(db, officer, round.id, Phase::Closed)
+        .await
+        .map_err(err)?;
+    results::publish(state, councillor, round.id)
+        .await
+        .map_err(err)?;
     Ok(round.id)
 }

@@ -536,7 +536,10 @@ async fn a_nested_query_is_refused_or_bounded() {
         .as_array()
         .unwrap()
         .len();
-    assert_eq!(rest, 4, "the demo's six bids, two then four");
+    assert_eq!(
+        rest, 5,
+        "the seven bids of the demo's newest round, two then five"
+    );
     // On PostgreSQL each statement has a time limit.
     if app.state.db.get_database_backend() == sea_orm::DbBackend::Postgres {
         let err = app

@@ -360,8 +360,60 @@ async fn the_demo_council_seeds_once() {
         .iter()
         .map(|r| r["phase"].as_str().unwrap())
         .collect();
-    assert_eq!(phases, ["VOTING", "BIDS_OPEN"]);
-    assert!(rounds[1]["bids"]["nodes"].as_array().unwrap().len() >= 4);
+    assert_eq!(phases, ["PUBLISHED", "VOTING", "BIDS_OPEN"]);
+    assert!(rounds[2]["bids"]["nodes"].as_array().unwrap().len() >= 4);
+    // The published round's result is public, and checks out.
+    let round = app
+        .ok(None, "{ rounds { nodes { id title } } }", json!({}))
+        .await["rounds"]["nodes"][0]
+        .clone();
+    assert_eq!(round["title"], api::demo::PUBLISHED_ROUND_TITLE);
+    let result = app
+        .ok(
+            None,
+            "query($r: ID!) { roundResult(roundId: $r) { pots { voters funded { bid { title } } } bundleUrl } }",
+            json!({ "r": round["id"] }),
+        )
+        .await["roundResult"]
+        .clone();
+    let voters: u64 = result["pots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["voters"].as_u64().unwrap())
+        .sum();
+    assert_eq!(voters, 60);
+    assert!(!result["pots"][0]["funded"].as_array().unwrap().is_empty());
+    let bundle = app
+        .client
+        .get(format!(
+            "{}{}",
+            app.base,
+            result["bundleUrl"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut files = std::collections::HashMap::new();
+    for entry in tar::Archive::new(&bundle[..]).entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = entry
+            .path()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut body).unwrap();
+        files.insert(name, body);
+    }
+    let checked = tally::bundle::verify(&|n: &str| files.get(n).cloned())
+        .expect("the demo's bundle checks out");
+    assert_eq!(checked.ballots, 60);
     // An account for every role, signing in with a code by email.
     for (email, roles) in [
         (api::demo::ADMIN_EMAIL, json!(["ADMIN"])),

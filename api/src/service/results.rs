@@ -1026,7 +1026,7 @@ async fn notify_groups(state: &crate::state::AppState, round: &rounds::Round) ->
             })
             .collect::<Vec<_>>()
             .join("\n");
-        let link = format!("/rounds/{}/results", round.id);
+        let link = format!("{}/rounds/{}/results", state.settings.public_url, round.id);
         state
             .mailer
             .send(
@@ -1071,7 +1071,10 @@ mod tests {
                 "{name}: ranked rules count as BLT, the rest as .pb"
             );
             // The configuration round-trips through config.json.
-            assert_eq!(tally::bundle::RuleSpec::from_json(&spec.to_json()), Ok(spec));
+            assert_eq!(
+                tally::bundle::RuleSpec::from_json(&spec.to_json()),
+                Ok(spec)
+            );
         }
         let lexicographic = rule_spec(&CountingRule {
             name: "mes".into(),
