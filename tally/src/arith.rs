@@ -48,6 +48,9 @@ pub trait Scalar: Clone + std::fmt::Debug {
     fn approx(&self) -> f64;
     /// The exact value, when known.
     fn exact(&self) -> Option<BigRational>;
+    /// A float close to the value and a bound on its distance from the
+    /// exact value (infinite when the type gives none).
+    fn float_bound(&self) -> (f64, f64);
 }
 
 /// Exact rational numbers of unbounded size.
@@ -91,6 +94,9 @@ impl Scalar for BigRational {
     }
     fn exact(&self) -> Option<BigRational> {
         Some(self.clone())
+    }
+    fn float_bound(&self) -> (f64, f64) {
+        (self.approx(), f64::INFINITY)
     }
 }
 
@@ -137,6 +143,9 @@ fn int_to_f64(k: u128) -> (f64, f64) {
     (v, v * ULP)
 }
 
+// The tests of exactness below combine their parts with `&`, not `&&`:
+// they are cheap, and whether a value is exact varies from one operation
+// to the next, so branches on each part would often be mispredicted.
 impl Scalar for Guarded {
     const EXACT: bool = false;
     fn from_ratio(num: u128, den: u128) -> Self {
@@ -158,7 +167,7 @@ impl Scalar for Guarded {
     }
     fn add(&self, o: &Self) -> Self {
         let v = self.v + o.v;
-        let exact = self.e == 0.0 && o.e == 0.0 && v.abs() < 9.0e15 && is_whole(v);
+        let exact = (self.e == 0.0) & (o.e == 0.0) & (v.abs() < 9.0e15) & is_whole(v);
         let e = if exact {
             0.0
         } else {
@@ -168,13 +177,13 @@ impl Scalar for Guarded {
     }
     fn sub(&self, o: &Self) -> Self {
         let v = self.v - o.v;
-        let exact = self.e == 0.0
-            && o.e == 0.0
-            && self.v.abs() < 9.0e15
-            && o.v.abs() < 9.0e15
-            && is_whole(self.v)
-            && is_whole(o.v)
-            && v.abs() < 9.0e15;
+        let exact = (self.e == 0.0)
+            & (o.e == 0.0)
+            & (self.v.abs() < 9.0e15)
+            & (o.v.abs() < 9.0e15)
+            & is_whole(self.v)
+            & is_whole(o.v)
+            & (v.abs() < 9.0e15);
         let e = if exact {
             0.0
         } else {
@@ -185,7 +194,7 @@ impl Scalar for Guarded {
     fn mul_u(&self, k: u128) -> Self {
         let (kf, ek) = int_to_f64(k);
         let v = self.v * kf;
-        let exact = self.e == 0.0 && ek == 0.0 && v.abs() < 9.0e15 && is_whole(self.v);
+        let exact = (self.e == 0.0) & (ek == 0.0) & (v.abs() < 9.0e15) & is_whole(self.v);
         let e = if exact {
             0.0
         } else {
@@ -199,7 +208,7 @@ impl Scalar for Guarded {
         }
         let (kf, ek) = int_to_f64(k);
         let v = self.v / kf;
-        let exact = self.e == 0.0 && ek == 0.0 && is_whole(v) && v * kf == self.v;
+        let exact = (self.e == 0.0) & (ek == 0.0) & is_whole(v) & (v * kf == self.v);
         let e = if exact {
             0.0
         } else {
@@ -231,6 +240,9 @@ impl Scalar for Guarded {
     }
     fn exact(&self) -> Option<BigRational> {
         None
+    }
+    fn float_bound(&self) -> (f64, f64) {
+        (self.v, self.e)
     }
     /// One pass of plain floating point, with one bound for the whole sum
     /// (Higham, *Accuracy and Stability of Numerical Algorithms*, 3.1: a

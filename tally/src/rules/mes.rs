@@ -394,6 +394,32 @@ fn rho_cmp<S: Scalar>(a: &Rho<S>, b: &Rho<S>) -> Result<Ordering, Uncertain> {
     a.num.cmp_scaled(b.den, &b.num, a.den).ok_or(Uncertain)
 }
 
+/// A float below (`side` -1) or above (`side` 1) the value of `r`, by a
+/// relative margin of at least 2^-40, or infinite (on the far side) when
+/// `r`'s numerator is not positive, its error bound is above 2^-20 of it,
+/// or the type gives no bound. The margin dwarfs the rounding here (a few
+/// units of 2^-53 relative, the denominator's conversion included).
+fn rho_bound<S: Scalar>(r: &Rho<S>, side: f64) -> f64 {
+    let (v, e) = r.num.float_bound();
+    let d = u128_approx(r.den);
+    let ok = v > 0.0 && v.is_finite() && e <= v * (1.0 / (1u64 << 20) as f64) && d > 0.0;
+    if !ok {
+        return side * f64::INFINITY;
+    }
+    (v + side * e) / d * (1.0 + side * (1.0 / (1u64 << 40) as f64))
+}
+
+/// Whether `rho_cmp(s, best)` certainly answers `Greater`, from floats
+/// alone: a cheaper test before it, which answers `true` only where
+/// `rho_cmp` would (so which projects are skipped does not change).
+/// `best_hi` is `rho_bound(best, 1.0)`. Both bounds are within 2^-20 of
+/// the values they bound, and their gap is required to be 2^-30 of
+/// `best_hi`; the guarded comparison's own error bounds (each value's
+/// bound plus a few units of 2^-53) are then far inside that gap.
+fn surely_above<S: Scalar>(s: &Rho<S>, best_hi: f64) -> bool {
+    rho_bound(s, -1.0) > best_hi * (1.0 + 1.0 / (1u64 << 30) as f64)
+}
+
 /// One funded project in a run, for the explanation.
 #[derive(Clone, Debug)]
 struct Step {
@@ -423,8 +449,6 @@ struct Engine<'a, S> {
     /// starts without resetting it (see [`Engine::reset`]).
     cls_rounds: usize,
     budgets: Vec<S>,
-    /// `budgets` as plain floats, for guesses only.
-    approx: Vec<f64>,
     /// Per class: its voters have paid all they had (their budget is zero
     /// for good).
     exhausted: Vec<bool>,
@@ -438,6 +462,9 @@ struct Engine<'a, S> {
     dense: Vec<u32>,
     // scratch for projects whose supporters' utilities differ
     mixed: Vec<(u32, u64, u32)>,
+    // scratch of `afford_checked`
+    live: Vec<Live<S>>,
+    poor_at: Vec<u32>,
     // scratch: the entries of the project last scanned, and which are poor
     es: Vec<Entry>,
     poor: Vec<bool>,
@@ -449,6 +476,40 @@ struct Engine<'a, S> {
     /// to record each funded project's step.
     share: (u128, u128),
     record: bool,
+}
+
+/// A live entry (not exhausted) in [`Engine::afford_checked`]: its
+/// budget, its number of voters and utility as floats, its place in the
+/// entries, and whether it is taken to pay all it has.
+#[derive(Clone, Debug)]
+struct Live<S> {
+    b: S,
+    /// `b` as a float, and the same while the entry is not taken to be
+    /// poor (infinite once it is).
+    v: f64,
+    vk: f64,
+    wf: f64,
+    uf: f64,
+    w: u64,
+    u: u64,
+    at: u32,
+    poor: bool,
+}
+
+impl<S: Scalar> Default for Live<S> {
+    fn default() -> Self {
+        Live {
+            b: S::zero(),
+            v: 0.0,
+            vk: 0.0,
+            wf: 0.0,
+            uf: 0.0,
+            w: 0,
+            u: 0,
+            at: 0,
+            poor: false,
+        }
+    }
 }
 
 /// One entry of a project's supporters: a budget class, a utility and the
@@ -572,7 +633,8 @@ impl<'a, S: Scalar> Engine<'a, S> {
             cls_rounds: 0,
             counts: Vec::new(),
             budgets: Vec::new(),
-            approx: Vec::new(),
+            live: Vec::new(),
+            poor_at: Vec::new(),
             exhausted: Vec::new(),
             acc: vec![0; 2],
             touched: Vec::new(),
@@ -608,8 +670,6 @@ impl<'a, S: Scalar> Engine<'a, S> {
         self.budgets.clear();
         self.budgets
             .extend([S::from_ratio(share_num, share_den), S::zero()]);
-        self.approx.clear();
-        self.approx.extend(self.budgets.iter().map(Scalar::approx));
         self.exhausted.clear();
         self.exhausted.extend([false, true]);
         self.counts.clear();
@@ -630,18 +690,22 @@ impl<'a, S: Scalar> Engine<'a, S> {
         out.clear();
         if let Some(u) = self.inp.uniform[p] {
             let acc = &mut self.acc;
-            let touched = &mut self.touched;
             let cls = &self.cls;
+            // Each class is written down every time, but kept (the count
+            // moves on) only the first time: no branch to mispredict.
+            let touched = &mut self.touched;
+            touched.clear();
+            touched.resize(sup.len() + 1, 0);
+            let mut n = 0;
             for &g in sup {
                 let [c, m] = cls[g as usize];
                 let a = &mut acc[c as usize];
-                if *a == 0 {
-                    touched.push(c);
-                }
+                touched[n] = c;
+                n += usize::from(*a == 0);
                 *a += u64::from(m);
             }
-            for c in self.touched.drain(..) {
-                let a = std::mem::take(&mut self.acc[c as usize]);
+            for &c in &touched[..n] {
+                let a = std::mem::take(&mut acc[c as usize]);
                 out.push(Entry { class: c, u, w: a });
             }
         } else {
@@ -677,7 +741,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
     /// sorting). This is the same `rho` as pabutools' walk over supporters
     /// sorted by `b/u`. Exhausted entries take no part in the arithmetic.
     fn afford_entries(
-        &self,
+        &mut self,
         p: usize,
         check_total: bool,
         es: &[Entry],
@@ -685,8 +749,8 @@ impl<'a, S: Scalar> Engine<'a, S> {
         poor: &mut Vec<bool>,
     ) -> Result<Option<Rho<S>>, Uncertain> {
         if !S::EXACT && !self.record {
-            if let Some(rho) = self.afford_checked(p, es, hint, poor) {
-                return Ok(Some(rho));
+            if let Some(rho) = self.afford_checked(p, check_total, es, hint, poor) {
+                return Ok(rho);
             }
         }
         let cost = S::from_ratio(u128::from(self.inp.costs[p]), 1);
@@ -816,90 +880,159 @@ impl<'a, S: Scalar> Engine<'a, S> {
     /// u` (the solution is unique, and the poor are then the same entries
     /// the passes of `afford_entries` find). `None` when the guess is wrong,
     /// any comparison is too close to call, or nobody would be left to pay
-    /// a share: then the caller takes the long way. A project whose
-    /// supporters cannot afford it always goes the long way.
+    /// a share: then the caller takes the long way. `Some(None)` when the
+    /// supporters certainly cannot afford the project at all (only asked
+    /// with `check_total`).
+    ///
+    /// The live entries (not exhausted) are first copied, with their
+    /// budgets, into `self.live`, so that the passes read them in order
+    /// instead of looking each class up again; the loops avoid branches
+    /// that depend on the data where they can (which entries are exhausted
+    /// or poor is close to random). The arithmetic, and its order, is that
+    /// of passes over `es`.
     fn afford_checked(
-        &self,
+        &mut self,
         p: usize,
+        check_total: bool,
         es: &[Entry],
         hint: &[bool],
         poor: &mut Vec<bool>,
-    ) -> Option<Rho<S>> {
-        let budgets = &self.budgets;
-        let approx = &self.approx;
+    ) -> Option<Option<Rho<S>>> {
         let exhausted = &self.exhausted;
+        let budgets = &self.budgets;
+        // `live` only grows (its unused tail is not cleared): the live
+        // entries are `live[..n]`.
+        if self.live.len() < es.len() {
+            self.live.resize(es.len(), Live::default());
+        }
+        let live = &mut self.live[..];
         poor.clear();
         poor.extend_from_slice(hint);
         let mut rest = self.inp.costs[p] as f64;
         let mut denom = 0f64;
-        for (e, is_poor) in es.iter().zip(poor.iter_mut()) {
+        let mut n = 0;
+        for (i, (e, is_poor)) in es.iter().zip(poor.iter_mut()).enumerate() {
             let c = e.class as usize;
-            *is_poor |= exhausted[c];
-            if !*is_poor {
-                denom += e.w as f64 * e.u as f64;
-            } else if !exhausted[c] {
-                rest -= approx[c] * e.w as f64;
-            }
+            let ex = exhausted[c];
+            *is_poor |= ex;
+            // Written every time, kept (n moves on) only when live.
+            let l = &mut live[n];
+            l.b = budgets[c].clone();
+            l.v = l.b.approx();
+            l.vk = if *is_poor { f64::INFINITY } else { l.v };
+            l.wf = e.w as f64;
+            l.uf = e.u as f64;
+            l.w = e.w;
+            l.u = e.u;
+            l.at = i as u32;
+            l.poor = *is_poor;
+            n += usize::from(!ex);
+        }
+        let live = &mut live[..n];
+        for l in live.iter() {
+            // `rest -= v * w` for the poor, `denom += w * u` for the
+            // others, without a branch: adding a zero changes nothing.
+            let pm = f64::from(u8::from(l.poor));
+            rest -= (l.v * l.wf) * pm;
+            denom += (l.wf * l.uf) * (1.0 - pm);
         }
         loop {
             if denom <= 0.0 {
-                return None;
+                return if check_total && Self::surely_unaffordable(live, self.inp.costs[p]) {
+                    Some(None)
+                } else {
+                    None
+                };
             }
             let unit = rest / denom;
             let mut moved = false;
-            for (i, e) in es.iter().enumerate() {
-                if poor[i] {
-                    continue;
-                }
-                let b = approx[e.class as usize];
-                if b < unit * e.u as f64 {
-                    poor[i] = true;
+            for l in live.iter_mut() {
+                // One branch, rarely taken (`vk` is infinite once poor).
+                if l.vk < unit * l.uf {
+                    l.vk = f64::INFINITY;
+                    l.poor = true;
                     moved = true;
-                    rest -= b * e.w as f64;
-                    denom -= e.w as f64 * e.u as f64;
+                    rest -= l.v * l.wf;
+                    denom -= l.wf * l.uf;
                 }
             }
             if !moved {
                 break;
             }
         }
-        // The check.
+        // The check. First the poor live entries, in order.
+        let poor_at = &mut self.poor_at;
+        if poor_at.len() < n {
+            poor_at.resize(n, 0);
+        }
+        let mut k = 0;
+        let mut denom = 0u128;
+        for (i, l) in live.iter().enumerate() {
+            poor_at[k] = i as u32;
+            k += usize::from(l.poor);
+            denom += u128::from(l.w) * u128::from(l.u);
+        }
+        let poor_at = &poor_at[..k];
+        for &i in poor_at {
+            let l = &live[i as usize];
+            denom -= u128::from(l.w) * u128::from(l.u);
+        }
         let rest = S::from_ratio(u128::from(self.inp.costs[p]), 1).sub_weighted(
-            es.iter()
-                .zip(poor.iter())
-                .filter(|(e, &is_poor)| is_poor && !exhausted[e.class as usize])
-                .map(|(e, _)| (&budgets[e.class as usize], e.w)),
+            poor_at.iter().map(|&i| {
+                let l = &live[i as usize];
+                (&l.b, l.w)
+            }),
         );
-        let denom: u128 = es
-            .iter()
-            .zip(poor.iter())
-            .filter(|x| !*x.1)
-            .map(|(e, _)| u128::from(e.w) * u128::from(e.u))
-            .sum();
         if denom == 0 {
             return None;
         }
         let unit = rest.div_u(denom);
         let uniform = self.inp.uniform[p].map(|u| unit.mul_u(u128::from(u)));
-        for (i, e) in es.iter().enumerate() {
-            if poor[i] && exhausted[e.class as usize] {
-                continue;
-            }
-            let b = &budgets[e.class as usize];
+        for l in live.iter() {
+            let (b, u) = (&l.b, l.u);
             // b against rho * u = rest * u / denom.
             let ord = match &uniform {
                 Some(thr) => b.cmp_exact(thr),
-                None => b.cmp_exact(&unit.mul_u(u128::from(e.u))),
+                None => b.cmp_exact(&unit.mul_u(u128::from(u))),
             }
-            .or_else(|| b.cmp_scaled(denom, &rest, u128::from(e.u)))?;
-            if poor[i] != (ord == Ordering::Less) {
+            .or_else(|| b.cmp_scaled(denom, &rest, u128::from(u)))?;
+            if l.poor != (ord == Ordering::Less) {
                 return None;
             }
+            poor[l.at as usize] = l.poor;
         }
-        Some(Rho {
+        Some(Some(Rho {
             num: rest,
             den: denom,
-        })
+        }))
+    }
+
+    /// Whether the live entries certainly have less than `cost` between
+    /// them, by a float sum and a bound on its error: the products `w * v`
+    /// and their sum round by at most `gamma_2n` of the sum of their
+    /// magnitudes (Higham 3.1), taken here as `(2n + 4) 2^-52`; the budgets
+    /// add at most `sum w * e`; and a margin of 2^-30 of the magnitudes,
+    /// far more than the rounding of the long way's guarded sum, makes sure
+    /// that the long way would have decided the same (and not found the
+    /// comparison too close to call). `false` means "not certain".
+    fn surely_unaffordable(live: &[Live<S>], cost: Money) -> bool {
+        let n = live.len();
+        if n >= 1 << 20 {
+            return false;
+        }
+        let mut sum = 0f64;
+        let mut mag = 0f64;
+        let mut err = 0f64;
+        for l in live {
+            let (v, e) = l.b.float_bound();
+            let x = v * l.wf;
+            sum += x;
+            mag += x.abs();
+            err += e * l.wf;
+        }
+        let slack = mag * ((2 * n + 4) as f64 * f64::EPSILON + 1.0 / (1u64 << 30) as f64);
+        let hi = (sum + err + slack) * (1.0 + 4.0 * f64::EPSILON);
+        hi.is_finite() && hi < cost as f64
     }
 
     /// Evaluates project `p` at round `t`: its entries from `round` if they
@@ -1001,34 +1134,59 @@ impl<'a, S: Scalar> Engine<'a, S> {
             }
             _ => None,
         };
-        if self.record {
-            self.counts.resize(self.budgets.len() + es.len(), 0);
-        }
-        for (e, &is_poor) in es.iter().zip(poor) {
-            let c = e.class as usize;
-            if is_poor {
-                if !self.exhausted[c] {
-                    poor_n += u128::from(e.w);
+        // The new classes are written in place after the old ones (every
+        // entry's class is an old one), so the loop reads and writes plain
+        // slices rather than pushing.
+        let base = self.budgets.len();
+        self.budgets.resize(base + es.len(), S::zero());
+        self.exhausted.resize(base + es.len(), true);
+        let (old, new) = self.budgets.split_at_mut(base);
+        let (old_ex, new_ex) = self.exhausted.split_at_mut(base);
+        match (&uniform_pay, S::EXACT) {
+            // The guarded floats with one payment for all (approval
+            // ballots), without a branch on who is poor (close to random):
+            // the payment is taken from every budget, and kept only for
+            // the rich.
+            (Some(pay), false) => {
+                let (mut poor_w, mut rich_w) = (0u64, 0u64);
+                for (((e, &is_poor), nb), ex) in es.iter().zip(poor).zip(new).zip(new_ex) {
+                    let c = e.class as usize;
+                    let b = old[c].sub(pay);
+                    poor_w += e.w * u64::from(is_poor & !old_ex[c]);
+                    rich_w += e.w * u64::from(!is_poor);
+                    *nb = if is_poor { S::zero() } else { b };
+                    *ex = is_poor;
                 }
-                self.budgets.push(S::zero());
-                self.approx.push(0.0);
-                self.exhausted.push(true);
-            } else {
-                rich_n += u128::from(e.w);
-                let nb = match &uniform_pay {
-                    Some(pay) => self.budgets[c].sub(pay),
-                    None => self.budgets[c].sub(&rho.num.mul_u(u128::from(e.u)).div_u(rho.den)),
-                };
-                self.approx.push(nb.approx());
-                self.budgets.push(nb);
-                self.exhausted.push(false);
+                poor_n = u128::from(poor_w);
+                rich_n = u128::from(rich_w);
             }
-            // Every voter of this entry moves to the new class (counted
-            // only for the explanation).
-            if self.record {
-                let nc = self.budgets.len() - 1;
-                self.counts[c] -= u128::from(e.w);
-                self.counts[nc] += u128::from(e.w);
+            _ => {
+                for (((e, &is_poor), nb), ex) in es.iter().zip(poor).zip(new).zip(new_ex) {
+                    let c = e.class as usize;
+                    if is_poor {
+                        // Pays all it has: the new class stays zero and
+                        // exhausted.
+                        if !old_ex[c] {
+                            poor_n += u128::from(e.w);
+                        }
+                    } else {
+                        rich_n += u128::from(e.w);
+                        *nb = match &uniform_pay {
+                            Some(pay) => old[c].sub(pay),
+                            None => old[c].sub(&rho.num.mul_u(u128::from(e.u)).div_u(rho.den)),
+                        };
+                        *ex = false;
+                    }
+                }
+            }
+        }
+        if self.record {
+            // Every voter of an entry moves to its new class (counted only
+            // for the explanation).
+            self.counts.resize(self.budgets.len(), 0);
+            for (i, e) in es.iter().enumerate() {
+                self.counts[e.class as usize] -= u128::from(e.w);
+                self.counts[base + i] += u128::from(e.w);
             }
         }
         (poor_n, rich_n)
@@ -1255,17 +1413,21 @@ impl<'a, S: Scalar> Engine<'a, S> {
                     .unwrap_or(f64::INFINITY);
                 (k, p)
             }));
-            keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            // A total order (keys are distinct), so an unstable sort gives
+            // the same list, without the scratch buffer of a stable one.
+            keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             remaining.clear();
             remaining.extend(keyed.iter().map(|x| x.1));
             let mut best: Option<Rho<S>> = None;
+            // A float at least `best` (see `surely_above`).
+            let mut best_hi = f64::INFINITY;
             // The best project so far, while it is alone, and its entries.
             let mut best_at: Option<(usize, std::ops::Range<usize>)> = None;
             tied.clear();
             let mut any_dropped = false;
             for &p in &remaining {
                 if let (Some(b), Some(s)) = (&best, &stale[p]) {
-                    if rho_cmp(s, b).ok() == Some(Ordering::Greater) {
+                    if surely_above(s, best_hi) || rho_cmp(s, b).ok() == Some(Ordering::Greater) {
                         continue;
                     }
                 }
@@ -1283,6 +1445,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
                         };
                         match ord {
                             Ordering::Less => {
+                                best_hi = rho_bound(&rho, 1.0);
                                 best = Some(rho.clone());
                                 tied.clear();
                                 tied.push(p);
