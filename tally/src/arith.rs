@@ -143,9 +143,11 @@ fn int_to_f64(k: u128) -> (f64, f64) {
     (v, v * ULP)
 }
 
-// The tests of exactness below combine their parts with `&`, not `&&`:
-// they are cheap, and whether a value is exact varies from one operation
-// to the next, so branches on each part would often be mispredicted.
+// The tests of exactness below branch once, on whether the inputs carry
+// no error (mostly the same answer for a run of operations, such as
+// charging many budgets one payment), and combine the other parts with
+// `&`, not `&&`: they are cheap, and branches on each would often be
+// mispredicted.
 impl Scalar for Guarded {
     const EXACT: bool = false;
     fn from_ratio(num: u128, den: u128) -> Self {
@@ -167,7 +169,7 @@ impl Scalar for Guarded {
     }
     fn add(&self, o: &Self) -> Self {
         let v = self.v + o.v;
-        let exact = (self.e == 0.0) & (o.e == 0.0) & (v.abs() < 9.0e15) & is_whole(v);
+        let exact = ((self.e == 0.0) & (o.e == 0.0)) && ((v.abs() < 9.0e15) & is_whole(v));
         let e = if exact {
             0.0
         } else {
@@ -177,13 +179,12 @@ impl Scalar for Guarded {
     }
     fn sub(&self, o: &Self) -> Self {
         let v = self.v - o.v;
-        let exact = (self.e == 0.0)
-            & (o.e == 0.0)
-            & (self.v.abs() < 9.0e15)
-            & (o.v.abs() < 9.0e15)
-            & is_whole(self.v)
-            & is_whole(o.v)
-            & (v.abs() < 9.0e15);
+        let exact = ((self.e == 0.0) & (o.e == 0.0))
+            && ((self.v.abs() < 9.0e15)
+                & (o.v.abs() < 9.0e15)
+                & is_whole(self.v)
+                & is_whole(o.v)
+                & (v.abs() < 9.0e15));
         let e = if exact {
             0.0
         } else {
@@ -194,7 +195,7 @@ impl Scalar for Guarded {
     fn mul_u(&self, k: u128) -> Self {
         let (kf, ek) = int_to_f64(k);
         let v = self.v * kf;
-        let exact = (self.e == 0.0) & (ek == 0.0) & (v.abs() < 9.0e15) & is_whole(self.v);
+        let exact = ((self.e == 0.0) & (ek == 0.0)) && ((v.abs() < 9.0e15) & is_whole(self.v));
         let e = if exact {
             0.0
         } else {
@@ -208,7 +209,7 @@ impl Scalar for Guarded {
         }
         let (kf, ek) = int_to_f64(k);
         let v = self.v / kf;
-        let exact = (self.e == 0.0) & (ek == 0.0) & is_whole(v) & (v * kf == self.v);
+        let exact = ((self.e == 0.0) & (ek == 0.0)) && (is_whole(v) & (v * kf == self.v));
         let e = if exact {
             0.0
         } else {

@@ -456,7 +456,7 @@ struct Engine<'a, S> {
     /// that records its explanation).
     counts: Vec<u128>,
     // scratch for dense accumulation by class
-    acc: Vec<u64>,
+    acc: Vec<u32>,
     touched: Vec<u32>,
     // scratch: the new class of each old class, when funding a project
     dense: Vec<u32>,
@@ -479,18 +479,16 @@ struct Engine<'a, S> {
 }
 
 /// A live entry (not exhausted) in [`Engine::afford_checked`]: its
-/// budget, its number of voters and utility as floats, its place in the
-/// entries, and whether it is taken to pay all it has.
+/// budget, its number of voters and utility (the utility also as a float),
+/// its place in the entries, and whether it is taken to pay all it has.
 #[derive(Clone, Debug)]
 struct Live<S> {
     b: S,
-    /// `b` as a float, and the same while the entry is not taken to be
-    /// poor (infinite once it is).
-    v: f64,
+    /// `b` as a float while the entry is not taken to be poor, infinite
+    /// once it is.
     vk: f64,
-    wf: f64,
     uf: f64,
-    w: u64,
+    w: u32,
     u: u64,
     at: u32,
     poor: bool,
@@ -500,9 +498,7 @@ impl<S: Scalar> Default for Live<S> {
     fn default() -> Self {
         Live {
             b: S::zero(),
-            v: 0.0,
             vk: 0.0,
-            wf: 0.0,
             uf: 0.0,
             w: 0,
             u: 0,
@@ -517,9 +513,11 @@ impl<S: Scalar> Default for Live<S> {
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     class: u32,
+    /// At most the number of voters, which is counted in `u32` (so an
+    /// entry takes 16 bytes, not 24: the entries kept in a trace are read
+    /// by every run).
+    w: u32,
     u: u64,
-    /// At most the number of voters, which is counted in `u32`.
-    w: u64,
 }
 
 /// What a run leaves for the next Add1 run, which starts with less money
@@ -702,7 +700,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 let a = &mut acc[c as usize];
                 touched[n] = c;
                 n += usize::from(*a == 0);
-                *a += u64::from(m);
+                *a += m;
             }
             for &c in &touched[..n] {
                 let a = std::mem::take(&mut acc[c as usize]);
@@ -718,12 +716,8 @@ impl<'a, S: Scalar> Engine<'a, S> {
             v.sort_unstable_by_key(|x| (x.0, x.1));
             for &(c, u, w) in v.iter() {
                 match out.last_mut() {
-                    Some(l) if l.class == c && l.u == u => l.w += u64::from(w),
-                    _ => out.push(Entry {
-                        class: c,
-                        u,
-                        w: u64::from(w),
-                    }),
+                    Some(l) if l.class == c && l.u == u => l.w += w,
+                    _ => out.push(Entry { class: c, u, w }),
                 }
             }
         }
@@ -918,9 +912,11 @@ impl<'a, S: Scalar> Engine<'a, S> {
             // Written every time, kept (n moves on) only when live.
             let l = &mut live[n];
             l.b = budgets[c].clone();
-            l.v = l.b.approx();
-            l.vk = if *is_poor { f64::INFINITY } else { l.v };
-            l.wf = e.w as f64;
+            l.vk = if *is_poor {
+                f64::INFINITY
+            } else {
+                l.b.approx()
+            };
             l.uf = e.u as f64;
             l.w = e.w;
             l.u = e.u;
@@ -933,8 +929,9 @@ impl<'a, S: Scalar> Engine<'a, S> {
             // `rest -= v * w` for the poor, `denom += w * u` for the
             // others, without a branch: adding a zero changes nothing.
             let pm = f64::from(u8::from(l.poor));
-            rest -= (l.v * l.wf) * pm;
-            denom += (l.wf * l.uf) * (1.0 - pm);
+            let wf = f64::from(l.w);
+            rest -= (l.b.approx() * wf) * pm;
+            denom += (wf * l.uf) * (1.0 - pm);
         }
         loop {
             if denom <= 0.0 {
@@ -952,8 +949,9 @@ impl<'a, S: Scalar> Engine<'a, S> {
                     l.vk = f64::INFINITY;
                     l.poor = true;
                     moved = true;
-                    rest -= l.v * l.wf;
-                    denom -= l.wf * l.uf;
+                    let wf = f64::from(l.w);
+                    rest -= l.b.approx() * wf;
+                    denom -= wf * l.uf;
                 }
             }
             if !moved {
@@ -980,7 +978,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
         let rest = S::from_ratio(u128::from(self.inp.costs[p]), 1).sub_weighted(
             poor_at.iter().map(|&i| {
                 let l = &live[i as usize];
-                (&l.b, l.w)
+                (&l.b, u64::from(l.w))
             }),
         );
         if denom == 0 {
@@ -1025,10 +1023,11 @@ impl<'a, S: Scalar> Engine<'a, S> {
         let mut err = 0f64;
         for l in live {
             let (v, e) = l.b.float_bound();
-            let x = v * l.wf;
+            let wf = f64::from(l.w);
+            let x = v * wf;
             sum += x;
             mag += x.abs();
-            err += e * l.wf;
+            err += e * wf;
         }
         let slack = mag * ((2 * n + 4) as f64 * f64::EPSILON + 1.0 / (1u64 << 30) as f64);
         let hi = (sum + err + slack) * (1.0 + 4.0 * f64::EPSILON);
@@ -1152,8 +1151,8 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 for (((e, &is_poor), nb), ex) in es.iter().zip(poor).zip(new).zip(new_ex) {
                     let c = e.class as usize;
                     let b = old[c].sub(pay);
-                    poor_w += e.w * u64::from(is_poor & !old_ex[c]);
-                    rich_w += e.w * u64::from(!is_poor);
+                    poor_w += u64::from(e.w) * u64::from(is_poor & !old_ex[c]);
+                    rich_w += u64::from(e.w) * u64::from(!is_poor);
                     *nb = if is_poor { S::zero() } else { b };
                     *ex = is_poor;
                 }
