@@ -25,6 +25,7 @@ import { voteRoutes } from './routes/vote.js';
 import { accountRoutes } from './routes/account.js';
 import { groupRoutes } from './routes/groups.js';
 import { officerRoutes } from './routes/officer.js';
+import { resultRoutes } from './routes/results.js';
 import { devRoutes } from './routes/dev.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,6 +38,18 @@ export const COOKIES = {
 } as const;
 
 type Me = NonNullable<MeQuery['me']>;
+
+/** A published result's files on the API: /rounds/ROUND/results/vN/FILE, and nothing else under /rounds. */
+const RESULT_FILE = /^\/rounds\/\d+\/results\/v\d+\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * The paths the web client forwards to the API when FAIRSHARE_WEB_FORWARD_API
+ * is on: GraphQL, the health check and the result files. The web's own
+ * /rounds/ROUND/results page is not among them.
+ */
+export function forwardsToApi(pathname: string): boolean {
+  return pathname.startsWith('/graphql') || pathname.startsWith('/health') || RESULT_FILE.test(pathname);
+}
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -62,14 +75,15 @@ export function createApp({ config, client }: AppDeps) {
   app.locals.secureCookies = config.secureCookies;
   app.set('trust proxy', config.trustProxy);
 
-  // The demo's one address: /graphql and /health go on to the API untouched
-  // (before any body parsing, so the request body streams through).
+  // The demo's one address: /graphql, /health and the published result files
+  // go on to the API untouched (before any body parsing, so the request body
+  // streams through).
   if (config.forwardApi) {
     app.use(
       createProxyMiddleware({
         target: config.apiUrl,
         changeOrigin: false,
-        pathFilter: ['/graphql', '/health'],
+        pathFilter: (pathname) => forwardsToApi(pathname),
         xfwd: true,
       }),
     );
@@ -223,6 +237,7 @@ export function createApp({ config, client }: AppDeps) {
   app.use(accountRoutes(cookieBase));
   app.use(groupRoutes());
   app.use(officerRoutes());
+  app.use(resultRoutes());
   if (dev) app.use(devRoutes(config));
 
   app.use((req, res) => {

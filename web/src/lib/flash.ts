@@ -18,6 +18,10 @@ const STAFF: Record<string, string> = {
   'officer.phaseChanged': 'The round moved on.',
   'officer.reviewed': 'The review was saved. The group has been told.',
   'officer.conflictResolved': 'The conflict was resolved.',
+  'officer.counted': 'The round was counted. Councillors can now check the provisional result and publish it.',
+  'officer.countFailed': 'The round could not be counted. The reason is below.',
+  'officer.published': 'The result was published. Groups with a bid on the ballot have been emailed.',
+  'officer.corrected': 'The correction was published as a new version of the result.',
 };
 
 /** The message to show on this page, if any; it is then forgotten. */

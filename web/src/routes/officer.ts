@@ -43,6 +43,7 @@ import { dateFromParts, instantFromLocal, localFromInstant } from '../lib/dates.
 import { setFlash } from '../lib/flash.js';
 import { FormErrors, str, strs } from '../lib/forms.js';
 import { parsePounds, penceToInput } from '../lib/money.js';
+import { staffResultLocals } from './results.js';
 
 export const NEXT_PHASE: Partial<Record<Phase, Phase>> = {
   DRAFT: 'BIDS_OPEN',
@@ -303,7 +304,8 @@ export function officerRoutes() {
 
   r.get('/officer/rounds/:id', async (req, res) => {
     const data = await req.api.request(RoundPageDocument, { id: String(req.params.id) }, ctx(req));
-    staff(res, 'staff/round', { pageTitle: data.round.title, round: data.round, next: NEXT_PHASE[data.round.phase], backLink: '/officer' });
+    const results = await staffResultLocals(req, data.round.id, data.round.phase);
+    staff(res, 'staff/round', { pageTitle: data.round.title, round: data.round, next: NEXT_PHASE[data.round.phase], ...results, backLink: '/officer' });
   });
 
   const roundValuesOf = (round: Awaited<ReturnType<typeof loadRound>>): RoundValues => {
@@ -388,7 +390,8 @@ export function officerRoutes() {
       const errors = new FormErrors();
       apiError(errors, e, 'advance');
       const round = await loadRound(req);
-      staff(res, 'staff/round', { pageTitle: round.title, round, next: NEXT_PHASE[round.phase], errors, backLink: '/officer' }, 400);
+      const results = await staffResultLocals(req, round.id, round.phase);
+      staff(res, 'staff/round', { pageTitle: round.title, round, next: NEXT_PHASE[round.phase], ...results, errors, backLink: '/officer' }, 400);
     }
   });
 

@@ -103,6 +103,7 @@ export async function signIn(page: Page, email: string, next = '/account') {
 export const DEMO = {
   officer: 'officer@demo.fairshare.localhost',
   councillor: 'councillor@demo.fairshare.localhost',
+  admin: 'admin@demo.fairshare.localhost',
   chair: 'chair@woodhouse-moor-friends.demo.fairshare.localhost',
 };
 

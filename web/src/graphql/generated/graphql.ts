@@ -705,6 +705,71 @@ export type BidCategoriesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type BidCategoriesQuery = { bidCategories: Array<string> };
 
+export type PotResultFieldsFragment = { budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, turnoutByChannel: Array<{ channel: string, voted: number }> };
+
+export type RoundResultFieldsFragment = { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> };
+
+export type RoundResultPageQueryVariables = Exact<{
+  roundId: string | number;
+  version?: number | null | undefined;
+}>;
+
+
+export type RoundResultPageQuery = { round: { id: string, title: string, phase: Phase }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
+
+export type ReceiptRoundQueryVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type ReceiptRoundQuery = { round: { id: string, title: string, phase: Phase } };
+
+export type ReceiptProofQueryVariables = Exact<{
+  roundId: string | number;
+  code: string;
+}>;
+
+
+export type ReceiptProofQuery = { receiptProof: { code: string, commitment: string, leafIndex: number, treeSize: number, hashes: Array<string>, root: string, verified: boolean } | null };
+
+export type StaffRoundResultQueryVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type StaffRoundResultQuery = { round: { id: string, countError: string | null }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
+
+export type PotCsvQueryVariables = Exact<{
+  roundId: string | number;
+  version: number;
+}>;
+
+
+export type PotCsvQuery = { roundResult: { version: number, pots: Array<{ ballotsUrl: string, csv: string | null }> } | null };
+
+export type CountRoundMutationVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type CountRoundMutation = { countRound: { id: string, phase: Phase } };
+
+export type PublishResultMutationVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type PublishResultMutation = { publishResult: { id: string, phase: Phase } };
+
+export type CorrectResultMutationVariables = Exact<{
+  roundId: string | number;
+  reason: string;
+  excludeBidIds: Array<string | number> | string | number;
+}>;
+
+
+export type CorrectResultMutation = { correctResult: number };
+
 export type VerifyRoundQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -814,6 +879,86 @@ export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
   endCursor
 }
     `, {"fragmentName":"PageInfoFields"}) as unknown as TypedDocumentString<PageInfoFieldsFragment, unknown>;
+export const PotResultFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PotResultFields on PotResult {
+  area {
+    id
+    name
+  }
+  budgetPence
+  spentPence
+  leftPence
+  voters
+  funded {
+    bid {
+      id
+      title
+    }
+    amountPence
+    support
+  }
+  unfunded {
+    id
+    title
+    costPence
+  }
+  turnoutByChannel {
+    channel
+    voted
+  }
+  explanation
+  ballotsUrl
+  resultUrl
+  ballotsSha256
+  resultSha256
+}
+    `, {"fragmentName":"PotResultFields"}) as unknown as TypedDocumentString<PotResultFieldsFragment, unknown>;
+export const RoundResultFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RoundResultFields on RoundResult {
+  version
+  reason
+  countedAt
+  publishedAt
+  provisional
+  bundleUrl
+  configurationSha256
+  excludedBidIds
+  pots {
+    ...PotResultFields
+  }
+}
+    fragment PotResultFields on PotResult {
+  area {
+    id
+    name
+  }
+  budgetPence
+  spentPence
+  leftPence
+  voters
+  funded {
+    bid {
+      id
+      title
+    }
+    amountPence
+    support
+  }
+  unfunded {
+    id
+    title
+    costPence
+  }
+  turnoutByChannel {
+    channel
+    voted
+  }
+  explanation
+  ballotsUrl
+  resultUrl
+  ballotsSha256
+  resultSha256
+}`, {"fragmentName":"RoundResultFields"}) as unknown as TypedDocumentString<RoundResultFieldsFragment, unknown>;
 export const MeDocument = new TypedDocumentString(`
     query Me {
   me {
@@ -1523,6 +1668,183 @@ export const BidCategoriesDocument = new TypedDocumentString(`
   bidCategories
 }
     `) as unknown as TypedDocumentString<BidCategoriesQuery, BidCategoriesQueryVariables>;
+export const RoundResultPageDocument = new TypedDocumentString(`
+    query RoundResultPage($roundId: ID!, $version: Int) {
+  round(id: $roundId) {
+    id
+    title
+    phase
+  }
+  roundResult(roundId: $roundId, version: $version) {
+    ...RoundResultFields
+  }
+  resultVersions(roundId: $roundId) {
+    version
+    reason
+    countedAt
+    publishedAt
+  }
+}
+    fragment PotResultFields on PotResult {
+  area {
+    id
+    name
+  }
+  budgetPence
+  spentPence
+  leftPence
+  voters
+  funded {
+    bid {
+      id
+      title
+    }
+    amountPence
+    support
+  }
+  unfunded {
+    id
+    title
+    costPence
+  }
+  turnoutByChannel {
+    channel
+    voted
+  }
+  explanation
+  ballotsUrl
+  resultUrl
+  ballotsSha256
+  resultSha256
+}
+fragment RoundResultFields on RoundResult {
+  version
+  reason
+  countedAt
+  publishedAt
+  provisional
+  bundleUrl
+  configurationSha256
+  excludedBidIds
+  pots {
+    ...PotResultFields
+  }
+}`) as unknown as TypedDocumentString<RoundResultPageQuery, RoundResultPageQueryVariables>;
+export const ReceiptRoundDocument = new TypedDocumentString(`
+    query ReceiptRound($roundId: ID!) {
+  round(id: $roundId) {
+    id
+    title
+    phase
+  }
+}
+    `) as unknown as TypedDocumentString<ReceiptRoundQuery, ReceiptRoundQueryVariables>;
+export const ReceiptProofDocument = new TypedDocumentString(`
+    query ReceiptProof($roundId: ID!, $code: String!) {
+  receiptProof(roundId: $roundId, code: $code) {
+    code
+    commitment
+    leafIndex
+    treeSize
+    hashes
+    root
+    verified
+  }
+}
+    `) as unknown as TypedDocumentString<ReceiptProofQuery, ReceiptProofQueryVariables>;
+export const StaffRoundResultDocument = new TypedDocumentString(`
+    query StaffRoundResult($roundId: ID!) {
+  round(id: $roundId) {
+    id
+    countError
+  }
+  roundResult(roundId: $roundId) {
+    ...RoundResultFields
+  }
+  resultVersions(roundId: $roundId) {
+    version
+    reason
+    countedAt
+    publishedAt
+  }
+}
+    fragment PotResultFields on PotResult {
+  area {
+    id
+    name
+  }
+  budgetPence
+  spentPence
+  leftPence
+  voters
+  funded {
+    bid {
+      id
+      title
+    }
+    amountPence
+    support
+  }
+  unfunded {
+    id
+    title
+    costPence
+  }
+  turnoutByChannel {
+    channel
+    voted
+  }
+  explanation
+  ballotsUrl
+  resultUrl
+  ballotsSha256
+  resultSha256
+}
+fragment RoundResultFields on RoundResult {
+  version
+  reason
+  countedAt
+  publishedAt
+  provisional
+  bundleUrl
+  configurationSha256
+  excludedBidIds
+  pots {
+    ...PotResultFields
+  }
+}`) as unknown as TypedDocumentString<StaffRoundResultQuery, StaffRoundResultQueryVariables>;
+export const PotCsvDocument = new TypedDocumentString(`
+    query PotCsv($roundId: ID!, $version: Int!) {
+  roundResult(roundId: $roundId, version: $version) {
+    version
+    pots {
+      ballotsUrl
+      csv
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PotCsvQuery, PotCsvQueryVariables>;
+export const CountRoundDocument = new TypedDocumentString(`
+    mutation CountRound($roundId: ID!) {
+  countRound(roundId: $roundId) {
+    id
+    phase
+  }
+}
+    `) as unknown as TypedDocumentString<CountRoundMutation, CountRoundMutationVariables>;
+export const PublishResultDocument = new TypedDocumentString(`
+    mutation PublishResult($roundId: ID!) {
+  publishResult(roundId: $roundId) {
+    id
+    phase
+  }
+}
+    `) as unknown as TypedDocumentString<PublishResultMutation, PublishResultMutationVariables>;
+export const CorrectResultDocument = new TypedDocumentString(`
+    mutation CorrectResult($roundId: ID!, $reason: String!, $excludeBidIds: [ID!]!) {
+  correctResult(roundId: $roundId, reason: $reason, excludeBidIds: $excludeBidIds)
+}
+    `) as unknown as TypedDocumentString<CorrectResultMutation, CorrectResultMutationVariables>;
 export const VerifyRoundDocument = new TypedDocumentString(`
     query VerifyRound($id: ID!) {
   round(id: $id) {

@@ -1,0 +1,248 @@
+// Results: the demo's published round, its files at the web client's one
+// address, checking a receipt, and the staff side: a round counted at close,
+// the councillor's provisional result, publishing after a confirmation, a
+// correction as a new version, and CSV for council reports.
+import { expect, test, type Page } from '@playwright/test';
+import { API_URL } from './env.js';
+import { DEMO, apiSession, expectAccessible, expectNoHorizontalScroll, newPerson, screenshots, signIn } from './helpers.js';
+
+/** axe at 1280 px, then at 320 px with nothing scrolling sideways. */
+async function checkPage(page: Page) {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expectNoHorizontalScroll(page);
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** A round's id by its title; the list of rounds is public. */
+async function roundId(title: string): Promise<string> {
+  const res = await fetch(`${API_URL}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ rounds(first: 50) { nodes { id title } } }' }),
+  });
+  const { data } = (await res.json()) as { data: { rounds: { nodes: { id: string; title: string }[] } } };
+  const round = data.rounds.nodes.find((r) => r.title === title);
+  if (!round) throw new Error(`no round called ${title}`);
+  return round.id;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('results: the demo’s published round in English and Welsh, its files at the same address, and receipt errors', async ({ browser }) => {
+  const id = await roundId('Spring Greens 2026');
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+
+  await page.goto(`/rounds/${id}`);
+  await page.getByRole('button', { name: 'See the results' }).click();
+  await expect(page).toHaveURL(new RegExp(`/rounds/${id}/results$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Results');
+  await expect(page.getByText('Version 1. Published on')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Hyde Park and Woodhouse' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Chapel Allerton' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Projects funded' }).first()).toBeVisible();
+  await expect(page.getByText('On paper: 40')).toBeVisible();
+  await expect(page.getByText('On paper: 20')).toBeVisible();
+  await page.getByText('How the count worked, step by step').first().click();
+  await expect(page.locator('details[open] ol li').first()).toBeVisible();
+  await expect(page.getByText(`/rounds/${id}/results/v1/bundle.tar`)).toContainText('tally verify bundle.tar');
+  await checkPage(page);
+  await screenshots(page, 'results');
+
+  // The files come from the API through the web client's own address.
+  const bundleHref = await page.getByRole('link', { name: 'Everything in one file (bundle.tar)' }).getAttribute('href');
+  expect(bundleHref).toBe(`/rounds/${id}/results/v1/bundle.tar`);
+  const bundle = await page.request.get(bundleHref!);
+  expect(bundle.status()).toBe(200);
+  expect(bundle.headers()['content-type']).toBe('application/x-tar');
+  expect((await bundle.body()).subarray(257, 262).toString()).toBe('ustar');
+  const manifest = await page.request.get(`/rounds/${id}/results/v1/round.json`);
+  expect(manifest.status()).toBe(200);
+  expect(await manifest.json()).toMatchObject({ version: 1 });
+  const ballotsHref = await page.getByRole('link', { name: /The votes, without names/ }).first().getAttribute('href');
+  expect(await (await page.request.get(ballotsHref!)).text()).toMatch(/^META/);
+  for (const name of ['round.json', 'config.json', 'commitments.txt', 'audit.jsonl']) {
+    const href = await page.getByRole('link', { name: new RegExp(`\\(${name.replace('.', '\\.')}\\)`) }).getAttribute('href');
+    expect((await page.request.get(href!)).status(), name).toBe(200);
+  }
+  // A version that does not exist is the web's 404, and a file of one is the API's.
+  expect((await page.request.get(`/rounds/${id}/results?version=9`)).status()).toBe(404);
+  expect((await page.request.get(`/rounds/${id}/results/v9/round.json`)).status()).toBe(404);
+
+  // Checking a receipt: the errors.
+  await page.getByRole('button', { name: 'Check your receipt' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your receipt');
+  await checkPage(page);
+  await page.getByRole('button', { name: 'Check the receipt' }).click();
+  await expect(page.getByRole('alert')).toContainText('Enter your receipt code');
+  await expect(page).toHaveTitle(/^Error: Check your receipt/);
+  await page.getByLabel('Receipt code').fill('not a code');
+  await page.getByRole('button', { name: 'Check the receipt' }).click();
+  await expect(page.getByRole('alert')).toContainText('Enter a receipt code of 16 letters and numbers');
+  await expect(page.getByLabel('Receipt code')).toHaveValue('not a code');
+  await page.getByLabel('Receipt code').fill('0000-0000-0000-0000');
+  await page.getByRole('button', { name: 'Check the receipt' }).click();
+  await expect(page.getByRole('alert')).toContainText('There is no vote with this receipt code in the count');
+  await checkPage(page);
+
+  // In Welsh.
+  await page.goto(`/rounds/${id}/results?lang=cy`);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'cy');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Canlyniadau');
+  await expect(page.getByText('Ar bapur: 40')).toBeVisible();
+  await expect(page.locator('ol[lang="en"]').first()).toBeAttached();
+  await checkPage(page);
+  await screenshots(page, 'cy-results');
+  await page.goto(`/rounds/${id}/receipt`);
+  await page.getByRole('button', { name: 'Gwirio’r dderbynneb' }).click();
+  await expect(page.getByRole('alert')).toContainText('Rhowch god eich derbynneb');
+  await expect(page).toHaveTitle(/^Gwall: Gwirio eich derbynneb/);
+  await checkPage(page);
+  await context.close();
+});
+
+test('results: counted at close, published by a councillor after confirming, a receipt checked, a correction, CSV', async ({ browser }) => {
+  test.setTimeout(180_000);
+  // A round in voting with three bids in Hyde Park and Woodhouse, and two
+  // voters. An administrator sets it up (they may do what officers do), so
+  // the officer's sign-in codes are left for the other journeys.
+  const officer = await apiSession(DEMO.admin);
+  const chair = await apiSession(DEMO.chair);
+  const { areas } = await officer('{ areas(first: 20) { nodes { id name } } }');
+  const area = areas.nodes.find((a: { name: string }) => a.name === 'Hyde Park and Woodhouse').id;
+  const { me } = await chair('{ me { groups { id name } } }');
+  const group = me.groups.find((g: { name: string }) => g.name === 'Woodhouse Moor Friends').id;
+  const { createRound } = await officer('mutation($i: CreateRoundInput!) { createRound(input: $i) { id } }', {
+    i: {
+      title: 'Autumn Lanterns 2026',
+      pots: [{ areaId: area, amountPence: 500000 }],
+      ballot: { kind: 'APPROVAL', maxChoices: 2 },
+      countingRule: { name: 'greedy' },
+      eligibility: { relations: ['LIVE'], methods: ['POSTCODE'], postcodeAloneEnough: true, acceptLowAssurance: true },
+    },
+  });
+  const id = createRound.id as string;
+  await officer('mutation($id: ID!) { advanceRound(id: $id, to: BIDS_OPEN) { id } }', { id });
+  const bids: Record<string, string> = {};
+  for (const [title, cost] of [['Lantern workshop', 200000], ['Lantern parade', 250000], ['Fairy lights on the Moor', 150000]] as const) {
+    const { submitBid } = await chair('mutation($i: SubmitBidInput!) { submitBid(input: $i) { id } }', {
+      i: { roundId: id, groupId: group, areaId: area, details: { title, summary: `${title}, for everyone.`, description: 'What the project does, who it helps and how it is looked after.', costPence: cost, category: 'culture' } },
+    });
+    await officer('mutation($id: ID!) { reviewBid(id: $id, decision: ELIGIBLE) { id } }', { id: submitBid.id });
+    bids[title] = submitBid.id;
+  }
+  await officer('mutation($id: ID!) { advanceRound(id: $id, to: BID_REVIEW) { id } }', { id });
+  await officer('mutation($id: ID!) { advanceRound(id: $id, to: VOTING) { id } }', { id });
+  const receipts: string[] = [];
+  for (const [i, [email, name, picks]] of ([
+    ['rhian.results@example.org', 'Rhian Results', ['Lantern workshop', 'Lantern parade']],
+    ['sol.second@example.org', 'Sol Second', ['Lantern parade']],
+  ] as const).entries()) {
+    const voter = await apiSession(email);
+    await voter('mutation($r: ID!, $p: PersonDetailsInput!) { declareEligibility(roundId: $r, person: $p) { verified } }', {
+      r: id,
+      p: { name, dateOfBirth: `198${i}-03-03`, postcode: 'LS6 2AA', relation: 'LIVE' },
+    });
+    const { castBallot } = await voter('mutation($i: CastBallotInput!) { castBallot(input: $i) { receipt { code } } }', {
+      i: { roundId: id, choices: picks.map((t) => ({ bidId: bids[t] })), idempotencyKey: `results-${i}` },
+    });
+    receipts.push(castBallot.receipt.code);
+  }
+  // Closing voting counts the round at once.
+  const { advanceRound } = await officer('mutation($id: ID!) { advanceRound(id: $id, to: CLOSED) { id phase } }', { id });
+  expect(['CLOSED', 'COUNTED']).toContain(advanceRound.phase);
+
+  // Nobody else sees a figure before publication.
+  const visitor = await newPerson(browser);
+  const publicPage = await visitor.newPage();
+  await publicPage.goto(`/rounds/${id}/results`);
+  await expect(publicPage.getByRole('heading', { level: 1 })).toHaveText('The results are not published yet');
+  await checkPage(publicPage);
+  await publicPage.goto(`/rounds/${id}/receipt`);
+  await expect(publicPage.getByText('You can check your receipt once the results of this round are published.')).toBeVisible();
+
+  // The councillor: the provisional result, CSV, then publishing after a confirmation.
+  const councillorContext = await newPerson(browser);
+  const page = await councillorContext.newPage();
+  await page.goto(`/officer/rounds/${id}`);
+  await signIn(page, DEMO.councillor, `/officer/rounds/${id}`);
+  await expect(page.getByRole('heading', { level: 2, name: 'Provisional result' })).toBeVisible();
+  await expect(page.getByText('Provisional: not public')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Projects funded' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Lantern parade' }).first()).toBeVisible();
+  await expectAccessible(page);
+  await screenshots(page, 'staff-provisional-result');
+  const provisionalCsv = await page.getByRole('link', { name: /provisional result as CSV/ }).getAttribute('href');
+  const csv = await page.request.get(provisionalCsv!);
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  expect(await csv.text()).toMatch(/^bid_id,title,cost_pence,funded,support\n/);
+
+  await page.getByRole('button', { name: 'Publish the result' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Are you sure you want to publish the result?');
+  await expectAccessible(page);
+  await screenshots(page, 'staff-publish');
+  await page.getByRole('button', { name: 'Publish the result' }).click();
+  await expect(page.getByText('The result was published.')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Result', exact: true })).toBeVisible();
+  await expect(page.getByText('Provisional: not public')).toHaveCount(0);
+
+  // Anyone: the result and a receipt, typed loosely.
+  await publicPage.goto(`/rounds/${id}/results`);
+  await expect(publicPage.getByRole('heading', { level: 1 })).toHaveText('Results');
+  await expect(publicPage.getByText('Version 1. Published on')).toBeVisible();
+  await publicPage.goto(`/rounds/${id}/receipt`);
+  await publicPage.getByLabel('Receipt code').fill(receipts[0]!.toLowerCase().replaceAll('-', ' '));
+  await publicPage.getByRole('button', { name: 'Check the receipt' }).click();
+  await expect(publicPage.getByRole('heading', { level: 1 })).toHaveText('Your vote is in the count');
+  await expect(publicPage.locator('.govuk-panel')).toContainText(receipts[0]!);
+  await expect(publicPage.locator('dd', { hasText: /^\s*[12] of 2\s*$/ })).toBeVisible();
+  await checkPage(publicPage);
+  await screenshots(publicPage, 'receipt-found');
+  await publicPage.goto(`/rounds/${id}/receipt?lang=cy`);
+  await publicPage.getByLabel('Cod y dderbynneb').fill(receipts[1]!);
+  await publicPage.getByRole('button', { name: 'Gwirio’r dderbynneb' }).click();
+  await expect(publicPage.getByRole('heading', { level: 1 })).toHaveText('Mae eich pleidlais yn y cyfrif');
+  await checkPage(publicPage);
+  await publicPage.goto(`/rounds/${id}/results?lang=en`);
+
+  // A correction: the reason is required; the bid left out is no longer funded.
+  await page.getByRole('button', { name: 'Publish a correction' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Publish a correction');
+  await page.getByRole('button', { name: 'Publish the correction' }).click();
+  await expect(page.getByRole('alert')).toContainText('Enter the reason for the correction');
+  await expectAccessible(page);
+  await screenshots(page, 'staff-correct');
+  await page.getByLabel('Why is the result being corrected?').fill('The lantern parade cannot go ahead: the road cannot be closed.');
+  await page.getByRole('checkbox', { name: 'Lantern parade' }).check();
+  await page.getByRole('button', { name: 'Publish the correction' }).click();
+  await expect(page.getByText('The correction was published as a new version of the result.')).toBeVisible();
+  await expect(page.getByText('Version 2, published')).toBeVisible();
+  await expect(page.locator('#version-1')).toBeVisible();
+  const publishedCsv = await page.getByRole('link', { name: /The result as CSV/ }).getAttribute('href');
+  expect(publishedCsv).toMatch(new RegExp(`^/officer/rounds/${id}/results/v2/pot-\\d+\\.csv$`));
+  const csv2 = await page.request.get(publishedCsv!);
+  expect(await csv2.text()).toContain('"Lantern parade",250000,no,');
+  await expect(page.getByText('Left out by a correction')).toBeVisible();
+
+  // Anyone sees both versions, each with its reason.
+  await publicPage.goto(`/rounds/${id}/results`);
+  await expect(publicPage.getByText('Version 2. Published on')).toBeVisible();
+  await expect(publicPage.getByText('This result was corrected')).toBeVisible();
+  await expect(publicPage.getByText('The lantern parade cannot go ahead: the road cannot be closed.').first()).toBeVisible();
+  await checkPage(publicPage);
+  await screenshots(publicPage, 'results-corrected');
+  await publicPage.getByRole('link', { name: 'Version 1' }).click();
+  await expect(publicPage).toHaveURL(new RegExp(`/rounds/${id}/results\\?version=1$`));
+  await expect(publicPage.getByText('This is an earlier version of the result')).toBeVisible();
+  await expect(publicPage.getByRole('link', { name: 'Lantern parade' })).toBeVisible();
+  await checkPage(publicPage);
+  await publicPage.goto(`/rounds/${id}/results?version=1&lang=cy`);
+  await expect(publicPage.getByText('Fersiwn gynharach o’r canlyniad yw hon')).toBeVisible();
+  await checkPage(publicPage);
+  await visitor.close();
+  await councillorContext.close();
+});
