@@ -246,3 +246,18 @@ test('results: counted at close, published by a councillor after confirming, a r
   await visitor.close();
   await councillorContext.close();
 });
+
+test('results: the results page and checking a receipt with JavaScript turned off', async ({ browser }) => {
+  const id = await roundId('Spring Greens 2026');
+  const context = await newPerson(browser, { javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`/rounds/${id}/results`);
+  await page.getByText('How the count worked, step by step').first().click();
+  await expect(page.locator('details[open] ol li').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Check your receipt' }).click();
+  await page.getByLabel('Receipt code').fill('7K3M-9QXD-2RTF-HJ4W');
+  await page.getByRole('button', { name: 'Check the receipt' }).click();
+  await expect(page.getByRole('alert')).toContainText('There is no vote with this receipt code in the count');
+  await expect(page.getByLabel('Receipt code')).toHaveValue('7K3M-9QXD-2RTF-HJ4W');
+  await context.close();
+});
