@@ -51,6 +51,17 @@ pub trait Scalar: Clone + std::fmt::Debug {
     /// A float close to the value and a bound on its distance from the
     /// exact value (infinite when the type gives none).
     fn float_bound(&self) -> (f64, f64);
+    /// Whether [`Scalar::cmp_exact`] answers `Less` (with `less`) or
+    /// `Greater` (without): `true` only where it does. A type may answer
+    /// without branching on the answer.
+    fn surely(&self, o: &Self, less: bool) -> bool {
+        self.cmp_exact(o)
+            == Some(if less {
+                Ordering::Less
+            } else {
+                Ordering::Greater
+            })
+    }
 }
 
 /// Exact rational numbers of unbounded size.
@@ -245,6 +256,16 @@ impl Scalar for Guarded {
     fn float_bound(&self) -> (f64, f64) {
         (self.v, self.e)
     }
+    /// The arithmetic of [`Scalar::cmp_exact`], without its branches:
+    /// the same difference and bound, and the same answer where that is
+    /// `Less` or `Greater` (two exact values: the bound is zero and the
+    /// sign of the difference is that of the exact one).
+    fn surely(&self, o: &Self, less: bool) -> bool {
+        let d = self.v - o.v;
+        let bound = (self.e + o.e) * (1.0 + 4.0 * ULP);
+        let finite = d.is_finite() & bound.is_finite();
+        finite & ((less & (-d > bound)) | (!less & (d > bound)))
+    }
     /// One pass of plain floating point, with one bound for the whole sum
     /// (Higham, *Accuracy and Stability of Numerical Algorithms*, 3.1: a
     /// sum of `n` products computed in order is within `gamma_n * sum
@@ -355,6 +376,46 @@ mod tests {
             g.cmp_exact(&Guarded::from_ratio(1001, 1)),
             Some(Ordering::Less)
         );
+    }
+
+    /// `surely` says yes only where `cmp_exact` gives that answer: on
+    /// values exact and inexact, far apart, close, and equal.
+    #[test]
+    fn surely_agrees_with_cmp_exact() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |below: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % below
+        };
+        let mut vals = Vec::new();
+        for _ in 0..300 {
+            let num = u128::from(next(1 << 40));
+            let den = u128::from(1 + next(100_000));
+            let a = Guarded::from_ratio(num, den);
+            vals.push(a);
+            vals.push(Guarded::from_ratio(num, 1));
+            vals.push(a.sub(&Guarded::from_ratio(num % 7, den + 1)));
+            vals.push(a.add(&Guarded::from_ratio(1, 1 << 50)));
+        }
+        let mut answered = 0;
+        for a in &vals {
+            for b in vals.iter().step_by(7) {
+                for less in [true, false] {
+                    if a.surely(b, less) {
+                        answered += 1;
+                        let want = if less {
+                            Ordering::Less
+                        } else {
+                            Ordering::Greater
+                        };
+                        assert_eq!(a.cmp_exact(b), Some(want), "{a:?} {b:?}");
+                    }
+                }
+            }
+        }
+        assert!(answered > 0);
     }
 
     #[test]

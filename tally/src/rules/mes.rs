@@ -462,8 +462,10 @@ struct Engine<'a, S> {
     dense: Vec<u32>,
     // scratch for projects whose supporters' utilities differ
     mixed: Vec<(u32, u64, u32)>,
-    // scratch of `afford_checked`
-    live: Vec<Live<S>>,
+    // scratch of `afford_checked`, and the same for the best project of
+    // the round so far (swapped with it, as `poor` is)
+    live: LiveSet<S>,
+    kept_live: LiveSet<S>,
     poor_at: Vec<u32>,
     // scratch: the entries of the project last scanned, and which are poor
     es: Vec<Entry>,
@@ -504,6 +506,24 @@ impl<S: Scalar> Default for Live<S> {
             u: 0,
             at: 0,
             poor: false,
+        }
+    }
+}
+
+/// The live entries [`Engine::afford_checked`] copied for a project, and
+/// for which project and how many when its answer was a rho (`of`), so
+/// that charging that project reads the budgets from there, in order,
+/// rather than from their classes.
+struct LiveSet<S> {
+    v: Vec<Live<S>>,
+    of: Option<(usize, usize)>,
+}
+
+impl<S> Default for LiveSet<S> {
+    fn default() -> Self {
+        LiveSet {
+            v: Vec::new(),
+            of: None,
         }
     }
 }
@@ -631,7 +651,8 @@ impl<'a, S: Scalar> Engine<'a, S> {
             cls_rounds: 0,
             counts: Vec::new(),
             budgets: Vec::new(),
-            live: Vec::new(),
+            live: LiveSet::default(),
+            kept_live: LiveSet::default(),
             poor_at: Vec::new(),
             exhausted: Vec::new(),
             acc: vec![0; 2],
@@ -742,6 +763,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
         hint: &[bool],
         poor: &mut Vec<bool>,
     ) -> Result<Option<Rho<S>>, Uncertain> {
+        self.live.of = None;
         if !S::EXACT && !self.record {
             if let Some(rho) = self.afford_checked(p, check_total, es, hint, poor) {
                 return Ok(rho);
@@ -896,10 +918,10 @@ impl<'a, S: Scalar> Engine<'a, S> {
         let budgets = &self.budgets;
         // `live` only grows (its unused tail is not cleared): the live
         // entries are `live[..n]`.
-        if self.live.len() < es.len() {
-            self.live.resize(es.len(), Live::default());
+        if self.live.v.len() < es.len() {
+            self.live.v.resize(es.len(), Live::default());
         }
-        let live = &mut self.live[..];
+        let live = &mut self.live.v[..];
         poor.clear();
         poor.extend_from_slice(hint);
         let mut rest = self.inp.costs[p] as f64;
@@ -986,6 +1008,24 @@ impl<'a, S: Scalar> Engine<'a, S> {
         }
         let unit = rest.div_u(denom);
         let uniform = self.inp.uniform[p].map(|u| unit.mul_u(u128::from(u)));
+        // With one threshold for all, first a pass without branches on
+        // the answers (whether each entry is poor is close to random):
+        // when every entry is certainly on its side, the comparisons below
+        // would all agree, and they are skipped.
+        if let Some(thr) = &uniform {
+            let mut all = true;
+            for l in live.iter() {
+                all &= l.b.surely(thr, l.poor);
+                poor[l.at as usize] = l.poor;
+            }
+            if all {
+                self.live.of = Some((p, n));
+                return Some(Some(Rho {
+                    num: rest,
+                    den: denom,
+                }));
+            }
+        }
         for l in live.iter() {
             let (b, u) = (&l.b, l.u);
             // b against rho * u = rest * u / denom.
@@ -999,6 +1039,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
             }
             poor[l.at as usize] = l.poor;
         }
+        self.live.of = Some((p, n));
         Some(Some(Rho {
             num: rest,
             den: denom,
@@ -1123,7 +1164,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
     /// pay `rho * u`. Returns the numbers of poor and rich voters (the
     /// voters already exhausted are neither). [`Engine::move_groups`] moves
     /// the groups themselves.
-    fn charge(&mut self, es: &[Entry], poor: &[bool], rho: &Rho<S>) -> (u128, u128) {
+    fn charge(&mut self, p: usize, es: &[Entry], poor: &[bool], rho: &Rho<S>) -> (u128, u128) {
         let mut poor_n = 0u128;
         let mut rich_n = 0u128;
         // With one utility for all, everyone rich pays the same.
@@ -1141,12 +1182,34 @@ impl<'a, S: Scalar> Engine<'a, S> {
         self.exhausted.resize(base + es.len(), true);
         let (old, new) = self.budgets.split_at_mut(base);
         let (old_ex, new_ex) = self.exhausted.split_at_mut(base);
-        match (&uniform_pay, S::EXACT) {
+        let live = match self.live.of {
+            Some((q, n)) if q == p => Some(&self.live.v[..n]),
+            _ => None,
+        };
+        match (&uniform_pay, S::EXACT, live) {
+            // The guarded floats with one payment for all, and the live
+            // entries of the project copied with their budgets when its rho
+            // was found (this round: the budgets have not changed since):
+            // read in order, they spare looking the classes up again. The
+            // exhausted entries are those not copied, and their new classes
+            // stay as `resize` made them (zero, exhausted).
+            (Some(pay), false, Some(live)) => {
+                let (mut poor_w, mut rich_w) = (0u64, 0u64);
+                for l in live {
+                    let b = l.b.sub(pay);
+                    poor_w += u64::from(l.w) * u64::from(l.poor);
+                    rich_w += u64::from(l.w) * u64::from(!l.poor);
+                    new[l.at as usize] = if l.poor { S::zero() } else { b };
+                    new_ex[l.at as usize] = l.poor;
+                }
+                poor_n = u128::from(poor_w);
+                rich_n = u128::from(rich_w);
+            }
             // The guarded floats with one payment for all (approval
             // ballots), without a branch on who is poor (close to random):
             // the payment is taken from every budget, and kept only for
             // the rich.
-            (Some(pay), false) => {
+            (Some(pay), false, None) => {
                 let (mut poor_w, mut rich_w) = (0u64, 0u64);
                 for (((e, &is_poor), nb), ex) in es.iter().zip(poor).zip(new).zip(new_ex) {
                     let c = e.class as usize;
@@ -1449,6 +1512,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
                                 tied.clear();
                                 tied.push(p);
                                 std::mem::swap(&mut self.poor, &mut kept_poor);
+                                std::mem::swap(&mut self.live, &mut self.kept_live);
                                 best_at = Some((p, range));
                             }
                             Ordering::Equal => tied.push(p),
@@ -1476,6 +1540,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
             let (rho, range) = match best_at {
                 Some((p, range)) if p == chosen => {
                     std::mem::swap(&mut self.poor, &mut kept_poor);
+                    std::mem::swap(&mut self.live, &mut self.kept_live);
                     (best, range)
                 }
                 _ => {
@@ -1492,7 +1557,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
             };
             let base = self.budgets.len() as u32;
             let poor = std::mem::take(&mut self.poor);
-            let (poor_n, rich_n) = self.charge(&here.es[range.clone()], &poor, &rho);
+            let (poor_n, rich_n) = self.charge(chosen, &here.es[range.clone()], &poor, &rho);
             self.poor = poor;
             if trace.is_none() {
                 self.move_groups(chosen, &here.es[range.clone()], base);
@@ -1939,6 +2004,44 @@ mod tests {
             let e = crate::pb::parse(&text).expect("parses");
             check_warm_runs(&e, 60);
         }
+    }
+
+    /// The float pre-test before skipping a project says yes only where
+    /// the guarded comparison answers `Greater`: on rhos far apart, close
+    /// (relative gaps down to 2^-45) and equal, with error bounds from
+    /// none to large.
+    #[test]
+    fn surely_above_implies_the_guarded_comparison() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |below: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % below
+        };
+        let mut rhos: Vec<Rho<Guarded>> = Vec::new();
+        for _ in 0..200 {
+            let num = u128::from(1 + next(1 << 45));
+            let den = u128::from(1 + next(1 << 30));
+            let exact = Guarded::from_ratio(num, 1);
+            let inexact = Guarded::from_ratio(num * 1000 + 1, 1000 + u128::from(next(3)));
+            let noisy = inexact.sub_weighted((0..next(5000)).map(|_| (&inexact, 0)));
+            for x in [exact, inexact, noisy] {
+                rhos.push(Rho { num: x, den });
+                let near = x.add(&Guarded::from_ratio(1 + u128::from(next(4)), 1 << next(20)));
+                rhos.push(Rho { num: near, den });
+            }
+        }
+        let mut skipped = 0;
+        for s in &rhos {
+            for b in &rhos {
+                if surely_above(s, rho_bound(b, 1.0)) {
+                    skipped += 1;
+                    assert_eq!(rho_cmp(s, b).ok(), Some(Ordering::Greater));
+                }
+            }
+        }
+        assert!(skipped > 0);
     }
 
     /// The bit-set construction gives exactly the input the general one
