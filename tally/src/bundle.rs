@@ -198,6 +198,24 @@ pub fn inclusion_proof(commitments: &[[u8; 32]], index: usize) -> Option<Inclusi
     })
 }
 
+/// The inclusion proof of every commitment, from one tree: what a council
+/// needs to hand each voter their proof at once.
+pub fn inclusion_proofs(commitments: &[[u8; 32]]) -> Vec<Inclusion> {
+    let t = tree(commitments);
+    (0..commitments.len())
+        .map(|index| Inclusion {
+            index: index as u64,
+            tree_size: commitments.len() as u64,
+            hashes: t
+                .prove_inclusion(index)
+                .as_bytes()
+                .chunks(32)
+                .map(hex::encode)
+                .collect(),
+        })
+        .collect()
+}
+
 /// Whether `proof` shows `commitment` in the tree with root `root` (hex).
 pub fn verify_inclusion(root: &str, commitment: &[u8; 32], proof: &Inclusion) -> bool {
     let Ok(root_bytes) = hex::decode(root) else {
@@ -593,6 +611,16 @@ mod tests {
             let p = inclusion_proof(&leaves, i).unwrap();
             assert!(verify_inclusion(&root, &leaves[i], &p));
             assert!(!verify_inclusion(&root, &[99; 32], &p));
+        }
+        // Every proof from one tree is the proof made alone.
+        for n in 0..20 {
+            let all = inclusion_proofs(&leaves[..n.min(leaves.len())]);
+            for (i, p) in all.iter().enumerate() {
+                assert_eq!(
+                    Some(p),
+                    inclusion_proof(&leaves[..n.min(leaves.len())], i).as_ref()
+                );
+            }
         }
         // RFC 6962: the root of no leaves is SHA-256 of nothing.
         assert_eq!(

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, Set,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -830,13 +830,16 @@ pub async fn versions(
 /// Merkle tree.
 async fn commitments(db: &impl ConnectionTrait, round_id: i64) -> ServiceResult<Vec<[u8; 32]>> {
     let mut out: Vec<[u8; 32]> = ballots::Entity::find()
+        .select_only()
+        .column(ballots::Column::Commitment)
         .filter(ballots::Column::RoundId.eq(round_id))
+        .into_tuple::<String>()
         .all(db)
         .await
         .context("loading commitments")?
         .into_iter()
-        .filter_map(|b| {
-            let bytes = hex::decode(&b.commitment).ok()?;
+        .filter_map(|c| {
+            let bytes = hex::decode(&c).ok()?;
             <[u8; 32]>::try_from(bytes.as_slice()).ok()
         })
         .collect();
@@ -928,7 +931,13 @@ pub async fn receipt_proof(
     round_id: i64,
     code: &str,
 ) -> ServiceResult<Option<(tally::bundle::Inclusion, String, String)>> {
-    if result(db, None, round_id, None).await?.is_none() {
+    let published = result_versions::Entity::find()
+        .filter(result_versions::Column::RoundId.eq(round_id))
+        .filter(result_versions::Column::PublishedAt.is_not_null())
+        .one(db)
+        .await
+        .context("finding a published result")?;
+    if published.is_none() {
         return Ok(None);
     }
     let Some(code) = crate::domain::vote::normalise_code(code) else {
