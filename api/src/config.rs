@@ -74,6 +74,9 @@ pub struct Settings {
     pub trusted_proxy_hops: usize,
     /// How often each instance applies scheduled phase changes.
     pub schedule_interval: Duration,
+    /// PostgreSQL: how many ballot writers commit side by side
+    /// (`FAIRSHARE_BALLOT_WRITERS`, default 4). SQLite always has one.
+    pub ballot_writers: usize,
     pub session_ttl: chrono::Duration,
     /// Things worth a warning in the log, once logging has started.
     pub warnings: Vec<String>,
@@ -225,6 +228,14 @@ impl Settings {
         if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
             bail!("FAIRSHARE_PUBLIC_URL must be an http:// or https:// address");
         }
+        let ballot_writers = match get("FAIRSHARE_BALLOT_WRITERS") {
+            Some(n) => n
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=32).contains(n))
+                .context("FAIRSHARE_BALLOT_WRITERS must be a number from 1 to 32")?,
+            None => crate::service::voting::writer::POSTGRES_LANES,
+        };
         Ok(Settings {
             environment,
             addr,
@@ -236,6 +247,7 @@ impl Settings {
             verification_retention,
             trusted_proxy_hops,
             schedule_interval,
+            ballot_writers,
             session_ttl: chrono::Duration::days(14),
             warnings,
         })

@@ -55,8 +55,11 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let db = crate::db::connect(settings.database_url.expose_secret()).await?;
     let mailer = Mailer::from_settings(&settings.email)?;
     let sms = SmsSender::from_settings(&settings.sms)?;
-    let ballot_writer = (db.get_database_backend() == sea_orm::DbBackend::Sqlite)
-        .then(|| BallotWriter::start(db.clone(), settings.secret.clone()));
+    let lanes = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => 1,
+        _ => settings.ballot_writers,
+    };
+    let ballot_writer = BallotWriter::start(db.clone(), settings.secret.clone(), lanes);
     Ok(AppState {
         db,
         secret: settings.secret.clone(),

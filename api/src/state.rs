@@ -14,7 +14,7 @@ pub struct AppState {
     pub mailer: Mailer,
     pub sms: SmsSender,
     pub settings: Settings,
-    /// On SQLite, the group-commit writer every ballot goes through;
-    /// `None` on PostgreSQL, where each ballot has its own transaction.
-    pub ballot_writer: Option<BallotWriter>,
+    /// The group-commit writer every ballot goes through (one lane on
+    /// SQLite, several on PostgreSQL).
+    pub ballot_writer: BallotWriter,
 }

@@ -987,3 +987,65 @@ async fn two_hundred_voters_at_once_are_each_counted_once() {
         .await;
     assert_eq!(t["turnout"]["voted"], 200);
 }
+
+/// A write that fails part-way through a cast (here: the audit table has
+/// gone) loses that cast whole, tells the voter to try again, and leaves
+/// the ballots cast beside it in the same batch intact.
+#[tokio::test]
+async fn a_cast_that_fails_part_way_leaves_nothing_half_written() {
+    let app = TestApp::spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL", "maxChoices": 2 }), 6).await;
+    let db = &app.state.db;
+    let b = |i: usize| e.bids[i].as_str();
+    app.ok(
+        Some(&e.voters[0].token),
+        CAST,
+        json!({ "i": { "roundId": e.round, "choices": choices(&[b(0)]), "idempotencyKey": "before-the-fault" } }),
+    )
+    .await;
+    db.execute_unprepared("ALTER TABLE audit_events RENAME TO audit_events_away")
+        .await
+        .unwrap();
+    // Five voters at once: each ballot is written, then its audit fails.
+    let answers = join_all((1..6).map(|i| {
+        let (app, e) = (&app, &e);
+        async move {
+            cast(
+                app,
+                &e.voters[i].token,
+                &e.round,
+                choices(&[b(1)]),
+                &format!("during-the-fault-{i}"),
+            )
+            .await
+        }
+    }))
+    .await;
+    for res in &answers {
+        assert_eq!(error_code(res), "INTERNAL", "{res:#}");
+        let message = res["errors"][0]["message"].as_str().unwrap();
+        assert!(!message.contains("audit"), "no internal text: {message}");
+    }
+    assert_eq!(
+        ballot_rows(&app).await.len(),
+        1,
+        "only the ballot cast before"
+    );
+    db.execute_unprepared("ALTER TABLE audit_events_away RENAME TO audit_events")
+        .await
+        .unwrap();
+    // Put right, the same casts go through, once each.
+    for i in 1..6 {
+        let res = cast(
+            &app,
+            &e.voters[i].token,
+            &e.round,
+            choices(&[b(1)]),
+            &format!("during-the-fault-{i}"),
+        )
+        .await;
+        assert!(res.get("errors").is_none(), "{res:#}");
+        assert_eq!(res["data"]["castBallot"]["retried"], false);
+    }
+    assert_eq!(ballot_rows(&app).await.len(), 6);
+}

@@ -15,7 +15,6 @@
 //! (area, channel, assurance, when), never which ballot.
 use super::{audit, rounds, verification, Actor};
 use crate::crypto::Secret;
-use crate::db::begin_write;
 use crate::domain::{
     ballot::BallotKind,
     vote::{BallotContent, Channel, Choice, Receipt},
@@ -77,34 +76,13 @@ pub struct Cast {
     pub retried: bool,
 }
 
-/// Casts a ballot. On SQLite the ballot goes through the group-commit
-/// writer (one transaction and one disk sync for many ballots); on
-/// PostgreSQL in a transaction of its own. Either way it is acknowledged
-/// only once committed.
+/// Casts a ballot through the group-commit writer (one transaction and one
+/// disk sync for every ballot waiting in its lane). It is acknowledged only
+/// once committed.
 #[tracing::instrument(name = "cast ballot", skip_all, fields(round.id = request.round_id, channel = request.channel.as_str()))]
 pub async fn cast(state: &AppState, request: CastRequest) -> ServiceResult<Cast> {
     check_key(&request.idempotency_key)?;
-    match &state.ballot_writer {
-        Some(writer) => writer.cast(request).await,
-        None => {
-            // PostgreSQL connections commit with synchronous_commit on
-            // (`db::connect`): a ballot is on disk before it is
-            // acknowledged.
-            let txn = begin_write(&state.db)
-                .await
-                .context("starting a transaction")?;
-            let outcome = cast_in(
-                &txn,
-                &state.secret,
-                &request,
-                Utc::now(),
-                &mut BatchCache::default(),
-            )
-            .await?;
-            txn.commit().await.context("committing a ballot")?;
-            outcome.into_result()
-        }
-    }
+    state.ballot_writer.cast(request).await
 }
 
 fn check_key(key: &str) -> ServiceResult<()> {
