@@ -149,6 +149,22 @@ async fn a_round_is_counted_reviewed_published_and_corrected() {
         json!([]),
         "the log is public once published"
     );
+    // Staff see the log before, but only reviewers see the count's entry,
+    // which holds the provisional result.
+    for (who, sees_count) in [(&e.officer, false), (&councillor, true)] {
+        let kinds: Vec<String> = app.ok(Some(who), LOG, json!({ "r": e.round })).await["roundLog"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["kind"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(kinds.contains(&"phase_changed".to_owned()));
+        assert_eq!(
+            kinds.contains(&"counted".to_owned()),
+            sees_count,
+            "{kinds:?}"
+        );
+    }
     for file in ["bundle.tar", "round.json", "audit.jsonl", "commitments.txt"] {
         let (status, _) = download(
             &app,

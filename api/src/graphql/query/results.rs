@@ -78,7 +78,8 @@ impl ResultsQuery {
     }
 
     /// The round's log, each entry hashing the one before: public once the
-    /// result is published, for staff before.
+    /// result is published; for staff before, without the count's entries
+    /// unless they may review the provisional result.
     async fn round_log(
         &self,
         ctx: &Context<'_>,
@@ -90,13 +91,24 @@ impl ResultsQuery {
         let staff = caller(ctx).is_some_and(|a| {
             a.has(crate::domain::Role::Officer) || a.has(crate::domain::Role::Councillor)
         });
-        if !staff && round.phase != crate::domain::Phase::Published {
+        let published = round.phase == crate::domain::Phase::Published;
+        if !staff && !published {
             return Ok(Vec::new());
         }
+        // Before publication a count's entries hold the provisional result:
+        // only those who may review it see them.
+        let reviewer = caller(ctx).is_some_and(|a| {
+            a.has(crate::domain::Role::Councillor) || a.has(crate::domain::Role::Admin)
+        });
         Ok(round_log::entries(db, id)
             .await
             .gql()?
             .into_iter()
+            .filter(|e| {
+                published
+                    || reviewer
+                    || !matches!(e["kind"].as_str(), Some("counted" | "recounted"))
+            })
             .map(|e| RoundLogEntry {
                 seq: e["seq"].as_i64().unwrap_or(0),
                 at: e["at"].as_str().unwrap_or("").to_owned(),
