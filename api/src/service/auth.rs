@@ -15,8 +15,8 @@ use crate::store::{account_roles, accounts, sessions};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
+    QueryFilter, QuerySelect, Set,
 };
 
 pub use super::codes::{CODE_DIGITS, CODE_LIFETIME_MINUTES, MAX_WRONG_TRIES};
@@ -181,21 +181,33 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> ServiceResult
     if token.is_empty() || token.len() > 200 {
         return Ok(None);
     }
-    let Some(session) = sessions::Entity::find()
+    // One statement for every request: the session and its account's
+    // roles (one row per role, or one with none).
+    let roles_of_account = sessions::Entity::belongs_to(account_roles::Entity)
+        .from(sessions::Column::AccountId)
+        .to(account_roles::Column::AccountId)
+        .into();
+    let rows: Vec<(i64, Option<String>)> = sessions::Entity::find()
+        .select_only()
+        .column(sessions::Column::AccountId)
+        .column(account_roles::Column::Role)
+        .join(JoinType::LeftJoin, roles_of_account)
         .filter(sessions::Column::TokenHash.eq(sha256_hex(token)))
         .filter(sessions::Column::RevokedAt.is_null())
         .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
-        .one(db)
+        .into_tuple()
+        .all(db)
         .await
-        .context("finding a session")?
-    else {
+        .context("finding a session")?;
+    let Some(&(account_id, _)) = rows.first() else {
         return Ok(None);
     };
-    let roles = roles_of(db, session.account_id).await?;
-    Ok(Some(Actor {
-        account_id: session.account_id,
-        roles,
-    }))
+    let mut roles: Vec<Role> = rows
+        .iter()
+        .filter_map(|(_, r)| r.as_deref()?.parse().ok())
+        .collect();
+    roles.sort();
+    Ok(Some(Actor { account_id, roles }))
 }
 
 pub async fn roles_of(db: &impl ConnectionTrait, account_id: i64) -> ServiceResult<Vec<Role>> {
