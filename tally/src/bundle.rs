@@ -128,9 +128,43 @@ pub fn count_pot(spec: &RuleSpec, pb: &str) -> Result<String, String> {
             if election.vote_type != VoteType::Ordinal {
                 return Err(format!("{} counts ranked ballots", spec.name));
             }
+            // Lots are drawn in the order the round's published seed gives
+            // (file order for a lexicographic round).
+            let lot = match parse_tie_break(&spec.tie_break).map_err(|e| e.to_string())? {
+                crate::TieBreak::CostSupportSeed { seed } => {
+                    crate::ranked::LotOrder::Seeded { seed }
+                }
+                _ => crate::ranked::LotOrder::FileOrder,
+            };
+            let rule = match crate::ranked::RankedRule::from_name(&spec.name)
+                .map_err(|e| e.to_string())?
+            {
+                crate::ranked::RankedRule::StvScottish(mut c) => {
+                    c.lot = lot;
+                    crate::ranked::RankedRule::StvScottish(c)
+                }
+                crate::ranked::RankedRule::Irv(mut c) => {
+                    c.lot = lot;
+                    crate::ranked::RankedRule::Irv(c)
+                }
+            };
+            let n = election.projects.len();
+            if n == 0 {
+                // A pot with nothing on its ballot elects nobody.
+                return Ok(to_canonical_string(&json!({
+                    "rule": spec.name,
+                    "input_sha256": crate::canonical::input_sha256(&election),
+                    "selected": [],
+                    "rounds": [],
+                    "voters": election.ballots.len(),
+                    "note": "no bids were on this pot's ballot",
+                })));
+            }
+            // As many seats as candidates at most: with no more candidates
+            // than seats, every one is elected (SSI 2007/42 rule 52).
+            let seats = (spec.seats.unwrap_or(1).max(1) as usize).min(n);
             // The ballots as BLT: candidates are the projects, in order.
-            let seats = spec.seats.unwrap_or(1).max(1);
-            let mut blt = format!("{} {seats}\n", election.projects.len());
+            let mut blt = format!("{n} {seats}\n");
             for b in &election.ballots {
                 blt.push('1');
                 for p in b.projects {
@@ -149,8 +183,6 @@ pub fn count_pot(spec: &RuleSpec, pb: &str) -> Result<String, String> {
                     .unwrap_or("ranked")
                     .replace('"', "'")
             ));
-            let rule =
-                crate::ranked::RankedRule::from_name(&spec.name).map_err(|e| e.to_string())?;
             let text =
                 crate::ranked::count_blt_json_with(&blt, &rule).map_err(|e| e.to_string())?;
             let v: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
@@ -632,6 +664,37 @@ mod tests {
             merkle_root(&leaves[..1]),
             sha256_hex(&[&[0u8][..], &leaves[0]].concat())
         );
+    }
+
+    fn ranked_spec(seats: u32) -> RuleSpec {
+        RuleSpec {
+            name: "stv-scottish".into(),
+            tie_break: "cost-support-seed:7".into(),
+            min_support: None,
+            rank_points: None,
+            seats: Some(seats),
+        }
+    }
+
+    #[test]
+    fn ranked_pots_with_few_or_no_bids_still_count() {
+        let two = "META\nkey;value\nnum_projects;2\nnum_votes;3\nbudget;100\nvote_type;ordinal\nPROJECTS\nproject_id;cost\n1;10\n2;20\nVOTES\nvoter_id;vote\n1;1,2\n2;2,1\n3;1\n";
+        // Three seats, two bids: both are elected (rule 52).
+        let r: Value = serde_json::from_str(&count_pot(&ranked_spec(3), two).unwrap()).unwrap();
+        let mut selected: Vec<&str> = r["selected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        selected.sort_unstable();
+        assert_eq!(selected, ["1", "2"]);
+        // No bids: nobody elected, and the same again on a recount.
+        let none = "META\nkey;value\nnum_projects;0\nnum_votes;0\nbudget;100\nvote_type;ordinal\nPROJECTS\nproject_id;cost\nVOTES\nvoter_id;vote\n";
+        let first = count_pot(&ranked_spec(1), none).unwrap();
+        let r: Value = serde_json::from_str(&first).unwrap();
+        assert_eq!(r["selected"], json!([]));
+        assert_eq!(count_pot(&ranked_spec(1), none).unwrap(), first);
     }
 
     #[test]

@@ -875,3 +875,51 @@ async fn a_failed_count_leaves_the_round_closed_with_its_reason() {
     assert_eq!(data["countRound"]["phase"], "COUNTED");
     assert_eq!(data["countRound"]["countError"], Value::Null);
 }
+
+/// A ranked round is counted by instant-runoff with the round's seed, and
+/// its bundle checks out like any other.
+#[tokio::test]
+async fn a_ranked_round_is_counted_and_checks_out() {
+    let app = TestApp::spawn().await;
+    let e = election(&app, json!({ "kind": "RANKED", "maxChoices": 3 }), 3).await;
+    let councillor = app
+        .signed_in_as("cllr@council.test", Role::Councillor)
+        .await;
+    for (i, order) in [[2, 0, 1], [0, 2, 1], [2, 1, 0]].iter().enumerate() {
+        let picks: Vec<&String> = order.iter().map(|k| &e.bids[*k]).collect();
+        app.ok(
+            Some(&e.voters[i].token),
+            CAST,
+            json!({ "i": { "roundId": e.round, "choices": choices(&picks), "idempotencyKey": format!("ranked-voter-{i:04}") } }),
+        )
+        .await;
+    }
+    let data = app
+        .ok(
+            Some(&e.officer),
+            ADVANCE,
+            json!({ "id": e.round, "to": "CLOSED" }),
+        )
+        .await;
+    assert_eq!(data["advanceRound"]["phase"], "COUNTED");
+    app.ok(Some(&councillor), PUBLISH, json!({ "r": e.round }))
+        .await;
+    let result = app.ok(None, RESULT, json!({ "r": e.round })).await["roundResult"].clone();
+    // Two first preferences of three for the bins: a majority at once.
+    assert_eq!(
+        result["pots"][0]["funded"][0]["bid"]["id"],
+        e.bids[2].as_str()
+    );
+    assert!(result["pots"][0]["explanation"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("Stage 1: "));
+    // Chapel Allerton's one bid is elected unopposed, with no ballots.
+    assert_eq!(
+        result["pots"][1]["funded"][0]["bid"]["id"],
+        e.other_pot_bid.as_str()
+    );
+    let (status, tar) = download(&app, result["bundleUrl"].as_str().unwrap(), None).await;
+    assert_eq!(status, 200);
+    verify(&untar(&tar)).expect("the ranked bundle checks out");
+}
