@@ -3,7 +3,7 @@
 //! (names, addresses, codes), and never anything that ties a person to a
 //! ballot.
 use crate::store::audit_events;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 
 pub async fn record(
     db: &impl ConnectionTrait,
@@ -39,6 +39,42 @@ pub async fn record_personal(
         Some(round_id),
     )
     .await
+}
+
+/// A personal audit entry to write later with others ([`insert_all`]): what
+/// a batch of ballots records in one statement.
+pub fn personal_event(
+    round_id: i64,
+    actor: Option<i64>,
+    action: &str,
+    subject_type: &str,
+    subject_id: impl ToString,
+    details: serde_json::Value,
+) -> audit_events::ActiveModel {
+    audit_events::ActiveModel {
+        at: Set(chrono::Utc::now()),
+        actor_account_id: Set(actor),
+        action: Set(action.to_owned()),
+        subject_type: Set(subject_type.to_owned()),
+        subject_id: Set(subject_id.to_string()),
+        details: Set(details.to_string()),
+        purge_round_id: Set(Some(round_id)),
+        ..Default::default()
+    }
+}
+
+/// Writes audit entries in one statement.
+pub async fn insert_all(
+    db: &impl ConnectionTrait,
+    events: Vec<audit_events::ActiveModel>,
+) -> Result<(), DbErr> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    audit_events::Entity::insert_many(events)
+        .exec_without_returning(db)
+        .await
+        .map(|_| ())
 }
 
 async fn insert(

@@ -488,6 +488,52 @@ fn already_voted(by_officer: bool) -> ServiceError {
 pub(crate) struct BatchCache {
     rounds: HashMap<i64, rounds::Round>,
     bids: HashMap<i64, Vec<bids::Model>>,
+    /// Writes every cast makes that nothing in the batch reads back:
+    /// written together by [`flush`] before the batch commits.
+    audits: Vec<crate::store::audit_events::ActiveModel>,
+    participation: BTreeMap<(i64, i64), participation::ActiveModel>,
+}
+
+/// Writes what the casts of a batch deferred: their audit entries in one
+/// statement, their participation in another (a person who cast twice in
+/// the batch once, as of their last cast).
+pub(crate) async fn flush(txn: &DatabaseTransaction, cache: &mut BatchCache) -> ServiceResult<()> {
+    audit::insert_all(txn, std::mem::take(&mut cache.audits))
+        .await
+        .context("auditing ballots")?;
+    let rows: Vec<participation::ActiveModel> = std::mem::take(&mut cache.participation)
+        .into_values()
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // One statement: a first vote inserts, a later one updates.
+    participation::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([
+                participation::Column::RoundId,
+                participation::Column::ParticipantId,
+            ])
+            .update_columns([
+                participation::Column::PotId,
+                participation::Column::Channel,
+                participation::Column::Assurance,
+                participation::Column::LastVotedAt,
+            ])
+            .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await
+        .context("recording participation")?;
+    Ok(())
+}
+
+impl BatchCache {
+    /// Forgets deferred writes of a cast that was undone.
+    pub(crate) fn forget_writes(&mut self) {
+        self.audits.clear();
+        self.participation.clear();
+    }
 }
 
 /// The cast itself, inside a transaction the caller commits. Every check
@@ -674,45 +720,29 @@ pub(crate) async fn cast_in(
     .insert(txn)
     .await
     .context("keeping the answer to a cast")?;
-    // One statement: a first vote inserts, a later one updates.
-    participation::Entity::insert(participation::ActiveModel {
-        round_id: Set(round.id),
-        participant_id: Set(Some(record.id)),
-        pot_id: Set(pot.id),
-        channel: Set(request.channel.as_str().into()),
-        assurance: Set(eligible.assurance.as_str().into()),
-        first_voted_at: Set(now),
-        last_voted_at: Set(now),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([
-            participation::Column::RoundId,
-            participation::Column::ParticipantId,
-        ])
-        .update_columns([
-            participation::Column::PotId,
-            participation::Column::Channel,
-            participation::Column::Assurance,
-            participation::Column::LastVotedAt,
-        ])
-        .to_owned(),
-    )
-    .exec_without_returning(txn)
-    .await
-    .context("recording a participation")?;
+    // Written with the rest of the batch (`flush`).
+    cache.participation.insert(
+        (round.id, record.id),
+        participation::ActiveModel {
+            round_id: Set(round.id),
+            participant_id: Set(Some(record.id)),
+            pot_id: Set(pot.id),
+            channel: Set(request.channel.as_str().into()),
+            assurance: Set(eligible.assurance.as_str().into()),
+            first_voted_at: Set(now),
+            last_voted_at: Set(now),
+            ..Default::default()
+        },
+    );
     // That the person voted, and how; never which ballot.
-    audit::record_personal(
-        txn,
+    cache.audits.push(audit::personal_event(
         round.id,
         actor_account,
         "ballot_cast",
         "verified_participant",
         record.id,
         serde_json::json!({ "channel": request.channel.as_str(), "replaced": replaced }),
-    )
-    .await
-    .context("auditing a ballot")?;
+    ));
     if let Voter::Officer { officer, .. } = &request.voter {
         // Ballots given through an officer are in the round's public log,
         // by officer and channel: never by person, never the ballot.

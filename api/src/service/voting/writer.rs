@@ -13,7 +13,7 @@
 //!
 //! Written by hand: the batching is a few lines around the service's own
 //! transaction, and no library does group commit over sea-orm.
-use super::{cast_in, BatchCache, Cast, CastRequest, Voter};
+use super::{cast_in, flush, BatchCache, Cast, CastRequest, Voter};
 use crate::crypto::Secret;
 use crate::db::begin_write;
 use crate::error::{ServiceError, ServiceResult};
@@ -128,6 +128,12 @@ async fn commit_batch(db: &DatabaseConnection, secret: &Secret, batch: Vec<Job>)
         }
         results.push(result);
     }
+    if !failed {
+        if let Err(e) = flush(&txn, &mut cache).await {
+            tracing::error!(error = %e, "writing a batch's audit and participation");
+            failed = true;
+        }
+    }
     let txn = if failed {
         if let Err(e) = txn.rollback().await {
             tracing::error!(error = %e, "rolling back a batch of ballots");
@@ -180,20 +186,27 @@ async fn with_savepoints(
     let mut cache = BatchCache::default();
     for job in batch {
         let result = match txn.begin().await {
-            Ok(savepoint) => match cast_in(&savepoint, secret, &job.request, now, &mut cache).await
-            {
-                Ok(outcome) => match savepoint.commit().await {
-                    Ok(()) => outcome.into_result(),
-                    Err(e) => Err(ServiceError::Unexpected(
-                        anyhow::Error::new(e).context("releasing a savepoint"),
-                    )),
-                },
-                Err(refusal) => {
-                    // Dropping the savepoint rolls it back; do it now.
-                    let _ = savepoint.rollback().await;
-                    Err(refusal)
+            Ok(savepoint) => {
+                let cast = match cast_in(&savepoint, secret, &job.request, now, &mut cache).await {
+                    // This cast's deferred writes go in its own savepoint.
+                    Ok(outcome) => flush(&savepoint, &mut cache).await.map(|()| outcome),
+                    Err(e) => Err(e),
+                };
+                match cast {
+                    Ok(outcome) => match savepoint.commit().await {
+                        Ok(()) => outcome.into_result(),
+                        Err(e) => Err(ServiceError::Unexpected(
+                            anyhow::Error::new(e).context("releasing a savepoint"),
+                        )),
+                    },
+                    Err(refusal) => {
+                        cache.forget_writes();
+                        // Dropping the savepoint rolls it back; do it now.
+                        let _ = savepoint.rollback().await;
+                        Err(refusal)
+                    }
                 }
-            },
+            }
             Err(e) => Err(ServiceError::Unexpected(
                 anyhow::Error::new(e).context("opening a savepoint"),
             )),
