@@ -60,8 +60,17 @@ impl Server {
             .env("FAIRSHARE_SMS_DIR", dir.join("sms"))
             .env("FAIRSHARE_TRUSTED_PROXY_HOPS", "1")
             .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
             .stderr(Stdio::null())
+            // FAIRSHARE_TEST_SERVER_LOG=FILE keeps the servers' logs.
+            .stdout(match std::env::var("FAIRSHARE_TEST_SERVER_LOG") {
+                Ok(path) => std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map(Stdio::from)
+                    .unwrap_or_else(|_| Stdio::null()),
+                Err(_) => Stdio::null(),
+            })
             .spawn()
             .expect("starting fairshare");
         Server {

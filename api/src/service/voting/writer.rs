@@ -110,6 +110,15 @@ async fn commit_batch(db: &DatabaseConnection, secret: &Secret, batch: Vec<Job>)
             return;
         }
     };
+    if let Err(e) = lock_voters(&txn, &batch).await {
+        tracing::error!(error = %e, "locking a batch's voters");
+        for job in batch {
+            let _ = job.reply.send(Err(ServiceError::Unexpected(anyhow::anyhow!(
+                "locking a batch's voters failed"
+            ))));
+        }
+        return;
+    }
     // First without savepoints, which cost two round trips a cast: a cast
     // is refused before it writes anything (`cast_in` checks everything
     // first), so only an unexpected failure can leave a cast half-done.
@@ -140,7 +149,17 @@ async fn commit_batch(db: &DatabaseConnection, secret: &Secret, batch: Vec<Job>)
         }
         match begin_write(db).await {
             Ok(t) => {
-                results = with_savepoints(&t, secret, &batch, now).await;
+                results = match lock_voters(&t, &batch).await {
+                    Ok(()) => with_savepoints(&t, secret, &batch, now).await,
+                    Err(e) => batch
+                        .iter()
+                        .map(|_| {
+                            Err(ServiceError::Unexpected(
+                                anyhow::Error::new(e.clone()).context("locking a batch's voters"),
+                            ))
+                        })
+                        .collect(),
+                };
                 t
             }
             Err(e) => {
@@ -214,4 +233,51 @@ async fn with_savepoints(
         results.push(result);
     }
     results
+}
+
+/// Locks the verification records of every voter in the batch, in one
+/// statement, in the order of their ids. Two batches (of two lanes, or of
+/// two instances of the API) that share voters then wait for each other
+/// instead of each holding a record the other needs. Each cast locks its
+/// voter's record again, which it already holds. SQLite's write
+/// transaction is alone, and needs none of this.
+async fn lock_voters(
+    txn: &sea_orm::DatabaseTransaction,
+    batch: &[Job],
+) -> Result<(), sea_orm::DbErr> {
+    use crate::store::verified_participants as vp;
+    use sea_orm::{
+        ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    };
+    if txn.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(());
+    }
+    let mut accounts = Vec::new();
+    let mut records = Vec::new();
+    let mut rounds = Vec::new();
+    for job in batch {
+        rounds.push(job.request.round_id);
+        match &job.request.voter {
+            Voter::Account(actor) => accounts.push(actor.account_id),
+            Voter::Officer { participant_id, .. } | Voter::Participant { participant_id } => {
+                records.push(*participant_id)
+            }
+        }
+    }
+    rounds.sort_unstable();
+    rounds.dedup();
+    let who = Condition::any()
+        .add(vp::Column::AccountId.is_in(accounts))
+        .add(vp::Column::Id.is_in(records));
+    vp::Entity::find()
+        .select_only()
+        .column(vp::Column::Id)
+        .filter(vp::Column::RoundId.is_in(rounds))
+        .filter(who)
+        .order_by_asc(vp::Column::Id)
+        .lock_exclusive()
+        .into_tuple::<i64>()
+        .all(txn)
+        .await
+        .map(|_| ())
 }
