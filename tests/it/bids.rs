@@ -60,6 +60,14 @@ async fn a_group_submits_edits_and_has_its_bid_reviewed() {
         app.ok(Some(&stranger), BID, json!({ "id": bid })).await["bid"]["reviewReason"].is_null()
     );
     assert!(app.ok(None, BID, json!({ "id": bid })).await["bid"]["reviewReason"].is_null());
+    // The group is told by email, with the reason.
+    let told = app.smtp.messages_to("hello@friends.test");
+    let told = told
+        .iter()
+        .find(|m| m.contains("has been reviewed"))
+        .expect("the group is emailed the review");
+    assert!(told.contains("asked for changes"), "{told}");
+    assert!(told.contains(reason), "{told}");
 
     // The group edits during review because changes were asked for, as
     // often as it likes, then resubmits: the bid goes back for review, the
@@ -95,6 +103,11 @@ async fn a_group_submits_edits_and_has_its_bid_reviewed() {
         )
         .await;
     assert_eq!(data["reviewBid"]["status"], "ELIGIBLE");
+    assert!(app
+        .smtp
+        .messages_to("hello@friends.test")
+        .iter()
+        .any(|m| m.contains("It is eligible")));
     // Once eligible, it cannot be edited during review.
     let again = json!({ "id": bid, "d": bid_details("Something else", 100_000) });
     assert_eq!(

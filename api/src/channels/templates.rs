@@ -21,6 +21,11 @@ pub const GROUP_INVITATION: Template = Template {
     body: include_str!("../../templates/group_invitation/body.txt"),
 };
 
+pub const BID_REVIEWED: Template = Template {
+    subject: include_str!("../../templates/bid_reviewed/subject.txt"),
+    body: include_str!("../../templates/bid_reviewed/body.txt"),
+};
+
 pub const RESULT_PUBLISHED: Template = Template {
     subject: include_str!("../../templates/result_published/subject.txt"),
     body: include_str!("../../templates/result_published/body.txt"),
@@ -66,6 +71,17 @@ mod tests {
         for t in [VERIFICATION_CODE, VERIFICATION_CODE_SMS] {
             let r = t.render(&values);
             assert!(r.body.contains("123456") && r.body.contains("the Fund"));
+            assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
+        }
+        let values = [
+            ("title", "Benches"),
+            ("round", "the Fund"),
+            ("outcome", "It is eligible."),
+            ("link", "https://example.org/x"),
+        ];
+        for t in [BID_REVIEWED, RESULT_PUBLISHED] {
+            let r = t.render(&values);
+            assert!(r.body.contains("the Fund") && r.body.contains("https://example.org/x"));
             assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
         }
         // One text message: at most 160 characters (GSM 7-bit) with a long

@@ -470,6 +470,60 @@ pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, id: i64) -> Servic
     get(db, id).await
 }
 
+/// Reviews a bid (as [`review`]), then emails the group's contact address
+/// the outcome and the reason. The review stands if the email fails.
+pub async fn review_and_tell(
+    state: &crate::state::AppState,
+    actor: &Actor,
+    id: i64,
+    decision: ReviewDecision,
+    reason: Option<String>,
+) -> ServiceResult<Bid> {
+    let bid = review(&state.db, actor, id, decision, reason).await?;
+    if let Err(e) = tell_group(state, &bid).await {
+        tracing::error!(bid.id = bid.id, error = %e, "emailing a group about a review");
+    }
+    Ok(bid)
+}
+
+async fn tell_group(state: &crate::state::AppState, bid: &Bid) -> ServiceResult<()> {
+    let group = super::groups::get(&state.db, bid.group_id).await?;
+    let Ok(to) = crate::domain::EmailAddress::parse(&group.contact_email) else {
+        return Ok(());
+    };
+    let round = super::rounds::load(&state.db, bid.round_id).await?;
+    let reason = bid
+        .review_reason
+        .as_deref()
+        .map(|r| format!("\n\nThe officer's reason: {r}"))
+        .unwrap_or_default();
+    let outcome = match bid.status {
+        BidStatus::Eligible => {
+            "It is eligible: it will be on the ballot when voting opens.".to_string()
+        }
+        BidStatus::Ineligible => "It is not eligible, so it will not be on the ballot.".to_string(),
+        BidStatus::ChangesRequested => {
+            "The council has asked for changes: edit the bid and send it again before bids close."
+                .to_string()
+        }
+        _ => return Ok(()),
+    } + &reason;
+    let link = format!("{}/groups/{}", state.settings.public_url, bid.group_id);
+    state
+        .mailer
+        .send(
+            &to,
+            crate::channels::templates::BID_REVIEWED.render(&[
+                ("title", &bid.title),
+                ("round", &round.title),
+                ("outcome", &outcome),
+                ("link", &link),
+            ]),
+        )
+        .await
+        .map_err(ServiceError::Unexpected)
+}
+
 /// An officer's decision on a bid. A bid found ineligible, or sent back for
 /// changes, carries the reason, which the group sees; every decision is
 /// kept in the bid's history. An officer who is a member of the bid's group

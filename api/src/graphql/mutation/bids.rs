@@ -87,8 +87,8 @@ impl BidMutation {
         reason: Option<String>,
     ) -> async_graphql::Result<Bid> {
         let actor = signed_in(ctx)?;
-        Ok(Bid(bids::review(
-            &state(ctx).db,
+        Ok(Bid(bids::review_and_tell(
+            state(ctx),
             actor,
             parse_id(&id, "bid")?,
             decision.into(),
