@@ -31,6 +31,10 @@ impl TestApp {
     }
 
     pub async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
+        // TEST_LOG=1 shows the server's logs (with --nocapture).
+        if std::env::var_os("TEST_LOG").is_some() {
+            api::telemetry::init(api::config::Environment::Development);
+        }
         let dir = tempfile::tempdir().expect("temporary folder");
         let db = TestDatabase::create(dir.path()).await;
         let smtp = SmtpServer::start(dir.path());
