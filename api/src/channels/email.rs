@@ -104,7 +104,17 @@ impl Mailer {
             .context("building the email")?;
         match self {
             Mailer::Smtp { transport, .. } => {
-                transport.send(email).await.map_err(redacted)?;
+                // A failure that is not a refusal (a pooled connection the
+                // server has since closed, a reset) gets one more try on a
+                // fresh connection; a refusal does not.
+                let sent = match transport.send(email.clone()).await {
+                    Err(e) if !e.is_permanent() => {
+                        tracing::warn!(error = %redacted(e), "sending email; trying once more");
+                        transport.send(email).await
+                    }
+                    other => other,
+                };
+                sent.map_err(redacted)?;
                 tracing::info!("email handed to the SMTP server");
             }
             Mailer::Folder { dir, .. } => {
