@@ -311,31 +311,7 @@ async fn seed_voting_round(
         (2, "Seed library", "A free seed library and growing workshops at Chapel Allerton library.", pounds(1_800), "environment"),
         (2, "Allotment open days", "Four open days with tours, tasting and taster plots for new growers.", pounds(2_700), "health"),
     ];
-    for (group, title, summary, cost, category) in projects {
-        let (group_id, area_id) = demo_groups[group];
-        let bid = bids::submit(
-            db,
-            chair,
-            bids::NewBid {
-                round_id: round.id,
-                group_id,
-                area_id,
-                details: bids::BidDetails {
-                    title: title.into(),
-                    summary: summary.into(),
-                    description: format!("{summary} The group will run it, report on it and look after it afterwards."),
-                    cost_pence: cost,
-                    category: category.into(),
-                    location: bids::Location::default(),
-                },
-            },
-        )
-        .await
-        .map_err(err)?;
-        bids::review(db, officer, bid.id, bids::ReviewDecision::Eligible, None)
-            .await
-            .map_err(err)?;
-    }
+    eligible_bids(db, officer, chair, round.id, demo_groups, &projects).await?;
     for (email, name, dob, postcode) in [
         (
             VERIFIED_RESIDENT_EMAIL,
@@ -375,6 +351,47 @@ async fn seed_voting_round(
             .map_err(err)?;
     }
     Ok(round.id)
+}
+
+/// A demo round's bids, submitted by the groups' chair and found eligible
+/// by the officer: (group index, title, summary, cost, category). Returns
+/// each bid's area and id.
+async fn eligible_bids(
+    db: &sea_orm::DatabaseConnection,
+    officer: &Actor,
+    chair: &Actor,
+    round_id: i64,
+    demo_groups: &[(i64, i64)],
+    projects: &[(usize, &str, &str, i64, &str)],
+) -> anyhow::Result<Vec<(i64, i64)>> {
+    let mut out = Vec::new();
+    for &(group, title, summary, cost, category) in projects {
+        let (group_id, area_id) = demo_groups[group];
+        let bid = bids::submit(
+            db,
+            chair,
+            bids::NewBid {
+                round_id,
+                group_id,
+                area_id,
+                details: bids::BidDetails {
+                    title: title.into(),
+                    summary: summary.into(),
+                    description: format!("{summary} The group will run it, report on it and look after it afterwards."),
+                    cost_pence: cost,
+                    category: category.into(),
+                    location: bids::Location::default(),
+                },
+            },
+        )
+        .await
+        .map_err(err)?;
+        bids::review(db, officer, bid.id, bids::ReviewDecision::Eligible, None)
+            .await
+            .map_err(err)?;
+        out.push((area_id, bid.id));
+    }
+    Ok(out)
 }
 
 /// A round whose result is published: an approval ballot counted by Equal
@@ -481,31 +498,10 @@ async fn seed_published_round(
         ),
     ];
     let mut by_area: std::collections::HashMap<i64, Vec<i64>> = Default::default();
-    for (group, title, summary, cost, category) in projects {
-        let (group_id, area_id) = demo_groups[group];
-        let bid = bids::submit(
-            db,
-            chair,
-            bids::NewBid {
-                round_id: round.id,
-                group_id,
-                area_id,
-                details: bids::BidDetails {
-                    title: title.into(),
-                    summary: summary.into(),
-                    description: format!("{summary} The group will run it, report on it and look after it afterwards."),
-                    cost_pence: cost,
-                    category: category.into(),
-                    location: bids::Location::default(),
-                },
-            },
-        )
-        .await
-        .map_err(err)?;
-        bids::review(db, officer, bid.id, bids::ReviewDecision::Eligible, None)
-            .await
-            .map_err(err)?;
-        by_area.entry(area_id).or_default().push(bid.id);
+    for (area_id, bid_id) in
+        eligible_bids(db, officer, chair, round.id, demo_groups, &projects).await?
+    {
+        by_area.entry(area_id).or_default().push(bid_id);
     }
     rounds::advance(db, officer, round.id, Phase::BidReview)
         .await

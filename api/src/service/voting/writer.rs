@@ -96,27 +96,28 @@ async fn run(db: DatabaseConnection, secret: Secret, mut queue: mpsc::Receiver<J
     }
 }
 
+/// Answers every cast of a batch that could not run at all.
+fn fail_all(batch: Vec<Job>, what: &'static str) {
+    for job in batch {
+        let _ = job
+            .reply
+            .send(Err(ServiceError::Unexpected(anyhow::anyhow!(what))));
+    }
+}
+
 async fn commit_batch(db: &DatabaseConnection, secret: &Secret, batch: Vec<Job>) {
     let now = chrono::Utc::now();
     let txn = match begin_write(db).await {
         Ok(t) => t,
         Err(e) => {
             tracing::error!(error = %e, "starting a batch of ballots");
-            for job in batch {
-                let _ = job.reply.send(Err(ServiceError::Unexpected(anyhow::anyhow!(
-                    "starting a batch of ballots failed"
-                ))));
-            }
+            fail_all(batch, "starting a batch of ballots failed");
             return;
         }
     };
     if let Err(e) = lock_voters(&txn, &batch).await {
         tracing::error!(error = %e, "locking a batch's voters");
-        for job in batch {
-            let _ = job.reply.send(Err(ServiceError::Unexpected(anyhow::anyhow!(
-                "locking a batch's voters failed"
-            ))));
-        }
+        fail_all(batch, "locking a batch's voters failed");
         return;
     }
     // First without savepoints, which cost two round trips a cast: a cast
@@ -164,11 +165,7 @@ async fn commit_batch(db: &DatabaseConnection, secret: &Secret, batch: Vec<Job>)
             }
             Err(e) => {
                 tracing::error!(error = %e, "starting a batch of ballots again");
-                for job in batch {
-                    let _ = job.reply.send(Err(ServiceError::Unexpected(anyhow::anyhow!(
-                        "starting a batch of ballots failed"
-                    ))));
-                }
+                fail_all(batch, "starting a batch of ballots failed");
                 return;
             }
         }
