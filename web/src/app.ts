@@ -44,11 +44,17 @@ const RESULT_FILE = /^\/rounds\/\d+\/results\/v\d+\/[A-Za-z0-9][A-Za-z0-9._-]*$/
 
 /**
  * The paths the web client forwards to the API when FAIRSHARE_WEB_FORWARD_API
- * is on: GraphQL, the health check and the result files. The web's own
+ * is on: GraphQL, the health check, the result files and the phone gateway's
+ * webhooks (whose signed bodies must pass untouched). The web's own
  * /rounds/ROUND/results page is not among them.
  */
 export function forwardsToApi(pathname: string): boolean {
-  return pathname.startsWith('/graphql') || pathname.startsWith('/health') || RESULT_FILE.test(pathname);
+  return (
+    pathname.startsWith('/graphql') ||
+    pathname.startsWith('/health') ||
+    pathname.startsWith('/phone/') ||
+    RESULT_FILE.test(pathname)
+  );
 }
 
 declare module 'express-serve-static-core' {
@@ -75,7 +81,8 @@ export function createApp({ config, client }: AppDeps) {
   app.locals.secureCookies = config.secureCookies;
   app.set('trust proxy', config.trustProxy);
 
-  // The demo's one address: /graphql, /health and the published result files
+  // The demo's one address: /graphql, /health, the published result files and
+  // the phone webhooks
   // go on to the API untouched (before any body parsing, so the request body
   // streams through).
   if (config.forwardApi) {

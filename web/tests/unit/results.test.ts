@@ -28,6 +28,9 @@ describe('forwarding to the API', () => {
     ['/rounds/2/results/v1/a/b', false],
     ['/rounds/2/results/v1/..', false],
     ['/officer/rounds/2/results/v1/pot-3.csv', false],
+    ['/phone/sms', true],
+    ['/phone/voice', true],
+    ['/phone', false],
   ])('%s → %s', (path, expected) => {
     expect(forwardsToApi(path)).toBe(expected);
   });
