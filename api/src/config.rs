@@ -52,6 +52,33 @@ pub enum SmsSettings {
     Folder { dir: PathBuf },
 }
 
+/// Voting by phone: the gateway's webhooks, and the numbers and names that
+/// letters and replies give people.
+#[derive(Clone, Debug)]
+pub struct PhoneSettings {
+    /// The gateway's auth token, which signs its webhooks
+    /// (`PHONE_AUTH_TOKEN`, else `SMS_AUTH_TOKEN`). Without one the
+    /// webhooks refuse every request.
+    pub auth_token: Option<SecretString>,
+    /// The address the gateway posts to, exactly as configured there
+    /// (`FAIRSHARE_WEBHOOK_URL`, default the public URL): signatures cover
+    /// the full URL, so behind a proxy this is the outside address.
+    pub webhook_url: String,
+    /// The number residents text (`FAIRSHARE_SMS_NUMBER`).
+    pub sms_number: String,
+    /// The number residents call (`FAIRSHARE_VOICE_NUMBER`).
+    pub voice_number: String,
+    /// The council's help line (`FAIRSHARE_HELP_LINE`).
+    pub help_line: String,
+    /// The council's name in English and Welsh (`FAIRSHARE_COUNCIL_NAME`,
+    /// `FAIRSHARE_COUNCIL_NAME_CY`).
+    pub council_name: String,
+    pub council_name_cy: String,
+    /// Whether calls and letters offer Welsh (`FAIRSHARE_WELSH`, default
+    /// true): a Welsh council offers it everywhere.
+    pub welsh: bool,
+}
+
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub environment: Environment,
@@ -64,6 +91,7 @@ pub struct Settings {
     pub secret: Secret,
     pub email: EmailSettings,
     pub sms: SmsSettings,
+    pub phone: PhoneSettings,
     /// How long after a round is published (or cancelled) its verification
     /// data is kept before `fairshare purge-verification` deletes it
     /// (`FAIRSHARE_VERIFICATION_RETENTION_DAYS`, default 90).
@@ -236,6 +264,35 @@ impl Settings {
                 .context("FAIRSHARE_BALLOT_WRITERS must be a number from 1 to 32")?,
             None => crate::service::voting::writer::POSTGRES_LANES,
         };
+        let webhook_url = get("FAIRSHARE_WEBHOOK_URL")
+            .map(|u| u.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| public_url.clone());
+        if !(webhook_url.starts_with("https://") || webhook_url.starts_with("http://")) {
+            bail!("FAIRSHARE_WEBHOOK_URL must be an http:// or https:// address");
+        }
+        let phone_token = get("PHONE_AUTH_TOKEN").or_else(|| match &sms {
+            SmsSettings::Gateway { auth_token, .. } => {
+                Some(secrecy::ExposeSecret::expose_secret(auth_token).to_owned())
+            }
+            SmsSettings::Folder { .. } => None,
+        });
+        // The same variables and defaults as the web client's.
+        let council_name =
+            get("FAIRSHARE_COUNCIL_NAME").unwrap_or_else(|| "Leeds Demo Council".into());
+        let council_name_cy = get("FAIRSHARE_COUNCIL_NAME_CY")
+            .or_else(|| get("FAIRSHARE_COUNCIL_NAME"))
+            .unwrap_or_else(|| "Cyngor Arddangos Leeds".into());
+        let phone = PhoneSettings {
+            auth_token: phone_token.map(SecretString::from),
+            webhook_url,
+            // Ofcom's numbers for drama: they reach no one.
+            sms_number: get("FAIRSHARE_SMS_NUMBER").unwrap_or_else(|| "07700 900123".into()),
+            voice_number: get("FAIRSHARE_VOICE_NUMBER").unwrap_or_else(|| "0113 496 0123".into()),
+            help_line: get("FAIRSHARE_HELP_LINE").unwrap_or_else(|| "0113 496 0000".into()),
+            council_name,
+            council_name_cy,
+            welsh: !matches!(get("FAIRSHARE_WELSH").as_deref(), Some("false" | "0")),
+        };
         Ok(Settings {
             environment,
             addr,
@@ -244,6 +301,7 @@ impl Settings {
             secret,
             email,
             sms,
+            phone,
             verification_retention,
             trusted_proxy_hops,
             schedule_interval,

@@ -24,6 +24,12 @@ pub const VERIFIED_NEIGHBOUR_EMAIL: &str = "neighbour@demo.fairshare.localhost";
 /// Has an account, not yet verified for any round.
 pub const UNVERIFIED_RESIDENT_EMAIL: &str = "newcomer@demo.fairshare.localhost";
 
+/// The voting code of a resident of Hyde Park and Woodhouse with no email
+/// or smartphone, verified in person for the demo's voting round: it votes
+/// by text message or keypad on `/phone/dev`. Only the demo has a code
+/// anyone knows; real codes are random and printed once, on letters.
+pub const DEMO_VOTING_CODE: &str = "2026 0601 1234 5678";
+
 /// The demo's voting round.
 pub const VOTING_ROUND_TITLE: &str = "Summer Streets 2026";
 /// The demo's round with a published result.
@@ -344,6 +350,39 @@ async fn seed_voting_round(
         )
         .await
         .map_err(err)?;
+    }
+    let phone_voter = verification::record_in_person(
+        state,
+        officer,
+        round.id,
+        verification::InPersonRecord {
+            details: verification::PersonDetails {
+                name: "Gwen Demo".into(),
+                date_of_birth: "1941-06-15".into(),
+                postcode: "LS6 1AB".into(),
+                relation: Relation::Live,
+            },
+            evidence: Evidence::CouncilRecord,
+            email: None,
+            phone: None,
+        },
+    )
+    .await
+    .map_err(err)?;
+    {
+        use crate::store::voting_codes;
+        use sea_orm::{ActiveModelTrait, Set};
+        let digits: String = DEMO_VOTING_CODE.split_whitespace().collect();
+        voting_codes::ActiveModel {
+            round_id: Set(round.id),
+            participant_id: Set(phone_voter.id),
+            code_hmac: Set(crate::service::phone::code_hash(&state.secret, &digits)),
+            issued_by: Set(Some(officer.account_id)),
+            issued_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
     }
     for to in [Phase::BidReview, Phase::Voting] {
         rounds::advance(db, officer, round.id, to)

@@ -1,6 +1,8 @@
-//! The HTTP surface: `POST /graphql` (JSON only), `GET /health`, and plain
-//! downloads of published results (`downloads`).
+//! The HTTP surface: `POST /graphql` (JSON only), `GET /health`, plain
+//! downloads of published results (`downloads`), and the phone gateway's
+//! webhooks (`phone`).
 mod downloads;
+mod phone;
 
 use crate::domain::Role;
 use crate::graphql::{mutation::accounts_cookie_name, FairshareSchema, Schemas, SessionToken};
@@ -11,7 +13,7 @@ use axum::{
     extract::{ConnectInfo, DefaultBodyLimit, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Json, Router,
 };
 use serde_json::json;
@@ -46,6 +48,9 @@ pub fn router(app: AppState, schemas: Schemas) -> Router {
             "/rounds/{round}/results/{version}/{file}",
             get(downloads::result_file),
         )
+        .route("/phone/sms", post(phone::sms_webhook))
+        .route("/phone/voice", post(phone::voice_webhook))
+        .route("/phone/dev", get(phone::dev_page).post(phone::dev_send))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CatchPanicLayer::custom(|_| internal_error()))

@@ -3,7 +3,7 @@ use crate::channels::{email::Mailer, sms::SmsSender};
 use crate::config::Settings;
 use crate::graphql::build_schemas;
 use crate::service::voting::writer::BallotWriter;
-use crate::service::{codes, limits, rounds};
+use crate::service::{codes, limits, phone, rounds};
 use crate::state::AppState;
 use anyhow::Context;
 use secrecy::ExposeSecret;
@@ -83,6 +83,9 @@ async fn scheduler(state: AppState) {
         }
         if let Err(e) = codes::prune(&state.db).await {
             tracing::error!(error = %e, "pruning one-time codes");
+        }
+        if let Err(e) = phone::prune(&state.db).await {
+            tracing::error!(error = %e, "pruning calls and text-message replies");
         }
     }
 }

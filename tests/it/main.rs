@@ -6,6 +6,7 @@ mod fixtures;
 mod hardening;
 mod helpers;
 mod http;
+mod phone;
 mod register;
 mod results;
 mod rounds;

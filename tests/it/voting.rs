@@ -178,7 +178,7 @@ async fn ballot_rows(app: &TestApp) -> Vec<BTreeMap<String, Value>> {
 }
 
 /// Every row of a table, every column as text.
-async fn dump_table(app: &TestApp, table: &str) -> Vec<BTreeMap<String, Value>> {
+pub async fn dump_table(app: &TestApp, table: &str) -> Vec<BTreeMap<String, Value>> {
     let db = &app.state.db;
     let backend = db.get_database_backend();
     let columns: Vec<String> = match backend {

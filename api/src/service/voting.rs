@@ -160,7 +160,10 @@ async fn voter_record(
 }
 
 /// The bids on a pot's ballot: its eligible bids, by identifier.
-async fn ballot_bids(db: &impl ConnectionTrait, pot_id: i64) -> ServiceResult<Vec<bids::Model>> {
+pub(crate) async fn ballot_bids(
+    db: &impl ConnectionTrait,
+    pot_id: i64,
+) -> ServiceResult<Vec<bids::Model>> {
     bids::Entity::find()
         .filter(bids::Column::PotId.eq(pot_id))
         .filter(bids::Column::Status.eq("eligible"))
@@ -769,8 +772,10 @@ pub(crate) async fn cast_in(
 /// retried casts are deleted; channels are kept only where at least
 /// `MIN_CHANNEL_GROUP` ballots of a pot share one; and the ballots are
 /// written again in random order, so that not even their place in the
-/// table follows the order of casting.
+/// table follows the order of casting. Voting codes, calls and the replies
+/// to text messages go too.
 pub async fn seal(txn: &DatabaseTransaction, round_id: i64) -> ServiceResult<u64> {
+    super::phone::seal(txn, round_id).await?;
     ballot_links::Entity::delete_many()
         .filter(ballot_links::Column::RoundId.eq(round_id))
         .exec(txn)

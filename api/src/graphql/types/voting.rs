@@ -295,3 +295,38 @@ impl Turnout {
             .collect()
     }
 }
+
+/// Someone to send a voting-code letter to. The name and address are
+/// printed on the letter and never stored.
+#[derive(InputObject)]
+pub struct VotingCodeRecipientInput {
+    /// Their verification record for the round.
+    pub verification_id: ID,
+    pub name: Option<String>,
+    /// Up to 6 lines, the postcode last.
+    #[graphql(default)]
+    pub address: Vec<String>,
+}
+
+#[derive(InputObject)]
+pub struct IssueVotingCodesInput {
+    pub round_id: ID,
+    /// The people to send letters to (a new code voids an old one). Left
+    /// out: everyone verified for the round who has no account and no code
+    /// yet, up to 2,000 at a time.
+    pub recipients: Option<Vec<VotingCodeRecipientInput>>,
+}
+
+/// Voting-code letters, made once: the codes are stored only as keyed
+/// hashes, so these files are the only place they can be read.
+#[derive(SimpleObject)]
+pub struct VotingCodeLetters {
+    /// How many codes were issued.
+    pub issued: u32,
+    /// How many people still have no code (issue again for the next batch).
+    pub remaining: u32,
+    /// A PDF for mail merge, one page a person, base64-encoded.
+    pub pdf_base64: String,
+    /// The same as CSV, for a print supplier.
+    pub csv: String,
+}

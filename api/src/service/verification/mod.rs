@@ -200,7 +200,7 @@ fn similarity_hash(secret: &Secret, material: &str) -> String {
     secret.keyed_hash("similar-identity", material)
 }
 
-fn phone_hash(secret: &Secret, phone: &PhoneNumber) -> String {
+pub(crate) fn phone_hash(secret: &Secret, phone: &PhoneNumber) -> String {
     secret.keyed_hash("phone", phone.e164())
 }
 

@@ -1,0 +1,296 @@
+//! Voting-code letters: a PDF for mail merge (one A4 page per person, in
+//! English and, where the council offers it, Welsh) made with `printpdf`,
+//! and a CSV of the same for a print supplier.
+use super::{day, Lang};
+use crate::config::Settings;
+use crate::domain::ballot::BallotKind;
+use crate::error::{ServiceError, ServiceResult};
+use crate::service::rounds::Round;
+use printpdf::{CustomPdfConformance, Mm, PdfConformance, PdfDocument};
+
+/// DejaVu Sans: a free font with every letter Welsh needs (ŵ, ŷ, â…).
+static FONT: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
+
+/// One person's letter.
+#[derive(Clone, Debug)]
+pub struct Letter {
+    /// The council's reference for the person's verification record.
+    pub reference: String,
+    pub name: Option<String>,
+    pub address: Vec<String>,
+    pub area: String,
+    /// The code as printed.
+    pub code: String,
+}
+
+/// What every letter of a batch says.
+#[derive(Clone, Debug)]
+pub struct Words {
+    pub council: String,
+    pub council_cy: String,
+    pub round: String,
+    pub kind: BallotKind,
+    pub closes: Option<chrono::DateTime<chrono::Utc>>,
+    pub sms_number: String,
+    pub voice_number: String,
+    pub help_line: String,
+    pub web: String,
+    pub welsh: bool,
+}
+
+impl Words {
+    pub fn from_settings(settings: &Settings, round: &Round) -> Self {
+        let p = &settings.phone;
+        Words {
+            council: p.council_name.clone(),
+            council_cy: p.council_name_cy.clone(),
+            round: round.title.clone(),
+            kind: round.ballot.kind,
+            closes: round.schedule.voting_closes_at,
+            sms_number: p.sms_number.clone(),
+            voice_number: p.voice_number.clone(),
+            help_line: p.help_line.clone(),
+            web: format!("{}/rounds/{}", settings.public_url, round.id),
+            welsh: p.welsh,
+        }
+    }
+}
+
+/// An example text message for this kind of ballot.
+pub fn example(lang: Lang, kind: BallotKind) -> &'static str {
+    match (lang, kind) {
+        (Lang::En, BallotKind::Approval | BallotKind::Knapsack) => "VOTE 2 5",
+        (Lang::En, BallotKind::Ranked) => "RANK 5 2 7",
+        (Lang::En, BallotKind::Scoring) => "SCORE 1=5 2=3 3=0",
+        (Lang::En, BallotKind::PointsAllocation) => "POINTS 2=6 5=4",
+        (Lang::En, BallotKind::MoneyAllocation) => "MONEY 2=500 5=300",
+        (Lang::Cy, BallotKind::Approval | BallotKind::Knapsack) => "PLEIDLAIS 2 5",
+        (Lang::Cy, BallotKind::Ranked) => "TREFN 5 2 7",
+        (Lang::Cy, BallotKind::Scoring) => "SGOR 1=5 2=3 3=0",
+        (Lang::Cy, BallotKind::PointsAllocation) => "PWYNTIAU 2=6 5=4",
+        (Lang::Cy, BallotKind::MoneyAllocation) => "ARIAN 2=500 5=300",
+    }
+}
+
+/// What an example means, in a few words.
+fn example_means(lang: Lang, kind: BallotKind) -> &'static str {
+    match (lang, kind) {
+        (Lang::En, BallotKind::Approval | BallotKind::Knapsack) => "choose projects 2 and 5",
+        (Lang::En, BallotKind::Ranked) => "project 5 first, then 2, then 7",
+        (Lang::En, BallotKind::Scoring) => "a score for every project",
+        (Lang::En, BallotKind::PointsAllocation) => "6 points to project 2 and 4 to project 5",
+        (Lang::En, BallotKind::MoneyAllocation) => "£500 to project 2 and £300 to project 5",
+        (Lang::Cy, BallotKind::Approval | BallotKind::Knapsack) => "dewis prosiectau 2 a 5",
+        (Lang::Cy, BallotKind::Ranked) => "prosiect 5 yn gyntaf, yna 2, yna 7",
+        (Lang::Cy, BallotKind::Scoring) => "sgôr i bob prosiect",
+        (Lang::Cy, BallotKind::PointsAllocation) => "6 phwynt i brosiect 2 a 4 i brosiect 5",
+        (Lang::Cy, BallotKind::MoneyAllocation) => "£500 i brosiect 2 a £300 i brosiect 5",
+    }
+}
+
+/// The lines of one language's half of a letter: (font size, text).
+fn body(words: &Words, letter: &Letter, lang: Lang) -> Vec<(f32, String)> {
+    let closes = words.closes.map(|c| day(lang, c));
+    let ex = example(lang, words.kind);
+    let means = example_means(lang, words.kind);
+    let code = &letter.code;
+    match lang {
+        Lang::En => vec![
+            (15.0, format!("Your voting code for {}", words.round)),
+            (10.0, format!("You can help decide which community projects in {} get funding.", letter.area)),
+            (10.0, "Your voting code:".into()),
+            (18.0, code.clone()),
+            (10.0, match &closes {
+                Some(d) => format!("Voting closes on {d}. You can change your vote until then."),
+                None => "You can change your vote until voting closes.".into(),
+            }),
+            (10.0, "Keep this letter safe and do not share your code: it lets anyone cast your vote.".into()),
+            (11.0, "By phone".into()),
+            (10.0, format!("Call {} and enter your code when asked. You will hear each project and its number.", words.voice_number)),
+            (11.0, "By text message".into()),
+            (10.0, format!("Text {code} BIDS to {} for the list of projects and their numbers.", words.sms_number)),
+            (10.0, format!("Then text your code and your vote, for example {code} {ex} ({means}).")),
+            (11.0, "Online".into()),
+            (10.0, format!("Read about the projects at {}", words.web)),
+            (10.0, format!("Need help, or want to vote another way? Call {}.", words.help_line)),
+        ],
+        Lang::Cy => vec![
+            (15.0, format!("Eich cod pleidleisio ar gyfer {}", words.round)),
+            (10.0, format!("Gallwch helpu i benderfynu pa brosiectau cymunedol yn {} sy'n cael arian.", letter.area)),
+            (10.0, "Eich cod pleidleisio:".into()),
+            (18.0, code.clone()),
+            (10.0, match &closes {
+                Some(d) => format!("Mae pleidleisio'n cau ar {d}. Gallwch newid eich pleidlais tan hynny."),
+                None => "Gallwch newid eich pleidlais nes bydd pleidleisio'n cau.".into(),
+            }),
+            (10.0, "Cadwch y llythyr hwn yn ddiogel a pheidiwch â rhannu eich cod: mae'n gadael i unrhyw un fwrw eich pleidlais.".into()),
+            (11.0, "Dros y ffôn".into()),
+            (10.0, format!("Ffoniwch {} a rhowch eich cod pan ofynnir. Byddwch yn clywed pob prosiect a'i rif.", words.voice_number)),
+            (11.0, "Drwy neges destun".into()),
+            (10.0, format!("Tecstiwch {code} CYNIGION i {} i gael rhestr o'r prosiectau a'u rhifau.", words.sms_number)),
+            (10.0, format!("Yna tecstiwch eich cod a'ch pleidlais, er enghraifft {code} {ex} ({means}).")),
+            (11.0, "Ar-lein".into()),
+            (10.0, format!("Darllenwch am y prosiectau yn {}", words.web)),
+            (10.0, format!("Angen help, neu eisiau pleidleisio mewn ffordd arall? Ffoniwch {}.", words.help_line)),
+        ],
+    }
+}
+
+/// Breaks a line to fit `width` millimetres at `size` points (DejaVu Sans
+/// averages about 0.55 em a character).
+fn wrap(text: &str, size: f32, width: f32) -> Vec<String> {
+    let per_line = ((width / (size * 0.3528 * 0.55)) as usize).max(10);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > per_line {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn failed(e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Unexpected(anyhow::anyhow!("printing letters: {e}"))
+}
+
+/// The letters as one PDF, a page each.
+pub fn pdf(words: &Words, letters: &[Letter]) -> ServiceResult<Vec<u8>> {
+    const WIDTH: f32 = 210.0;
+    const HEIGHT: f32 = 297.0;
+    const LEFT: f32 = 20.0;
+    let (doc, first_page, first_layer) = PdfDocument::new(
+        format!("{}: voting codes", words.round),
+        Mm(WIDTH),
+        Mm(HEIGHT),
+        "letter",
+    );
+    // Plain PDF: no ICC profile or XMP metadata needed for printing.
+    let doc = doc.with_conformance(PdfConformance::Custom(CustomPdfConformance {
+        requires_icc_profile: false,
+        requires_xmp_metadata: false,
+        ..Default::default()
+    }));
+    let font = doc.add_external_font(FONT).map_err(failed)?;
+    for (i, letter) in letters.iter().enumerate() {
+        let layer = if i == 0 {
+            doc.get_page(first_page).get_layer(first_layer)
+        } else {
+            let (page, layer) = doc.add_page(Mm(WIDTH), Mm(HEIGHT), "letter");
+            doc.get_page(page).get_layer(layer)
+        };
+        let mut y = HEIGHT - 20.0;
+        let put = |size: f32, text: &str, y: &mut f32| {
+            for line in wrap(text, size, WIDTH - 2.0 * LEFT) {
+                *y -= size * 0.3528 * 1.35;
+                layer.use_text(line, size, Mm(LEFT), Mm(*y), &font);
+            }
+        };
+        let council = if words.welsh {
+            format!("{} / {}", words.council, words.council_cy)
+        } else {
+            words.council.clone()
+        };
+        put(12.0, &council, &mut y);
+        put(
+            9.0,
+            &format!("Reference / Cyfeirnod: {}", letter.reference),
+            &mut y,
+        );
+        y -= 4.0;
+        if let Some(name) = &letter.name {
+            put(11.0, name, &mut y);
+        }
+        for line in &letter.address {
+            put(11.0, line, &mut y);
+        }
+        y -= 6.0;
+        let langs: &[Lang] = if words.welsh {
+            &[Lang::En, Lang::Cy]
+        } else {
+            &[Lang::En]
+        };
+        for (n, lang) in langs.iter().enumerate() {
+            if n > 0 {
+                y -= 5.0;
+            }
+            for (size, text) in body(words, letter, *lang) {
+                if size >= 11.0 {
+                    y -= 1.5;
+                }
+                // Two languages fit one page in a smaller type.
+                let size = if words.welsh { size * 0.9 } else { size };
+                put(size, &text, &mut y);
+            }
+        }
+    }
+    doc.save_to_bytes().map_err(failed)
+}
+
+/// The letters as CSV for a print supplier: one row a person.
+pub fn csv(words: &Words, letters: &[Letter]) -> ServiceResult<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "reference",
+        "name",
+        "address_1",
+        "address_2",
+        "address_3",
+        "address_4",
+        "address_5",
+        "address_6",
+        "round",
+        "area",
+        "voting_code",
+        "text_number",
+        "phone_number",
+        "help_line",
+        "web_address",
+        "voting_closes",
+    ];
+    w.write_record(header).map_err(failed)?;
+    for l in letters {
+        let mut row: Vec<String> = vec![l.reference.clone(), l.name.clone().unwrap_or_default()];
+        for i in 0..6 {
+            row.push(l.address.get(i).cloned().unwrap_or_default());
+        }
+        row.extend([
+            words.round.clone(),
+            l.area.clone(),
+            l.code.clone(),
+            words.sms_number.clone(),
+            words.voice_number.clone(),
+            words.help_line.clone(),
+            words.web.clone(),
+            words
+                .closes
+                .map(|c| c.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+        ]);
+        w.write_record(&row).map_err(failed)?;
+    }
+    let bytes = w.into_inner().map_err(failed)?;
+    String::from_utf8(bytes).map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_wrap_at_words() {
+        let lines = wrap(&"word ".repeat(60), 10.0, 170.0);
+        assert!(lines.len() > 1);
+        assert!(lines
+            .iter()
+            .all(|l| !l.starts_with(' ') && !l.ends_with(' ')));
+        assert_eq!(lines.join(" "), "word ".repeat(60).trim());
+    }
+}

@@ -1,0 +1,425 @@
+//! Voting by phone: residents with no email or smartphone vote by text
+//! message or on a telephone keypad, identified by the voting code on a
+//! letter the council posts them (or, by text, by a phone number they
+//! verified or already used with their code).
+//!
+//! - `codes`: issuing voting codes and printing the letters (`letters`).
+//! - `sms`: the inbound text-message webhook (`VOTE 3 7 12`, `BIDS`…).
+//! - `voice`: the telephone keypad webhook, a call's steps kept in the
+//!   database so that any instance can answer the next one.
+//! - `signature`, `twiml`: the gateway's request signatures and answers.
+//!
+//! Every ballot goes through the one `voting` service, with the same
+//! checks, receipts, replacement rule and idempotency as the browser.
+//! Codes and phone numbers are kept only as keyed hashes and never logged.
+use super::{limits, rounds, verification};
+use crate::crypto::Secret;
+use crate::db::begin_write;
+use crate::domain::{ballot::BallotKind, vote::Choice, Pence, Phase};
+use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
+use crate::store::{areas, bids, phone_calls, phone_messages, verified_participants, voting_codes};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+
+pub mod codes;
+pub mod letters;
+pub mod signature;
+pub mod sms;
+pub mod twiml;
+pub mod voice;
+pub mod words;
+
+/// The number of digits in a voting code: 10^16 codes, so that even a
+/// million live codes and a million guesses leave a chance of a hit below
+/// one in ten thousand (each phone number has `CODE_ATTEMPTS` an hour).
+pub const CODE_DIGITS: usize = 16;
+
+/// Voting-code attempts one phone number may make in an hour, right or
+/// wrong.
+pub const CODE_ATTEMPTS: limits::Limit = limits::Limit {
+    bucket: "voting-code",
+    max: 10,
+    window: Duration::hours(1),
+    message: "too many voting codes tried from this phone: try again in an hour",
+};
+
+/// The language of a reply or a call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    En,
+    Cy,
+}
+
+/// The keyed hash a voting code is stored and found by.
+pub(crate) fn code_hash(secret: &Secret, digits: &str) -> String {
+    secret.keyed_hash("voting-code", digits)
+}
+
+/// The keyed hash of a caller's number, for rate limits and for matching a
+/// number verified by code. A UK mobile number is hashed in the same form
+/// verification uses; anything else as sent.
+pub(crate) fn phone_key(secret: &Secret, from: &str) -> (String, bool) {
+    match crate::domain::PhoneNumber::parse(from) {
+        Ok(p) => (verification::phone_hash(secret, &p), true),
+        Err(_) => (secret.keyed_hash("phone", from.trim()), false),
+    }
+}
+
+/// The digits of a voting code as typed (spaces and dashes allowed).
+pub(crate) fn code_digits(input: &str) -> Option<String> {
+    let digits: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    (digits.len() == CODE_DIGITS && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
+/// A voting code as printed: four groups of four.
+pub fn format_code(digits: &str) -> String {
+    digits
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Who a message or call is from, once identified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub round_id: i64,
+    pub participant_id: i64,
+}
+
+/// Takes one voting-code attempt for `caller_key` and looks the code up:
+/// `Err(RATE_LIMITED)` once the caller has used their attempts, `Ok(None)`
+/// for a code that is not (or no longer) valid.
+pub(crate) async fn check_code(
+    db: &DatabaseConnection,
+    secret: &Secret,
+    caller_key: &str,
+    digits: &str,
+) -> ServiceResult<Option<voting_codes::Model>> {
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    limits::take(&txn, &CODE_ATTEMPTS, caller_key).await?;
+    txn.commit().await.context("recording a code attempt")?;
+    voting_codes::Entity::find()
+        .filter(voting_codes::Column::CodeHmac.eq(code_hash(secret, digits)))
+        .filter(voting_codes::Column::VoidedAt.is_null())
+        .one(db)
+        .await
+        .context("looking up a voting code")
+}
+
+/// What a phone number alone says about who is texting.
+pub(crate) enum ByPhone {
+    Nobody,
+    One(Participant),
+    /// More than one voter (a household's shared phone, or two rounds).
+    Several,
+}
+
+/// The participants in rounds now in voting whose number this is: verified
+/// by a code sent to it, or used with their voting code before.
+pub(crate) async fn by_phone(db: &DatabaseConnection, phone_hmac: &str) -> ServiceResult<ByPhone> {
+    let mut found: Vec<Participant> = verified_participants::Entity::find()
+        .filter(verified_participants::Column::PhoneHmac.eq(phone_hmac))
+        .all(db)
+        .await
+        .context("finding a phone number")?
+        .into_iter()
+        .map(|r| Participant {
+            round_id: r.round_id,
+            participant_id: r.id,
+        })
+        .collect();
+    found.extend(
+        voting_codes::Entity::find()
+            .filter(voting_codes::Column::PhoneHmac.eq(phone_hmac))
+            .filter(voting_codes::Column::VoidedAt.is_null())
+            .all(db)
+            .await
+            .context("finding a phone number")?
+            .into_iter()
+            .map(|c| Participant {
+                round_id: c.round_id,
+                participant_id: c.participant_id,
+            }),
+    );
+    found.sort_by_key(|p| (p.round_id, p.participant_id));
+    found.dedup();
+    let mut in_voting = Vec::new();
+    for p in found {
+        let round = rounds::load(db, p.round_id).await?;
+        if round.phase == Phase::Voting {
+            in_voting.push(p);
+        }
+    }
+    Ok(match in_voting.as_slice() {
+        [] => ByPhone::Nobody,
+        [one] => ByPhone::One(*one),
+        _ => ByPhone::Several,
+    })
+}
+
+/// A participant's ballot as the phone reads it: the bids of their area's
+/// pot, numbered from 1 in the order every channel lists them.
+#[derive(Clone, Debug)]
+pub struct PhoneBallot {
+    pub round: rounds::Round,
+    pub participant_id: i64,
+    pub area_name: String,
+    pub pot: Pence,
+    pub bids: Vec<bids::Model>,
+}
+
+/// Why a participant cannot use the phone ballot now.
+pub(crate) enum NoBallot {
+    NotOpen,
+    Closed,
+    NotVerified,
+    NotEligible,
+}
+
+pub(crate) async fn ballot_for(
+    db: &impl ConnectionTrait,
+    who: Participant,
+) -> ServiceResult<Result<PhoneBallot, NoBallot>> {
+    let round = rounds::load(db, who.round_id).await?;
+    let now = Utc::now();
+    if !round.is_in(Phase::Voting, now) {
+        return Ok(Err(if round.phase < Phase::Voting {
+            NoBallot::NotOpen
+        } else {
+            NoBallot::Closed
+        }));
+    }
+    let Some(record) = verified_participants::Entity::find_by_id(who.participant_id)
+        .one(db)
+        .await
+        .context("finding the voter")?
+    else {
+        return Ok(Err(NoBallot::NotVerified));
+    };
+    let eligible = match verification::eligible(&round, &record) {
+        Ok(e) => e,
+        Err(verification::Ineligible::NotVerified) => return Ok(Err(NoBallot::NotVerified)),
+        Err(verification::Ineligible::NotEligible) => return Ok(Err(NoBallot::NotEligible)),
+    };
+    let Some(pot) = round.pot_for_area(eligible.area_id).cloned() else {
+        return Ok(Err(NoBallot::NotEligible));
+    };
+    let area_name = areas::Entity::find_by_id(eligible.area_id)
+        .one(db)
+        .await
+        .context("loading the area")?
+        .map(|a| a.name)
+        .unwrap_or_default();
+    let bids = super::voting::ballot_bids(db, pot.id).await?;
+    Ok(Ok(PhoneBallot {
+        round,
+        participant_id: who.participant_id,
+        area_name,
+        pot: pot.amount,
+        bids,
+    }))
+}
+
+/// What the voter entered: bid numbers (in order, for a ranking), or bid
+/// numbers each with a number (a score, points, or pounds).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Entry {
+    Numbers(Vec<u32>),
+    Pairs(Vec<(u32, i64)>),
+}
+
+/// Why an entry does not make a ballot, before the voting service's own
+/// checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryProblem {
+    /// A number that is no bid on this ballot.
+    NoSuchBid(u32),
+    /// Bid numbers alone where numbers for each are needed, or the reverse.
+    WrongShape,
+}
+
+impl PhoneBallot {
+    /// The ballot's choices from what was entered.
+    pub fn choices(&self, entry: &Entry) -> Result<Vec<Choice>, EntryProblem> {
+        let with_values = matches!(
+            self.round.ballot.kind,
+            BallotKind::Scoring | BallotKind::PointsAllocation | BallotKind::MoneyAllocation
+        );
+        let bid = |n: u32| -> Result<i64, EntryProblem> {
+            self.bids
+                .get((n as usize).wrapping_sub(1))
+                .map(|b| b.id)
+                .ok_or(EntryProblem::NoSuchBid(n))
+        };
+        match (entry, with_values) {
+            (Entry::Numbers(ns), false) => ns
+                .iter()
+                .map(|&n| {
+                    Ok(Choice {
+                        bid_id: bid(n)?,
+                        value: None,
+                    })
+                })
+                .collect(),
+            (Entry::Pairs(ps), true) => ps
+                .iter()
+                .map(|&(n, v)| {
+                    let value = if self.round.ballot.kind == BallotKind::MoneyAllocation {
+                        v.saturating_mul(100)
+                    } else {
+                        v
+                    };
+                    Ok(Choice {
+                        bid_id: bid(n)?,
+                        value: Some(value),
+                    })
+                })
+                .collect(),
+            _ => Err(EntryProblem::WrongShape),
+        }
+    }
+
+    /// The number of a bid on this ballot.
+    pub fn number_of(&self, bid_id: i64) -> Option<usize> {
+        self.bids.iter().position(|b| b.id == bid_id).map(|i| i + 1)
+    }
+
+    pub fn closes_at(&self) -> Option<DateTime<Utc>> {
+        self.round.schedule.voting_closes_at
+    }
+}
+
+/// A date as people write it, in either language.
+pub fn day(lang: Lang, at: DateTime<Utc>) -> String {
+    use chrono::Datelike;
+    const CY: [&str; 12] = [
+        "Ionawr",
+        "Chwefror",
+        "Mawrth",
+        "Ebrill",
+        "Mai",
+        "Mehefin",
+        "Gorffennaf",
+        "Awst",
+        "Medi",
+        "Hydref",
+        "Tachwedd",
+        "Rhagfyr",
+    ];
+    match lang {
+        Lang::En => at.format("%-d %B %Y").to_string(),
+        Lang::Cy => format!("{} {} {}", at.day(), CY[at.month0() as usize], at.year()),
+    }
+}
+
+/// A refusal from the voting service as one sentence for a text message or
+/// a call. English refusals are already written for residents; Welsh ones
+/// are given by code.
+pub fn refusal(lang: Lang, error: &ServiceError) -> String {
+    let ServiceError::Refused { code, message, .. } = error else {
+        return match lang {
+            Lang::En => "Sorry, something went wrong on our side and your vote was not recorded. Please try again later.".into(),
+            Lang::Cy => "Mae'n ddrwg gennym, aeth rhywbeth o'i le ar ein hochr ni ac ni chofnodwyd eich pleidlais. Rhowch gynnig arall arni yn nes ymlaen.".into(),
+        };
+    };
+    match lang {
+        Lang::En => {
+            let mut s = message.clone();
+            if let Some(first) = s.get(0..1) {
+                s.replace_range(0..1, &first.to_uppercase());
+            }
+            if !s.ends_with('.') {
+                s.push('.');
+            }
+            s
+        }
+        Lang::Cy => match code {
+            ErrorCode::TooManyChoices => "Rydych wedi dewis gormod o gynigion.",
+            ErrorCode::TooFewChoices => "Nid ydych wedi dewis digon o gynigion.",
+            ErrorCode::OverBudget => {
+                "Mae'r cynigion a ddewiswyd yn costio mwy na'r arian sydd yn y pot."
+            }
+            ErrorCode::DuplicateRank => {
+                "Gall pob cynnig ymddangos unwaith yn unig ar eich papur pleidleisio."
+            }
+            ErrorCode::ScoreOutOfRange => "Rhowch sgôr i bob cynnig ar raddfa'r papur pleidleisio.",
+            ErrorCode::PointsExceedLimit => "Rydych wedi rhoi mwy o bwyntiau nag sydd gennych.",
+            ErrorCode::BidNotInPot => {
+                "Nid yw un o'ch dewisiadau ar y papur pleidleisio ar gyfer eich ardal."
+            }
+            ErrorCode::VotingClosed => "Nid yw pleidleisio ar agor ar gyfer y rownd hon.",
+            ErrorCode::NotEligible => {
+                "Nid yw rheolau'r rownd hon yn gadael i chi bleidleisio ynddi."
+            }
+            ErrorCode::NotVerified => {
+                "Mae angen i chi brofi eich bod yn byw yn yr ardal cyn pleidleisio."
+            }
+            ErrorCode::AlreadyVoted => {
+                "Mae gennych bleidlais eisoes sy'n sefyll, ac ni ellir ei newid fel hyn."
+            }
+            ErrorCode::RateLimited => "Gormod o ymdrechion: rhowch gynnig arall arni ymhen awr.",
+            _ => "Ni allwn gofnodi'r bleidlais honno.",
+        }
+        .into(),
+    }
+}
+
+/// Forgets calls left more than an hour and replies more than a day old.
+pub async fn prune(db: &impl ConnectionTrait) -> ServiceResult<()> {
+    let now = Utc::now();
+    phone_calls::Entity::delete_many()
+        .filter(phone_calls::Column::UpdatedAt.lt(now - Duration::hours(1)))
+        .exec(db)
+        .await
+        .context("pruning telephone calls")?;
+    phone_messages::Entity::delete_many()
+        .filter(phone_messages::Column::CreatedAt.lt(now - Duration::days(1)))
+        .exec(db)
+        .await
+        .context("pruning text-message replies")?;
+    Ok(())
+}
+
+/// At close: everything that could tie a phone, a code or a call to a
+/// ballot goes, in the transaction that closes voting.
+pub async fn seal(db: &impl ConnectionTrait, round_id: i64) -> ServiceResult<()> {
+    phone_calls::Entity::delete_many()
+        .filter(phone_calls::Column::RoundId.eq(round_id))
+        .exec(db)
+        .await
+        .context("removing telephone calls")?;
+    phone_messages::Entity::delete_many()
+        .filter(phone_messages::Column::RoundId.eq(round_id))
+        .exec(db)
+        .await
+        .context("removing text-message replies")?;
+    voting_codes::Entity::delete_many()
+        .filter(voting_codes::Column::RoundId.eq(round_id))
+        .exec(db)
+        .await
+        .context("removing voting codes")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_read_as_typed() {
+        assert_eq!(
+            code_digits("1234 5678-9012 3456").as_deref(),
+            Some("1234567890123456")
+        );
+        assert_eq!(code_digits("1234 5678 9012 345"), None);
+        assert_eq!(code_digits("1234 5678 9012 345X"), None);
+        assert_eq!(format_code("1234567890123456"), "1234 5678 9012 3456");
+    }
+}

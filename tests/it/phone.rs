@@ -1,0 +1,964 @@
+//! Voting by phone: voting codes and their letters, text-message ballots of
+//! every kind, keypad calls, replacement, retries, signatures and the limit
+//! on guessing codes. Requests are signed here by an implementation of the
+//! gateway's signature written apart from the server's (on `ring`), checked
+//! against Twilio's published example.
+use crate::fixtures::{in_person_query, person};
+use crate::helpers::TestApp;
+use crate::voting::{election, Election, CAST};
+use api::store::ballots;
+use base64::Engine;
+use futures_util::future::join_all;
+use sea_orm::EntityTrait;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+const TOKEN: &str = "phone-gateway-token-for-tests";
+/// The address the gateway is configured with: the server is reached at
+/// another (as behind a proxy), and signatures cover this one.
+const PUBLIC: &str = "https://vote.leeds.example";
+const ISSUE: &str = "mutation($i: IssueVotingCodesInput!) { issueVotingCodes(input: $i) { issued remaining pdfBase64 csv } }";
+
+/// Twilio's signature: HMAC-SHA1 over the URL and the parameters sorted by
+/// name, base64.
+fn sign(token: &str, url: &str, params: &[(&str, &str)]) -> String {
+    let mut sorted: Vec<(&str, &str)> = params.to_vec();
+    sorted.sort();
+    let mut data = String::from(url);
+    for (k, v) in sorted {
+        data.push_str(k);
+        data.push_str(v);
+    }
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, token.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(ring::hmac::sign(&key, data.as_bytes()))
+}
+
+#[test]
+fn the_test_signer_agrees_with_twilios_published_example() {
+    let params = [
+        ("CallSid", "CA1234567890ABCDE"),
+        ("Caller", "+12349013030"),
+        ("Digits", "1234"),
+        ("From", "+12349013030"),
+        ("To", "+18005551212"),
+    ];
+    assert_eq!(
+        sign(
+            "12345",
+            "https://mycompany.com/myapp.php?foo=1&bar=2",
+            &params
+        ),
+        "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
+    );
+}
+
+async fn spawn() -> TestApp {
+    TestApp::spawn_with(&[
+        ("PHONE_AUTH_TOKEN", TOKEN),
+        ("FAIRSHARE_WEBHOOK_URL", PUBLIC),
+        ("FAIRSHARE_SMS_NUMBER", "07700 900555"),
+        ("FAIRSHARE_VOICE_NUMBER", "0113 496 0555"),
+        ("FAIRSHARE_HELP_LINE", "0113 496 0999"),
+    ])
+    .await
+}
+
+static SEQ: AtomicU64 = AtomicU64::new(1);
+
+fn sid(prefix: &str) -> String {
+    format!("{prefix}{:032x}", SEQ.fetch_add(1, Ordering::Relaxed))
+}
+
+/// Posts a signed webhook; returns the status and body.
+async fn post(app: &TestApp, path: &str, params: &[(&str, &str)]) -> (u16, String) {
+    let signature = sign(TOKEN, &format!("{PUBLIC}{path}"), params);
+    post_signed(app, path, params, &signature).await
+}
+
+async fn post_signed(
+    app: &TestApp,
+    path: &str,
+    params: &[(&str, &str)],
+    signature: &str,
+) -> (u16, String) {
+    let res = app
+        .client
+        .post(format!("{}{path}", app.base))
+        .header("x-twilio-signature", signature)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(params))
+        .send()
+        .await
+        .expect("the webhook answers");
+    let status = res.status().as_u16();
+    (status, res.text().await.expect("a body"))
+}
+
+fn form(params: &[(&str, &str)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in params {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
+/// The texts of the elements `tag` in TwiML, unescaped.
+fn elements(xml: &str, tag: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find(&format!("<{tag}")) {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let body = &after[open_end + 1..];
+        let Some(end) = body.find(&format!("</{tag}>")) else {
+            break;
+        };
+        out.push(
+            body[..end]
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&"),
+        );
+        rest = &body[end..];
+    }
+    out
+}
+
+/// Sends a text message; returns the reply's messages.
+async fn text(app: &TestApp, from: &str, body: &str) -> Vec<String> {
+    text_as(app, &sid("SM"), from, body).await
+}
+
+async fn text_as(app: &TestApp, message_sid: &str, from: &str, body: &str) -> Vec<String> {
+    let (status, xml) = post(
+        app,
+        "/phone/sms",
+        &[
+            ("MessageSid", message_sid),
+            ("AccountSid", "AC0123"),
+            ("From", from),
+            ("To", "+447700900555"),
+            ("Body", body),
+            ("NumMedia", "0"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{xml}");
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    elements(&xml, "Message")
+}
+
+/// One step of a call; returns what is said and the raw TwiML.
+async fn press(app: &TestApp, call: &str, from: &str, digits: Option<&str>) -> (String, String) {
+    let mut params = vec![
+        ("CallSid", call),
+        ("AccountSid", "AC0123"),
+        ("From", from),
+        ("To", "+441134960555"),
+        ("CallStatus", "in-progress"),
+    ];
+    if let Some(d) = digits {
+        params.push(("Digits", d));
+    }
+    let (status, xml) = post(app, "/phone/voice", &params).await;
+    assert_eq!(status, 200, "{xml}");
+    (elements(&xml, "Say").join(" "), xml)
+}
+
+async fn ballot_rows(app: &TestApp) -> Vec<ballots::Model> {
+    ballots::Entity::find()
+        .all(&app.state.db)
+        .await
+        .expect("ballots")
+}
+
+fn content(row: &ballots::Model) -> Value {
+    serde_json::from_str(&row.content).expect("ballot content")
+}
+
+fn ids(bids: &[&String]) -> Value {
+    json!(bids
+        .iter()
+        .map(|b| b.parse::<i64>().unwrap())
+        .collect::<Vec<_>>())
+}
+
+/// `n` residents of Hyde Park verified in person with no email (so no
+/// account), then voting codes issued to everyone without one; returns
+/// their codes, in the order they were verified.
+async fn phone_voters(app: &TestApp, e: &Election, n: usize) -> Vec<String> {
+    for i in 0..n {
+        let input = json!({
+            "person": person(&format!("Phone Voter{i}"), &format!("1950-0{}-1{}", 1 + i % 9, i % 10), "LS6 2AB"),
+            "evidence": "PHOTO_ID",
+        });
+        app.ok(
+            Some(&e.officer),
+            &in_person_query(),
+            json!({ "r": e.round, "i": input }),
+        )
+        .await;
+    }
+    let data = app
+        .ok(
+            Some(&e.officer),
+            ISSUE,
+            json!({ "i": { "roundId": e.round } }),
+        )
+        .await;
+    let letters = &data["issueVotingCodes"];
+    assert_eq!(letters["issued"], n);
+    assert_eq!(letters["remaining"], 0);
+    let mut reader = csv::Reader::from_reader(letters["csv"].as_str().unwrap().as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (reference, code) = (at("reference"), at("voting_code"));
+    let mut rows: Vec<(i64, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r[reference].trim_start_matches('V').parse().unwrap(),
+                r[code].to_owned(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows.into_iter().map(|(_, c)| c).collect()
+}
+
+fn receipt_in(reply: &str) -> String {
+    let at = reply.find("receipt is ").expect("a receipt") + "receipt is ".len();
+    reply[at..at + 19].to_owned()
+}
+
+/// A ballot kind's case: its settings, the message after the code, and the
+/// expected content as bid indices and values.
+type KindCase = (Value, &'static str, Vec<usize>, Option<Vec<i64>>);
+
+#[tokio::test]
+async fn a_text_message_ballot_of_every_kind() {
+    let cases: Vec<KindCase> = vec![
+        (
+            json!({ "kind": "APPROVAL", "maxChoices": 3 }),
+            "VOTE 1 3",
+            vec![0, 2],
+            None,
+        ),
+        (
+            json!({ "kind": "KNAPSACK" }),
+            "vote 1, 2, 3",
+            vec![0, 1, 2],
+            None,
+        ),
+        (
+            json!({ "kind": "RANKED", "maxChoices": 3 }),
+            "RANK 3 1",
+            vec![2, 0],
+            None,
+        ),
+        (
+            json!({ "kind": "SCORING", "scoreMin": 0, "scoreMax": 5 }),
+            "SCORE 1=5 2=0 3=3 4=1",
+            vec![0, 1, 2, 3],
+            Some(vec![5, 0, 3, 1]),
+        ),
+        (
+            json!({ "kind": "POINTS_ALLOCATION", "pointsTotal": 10 }),
+            "POINTS 1=6 4=4",
+            vec![0, 3],
+            Some(vec![6, 4]),
+        ),
+        (
+            json!({ "kind": "MONEY_ALLOCATION" }),
+            "MONEY 1=£1000 2=500",
+            vec![0, 1],
+            Some(vec![100_000, 50_000]),
+        ),
+    ];
+    for (ballot, message, expected, values) in cases {
+        let kind = ballot["kind"].as_str().unwrap().to_owned();
+        let app = spawn().await;
+        let e = election(&app, ballot, 1).await;
+        let codes = phone_voters(&app, &e, 1).await;
+        let phone = "07700 900001";
+        // The first message carries the code; the list of bids first.
+        let list = text(&app, phone, &format!("{} BIDS", codes[0])).await;
+        let all = list.join("\n");
+        assert!(
+            all.contains("1 Benches on the Moor - £1,000.00"),
+            "{kind}: {all}"
+        );
+        assert!(
+            all.contains("4 Bowls green repairs - £6,000.00"),
+            "{kind}: {all}"
+        );
+        assert!(
+            !all.contains("Bandstand"),
+            "{kind}: ineligible bids are not listed"
+        );
+        assert!(
+            !all.contains("allotment"),
+            "{kind}: other areas' bids are not listed"
+        );
+        // Then the vote, from the same phone without the code.
+        let reply = text(&app, "+447700900001", message).await;
+        assert_eq!(reply.len(), 1, "{kind}: {reply:?}");
+        assert!(
+            reply[0].contains("your vote in Neighbourhood Fund is recorded"),
+            "{kind}: {reply:?}"
+        );
+        assert!(
+            reply[0].contains("project 1, Benches on the Moor"),
+            "{kind}: {reply:?}"
+        );
+        let receipt = receipt_in(&reply[0]);
+        let rows = ballot_rows(&app).await;
+        assert_eq!(rows.len(), 1, "{kind}: one ballot");
+        let c = content(&rows[0]);
+        let want: Vec<&String> = expected.iter().map(|&i| &e.bids[i]).collect();
+        assert_eq!(c["bids"], ids(&want), "{kind}");
+        match &values {
+            Some(v) => assert_eq!(c["values"], json!(v), "{kind}"),
+            None => assert!(c.get("values").is_none(), "{kind}"),
+        }
+        assert_eq!(rows[0].channel.as_deref(), Some("sms"));
+        assert_eq!(
+            api::domain::vote::Receipt::code_of(&rows[0].commitment).as_deref(),
+            Some(receipt.as_str()),
+            "{kind}: the receipt in the reply is the ballot's"
+        );
+        // Status, in English and in Welsh.
+        let status = text(&app, phone, "STATUS").await;
+        assert!(
+            status[0].starts_with("You have voted in Neighbourhood Fund (by text message)"),
+            "{kind}: {status:?}"
+        );
+        let statws = text(&app, phone, "statws").await;
+        assert!(
+            statws[0]
+                .starts_with("Rydych wedi pleidleisio yn Neighbourhood Fund (drwy neges destun)"),
+            "{kind}: {statws:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn texts_explain_every_error_and_cast_nothing() {
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL", "maxChoices": 2 }), 0).await;
+    let codes = phone_voters(&app, &e, 1).await;
+    let code = &codes[0];
+    let phone = "+447700900002";
+    let one = |r: Vec<String>| {
+        assert_eq!(r.len(), 1, "{r:?}");
+        r[0].clone()
+    };
+    let cases: Vec<(String, &str)> = vec![
+        ("VOTE 1".into(), "We do not recognise this phone. Start your message with the 16-digit voting code"),
+        ("1234 5678 VOTE 1".into(), "Your voting code has 16 digits"),
+        ("1111 2222 3333 4444 VOTE 1".into(), "We do not recognise that voting code. Check the 16 digits on your letter, or call 0113 496 0999"),
+        (format!("{code} VOTE 1 2 3"), "Choose no more than 2 bids. Text HELP for how to vote."),
+        ("VOTE 9".into(), "There is no project 9 on your ballot: the projects are numbered 1 to 4."),
+        ("VOTE".into(), "Your message had no project numbers. To vote, text VOTE and the numbers of the projects you choose, for example: VOTE 2 5. Choose up to 2."),
+        ("VOTE three".into(), "We could not read \"three\"."),
+        ("VOTE 1=2".into(), "This round's ballot works differently."),
+        ("VOTE 1 2=3".into(), "Write every choice the same way."),
+        ("RANK 1 2".into(), "This round's ballot works differently."),
+        ("VOTE 1 1".into(), "Each bid can appear only once on your ballot."),
+        ("FROG".into(), "We did not understand \"FROG\"."),
+        ("PLEIDLAIS 1 2 3".into(), "Rydych wedi dewis gormod o gynigion."),
+        ("PLEIDLAIS 7".into(), "Nid oes prosiect 7 ar eich papur pleidleisio"),
+    ];
+    for (message, expected) in &cases {
+        let reply = one(text(&app, phone, message).await);
+        assert!(reply.starts_with(expected), "{message}: {reply}");
+    }
+    let help = one(text(&app, phone, "help").await);
+    assert!(
+        help.starts_with("To vote, text VOTE and the numbers"),
+        "{help}"
+    );
+    let cymorth = one(text(&app, phone, "CYMORTH").await);
+    assert!(
+        cymorth.starts_with("I bleidleisio, tecstiwch PLEIDLAIS"),
+        "{cymorth}"
+    );
+    // Another phone, with no code, is not this voter.
+    let other = one(text(&app, "+447700900099", "STATUS").await);
+    assert!(
+        other.starts_with("We do not recognise this phone"),
+        "{other}"
+    );
+    assert!(
+        ballot_rows(&app).await.is_empty(),
+        "no refused message cast anything"
+    );
+
+    let ok = one(text(&app, phone, "VOTE 2").await);
+    assert!(ok.contains("is recorded"), "{ok}");
+    assert_eq!(ballot_rows(&app).await.len(), 1);
+
+    // The development page plays the same conversation without a gateway.
+    let page = app
+        .client
+        .post(format!("{}/phone/dev", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(&[
+            ("kind", "sms"),
+            ("From", phone),
+            ("Body", "STATUS"),
+        ]))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("You have voted in Neighbourhood Fund (by text message)"),
+        "{page}"
+    );
+
+    // Once voting closes, the code and the phone mean nothing, and nothing
+    // is cast.
+    crate::fixtures::advance(&app, &e.officer, &e.round, "CLOSED").await;
+    let closed = one(text(&app, phone, &format!("{code} VOTE 1")).await);
+    assert!(
+        closed.starts_with("We do not recognise that voting code"),
+        "{closed}"
+    );
+    let after = one(text(&app, phone, "VOTE 1").await);
+    assert!(
+        after.starts_with("We do not recognise this phone"),
+        "{after}"
+    );
+    assert_eq!(ballot_rows(&app).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_text_replaces_a_browser_ballot_and_letters_carry_the_code() {
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL" }), 1).await;
+    let voter = &e.voters[0];
+    let web = app
+        .ok(
+            Some(&voter.token),
+            CAST,
+            json!({ "i": { "roundId": e.round, "choices": [{ "bidId": e.bids[0] }], "idempotencyKey": "web-ballot-1" } }),
+        )
+        .await;
+    assert_eq!(web["castBallot"]["replaced"], false);
+    // The officer sends this resident a letter too (they asked for one).
+    let data = app
+        .ok(
+            Some(&e.officer),
+            ISSUE,
+            json!({ "i": { "roundId": e.round, "recipients": [{
+                "verificationId": voter.verification,
+                "name": "Mrs Gwenllian Parry",
+                "address": ["12 Woodhouse Lane", "Leeds", "LS6 1AB"],
+            }] } }),
+        )
+        .await;
+    let letters = &data["issueVotingCodes"];
+    assert_eq!(letters["issued"], 1);
+    let csv = letters["csv"].as_str().unwrap();
+    let code = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(10)
+        .unwrap()
+        .to_owned();
+    assert_eq!(code.len(), 19, "{csv}");
+
+    // The PDF opens and says it all, in English and Welsh.
+    let pdf = base64::engine::general_purpose::STANDARD
+        .decode(letters["pdfBase64"].as_str().unwrap())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("letters.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (apt-get install -y poppler-utils)");
+    assert!(out.status.success(), "pdftotext reads the letters");
+    let printed = String::from_utf8(out.stdout).unwrap();
+    for expected in [
+        code.as_str(),
+        "Mrs Gwenllian Parry",
+        "12 Woodhouse Lane",
+        "Your voting code for Neighbourhood Fund",
+        "Eich cod pleidleisio ar gyfer Neighbourhood Fund",
+        "Call 0113 496 0555",
+        "Ffoniwch 0113 496 0555",
+        "to 07700 900555",
+        "i 07700 900555",
+        "0113 496 0999",
+        "Cyngor Arddangos Leeds",
+        "Tecstiwch",
+    ] {
+        assert!(
+            printed.contains(expected),
+            "the letter says {expected:?}:\n{printed}"
+        );
+    }
+
+    // By text, the ballot replaces the browser's.
+    let reply = text(&app, "+447700900003", &format!("{code} VOTE 2 3")).await;
+    assert!(
+        reply[0].contains("is recorded and replaces your earlier vote"),
+        "{reply:?}"
+    );
+    let mine = app
+        .ok(
+            Some(&voter.token),
+            "query($r: ID!) { myBallot(roundId: $r) { channel lines { bid { id } } } }",
+            json!({ "r": e.round }),
+        )
+        .await;
+    assert_eq!(mine["myBallot"]["channel"], "SMS");
+    let lines: Vec<&str> = mine["myBallot"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["bid"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(lines, vec![e.bids[1].as_str(), e.bids[2].as_str()]);
+    assert_eq!(
+        ballot_rows(&app).await.len(),
+        1,
+        "the browser ballot is gone"
+    );
+
+    // A new letter voids the old code.
+    app.ok(
+        Some(&e.officer),
+        ISSUE,
+        json!({ "i": { "roundId": e.round, "recipients": [{ "verificationId": voter.verification }] } }),
+    )
+    .await;
+    let old = text(&app, "+447700900004", &format!("{code} STATUS")).await;
+    assert!(
+        old[0].starts_with("We do not recognise that voting code"),
+        "{old:?}"
+    );
+    // Officers only, and the audit names the officer but no code.
+    let resident = app
+        .refused(
+            Some(&voter.token),
+            ISSUE,
+            json!({ "i": { "roundId": e.round } }),
+        )
+        .await;
+    assert_eq!(resident, "NOT_AUTHORISED");
+    let audit = crate::voting::dump_table(&app, "audit_events").await;
+    let issued: Vec<_> = audit
+        .iter()
+        .filter(|r| r["action"] == "voting_codes.issued")
+        .collect();
+    assert_eq!(issued.len(), 2);
+    let digits: String = code.chars().filter(char::is_ascii_digit).collect();
+    for r in &audit {
+        let row = serde_json::to_string(r).unwrap();
+        assert!(
+            !row.contains(&digits) && !row.contains(&code),
+            "no code in the audit"
+        );
+        assert!(!row.contains("Woodhouse"), "no address in the audit");
+    }
+}
+
+#[tokio::test]
+async fn a_retried_webhook_casts_once() {
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL" }), 0).await;
+    let codes = phone_voters(&app, &e, 1).await;
+    let message = sid("SM");
+    let body = format!("{} VOTE 1 2", codes[0]);
+    // The gateway retries at once, twice over.
+    let replies = join_all((0..3).map(|_| text_as(&app, &message, "+447700900005", &body))).await;
+    let receipts: Vec<String> = replies.iter().map(|r| receipt_in(&r[0])).collect();
+    assert!(receipts.iter().all(|r| *r == receipts[0]), "{replies:?}");
+    assert!(
+        replies.iter().all(|r| !r[0].contains("replaces")),
+        "{replies:?}"
+    );
+    // And later, after the reply was kept.
+    let later = text_as(&app, &message, "+447700900005", &body).await;
+    assert_eq!(later, replies[0]);
+    assert_eq!(ballot_rows(&app).await.len(), 1, "one ballot");
+
+    // A retried confirmation on a call casts once too.
+    let call = sid("CA");
+    let from = "+441134960001";
+    press(&app, &call, from, None).await;
+    press(&app, &call, from, Some("1")).await;
+    let digits: String = codes[0].chars().filter(char::is_ascii_digit).collect();
+    press(&app, &call, from, Some(&format!("{digits}#"))).await;
+    press(&app, &call, from, Some("3#")).await;
+    let (first, _) = press(&app, &call, from, Some("1")).await;
+    let (again, _) = press(&app, &call, from, Some("1")).await;
+    assert!(
+        first.contains("Your vote is recorded and replaces your earlier vote"),
+        "{first}"
+    );
+    let spelt = |s: &str| {
+        s[s.find("Your receipt is: ").unwrap()..]
+            .split('.')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(spelt(&first), spelt(&again), "the receipt is read again");
+    let rows = ballot_rows(&app).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(content(&rows[0])["bids"], ids(&[&e.bids[2]]));
+}
+
+#[tokio::test]
+async fn unsigned_and_tampered_requests_are_refused() {
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL" }), 0).await;
+    let codes = phone_voters(&app, &e, 1).await;
+    let body = format!("{} VOTE 1", codes[0]);
+    let params = [
+        ("MessageSid", "SM00000000000000000000000000000001"),
+        ("From", "+447700900006"),
+        ("Body", body.as_str()),
+    ];
+    let good = sign(TOKEN, &format!("{PUBLIC}/phone/sms"), &params);
+    // No signature.
+    let res = app
+        .client
+        .post(format!("{}/phone/sms", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(&params))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    // Signed with another token, for another address, or over another body.
+    let wrong_token = sign("another-token", &format!("{PUBLIC}/phone/sms"), &params);
+    let wrong_url = sign(TOKEN, &format!("{}/phone/sms", app.base), &params);
+    let tampered = [params[0], params[1], ("Body", "1111 2222 3333 4444 VOTE 2")];
+    for (ps, signature) in [
+        (&params[..], wrong_token.as_str()),
+        (&params[..], wrong_url.as_str()),
+        (&tampered[..], good.as_str()),
+        (&params[..], ""),
+    ] {
+        let (status, reply) = post_signed(&app, "/phone/sms", ps, signature).await;
+        assert_eq!(status, 403, "{reply}");
+        assert!(!reply.contains("Message"), "{reply}");
+    }
+    let voice = [
+        ("CallSid", "CA0001"),
+        ("From", "+447700900006"),
+        ("Digits", "1"),
+    ];
+    let (status, _) = post_signed(&app, "/phone/voice", &voice, &good).await;
+    assert_eq!(status, 403);
+    assert!(ballot_rows(&app).await.is_empty(), "nothing cast");
+    // The phone was not tied to the code either.
+    let status = text(&app, "+447700900006", "STATUS").await;
+    assert!(
+        status[0].starts_with("We do not recognise this phone"),
+        "{status:?}"
+    );
+    // The good signature works.
+    let (status, reply) = post_signed(&app, "/phone/sms", &params, &good).await;
+    assert_eq!(status, 200);
+    assert!(reply.contains("is recorded"), "{reply}");
+}
+
+#[tokio::test]
+async fn guessing_voting_codes_is_capped() {
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL" }), 0).await;
+    let codes = phone_voters(&app, &e, 1).await;
+    let attacker = "+447700900666";
+    let guesses: Vec<String> = (0..1_000)
+        .map(|i| format!("{:016} STATUS", 5_000_000_000_000_000u64 + i * 7_919))
+        .collect();
+    let mut replies = Vec::new();
+    for chunk in guesses.chunks(25) {
+        replies.extend(join_all(chunk.iter().map(|g| text(&app, attacker, g))).await);
+    }
+    let checked = replies
+        .iter()
+        .filter(|r| r[0].starts_with("We do not recognise that voting code"))
+        .count();
+    let refused = replies
+        .iter()
+        .filter(|r| r[0].starts_with("Too many voting codes tried from this phone"))
+        .count();
+    eprintln!(
+        "1,000 wrong codes from one phone: {checked} checked, {refused} refused by the limit"
+    );
+    assert_eq!(checked, 10, "the limit lets 10 attempts an hour through");
+    assert_eq!(refused, 990);
+    // Even the right code is refused from that phone within the hour…
+    let right = text(&app, attacker, &format!("{} STATUS", codes[0])).await;
+    assert!(right[0].starts_with("Too many voting codes"), "{right:?}");
+    // …and works from the resident's own.
+    let own = text(&app, "+447700900007", &format!("{} STATUS", codes[0])).await;
+    assert!(
+        own[0].starts_with("You have not voted in Neighbourhood Fund yet"),
+        "{own:?}"
+    );
+    // On the keypad, three wrong codes end the call with the help line.
+    let call = sid("CA");
+    let from = "+441134960002";
+    press(&app, &call, from, None).await;
+    press(&app, &call, from, Some("1")).await;
+    for n in 0..3 {
+        let (said, xml) = press(&app, &call, from, Some("9999888877776666#")).await;
+        assert!(
+            said.contains("We do not recognise that voting code"),
+            "{said}"
+        );
+        assert_eq!(xml.contains("<Hangup/>"), n == 2, "{xml}");
+    }
+    let (said, xml) = press(&app, &call, from, Some("1")).await;
+    assert!(
+        said.contains("For English, press 1"),
+        "a new call after the end: {xml}"
+    );
+}
+
+#[tokio::test]
+async fn a_keypad_call_for_approval_and_ranked_rounds() {
+    // Approval, in English.
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL", "maxChoices": 3 }), 0).await;
+    let codes = phone_voters(&app, &e, 2).await;
+    let digits = |c: &str| c.chars().filter(char::is_ascii_digit).collect::<String>();
+    let call = sid("CA");
+    let from = "+441134960003";
+    let (said, xml) = press(&app, &call, from, None).await;
+    assert!(
+        said.contains("For English, press 1. ") && said.contains("Am Gymraeg, pwyswch 2."),
+        "{said}"
+    );
+    assert!(
+        xml.contains("<Gather input=\"dtmf\" action=\"https://vote.leeds.example/phone/voice\""),
+        "{xml}"
+    );
+    assert!(xml.contains("language=\"cy-GB\""), "{xml}");
+    // Silence is asked again.
+    let (said, _) = press(&app, &call, from, None).await;
+    assert!(said.starts_with("We did not hear any keys."), "{said}");
+    let (said, _) = press(&app, &call, from, Some("1")).await;
+    assert!(
+        said.contains("Please enter the 16-digit voting code"),
+        "{said}"
+    );
+    let (said, _) = press(&app, &call, from, Some(&format!("{}#", digits(&codes[0])))).await;
+    for expected in [
+        "You are voting in Neighbourhood Fund, for projects in Hyde Park. There are 4 projects.",
+        "Project 1: Benches on the Moor, costing £1,000.00.",
+        "Project 4: Bowls green repairs, costing £6,000.00.",
+        "Enter the numbers of the projects you choose, pressing star between numbers, then press hash.",
+        "Choose up to 3.",
+    ] {
+        assert!(said.contains(expected), "{expected}: {said}");
+    }
+    assert!(!said.contains("Bandstand"), "{said}");
+    // A project that does not exist, then a choice, then start again.
+    let (said, _) = press(&app, &call, from, Some("1*9#")).await;
+    assert!(said.starts_with("There is no project 9."), "{said}");
+    let (said, _) = press(&app, &call, from, Some("1*3#")).await;
+    assert!(
+        said.starts_with(
+            "You chose: project 1, Benches on the Moor. project 3, Bins by the play area."
+        ),
+        "{said}"
+    );
+    assert!(
+        said.contains("To confirm your vote, press 1. To start again, press 2."),
+        "{said}"
+    );
+    let (said, _) = press(&app, &call, from, Some("2")).await;
+    assert!(said.starts_with("Enter the numbers"), "{said}");
+    let (said, _) = press(&app, &call, from, Some("0#")).await;
+    assert!(
+        said.starts_with("Project 1: Benches"),
+        "the projects again: {said}"
+    );
+    let (said, _) = press(&app, &call, from, Some("2*4#")).await;
+    assert!(
+        said.starts_with(
+            "You chose: project 2, Bulbs along the paths. project 4, Bowls green repairs."
+        ),
+        "{said}"
+    );
+    assert!(
+        ballot_rows(&app).await.is_empty(),
+        "nothing cast before confirming"
+    );
+    let (said, _) = press(&app, &call, from, Some("1")).await;
+    assert!(
+        said.starts_with("Thank you. Your vote is recorded."),
+        "{said}"
+    );
+    let rows = ballot_rows(&app).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(content(&rows[0])["bids"], ids(&[&e.bids[1], &e.bids[3]]));
+    assert_eq!(rows[0].channel.as_deref(), Some("phone"));
+    let code = api::domain::vote::Receipt::code_of(&rows[0].commitment).unwrap();
+    let spelt: Vec<String> = code
+        .chars()
+        .filter(|c| *c != '-')
+        .map(String::from)
+        .collect();
+    assert!(
+        said.contains(&format!("Your receipt is: {}.", spelt.join(", "))),
+        "{said}"
+    );
+    let (again, _) = press(&app, &call, from, Some("1")).await;
+    assert!(
+        again.contains(&format!("Your receipt is: {}.", spelt.join(", "))),
+        "{again}"
+    );
+    let (bye, xml) = press(&app, &call, from, None).await;
+    assert!(
+        bye.contains("Goodbye") && xml.contains("<Hangup/>"),
+        "{bye}"
+    );
+
+    // Ranked, in Welsh.
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "RANKED", "maxChoices": 3 }), 0).await;
+    let codes = phone_voters(&app, &e, 1).await;
+    let call = sid("CA");
+    press(&app, &call, from, None).await;
+    let (said, xml) = press(&app, &call, from, Some("2")).await;
+    assert!(said.contains("Rhowch y cod pleidleisio 16 digid"), "{said}");
+    assert!(xml.contains("language=\"cy-GB\""), "{xml}");
+    let (said, _) = press(&app, &call, from, Some(&format!("{}#", digits(&codes[0])))).await;
+    assert!(
+        said.contains("Prosiect 3: Bins by the play area, yn costio £3,000.00."),
+        "{said}"
+    );
+    assert!(said.contains("yn nhrefn eich dewis"), "{said}");
+    let (said, _) = press(&app, &call, from, Some("3*1*3#")).await;
+    assert!(
+        said.starts_with("Gall pob cynnig ymddangos unwaith yn unig"),
+        "{said}"
+    );
+    let (said, _) = press(&app, &call, from, Some("3*1#")).await;
+    assert!(said.starts_with("Fe wnaethoch ddewis: dewis 1: prosiect 3, Bins by the play area. dewis 2: prosiect 1, Benches on the Moor."), "{said}");
+    let (said, _) = press(&app, &call, from, Some("1")).await;
+    assert!(
+        said.starts_with("Diolch. Mae eich pleidlais wedi'i chofnodi."),
+        "{said}"
+    );
+    let rows = ballot_rows(&app).await;
+    assert_eq!(
+        content(&rows[0])["bids"],
+        ids(&[&e.bids[2], &e.bids[0]]),
+        "in rank order"
+    );
+
+    // A points ballot cannot be keyed: the call says so and ends.
+    let app = spawn().await;
+    let e = election(
+        &app,
+        json!({ "kind": "POINTS_ALLOCATION", "pointsTotal": 10 }),
+        0,
+    )
+    .await;
+    let codes = phone_voters(&app, &e, 1).await;
+    let call = sid("CA");
+    press(&app, &call, from, None).await;
+    press(&app, &call, from, Some("1")).await;
+    let (said, xml) = press(&app, &call, from, Some(&format!("{}#", digits(&codes[0])))).await;
+    assert!(
+        said.starts_with("This round's ballot cannot be filled in on a telephone keypad."),
+        "{said}"
+    );
+    assert!(
+        said.contains("0113 496 0999") && xml.contains("<Hangup/>"),
+        "{said}"
+    );
+}
+
+#[tokio::test]
+async fn the_demo_resident_votes_by_text_on_the_development_page() {
+    let app = TestApp::spawn().await;
+    api::demo::seed(&app.state).await.unwrap();
+    let dev = |body: String| {
+        let app = &app;
+        async move {
+            app.client
+                .post(format!("{}/phone/dev", app.base))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form(&[
+                    ("kind", "sms"),
+                    ("From", "+447700900321"),
+                    ("Body", &body),
+                ]))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let page = dev(format!("{} BIDS", api::demo::DEMO_VOTING_CODE)).await;
+    assert!(
+        page.contains("1 Street tree planting - £5,500.00"),
+        "{page}"
+    );
+    let page = dev("VOTE 1 2".into()).await;
+    assert!(
+        page.contains("your vote in Summer Streets 2026 is recorded"),
+        "{page}"
+    );
+    // Keypad calls play on the same page.
+    let call = |digits: &str| {
+        let app = &app;
+        let body = form(&[
+            ("kind", "voice"),
+            ("From", "+441134960321"),
+            ("CallSid", "CAdemo1"),
+            ("Digits", digits),
+        ]);
+        async move {
+            app.client
+                .post(format!("{}/phone/dev", app.base))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let page = call("").await;
+    assert!(page.contains("For English, press 1."), "{page}");
+    let page = call("1").await;
+    assert!(
+        page.contains("Please enter the 16-digit voting code"),
+        "{page}"
+    );
+    let digits: String = api::demo::DEMO_VOTING_CODE.split_whitespace().collect();
+    let page = call(&format!("{digits}#")).await;
+    assert!(
+        page.contains("You are voting in Summer Streets 2026"),
+        "{page}"
+    );
+}
