@@ -11,6 +11,7 @@ import {
   CreateRoundDocument,
   GroupAreasDocument,
   ImportRegisterDocument,
+  IssueVotingCodesDocument,
   OfficerAreasDocument,
   OfficerRoundsDocument,
   RoundConflictsDocument,
@@ -514,6 +515,68 @@ export function officerRoutes() {
       }
     }
     staff(res, 'staff/in-person', { pageTitle: 'Verify a resident in person', round, values, errors, evidence: EVIDENCE, relations: RELATIONS, backLink: `/officer/rounds/${round.id}` }, 400);
+  });
+
+  // Voting-code letters: the codes exist only in the file sent back, so the
+  // file is the answer to the form.
+  const sendFile = (res: Response, name: string, type: string, body: Buffer | string) => {
+    res.set('Content-Type', type);
+    res.set('Content-Disposition', `attachment; filename="${name}"`);
+    res.set('Cache-Control', 'no-store');
+    res.send(body);
+  };
+  r.get('/officer/rounds/:id/letters', async (req, res) => {
+    const round = await loadRound(req);
+    staff(res, 'staff/letters', { pageTitle: 'Voting-code letters', round, values: {}, backLink: `/officer/rounds/${round.id}` });
+  });
+  r.post('/officer/rounds/:id/letters', async (req, res) => {
+    const round = await loadRound(req);
+    const values = { format: str(req.body, 'format') };
+    const errors = new FormErrors();
+    if (values.format !== 'pdf' && values.format !== 'csv') errors.add('format', 'Select what you need');
+    if (!errors.any) {
+      try {
+        const { issueVotingCodes } = await req.api.request(IssueVotingCodesDocument, { input: { roundId: round.id } }, ctx(req));
+        if (values.format === 'csv') {
+          sendFile(res, `voting-codes-round-${round.id}.csv`, 'text/csv; charset=utf-8', issueVotingCodes.csv);
+        } else {
+          sendFile(res, `voting-code-letters-round-${round.id}.pdf`, 'application/pdf', Buffer.from(issueVotingCodes.pdfBase64, 'base64'));
+        }
+        return;
+      } catch (e) {
+        apiError(errors, e, 'format');
+      }
+    }
+    staff(res, 'staff/letters', { pageTitle: 'Voting-code letters', round, values, errors, backLink: `/officer/rounds/${round.id}` }, 400);
+  });
+  r.get('/officer/rounds/:id/letters/:verificationId', async (req, res, next) => {
+    if (!/^\d+$/.test(String(req.params.verificationId))) return next();
+    const round = await loadRound(req);
+    staff(res, 'staff/letter', { pageTitle: 'Post a voting-code letter', round, verificationId: String(req.params.verificationId), values: {}, backLink: `/officer/rounds/${round.id}` });
+  });
+  r.post('/officer/rounds/:id/letters/:verificationId', async (req, res, next) => {
+    if (!/^\d+$/.test(String(req.params.verificationId))) return next();
+    const round = await loadRound(req);
+    const verificationId = String(req.params.verificationId);
+    const values = { name: str(req.body, 'name'), line1: str(req.body, 'line1'), line2: str(req.body, 'line2'), town: str(req.body, 'town'), postcode: str(req.body, 'postcode') };
+    const errors = new FormErrors();
+    if (!values.name) errors.add('name', 'Enter the name to put on the letter');
+    if (!values.line1) errors.add('line1', 'Enter the first line of their address');
+    if (!errors.any) {
+      try {
+        const address = [values.line1, values.line2, values.town, values.postcode].filter((l) => l);
+        const { issueVotingCodes } = await req.api.request(
+          IssueVotingCodesDocument,
+          { input: { roundId: round.id, recipients: [{ verificationId, name: values.name, address }] } },
+          ctx(req),
+        );
+        sendFile(res, `voting-code-letter-${verificationId}.pdf`, 'application/pdf', Buffer.from(issueVotingCodes.pdfBase64, 'base64'));
+        return;
+      } catch (e) {
+        apiError(errors, e, 'name');
+      }
+    }
+    staff(res, 'staff/letter', { pageTitle: 'Post a voting-code letter', round, verificationId, values, errors, backLink: `/officer/rounds/${round.id}` }, 400);
   });
 
   // Turnout while voting: counts of people, never of choices.

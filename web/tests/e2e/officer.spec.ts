@@ -1,6 +1,7 @@
 // Officers set up areas and rounds, review bids, import a register and
 // verify a resident in person; the group sees the review; councillors see
 // the staff pages.
+import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { DEMO, expectAccessible, newPerson, screenshots, signIn } from './helpers.js';
 
@@ -85,7 +86,31 @@ test('officer: areas, a round, its phases, the register and in-person verificati
   await page.getByLabel('Photo ID').check();
   await page.getByRole('button', { name: 'Verify the resident' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Resident verified');
-  await page.getByRole('link', { name: /Back to/ }).click();
+  // They have no email: a letter with a voting code, to vote by phone.
+  await page.getByRole('link', { name: 'Post them a voting-code letter' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Post a voting-code letter');
+  await page.getByRole('button', { name: 'Make the letter (PDF)' }).click();
+  await expect(page.getByRole('alert')).toContainText('Enter the name to put on the letter');
+  await expectAccessible(page);
+  await page.getByLabel('Name on the letter').fill('Pat Inperson');
+  await page.getByLabel('Address line 1').fill('3 Kirkstall Road');
+  await page.getByLabel('Town or city').fill('Leeds');
+  await page.getByLabel('Postcode').fill('LS3 1AB');
+  const [letter] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Make the letter (PDF)' }).click(),
+  ]);
+  expect(letter.suggestedFilename()).toMatch(/^voting-code-letter-\d+\.pdf$/);
+  const pdf = await readFile((await letter.path()) as string);
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  // Everyone without an account now has a code: the round's batch says so.
+  await page.goto(page.url().replace(/\/letters\/\d+$/, '/letters'));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Voting-code letters');
+  await expectAccessible(page);
+  await page.getByLabel('A file for a print supplier (CSV)').check();
+  await page.getByRole('button', { name: 'Issue codes and download' }).click();
+  await expect(page.getByRole('alert')).toContainText('everyone who can vote in this round without an account already has a voting code');
+  await page.getByRole('link', { name: /Back/ }).first().click();
   await page.getByRole('link', { name: 'Verifications and conflicts' }).click();
   await expect(page.getByText('1 people verified')).toBeVisible();
   await expectAccessible(page);

@@ -211,6 +211,16 @@ export type InvitationStatus =
   | 'PENDING'
   | 'REVOKED';
 
+export type IssueVotingCodesInput = {
+  /**
+   * The people to send letters to (a new code voids an old one). Left
+   * out: everyone verified for the round who has no account and no code
+   * yet, up to 2,000 at a time.
+   */
+  recipients?: Array<VotingCodeRecipientInput> | null | undefined;
+  roundId: string | number;
+};
+
 /** Where a project would happen. */
 export type LocationInput = {
   address?: string | null | undefined;
@@ -359,6 +369,18 @@ export type VoteChannel =
   | 'SMS'
   /** The voter, in a browser. */
   | 'WEB';
+
+/**
+ * Someone to send a voting-code letter to. The name and address are
+ * printed on the letter and never stored.
+ */
+export type VotingCodeRecipientInput = {
+  /** Up to 6 lines, the postcode last. */
+  address?: Array<string>;
+  name?: string | null | undefined;
+  /** Their verification record for the round. */
+  verificationId: string | number;
+};
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -644,6 +666,13 @@ export type UpdateAreaMutationVariables = Exact<{
 
 
 export type UpdateAreaMutation = { updateArea: { id: string } };
+
+export type IssueVotingCodesMutationVariables = Exact<{
+  input: IssueVotingCodesInput;
+}>;
+
+
+export type IssueVotingCodesMutation = { issueVotingCodes: { issued: number, remaining: number, pdfBase64: string, csv: string } };
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
@@ -1444,6 +1473,16 @@ export const UpdateAreaDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UpdateAreaMutation, UpdateAreaMutationVariables>;
+export const IssueVotingCodesDocument = new TypedDocumentString(`
+    mutation IssueVotingCodes($input: IssueVotingCodesInput!) {
+  issueVotingCodes(input: $input) {
+    issued
+    remaining
+    pdfBase64
+    csv
+  }
+}
+    `) as unknown as TypedDocumentString<IssueVotingCodesMutation, IssueVotingCodesMutationVariables>;
 export const AreasCoverageDocument = new TypedDocumentString(`
     query AreasCoverage($after: String) {
   areas(first: 5, after: $after) {
