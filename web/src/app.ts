@@ -12,8 +12,8 @@ import { doubleCsrf } from 'csrf-csrf';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Config } from './config.js';
 import { ApiError, createClient, type GraphQLClient } from './graphql/client.js';
-import { MeDocument, type MeQuery } from './graphql/generated/graphql.js';
-import { dictionaries, fmt, isLang, plural, type Lang } from './i18n/index.js';
+import { MeDocument, SetLanguageDocument, type MeQuery } from './graphql/generated/graphql.js';
+import { apiLanguage, dictionaries, fmt, isLang, plural, webLanguage, type Lang } from './i18n/index.js';
 import { formatDate, formatDateTime } from './lib/dates.js';
 import { formatPence } from './lib/money.js';
 import { logger, requestLog } from './lib/log.js';
@@ -65,6 +65,11 @@ export interface AppDeps {
   config: Config;
   /** Replaced in tests; defaults to the real API at config.apiUrl. */
   client?: GraphQLClient;
+}
+
+/** A request that another site started (a link or form from elsewhere). */
+export function crossSite(req: Request): boolean {
+  return req.get('sec-fetch-site') === 'cross-site';
 }
 
 export function createApp({ config, client }: AppDeps) {
@@ -169,6 +174,11 @@ export function createApp({ config, client }: AppDeps) {
         if (!req.me) {
           req.token = undefined;
           res.clearCookie(COOKIES.session, cookieBase);
+        } else if (isLang(req.query.lang) && webLanguage(req.me.language) !== req.query.lang && !crossSite(req)) {
+          // The language switch, signed in: the account keeps the choice for
+          // the emails and texts we send. A link from another site changes
+          // only this browser's pages.
+          await api.request(SetLanguageDocument, { language: apiLanguage(req.query.lang) }, { token: req.token, clientIp: req.ip });
         }
       } catch (e) {
         next(e);

@@ -1021,15 +1021,18 @@ async fn notify_groups(state: &crate::state::AppState, round: &rounds::Round) ->
         let Ok(to) = crate::domain::EmailAddress::parse(&group.contact_email) else {
             continue;
         };
+        let language = super::accounts::language_for_address(&state.db, &state.secret, &to).await?;
         let outcome = lines
             .iter()
             .map(|(title, yes)| {
+                use crate::domain::Language::{Cy, En};
                 format!(
                     "- {title}: {}",
-                    if *yes {
-                        "funded"
-                    } else {
-                        "not funded this time"
+                    match (language, *yes) {
+                        (En, true) => "funded",
+                        (En, false) => "not funded this time",
+                        (Cy, true) => "wedi cael cyllid",
+                        (Cy, false) => "heb gael cyllid y tro hwn",
                     }
                 )
             })
@@ -1040,11 +1043,14 @@ async fn notify_groups(state: &crate::state::AppState, round: &rounds::Round) ->
             .mailer
             .send(
                 &to,
-                crate::channels::templates::RESULT_PUBLISHED.render(&[
-                    ("round", &round.title),
-                    ("outcome", &outcome),
-                    ("link", &link),
-                ]),
+                crate::channels::templates::RESULT_PUBLISHED.render(
+                    language,
+                    &[
+                        ("round", &round.title),
+                        ("outcome", &outcome),
+                        ("link", &link),
+                    ],
+                ),
             )
             .await?;
     }

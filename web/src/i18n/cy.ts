@@ -339,6 +339,8 @@ export const cy: Dictionary = {
     details: 'Eich manylion',
     name: 'Enw',
     roles: 'Rolau',
+    language: 'Iaith ein negeseuon e-bost',
+    languageHint: 'Yr iaith rydych yn ei dewis ar frig unrhyw dudalen tra byddwch wedi mewngofnodi',
     resident: 'Preswylydd',
     groups: 'Grwpiau cymunedol',
     noGroups: 'Nid ydych mewn grŵp cymunedol.',

@@ -284,6 +284,8 @@ export const en = {
     details: 'Your details',
     name: 'Name',
     roles: 'Roles',
+    language: 'Language of our emails',
+    languageHint: 'The language you choose at the top of any page while signed in',
     resident: 'Resident',
     groups: 'Community groups',
     noGroups: 'You are not in a community group.',

@@ -211,6 +211,11 @@ export type InvitationStatus =
   | 'PENDING'
   | 'REVOKED';
 
+/** English or Welsh: the language of the pages, emails and texts. */
+export type Language =
+  | 'CY'
+  | 'EN';
+
 /** Where a project would happen. */
 export type LocationInput = {
   address?: string | null | undefined;
@@ -363,10 +368,11 @@ export type VoteChannel =
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, displayName: string | null, roles: Array<Role>, groups: Array<{ id: string, name: string }> } | null };
+export type MeQuery = { me: { id: string, displayName: string | null, roles: Array<Role>, language: Language, groups: Array<{ id: string, name: string }> } | null };
 
 export type RequestSignInCodeMutationVariables = Exact<{
   email: string;
+  language?: Language | null | undefined;
 }>;
 
 
@@ -375,10 +381,18 @@ export type RequestSignInCodeMutation = { requestSignInCode: { sent: boolean, me
 export type SignInMutationVariables = Exact<{
   email: string;
   code: string;
+  language?: Language | null | undefined;
 }>;
 
 
-export type SignInMutation = { signIn: { token: string, expiresAt: string, account: { id: string, displayName: string | null, roles: Array<Role> } } };
+export type SignInMutation = { signIn: { token: string, expiresAt: string, account: { id: string, displayName: string | null, roles: Array<Role>, language: Language } } };
+
+export type SetLanguageMutationVariables = Exact<{
+  language: Language;
+}>;
+
+
+export type SetLanguageMutation = { setLanguage: { id: string, language: Language } };
 
 export type SignOutMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -965,6 +979,7 @@ export const MeDocument = new TypedDocumentString(`
     id
     displayName
     roles
+    language
     groups {
       id
       name
@@ -973,26 +988,35 @@ export const MeDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
 export const RequestSignInCodeDocument = new TypedDocumentString(`
-    mutation RequestSignInCode($email: String!) {
-  requestSignInCode(email: $email) {
+    mutation RequestSignInCode($email: String!, $language: Language) {
+  requestSignInCode(email: $email, language: $language) {
     sent
     message
   }
 }
     `) as unknown as TypedDocumentString<RequestSignInCodeMutation, RequestSignInCodeMutationVariables>;
 export const SignInDocument = new TypedDocumentString(`
-    mutation SignIn($email: String!, $code: String!) {
-  signIn(email: $email, code: $code) {
+    mutation SignIn($email: String!, $code: String!, $language: Language) {
+  signIn(email: $email, code: $code, language: $language) {
     token
     expiresAt
     account {
       id
       displayName
       roles
+      language
     }
   }
 }
     `) as unknown as TypedDocumentString<SignInMutation, SignInMutationVariables>;
+export const SetLanguageDocument = new TypedDocumentString(`
+    mutation SetLanguage($language: Language!) {
+  setLanguage(language: $language) {
+    id
+    language
+  }
+}
+    `) as unknown as TypedDocumentString<SetLanguageMutation, SetLanguageMutationVariables>;
 export const SignOutDocument = new TypedDocumentString(`
     mutation SignOut {
   signOut
