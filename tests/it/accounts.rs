@@ -118,3 +118,179 @@ async fn a_group_whose_contact_reads_welsh_hears_of_its_review_in_welsh() {
         "{body}"
     );
 }
+
+const DELETE: &str = "mutation($c: Boolean!) { deleteMyAccount(confirm: $c) }";
+
+#[tokio::test]
+async fn deleting_an_account_removes_the_person_and_keeps_what_others_rely_on() {
+    use api::store::{
+        account_roles, accounts, audit_events, bids, group_members, groups, sessions,
+        verified_participants,
+    };
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    let r = fixtures::open_round(&app).await;
+    let me = app.ok(Some(&r.member), ME, json!({})).await;
+    let id: i64 = me["me"]["id"].as_str().unwrap().parse().unwrap();
+    let bid = fixtures::bid(
+        &app, &r.member, &r.round, &r.group, &r.area, "Benches", 100_000,
+    )
+    .await;
+    app.ok(
+        Some(&r.member),
+        &fixtures::declare_query(),
+        json!({ "r": r.round, "p": fixtures::person("Ann Smith", "1980-02-03", "LS6 1AB") }),
+    )
+    .await;
+
+    // No confirmation, nothing happens.
+    let res = app
+        .gql(Some(&r.member), DELETE, json!({ "c": false }))
+        .await;
+    assert_eq!(crate::helpers::error_code(&res), "INVALID_INPUT");
+
+    // The only member of a group must hand it over first.
+    let res = app.gql(Some(&r.member), DELETE, json!({ "c": true })).await;
+    assert_eq!(crate::helpers::error_code(&res), "LAST_MEMBER");
+    let message = res["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("Friends of the Moor"), "{message}");
+    assert!(app.ok(Some(&r.member), ME, json!({})).await["me"].is_object());
+
+    let other = app.sign_in("second@friends.test").await;
+    fixtures::join_group(&app, &r.member, &r.group, "second@friends.test", &other).await;
+    let data = app.ok(Some(&r.member), DELETE, json!({ "c": true })).await;
+    assert_eq!(data["deleteMyAccount"], true);
+
+    // The session is gone; the account is an empty shell.
+    assert!(app.ok(Some(&r.member), ME, json!({})).await["me"].is_null());
+    let shell = accounts::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(shell.deleted_at.is_some());
+    assert!(shell.email_hmac.starts_with("deleted:"));
+    assert!(shell.display_name.is_none() && shell.last_sign_in_at.is_none());
+    let left = |n: usize, what: &str| assert_eq!(n, 0, "{what} left for the deleted account");
+    left(
+        sessions::Entity::find()
+            .filter(sessions::Column::AccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap()
+            .len(),
+        "sessions",
+    );
+    left(
+        group_members::Entity::find()
+            .filter(group_members::Column::AccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap()
+            .len(),
+        "memberships",
+    );
+    left(
+        account_roles::Entity::find()
+            .filter(account_roles::Column::AccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap()
+            .len(),
+        "roles",
+    );
+    left(
+        verified_participants::Entity::find()
+            .filter(verified_participants::Column::AccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap()
+            .len(),
+        "verification records",
+    );
+    left(
+        audit_events::Entity::find()
+            .filter(audit_events::Column::ActorAccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap()
+            .len(),
+        "audit entries by the person",
+    );
+    let about: Vec<String> = audit_events::Entity::find()
+        .filter(audit_events::Column::SubjectType.eq("account"))
+        .filter(audit_events::Column::SubjectId.eq(id.to_string()))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(about, ["account_deleted"], "sign-ins and the like go");
+    // What others rely on stays: the group, its bid, the anonymous
+    // verification record (it stops the same person being verified twice),
+    // the audit entry of the bid without its author.
+    assert!(groups::Entity::find_by_id(r.group.parse::<i64>().unwrap())
+        .one(db)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(bids::Entity::find_by_id(bid.parse::<i64>().unwrap())
+        .one(db)
+        .await
+        .unwrap()
+        .is_some());
+    assert_eq!(
+        verified_participants::Entity::find()
+            .filter(verified_participants::Column::AccountId.is_null())
+            .all(db)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let submitted = audit_events::Entity::find()
+        .filter(audit_events::Column::Action.eq("bid_submitted"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(submitted.actor_account_id, None);
+
+    // Signing in with the same address later makes a new, empty account.
+    let again = app.sign_in("chair@friends.test").await;
+    let fresh = app
+        .ok(Some(&again), "{ me { id groups { id } } }", json!({}))
+        .await;
+    assert_ne!(fresh["me"]["id"], me["me"]["id"]);
+    assert_eq!(fresh["me"]["groups"], json!([]));
+    // Deleting twice is not possible: the old session is gone.
+    let res = app.gql(Some(&r.member), DELETE, json!({ "c": true })).await;
+    assert_eq!(crate::helpers::error_code(&res), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn the_last_admin_cannot_delete_their_account() {
+    let app = TestApp::spawn().await;
+    let admin = app
+        .signed_in_as("admin@council.test", api::domain::Role::Admin)
+        .await;
+    let res = app.gql(Some(&admin), DELETE, json!({ "c": true })).await;
+    assert_eq!(crate::helpers::error_code(&res), "LAST_ADMIN");
+    assert!(res["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("make someone else an admin"));
+
+    let second = app
+        .signed_in_as("admin2@council.test", api::domain::Role::Admin)
+        .await;
+    assert_eq!(
+        app.ok(Some(&admin), DELETE, json!({ "c": true })).await["deleteMyAccount"],
+        true
+    );
+    // Now the other is the last.
+    let res = app.gql(Some(&second), DELETE, json!({ "c": true })).await;
+    assert_eq!(crate::helpers::error_code(&res), "LAST_ADMIN");
+}

@@ -2,7 +2,7 @@
 // deleting your account. Each test signs in as a new person: the demo
 // accounts' sign-in codes are left to the other journeys.
 import { expect, test } from '@playwright/test';
-import { emailsTo, expectAccessible, folderCount, newPerson, signIn } from './helpers.js';
+import { apiSession, emailsTo, expectAccessible, folderCount, newPerson, signIn } from './helpers.js';
 
 test('the language switch, signed in, is kept by the account for its emails and the next sign-in', async ({ browser }) => {
   const context = await newPerson(browser);
@@ -27,5 +27,50 @@ test('the language switch, signed in, is kept by the account for its emails and 
   // Signed in, the pages follow the account's language.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Eich cyfrif');
   await expect(page.locator('html')).toHaveAttribute('lang', 'cy');
+  await context.close();
+});
+
+test('deleting your account: a confirmation page, refused while you alone hold a group, then done', async ({ browser }) => {
+  // Someone who is the only member of a group is told to hand it over.
+  const lone = 'alone@example.org';
+  const api = await apiSession(lone);
+  const { areas } = await api('{ areas(first: 20) { nodes { id name } } }');
+  await api('mutation($i: RegisterGroupInput!) { registerGroup(input: $i) { id } }', {
+    i: { name: 'Lonely Gardeners', description: 'One person who looks after a verge.', contactEmail: lone, areaId: areas.nodes[0].id },
+  });
+  let context = await newPerson(browser);
+  let page = await context.newPage();
+  await signIn(page, lone);
+  await page.getByRole('link', { name: 'Delete your account' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Are you sure you want to delete your account?');
+  await expect(page.getByText('You are the only member of Lonely Gardeners.')).toBeVisible();
+  await page.getByLabel('Yes, delete my account').check();
+  await page.getByRole('button', { name: 'Delete account' }).click();
+  await expect(page).toHaveTitle(/^Error: /);
+  await expect(page.getByRole('alert')).toContainText('You are the only member of Lonely Gardeners');
+  await expectAccessible(page);
+  await page.goto('/account');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account');
+  await context.close();
+
+  // Someone else deletes theirs, in Welsh, after forgetting to tick the box.
+  context = await newPerson(browser);
+  page = await context.newPage();
+  const email = 'gadael@example.org';
+  await signIn(page, email);
+  await page.goto('/account/delete?lang=cy');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ydych chi’n siŵr eich bod am ddileu eich cyfrif?');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Dileu’r cyfrif' }).click();
+  await expect(page.getByRole('alert')).toContainText('Dewiswch ‘Ydw, dilëwch fy nghyfrif’');
+  await expectAccessible(page);
+  await page.goto('/account/delete?lang=en');
+  await page.getByLabel('Yes, delete my account').check();
+  await page.getByRole('button', { name: 'Delete account' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account has been deleted');
+  await expectAccessible(page);
+  // Signed out: the account page asks you to sign in.
+  await page.goto('/account');
+  await expect(page).toHaveURL(/\/sign-in/);
   await context.close();
 });

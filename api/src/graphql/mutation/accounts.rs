@@ -1,6 +1,6 @@
 use crate::graphql::types::account::{Account, CodeRequested, Language, Role, SignInPayload};
 use crate::graphql::{parse_id, signed_in, state, Gql, SessionToken};
-use crate::service::{accounts, auth};
+use crate::service::{accounts, auth, personal_data};
 use async_graphql::{Context, Object, ID};
 
 #[derive(Default)]
@@ -96,6 +96,28 @@ impl AccountMutation {
                 .await
                 .gql()?,
         ))
+    }
+
+    /// Deletes the signed-in person's account and the personal data held
+    /// with it: sessions, roles, group memberships, the email hash, the
+    /// links from verification records and audit entries. `confirm` must be
+    /// true. Refused with LAST_ADMIN for the only admin and LAST_MEMBER
+    /// while the person is a group's only member. Ballots were never linked
+    /// to anyone and stay in the count.
+    async fn delete_my_account(
+        &self,
+        ctx: &Context<'_>,
+        confirm: bool,
+    ) -> async_graphql::Result<bool> {
+        let actor = signed_in(ctx)?;
+        personal_data::delete_account(&state(ctx).db, actor, confirm)
+            .await
+            .gql()?;
+        ctx.append_http_header(
+            "set-cookie",
+            format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict"),
+        );
+        Ok(true)
     }
 
     /// Admins only: grants a role to the person with this email address.

@@ -411,6 +411,18 @@ export type DeleteMyVerificationMutationVariables = Exact<{
 
 export type DeleteMyVerificationMutation = { deleteMyVerification: boolean };
 
+export type MyGroupsAloneQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyGroupsAloneQuery = { me: { id: string, groups: Array<{ id: string, name: string, members: { nodes: Array<{ accountId: string }> } }> } | null };
+
+export type DeleteMyAccountMutationVariables = Exact<{
+  confirm: boolean;
+}>;
+
+
+export type DeleteMyAccountMutation = { deleteMyAccount: boolean };
+
 export type MyGroupsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -1056,6 +1068,27 @@ export const DeleteMyVerificationDocument = new TypedDocumentString(`
   deleteMyVerification(roundId: $roundId)
 }
     `) as unknown as TypedDocumentString<DeleteMyVerificationMutation, DeleteMyVerificationMutationVariables>;
+export const MyGroupsAloneDocument = new TypedDocumentString(`
+    query MyGroupsAlone {
+  me {
+    id
+    groups {
+      id
+      name
+      members(first: 2) {
+        nodes {
+          accountId
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MyGroupsAloneQuery, MyGroupsAloneQueryVariables>;
+export const DeleteMyAccountDocument = new TypedDocumentString(`
+    mutation DeleteMyAccount($confirm: Boolean!) {
+  deleteMyAccount(confirm: $confirm)
+}
+    `) as unknown as TypedDocumentString<DeleteMyAccountMutation, DeleteMyAccountMutationVariables>;
 export const MyGroupsDocument = new TypedDocumentString(`
     query MyGroups {
   me {
