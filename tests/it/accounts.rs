@@ -294,3 +294,80 @@ async fn the_last_admin_cannot_delete_their_account() {
     let res = app.gql(Some(&second), DELETE, json!({ "c": true })).await;
     assert_eq!(crate::helpers::error_code(&res), "LAST_ADMIN");
 }
+
+#[tokio::test]
+async fn your_data_holds_everything_about_you_and_nothing_secret() {
+    let app = TestApp::spawn().await;
+    let r = fixtures::open_round(&app).await;
+    fixtures::bid(
+        &app, &r.member, &r.round, &r.group, &r.area, "Benches", 100_000,
+    )
+    .await;
+    app.ok(
+        Some(&r.member),
+        &fixtures::declare_query(),
+        json!({ "r": r.round, "p": fixtures::person("Ann Smith", "1980-02-03", "LS6 1AB") }),
+    )
+    .await;
+    app.ok(Some(&r.member), SET_LANGUAGE, json!({ "l": "CY" }))
+        .await;
+
+    let data = app.ok(Some(&r.member), "{ myData }", json!({})).await;
+    let text = data["myData"].as_str().expect("a JSON document");
+    assert!(text.contains('\n'), "pretty-printed to be read");
+    let mine: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(mine["account"]["language"], "cy");
+    assert_eq!(mine["groups"][0]["group"]["name"], "Friends of the Moor");
+    assert_eq!(mine["bidsYouWrote"][0]["title"], "Benches");
+    assert_eq!(mine["bidsYouWrote"][0]["round"]["id"], r.round.as_str());
+    let v = &mine["verification"][0];
+    assert_eq!(v["round"]["id"], r.round.as_str());
+    assert_eq!(v["area"], "Hyde Park");
+    assert_eq!(v["methods"], json!(["postcode"]));
+    assert_eq!(mine["voting"][0]["voted"], false);
+    let actions: Vec<&str> = mine["auditEntries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for a in [
+        "account_created",
+        "signed_in",
+        "group_registered",
+        "bid_submitted",
+        "language_changed",
+    ] {
+        assert!(actions.contains(&a), "{a} in {actions:?}");
+    }
+    assert!(mine["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["live"] == true));
+
+    // No hash of anything, no name, date of birth or postcode.
+    use api::store::{accounts, verified_participants};
+    use sea_orm::EntityTrait;
+    let account = accounts::Entity::find().all(&app.state.db).await.unwrap();
+    let record = verified_participants::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut secrets: Vec<String> = account.into_iter().map(|a| a.email_hmac).collect();
+    secrets.push(record.identity_hmac);
+    secrets.extend(record.residence_hmac);
+    for s in secrets.iter().map(String::as_str).chain([
+        "Ann Smith",
+        "1980-02-03",
+        "LS6 1AB",
+        "chair@friends.test",
+    ]) {
+        assert!(!text.contains(s), "{s} is in the download");
+    }
+
+    // Only for the signed-in person.
+    let res = app.gql(None, "{ myData }", json!({})).await;
+    assert_eq!(crate::helpers::error_code(&res), "UNAUTHENTICATED");
+}

@@ -3,7 +3,7 @@
 import { Router, type CookieOptions, type Request } from 'express';
 import { COOKIES, ctx, requireSignIn } from '../app.js';
 import { ApiError } from '../graphql/client.js';
-import { DeleteMyAccountDocument, DeleteMyVerificationDocument, MyGroupsAloneDocument, MyVerificationsDocument, MyVoteDocument } from '../graphql/generated/graphql.js';
+import { DeleteMyAccountDocument, DeleteMyVerificationDocument, MyDataDocument, MyGroupsAloneDocument, MyVerificationsDocument, MyVoteDocument } from '../graphql/generated/graphql.js';
 import { setFlash } from '../lib/flash.js';
 import { FormErrors, strs } from '../lib/forms.js';
 import { fmt } from '../i18n/index.js';
@@ -21,6 +21,14 @@ export function accountRoutes(cookieBase: CookieOptions) {
     res.render('pages/account-deleted', { pageTitle: res.locals.t.account.deletedTitle });
   });
   r.use('/account', requireSignIn);
+
+  // Everything the platform holds about you, as a file to keep.
+  r.get('/account/data.json', async (req, res) => {
+    const data = await req.api.request(MyDataDocument, {}, ctx(req));
+    res.set('cache-control', 'no-store');
+    res.attachment('fairshare-your-data.json');
+    res.type('application/json').send(data.myData);
+  });
 
   r.get('/account/delete', async (req, res) => {
     res.render('pages/account-delete', { pageTitle: res.locals.t.account.deleteTitle, aloneIn: await groupsAlone(req), backLink: '/account' });

@@ -1,6 +1,7 @@
 // Your account: the language we write to you in, downloading your data,
 // deleting your account. Each test signs in as a new person: the demo
 // accounts' sign-in codes are left to the other journeys.
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { apiSession, emailsTo, expectAccessible, folderCount, newPerson, signIn } from './helpers.js';
 
@@ -72,5 +73,27 @@ test('deleting your account: a confirmation page, refused while you alone hold a
   // Signed out: the account page asks you to sign in.
   await page.goto('/account');
   await expect(page).toHaveURL(/\/sign-in/);
+  await context.close();
+});
+
+test('download your data: a JSON file with your account, groups and verification, and no hashes', async ({ browser }) => {
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  const email = 'data@example.org';
+  await signIn(page, email);
+  await expect(page.getByRole('heading', { level: 2, name: 'Your data' })).toBeVisible();
+  await expectAccessible(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download your data' }).click()]);
+  expect(download.suggestedFilename()).toBe('fairshare-your-data.json');
+  const text = readFileSync(await download.path(), 'utf8');
+  const mine = JSON.parse(text) as { account: { id: string; language: string; emailAddress: string }; auditEntries: { action: string }[] };
+  expect(mine.account.language).toBe('en');
+  expect(mine.account.emailAddress).toMatch(/^not stored/);
+  expect(mine.auditEntries.map((e) => e.action)).toContain('signed_in');
+  expect(text).not.toContain(email);
+  // The same in Welsh: the link is there too.
+  await page.goto('/account?lang=cy');
+  await expect(page.getByRole('link', { name: 'Lawrlwytho eich data' })).toBeVisible();
+  await expectAccessible(page);
   await context.close();
 });
