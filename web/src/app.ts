@@ -17,6 +17,7 @@ import { apiLanguage, dictionaries, fmt, isLang, plural, webLanguage, type Lang 
 import { formatDate, formatDateTime } from './lib/dates.js';
 import { formatPence } from './lib/money.js';
 import { logger, requestLog } from './lib/log.js';
+import { potChart } from './lib/chart.js';
 import { takeFlash } from './lib/flash.js';
 import { publicRoutes } from './routes/public.js';
 import { authRoutes } from './routes/auth.js';
@@ -238,6 +239,7 @@ export function createApp({ config, client }: AppDeps) {
   env.addFilter('datetime', function (this: { ctx: { lang: string } }, iso: string) {
     return formatDateTime(iso, this.ctx.lang);
   });
+  env.addFilter('potChart', potChart);
   app.set('view engine', 'njk');
 
   app.use(publicRoutes(config));

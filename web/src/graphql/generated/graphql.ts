@@ -736,17 +736,18 @@ export type BidCategoriesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type BidCategoriesQuery = { bidCategories: Array<string> };
 
-export type PotResultFieldsFragment = { budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, turnoutByChannel: Array<{ channel: string, voted: number }> };
+export type PotResultFieldsFragment = { budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> };
 
-export type RoundResultFieldsFragment = { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> };
+export type RoundResultFieldsFragment = { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> };
 
 export type RoundResultPageQueryVariables = Exact<{
   roundId: string | number;
   version?: number | null | undefined;
+  language?: Language | null | undefined;
 }>;
 
 
-export type RoundResultPageQuery = { round: { id: string, title: string, phase: Phase }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
+export type RoundResultPageQuery = { round: { id: string, title: string, phase: Phase }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
 
 export type ReceiptRoundQueryVariables = Exact<{
   roundId: string | number;
@@ -765,10 +766,11 @@ export type ReceiptProofQuery = { receiptProof: { code: string, commitment: stri
 
 export type StaffRoundResultQueryVariables = Exact<{
   roundId: string | number;
+  language?: Language | null | undefined;
 }>;
 
 
-export type StaffRoundResultQuery = { round: { id: string, countError: string | null }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
+export type StaffRoundResultQuery = { round: { id: string, countError: string | null }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
 
 export type PotCsvQueryVariables = Exact<{
   roundId: string | number;
@@ -927,17 +929,24 @@ export const PotResultFieldsFragmentDoc = new TypedDocumentString(`
     }
     amountPence
     support
+    votes
   }
   unfunded {
     id
     title
     costPence
   }
+  unfundedBids {
+    bid {
+      id
+    }
+    votes
+  }
   turnoutByChannel {
     channel
     voted
   }
-  explanation
+  explanation(language: $language)
   ballotsUrl
   resultUrl
   ballotsSha256
@@ -974,17 +983,24 @@ export const RoundResultFieldsFragmentDoc = new TypedDocumentString(`
     }
     amountPence
     support
+    votes
   }
   unfunded {
     id
     title
     costPence
   }
+  unfundedBids {
+    bid {
+      id
+    }
+    votes
+  }
   turnoutByChannel {
     channel
     voted
   }
-  explanation
+  explanation(language: $language)
   ballotsUrl
   resultUrl
   ballotsSha256
@@ -1736,7 +1752,7 @@ export const BidCategoriesDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<BidCategoriesQuery, BidCategoriesQueryVariables>;
 export const RoundResultPageDocument = new TypedDocumentString(`
-    query RoundResultPage($roundId: ID!, $version: Int) {
+    query RoundResultPage($roundId: ID!, $version: Int, $language: Language = EN) {
   round(id: $roundId) {
     id
     title
@@ -1768,17 +1784,24 @@ export const RoundResultPageDocument = new TypedDocumentString(`
     }
     amountPence
     support
+    votes
   }
   unfunded {
     id
     title
     costPence
   }
+  unfundedBids {
+    bid {
+      id
+    }
+    votes
+  }
   turnoutByChannel {
     channel
     voted
   }
-  explanation
+  explanation(language: $language)
   ballotsUrl
   resultUrl
   ballotsSha256
@@ -1820,7 +1843,7 @@ export const ReceiptProofDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ReceiptProofQuery, ReceiptProofQueryVariables>;
 export const StaffRoundResultDocument = new TypedDocumentString(`
-    query StaffRoundResult($roundId: ID!) {
+    query StaffRoundResult($roundId: ID!, $language: Language = EN) {
   round(id: $roundId) {
     id
     countError
@@ -1851,17 +1874,24 @@ export const StaffRoundResultDocument = new TypedDocumentString(`
     }
     amountPence
     support
+    votes
   }
   unfunded {
     id
     title
     costPence
   }
+  unfundedBids {
+    bid {
+      id
+    }
+    votes
+  }
   turnoutByChannel {
     channel
     voted
   }
-  explanation
+  explanation(language: $language)
   ballotsUrl
   resultUrl
   ballotsSha256
