@@ -371,3 +371,39 @@ async fn your_data_holds_everything_about_you_and_nothing_secret() {
     let res = app.gql(None, "{ myData }", json!({})).await;
     assert_eq!(crate::helpers::error_code(&res), "UNAUTHENTICATED");
 }
+
+#[tokio::test]
+async fn an_account_that_never_chose_takes_the_language_it_signs_in_from_once() {
+    let app = TestApp::spawn().await;
+    // Made by an admin, not by its owner: no language chosen yet.
+    api::service::accounts::ensure(&app.state.db, &app.state.secret, "sian@example.org")
+        .await
+        .unwrap();
+    const SIGN_IN: &str = "mutation($e: String!, $c: String!, $l: Language) { signIn(email: $e, code: $c, language: $l) { account { language } } }";
+    let sign_in_from = |lang: &'static str, n: usize| {
+        let app = &app;
+        async move {
+            app.gql(
+                None,
+                "mutation($e: String!, $l: Language) { requestSignInCode(email: $e, language: $l) { sent } }",
+                json!({ "e": "sian@example.org", "l": lang }),
+            )
+            .await;
+            let code = app.smtp.wait_for_code("sian@example.org", n).await;
+            app.ok(
+                None,
+                SIGN_IN,
+                json!({ "e": "sian@example.org", "c": code, "l": lang }),
+            )
+            .await["signIn"]["account"]["language"]
+                .clone()
+        }
+    };
+    // The first code follows the page; signing in from a Welsh page makes
+    // the account Welsh.
+    assert_eq!(sign_in_from("CY", 1).await, "CY");
+    // From then on the account's choice wins over the page's.
+    assert_eq!(sign_in_from("EN", 2).await, "CY");
+    let (_, body) = last_to(&app, "sian@example.org");
+    assert!(body.contains("Eich cod i fewngofnodi"), "{body}");
+}

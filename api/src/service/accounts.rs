@@ -58,13 +58,9 @@ pub async fn grant_role(
         .map_err(|m| ServiceError::refused(ErrorCode::InvalidEmail, m))?;
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
-    let account_id = find_or_create_account(
-        &txn,
-        &secret.keyed_hash("email", email.as_str()),
-        now,
-        Language::En,
-    )
-    .await?;
+    let account_id =
+        find_or_create_account(&txn, &secret.keyed_hash("email", email.as_str()), now, None)
+            .await?;
     let exists = account_roles::Entity::find()
         .filter(account_roles::Column::AccountId.eq(account_id))
         .filter(account_roles::Column::Role.eq(role.as_str()))
@@ -148,14 +144,15 @@ pub async fn ensure(
         &txn,
         &secret.keyed_hash("email", email.as_str()),
         Utc::now(),
-        Language::En,
+        None,
     )
     .await?;
     txn.commit().await.context("committing an account")?;
     get(db, id).await
 }
 
-/// The language of the account with this keyed email hash, if there is one.
+/// The language the account with this keyed email hash chose, if there is
+/// such an account and it chose one.
 pub async fn language_of(
     db: &impl ConnectionTrait,
     email_hmac: &str,
@@ -165,6 +162,7 @@ pub async fn language_of(
         .one(db)
         .await
         .context("finding an account's language")?
+        .filter(|a| a.language_chosen_at.is_some())
         .map(|a| Language::from_stored(&a.language)))
 }
 
@@ -195,10 +193,11 @@ pub async fn set_language(
         .await
         .context("loading an account")?
         .ok_or_else(|| ServiceError::not_found("account"))?;
-    if account.language != language.as_str() {
+    if account.language != language.as_str() || account.language_chosen_at.is_none() {
         accounts::ActiveModel {
             id: Set(account.id),
             language: Set(language.as_str().into()),
+            language_chosen_at: Set(Some(Utc::now())),
             ..Default::default()
         }
         .update(&txn)

@@ -15,8 +15,8 @@ use crate::store::{account_roles, accounts, sessions};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
-    QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, JoinType, QueryFilter, QuerySelect, Set,
 };
 
 pub use super::codes::{CODE_DIGITS, CODE_LIFETIME_MINUTES, MAX_WRONG_TRIES};
@@ -54,8 +54,8 @@ fn email_key(state: &AppState, email: &EmailAddress) -> String {
 
 /// Sends a sign-in code to `email`. The answer is the same whether or not an
 /// account exists for the address: anyone may sign in, and an account is
-/// made at the first sign-in. The email is written in the account's
-/// language, or in `language` (the page's) for an address with no account.
+/// made at the first sign-in. The email is written in the language the
+/// account chose, or else in `language` (the page's).
 #[tracing::instrument(name = "request sign-in code", skip_all)]
 pub async fn request_code(
     state: &AppState,
@@ -83,8 +83,8 @@ pub async fn request_code(
 
 /// Checks a code and, if it is right, starts a session. Only the most recent
 /// code for an address counts; each allows `MAX_WRONG_TRIES` wrong guesses.
-/// An account made by this sign-in takes `language` (the page's); an
-/// existing account keeps the language it has.
+/// An account made by this sign-in, or one that never chose a language,
+/// takes `language` (the page's); one that chose keeps its own.
 #[tracing::instrument(name = "sign in", skip_all)]
 pub async fn sign_in(
     state: &AppState,
@@ -106,8 +106,7 @@ pub async fn sign_in(
         return Err(e);
     }
     let now = Utc::now();
-    let account_id =
-        find_or_create_account(&txn, &target, now, language.unwrap_or_default()).await?;
+    let account_id = find_or_create_account(&txn, &target, now, language).await?;
     let session = start_session(&txn, account_id, now + state.settings.session_ttl).await?;
     audit::record(
         &txn,
@@ -128,7 +127,7 @@ pub(crate) async fn find_or_create_account(
     db: &impl ConnectionTrait,
     email_hmac: &str,
     now: DateTime<Utc>,
-    language: Language,
+    language: Option<Language>,
 ) -> ServiceResult<i64> {
     if let Some(a) = accounts::Entity::find()
         .filter(accounts::Column::EmailHmac.eq(email_hmac))
@@ -136,9 +135,14 @@ pub(crate) async fn find_or_create_account(
         .await
         .context("finding an account")?
     {
+        // An account that never chose a language takes the one the person
+        // signs in from.
+        let adopt = language.filter(|_| a.language_chosen_at.is_none());
         accounts::ActiveModel {
             id: Set(a.id),
             last_sign_in_at: Set(Some(now)),
+            language: adopt.map_or(NotSet, |l| Set(l.as_str().to_owned())),
+            language_chosen_at: adopt.map_or(NotSet, |_| Set(Some(now))),
             ..Default::default()
         }
         .update(db)
@@ -151,7 +155,8 @@ pub(crate) async fn find_or_create_account(
         display_name: Set(None),
         created_at: Set(now),
         last_sign_in_at: Set(Some(now)),
-        language: Set(language.as_str().into()),
+        language: Set(language.unwrap_or_default().as_str().into()),
+        language_chosen_at: Set(language.map(|_| now)),
         ..Default::default()
     }
     .insert(db)

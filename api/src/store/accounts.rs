@@ -15,6 +15,10 @@ pub struct Model {
     /// Set when the person deleted their account: the row then holds no
     /// personal data and no longer signs in.
     pub deleted_at: Option<DateTimeUtc>,
+    /// When the person chose `language` (by the language switch, or by
+    /// signing in from a page in it); until then it follows the pages they
+    /// sign in from.
+    pub language_chosen_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

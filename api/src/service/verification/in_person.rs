@@ -61,7 +61,7 @@ pub async fn record_in_person(
                 &txn,
                 &state.secret.keyed_hash("email", e.as_str()),
                 now,
-                Default::default(),
+                None,
             )
             .await?,
         ),
