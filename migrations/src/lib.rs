@@ -8,6 +8,7 @@ mod m20261202_000003_hardening;
 mod m20261203_000004_voting;
 mod m20261204_000005_results;
 mod m20261205_000006_phone;
+mod m20261206_000007_accounts;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000004_voting::Migration),
             Box::new(m20261204_000005_results::Migration),
             Box::new(m20261205_000006_phone::Migration),
+            Box::new(m20261206_000007_accounts::Migration),
         ]
     }
 }

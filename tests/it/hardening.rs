@@ -1174,7 +1174,10 @@ async fn smtp_refusals_are_reported_without_the_address() {
     let err = mailer
         .send(
             &to,
-            api::channels::templates::SIGN_IN_CODE.render(&[("code", "123456"), ("minutes", "10")]),
+            api::channels::templates::SIGN_IN_CODE.render(
+                api::domain::Language::En,
+                &[("code", "123456"), ("minutes", "10")],
+            ),
         )
         .await
         .unwrap_err();

@@ -490,3 +490,74 @@ pub fn sms_code_in(body: &str) -> Option<String> {
         .find(|run| run.len() == 6)
         .map(str::to_owned)
 }
+
+/// The text of an email's body, decoded from base64 or quoted-printable
+/// (how a body with Welsh letters travels), and its subject decoded from
+/// RFC 2047 words.
+pub fn decoded(message: &str) -> (String, String) {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let (head, body) = message
+        .replace("\r\n", "\n")
+        .split_once("\n\n")
+        .map(|(h, b)| (h.to_owned(), b.to_owned()))
+        .unwrap_or_default();
+    // Headers may fold onto following lines.
+    let head = head.replace("\n ", " ").replace("\n\t", " ");
+    let header = |name: &str| {
+        head.lines()
+            .find(|l| l.to_ascii_lowercase().starts_with(&format!("{name}:")))
+            .map(|l| l[name.len() + 1..].trim().to_owned())
+            .unwrap_or_default()
+    };
+    // Encoded words next to each other join without the space between them.
+    let mut subject = String::new();
+    let mut last_encoded = false;
+    for word in header("subject").split_whitespace() {
+        let lower = word.to_ascii_lowercase();
+        let encoded = lower.starts_with("=?utf-8?") && lower.ends_with("?=") && word.len() > 12;
+        let text = if lower.starts_with("=?utf-8?b?") && encoded {
+            String::from_utf8(b64.decode(&word[10..word.len() - 2]).unwrap_or_default())
+                .unwrap_or_default()
+        } else if lower.starts_with("=?utf-8?q?") && encoded {
+            quoted_printable(&word[10..word.len() - 2].replace('_', " "))
+        } else {
+            word.to_owned()
+        };
+        let joined = encoded && last_encoded;
+        if !subject.is_empty() && !joined {
+            subject.push(' ');
+        }
+        subject.push_str(&text);
+        last_encoded = encoded;
+    }
+    let body = match header("content-transfer-encoding")
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "base64" => String::from_utf8(b64.decode(body.replace('\n', "")).unwrap_or_default())
+            .unwrap_or_default(),
+        "quoted-printable" => quoted_printable(&body),
+        _ => body,
+    };
+    (subject, body)
+}
+
+fn quoted_printable(text: &str) -> String {
+    let text = text.replace("=\n", "");
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,5 +1,6 @@
 //! One integration test binary. Each test starts the real server on its own
 //! database and talks to it over HTTP, as a browser or phone would.
+mod accounts;
 mod auth;
 mod bids;
 mod fixtures;

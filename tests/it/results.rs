@@ -8,7 +8,7 @@ use api::domain::Role;
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
 
-const RESULT: &str = "query($r: ID!, $v: Int) { roundResult(roundId: $r, version: $v) { version reason provisional publishedAt configuration configurationSha256 excludedBidIds bundleUrl pots { area { name } budgetPence spentPence leftPence voters funded { bid { id title } amountPence support } unfunded { id } explanation ballotsUrl resultUrl ballotsSha256 resultSha256 } } }";
+const RESULT: &str = "query($r: ID!, $v: Int) { roundResult(roundId: $r, version: $v) { version reason provisional publishedAt configuration configurationSha256 excludedBidIds bundleUrl pots { area { name } budgetPence spentPence leftPence voters funded { bid { id title } amountPence support } unfunded { id } unfundedBids { bid { id } costPence votes } fundedVotes: funded { votes } explanation explanationCy: explanation(language: CY) ballotsUrl resultUrl ballotsSha256 resultSha256 } } }";
 const VERSIONS: &str =
     "query($r: ID!) { resultVersions(roundId: $r) { version reason countedAt publishedAt } }";
 const PUBLISH: &str = "mutation($r: ID!) { publishResult(roundId: $r) { phase } }";
@@ -199,6 +199,10 @@ async fn a_round_is_counted_reviewed_published_and_corrected() {
     assert_eq!(hyde["spentPence"], 1_000_000);
     assert_eq!(hyde["leftPence"], 0);
     assert_eq!(hyde["unfunded"], json!([{ "id": e.bids[1] }]));
+    // How many ballots chose each bid, funded or not, for the chart.
+    assert_eq!(hyde["unfundedBids"][0]["bid"]["id"], e.bids[1].as_str());
+    assert_eq!(hyde["fundedVotes"][0]["votes"], 3, "{hyde:#}");
+    assert!(hyde["unfundedBids"][0]["votes"].as_u64().is_some());
     let explanation = hyde["explanation"].as_array().unwrap();
     assert!(
         explanation[0]
@@ -206,6 +210,16 @@ async fn a_round_is_counted_reviewed_published_and_corrected() {
             .unwrap()
             .starts_with("1. Benches on the Moor (3 support, £1,000.00): funded;"),
         "{explanation:?}"
+    );
+    // The same count in Welsh, for the Welsh results page.
+    let welsh = hyde["explanationCy"].as_array().unwrap();
+    assert_eq!(welsh.len(), explanation.len());
+    assert!(
+        welsh[0]
+            .as_str()
+            .unwrap()
+            .starts_with("1. Benches on the Moor (cefnogaeth 3, £1,000.00): cafodd gyllid;"),
+        "{welsh:?}"
     );
 
     // Publishing is a councillor's act.
@@ -568,6 +582,20 @@ async fn a_real_election_runs_end_to_end() {
         .as_str()
         .unwrap()
         .starts_with("Round 1: "));
+    let welsh = published["pots"][0]["explanationCy"].as_array().unwrap();
+    assert!(welsh[0].as_str().unwrap().starts_with("Rownd 1: cafodd "));
+    assert!(
+        welsh
+            .last()
+            .and_then(|l| l.as_str())
+            .is_some_and(|l| l.starts_with("Daeth y cyfrif i ben oherwydd ")),
+        "{welsh:?}"
+    );
+    for line in welsh.iter().filter_map(|l| l.as_str()) {
+        for english in [" was funded", " supporters paid", "The count stopped"] {
+            assert!(!line.contains(english), "{line}");
+        }
+    }
 
     // `tally verify` accepts the bundle, and every receipt is in it.
     let (status, tar) = download(&app, published["bundleUrl"].as_str().unwrap(), None).await;
@@ -914,6 +942,11 @@ async fn a_ranked_round_is_counted_and_checks_out() {
         .as_str()
         .unwrap()
         .starts_with("Stage 1: "));
+    let stage = &result["pots"][0]["explanationCy"][0];
+    assert!(stage
+        .as_str()
+        .unwrap()
+        .starts_with("Cam 1: wedi’u dewis: Bins"));
     // Chapel Allerton's one bid is elected unopposed, with no ballots.
     assert_eq!(
         result["pots"][1]["funded"][0]["bid"]["id"],

@@ -12,11 +12,12 @@ import { doubleCsrf } from 'csrf-csrf';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Config } from './config.js';
 import { ApiError, createClient, type GraphQLClient } from './graphql/client.js';
-import { MeDocument, type MeQuery } from './graphql/generated/graphql.js';
-import { dictionaries, fmt, isLang, plural, type Lang } from './i18n/index.js';
+import { MeDocument, SetLanguageDocument, type MeQuery } from './graphql/generated/graphql.js';
+import { apiLanguage, dictionaries, fmt, isLang, plural, webLanguage, type Lang } from './i18n/index.js';
 import { formatDate, formatDateTime } from './lib/dates.js';
 import { formatPence } from './lib/money.js';
 import { logger, requestLog } from './lib/log.js';
+import { potChart } from './lib/chart.js';
 import { takeFlash } from './lib/flash.js';
 import { publicRoutes } from './routes/public.js';
 import { authRoutes } from './routes/auth.js';
@@ -71,6 +72,11 @@ export interface AppDeps {
   config: Config;
   /** Replaced in tests; defaults to the real API at config.apiUrl. */
   client?: GraphQLClient;
+}
+
+/** A request that another site started (a link or form from elsewhere). */
+export function crossSite(req: Request): boolean {
+  return req.get('sec-fetch-site') === 'cross-site';
 }
 
 export function createApp({ config, client }: AppDeps) {
@@ -176,6 +182,11 @@ export function createApp({ config, client }: AppDeps) {
         if (!req.me) {
           req.token = undefined;
           res.clearCookie(COOKIES.session, cookieBase);
+        } else if (isLang(req.query.lang) && webLanguage(req.me.language) !== req.query.lang && !crossSite(req)) {
+          // The language switch, signed in: the account keeps the choice for
+          // the emails and texts we send. A link from another site changes
+          // only this browser's pages.
+          await api.request(SetLanguageDocument, { language: apiLanguage(req.query.lang) }, { token: req.token, clientIp: req.ip });
         }
       } catch (e) {
         next(e);
@@ -235,6 +246,7 @@ export function createApp({ config, client }: AppDeps) {
   env.addFilter('datetime', function (this: { ctx: { lang: string } }, iso: string) {
     return formatDateTime(iso, this.ctx.lang);
   });
+  env.addFilter('potChart', potChart);
   app.set('view engine', 'njk');
 
   app.use(publicRoutes(config));

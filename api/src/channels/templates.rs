@@ -1,40 +1,50 @@
 //! Message templates, one folder per message with `subject.txt` and
-//! `body.txt`, compiled into the binary.
+//! `body.txt` in English and `subject.cy.txt` and `body.cy.txt` in Welsh,
+//! compiled into the binary.
+use crate::domain::Language;
 
+/// One message in both languages.
 pub struct Template {
+    pub en: Text,
+    pub cy: Text,
+}
+
+pub struct Text {
     pub subject: &'static str,
     pub body: &'static str,
 }
 
-pub const SIGN_IN_CODE: Template = Template {
-    subject: include_str!("../../templates/sign_in_code/subject.txt"),
-    body: include_str!("../../templates/sign_in_code/body.txt"),
-};
+macro_rules! template {
+    ($name:literal) => {
+        Template {
+            en: Text {
+                subject: include_str!(concat!("../../templates/", $name, "/subject.txt")),
+                body: include_str!(concat!("../../templates/", $name, "/body.txt")),
+            },
+            cy: Text {
+                subject: include_str!(concat!("../../templates/", $name, "/subject.cy.txt")),
+                body: include_str!(concat!("../../templates/", $name, "/body.cy.txt")),
+            },
+        }
+    };
+}
 
-pub const VERIFICATION_CODE: Template = Template {
-    subject: include_str!("../../templates/verification_code/subject.txt"),
-    body: include_str!("../../templates/verification_code/body.txt"),
-};
-
-pub const GROUP_INVITATION: Template = Template {
-    subject: include_str!("../../templates/group_invitation/subject.txt"),
-    body: include_str!("../../templates/group_invitation/body.txt"),
-};
-
-pub const BID_REVIEWED: Template = Template {
-    subject: include_str!("../../templates/bid_reviewed/subject.txt"),
-    body: include_str!("../../templates/bid_reviewed/body.txt"),
-};
-
-pub const RESULT_PUBLISHED: Template = Template {
-    subject: include_str!("../../templates/result_published/subject.txt"),
-    body: include_str!("../../templates/result_published/body.txt"),
-};
+pub const SIGN_IN_CODE: Template = template!("sign_in_code");
+pub const VERIFICATION_CODE: Template = template!("verification_code");
+pub const GROUP_INVITATION: Template = template!("group_invitation");
+pub const BID_REVIEWED: Template = template!("bid_reviewed");
+pub const RESULT_PUBLISHED: Template = template!("result_published");
 
 /// Text messages have no subject.
 pub const VERIFICATION_CODE_SMS: Template = Template {
-    subject: "",
-    body: include_str!("../../templates/verification_code_sms/body.txt"),
+    en: Text {
+        subject: "",
+        body: include_str!("../../templates/verification_code_sms/body.txt"),
+    },
+    cy: Text {
+        subject: "",
+        body: include_str!("../../templates/verification_code_sms/body.cy.txt"),
+    },
 };
 
 pub struct Rendered {
@@ -43,16 +53,20 @@ pub struct Rendered {
 }
 
 impl Template {
-    /// Replaces each `{{name}}` with its value.
-    pub fn render(&self, values: &[(&str, &str)]) -> Rendered {
+    /// The message in `language`, each `{{name}}` replaced with its value.
+    pub fn render(&self, language: Language, values: &[(&str, &str)]) -> Rendered {
+        let text = match language {
+            Language::En => &self.en,
+            Language::Cy => &self.cy,
+        };
         let fill = |text: &str| {
             values.iter().fold(text.to_owned(), |acc, (k, v)| {
                 acc.replace(&format!("{{{{{k}}}}}"), v)
             })
         };
         Rendered {
-            subject: fill(self.subject.trim()),
-            body: fill(self.body),
+            subject: fill(text.subject.trim()),
+            body: fill(text.body),
         }
     }
 }
@@ -61,32 +75,48 @@ impl Template {
 mod tests {
     use super::*;
 
+    const BOTH: [Language; 2] = [Language::En, Language::Cy];
+
     #[test]
-    fn renders_every_placeholder() {
-        let r = SIGN_IN_CODE.render(&[("code", "123456"), ("minutes", "10")]);
-        assert!(r.subject.contains("123456"));
-        assert!(r.body.contains("123456") && r.body.contains("10 minutes"));
-        assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
-        let values = [("code", "123456"), ("minutes", "10"), ("round", "the Fund")];
-        for t in [VERIFICATION_CODE, VERIFICATION_CODE_SMS] {
-            let r = t.render(&values);
-            assert!(r.body.contains("123456") && r.body.contains("the Fund"));
+    fn renders_every_placeholder_in_both_languages() {
+        for lang in BOTH {
+            let r = SIGN_IN_CODE.render(lang, &[("code", "123456"), ("minutes", "10")]);
+            assert!(r.subject.contains("123456"));
+            assert!(r.body.contains("123456") && r.body.contains("10 m"));
             assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
-        }
-        let values = [
-            ("title", "Benches"),
-            ("round", "the Fund"),
-            ("outcome", "It is eligible."),
-            ("link", "https://example.org/x"),
-        ];
-        for t in [BID_REVIEWED, RESULT_PUBLISHED] {
-            let r = t.render(&values);
-            assert!(r.body.contains("the Fund") && r.body.contains("https://example.org/x"));
+            let values = [("code", "123456"), ("minutes", "10"), ("round", "the Fund")];
+            for t in [VERIFICATION_CODE, VERIFICATION_CODE_SMS] {
+                let r = t.render(lang, &values);
+                assert!(r.body.contains("123456") && r.body.contains("the Fund"));
+                assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
+            }
+            let r = GROUP_INVITATION.render(lang, &[("group", "Friends"), ("days", "14")]);
+            assert!(r.subject.contains("Friends") && r.body.contains("14"));
             assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
+            let values = [
+                ("title", "Benches"),
+                ("round", "the Fund"),
+                ("outcome", "It is eligible."),
+                ("link", "https://example.org/x"),
+            ];
+            for t in [BID_REVIEWED, RESULT_PUBLISHED] {
+                let r = t.render(lang, &values);
+                assert!(r.body.contains("the Fund") && r.body.contains("https://example.org/x"));
+                assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
+            }
+            // One text message: at most 160 characters, all of them in the
+            // GSM 7-bit alphabet (a curly apostrophe would halve the limit).
+            let values = [("code", "123456"), ("minutes", "15"), ("round", "the Fund")];
+            let sms = VERIFICATION_CODE_SMS.render(lang, &values);
+            assert!(sms.body.trim().chars().count() <= 160, "{}", sms.body.len());
+            assert!(sms.body.is_ascii(), "{}", sms.body);
         }
-        // One text message: at most 160 characters (GSM 7-bit) with a long
-        // round title cut to fit.
-        let sms = VERIFICATION_CODE_SMS.render(&values);
-        assert!(sms.body.trim().len() <= 160, "{}", sms.body.len());
+    }
+
+    #[test]
+    fn welsh_is_welsh() {
+        let r = SIGN_IN_CODE.render(Language::Cy, &[("code", "123456"), ("minutes", "10")]);
+        assert!(r.subject.starts_with("Eich cod mewngofnodi"));
+        assert!(r.body.contains("10 munud"));
     }
 }

@@ -3,6 +3,7 @@
 pub mod ballot;
 pub mod eligibility;
 pub mod email;
+pub mod language;
 pub mod money;
 pub mod person;
 pub mod phase;
@@ -14,6 +15,7 @@ pub mod vote;
 pub use ballot::{BallotKind, BallotSettings, CountingRule};
 pub use eligibility::{Assurance, Eligibility, Evidence, Method, Relation};
 pub use email::EmailAddress;
+pub use language::Language;
 pub use money::Pence;
 pub use person::{DateOfBirth, PersonName, PhoneNumber};
 pub use phase::{Phase, Schedule, ScheduleError};

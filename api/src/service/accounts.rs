@@ -3,20 +3,25 @@
 use super::{audit, auth::find_or_create_account, Actor};
 use crate::crypto::Secret;
 use crate::db::begin_write;
-use crate::domain::{EmailAddress, Role};
+use crate::domain::{EmailAddress, Language, Role};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::store::{account_roles, accounts};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect, Set,
+};
 
 #[derive(Clone, Debug)]
 pub struct Account {
     pub id: i64,
     pub display_name: Option<String>,
     pub roles: Vec<Role>,
+    /// The language of the emails and texts sent to this person.
+    pub language: Language,
 }
 
-pub async fn get(db: &DatabaseConnection, id: i64) -> ServiceResult<Account> {
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Account> {
     let a = accounts::Entity::find_by_id(id)
         .one(db)
         .await
@@ -25,6 +30,7 @@ pub async fn get(db: &DatabaseConnection, id: i64) -> ServiceResult<Account> {
     Ok(Account {
         id: a.id,
         display_name: a.display_name,
+        language: Language::from_stored(&a.language),
         roles: super::auth::roles_of(db, id).await?,
     })
 }
@@ -53,7 +59,8 @@ pub async fn grant_role(
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
     let account_id =
-        find_or_create_account(&txn, &secret.keyed_hash("email", email.as_str()), now).await?;
+        find_or_create_account(&txn, &secret.keyed_hash("email", email.as_str()), now, None)
+            .await?;
     let exists = account_roles::Entity::find()
         .filter(account_roles::Column::AccountId.eq(account_id))
         .filter(account_roles::Column::Role.eq(role.as_str()))
@@ -137,8 +144,90 @@ pub async fn ensure(
         &txn,
         &secret.keyed_hash("email", email.as_str()),
         Utc::now(),
+        None,
     )
     .await?;
     txn.commit().await.context("committing an account")?;
     get(db, id).await
+}
+
+/// The language the account with this keyed email hash chose, if there is
+/// such an account and it chose one.
+pub async fn language_of(
+    db: &impl ConnectionTrait,
+    email_hmac: &str,
+) -> ServiceResult<Option<Language>> {
+    Ok(accounts::Entity::find()
+        .filter(accounts::Column::EmailHmac.eq(email_hmac))
+        .one(db)
+        .await
+        .context("finding an account's language")?
+        .filter(|a| a.language_chosen_at.is_some())
+        .map(|a| Language::from_stored(&a.language)))
+}
+
+/// The language to write to an email address in: its account's, or
+/// English when nobody has signed in with it.
+pub async fn language_for_address(
+    db: &impl ConnectionTrait,
+    secret: &Secret,
+    email: &EmailAddress,
+) -> ServiceResult<Language> {
+    Ok(language_of(db, &secret.keyed_hash("email", email.as_str()))
+        .await?
+        .unwrap_or_default())
+}
+
+/// The language the signed-in person reads; every email and text sent to
+/// them is written in it.
+#[tracing::instrument(name = "set language", skip(db, actor), fields(language = language.as_str()))]
+pub async fn set_language(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    language: Language,
+) -> ServiceResult<Account> {
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let account = accounts::Entity::find_by_id(actor.account_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await
+        .context("loading an account")?
+        .ok_or_else(|| ServiceError::not_found("account"))?;
+    if account.language != language.as_str() || account.language_chosen_at.is_none() {
+        accounts::ActiveModel {
+            id: Set(account.id),
+            language: Set(language.as_str().into()),
+            language_chosen_at: Set(Some(Utc::now())),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await
+        .context("storing a language")?;
+        audit::record(
+            &txn,
+            Some(actor.account_id),
+            "language_changed",
+            "account",
+            actor.account_id,
+            serde_json::json!({ "language": { "from": account.language, "to": language.as_str() } }),
+        )
+        .await
+        .context("auditing a language")?;
+    }
+    let account = get(&txn, actor.account_id).await?;
+    txn.commit().await.context("committing a language")?;
+    Ok(account)
+}
+
+/// The language of an account, English if it is not found.
+pub async fn language_of_account(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+) -> ServiceResult<Language> {
+    Ok(accounts::Entity::find_by_id(account_id)
+        .one(db)
+        .await
+        .context("finding an account's language")?
+        .map(|a| Language::from_stored(&a.language))
+        .unwrap_or_default())
 }

@@ -8,15 +8,15 @@ use super::{
 use crate::channels::templates;
 use crate::crypto::{random_token, sha256_hex};
 use crate::db::begin_write;
-use crate::domain::{EmailAddress, Role};
+use crate::domain::{EmailAddress, Language, Role};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::state::AppState;
 use crate::store::{account_roles, accounts, sessions};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
-    QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, JoinType, QueryFilter, QuerySelect, Set,
 };
 
 pub use super::codes::{CODE_DIGITS, CODE_LIFETIME_MINUTES, MAX_WRONG_TRIES};
@@ -54,9 +54,15 @@ fn email_key(state: &AppState, email: &EmailAddress) -> String {
 
 /// Sends a sign-in code to `email`. The answer is the same whether or not an
 /// account exists for the address: anyone may sign in, and an account is
-/// made at the first sign-in.
+/// made at the first sign-in. The email is written in the language the
+/// account chose, or else in `language` (the page's).
 #[tracing::instrument(name = "request sign-in code", skip_all)]
-pub async fn request_code(state: &AppState, email: &str, client: &Client) -> ServiceResult<()> {
+pub async fn request_code(
+    state: &AppState,
+    email: &str,
+    client: &Client,
+    language: Option<Language>,
+) -> ServiceResult<()> {
     let email = EmailAddress::parse(email)
         .map_err(|m| ServiceError::refused(ErrorCode::InvalidEmail, m))?;
     let target = email_key(state, &email);
@@ -64,18 +70,28 @@ pub async fn request_code(state: &AppState, email: &str, client: &Client) -> Ser
         .await
         .context("starting a transaction")?;
     let code = codes::issue(&txn, &state.secret, &SIGN_IN, &target, "", client).await?;
+    let stored = super::accounts::language_of(&txn, &target).await?;
     txn.commit().await.context("committing a sign-in code")?;
 
+    let language = stored.or(language).unwrap_or_default();
     let minutes = CODE_LIFETIME_MINUTES.to_string();
-    let message = templates::SIGN_IN_CODE.render(&[("code", &code), ("minutes", &minutes)]);
+    let message =
+        templates::SIGN_IN_CODE.render(language, &[("code", &code), ("minutes", &minutes)]);
     state.mailer.send(&email, message).await?;
     Ok(())
 }
 
 /// Checks a code and, if it is right, starts a session. Only the most recent
 /// code for an address counts; each allows `MAX_WRONG_TRIES` wrong guesses.
+/// An account made by this sign-in, or one that never chose a language,
+/// takes `language` (the page's); one that chose keeps its own.
 #[tracing::instrument(name = "sign in", skip_all)]
-pub async fn sign_in(state: &AppState, email: &str, code: &str) -> ServiceResult<NewSession> {
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    code: &str,
+    language: Option<Language>,
+) -> ServiceResult<NewSession> {
     let email = EmailAddress::parse(email)
         .map_err(|m| ServiceError::refused(ErrorCode::InvalidEmail, m))?;
     let code = codes::parse_code(code, &SIGN_IN)?;
@@ -90,7 +106,7 @@ pub async fn sign_in(state: &AppState, email: &str, code: &str) -> ServiceResult
         return Err(e);
     }
     let now = Utc::now();
-    let account_id = find_or_create_account(&txn, &target, now).await?;
+    let account_id = find_or_create_account(&txn, &target, now, language).await?;
     let session = start_session(&txn, account_id, now + state.settings.session_ttl).await?;
     audit::record(
         &txn,
@@ -111,6 +127,7 @@ pub(crate) async fn find_or_create_account(
     db: &impl ConnectionTrait,
     email_hmac: &str,
     now: DateTime<Utc>,
+    language: Option<Language>,
 ) -> ServiceResult<i64> {
     if let Some(a) = accounts::Entity::find()
         .filter(accounts::Column::EmailHmac.eq(email_hmac))
@@ -118,9 +135,14 @@ pub(crate) async fn find_or_create_account(
         .await
         .context("finding an account")?
     {
+        // An account that never chose a language takes the one the person
+        // signs in from.
+        let adopt = language.filter(|_| a.language_chosen_at.is_none());
         accounts::ActiveModel {
             id: Set(a.id),
             last_sign_in_at: Set(Some(now)),
+            language: adopt.map_or(NotSet, |l| Set(l.as_str().to_owned())),
+            language_chosen_at: adopt.map_or(NotSet, |_| Set(Some(now))),
             ..Default::default()
         }
         .update(db)
@@ -133,7 +155,8 @@ pub(crate) async fn find_or_create_account(
         display_name: Set(None),
         created_at: Set(now),
         last_sign_in_at: Set(Some(now)),
-        language: Set("en".into()),
+        language: Set(language.unwrap_or_default().as_str().into()),
+        language_chosen_at: Set(language.map(|_| now)),
         ..Default::default()
     }
     .insert(db)

@@ -2,7 +2,7 @@
 //! the officers' review of them.
 use super::{audit, groups, rounds, Actor, Page, PageRequest};
 use crate::db::begin_write;
-use crate::domain::{text::bounded, Pence, Phase, Role};
+use crate::domain::{text::bounded, Language, Pence, Phase, Role};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::store::{bid_reviews, bids};
 use chrono::Utc;
@@ -492,36 +492,61 @@ async fn tell_group(state: &crate::state::AppState, bid: &Bid) -> ServiceResult<
         return Ok(());
     };
     let round = super::rounds::load(&state.db, bid.round_id).await?;
+    let language = super::accounts::language_for_address(&state.db, &state.secret, &to).await?;
+    let Some(outcome) = review_outcome(language, bid.status) else {
+        return Ok(());
+    };
     let reason = bid
         .review_reason
         .as_deref()
-        .map(|r| format!("\n\nThe officer's reason: {r}"))
+        .map(|r| match language {
+            Language::En => format!("\n\nThe officer's reason: {r}"),
+            Language::Cy => format!("\n\nRheswm y swyddog: {r}"),
+        })
         .unwrap_or_default();
-    let outcome = match bid.status {
-        BidStatus::Eligible => {
-            "It is eligible: it will be on the ballot when voting opens.".to_string()
-        }
-        BidStatus::Ineligible => "It is not eligible, so it will not be on the ballot.".to_string(),
-        BidStatus::ChangesRequested => {
-            "The council has asked for changes: edit the bid and send it again before bids close."
-                .to_string()
-        }
-        _ => return Ok(()),
-    } + &reason;
+    let outcome = outcome.to_owned() + &reason;
     let link = format!("{}/groups/{}", state.settings.public_url, bid.group_id);
     state
         .mailer
         .send(
             &to,
-            crate::channels::templates::BID_REVIEWED.render(&[
-                ("title", &bid.title),
-                ("round", &round.title),
-                ("outcome", &outcome),
-                ("link", &link),
-            ]),
+            crate::channels::templates::BID_REVIEWED.render(
+                language,
+                &[
+                    ("title", &bid.title),
+                    ("round", &round.title),
+                    ("outcome", &outcome),
+                    ("link", &link),
+                ],
+            ),
         )
         .await
         .map_err(ServiceError::Unexpected)
+}
+
+/// What a review means for the group, in their language.
+fn review_outcome(language: Language, status: BidStatus) -> Option<&'static str> {
+    Some(match (language, status) {
+        (Language::En, BidStatus::Eligible) => {
+            "It is eligible: it will be on the ballot when voting opens."
+        }
+        (Language::En, BidStatus::Ineligible) => {
+            "It is not eligible, so it will not be on the ballot."
+        }
+        (Language::En, BidStatus::ChangesRequested) => {
+            "The council has asked for changes: edit the bid and send it again before bids close."
+        }
+        (Language::Cy, BidStatus::Eligible) => {
+            "Mae’n gymwys: bydd ar y papur pleidleisio pan fydd y pleidleisio’n agor."
+        }
+        (Language::Cy, BidStatus::Ineligible) => {
+            "Nid yw’n gymwys, felly ni fydd ar y papur pleidleisio."
+        }
+        (Language::Cy, BidStatus::ChangesRequested) => {
+            "Mae’r cyngor wedi gofyn am newidiadau: golygwch y cais a’i anfon eto cyn i’r cyfnod ceisiadau gau."
+        }
+        _ => return None,
+    })
 }
 
 /// An officer's decision on a bid. A bid found ineligible, or sent back for

@@ -210,15 +210,18 @@ pub async fn invite(
         .context("starting a transaction")?;
     let group = get(&txn, group_id).await?;
     require_member_locked(&txn, actor, group_id).await?;
-    let already_member = match accounts::Entity::find()
+    let invitee = accounts::Entity::find()
         .filter(accounts::Column::EmailHmac.eq(&email_hmac))
         .one(&txn)
         .await
-        .context("finding an account")?
-    {
+        .context("finding an account")?;
+    let already_member = match &invitee {
         Some(a) => is_member(&txn, a.id, group_id).await?,
         None => false,
     };
+    let language = invitee
+        .map(|a| crate::domain::Language::from_stored(&a.language))
+        .unwrap_or_default();
     if already_member {
         return Err(ServiceError::refused(
             ErrorCode::NameTaken,
@@ -269,7 +272,8 @@ pub async fn invite(
         .mailer
         .send(
             &email,
-            templates::GROUP_INVITATION.render(&[("group", &group.name), ("days", &days)]),
+            templates::GROUP_INVITATION
+                .render(language, &[("group", &group.name), ("days", &days)]),
         )
         .await?;
     Ok(to_invitation(invitation, now))

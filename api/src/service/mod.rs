@@ -10,6 +10,7 @@ pub mod bids;
 pub mod codes;
 pub mod groups;
 pub mod limits;
+pub mod personal_data;
 pub mod phone;
 pub mod register;
 pub mod results;

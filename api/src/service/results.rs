@@ -8,7 +8,7 @@
 //! publication only councillors and admins see any figure.
 use super::{audit, round_log, rounds, voting, Actor};
 use crate::db::begin_write;
-use crate::domain::{ballot::BallotKind, vote::BallotContent, CountingRule, Phase, Role};
+use crate::domain::{ballot::BallotKind, vote::BallotContent, CountingRule, Language, Phase, Role};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::store::{
     areas, ballots, bids, participation, pot_results, result_versions, rounds as round_rows,
@@ -548,7 +548,12 @@ pub struct PotResult {
     pub spent_pence: i64,
     pub voters: u64,
     pub turnout_by_channel: Vec<(String, u64)>,
+    /// How many ballots named each bid, from the published `.pb`.
+    pub votes: HashMap<i64, u64>,
+    /// The count step by step, in English.
     pub explanation: Vec<String>,
+    /// The same in Welsh.
+    pub explanation_cy: Vec<String>,
     pub ballots_sha256: String,
     pub result_sha256: String,
     pub input_sha256: String,
@@ -585,13 +590,52 @@ fn pounds(p: i64) -> String {
         .to_string()
 }
 
-/// The count in plain English, one line per step.
-fn explain(result: &Value, titles: &HashMap<String, String>, rule: &str) -> Vec<String> {
+/// What `tally` writes about a bid or the count's end, in Welsh; `None`
+/// for anything it does not know, which is then shown as written.
+fn welsh_term(term: &str) -> Option<&'static str> {
+    Some(match term {
+        "skipped: does not fit" => "wedi’i hepgor: nid yw’n ffitio yn yr arian sydd ar ôl",
+        "does not fit: count stops" => "nid yw’n ffitio: mae’r cyfrif yn dod i ben",
+        "below threshold" => "o dan y trothwy cefnogaeth",
+        "not considered: count stopped" => "heb ei ystyried: roedd y cyfrif wedi dod i ben",
+        "single run" => "un rhediad oedd ei angen",
+        "raising the share once more would overspend" => {
+            "byddai codi’r gyfran unwaith eto yn gwario gormod"
+        }
+        "first run already overspends" => "mae’r rhediad cyntaf eisoes yn gwario gormod",
+        "outcome is exhaustive" => "nid oes arian ar ôl i ariannu cais arall",
+        "every supported project is funded" => "mae pob cais â chefnogaeth wedi cael cyllid",
+        "elected" => "wedi’u dewis",
+        "excluded" => "wedi’u heithrio",
+        "eliminated" => "wedi’u dileu",
+        "surplus transferred from" => "gwarged wedi’i drosglwyddo oddi wrth",
+        "first preferences counted" => "dewisiadau cyntaf wedi’u cyfrif",
+        _ => return None,
+    })
+}
+
+/// The count in plain words, one line per step, in English or Welsh.
+fn explain(
+    result: &Value,
+    titles: &HashMap<String, String>,
+    rule: &str,
+    language: Language,
+) -> Vec<String> {
+    let cy = language == Language::Cy;
+    let term = |t: &str| -> String {
+        if cy {
+            welsh_term(t)
+                .map(str::to_owned)
+                .unwrap_or_else(|| t.to_owned())
+        } else {
+            t.to_owned()
+        }
+    };
     let title = |id: &Value| {
         id.as_str()
             .and_then(|i| titles.get(i))
             .cloned()
-            .unwrap_or_else(|| format!("bid {id}"))
+            .unwrap_or_else(|| format!("{} {id}", if cy { "cais" } else { "bid" }))
     };
     let money = |v: &Value| pounds(pence_of(v.as_str().unwrap_or("0")));
     let mut out = Vec::new();
@@ -599,7 +643,12 @@ fn explain(result: &Value, titles: &HashMap<String, String>, rule: &str) -> Vec<
     match rule {
         "irv" | "stv-scottish" => {
             for (i, r) in rounds.iter().enumerate() {
-                out.push(format!("Stage {}: {}", i + 1, summarise_stage(r, titles)));
+                let summary = summarise_stage(r, titles, &term);
+                out.push(if cy {
+                    format!("Cam {}: {summary}", i + 1)
+                } else {
+                    format!("Stage {}: {summary}", i + 1)
+                });
             }
         }
         _ => {
@@ -614,44 +663,66 @@ fn explain(result: &Value, titles: &HashMap<String, String>, rule: &str) -> Vec<
                             .as_str()
                             .and_then(|s| s.parse::<u64>().ok())
                             .unwrap_or(0);
-                    out.push(format!(
-                        "Round {}: {} was funded; its {} supporters paid {} each (the cost is {}).",
-                        r["round"],
+                    let (n, bid, paid, cost) = (
+                        &r["round"],
                         title(&r["project"]),
-                        supporters,
                         money(&r["payment_per_supporter"]),
-                        money(&r["cost"])
-                    ));
+                        money(&r["cost"]),
+                    );
+                    out.push(if cy {
+                        format!("Rownd {n}: cafodd {bid} gyllid; talodd ei {supporters} cefnogwr {paid} yr un (y gost yw {cost}).")
+                    } else {
+                        format!("Round {n}: {bid} was funded; its {supporters} supporters paid {paid} each (the cost is {cost}).")
+                    });
                 } else {
                     let decision = r["decision"].as_str().unwrap_or("");
                     let left = money(&r["remaining_budget"]);
-                    out.push(format!(
-                        "{}. {} ({} support, {}): {}",
-                        r["position"]
-                            .as_u64()
-                            .or_else(|| r["round"].as_u64())
-                            .unwrap_or(0),
+                    let position = r["position"]
+                        .as_u64()
+                        .or_else(|| r["round"].as_u64())
+                        .unwrap_or(0);
+                    let (bid, support, cost) = (
                         title(&r["project"]),
                         r["support"].as_str().unwrap_or("0"),
                         money(&r["cost"]),
-                        match decision {
-                            "funded" => format!("funded; {left} left."),
-                            "" => format!("{phase}; {left} left."),
-                            other =>
-                                format!("not funded ({}); {left} left.", other.replace('_', " ")),
+                    );
+                    let what = match (decision, cy) {
+                        ("funded", false) => format!("funded; {left} left."),
+                        ("funded", true) => format!("cafodd gyllid; {left} ar ôl."),
+                        ("", false) => format!("{phase}; {left} left."),
+                        ("", true) => format!("{}; {left} ar ôl.", term(phase)),
+                        (other, false) => {
+                            format!("not funded ({}); {left} left.", other.replace('_', " "))
                         }
-                    ));
+                        (other, true) => format!(
+                            "dim cyllid ({}); {left} ar ôl.",
+                            term(&other.replace('_', " "))
+                        ),
+                    };
+                    out.push(if cy {
+                        format!("{position}. {bid} (cefnogaeth {support}, {cost}): {what}")
+                    } else {
+                        format!("{position}. {bid} ({support} support, {cost}): {what}")
+                    });
                 }
             }
         }
     }
     if let Some(reason) = result["details"]["equal_shares"]["stop_reason"].as_str() {
-        out.push(format!("The count stopped because {reason}."));
+        out.push(if cy {
+            format!("Daeth y cyfrif i ben oherwydd {}.", term(reason))
+        } else {
+            format!("The count stopped because {reason}.")
+        });
     }
     out
 }
 
-fn summarise_stage(r: &Value, titles: &HashMap<String, String>) -> String {
+fn summarise_stage(
+    r: &Value,
+    titles: &HashMap<String, String>,
+    term: &dyn Fn(&str) -> String,
+) -> String {
     let name = |v: &Value| {
         v.as_str()
             .and_then(|s| titles.get(s).cloned())
@@ -662,10 +733,25 @@ fn summarise_stage(r: &Value, titles: &HashMap<String, String>) -> String {
         if let Some(list) = r[key].as_array() {
             if !list.is_empty() {
                 parts.push(format!(
-                    "{key}: {}",
+                    "{}: {}",
+                    term(key),
                     list.iter().map(name).collect::<Vec<_>>().join(", ")
                 ));
             }
+        }
+    }
+    // A stage that names no list says what it did in its action.
+    if parts.is_empty() {
+        let action = &r["action"];
+        let who = || name(&action["candidate"]);
+        match action["kind"].as_str() {
+            Some("elected") => parts.push(format!("{}: {}", term("elected"), who())),
+            Some("exclusion") => parts.push(format!("{}: {}", term("excluded"), who())),
+            Some("surplus") => {
+                parts.push(format!("{} {}", term("surplus transferred from"), who()))
+            }
+            Some("first-preferences") => parts.push(term("first preferences counted")),
+            _ => {}
         }
     }
     if parts.is_empty() {
@@ -771,11 +857,22 @@ pub async fn result(
         for p in turnout.iter().filter(|p| p.pot_id == pot.id) {
             *by_channel.entry(p.channel.clone()).or_default() += 1;
         }
+        // The ballots that named each bid, as the published file says.
+        let votes: HashMap<i64, u64> = tally::pb::parse(&row.ballots_pb)
+            .map(|e| {
+                e.projects
+                    .iter()
+                    .filter_map(|p| Some((p.id.parse().ok()?, p.field("votes")?.parse().ok()?)))
+                    .collect()
+            })
+            .unwrap_or_default();
         pots.push(PotResult {
+            votes,
             pot_id: pot.id,
             area_id: pot.area_id,
             budget_pence: pot.amount.get(),
-            explanation: explain(&r, &titles, &round.rule.name),
+            explanation: explain(&r, &titles, &round.rule.name, Language::En),
+            explanation_cy: explain(&r, &titles, &round.rule.name, Language::Cy),
             funded,
             unfunded,
             spent_pence: spent,
@@ -1021,15 +1118,18 @@ async fn notify_groups(state: &crate::state::AppState, round: &rounds::Round) ->
         let Ok(to) = crate::domain::EmailAddress::parse(&group.contact_email) else {
             continue;
         };
+        let language = super::accounts::language_for_address(&state.db, &state.secret, &to).await?;
         let outcome = lines
             .iter()
             .map(|(title, yes)| {
+                use crate::domain::Language::{Cy, En};
                 format!(
                     "- {title}: {}",
-                    if *yes {
-                        "funded"
-                    } else {
-                        "not funded this time"
+                    match (language, *yes) {
+                        (En, true) => "funded",
+                        (En, false) => "not funded this time",
+                        (Cy, true) => "wedi cael cyllid",
+                        (Cy, false) => "heb gael cyllid y tro hwn",
                     }
                 )
             })
@@ -1040,11 +1140,14 @@ async fn notify_groups(state: &crate::state::AppState, round: &rounds::Round) ->
             .mailer
             .send(
                 &to,
-                crate::channels::templates::RESULT_PUBLISHED.render(&[
-                    ("round", &round.title),
-                    ("outcome", &outcome),
-                    ("link", &link),
-                ]),
+                crate::channels::templates::RESULT_PUBLISHED.render(
+                    language,
+                    &[
+                        ("round", &round.title),
+                        ("outcome", &outcome),
+                        ("link", &link),
+                    ],
+                ),
             )
             .await?;
     }

@@ -12,6 +12,13 @@ pub struct Model {
     pub last_sign_in_at: Option<DateTimeUtc>,
     /// `en` or `cy`: the language of the emails and texts we send.
     pub language: String,
+    /// Set when the person deleted their account: the row then holds no
+    /// personal data and no longer signs in.
+    pub deleted_at: Option<DateTimeUtc>,
+    /// When the person chose `language` (by the language switch, or by
+    /// signing in from a page in it); until then it follows the pages they
+    /// sign in from.
+    pub language_chosen_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

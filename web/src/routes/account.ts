@@ -1,12 +1,60 @@
-// Your account: your details, your verification for each round, signing out.
-import { Router, type CookieOptions } from 'express';
-import { ctx, requireSignIn } from '../app.js';
-import { DeleteMyVerificationDocument, MyVerificationsDocument, MyVoteDocument } from '../graphql/generated/graphql.js';
+// Your account: your details, your verification for each round, your
+// data to download, deleting the account, signing out.
+import { Router, type CookieOptions, type Request } from 'express';
+import { COOKIES, ctx, requireSignIn } from '../app.js';
+import { ApiError } from '../graphql/client.js';
+import { DeleteMyAccountDocument, DeleteMyVerificationDocument, MyDataDocument, MyGroupsAloneDocument, MyVerificationsDocument, MyVoteDocument } from '../graphql/generated/graphql.js';
 import { setFlash } from '../lib/flash.js';
+import { FormErrors, strs } from '../lib/forms.js';
+import { fmt } from '../i18n/index.js';
 
-export function accountRoutes(_cookieBase: CookieOptions) {
+/** The groups the signed-in person is the only member of. */
+async function groupsAlone(req: Request): Promise<string[]> {
+  const data = await req.api.request(MyGroupsAloneDocument, {}, ctx(req));
+  return (data.me?.groups ?? []).filter((g) => g.members.nodes.length === 1).map((g) => g.name);
+}
+
+export function accountRoutes(cookieBase: CookieOptions) {
   const r = Router();
+  // Shown once the account is gone, so signed out.
+  r.get('/account-deleted', (req, res) => {
+    res.render('pages/account-deleted', { pageTitle: res.locals.t.account.deletedTitle });
+  });
   r.use('/account', requireSignIn);
+
+  // Everything the platform holds about you, as a file to keep.
+  r.get('/account/data.json', async (req, res) => {
+    const data = await req.api.request(MyDataDocument, {}, ctx(req));
+    res.set('cache-control', 'no-store');
+    res.attachment('fairshare-your-data.json');
+    res.type('application/json').send(data.myData);
+  });
+
+  r.get('/account/delete', async (req, res) => {
+    res.render('pages/account-delete', { pageTitle: res.locals.t.account.deleteTitle, aloneIn: await groupsAlone(req), backLink: '/account' });
+  });
+
+  r.post('/account/delete', async (req, res) => {
+    const t = res.locals.t;
+    const errors = new FormErrors();
+    if (!strs(req.body, 'confirm').includes('yes')) errors.add('confirm', t.account.deleteErrorConfirm);
+    else {
+      try {
+        await req.api.request(DeleteMyAccountDocument, { confirm: true }, ctx(req));
+        res.clearCookie(COOKIES.session, cookieBase);
+        res.redirect(303, '/account-deleted');
+        return;
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        const alone = e.code === 'LAST_MEMBER' ? await groupsAlone(req) : [];
+        const text = e.code === 'LAST_MEMBER' && alone.length
+          ? fmt(t.account.deleteAloneIn, { groups: alone.join(', ') })
+          : e.code === 'LAST_ADMIN' ? t.account.deleteErrorLastAdmin : (t.api[e.code] ?? e.code);
+        errors.add('confirm', text);
+      }
+    }
+    res.status(400).render('pages/account-delete', { pageTitle: t.account.deleteTitle, errors, aloneIn: await groupsAlone(req), backLink: '/account' });
+  });
 
   r.get('/account', async (req, res) => {
     const data = await req.api.request(MyVerificationsDocument, {}, ctx(req));

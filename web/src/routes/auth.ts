@@ -2,6 +2,7 @@
 // server's own HttpOnly cookie and never reaches the browser's JavaScript.
 import { Router, type CookieOptions } from 'express';
 import { COOKIES, ctx } from '../app.js';
+import { apiLanguage, webLanguage } from '../i18n/index.js';
 import { ApiError } from '../graphql/client.js';
 import { RequestSignInCodeDocument, SignInDocument, SignOutDocument } from '../graphql/generated/graphql.js';
 import { FormErrors, str } from '../lib/forms.js';
@@ -26,7 +27,7 @@ export function authRoutes(cookieBase: CookieOptions) {
     else if (!EMAIL.test(email)) errors.add('email', t.signIn.errorEmailInvalid);
     if (!errors.any) {
       try {
-        await req.api.request(RequestSignInCodeDocument, { email }, ctx(req));
+        await req.api.request(RequestSignInCodeDocument, { email, language: apiLanguage(req.lang) }, ctx(req));
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
         errors.add('email', t.api[e.code] ?? e.errors[0]?.message ?? e.code);
@@ -48,9 +49,12 @@ export function authRoutes(cookieBase: CookieOptions) {
     if (!code) errors.add('code', t.signIn.errorCodeEmpty);
     else {
       try {
-        const { signIn } = await req.api.request(SignInDocument, { email, code }, ctx(req));
+        const { signIn } = await req.api.request(SignInDocument, { email, code, language: apiLanguage(req.lang) }, ctx(req));
         const maxAge = Math.max(0, new Date(signIn.expiresAt).getTime() - Date.now());
         res.cookie(COOKIES.session, signIn.token, { ...cookieBase, maxAge });
+        // The session reads the language the account chose (a new account
+        // took this page's).
+        res.cookie(COOKIES.lang, webLanguage(signIn.account.language), { ...cookieBase, maxAge: 365 * 24 * 3600 * 1000 });
         res.redirect(303, next);
         return;
       } catch (e) {

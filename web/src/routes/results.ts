@@ -17,7 +17,7 @@ import {
   StaffRoundResultDocument,
   type RoundResultFieldsFragment,
 } from '../graphql/generated/graphql.js';
-import { dictionaries } from '../i18n/index.js';
+import { apiLanguage, dictionaries } from '../i18n/index.js';
 import { setFlash } from '../lib/flash.js';
 import { FormErrors, str, strs } from '../lib/forms.js';
 import { normaliseReceiptCode } from '../lib/receipt.js';
@@ -88,7 +88,7 @@ export function resultRoutes() {
       return;
     }
     const roundId = String(req.params.id);
-    const data = await req.api.request(RoundResultPageDocument, { roundId, version }, ctx(req));
+    const data = await req.api.request(RoundResultPageDocument, { roundId, version, language: apiLanguage(req.lang) }, ctx(req));
     const result = data.roundResult;
     // Before publication the public page says so, even to a councillor: their provisional figures are on the staff pages.
     if (!result || result.provisional) {

@@ -48,6 +48,17 @@ test('results: the demo’s published round in English and Welsh, its files at t
   await expect(page.getByText('On paper: 20')).toBeVisible();
   await page.getByText('How the count worked, step by step').first().click();
   await expect(page.locator('details[open] ol li').first()).toBeVisible();
+  // The chart of votes and money per project, with the same figures in a table beside it.
+  await expect(page.getByRole('heading', { name: 'Votes and money for each project' }).first()).toBeVisible();
+  const votesChart = page.getByRole('figure', { name: 'Votes for each project' }).first();
+  await expect(votesChart.getByRole('listitem').first()).toContainText('(funded)');
+  await expect(votesChart.getByRole('listitem').first()).toContainText(/\d+ votes?/);
+  const moneyChart = page.getByRole('figure', { name: /^Money for each project, out of £/ }).first();
+  await expect(moneyChart.getByRole('listitem').first()).toContainText(/£[\d,.]+ given/);
+  const table = page.getByRole('table', { name: 'The same figures in a table' }).first();
+  await expect(table.getByRole('row')).toHaveCount((await votesChart.getByRole('listitem').count()) + 1);
+  const firstVotes = (await votesChart.getByRole('listitem').first().locator('.app-chart__figure').innerText()).replace(/\D/g, '');
+  await expect(table.getByRole('row').nth(1).getByRole('cell').first()).toHaveText(firstVotes);
   await expect(page.getByText(`/rounds/${id}/results/v1/bundle.tar`)).toContainText('tally verify bundle.tar');
   await checkPage(page);
   await screenshots(page, 'results');
@@ -93,7 +104,11 @@ test('results: the demo’s published round in English and Welsh, its files at t
   await expect(page.locator('html')).toHaveAttribute('lang', 'cy');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Canlyniadau');
   await expect(page.getByText('Ar bapur: 40')).toBeVisible();
-  await expect(page.locator('ol[lang="en"]').first()).toBeAttached();
+  // The count's explanation and the chart are in Welsh too.
+  await expect(page.locator('ol[lang="en"]')).toHaveCount(0);
+  await page.getByText('Sut aeth y cyfrif, gam wrth gam').first().click();
+  await expect(page.locator('details[open] ol li').first()).toHaveText(/^Rownd 1: cafodd .+ gyllid/);
+  await expect(page.getByRole('figure', { name: 'Pleidleisiau ar gyfer pob prosiect' }).first()).toContainText('(wedi cael cyllid)');
   await checkPage(page);
   await screenshots(page, 'cy-results');
   await page.goto(`/rounds/${id}/receipt`);

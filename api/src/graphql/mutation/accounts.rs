@@ -1,6 +1,6 @@
-use crate::graphql::types::account::{Account, CodeRequested, Role, SignInPayload};
+use crate::graphql::types::account::{Account, CodeRequested, Language, Role, SignInPayload};
 use crate::graphql::{parse_id, signed_in, state, Gql, SessionToken};
-use crate::service::{accounts, auth};
+use crate::service::{accounts, auth, personal_data};
 use async_graphql::{Context, Object, ID};
 
 #[derive(Default)]
@@ -11,11 +11,13 @@ pub const SESSION_COOKIE: &str = "fairshare_session";
 #[Object]
 impl AccountMutation {
     /// Emails a one-time sign-in code. The answer is the same whether or not
-    /// the address has an account.
+    /// the address has an account. The email is in the account's language;
+    /// `language` (the page's) is used for an address with no account yet.
     async fn request_sign_in_code(
         &self,
         ctx: &Context<'_>,
         email: String,
+        language: Option<Language>,
     ) -> async_graphql::Result<CodeRequested> {
         let client = ctx
             .data_opt::<auth::Client>()
@@ -23,7 +25,7 @@ impl AccountMutation {
             .unwrap_or(auth::Client {
                 ip: "unknown".into(),
             });
-        auth::request_code(state(ctx), &email, &client)
+        auth::request_code(state(ctx), &email, &client, language.map(Into::into))
             .await
             .gql()?;
         Ok(CodeRequested {
@@ -35,15 +37,20 @@ impl AccountMutation {
         })
     }
 
-    /// Signs in with the code from the email. Sets the session cookie.
+    /// Signs in with the code from the email. Sets the session cookie. An
+    /// account made by this sign-in takes `language` (the page's); an
+    /// existing account keeps its own, which `account.language` gives.
     async fn sign_in(
         &self,
         ctx: &Context<'_>,
         email: String,
         code: String,
+        language: Option<Language>,
     ) -> async_graphql::Result<SignInPayload> {
         let st = state(ctx);
-        let session = auth::sign_in(st, &email, &code).await.gql()?;
+        let session = auth::sign_in(st, &email, &code, language.map(Into::into))
+            .await
+            .gql()?;
         let max_age = (session.expires_at - chrono::Utc::now())
             .num_seconds()
             .max(0);
@@ -74,6 +81,43 @@ impl AccountMutation {
             format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict"),
         );
         Ok(ended)
+    }
+
+    /// Sets the language of the emails and texts sent to the signed-in
+    /// person.
+    async fn set_language(
+        &self,
+        ctx: &Context<'_>,
+        language: Language,
+    ) -> async_graphql::Result<Account> {
+        let actor = signed_in(ctx)?;
+        Ok(Account(
+            accounts::set_language(&state(ctx).db, actor, language.into())
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Deletes the signed-in person's account and the personal data held
+    /// with it: sessions, roles, group memberships, the email hash, the
+    /// links from verification records and audit entries. `confirm` must be
+    /// true. Refused with LAST_ADMIN for the only admin and LAST_MEMBER
+    /// while the person is a group's only member. Ballots were never linked
+    /// to anyone and stay in the count.
+    async fn delete_my_account(
+        &self,
+        ctx: &Context<'_>,
+        confirm: bool,
+    ) -> async_graphql::Result<bool> {
+        let actor = signed_in(ctx)?;
+        personal_data::delete_account(&state(ctx).db, actor, confirm)
+            .await
+            .gql()?;
+        ctx.append_http_header(
+            "set-cookie",
+            format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict"),
+        );
+        Ok(true)
     }
 
     /// Admins only: grants a role to the person with this email address.

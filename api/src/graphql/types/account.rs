@@ -1,5 +1,5 @@
 use super::group::Group;
-use crate::domain::Role as DomainRole;
+use crate::domain::{Language as DomainLanguage, Role as DomainRole};
 use crate::graphql::{state, Gql};
 use crate::service::{accounts, groups};
 use async_graphql::{Context, Enum, Object, SimpleObject, ID};
@@ -10,6 +10,14 @@ pub enum Role {
     Officer,
     Councillor,
     Admin,
+}
+
+/// English or Welsh: the language of the pages, emails and texts.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "DomainLanguage")]
+pub enum Language {
+    En,
+    Cy,
 }
 
 pub struct Account(pub accounts::Account);
@@ -24,6 +32,11 @@ impl Account {
 
     async fn display_name(&self) -> Option<&str> {
         self.0.display_name.as_deref()
+    }
+
+    /// The language of the emails and texts sent to this person.
+    async fn language(&self) -> Language {
+        self.0.language.into()
     }
 
     /// Roles beyond resident, which every account is.

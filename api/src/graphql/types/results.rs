@@ -1,5 +1,5 @@
 //! A round's result, its versions, receipt proofs and the round's log.
-use super::{area::Area, bid::Bid, scalars::Pence};
+use super::{account::Language, area::Area, bid::Bid, scalars::Pence};
 use crate::domain::Role;
 use crate::graphql::{caller, state, Gql};
 use crate::service::{bids, results};
@@ -11,6 +11,7 @@ pub struct FundedBid {
     bid_id: i64,
     cost: i64,
     support: String,
+    votes: u64,
 }
 
 #[Object]
@@ -25,6 +26,33 @@ impl FundedBid {
     /// Its support as the rule counts it (votes, points or score).
     async fn support(&self) -> &str {
         &self.support
+    }
+    /// How many ballots chose it.
+    async fn votes(&self) -> u64 {
+        self.votes
+    }
+}
+
+/// A bid on the ballot that was not funded: what it asked for and how
+/// many ballots chose it.
+pub struct UnfundedBid {
+    bid_id: i64,
+    cost: i64,
+    votes: u64,
+}
+
+#[Object]
+impl UnfundedBid {
+    async fn bid(&self, ctx: &Context<'_>) -> async_graphql::Result<Bid> {
+        Ok(Bid(bids::get(&state(ctx).db, self.bid_id).await.gql()?))
+    }
+    /// What the bid asked for.
+    async fn cost_pence(&self) -> Pence {
+        Pence(self.cost)
+    }
+    /// How many ballots chose it.
+    async fn votes(&self) -> u64 {
+        self.votes
     }
 }
 
@@ -68,6 +96,7 @@ impl PotResult {
                 bid_id: *b,
                 cost: *c,
                 support: s.clone(),
+                votes: self.pot.votes.get(b).copied().unwrap_or(0),
             })
             .collect()
     }
@@ -79,6 +108,19 @@ impl PotResult {
             out.push(Bid(bids::get(db, *b).await.gql()?));
         }
         Ok(out)
+    }
+    /// Bids on the ballot that were not funded, with what they asked for
+    /// and how many ballots chose them (the same bids as `unfunded`).
+    async fn unfunded_bids(&self) -> Vec<UnfundedBid> {
+        self.pot
+            .unfunded
+            .iter()
+            .map(|(b, c, _)| UnfundedBid {
+                bid_id: *b,
+                cost: *c,
+                votes: self.pot.votes.get(b).copied().unwrap_or(0),
+            })
+            .collect()
     }
     /// Ballots counted.
     async fn voters(&self) -> u64 {
@@ -95,9 +137,16 @@ impl PotResult {
             })
             .collect()
     }
-    /// The count, step by step, in plain English.
-    async fn explanation(&self) -> &[String] {
-        &self.pot.explanation
+    /// The count, step by step, in plain words: English unless `language`
+    /// asks for Welsh.
+    async fn explanation(
+        &self,
+        #[graphql(default_with = "Language::En")] language: Language,
+    ) -> &[String] {
+        match language {
+            Language::En => &self.pot.explanation,
+            Language::Cy => &self.pot.explanation_cy,
+        }
     }
     /// SHA-256 of the published ballots file.
     async fn ballots_sha256(&self) -> &str {

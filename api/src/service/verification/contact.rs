@@ -65,6 +65,7 @@ pub async fn request_code(
         client,
     )
     .await?;
+    let language = crate::service::accounts::language_of_account(&txn, actor.account_id).await?;
     txn.commit().await.context("committing a code")?;
 
     let title: String = round.title.chars().take(40).collect();
@@ -76,13 +77,13 @@ pub async fn request_code(
     ];
     match contact {
         Contact::Phone(p) => {
-            let message = templates::VERIFICATION_CODE_SMS.render(&values);
+            let message = templates::VERIFICATION_CODE_SMS.render(language, &values);
             state.sms.send(&p, message.body.trim()).await?;
         }
         Contact::Email(e) => {
             state
                 .mailer
-                .send(&e, templates::VERIFICATION_CODE.render(&values))
+                .send(&e, templates::VERIFICATION_CODE.render(language, &values))
                 .await?;
         }
     }

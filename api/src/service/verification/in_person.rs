@@ -57,8 +57,13 @@ pub async fn record_in_person(
     let checked = check_person(&txn, &state.secret, &round, &record.details).await?;
     let account_id = match &email {
         Some(e) => Some(
-            find_or_create_account(&txn, &state.secret.keyed_hash("email", e.as_str()), now)
-                .await?,
+            find_or_create_account(
+                &txn,
+                &state.secret.keyed_hash("email", e.as_str()),
+                now,
+                None,
+            )
+            .await?,
         ),
         None => None,
     };

@@ -221,6 +221,11 @@ export type IssueVotingCodesInput = {
   roundId: string | number;
 };
 
+/** English or Welsh: the language of the pages, emails and texts. */
+export type Language =
+  | 'CY'
+  | 'EN';
+
 /** Where a project would happen. */
 export type LocationInput = {
   address?: string | null | undefined;
@@ -385,10 +390,11 @@ export type VotingCodeRecipientInput = {
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, displayName: string | null, roles: Array<Role>, groups: Array<{ id: string, name: string }> } | null };
+export type MeQuery = { me: { id: string, displayName: string | null, roles: Array<Role>, language: Language, groups: Array<{ id: string, name: string }> } | null };
 
 export type RequestSignInCodeMutationVariables = Exact<{
   email: string;
+  language?: Language | null | undefined;
 }>;
 
 
@@ -397,10 +403,18 @@ export type RequestSignInCodeMutation = { requestSignInCode: { sent: boolean, me
 export type SignInMutationVariables = Exact<{
   email: string;
   code: string;
+  language?: Language | null | undefined;
 }>;
 
 
-export type SignInMutation = { signIn: { token: string, expiresAt: string, account: { id: string, displayName: string | null, roles: Array<Role> } } };
+export type SignInMutation = { signIn: { token: string, expiresAt: string, account: { id: string, displayName: string | null, roles: Array<Role>, language: Language } } };
+
+export type SetLanguageMutationVariables = Exact<{
+  language: Language;
+}>;
+
+
+export type SetLanguageMutation = { setLanguage: { id: string, language: Language } };
 
 export type SignOutMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -418,6 +432,23 @@ export type DeleteMyVerificationMutationVariables = Exact<{
 
 
 export type DeleteMyVerificationMutation = { deleteMyVerification: boolean };
+
+export type MyGroupsAloneQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyGroupsAloneQuery = { me: { id: string, groups: Array<{ id: string, name: string, members: { nodes: Array<{ accountId: string }> } }> } | null };
+
+export type DeleteMyAccountMutationVariables = Exact<{
+  confirm: boolean;
+}>;
+
+
+export type DeleteMyAccountMutation = { deleteMyAccount: boolean };
+
+export type MyDataQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyDataQuery = { myData: string };
 
 export type MyGroupsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -734,17 +765,18 @@ export type BidCategoriesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type BidCategoriesQuery = { bidCategories: Array<string> };
 
-export type PotResultFieldsFragment = { budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, turnoutByChannel: Array<{ channel: string, voted: number }> };
+export type PotResultFieldsFragment = { budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> };
 
-export type RoundResultFieldsFragment = { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> };
+export type RoundResultFieldsFragment = { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> };
 
 export type RoundResultPageQueryVariables = Exact<{
   roundId: string | number;
   version?: number | null | undefined;
+  language?: Language | null | undefined;
 }>;
 
 
-export type RoundResultPageQuery = { round: { id: string, title: string, phase: Phase }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
+export type RoundResultPageQuery = { round: { id: string, title: string, phase: Phase }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
 
 export type ReceiptRoundQueryVariables = Exact<{
   roundId: string | number;
@@ -763,10 +795,11 @@ export type ReceiptProofQuery = { receiptProof: { code: string, commitment: stri
 
 export type StaffRoundResultQueryVariables = Exact<{
   roundId: string | number;
+  language?: Language | null | undefined;
 }>;
 
 
-export type StaffRoundResultQuery = { round: { id: string, countError: string | null }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
+export type StaffRoundResultQuery = { round: { id: string, countError: string | null }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
 
 export type PotCsvQueryVariables = Exact<{
   roundId: string | number;
@@ -925,17 +958,24 @@ export const PotResultFieldsFragmentDoc = new TypedDocumentString(`
     }
     amountPence
     support
+    votes
   }
   unfunded {
     id
     title
     costPence
   }
+  unfundedBids {
+    bid {
+      id
+    }
+    votes
+  }
   turnoutByChannel {
     channel
     voted
   }
-  explanation
+  explanation(language: $language)
   ballotsUrl
   resultUrl
   ballotsSha256
@@ -972,17 +1012,24 @@ export const RoundResultFieldsFragmentDoc = new TypedDocumentString(`
     }
     amountPence
     support
+    votes
   }
   unfunded {
     id
     title
     costPence
   }
+  unfundedBids {
+    bid {
+      id
+    }
+    votes
+  }
   turnoutByChannel {
     channel
     voted
   }
-  explanation
+  explanation(language: $language)
   ballotsUrl
   resultUrl
   ballotsSha256
@@ -994,6 +1041,7 @@ export const MeDocument = new TypedDocumentString(`
     id
     displayName
     roles
+    language
     groups {
       id
       name
@@ -1002,26 +1050,35 @@ export const MeDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
 export const RequestSignInCodeDocument = new TypedDocumentString(`
-    mutation RequestSignInCode($email: String!) {
-  requestSignInCode(email: $email) {
+    mutation RequestSignInCode($email: String!, $language: Language) {
+  requestSignInCode(email: $email, language: $language) {
     sent
     message
   }
 }
     `) as unknown as TypedDocumentString<RequestSignInCodeMutation, RequestSignInCodeMutationVariables>;
 export const SignInDocument = new TypedDocumentString(`
-    mutation SignIn($email: String!, $code: String!) {
-  signIn(email: $email, code: $code) {
+    mutation SignIn($email: String!, $code: String!, $language: Language) {
+  signIn(email: $email, code: $code, language: $language) {
     token
     expiresAt
     account {
       id
       displayName
       roles
+      language
     }
   }
 }
     `) as unknown as TypedDocumentString<SignInMutation, SignInMutationVariables>;
+export const SetLanguageDocument = new TypedDocumentString(`
+    mutation SetLanguage($language: Language!) {
+  setLanguage(language: $language) {
+    id
+    language
+  }
+}
+    `) as unknown as TypedDocumentString<SetLanguageMutation, SetLanguageMutationVariables>;
 export const SignOutDocument = new TypedDocumentString(`
     mutation SignOut {
   signOut
@@ -1061,6 +1118,32 @@ export const DeleteMyVerificationDocument = new TypedDocumentString(`
   deleteMyVerification(roundId: $roundId)
 }
     `) as unknown as TypedDocumentString<DeleteMyVerificationMutation, DeleteMyVerificationMutationVariables>;
+export const MyGroupsAloneDocument = new TypedDocumentString(`
+    query MyGroupsAlone {
+  me {
+    id
+    groups {
+      id
+      name
+      members(first: 2) {
+        nodes {
+          accountId
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MyGroupsAloneQuery, MyGroupsAloneQueryVariables>;
+export const DeleteMyAccountDocument = new TypedDocumentString(`
+    mutation DeleteMyAccount($confirm: Boolean!) {
+  deleteMyAccount(confirm: $confirm)
+}
+    `) as unknown as TypedDocumentString<DeleteMyAccountMutation, DeleteMyAccountMutationVariables>;
+export const MyDataDocument = new TypedDocumentString(`
+    query MyData {
+  myData
+}
+    `) as unknown as TypedDocumentString<MyDataQuery, MyDataQueryVariables>;
 export const MyGroupsDocument = new TypedDocumentString(`
     query MyGroups {
   me {
@@ -1708,7 +1791,7 @@ export const BidCategoriesDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<BidCategoriesQuery, BidCategoriesQueryVariables>;
 export const RoundResultPageDocument = new TypedDocumentString(`
-    query RoundResultPage($roundId: ID!, $version: Int) {
+    query RoundResultPage($roundId: ID!, $version: Int, $language: Language = EN) {
   round(id: $roundId) {
     id
     title
@@ -1740,17 +1823,24 @@ export const RoundResultPageDocument = new TypedDocumentString(`
     }
     amountPence
     support
+    votes
   }
   unfunded {
     id
     title
     costPence
   }
+  unfundedBids {
+    bid {
+      id
+    }
+    votes
+  }
   turnoutByChannel {
     channel
     voted
   }
-  explanation
+  explanation(language: $language)
   ballotsUrl
   resultUrl
   ballotsSha256
@@ -1792,7 +1882,7 @@ export const ReceiptProofDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ReceiptProofQuery, ReceiptProofQueryVariables>;
 export const StaffRoundResultDocument = new TypedDocumentString(`
-    query StaffRoundResult($roundId: ID!) {
+    query StaffRoundResult($roundId: ID!, $language: Language = EN) {
   round(id: $roundId) {
     id
     countError
@@ -1823,17 +1913,24 @@ export const StaffRoundResultDocument = new TypedDocumentString(`
     }
     amountPence
     support
+    votes
   }
   unfunded {
     id
     title
     costPence
   }
+  unfundedBids {
+    bid {
+      id
+    }
+    votes
+  }
   turnoutByChannel {
     channel
     voted
   }
-  explanation
+  explanation(language: $language)
   ballotsUrl
   resultUrl
   ballotsSha256

@@ -1,0 +1,409 @@
+//! Your account: the language we write to you in, the data we hold about
+//! you, and deleting it.
+use crate::fixtures;
+use crate::helpers::{decoded, TestApp};
+use serde_json::json;
+
+const SET_LANGUAGE: &str = "mutation($l: Language!) { setLanguage(language: $l) { id language } }";
+const ME: &str = "{ me { id language } }";
+const REVIEW: &str = "mutation($id: ID!, $d: ReviewDecision!, $r: String) { reviewBid(id: $id, decision: $d, reason: $r) { status } }";
+
+fn last_to(app: &TestApp, email: &str) -> (String, String) {
+    let all = app.smtp.messages_to(email);
+    decoded(all.last().expect("an email"))
+}
+
+#[tokio::test]
+async fn a_welsh_account_is_written_to_in_welsh() {
+    let app = TestApp::spawn().await;
+    let token = app.sign_in("gwen@example.org").await;
+    assert_eq!(
+        app.ok(Some(&token), ME, json!({})).await["me"]["language"],
+        "EN"
+    );
+
+    let data = app
+        .ok(Some(&token), SET_LANGUAGE, json!({ "l": "CY" }))
+        .await;
+    assert_eq!(data["setLanguage"]["language"], "CY");
+    assert_eq!(
+        app.ok(Some(&token), ME, json!({})).await["me"]["language"],
+        "CY"
+    );
+
+    // The next sign-in code comes in Welsh, whatever the page asks for.
+    app.gql(
+        None,
+        "mutation($e: String!) { requestSignInCode(email: $e, language: EN) { sent } }",
+        json!({ "e": "gwen@example.org" }),
+    )
+    .await;
+    app.smtp.wait_for_code("gwen@example.org", 2).await;
+    let (subject, body) = last_to(&app, "gwen@example.org");
+    assert!(
+        subject.starts_with("Eich cod mewngofnodi Fairshare"),
+        "{subject}"
+    );
+    assert!(body.contains("Mae’n gweithio unwaith"), "{body}");
+    assert!(!body.contains("works once"), "{body}");
+
+    // Back to English: the next one is in English.
+    app.ok(Some(&token), SET_LANGUAGE, json!({ "l": "EN" }))
+        .await;
+    app.request_code("gwen@example.org").await;
+    app.smtp.wait_for_code("gwen@example.org", 3).await;
+    let (subject, body) = last_to(&app, "gwen@example.org");
+    assert!(
+        subject.starts_with("Your Fairshare sign-in code"),
+        "{subject}"
+    );
+    assert!(body.contains("works once"), "{body}");
+
+    // Nobody signed out: setting a language needs a session.
+    let res = app.gql(None, SET_LANGUAGE, json!({ "l": "CY" })).await;
+    assert_eq!(crate::helpers::error_code(&res), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn a_new_address_gets_the_pages_language_and_keeps_it() {
+    let app = TestApp::spawn().await;
+    app.gql(
+        None,
+        "mutation($e: String!) { requestSignInCode(email: $e, language: CY) { sent } }",
+        json!({ "e": "newydd@example.org" }),
+    )
+    .await;
+    let code = app.smtp.wait_for_code("newydd@example.org", 1).await;
+    let (_, body) = last_to(&app, "newydd@example.org");
+    assert!(body.contains("Eich cod i fewngofnodi"), "{body}");
+    let data = app
+        .ok(
+            None,
+            "mutation($e: String!, $c: String!) { signIn(email: $e, code: $c, language: CY) { account { language } } }",
+            json!({ "e": "newydd@example.org", "c": code }),
+        )
+        .await;
+    assert_eq!(data["signIn"]["account"]["language"], "CY");
+}
+
+#[tokio::test]
+async fn a_group_whose_contact_reads_welsh_hears_of_its_review_in_welsh() {
+    let app = TestApp::spawn().await;
+    let r = fixtures::open_round(&app).await;
+    // The group's contact address belongs to an account that reads Welsh.
+    let contact = app.sign_in("hello@friends.test").await;
+    app.ok(Some(&contact), SET_LANGUAGE, json!({ "l": "CY" }))
+        .await;
+    let bid = fixtures::bid(
+        &app, &r.member, &r.round, &r.group, &r.area, "Meinciau", 100_000,
+    )
+    .await;
+    fixtures::advance(&app, &r.officer, &r.round, "BID_REVIEW").await;
+    app.ok(
+        Some(&r.officer),
+        REVIEW,
+        json!({ "id": bid, "d": "CHANGES_REQUESTED", "r": "Add the cost of signs." }),
+    )
+    .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.smtp.count_to("hello@friends.test") < 2 {
+        assert!(std::time::Instant::now() < deadline, "no review email");
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let (subject, body) = last_to(&app, "hello@friends.test");
+    assert_eq!(subject, "Mae eich cais \"Meinciau\" wedi’i adolygu");
+    assert!(body.contains("wedi gofyn am newidiadau"), "{body}");
+    assert!(
+        body.contains("Rheswm y swyddog: Add the cost of signs."),
+        "{body}"
+    );
+}
+
+const DELETE: &str = "mutation($c: Boolean!) { deleteMyAccount(confirm: $c) }";
+
+#[tokio::test]
+async fn deleting_an_account_removes_the_person_and_keeps_what_others_rely_on() {
+    use api::store::{
+        account_roles, accounts, audit_events, bids, group_members, groups, sessions,
+        verified_participants,
+    };
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    let r = fixtures::open_round(&app).await;
+    let me = app.ok(Some(&r.member), ME, json!({})).await;
+    let id: i64 = me["me"]["id"].as_str().unwrap().parse().unwrap();
+    let bid = fixtures::bid(
+        &app, &r.member, &r.round, &r.group, &r.area, "Benches", 100_000,
+    )
+    .await;
+    app.ok(
+        Some(&r.member),
+        &fixtures::declare_query(),
+        json!({ "r": r.round, "p": fixtures::person("Ann Smith", "1980-02-03", "LS6 1AB") }),
+    )
+    .await;
+
+    // No confirmation, nothing happens.
+    let res = app
+        .gql(Some(&r.member), DELETE, json!({ "c": false }))
+        .await;
+    assert_eq!(crate::helpers::error_code(&res), "INVALID_INPUT");
+
+    // The only member of a group must hand it over first.
+    let res = app.gql(Some(&r.member), DELETE, json!({ "c": true })).await;
+    assert_eq!(crate::helpers::error_code(&res), "LAST_MEMBER");
+    let message = res["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("Friends of the Moor"), "{message}");
+    assert!(app.ok(Some(&r.member), ME, json!({})).await["me"].is_object());
+
+    let other = app.sign_in("second@friends.test").await;
+    fixtures::join_group(&app, &r.member, &r.group, "second@friends.test", &other).await;
+    let data = app.ok(Some(&r.member), DELETE, json!({ "c": true })).await;
+    assert_eq!(data["deleteMyAccount"], true);
+
+    // The session is gone; the account is an empty shell.
+    assert!(app.ok(Some(&r.member), ME, json!({})).await["me"].is_null());
+    let shell = accounts::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(shell.deleted_at.is_some());
+    assert!(shell.email_hmac.starts_with("deleted:"));
+    assert!(shell.display_name.is_none() && shell.last_sign_in_at.is_none());
+    let left = |n: usize, what: &str| assert_eq!(n, 0, "{what} left for the deleted account");
+    left(
+        sessions::Entity::find()
+            .filter(sessions::Column::AccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap()
+            .len(),
+        "sessions",
+    );
+    left(
+        group_members::Entity::find()
+            .filter(group_members::Column::AccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap()
+            .len(),
+        "memberships",
+    );
+    left(
+        account_roles::Entity::find()
+            .filter(account_roles::Column::AccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap()
+            .len(),
+        "roles",
+    );
+    left(
+        verified_participants::Entity::find()
+            .filter(verified_participants::Column::AccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap()
+            .len(),
+        "verification records",
+    );
+    left(
+        audit_events::Entity::find()
+            .filter(audit_events::Column::ActorAccountId.eq(id))
+            .all(db)
+            .await
+            .unwrap()
+            .len(),
+        "audit entries by the person",
+    );
+    let about: Vec<String> = audit_events::Entity::find()
+        .filter(audit_events::Column::SubjectType.eq("account"))
+        .filter(audit_events::Column::SubjectId.eq(id.to_string()))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(about, ["account_deleted"], "sign-ins and the like go");
+    // What others rely on stays: the group, its bid, the anonymous
+    // verification record (it stops the same person being verified twice),
+    // the audit entry of the bid without its author.
+    assert!(groups::Entity::find_by_id(r.group.parse::<i64>().unwrap())
+        .one(db)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(bids::Entity::find_by_id(bid.parse::<i64>().unwrap())
+        .one(db)
+        .await
+        .unwrap()
+        .is_some());
+    assert_eq!(
+        verified_participants::Entity::find()
+            .filter(verified_participants::Column::AccountId.is_null())
+            .all(db)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let submitted = audit_events::Entity::find()
+        .filter(audit_events::Column::Action.eq("bid_submitted"))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(submitted.actor_account_id, None);
+
+    // Signing in with the same address later makes a new, empty account.
+    let again = app.sign_in("chair@friends.test").await;
+    let fresh = app
+        .ok(Some(&again), "{ me { id groups { id } } }", json!({}))
+        .await;
+    assert_ne!(fresh["me"]["id"], me["me"]["id"]);
+    assert_eq!(fresh["me"]["groups"], json!([]));
+    // Deleting twice is not possible: the old session is gone.
+    let res = app.gql(Some(&r.member), DELETE, json!({ "c": true })).await;
+    assert_eq!(crate::helpers::error_code(&res), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn the_last_admin_cannot_delete_their_account() {
+    let app = TestApp::spawn().await;
+    let admin = app
+        .signed_in_as("admin@council.test", api::domain::Role::Admin)
+        .await;
+    let res = app.gql(Some(&admin), DELETE, json!({ "c": true })).await;
+    assert_eq!(crate::helpers::error_code(&res), "LAST_ADMIN");
+    assert!(res["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("make someone else an admin"));
+
+    let second = app
+        .signed_in_as("admin2@council.test", api::domain::Role::Admin)
+        .await;
+    assert_eq!(
+        app.ok(Some(&admin), DELETE, json!({ "c": true })).await["deleteMyAccount"],
+        true
+    );
+    // Now the other is the last.
+    let res = app.gql(Some(&second), DELETE, json!({ "c": true })).await;
+    assert_eq!(crate::helpers::error_code(&res), "LAST_ADMIN");
+}
+
+#[tokio::test]
+async fn your_data_holds_everything_about_you_and_nothing_secret() {
+    let app = TestApp::spawn().await;
+    let r = fixtures::open_round(&app).await;
+    fixtures::bid(
+        &app, &r.member, &r.round, &r.group, &r.area, "Benches", 100_000,
+    )
+    .await;
+    app.ok(
+        Some(&r.member),
+        &fixtures::declare_query(),
+        json!({ "r": r.round, "p": fixtures::person("Ann Smith", "1980-02-03", "LS6 1AB") }),
+    )
+    .await;
+    app.ok(Some(&r.member), SET_LANGUAGE, json!({ "l": "CY" }))
+        .await;
+
+    let data = app.ok(Some(&r.member), "{ myData }", json!({})).await;
+    let text = data["myData"].as_str().expect("a JSON document");
+    assert!(text.contains('\n'), "pretty-printed to be read");
+    let mine: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(mine["account"]["language"], "cy");
+    assert_eq!(mine["groups"][0]["group"]["name"], "Friends of the Moor");
+    assert_eq!(mine["bidsYouWrote"][0]["title"], "Benches");
+    assert_eq!(mine["bidsYouWrote"][0]["round"]["id"], r.round.as_str());
+    let v = &mine["verification"][0];
+    assert_eq!(v["round"]["id"], r.round.as_str());
+    assert_eq!(v["area"], "Hyde Park");
+    assert_eq!(v["methods"], json!(["postcode"]));
+    assert_eq!(mine["voting"][0]["voted"], false);
+    let actions: Vec<&str> = mine["auditEntries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for a in [
+        "account_created",
+        "signed_in",
+        "group_registered",
+        "bid_submitted",
+        "language_changed",
+    ] {
+        assert!(actions.contains(&a), "{a} in {actions:?}");
+    }
+    assert!(mine["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["live"] == true));
+
+    // No hash of anything, no name, date of birth or postcode.
+    use api::store::{accounts, verified_participants};
+    use sea_orm::EntityTrait;
+    let account = accounts::Entity::find().all(&app.state.db).await.unwrap();
+    let record = verified_participants::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut secrets: Vec<String> = account.into_iter().map(|a| a.email_hmac).collect();
+    secrets.push(record.identity_hmac);
+    secrets.extend(record.residence_hmac);
+    for s in secrets.iter().map(String::as_str).chain([
+        "Ann Smith",
+        "1980-02-03",
+        "LS6 1AB",
+        "chair@friends.test",
+    ]) {
+        assert!(!text.contains(s), "{s} is in the download");
+    }
+
+    // Only for the signed-in person.
+    let res = app.gql(None, "{ myData }", json!({})).await;
+    assert_eq!(crate::helpers::error_code(&res), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn an_account_that_never_chose_takes_the_language_it_signs_in_from_once() {
+    let app = TestApp::spawn().await;
+    // Made by an admin, not by its owner: no language chosen yet.
+    api::service::accounts::ensure(&app.state.db, &app.state.secret, "sian@example.org")
+        .await
+        .unwrap();
+    const SIGN_IN: &str = "mutation($e: String!, $c: String!, $l: Language) { signIn(email: $e, code: $c, language: $l) { account { language } } }";
+    let sign_in_from = |lang: &'static str, n: usize| {
+        let app = &app;
+        async move {
+            app.gql(
+                None,
+                "mutation($e: String!, $l: Language) { requestSignInCode(email: $e, language: $l) { sent } }",
+                json!({ "e": "sian@example.org", "l": lang }),
+            )
+            .await;
+            let code = app.smtp.wait_for_code("sian@example.org", n).await;
+            app.ok(
+                None,
+                SIGN_IN,
+                json!({ "e": "sian@example.org", "c": code, "l": lang }),
+            )
+            .await["signIn"]["account"]["language"]
+                .clone()
+        }
+    };
+    // The first code follows the page; signing in from a Welsh page makes
+    // the account Welsh.
+    assert_eq!(sign_in_from("CY", 1).await, "CY");
+    // From then on the account's choice wins over the page's.
+    assert_eq!(sign_in_from("EN", 2).await, "CY");
+    let (_, body) = last_to(&app, "sian@example.org");
+    assert!(body.contains("Eich cod i fewngofnodi"), "{body}");
+}

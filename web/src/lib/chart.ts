@@ -1,0 +1,40 @@
+// The bars of a pot's results chart: one per bid on the ballot, funded
+// first (in the order the count funded them), then the rest. Widths are
+// whole percentages, so that the stylesheet can draw them with classes
+// (the Content-Security-Policy allows no inline style).
+
+export interface ChartPot {
+  budgetPence: number;
+  funded: { bid: { id: string; title: string }; amountPence: number; votes: number }[];
+  unfunded: { id: string; title: string; costPence: number }[];
+  unfundedBids?: { bid: { id: string }; votes: number }[];
+}
+
+export interface ChartBar {
+  id: string;
+  title: string;
+  funded: boolean;
+  votes: number;
+  /** What it was given if funded, what it asked for if not. */
+  moneyPence: number;
+  /** Width of the votes bar: a share of the most votes any bid had. */
+  votesWidth: number;
+  /** Width of the money bar: a share of the pot. */
+  moneyWidth: number;
+}
+
+/** A whole percentage; anything above zero shows at least 1%. */
+export function width(value: number, of: number): number {
+  if (!(of > 0) || !(value > 0)) return 0;
+  return Math.min(100, Math.max(1, Math.round((value / of) * 100)));
+}
+
+export function potChart(pot: ChartPot): ChartBar[] {
+  const votesOf = new Map((pot.unfundedBids ?? []).map((u) => [u.bid.id, u.votes]));
+  const bars = [
+    ...pot.funded.map((f) => ({ id: f.bid.id, title: f.bid.title, funded: true, votes: f.votes, moneyPence: f.amountPence })),
+    ...pot.unfunded.map((b) => ({ id: b.id, title: b.title, funded: false, votes: votesOf.get(b.id) ?? 0, moneyPence: b.costPence })),
+  ];
+  const most = Math.max(0, ...bars.map((b) => b.votes));
+  return bars.map((b) => ({ ...b, votesWidth: width(b.votes, most), moneyWidth: width(b.moneyPence, pot.budgetPence) }));
+}
