@@ -283,9 +283,18 @@ async fn the_last_admin_cannot_delete_their_account() {
         .unwrap()
         .contains("make someone else an admin"));
 
-    let second = app
-        .signed_in_as("admin2@council.test", api::domain::Role::Admin)
-        .await;
+    let first_id = app.ok(Some(&admin), "{ me { id } }", json!({})).await["me"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The first admin makes the second, through the API.
+    app.ok(
+        Some(&admin),
+        "mutation { grantRole(email: \"admin2@council.test\", role: ADMIN) { id } }",
+        json!({}),
+    )
+    .await;
+    let second = app.sign_in("admin2@council.test").await;
     assert_eq!(
         app.ok(Some(&admin), DELETE, json!({ "c": true })).await["deleteMyAccount"],
         true
@@ -293,6 +302,22 @@ async fn the_last_admin_cannot_delete_their_account() {
     // Now the other is the last.
     let res = app.gql(Some(&second), DELETE, json!({ "c": true })).await;
     assert_eq!(crate::helpers::error_code(&res), "LAST_ADMIN");
+
+    // Staff who leave keep their name on what they did: the grant still
+    // names the first admin (now an emptied account).
+    use api::store::audit_events;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let granted = audit_events::Entity::find()
+        .filter(audit_events::Column::Action.eq("role_granted"))
+        .filter(audit_events::Column::ActorAccountId.is_not_null())
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(granted.len(), 1, "{granted:?}");
+    assert_eq!(
+        granted[0].actor_account_id.map(|i| i.to_string()),
+        Some(first_id)
+    );
 }
 
 #[tokio::test]

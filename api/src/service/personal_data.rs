@@ -177,15 +177,25 @@ pub async fn delete_account(
         .exec(&txn)
         .await
         .context("deleting audit entries about the person")?;
-    audit_events::Entity::update_many()
-        .col_expr(
-            audit_events::Column::ActorAccountId,
-            Expr::value(Option::<i64>::None),
-        )
-        .filter(audit_events::Column::ActorAccountId.eq(id))
-        .exec(&txn)
-        .await
-        .context("detaching audit entries")?;
+    // What staff did stays theirs: an officer, councillor or admin who
+    // leaves cannot take their name off reviews, checks in person, voting
+    // codes or counts. The entries point to the emptied account, which
+    // holds nothing personal. A resident's entries lose the link.
+    if !actor
+        .roles
+        .iter()
+        .any(|r| matches!(r, Role::Officer | Role::Councillor | Role::Admin))
+    {
+        audit_events::Entity::update_many()
+            .col_expr(
+                audit_events::Column::ActorAccountId,
+                Expr::value(Option::<i64>::None),
+            )
+            .filter(audit_events::Column::ActorAccountId.eq(id))
+            .exec(&txn)
+            .await
+            .context("detaching audit entries")?;
+    }
     accounts::ActiveModel {
         id: Set(id),
         email_hmac: Set(format!("deleted:{}", random_token())),
