@@ -2,6 +2,7 @@
 //! database and talks to it over HTTP, as a browser or phone would.
 mod accounts;
 mod auth;
+mod bid_drafts;
 mod bids;
 mod fixtures;
 mod hardening;

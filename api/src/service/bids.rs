@@ -15,6 +15,8 @@ use std::str::FromStr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BidStatus {
+    /// Saved by the group but not yet sent: seen only by its members.
+    Draft,
     Submitted,
     Eligible,
     Ineligible,
@@ -25,6 +27,7 @@ pub enum BidStatus {
 impl BidStatus {
     pub fn as_str(self) -> &'static str {
         match self {
+            BidStatus::Draft => "draft",
             BidStatus::Submitted => "submitted",
             BidStatus::Eligible => "eligible",
             BidStatus::Ineligible => "ineligible",
@@ -38,6 +41,7 @@ impl FromStr for BidStatus {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         [
+            BidStatus::Draft,
             BidStatus::Submitted,
             BidStatus::Eligible,
             BidStatus::Ineligible,
@@ -117,16 +121,16 @@ pub const CATEGORIES: &[&str] = &[
     "other",
 ];
 
-struct Parsed {
-    title: String,
-    summary: String,
-    description: String,
-    cost: Pence,
-    category: String,
-    location: Location,
+pub(super) struct Parsed {
+    pub(super) title: String,
+    pub(super) summary: String,
+    pub(super) description: String,
+    pub(super) cost: Pence,
+    pub(super) category: String,
+    pub(super) location: Location,
 }
 
-fn parse_details(d: &BidDetails) -> ServiceResult<Parsed> {
+pub(super) fn parse_details(d: &BidDetails) -> ServiceResult<Parsed> {
     let title =
         bounded(&d.title, "a title", 3, 150).map_err(|m| ServiceError::invalid("title", m))?;
     let summary = bounded(&d.summary, "a summary", 10, 500)
@@ -177,7 +181,7 @@ fn parse_details(d: &BidDetails) -> ServiceResult<Parsed> {
     })
 }
 
-fn cost_check(cost: Pence, pot: Pence) -> ServiceResult<()> {
+pub(super) fn cost_check(cost: Pence, pot: Pence) -> ServiceResult<()> {
     if cost > pot {
         return Err(ServiceError::refused(
             ErrorCode::BidCostExceedsPot,
@@ -187,14 +191,21 @@ fn cost_check(cost: Pence, pot: Pence) -> ServiceResult<()> {
     Ok(())
 }
 
-fn phase_closed(message: &str) -> ServiceError {
+fn still_a_draft(instead: &str) -> ServiceError {
+    ServiceError::refused(
+        ErrorCode::InvalidTransition,
+        format!("this bid is still a draft: {instead}"),
+    )
+}
+
+pub(super) fn phase_closed(message: &str) -> ServiceError {
     ServiceError::refused(ErrorCode::PhaseClosed, message)
 }
 
 /// The group's membership of the actor, checked inside the write's
 /// transaction with the membership row locked, so that a member removed
 /// meanwhile cannot act for the group.
-async fn require_member(
+pub(super) async fn require_member(
     txn: &DatabaseTransaction,
     actor: &Actor,
     group_id: i64,
@@ -269,7 +280,7 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewBid) -> Serv
 }
 
 /// The bid's row, locked against other changes until the transaction ends.
-async fn lock_bid(txn: &DatabaseTransaction, id: i64) -> ServiceResult<bids::Model> {
+pub(super) async fn lock_bid(txn: &DatabaseTransaction, id: i64) -> ServiceResult<bids::Model> {
     bids::Entity::find_by_id(id)
         .lock_exclusive()
         .one(txn)
@@ -279,7 +290,10 @@ async fn lock_bid(txn: &DatabaseTransaction, id: i64) -> ServiceResult<bids::Mod
 }
 
 /// Each field that an edit changed, with its old and new value.
-fn changed_fields(old: &bids::Model, new: &Parsed) -> serde_json::Map<String, serde_json::Value> {
+pub(super) fn changed_fields(
+    old: &bids::Model,
+    new: &Parsed,
+) -> serde_json::Map<String, serde_json::Value> {
     use serde_json::json;
     let mut out = serde_json::Map::new();
     let mut field = |name: &str, before: serde_json::Value, after: serde_json::Value| {
@@ -331,6 +345,7 @@ pub async fn update(
     let status: BidStatus = parse_status(&bid)?;
     let open_for_changes = round.is_in(Phase::BidsOpen, now) || round.is_in(Phase::BidReview, now);
     let editable = match status {
+        BidStatus::Draft => return Err(still_a_draft("change it with updateBidDraft")),
         BidStatus::Withdrawn => return Err(phase_closed("this bid has been withdrawn")),
         BidStatus::ChangesRequested => open_for_changes,
         _ => round.is_in(Phase::BidsOpen, now),
@@ -444,8 +459,16 @@ pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, id: i64) -> Servic
             "bids can be withdrawn only until voting opens",
         ));
     }
-    if parse_status(&bid)? == BidStatus::Withdrawn {
-        return Err(phase_closed("this bid has already been withdrawn"));
+    match parse_status(&bid)? {
+        BidStatus::Withdrawn => {
+            return Err(phase_closed("this bid has already been withdrawn"));
+        }
+        BidStatus::Draft => {
+            return Err(still_a_draft(
+                "it has not been sent, so delete it instead of withdrawing it",
+            ));
+        }
+        _ => {}
     }
     bids::ActiveModel {
         id: Set(id),
@@ -579,6 +602,10 @@ pub async fn review(
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
     let bid = lock_bid(&txn, id).await?;
+    if parse_status(&bid)? == BidStatus::Draft {
+        // Drafts are the group's own until it sends them.
+        return Err(ServiceError::not_found("bid"));
+    }
     if groups::is_member_locked(&txn, actor.account_id, bid.group_id).await? {
         return Err(ServiceError::refused(
             ErrorCode::ConflictOfInterest,
@@ -665,7 +692,7 @@ pub async fn history(db: &impl ConnectionTrait, bid_id: i64) -> ServiceResult<Ve
         .collect()
 }
 
-fn parse_status(b: &bids::Model) -> ServiceResult<BidStatus> {
+pub(super) fn parse_status(b: &bids::Model) -> ServiceResult<BidStatus> {
     b.status
         .parse()
         .map_err(|e: String| ServiceError::Unexpected(anyhow::anyhow!(e)))
@@ -678,6 +705,26 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Bid> {
         .context("loading a bid")?
         .ok_or_else(|| ServiceError::not_found("bid"))?;
     to_bid(db, b).await
+}
+
+/// A bid as `caller` may see it: a draft only by its group's members;
+/// to anyone else it does not exist.
+pub async fn get_for(
+    db: &DatabaseConnection,
+    caller: Option<&Actor>,
+    id: i64,
+) -> ServiceResult<Bid> {
+    let bid = get(db, id).await?;
+    if bid.status == BidStatus::Draft {
+        let member = match caller {
+            Some(a) => groups::is_member(db, a.account_id, bid.group_id).await?,
+            None => false,
+        };
+        if !member {
+            return Err(ServiceError::not_found("bid"));
+        }
+    }
+    Ok(bid)
 }
 
 async fn to_bid(db: &impl ConnectionTrait, b: bids::Model) -> ServiceResult<Bid> {
@@ -748,6 +795,7 @@ pub struct BidFilter {
 /// The bids of a round, a page at a time. Everyone sees the bids that are
 /// not withdrawn until voting opens; from then on only eligible bids, which
 /// are the ballot. Officers and councillors may filter by any status.
+/// Drafts are never listed here: they belong to their group until sent.
 pub async fn of_round(
     db: &impl ConnectionTrait,
     caller: Option<&Actor>,
@@ -756,8 +804,16 @@ pub async fn of_round(
     page: PageRequest,
 ) -> ServiceResult<Page<Bid>> {
     let staff = caller.is_some_and(|a| a.has(Role::Officer) || a.has(Role::Councillor));
-    let mut q = bids::Entity::find().filter(bids::Column::RoundId.eq(round.id));
+    let mut q = bids::Entity::find()
+        .filter(bids::Column::RoundId.eq(round.id))
+        .filter(bids::Column::Status.ne(BidStatus::Draft.as_str()));
     match filter.status {
+        Some(BidStatus::Draft) => {
+            return Ok(Page {
+                items: vec![],
+                has_next: false,
+            })
+        }
         Some(status) if staff => q = q.filter(bids::Column::Status.eq(status.as_str())),
         _ if round.phase.settings_frozen() => {
             q = q.filter(bids::Column::Status.eq(BidStatus::Eligible.as_str()));
@@ -838,7 +894,8 @@ fn escape_like(s: &str) -> String {
     out
 }
 
-/// A group's bids, a page at a time; withdrawn ones only for its members.
+/// A group's bids, a page at a time; drafts and withdrawn ones only for its
+/// members.
 pub async fn of_group(
     db: &DatabaseConnection,
     caller: Option<&Actor>,
@@ -851,7 +908,10 @@ pub async fn of_group(
     };
     let mut q = bids::Entity::find().filter(bids::Column::GroupId.eq(group_id));
     if !member {
-        q = q.filter(bids::Column::Status.ne(BidStatus::Withdrawn.as_str()));
+        q = q.filter(
+            bids::Column::Status
+                .is_not_in([BidStatus::Withdrawn.as_str(), BidStatus::Draft.as_str()]),
+        );
     }
     let rows = q
         .order_by_asc(bids::Column::Id)

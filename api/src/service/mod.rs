@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod areas;
 pub mod audit;
 pub mod auth;
+pub mod bid_drafts;
 pub mod bids;
 pub mod codes;
 pub mod groups;

@@ -1,11 +1,14 @@
-// Community groups: register a group, add members, write, change and
-// withdraw bids, and read the council's review.
+// Community groups: register a group, add members, write bids (saving a
+// draft to come back to), change and withdraw them, and read the council's
+// review.
 import { Router, type Request, type Response } from 'express';
 import { ctx, requireSignIn } from '../app.js';
 import { ApiError } from '../graphql/client.js';
 import {
   AnswerGroupInvitationDocument,
   BidCategoriesDocument,
+  BidDraftDocument,
+  DeleteBidDraftDocument,
   GroupAreasDocument,
   GroupMembersDocument,
   InviteGroupMemberDocument,
@@ -13,6 +16,9 @@ import {
   RemoveGroupMemberDocument,
   ResubmitBidDocument,
   RevokeGroupInvitationDocument,
+  SaveBidDraftDocument,
+  SubmitBidDraftDocument,
+  UpdateBidDraftDocument,
   BidFormDataDocument,
   BidPageDocument,
   GroupPageDocument,
@@ -64,6 +70,36 @@ function validateBid(res: Response, v: BidValues, needRound: boolean, categories
   return errors;
 }
 
+// A draft needs only a round and a name; what else is given must make sense.
+function validateDraft(res: Response, v: BidValues, needRound: boolean, categories: string[]): FormErrors {
+  const t = res.locals.t.bidForm;
+  const errors = new FormErrors();
+  if (needRound && !v.roundId) errors.add('roundId', t.errorRound);
+  if (!v.title) errors.add('title', t.errorDraftTitle);
+  if (v.cost) {
+    const pence = parsePounds(v.cost);
+    if (pence === null || pence < 0) errors.add('cost', t.errorCost);
+  }
+  if (v.category && !categories.includes(v.category)) errors.add('category', t.errorCategory);
+  return errors;
+}
+
+function draftDetails(v: BidValues) {
+  return {
+    title: v.title,
+    summary: v.summary || null,
+    description: v.description || null,
+    costPence: v.cost ? parsePounds(v.cost) : null,
+    category: v.category || null,
+    location: { address: v.address || null, latitude: null, longitude: null },
+  };
+}
+
+/** The button pressed: "Save as draft" sends action=draft. */
+function savingDraft(req: Request): boolean {
+  return str(req.body, 'action') === 'draft';
+}
+
 function details(v: BidValues) {
   return {
     title: v.title,
@@ -78,7 +114,9 @@ function details(v: BidValues) {
 function apiFieldError(res: Response, errors: FormErrors, e: ApiError) {
   const field = { BID_COST_EXCEEDS_POT: 'cost', PHASE_CLOSED: 'roundId', AREA_NOT_IN_ROUND: 'roundId', NAME_TAKEN: 'name', INVALID_EMAIL: 'contactEmail' }[e.code];
   const first = e.errors[0];
-  errors.add(field ?? first?.field ?? 'title', res.locals.t.api[e.code] ?? first?.message ?? e.code);
+  // The API names the cost costPence; the form's field is cost.
+  const named = first?.field === 'costPence' ? 'cost' : first?.field;
+  errors.add(field ?? named ?? 'title', res.locals.t.api[e.code] ?? first?.message ?? e.code);
 }
 
 export function groupRoutes() {
@@ -135,10 +173,13 @@ export function groupRoutes() {
     const member = data.me?.groups.some((g) => g.id === data.group.id) ?? false;
     // Members only: who is in the group and who has been invited.
     const people = member ? (await req.api.request(GroupMembersDocument, { id: data.group.id }, ctx(req))).group : null;
+    // Drafts are listed for members only (the API shows them to no one else).
+    const all = data.group.bids.nodes;
     res.status(errors?.any ? 400 : 200).render('pages/group', {
       pageTitle: data.group.name,
       group: data.group,
-      bids: data.group.bids.nodes,
+      bids: all.filter((b) => b.status !== 'DRAFT'),
+      drafts: member ? all.filter((b) => b.status === 'DRAFT') : [],
       members: people?.members.nodes ?? [],
       invitations: (people?.pendingInvitations ?? []).filter((i) => i.status === 'PENDING'),
       member,
@@ -228,6 +269,28 @@ export function groupRoutes() {
     const groupId = String(req.params.id);
     const values = bidValues(req.body);
     const data = await formData(req, groupId);
+    if (savingDraft(req)) {
+      const errors = validateDraft(res, values, true, data.categories);
+      const round = data.rounds.find((x) => x.id === values.roundId);
+      if (!round) errors.add('roundId', res.locals.t.bidForm.errorRound);
+      if (!errors.any && round) {
+        try {
+          await req.api.request(
+            SaveBidDraftDocument,
+            { input: { roundId: round.id, groupId, areaId: data.group.area.id, details: draftDetails(values) } },
+            ctx(req),
+          );
+          setFlash(res, 'bidForm.draftSaved');
+          res.redirect(303, `/groups/${groupId}#drafts`);
+          return;
+        } catch (e) {
+          if (!(e instanceof ApiError) || e.code === 'INTERNAL') throw e;
+          apiFieldError(res, errors, e);
+        }
+      }
+      await newBidForm(req, res, values, errors);
+      return;
+    }
     const errors = validateBid(res, values, true, data.categories);
     const round = data.rounds.find((x) => x.id === values.roundId);
     if (!round) errors.add('roundId', res.locals.t.bidForm.errorRound);
@@ -265,6 +328,118 @@ export function groupRoutes() {
   });
 
   r.post('/groups/:id/bids/new/change', (req, res) => newBidForm(req, res, bidValues(req.body)));
+
+  // A draft: the same form filled in with what was saved, then check
+  // answers and send, or save again to come back later.
+  const loadDraft = async (req: Request) => {
+    const groupId = String(req.params.id);
+    const data = await req.api.request(BidDraftDocument, { id: String(req.params.draftId), groupId }, ctx(req));
+    const pot = data.bid.round.pots.find((p) => p.area.id === data.group.area.id);
+    return { ...data, groupId, pot, isDraft: data.bid.status === 'DRAFT' && data.bid.group.id === groupId };
+  };
+
+  const draftForm = async (req: Request, res: Response, values?: BidValues, errors?: FormErrors) => {
+    const data = await loadDraft(req);
+    if (!data.isDraft) {
+      res.redirect(303, `/bids/${data.bid.id}`);
+      return;
+    }
+    const { bid } = data;
+    const v: BidValues = values ?? {
+      roundId: bid.round.id,
+      title: bid.title,
+      summary: bid.summary,
+      description: bid.description,
+      cost: bid.costPence > 0 ? penceToInput(bid.costPence) : '',
+      category: bid.category,
+      address: bid.location.address ?? '',
+    };
+    res.status(errors?.any ? 400 : 200).render('pages/bid-form', {
+      pageTitle: res.locals.t.bidForm.draftTitle,
+      draft: bid,
+      round: bid.round,
+      pot: data.pot,
+      group: data.group,
+      rounds: [],
+      categories: data.bidCategories,
+      values: v,
+      errors,
+      action: `/groups/${data.groupId}/drafts/${bid.id}`,
+      backLink: `/groups/${data.groupId}`,
+      navSection: 'groups',
+    });
+  };
+  r.get('/groups/:id/drafts/:draftId', (req, res) => draftForm(req, res));
+  r.post('/groups/:id/drafts/:draftId/change', (req, res) => draftForm(req, res, bidValues(req.body)));
+
+  r.post('/groups/:id/drafts/:draftId', async (req, res) => {
+    const data = await loadDraft(req);
+    if (!data.isDraft) {
+      res.redirect(303, `/bids/${data.bid.id}`);
+      return;
+    }
+    const { bid, groupId } = data;
+    const values = { ...bidValues(req.body), roundId: bid.round.id };
+    const save = () => req.api.request(UpdateBidDraftDocument, { id: bid.id, details: draftDetails(values) }, ctx(req));
+    const draft = savingDraft(req);
+    const errors = draft ? validateDraft(res, values, false, data.bidCategories) : validateBid(res, values, false, data.bidCategories);
+    const pence = parsePounds(values.cost);
+    if (!draft && data.pot && pence !== null && pence > data.pot.amountPence) errors.add('cost', res.locals.t.bidForm.errorCostExceedsPot);
+    if (errors.any) {
+      await draftForm(req, res, values, errors);
+      return;
+    }
+    try {
+      if (draft) {
+        await save();
+        setFlash(res, 'bidForm.draftSaved');
+        res.redirect(303, `/groups/${groupId}#drafts`);
+        return;
+      }
+      // What the group wrote is kept at every step, so nothing is lost if
+      // they leave at check answers.
+      await save();
+      if (str(req.body, 'confirm') !== 'yes') {
+        res.render('pages/bid-check', {
+          pageTitle: res.locals.t.bidForm.checkTitle,
+          group: data.group,
+          round: bid.round,
+          values,
+          costText: formatPence(pence ?? 0, req.lang),
+          action: `/groups/${groupId}/drafts/${bid.id}`,
+          navSection: 'groups',
+        });
+        return;
+      }
+      const { submitBidDraft } = await req.api.request(SubmitBidDraftDocument, { id: bid.id }, ctx(req));
+      res.redirect(303, `/bids/${submitBidDraft.id}/sent`);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.code === 'INTERNAL') throw e;
+      const errs = new FormErrors();
+      apiFieldError(res, errs, e);
+      await draftForm(req, res, values, errs);
+    }
+  });
+
+  r.get('/groups/:id/drafts/:draftId/delete', async (req, res) => {
+    const data = await loadDraft(req);
+    if (!data.isDraft) {
+      res.redirect(303, `/bids/${data.bid.id}`);
+      return;
+    }
+    res.render('pages/bid-draft-delete', {
+      pageTitle: res.locals.t.bidForm.deleteDraftTitle,
+      bid: data.bid,
+      group: data.group,
+      backLink: `/groups/${data.groupId}/drafts/${data.bid.id}`,
+      navSection: 'groups',
+    });
+  });
+  r.post('/groups/:id/drafts/:draftId/delete', async (req, res) => {
+    await req.api.request(DeleteBidDraftDocument, { id: String(req.params.draftId) }, ctx(req));
+    setFlash(res, 'bidForm.draftDeleted');
+    res.redirect(303, `/groups/${req.params.id}`);
+  });
 
   r.get('/bids/:id/sent', requireSignIn, async (req, res) => {
     const { bid } = await req.api.request(BidPageDocument, { id: String(req.params.id) }, ctx(req));

@@ -1,5 +1,5 @@
 // A community group: register, invite a member who accepts, remove them, write a bid (with errors and
-// check answers), change it and withdraw it.
+// check answers), change it and withdraw it; save a bid as a draft and come back to it.
 import { expect, test } from '@playwright/test';
 import { DEMO, emailsTo, expectAccessible, folderCount, newPerson, screenshots, signIn } from './helpers.js';
 
@@ -99,5 +99,81 @@ test('community group: register, invite and remove a member, write, change and w
   await page.getByRole('button', { name: 'Withdraw the bid' }).click();
   await expect(page.getByText('The bid was withdrawn.')).toBeVisible();
   await expect(page.getByText('Withdrawn', { exact: true })).toBeVisible();
+  await context.close();
+});
+
+// Save and return: a group saves an unfinished bid, leaves, comes back to it
+// from "Your drafts", finishes it and sends it; another draft is deleted.
+test('community group: save a bid as a draft, come back, finish and send it, delete a draft', async ({ browser }) => {
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  await page.goto('/groups');
+  await signIn(page, 'drafts.chair@example.org', '/groups');
+  await page.getByRole('button', { name: 'Register a group' }).click();
+  await page.getByLabel('Group name').fill('Little London Gardeners');
+  await page.getByLabel('What does the group do?').fill('Growing vegetables with neighbours on the estate.');
+  await page.getByLabel('Contact email address').fill('gardeners@example.org');
+  await page.getByLabel('Hyde Park and Woodhouse').check();
+  await page.getByRole('button', { name: 'Register a group' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Little London Gardeners');
+  const groupUrl = page.url();
+
+  // A draft needs only a name; without one the error says so.
+  await page.getByRole('button', { name: 'Write a bid' }).click();
+  await page.getByRole('button', { name: 'Save as draft' }).click();
+  await expect(page).toHaveTitle(/^Error: Write a bid/);
+  await expect(page.getByRole('alert')).toContainText('Enter the project name to save a draft');
+  await expectAccessible(page);
+  await page.getByLabel('Project name').fill('Raised beds for Little London');
+  await page.getByLabel('How much will it cost?').fill('1200');
+  await page.getByRole('button', { name: 'Save as draft' }).click();
+  await expect(page.getByText('Your draft was saved.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Your drafts' })).toBeVisible();
+  await expect(page.getByText('The group has not written any bids yet.')).toBeVisible();
+  await expectAccessible(page);
+  await screenshots(page, 'group-drafts');
+
+  // Leave, then come back to it.
+  await page.goto('/');
+  await page.goto(groupUrl);
+  await page.getByRole('link', { name: 'Continue Raised beds for Little London' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Continue your bid');
+  await expect(page.getByLabel('Project name')).toHaveValue('Raised beds for Little London');
+  await expect(page.getByLabel('How much will it cost?')).toHaveValue('1200');
+  await expectAccessible(page);
+  await screenshots(page, 'bid-draft');
+
+  // Continuing checks everything a bid needs.
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveTitle(/^Error: Continue your bid/);
+  await expect(page.getByRole('alert')).toContainText('Enter a summary');
+  await expect(page.getByLabel('Project name')).toHaveValue('Raised beds for Little London');
+  await expectAccessible(page);
+  await page.getByLabel('Summary').fill('Six raised beds by the community room, for anyone to grow food in.');
+  await page.getByLabel('Describe the project').fill('We will build six raised beds from recycled timber and run weekly growing sessions.');
+  await page.getByLabel('Category').selectOption('environment');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your bid before you send it');
+  await expect(page.getByText('£1,200')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Send the bid' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bid sent');
+
+  // Sent, it is a bid and no longer a draft.
+  await page.goto(groupUrl);
+  await expect(page.getByRole('heading', { name: 'Your drafts' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Raised beds for Little London' })).toBeVisible();
+
+  // A draft can be deleted, after a confirmation.
+  await page.getByRole('button', { name: 'Write a bid' }).click();
+  await page.getByLabel('Project name').fill('Compost bins');
+  await page.getByRole('button', { name: 'Save as draft' }).click();
+  await expect(page.getByText('Your draft was saved.')).toBeVisible();
+  await page.getByRole('link', { name: 'Delete Compost bins' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Are you sure you want to delete this draft?');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Delete the draft' }).click();
+  await expect(page.getByText('The draft was deleted.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Your drafts' })).toHaveCount(0);
   await context.close();
 });

@@ -1,11 +1,13 @@
 use super::{area::Area, group::Group, round::Round, scalars::Pence};
 use crate::graphql::{caller, state, Gql};
-use crate::service::bids;
+use crate::service::{bid_drafts, bids};
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "bids::BidStatus")]
 pub enum BidStatus {
+    /// Saved by the group but not yet sent; seen only by its members.
+    Draft,
     Submitted,
     Eligible,
     Ineligible,
@@ -99,6 +101,7 @@ impl Bid {
     async fn description(&self) -> &str {
         &self.0.description
     }
+    /// Zero in a draft whose cost is not given yet.
     async fn cost_pence(&self) -> Pence {
         Pence(self.0.cost.get())
     }
@@ -106,6 +109,7 @@ impl Bid {
     async fn cost_display(&self) -> String {
         self.0.cost.to_string()
     }
+    /// Empty in a draft whose category is not chosen yet.
     async fn category(&self) -> &str {
         &self.0.category
     }
@@ -191,4 +195,39 @@ pub struct SubmitBidInput {
     /// The area whose pot the bid is for.
     pub area_id: ID,
     pub details: BidDetailsInput,
+}
+
+/// What a draft holds so far: a title, and whatever else is written.
+/// Missing or empty fields are fine until the draft is submitted.
+#[derive(InputObject)]
+pub struct BidDraftInput {
+    pub title: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub cost_pence: Option<Pence>,
+    pub category: Option<String>,
+    #[graphql(default)]
+    pub location: Location,
+}
+
+impl BidDraftInput {
+    pub fn into_domain(self) -> Result<bid_drafts::DraftDetails, String> {
+        Ok(bid_drafts::DraftDetails {
+            title: self.title,
+            summary: self.summary,
+            description: self.description,
+            cost_pence: self.cost_pence.map(|p| p.0),
+            category: self.category,
+            location: self.location.into_domain()?,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct SaveBidDraftInput {
+    pub round_id: ID,
+    pub group_id: ID,
+    /// The area whose pot the bid is for.
+    pub area_id: ID,
+    pub details: BidDraftInput,
 }

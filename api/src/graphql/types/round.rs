@@ -272,7 +272,8 @@ impl Round {
     }
     /// The bids in this round. Until voting opens, every bid that is not
     /// withdrawn; from then on only the eligible bids, which are the
-    /// ballot. Officers and councillors may filter by any status.
+    /// ballot. Officers and councillors may filter by any status. Drafts
+    /// are never listed: they are their group's until sent.
     #[graphql(complexity = "pagination::cost(first, DEFAULT_PAGE, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn bids(

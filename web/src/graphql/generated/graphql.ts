@@ -54,8 +54,23 @@ export type BidDetailsInput = {
   title: string;
 };
 
+/**
+ * What a draft holds so far: a title, and whatever else is written.
+ * Missing or empty fields are fine until the draft is submitted.
+ */
+export type BidDraftInput = {
+  category?: string | null | undefined;
+  costPence?: number | null | undefined;
+  description?: string | null | undefined;
+  location?: LocationInput;
+  summary?: string | null | undefined;
+  title: string;
+};
+
 export type BidStatus =
   | 'CHANGES_REQUESTED'
+  /** Saved by the group but not yet sent; seen only by its members. */
+  | 'DRAFT'
   | 'ELIGIBLE'
   | 'INELIGIBLE'
   | 'SUBMITTED'
@@ -298,6 +313,14 @@ export type Role =
   | 'ADMIN'
   | 'COUNCILLOR'
   | 'OFFICER';
+
+export type SaveBidDraftInput = {
+  /** The area whose pot the bid is for. */
+  areaId: string | number;
+  details: BidDraftInput;
+  groupId: string | number;
+  roundId: string | number;
+};
 
 /**
  * When the round moves on by itself. A phase without a date waits for an
@@ -556,6 +579,43 @@ export type WithdrawBidMutationVariables = Exact<{
 
 
 export type WithdrawBidMutation = { withdrawBid: { id: string, status: BidStatus } };
+
+export type BidDraftQueryVariables = Exact<{
+  id: string | number;
+  groupId: string | number;
+}>;
+
+
+export type BidDraftQuery = { bidCategories: Array<string>, bid: { id: string, title: string, summary: string, description: string, costPence: number, category: string, status: BidStatus, location: { address: string | null }, group: { id: string }, round: { id: string, title: string, pots: Array<{ amountDisplay: string, amountPence: number, area: { id: string } }> } }, group: { id: string, name: string, area: { id: string, name: string } } };
+
+export type SaveBidDraftMutationVariables = Exact<{
+  input: SaveBidDraftInput;
+}>;
+
+
+export type SaveBidDraftMutation = { saveBidDraft: { id: string } };
+
+export type UpdateBidDraftMutationVariables = Exact<{
+  id: string | number;
+  details: BidDraftInput;
+}>;
+
+
+export type UpdateBidDraftMutation = { updateBidDraft: { id: string } };
+
+export type SubmitBidDraftMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type SubmitBidDraftMutation = { submitBidDraft: { id: string, status: BidStatus } };
+
+export type DeleteBidDraftMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteBidDraftMutation = { deleteBidDraft: string };
 
 export type OfficerRoundsQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -1342,6 +1402,72 @@ export const WithdrawBidDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<WithdrawBidMutation, WithdrawBidMutationVariables>;
+export const BidDraftDocument = new TypedDocumentString(`
+    query BidDraft($id: ID!, $groupId: ID!) {
+  bid(id: $id) {
+    id
+    title
+    summary
+    description
+    costPence
+    category
+    status
+    location {
+      address
+    }
+    group {
+      id
+    }
+    round {
+      id
+      title
+      pots {
+        area {
+          id
+        }
+        amountDisplay
+        amountPence
+      }
+    }
+  }
+  group(id: $groupId) {
+    id
+    name
+    area {
+      id
+      name
+    }
+  }
+  bidCategories
+}
+    `) as unknown as TypedDocumentString<BidDraftQuery, BidDraftQueryVariables>;
+export const SaveBidDraftDocument = new TypedDocumentString(`
+    mutation SaveBidDraft($input: SaveBidDraftInput!) {
+  saveBidDraft(input: $input) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SaveBidDraftMutation, SaveBidDraftMutationVariables>;
+export const UpdateBidDraftDocument = new TypedDocumentString(`
+    mutation UpdateBidDraft($id: ID!, $details: BidDraftInput!) {
+  updateBidDraft(id: $id, details: $details) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateBidDraftMutation, UpdateBidDraftMutationVariables>;
+export const SubmitBidDraftDocument = new TypedDocumentString(`
+    mutation SubmitBidDraft($id: ID!) {
+  submitBidDraft(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<SubmitBidDraftMutation, SubmitBidDraftMutationVariables>;
+export const DeleteBidDraftDocument = new TypedDocumentString(`
+    mutation DeleteBidDraft($id: ID!) {
+  deleteBidDraft(id: $id)
+}
+    `) as unknown as TypedDocumentString<DeleteBidDraftMutation, DeleteBidDraftMutationVariables>;
 export const OfficerRoundsDocument = new TypedDocumentString(`
     query OfficerRounds($after: String) {
   rounds(first: 20, after: $after) {
