@@ -313,7 +313,7 @@ pub struct IssueVotingCodesInput {
     pub round_id: ID,
     /// The people to send letters to (a new code voids an old one). Left
     /// out: everyone verified for the round who has no account and no code
-    /// yet, up to 2,000 at a time.
+    /// yet, up to 1,000 at a time.
     pub recipients: Option<Vec<VotingCodeRecipientInput>>,
 }
 
