@@ -142,12 +142,38 @@ fn new_call_sid() -> String {
     format!("CAdev{}", uuid::Uuid::new_v4().simple())
 }
 
+/// What a reply says (its messages, or what the call hears), for the page.
+fn spoken(reply: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = reply;
+    while let Some(start) = rest.find("<Message>").or_else(|| rest.find("<Say ")) {
+        let after = &rest[start..];
+        let (Some(open), Some(close)) = (after.find('>'), after.find("</")) else {
+            break;
+        };
+        out.push(
+            after[open + 1..close]
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&"),
+        );
+        rest = &after[close + 2..];
+    }
+    out
+}
+
 fn page(from: &str, text: &str, call_sid: &str, digits: &str, reply: Option<&str>) -> String {
     let e = twiml::escape;
     let reply = reply
         .map(|r| {
+            let lines: String = spoken(r)
+                .iter()
+                .map(|l| format!("<li>{}</li>", e(l).replace('\n', "<br>")))
+                .collect();
             format!(
-                "<h2>Reply (TwiML)</h2><pre>{}</pre>",
+                "<h2>Reply</h2><ul>{lines}</ul><details><summary>TwiML</summary><pre>{}</pre></details>",
                 e(&r.replace("><", ">\n<"))
             )
         })
@@ -180,4 +206,24 @@ fn page(from: &str, text: &str, call_sid: &str, digits: &str, reply: Option<&str
         sid = e(call_sid),
         digits = e(digits),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_shows_what_a_reply_says() {
+        let sms = twiml::messages(&["One & two".into(), "Three".into()]);
+        assert_eq!(spoken(&sms), vec!["One & two", "Three"]);
+        let call = twiml::Voice::new()
+            .say(crate::service::phone::Lang::En, "Hello")
+            .gather(
+                "/phone/voice",
+                Some(1),
+                &[(crate::service::phone::Lang::Cy, "Pwyswch 2".into())],
+            )
+            .finish();
+        assert_eq!(spoken(&call), vec!["Hello", "Pwyswch 2"]);
+    }
 }
