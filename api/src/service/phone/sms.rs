@@ -496,10 +496,15 @@ async fn vote(
             })
         }
     };
+    // The gateway's message id, whatever its form, as a key the voting
+    // service takes: a retry of the message is a retry of the cast.
     let key = if inbound.message_sid.is_empty() {
         format!("sms:{}", uuid::Uuid::new_v4().simple())
     } else {
-        format!("sms:{}", short(&inbound.message_sid, 90))
+        format!(
+            "sms:{}",
+            &crate::crypto::sha256_hex(&inbound.message_sid)[..40]
+        )
     };
     let cast = voting::cast(
         state,

@@ -579,7 +579,7 @@ async fn advance(
                             choices,
                             idempotency_key: format!(
                                 "call:{}:{}",
-                                short(&inbound.call_sid, 80),
+                                &crate::crypto::sha256_hex(&inbound.call_sid)[..40],
                                 call.attempt
                             ),
                         },
