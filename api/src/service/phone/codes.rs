@@ -230,8 +230,11 @@ pub async fn issue(
             .await
             .context("storing voting codes")?;
     }
-    audit::record(
+    // Names verification records: deleted with the round's verification
+    // data, like every entry about a person's verification.
+    audit::record_personal(
         &txn,
+        round_id,
         Some(actor.account_id),
         "voting_codes.issued",
         "round",
