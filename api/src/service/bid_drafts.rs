@@ -5,7 +5,7 @@
 //! sent only while bids are open; after that it stays a draft that the
 //! group may delete.
 use super::bids::{
-    changed_fields, cost_check, lock_bid, parse_details, parse_status, phase_closed,
+    changed_fields, cost_check, lock_bid, lock_open_pot, parse_details, parse_status, phase_closed,
     require_member, Bid, BidDetails, BidStatus, Location, MapPoint, Parsed, CATEGORIES,
 };
 use super::{audit, rounds, Actor};
@@ -136,27 +136,14 @@ pub async fn save(db: &DatabaseConnection, actor: &Actor, new: NewDraft) -> Serv
     let parsed = parse_draft(&new.details)?;
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
-    let round = rounds::lock_shared(&txn, new.round_id).await?;
-    if !rounds::may_see(Some(actor), round.phase) {
-        return Err(ServiceError::not_found("round"));
-    }
-    require_member(&txn, actor, new.group_id).await?;
-    if !round.is_in(Phase::BidsOpen, now) {
-        return Err(phase_closed(&format!(
-            "this round is {}: drafts can be saved only while bids are open",
-            if round.phase == Phase::BidsOpen {
-                "past its closing date"
-            } else {
-                round.phase.label()
-            }
-        )));
-    }
-    let pot = round.pot_for_area(new.area_id).ok_or_else(|| {
-        ServiceError::refused(
-            ErrorCode::AreaNotInRound,
-            "this round has no pot for that area",
-        )
-    })?;
+    let (round, pot) = lock_open_pot(
+        &txn,
+        actor,
+        (new.round_id, new.group_id, new.area_id),
+        now,
+        "drafts can be saved only while bids are open",
+    )
+    .await?;
     let bid = insert(&txn, actor, round.id, pot.id, new.group_id, parsed, now).await?;
     audit::record(
         &txn,

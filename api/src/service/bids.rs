@@ -214,19 +214,25 @@ pub(super) async fn require_member(
     groups::require_member_locked(txn, actor, group_id).await
 }
 
-#[tracing::instrument(name = "submit bid", skip_all, fields(round.id = new.round_id, group.id = new.group_id))]
-pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewBid) -> ServiceResult<Bid> {
-    let parsed = parse_details(&new.details)?;
-    let now = Utc::now();
-    let txn = begin_write(db).await.context("starting a transaction")?;
-    let round = rounds::lock_shared(&txn, new.round_id).await?;
+/// The checks a new bid or draft depends on, inside its transaction: the
+/// round locked shared and visible to the actor, the actor a member of the
+/// group, bids open, and the area's pot in the round. `closed` ends the
+/// refusal when bids are not open.
+pub(super) async fn lock_open_pot(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    (round_id, group_id, area_id): (i64, i64, i64),
+    now: chrono::DateTime<Utc>,
+    closed: &str,
+) -> ServiceResult<(rounds::Round, rounds::Pot)> {
+    let round = rounds::lock_shared(txn, round_id).await?;
     if !rounds::may_see(Some(actor), round.phase) {
         return Err(ServiceError::not_found("round"));
     }
-    require_member(&txn, actor, new.group_id).await?;
+    require_member(txn, actor, group_id).await?;
     if !round.is_in(Phase::BidsOpen, now) {
         return Err(phase_closed(&format!(
-            "this round is {}: bids can only be submitted while bids are open",
+            "this round is {}: {closed}",
             if round.phase == Phase::BidsOpen {
                 "past its closing date"
             } else {
@@ -234,12 +240,28 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewBid) -> Serv
             }
         )));
     }
-    let pot = round.pot_for_area(new.area_id).ok_or_else(|| {
+    let pot = round.pot_for_area(area_id).cloned().ok_or_else(|| {
         ServiceError::refused(
             ErrorCode::AreaNotInRound,
             "this round has no pot for that area",
         )
     })?;
+    Ok((round, pot))
+}
+
+#[tracing::instrument(name = "submit bid", skip_all, fields(round.id = new.round_id, group.id = new.group_id))]
+pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewBid) -> ServiceResult<Bid> {
+    let parsed = parse_details(&new.details)?;
+    let now = Utc::now();
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    let (round, pot) = lock_open_pot(
+        &txn,
+        actor,
+        (new.round_id, new.group_id, new.area_id),
+        now,
+        "bids can only be submitted while bids are open",
+    )
+    .await?;
     cost_check(parsed.cost, pot.amount)?;
     let bid = bids::ActiveModel {
         round_id: Set(round.id),
