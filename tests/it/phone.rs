@@ -102,6 +102,20 @@ fn form(params: &[(&str, &str)]) -> String {
     s.finish()
 }
 
+/// Posts a form to the development page (no signature); returns the page.
+async fn dev_page(app: &TestApp, params: &[(&str, &str)]) -> String {
+    app.client
+        .post(format!("{}/phone/dev", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(params))
+        .send()
+        .await
+        .expect("the page answers")
+        .text()
+        .await
+        .expect("a page")
+}
+
 /// The texts of the elements `tag` in TwiML, unescaped.
 fn elements(xml: &str, tag: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -404,21 +418,11 @@ async fn texts_explain_every_error_and_cast_nothing() {
     assert_eq!(ballot_rows(&app).await.len(), 1);
 
     // The development page plays the same conversation without a gateway.
-    let page = app
-        .client
-        .post(format!("{}/phone/dev", app.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form(&[
-            ("kind", "sms"),
-            ("From", phone),
-            ("Body", "STATUS"),
-        ]))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = dev_page(
+        &app,
+        &[("kind", "sms"), ("From", phone), ("Body", "STATUS")],
+    )
+    .await;
     assert!(
         page.contains("You have voted in Neighbourhood Fund (by text message)"),
         "{page}"
@@ -897,66 +901,46 @@ async fn a_keypad_call_for_approval_and_ranked_rounds() {
 async fn the_demo_resident_votes_by_text_on_the_development_page() {
     let app = TestApp::spawn().await;
     api::demo::seed(&app.state).await.unwrap();
-    let dev = |body: String| {
-        let app = &app;
-        async move {
-            app.client
-                .post(format!("{}/phone/dev", app.base))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(form(&[
-                    ("kind", "sms"),
-                    ("From", "+447700900321"),
-                    ("Body", &body),
-                ]))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
-        }
+    let app = &app;
+    let sms = |body: String| async move {
+        dev_page(
+            app,
+            &[("kind", "sms"), ("From", "+447700900321"), ("Body", &body)],
+        )
+        .await
     };
-    let page = dev(format!("{} BIDS", api::demo::DEMO_VOTING_CODE)).await;
+    let page = sms(format!("{} BIDS", api::demo::DEMO_VOTING_CODE)).await;
     assert!(
         page.contains("1 Street tree planting - £5,500.00"),
         "{page}"
     );
-    let page = dev("VOTE 1 2".into()).await;
+    let page = sms("VOTE 1 2".into()).await;
     assert!(
         page.contains("your vote in Summer Streets 2026 is recorded"),
         "{page}"
     );
     // Keypad calls play on the same page.
-    let call = |digits: &str| {
-        let app = &app;
-        let body = form(&[
-            ("kind", "voice"),
-            ("From", "+441134960321"),
-            ("CallSid", "CAdemo1"),
-            ("Digits", digits),
-        ]);
-        async move {
-            app.client
-                .post(format!("{}/phone/dev", app.base))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(body)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
-        }
+    let call = |digits: String| async move {
+        dev_page(
+            app,
+            &[
+                ("kind", "voice"),
+                ("From", "+441134960321"),
+                ("CallSid", "CAdemo1"),
+                ("Digits", &digits),
+            ],
+        )
+        .await
     };
-    let page = call("").await;
+    let page = call(String::new()).await;
     assert!(page.contains("For English, press 1."), "{page}");
-    let page = call("1").await;
+    let page = call("1".into()).await;
     assert!(
         page.contains("Please enter the 16-digit voting code"),
         "{page}"
     );
     let digits: String = api::demo::DEMO_VOTING_CODE.split_whitespace().collect();
-    let page = call(&format!("{digits}#")).await;
+    let page = call(format!("{digits}#")).await;
     assert!(
         page.contains("You are voting in Summer Streets 2026"),
         "{page}"
