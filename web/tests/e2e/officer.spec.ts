@@ -92,6 +92,7 @@ test('officer: areas, a round, its phases, the register and in-person verificati
   await page.getByRole('button', { name: 'Make the letter (PDF)' }).click();
   await expect(page.getByRole('alert')).toContainText('Enter the name to put on the letter');
   await expectAccessible(page);
+  await screenshots(page, 'officer-letter');
   await page.getByLabel('Name on the letter').fill('Pat Inperson');
   await page.getByLabel('Address line 1').fill('3 Kirkstall Road');
   await page.getByLabel('Town or city').fill('Leeds');
@@ -107,6 +108,7 @@ test('officer: areas, a round, its phases, the register and in-person verificati
   await page.goto(page.url().replace(/\/letters\/\d+$/, '/letters'));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Voting-code letters');
   await expectAccessible(page);
+  await screenshots(page, 'officer-letters');
   await page.getByLabel('A file for a print supplier (CSV)').check();
   await page.getByRole('button', { name: 'Issue codes and download' }).click();
   await expect(page.getByRole('alert')).toContainText('everyone who can vote in this round without an account already has a voting code');
