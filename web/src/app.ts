@@ -19,6 +19,7 @@ import { formatPence } from './lib/money.js';
 import { logger, requestLog } from './lib/log.js';
 import { potChart } from './lib/chart.js';
 import { takeFlash } from './lib/flash.js';
+import { formBodies } from './http/bodies.js';
 import { publicRoutes } from './routes/public.js';
 import { authRoutes } from './routes/auth.js';
 import { verifyRoutes } from './routes/verify.js';
@@ -129,7 +130,8 @@ export function createApp({ config, client }: AppDeps) {
 
   app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: dev ? 0 : '1d', index: false }));
   app.use(cookieParser());
-  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
+  // Forms, urlencoded or multipart, are read before the CSRF check below.
+  app.use(formBodies());
 
   const cookieBase = { httpOnly: true, secure: config.secureCookies, sameSite: 'lax' as const, path: '/' };
 
@@ -157,16 +159,15 @@ export function createApp({ config, client }: AppDeps) {
     next();
   });
 
-  const { doubleCsrfProtection, generateCsrfToken, validateRequest } = doubleCsrf({
+  // Every POST, PUT, PATCH and DELETE needs the form's token, whatever the
+  // body's type: a body this server does not read has no token.
+  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
     getSecret: () => config.secret,
     getSessionIdentifier: (req) => String(req.cookies?.[COOKIES.visitor] ?? ''),
     cookieName: COOKIES.csrf,
     cookieOptions: { ...cookieBase, sameSite: 'strict' },
     getCsrfTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf,
-    // Register files come as multipart forms: that route checks the token itself once the body is read.
-    skipCsrfProtection: (req) => req.is('multipart/form-data') === 'multipart/form-data',
   });
-  app.locals.validateCsrf = validateRequest;
   app.use(doubleCsrfProtection);
 
   // Who is signed in: the API token lives only in this server's HttpOnly cookie.

@@ -1,7 +1,6 @@
 // Staff pages (in English): areas, rounds and their settings, reviewing
 // bids, the register, in-person verification; councillors publish.
 import { Router, type Request, type Response } from 'express';
-import multer from 'multer';
 import { ctx, requireOfficer } from '../app.js';
 import { ApiError } from '../graphql/client.js';
 import {
@@ -59,8 +58,6 @@ const METHODS: VerificationMethod[] = ['POSTCODE', 'SMS', 'EMAIL', 'REGISTER', '
 const RELATIONS: Relation[] = ['LIVE', 'WORK', 'STUDY'];
 const EVIDENCE: Evidence[] = ['PHOTO_ID', 'PROOF_OF_ADDRESS', 'COUNCIL_RECORD', 'PHONE_CALL_CHECKS', 'KNOWN_TO_OFFICER'];
 const SCHEDULE_FIELDS = ['bidsOpenAt', 'bidsCloseAt', 'votingOpensAt', 'votingClosesAt'] as const;
-
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 4 * 1024 * 1024, files: 1 } });
 
 function optInt(v: string): number | null {
   if (v === '') return null;
@@ -432,12 +429,9 @@ export function officerRoutes() {
     const round = await loadRound(req);
     staff(res, 'staff/register', { pageTitle: 'Import the register', round, values: { dateOfBirth: 'date_of_birth', postcode: 'postcode', fullName: 'full_name' }, backLink: `/officer/rounds/${round.id}` });
   });
-  r.post('/officer/rounds/:id/register', upload.single('file'), async (req, res) => {
-    // Multipart bodies are read by multer, so the CSRF token is checked here.
-    if (!(req.app.locals.validateCsrf as (r: Request) => boolean)(req)) {
-      staff(res, 'pages/error', { title: 'Your form has expired', text: 'Go back, reload the page and try again.' }, 403);
-      return;
-    }
+  // The file comes in a multipart form, read with its limits before the
+  // CSRF check (http/bodies.ts).
+  r.post('/officer/rounds/:id/register', async (req, res) => {
     const round = await loadRound(req);
     const values = { fullName: str(req.body, 'fullName'), givenNames: str(req.body, 'givenNames'), familyName: str(req.body, 'familyName'), dateOfBirth: str(req.body, 'dateOfBirth'), postcode: str(req.body, 'postcode') };
     const errors = new FormErrors();
