@@ -141,3 +141,58 @@ fn bad_input_is_one_line_and_a_failure() {
     assert!(error_line(&out).contains("FILE"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn help_prints_the_usage_and_succeeds() {
+    for (args, names) in [
+        (&["--help"][..], &["count", "verify"][..]),
+        (
+            &["count", "--help"][..],
+            &["FILE", "--rule", "--tie-break", "--completion", "--json"][..],
+        ),
+        (&["verify", "--help"][..], &["BUNDLE", "--receipt"][..]),
+        (&["verify", "-h"][..], &["BUNDLE", "--receipt"][..]),
+    ] {
+        let out = tally(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Usage: tally"), "{args:?}: {text}");
+        for name in names {
+            assert!(text.contains(name), "{args:?} does not name {name}: {text}");
+        }
+        assert!(out.stderr.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn bad_usage_names_the_argument() {
+    let file = fixture("pabulib/Netherlands_Assen_2024.pb");
+    let cases: [(&[&str], &str); 6] = [
+        (&["count", &file, "--rule", "mes", "--colour"], "--colour"),
+        (
+            &["count", &file, "--rule", "mes", "--completion", "all"],
+            "--completion",
+        ),
+        (&["count", &file, "--rule"], "--rule"),
+        (&["count", &file], "--rule"),
+        (&["verify"], "BUNDLE"),
+        (&["tally-up", &file], "tally-up"),
+    ];
+    for (args, name) in cases {
+        let out = tally(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let line = error_line(&out);
+        assert!(line.contains(name), "{args:?}: {line}");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(err.contains("Usage: tally"), "{args:?}: {err}");
+    }
+    // No command at all: the usage, and a failure.
+    let out = tally(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Usage: tally"));
+    // Options may come before the file, and `--key=value` works as before.
+    let a = json_of(&tally(&["count", "--rule=mes", "--json", &file]));
+    let b = json_of(&tally(&["count", &file, "--json", "--rule", "mes"]));
+    assert_eq!(a, b);
+}

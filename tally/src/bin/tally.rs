@@ -1,9 +1,8 @@
-//! `tally count FILE --rule RULE [--tie-break ORDER] [--json]`
+//! `tally count FILE --rule RULE [--tie-break ORDER] [--completion greedy] [--json]`
 //!
 //! Reads a pabulib `.pb` file (or a `.blt` file for ranked rules), counts it
 //! and prints the result: one canonical JSON object with `--json`, a short
-//! summary otherwise. Bad input: a one-line error on stderr, exit code 1
-//! (2 for bad usage).
+//! summary otherwise. Bad input: a one-line error on stderr, exit code 1.
 //!
 //! `tally verify BUNDLE [--receipt CODE]`
 //!
@@ -13,14 +12,73 @@
 //! `--receipt`, checks that receipt's inclusion proof. Prints one line per
 //! problem (which file, which line or entry) and exits with 1 if there is
 //! any.
+//!
+//! Bad usage (an unknown option, a missing argument): one line naming the
+//! argument, then the usage, exit code 2. `--help` prints the usage of the
+//! command or of a subcommand and exits with 0.
 
+use clap::error::ErrorKind;
+use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: tally count FILE --rule RULE [--tie-break lexicographic|cost-support-seed[:SEED]] [--completion greedy] [--json]
-       tally verify BUNDLE [--receipt CODE]
-  RULE for .pb: greedy, greedy-no-skip, greedy-threshold, mes, mes-add1, mes-add1-no-early-stop, phragmen, official
-  RULE for .blt: stv-scottish, irv
-  BUNDLE: a published result folder, or a .tar of one";
+/// Counts participatory budgets and STV elections, and checks published
+/// results.
+#[derive(Parser)]
+#[command(
+    name = "tally",
+    version,
+    disable_help_subcommand = true,
+    arg_required_else_help = true,
+    args_override_self = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Counts a pabulib .pb file, or a .blt file with a ranked rule.
+    Count(CountArgs),
+    /// Checks a published result bundle: recounts every pot, rebuilds the
+    /// Merkle root of the receipt commitments and walks the round's log.
+    Verify(VerifyArgs),
+}
+
+#[derive(Args)]
+struct CountArgs {
+    /// The election: a pabulib .pb file, or a .blt file for stv-scottish
+    /// and irv.
+    #[arg(value_name = "FILE")]
+    file: String,
+    /// For .pb: greedy, greedy-no-skip, greedy-threshold, mes, mes-add1,
+    /// mes-add1-no-early-stop, phragmen, official (the rule the file
+    /// names). For .blt: stv-scottish, irv.
+    #[arg(long, value_name = "RULE")]
+    rule: String,
+    /// How exact ties are broken (.pb only): lexicographic, or
+    /// cost-support-seed[:SEED] (the default, seed 0).
+    #[arg(long, value_name = "ORDER")]
+    tie_break: Option<String>,
+    /// After Equal Shares, fund what is left greedily by support (.pb, mes
+    /// rules only).
+    #[arg(long, value_name = "METHOD", value_parser = ["greedy"])]
+    completion: Option<String>,
+    /// Prints the result as one canonical JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// A published result folder, or a .tar of one.
+    #[arg(value_name = "BUNDLE")]
+    bundle: String,
+    /// Checks that this receipt's ballot is in the count: its commitment's
+    /// inclusion proof up to the published Merkle root.
+    #[arg(long, value_name = "CODE")]
+    receipt: Option<String>,
+}
 
 /// A bundle's files, by name.
 fn read_bundle(path: &str) -> Result<std::collections::HashMap<String, Vec<u8>>, String> {
@@ -61,15 +119,8 @@ fn read_bundle(path: &str) -> Result<std::collections::HashMap<String, Vec<u8>>,
 }
 
 /// `tally verify`: prints what holds, or each problem; exit code 1 on any.
-fn verify(args: &[String]) -> ExitCode {
-    let (path, receipt) = match args {
-        [p] => (p, None),
-        [p, flag, code] if flag == "--receipt" => (p, Some(code)),
-        _ => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+fn verify(args: &VerifyArgs) -> ExitCode {
+    let (path, receipt) = (&args.bundle, args.receipt.as_ref());
     let files = match read_bundle(path) {
         Ok(f) => f,
         Err(e) => {
@@ -112,74 +163,15 @@ fn verify(args: &[String]) -> ExitCode {
     }
 }
 
-struct Args {
-    file: String,
-    rule: String,
-    tie_break: Option<String>,
-    completion: bool,
-    json: bool,
-}
-
-fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
-    match it.next().as_deref() {
-        Some("count") => {}
-        Some(other) => return Err(format!("unknown command `{other}`")),
-        None => return Err("missing command".into()),
-    }
-    let mut file = None;
-    let mut rule = None;
-    let mut tie_break = None;
-    let mut completion = false;
-    let mut json = false;
-    while let Some(a) = it.next() {
-        let (key, inline) = match a.split_once('=') {
-            Some((k, v)) if k.starts_with("--") => (k.to_string(), Some(v.to_string())),
-            _ => (a.clone(), None),
-        };
-        let mut value = |name: &str| -> Result<String, String> {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match key.as_str() {
-            "--rule" => rule = Some(value("--rule")?),
-            "--tie-break" => tie_break = Some(value("--tie-break")?),
-            "--completion" => {
-                let v = value("--completion")?;
-                if v != "greedy" {
-                    return Err(format!("unknown completion `{v}`"));
-                }
-                completion = true;
-            }
-            "--json" => json = true,
-            "-h" | "--help" => return Err(String::new()),
-            s if s.starts_with("--") => return Err(format!("unknown option `{s}`")),
-            _ => {
-                if file.replace(a).is_some() {
-                    return Err("more than one FILE".into());
-                }
-            }
-        }
-    }
-    Ok(Args {
-        file: file.ok_or("missing FILE")?,
-        rule: rule.ok_or("missing --rule")?,
-        tie_break,
-        completion,
-        json,
-    })
-}
-
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn run(args: &Args) -> Result<String, String> {
+fn run(args: &CountArgs) -> Result<String, String> {
     let bytes = std::fs::read(&args.file).map_err(|e| format!("{}: {e}", args.file))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{}: not valid UTF-8", args.file))?;
     if args.file.to_ascii_lowercase().ends_with(".blt") {
-        if args.tie_break.is_some() || args.completion {
+        if args.tie_break.is_some() || args.completion.is_some() {
             return Err("--tie-break and --completion apply to .pb files only".into());
         }
         let out = tally::ranked::count_blt_json(&text, &args.rule)
@@ -204,7 +196,7 @@ fn run(args: &Args) -> Result<String, String> {
     if let Some(tb) = &args.tie_break {
         cfg.tie_break = tally::outcome::parse_tie_break(tb).map_err(|e| e.to_string())?;
     }
-    if args.completion {
+    if args.completion.is_some() {
         match &mut cfg.rule {
             tally::Rule::Mes {
                 greedy_completion, ..
@@ -244,20 +236,55 @@ fn run(args: &Args) -> Result<String, String> {
     }
 }
 
-fn main() -> ExitCode {
-    let all: Vec<String> = std::env::args().skip(1).collect();
-    if all.first().map(String::as_str) == Some("verify") {
-        return verify(&all[1..]);
+/// The usage of the subcommand named on the command line (of the whole
+/// command if none is).
+fn usage() -> String {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    cmd.build();
+    let named = std::env::args().nth(1).unwrap_or_default();
+    match cmd.find_subcommand_mut(&named) {
+        Some(sub) => sub.render_usage().to_string(),
+        None => cmd.render_usage().to_string(),
     }
-    let args = match parse_args(all.into_iter()) {
-        Ok(a) => a,
-        Err(e) => {
-            if !e.is_empty() {
-                eprintln!("error: {}", one_line(&e));
-            }
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
+}
+
+/// The arguments, or the exit code for help (0) and bad usage (2): bad
+/// usage is one line naming the argument, then the usage.
+fn parse() -> Result<Cli, ExitCode> {
+    let e = match Cli::try_parse() {
+        Ok(cli) => return Ok(cli),
+        Err(e) => e,
+    };
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return Err(ExitCode::from(if e.use_stderr() { 2 } else { 0 }));
         }
+        _ => {}
+    }
+    let text = e.render().to_string();
+    let message = one_line(text.split("\n\n").next().unwrap_or_default());
+    if message.starts_with("error:") {
+        eprintln!("{message}");
+    } else {
+        eprintln!("error: {message}");
+    }
+    eprintln!("{}", usage().trim_end());
+    eprintln!("For more information, try '--help'.");
+    Err(ExitCode::from(2))
+}
+
+fn main() -> ExitCode {
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    let args = match cli.command {
+        Command::Verify(v) => return verify(&v),
+        Command::Count(c) => c,
     };
     match run(&args) {
         Ok(out) => {
