@@ -4,22 +4,24 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import nunjucks from 'nunjucks';
 import { doubleCsrf } from 'csrf-csrf';
-import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { Config } from './config.js';
-import { ApiError, createClient, type GraphQLClient } from './graphql/client.js';
+import { createClient, type GraphQLClient } from './graphql/client.js';
 import { MeDocument, SetLanguageDocument, type MeQuery } from './graphql/generated/graphql.js';
-import { apiLanguage, dictionaries, fmt, isLang, plural, webLanguage, type Lang } from './i18n/index.js';
+import { apiLanguage, fmt, isLang, plural, webLanguage, type Lang } from './i18n/index.js';
 import { formatDate, formatDateTime } from './lib/dates.js';
 import { formatPence } from './lib/money.js';
-import { logger, requestLog } from './lib/log.js';
+import { requestLog } from './lib/log.js';
 import { potChart } from './lib/chart.js';
 import { takeFlash } from './lib/flash.js';
 import { formBodies } from './http/bodies.js';
+import { errorHandlers } from './http/errors.js';
+import { setPageLocals } from './http/locals.js';
+import { apiProxy } from './http/proxy.js';
 import { publicRoutes } from './routes/public.js';
 import { authRoutes } from './routes/auth.js';
 import { verifyRoutes } from './routes/verify.js';
@@ -40,24 +42,6 @@ export const COOKIES = {
 } as const;
 
 type Me = NonNullable<MeQuery['me']>;
-
-/** A published result's files on the API: /rounds/ROUND/results/vN/FILE, and nothing else under /rounds. */
-const RESULT_FILE = /^\/rounds\/\d+\/results\/v\d+\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-/**
- * The paths the web client forwards to the API when FAIRSHARE_WEB_FORWARD_API
- * is on: GraphQL, the health check, the result files and the phone gateway's
- * webhooks (whose signed bodies must pass untouched). The web's own
- * /rounds/ROUND/results page is not among them.
- */
-export function forwardsToApi(pathname: string): boolean {
-  return (
-    pathname.startsWith('/graphql') ||
-    pathname.startsWith('/health') ||
-    pathname.startsWith('/phone/') ||
-    RESULT_FILE.test(pathname)
-  );
-}
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -89,19 +73,9 @@ export function createApp({ config, client }: AppDeps) {
   app.set('trust proxy', config.trustProxy);
 
   // The demo's one address: /graphql, /health, the published result files and
-  // the phone webhooks
-  // go on to the API untouched (before any body parsing, so the request body
-  // streams through).
-  if (config.forwardApi) {
-    app.use(
-      createProxyMiddleware({
-        target: config.apiUrl,
-        changeOrigin: false,
-        pathFilter: (pathname) => forwardsToApi(pathname),
-        xfwd: true,
-      }),
-    );
-  }
+  // the phone webhooks go on to the API untouched (before any body is read,
+  // so the request body streams through), bodies too large for it refused.
+  if (config.forwardApi) app.use(apiProxy(config.apiUrl));
 
   app.use(requestLog);
   app.use(
@@ -130,8 +104,6 @@ export function createApp({ config, client }: AppDeps) {
 
   app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: dev ? 0 : '1d', index: false }));
   app.use(cookieParser());
-  // Forms, urlencoded or multipart, are read before the CSRF check below.
-  app.use(formBodies());
 
   const cookieBase = { httpOnly: true, secure: config.secureCookies, sameSite: 'lax' as const, path: '/' };
 
@@ -158,6 +130,9 @@ export function createApp({ config, client }: AppDeps) {
     }
     next();
   });
+
+  // Forms, urlencoded or multipart, are read before the CSRF check below.
+  app.use(formBodies());
 
   // Every POST, PUT, PATCH and DELETE needs the form's token, whatever the
   // body's type: a body this server does not read has no token.
@@ -199,33 +174,9 @@ export function createApp({ config, client }: AppDeps) {
 
   // What every page needs.
   app.use((req, res, next) => {
-    const t = dictionaries[req.lang];
-    const other: Lang = req.lang === 'en' ? 'cy' : 'en';
-    const url = new URL(req.originalUrl, 'http://x');
-    url.searchParams.set('lang', other);
-    const here = new URL(req.originalUrl, 'http://x');
-    here.searchParams.delete('lang');
-    Object.assign(res.locals, {
-      t,
-      lang: req.lang,
-      otherLang: other,
-      otherLangName: dictionaries[other].languageName,
-      otherLangDescription: dictionaries[other].common.changeLanguage,
-      langSwitchHref: url.pathname + url.search,
-      currentPath: here.pathname + here.search,
-      me: req.me,
-      isOfficer: req.me?.roles.includes('OFFICER') || req.me?.roles.includes('ADMIN'),
-      isCouncillor: req.me?.roles.includes('COUNCILLOR'),
-      isAdmin: req.me?.roles.includes('ADMIN'),
-      config: {
-        councilName: req.lang === 'cy' ? config.councilNameCy : config.councilName,
-        serviceName: req.lang === 'cy' ? config.serviceNameCy : config.serviceName,
-        demo: config.demo,
-        devMessages: Boolean(config.devMailDir || config.devSmsDir),
-      },
-      csrfToken: generateCsrfToken(req, res),
-      flash: req.method === 'GET' ? takeFlash(req, res, t) : undefined,
-    });
+    setPageLocals(req, res, config);
+    res.locals.csrfToken = generateCsrfToken(req, res);
+    res.locals.flash = req.method === 'GET' ? takeFlash(req, res, res.locals.t) : undefined;
     next();
   });
 
@@ -260,40 +211,7 @@ export function createApp({ config, client }: AppDeps) {
   app.use(resultRoutes());
   if (dev) app.use(devRoutes(config));
 
-  app.use((req, res) => {
-    res.status(404).render('pages/error', { title: res.locals.t.errors.notFoundTitle, text: res.locals.t.errors.notFoundText });
-  });
-
-  const onError: ErrorRequestHandler = (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const t = res.locals.t ?? dictionaries.en;
-    if (err instanceof ApiError) {
-      if (err.code === 'UNAUTHENTICATED') {
-        res.redirect(`/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
-        return;
-      }
-      if (err.code === 'NOT_FOUND') {
-        res.status(404).render('pages/error', { title: t.errors.notFoundTitle, text: t.errors.notFoundText });
-        return;
-      }
-      if (err.code === 'NOT_AUTHORISED') {
-        res.status(403).render('pages/error', { title: t.errors.notAllowedTitle, text: t.errors.notAllowedText });
-        return;
-      }
-    }
-    if ((err as { code?: string })?.code === 'EBADCSRFTOKEN') {
-      res.status(403).render('pages/error', { title: t.errors.csrfTitle, text: t.errors.csrfText });
-      return;
-    }
-    // The API's codes and our stack only: never the request body or the query string.
-    logger.error('request failed', {
-      route: req.route?.path ?? 'unmatched',
-      method: req.method,
-      code: err instanceof ApiError ? err.code : undefined,
-      error: err instanceof ApiError ? undefined : err instanceof Error ? err.stack : String(err),
-    });
-    res.status(500).render('pages/error', { title: t.errors.serverTitle, text: t.errors.serverText });
-  };
-  app.use(onError);
+  app.use(errorHandlers(config));
   return app;
 }
 

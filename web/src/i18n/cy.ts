@@ -610,6 +610,10 @@ export const cy: Dictionary = {
     signInNeeded: 'Mewngofnodwch i barhau',
     notAllowedTitle: 'Ni allwch weld y dudalen hon',
     notAllowedText: 'Mae’r dudalen hon ar gyfer staff y cyngor.',
+    tooLargeTitle: 'Mae’r hyn a anfonwyd gennych yn rhy fawr',
+    tooLargeText: 'Gall ffurflen ddal 200 KB o destun ar y mwyaf, a ffeil 4 MB ar y mwyaf. Ewch yn ôl ac anfonwch lai, neu ffeil lai.',
+    badRequestTitle: 'Nid oedd modd darllen yr hyn a anfonwyd gennych',
+    badRequestText: 'Ewch yn ôl, ail-lwythwch y dudalen a rhowch gynnig arall arni.',
   },
   api: {
     RATE_LIMITED: 'Rydych wedi rhoi cynnig arni ormod o weithiau. Arhoswch awr, yna rhowch gynnig arall arni',

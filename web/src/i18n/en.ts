@@ -541,6 +541,10 @@ export const en = {
     signInNeeded: 'Sign in to continue',
     notAllowedTitle: 'You cannot see this page',
     notAllowedText: 'This page is for council staff.',
+    tooLargeTitle: 'What you sent is too large',
+    tooLargeText: 'A form can hold at most 200 KB of text, and a file at most 4 MB. Go back and send less, or a smaller file.',
+    badRequestTitle: 'What you sent could not be read',
+    badRequestText: 'Go back, reload the page and try again.',
   },
   api: {
     RATE_LIMITED: 'You have tried too many times. Wait an hour, then try again',

@@ -2,7 +2,7 @@
 // checking a receipt, for anyone; for staff, the provisional result,
 // publishing it, corrections, counting again after a failed count, and each
 // pot's result as CSV. The files themselves (bundle.tar, pot-N.pb…) are the
-// API's, at /rounds/ROUND/results/vN/FILE: see `forwardsToApi` in app.ts.
+// API's, at /rounds/ROUND/results/vN/FILE: see `forwardsToApi` in http/proxy.ts.
 import { Router, type Request, type Response } from 'express';
 import { ctx, requireCouncillor, requireOfficer } from '../app.js';
 import { ApiError } from '../graphql/client.js';

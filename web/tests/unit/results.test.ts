@@ -3,7 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createApp, forwardsToApi } from '../../src/app.js';
+import { createApp } from '../../src/app.js';
+import { forwardsToApi } from '../../src/http/proxy.js';
 import { loadConfig } from '../../src/config.js';
 import type { GraphQLClient } from '../../src/graphql/client.js';
 import { normaliseReceiptCode } from '../../src/lib/receipt.js';
