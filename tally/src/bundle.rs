@@ -5,8 +5,10 @@
 //! - `round.json`, the manifest: the round, the result's version, the
 //!   SHA-256 of every other file, the Merkle root of the receipt
 //!   commitments and the head of the round's log;
-//! - `config.json`: the counting rule and its tie-break seed;
-//! - per pot, `pot-ID.pb` (the anonymised ballots, pabulib format) and
+//! - `config.json`: the counting rule, its tie-break seed and, for a
+//!   correction, the projects it leaves out (`excluded`);
+//! - per pot, `pot-ID.pb` (the anonymised ballots, pabulib format, exactly
+//!   as sealed when voting closed, whatever a correction excludes) and
 //!   `pot-ID.result.json` (the result, canonical JSON);
 //! - `commitments.txt`: every receipt commitment, one per line (hex, in
 //!   order), the leaves of an RFC 6962 Merkle tree;
@@ -17,7 +19,7 @@
 //! walks the log, and names each file, line or entry that does not hold.
 //! It does no IO: it is given a way to read the bundle's files.
 use crate::canonical::{sha256_hex, to_canonical_string};
-use crate::model::VoteType;
+use crate::model::{BallotRef, Ballots, Election, VoteType};
 use crate::outcome::parse_tie_break;
 use crate::rules::{GreedyVariant, Rule, RuleConfig};
 use ct_merkle::mem_backed_tree::MemoryBackedTree;
@@ -29,7 +31,7 @@ use sha2::Sha256;
 pub const FORMAT: &str = "fairshare-bundle/1";
 
 /// A counting rule as a round publishes it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RuleSpec {
     /// greedy, greedy-no-skip, greedy-threshold, mes, mes-add1,
     /// mes-add1-no-early-stop, phragmen, borda, irv or stv-scottish.
@@ -42,18 +44,30 @@ pub struct RuleSpec {
     pub rank_points: Option<Vec<u64>>,
     /// irv and stv-scottish: how many to elect.
     pub seats: Option<u32>,
+    /// Projects left out of the count (a correction's excluded bids), by
+    /// id as in the `.pb`: the ballots files stay as sealed, and
+    /// [`count_pot`] removes these projects from the election and from
+    /// every ballot before counting. Written in `config.json` only when
+    /// there are some.
+    pub excluded: Vec<String>,
 }
 
 impl RuleSpec {
     /// `config.json`, canonical.
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut v = json!({
             "rule": self.name,
             "tie_break": self.tie_break,
             "min_support": self.min_support,
             "rank_points": self.rank_points,
             "seats": self.seats,
-        })
+        });
+        // Absent when empty, so a configuration without exclusions is
+        // written exactly as before they existed.
+        if !self.excluded.is_empty() {
+            v["excluded"] = json!(self.excluded);
+        }
+        v
     }
 
     pub fn from_json(v: &Value) -> Result<RuleSpec, String> {
@@ -74,12 +88,25 @@ impl RuleSpec {
             ),
             _ => return Err("rank_points must be a list".into()),
         };
+        let excluded = match &v["excluded"] {
+            Value::Null => Vec::new(),
+            Value::Array(a) => a
+                .iter()
+                .map(|x| {
+                    x.as_str()
+                        .map(str::to_owned)
+                        .ok_or("excluded must list project ids as strings")
+                })
+                .collect::<Result<Vec<String>, _>>()?,
+            _ => return Err("excluded must be a list".into()),
+        };
         Ok(RuleSpec {
             name,
             tie_break,
             min_support: v["min_support"].as_u64(),
             rank_points,
             seats: v["seats"].as_u64().map(|s| s as u32),
+            excluded,
         })
     }
 
@@ -118,77 +145,207 @@ impl RuleSpec {
 /// Counts one pot's ballots (`.pb` text) with a rule: the result as
 /// canonical JSON text, which a bundle publishes and [`verify`] compares
 /// byte for byte.
+///
+/// The projects in `spec.excluded` are left out first (see
+/// [`without_projects`]): the result is exactly that of counting the file
+/// with those projects removed. Each must be a project of this pot; the
+/// error names those that are not. For a round of several pots, whose one
+/// configuration excludes projects of any of them, see [`count_pots`].
 pub fn count_pot(spec: &RuleSpec, pb: &str) -> Result<String, String> {
     let election = crate::pb::parse(pb).map_err(|e| e.to_string())?;
-    match spec.pb_config()? {
-        Some(cfg) => crate::count(&election, &cfg)
-            .map(|o| o.to_json_string())
-            .map_err(|e| e.to_string()),
-        None => {
-            if election.vote_type != VoteType::Ordinal {
-                return Err(format!("{} counts ranked ballots", spec.name));
-            }
-            // Lots are drawn in the order the round's published seed gives
-            // (file order for a lexicographic round).
-            let lot = match parse_tie_break(&spec.tie_break).map_err(|e| e.to_string())? {
-                crate::TieBreak::CostSupportSeed { seed } => {
-                    crate::ranked::LotOrder::Seeded { seed }
-                }
-                _ => crate::ranked::LotOrder::FileOrder,
-            };
-            let rule = match crate::ranked::RankedRule::from_name(&spec.name)
-                .map_err(|e| e.to_string())?
-            {
-                crate::ranked::RankedRule::StvScottish(mut c) => {
-                    c.lot = lot;
-                    crate::ranked::RankedRule::StvScottish(c)
-                }
-                crate::ranked::RankedRule::Irv(mut c) => {
-                    c.lot = lot;
-                    crate::ranked::RankedRule::Irv(c)
-                }
-            };
-            let n = election.projects.len();
-            if n == 0 {
-                // A pot with nothing on its ballot elects nobody.
-                return Ok(to_canonical_string(&json!({
-                    "rule": spec.name,
-                    "input_sha256": crate::canonical::input_sha256(&election),
-                    "selected": [],
-                    "rounds": [],
-                    "voters": election.ballots.len(),
-                    "note": "no bids were on this pot's ballot",
-                })));
-            }
-            // As many seats as candidates at most: with no more candidates
-            // than seats, every one is elected (SSI 2007/42 rule 52).
-            let seats = (spec.seats.unwrap_or(1).max(1) as usize).min(n);
-            // The ballots as BLT: candidates are the projects, in order.
-            let mut blt = format!("{n} {seats}\n");
-            for b in &election.ballots {
-                blt.push('1');
-                for p in b.projects {
-                    blt.push_str(&format!(" {}", p + 1));
-                }
-                blt.push_str(" 0\n");
-            }
-            blt.push_str("0\n");
-            for p in &election.projects {
-                blt.push_str(&format!("\"{}\"\n", p.id.replace('"', "'")));
-            }
-            blt.push_str(&format!(
-                "\"{}\"\n",
-                election
-                    .meta("description")
-                    .unwrap_or("ranked")
-                    .replace('"', "'")
-            ));
-            let text =
-                crate::ranked::count_blt_json_with(&blt, &rule).map_err(|e| e.to_string())?;
-            let v: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-            Ok(to_canonical_string(&v))
+    let election = without_projects(election, &spec.excluded)?;
+    count_election(spec, &election)
+}
+
+/// Counts every pot of a round (`.pb` texts, in order) with the round's
+/// one configuration: each pot leaves out the excluded projects that are
+/// its own. An excluded id that is a project of no pot is an error naming
+/// it; so is a pot that cannot be counted ("pot 2 of 3: …").
+pub fn count_pots(spec: &RuleSpec, pots: &[&str]) -> Result<Vec<String>, String> {
+    let n = pots.len();
+    let elections = pots
+        .iter()
+        .enumerate()
+        .map(|(i, pb)| crate::pb::parse(pb).map_err(|e| format!("pot {} of {n}: {e}", i + 1)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let unknown: Vec<&str> = spec
+        .excluded
+        .iter()
+        .filter(|id| elections.iter().all(|e| e.project_index(id).is_none()))
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(format!(
+            "the configuration excludes {}, not a project of any pot",
+            unknown.join(", ")
+        ));
+    }
+    elections
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let own = excluded_in(spec, &e);
+            without_projects(e, &own)
+                .and_then(|e| count_election(spec, &e))
+                .map_err(|m| format!("pot {} of {n}: {m}", i + 1))
+        })
+        .collect()
+}
+
+/// The ids of `spec.excluded` that are projects of this election.
+fn excluded_in(spec: &RuleSpec, e: &Election) -> Vec<String> {
+    spec.excluded
+        .iter()
+        .filter(|id| e.project_index(id).is_some())
+        .cloned()
+        .collect()
+}
+
+/// The election without the projects `ids`: they leave the list of
+/// projects, and every ballot keeps the rest of its choices, in order,
+/// with their points. The same election as reading a file that never had
+/// those projects, so its count (input SHA-256 included) is that file's.
+/// An id that is not a project here is an error naming it.
+pub fn without_projects(election: Election, ids: &[String]) -> Result<Election, String> {
+    if ids.is_empty() {
+        return Ok(election);
+    }
+    let unknown: Vec<&str> = ids
+        .iter()
+        .filter(|id| election.project_index(id).is_none())
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(format!(
+            "the configuration excludes {}, not a project of this pot",
+            unknown.join(", ")
+        ));
+    }
+    let Election {
+        meta,
+        ballot_columns,
+        budget,
+        money_scale,
+        vote_type,
+        projects,
+        ballots,
+        constraints,
+    } = election;
+    // Old index to new, for the projects kept.
+    let mut index = vec![None; projects.len()];
+    let mut kept = Vec::with_capacity(projects.len());
+    for (i, p) in projects.into_iter().enumerate() {
+        if !ids.contains(&p.id) {
+            index[i] = Some(kept.len() as u32);
+            kept.push(p);
         }
     }
+    let mut out = Ballots::new(ballots.with_points());
+    let (mut chosen, mut points) = (Vec::new(), Vec::new());
+    for b in &ballots {
+        chosen.clear();
+        points.clear();
+        for (k, &p) in b.projects.iter().enumerate() {
+            if let Some(new) = index[p as usize] {
+                chosen.push(new);
+                points.extend(b.points.map(|pts| pts[k]));
+            }
+        }
+        out.push(BallotRef {
+            voter_id: b.voter_id,
+            projects: &chosen,
+            points: b.points.map(|_| &points[..]),
+            extra: b.extra,
+        })
+        .map_err(|e| e.to_string())?;
+    }
+    Ok(Election {
+        meta,
+        ballot_columns,
+        budget,
+        money_scale,
+        vote_type,
+        projects: kept,
+        ballots: out,
+        constraints,
+    })
+}
+
+/// Counts an election with a rule: [`count_pot`] once the election is
+/// read and its excluded projects are left out.
+fn count_election(spec: &RuleSpec, election: &Election) -> Result<String, String> {
+    match spec.pb_config()? {
+        Some(cfg) => crate::count(election, &cfg)
+            .map(|o| o.to_json_string())
+            .map_err(|e| e.to_string()),
+        None => count_ranked(spec, election),
+    }
+}
+
+/// An ordinal election counted by irv or stv-scottish, as BLT.
+fn count_ranked(spec: &RuleSpec, election: &Election) -> Result<String, String> {
+    if election.vote_type != VoteType::Ordinal {
+        return Err(format!("{} counts ranked ballots", spec.name));
+    }
+    // Lots are drawn in the order the round's published seed gives
+    // (file order for a lexicographic round).
+    let lot = match parse_tie_break(&spec.tie_break).map_err(|e| e.to_string())? {
+        crate::TieBreak::CostSupportSeed { seed } => crate::ranked::LotOrder::Seeded { seed },
+        _ => crate::ranked::LotOrder::FileOrder,
+    };
+    let rule = match crate::ranked::RankedRule::from_name(&spec.name).map_err(|e| e.to_string())? {
+        crate::ranked::RankedRule::StvScottish(mut c) => {
+            c.lot = lot;
+            crate::ranked::RankedRule::StvScottish(c)
+        }
+        crate::ranked::RankedRule::Irv(mut c) => {
+            c.lot = lot;
+            crate::ranked::RankedRule::Irv(c)
+        }
+    };
+    let n = election.projects.len();
+    if n == 0 {
+        // A pot with nothing on its ballot elects nobody.
+        return Ok(to_canonical_string(&json!({
+            "rule": spec.name,
+            "input_sha256": crate::canonical::input_sha256(election),
+            "selected": [],
+            "rounds": [],
+            "voters": election.ballots.len(),
+            "note": "no bids were on this pot's ballot",
+        })));
+    }
+    // As many seats as candidates at most: with no more candidates
+    // than seats, every one is elected (SSI 2007/42 rule 52).
+    let seats = (spec.seats.unwrap_or(1).max(1) as usize).min(n);
+    let text = crate::ranked::count_blt_json_with(&as_blt(election, seats), &rule)
+        .map_err(|e| e.to_string())?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    Ok(to_canonical_string(&v))
+}
+
+/// The ballots as BLT: candidates are the projects, in order.
+fn as_blt(election: &Election, seats: usize) -> String {
+    let mut blt = format!("{} {seats}\n", election.projects.len());
+    for b in &election.ballots {
+        blt.push('1');
+        for p in b.projects {
+            blt.push_str(&format!(" {}", p + 1));
+        }
+        blt.push_str(" 0\n");
+    }
+    blt.push_str("0\n");
+    for p in &election.projects {
+        blt.push_str(&format!("\"{}\"\n", p.id.replace('"', "'")));
+    }
+    blt.push_str(&format!(
+        "\"{}\"\n",
+        election
+            .meta("description")
+            .unwrap_or("ranked")
+            .replace('"', "'")
+    ));
+    blt
 }
 
 /// The Merkle tree over receipt commitments: RFC 6962 hashing (a leaf is
@@ -404,7 +561,10 @@ pub fn verify(read: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Checked, Vec<Pro
         });
 
     // Each pot: recount its ballots and compare with its result.
-    for pot in manifest["pots"].as_array().cloned().unwrap_or_default() {
+    let mut excluded_found = std::collections::BTreeSet::new();
+    let pots = manifest["pots"].as_array().cloned().unwrap_or_default();
+    let mut pots_read = 0;
+    for pot in &pots {
         let (Some(pb_name), Some(result_name)) = (pot["ballots"].as_str(), pot["result"].as_str())
         else {
             problems.push(problem("round.json", None, "a pot without its files"));
@@ -431,7 +591,8 @@ pub fn verify(read: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Checked, Vec<Pro
                 continue;
             }
         };
-        out.ballots += election.ballots.len();
+        let ballots = election.ballots.len();
+        out.ballots += ballots;
         let published: Value = match serde_json::from_slice(&result) {
             Ok(v) => v,
             Err(e) => {
@@ -439,7 +600,12 @@ pub fn verify(read: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Checked, Vec<Pro
                 continue;
             }
         };
-        let recount = match count_pot(spec, &pb_text) {
+        // The configuration's excluded projects that are this pot's.
+        let own = excluded_in(spec, &election);
+        excluded_found.extend(own.iter().cloned());
+        pots_read += 1;
+        let recount = match without_projects(election, &own).and_then(|e| count_election(spec, &e))
+        {
             Ok(r) => r,
             Err(e) => {
                 problems.push(problem(pb_name, None, format!("cannot be counted: {e}")));
@@ -459,7 +625,7 @@ pub fn verify(read: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Checked, Vec<Pro
                     "input_sha256" => format!(
                         "the ballots in {pb_name} are not those counted (input SHA-256 {} against {}): a ballot was changed, added or removed; {pb_name} has {} ballots, the result counted {}",
                         field(&recounted, key), field(&published, key),
-                        election.ballots.len(),
+                        ballots,
                         field(&published, "voters")
                     ),
                     _ => format!(
@@ -480,6 +646,25 @@ pub fn verify(read: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Checked, Vec<Pro
             said.push("the recount differs from the published result".into());
         }
         problems.push(problem(result_name, None, said.join("; ")));
+    }
+
+    if let Some(spec) = spec.as_ref().filter(|_| pots_read == pots.len()) {
+        let unknown: Vec<&str> = spec
+            .excluded
+            .iter()
+            .filter(|id| !excluded_found.contains(*id))
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            problems.push(problem(
+                "config.json",
+                None,
+                format!(
+                    "it excludes {}, which no pot has: the configuration is not this round's",
+                    unknown.join(", ")
+                ),
+            ));
+        }
     }
 
     // The receipt commitments and their Merkle root.
@@ -673,6 +858,7 @@ mod tests {
             min_support: None,
             rank_points: None,
             seats: Some(seats),
+            excluded: Vec::new(),
         }
     }
 
