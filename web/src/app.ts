@@ -4,14 +4,14 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import nunjucks from 'nunjucks';
 import { doubleCsrf } from 'csrf-csrf';
 import type { Config } from './config.js';
 import { createClient, type GraphQLClient } from './graphql/client.js';
-import { MeDocument, SetLanguageDocument, type MeQuery } from './graphql/generated/graphql.js';
+import { MeDocument, SetLanguageDocument } from './graphql/generated/graphql.js';
 import { apiLanguage, fmt, isLang, plural, webLanguage, type Lang } from './i18n/index.js';
 import { formatDate, formatDateTime } from './lib/dates.js';
 import { formatPence } from './lib/money.js';
@@ -22,46 +22,23 @@ import { formBodies } from './http/bodies.js';
 import { errorHandlers } from './http/errors.js';
 import { setPageLocals } from './http/locals.js';
 import { apiProxy } from './http/proxy.js';
+import { COOKIES, cookieOptions, crossSite } from './http/request.js';
 import { publicRoutes } from './routes/public.js';
 import { authRoutes } from './routes/auth.js';
 import { verifyRoutes } from './routes/verify.js';
 import { voteRoutes } from './routes/vote.js';
 import { accountRoutes } from './routes/account.js';
-import { groupRoutes } from './routes/groups.js';
-import { officerRoutes } from './routes/officer.js';
+import { groupRoutes } from './routes/groups/index.js';
+import { officerRoutes } from './routes/officer/index.js';
 import { resultRoutes } from './routes/results.js';
 import { devRoutes } from './routes/dev.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export const COOKIES = {
-  session: 'fs_session',
-  visitor: 'fs_visitor',
-  lang: 'fs_lang',
-  csrf: 'fs_csrf',
-} as const;
-
-type Me = NonNullable<MeQuery['me']>;
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    api: GraphQLClient;
-    /** The API session token from this server's own cookie. */
-    token: string | undefined;
-    me: Me | null;
-    lang: Lang;
-  }
-}
-
 export interface AppDeps {
   config: Config;
   /** Replaced in tests; defaults to the real API at config.apiUrl. */
   client?: GraphQLClient;
-}
-
-/** A request that another site started (a link or form from elsewhere). */
-export function crossSite(req: Request): boolean {
-  return req.get('sec-fetch-site') === 'cross-site';
 }
 
 export function createApp({ config, client }: AppDeps) {
@@ -105,7 +82,7 @@ export function createApp({ config, client }: AppDeps) {
   app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: dev ? 0 : '1d', index: false }));
   app.use(cookieParser());
 
-  const cookieBase = { httpOnly: true, secure: config.secureCookies, sameSite: 'lax' as const, path: '/' };
+  const cookieBase = cookieOptions(config.secureCookies);
 
   // Language: ?lang= switches and is remembered; otherwise the cookie; English by default.
   app.use((req, res, next) => {
@@ -213,45 +190,4 @@ export function createApp({ config, client }: AppDeps) {
 
   app.use(errorHandlers(config));
   return app;
-}
-
-/** Requires a signed-in person, or sends them to sign in and back. */
-export function requireSignIn(req: Request, res: Response, next: NextFunction) {
-  if (!req.me) {
-    res.redirect(`/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
-    return;
-  }
-  next();
-}
-
-/** Requires council staff: an officer, councillor or admin. The API checks each action's own role. */
-export function requireOfficer(req: Request, res: Response, next: NextFunction) {
-  if (!req.me) {
-    res.redirect(`/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
-    return;
-  }
-  if (req.me.roles.length === 0) {
-    const t = res.locals.t;
-    res.status(403).render('pages/error', { title: t.errors.notAllowedTitle, text: t.errors.notAllowedText });
-    return;
-  }
-  next();
-}
-
-export function requireCouncillor(req: Request, res: Response, next: NextFunction) {
-  if (!req.me) {
-    res.redirect(`/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
-    return;
-  }
-  if (!req.me.roles.includes('COUNCILLOR') && !req.me.roles.includes('ADMIN')) {
-    const t = res.locals.t;
-    res.status(403).render('pages/error', { title: t.errors.notAllowedTitle, text: t.errors.notAllowedText });
-    return;
-  }
-  next();
-}
-
-/** The context for an API call on behalf of this request. */
-export function ctx(req: Request) {
-  return { token: req.token, clientIp: req.ip };
 }

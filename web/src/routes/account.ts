@@ -1,11 +1,12 @@
 // Your account: your details, your verification for each round, your
 // data to download, deleting the account, signing out.
 import { Router, type CookieOptions, type Request } from 'express';
-import { COOKIES, ctx, requireSignIn } from '../app.js';
+import { COOKIES, ctx, requireSignIn } from '../http/request.js';
 import { ApiError } from '../graphql/client.js';
+import { addApiError } from '../forms/api-error.js';
 import { DeleteMyAccountDocument, DeleteMyVerificationDocument, MyDataDocument, MyGroupsAloneDocument, MyVerificationsDocument, MyVoteDocument } from '../graphql/generated/graphql.js';
 import { setFlash } from '../lib/flash.js';
-import { FormErrors, strs } from '../lib/forms.js';
+import { parseDeletion } from '../forms/residents.js';
 import { fmt } from '../i18n/index.js';
 
 /** The groups the signed-in person is the only member of. */
@@ -36,21 +37,18 @@ export function accountRoutes(cookieBase: CookieOptions) {
 
   r.post('/account/delete', async (req, res) => {
     const t = res.locals.t;
-    const errors = new FormErrors();
-    if (!strs(req.body, 'confirm').includes('yes')) errors.add('confirm', t.account.deleteErrorConfirm);
-    else {
+    const { errors, confirmed } = parseDeletion(req.body, t);
+    if (confirmed) {
       try {
         await req.api.request(DeleteMyAccountDocument, { confirm: true }, ctx(req));
         res.clearCookie(COOKIES.session, cookieBase);
         res.redirect(303, '/account-deleted');
         return;
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        const alone = e.code === 'LAST_MEMBER' ? await groupsAlone(req) : [];
-        const text = e.code === 'LAST_MEMBER' && alone.length
-          ? fmt(t.account.deleteAloneIn, { groups: alone.join(', ') })
-          : e.code === 'LAST_ADMIN' ? t.account.deleteErrorLastAdmin : (t.api[e.code] ?? e.code);
-        errors.add('confirm', text);
+        // The groups you alone hold are named, so you know which to hand on.
+        const alone = e instanceof ApiError && e.code === 'LAST_MEMBER' ? await groupsAlone(req) : [];
+        const messages = { ...t.api, LAST_ADMIN: t.account.deleteErrorLastAdmin, ...(alone.length ? { LAST_MEMBER: fmt(t.account.deleteAloneIn, { groups: alone.join(', ') }) } : {}) };
+        addApiError(errors, e, { field: 'confirm', messages, text: (err) => err.code, rethrow: [] });
       }
     }
     res.status(400).render('pages/account-delete', { pageTitle: t.account.deleteTitle, errors, aloneIn: await groupsAlone(req), backLink: '/account' });

@@ -1,14 +1,13 @@
 // Signing in with a code by email. The API's session token is kept in this
 // server's own HttpOnly cookie and never reaches the browser's JavaScript.
 import { Router, type CookieOptions } from 'express';
-import { COOKIES, ctx } from '../app.js';
+import { COOKIES, ctx } from '../http/request.js';
 import { apiLanguage, webLanguage } from '../i18n/index.js';
-import { ApiError } from '../graphql/client.js';
+import { addApiError } from '../forms/api-error.js';
 import { RequestSignInCodeDocument, SignInDocument, SignOutDocument } from '../graphql/generated/graphql.js';
 import { FormErrors, str } from '../lib/forms.js';
+import { parseSignInEmail, typedCode } from '../forms/residents.js';
 import { localPath } from '../lib/safe-redirect.js';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function authRoutes(cookieBase: CookieOptions) {
   const r = Router();
@@ -20,17 +19,14 @@ export function authRoutes(cookieBase: CookieOptions) {
 
   r.post('/sign-in', async (req, res) => {
     const t = res.locals.t;
-    const email = str(req.body, 'email');
+    const { values, errors } = parseSignInEmail(req.body, t);
+    const { email } = values;
     const next = localPath(str(req.body, 'next'), '/account');
-    const errors = new FormErrors();
-    if (!email) errors.add('email', t.signIn.errorEmailEmpty);
-    else if (!EMAIL.test(email)) errors.add('email', t.signIn.errorEmailInvalid);
     if (!errors.any) {
       try {
         await req.api.request(RequestSignInCodeDocument, { email, language: apiLanguage(req.lang) }, ctx(req));
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        errors.add('email', t.api[e.code] ?? e.errors[0]?.message ?? e.code);
+        addApiError(errors, e, { field: 'email', messages: t.api, rethrow: [] });
       }
     }
     if (errors.any) {
@@ -43,7 +39,7 @@ export function authRoutes(cookieBase: CookieOptions) {
   r.post('/sign-in/code', async (req, res) => {
     const t = res.locals.t;
     const email = str(req.body, 'email');
-    const code = str(req.body, 'code').replace(/\s+/g, '');
+    const code = typedCode(req.body);
     const next = localPath(str(req.body, 'next'), '/account');
     const errors = new FormErrors();
     if (!code) errors.add('code', t.signIn.errorCodeEmpty);
@@ -58,8 +54,7 @@ export function authRoutes(cookieBase: CookieOptions) {
         res.redirect(303, next);
         return;
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        errors.add('code', t.api[e.code] ?? t.signIn.errorCodeWrong);
+        addApiError(errors, e, { field: 'code', messages: t.api, text: () => t.signIn.errorCodeWrong, rethrow: [] });
       }
     }
     res.status(400).render('pages/sign-in-code', { pageTitle: t.signIn.codeTitle, email, next, errors, values: { code } });

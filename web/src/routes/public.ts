@@ -2,12 +2,12 @@
 // rounds and their bids.
 import { Router } from 'express';
 import type { Config } from '../config.js';
-import { ctx } from '../app.js';
+import { ctx } from '../http/request.js';
 import { AreaCoverageMoreDocument, AreaRoundsDocument, AreasCoverageDocument, BidPageDocument, RoundBidsDocument, RoundPageDocument, StartPageDocument } from '../graphql/generated/graphql.js';
 import { allPages } from '../graphql/pages.js';
 import type { Request } from 'express';
-import { FormErrors, str } from '../lib/forms.js';
-import { areasForPostcode, normalisePostcode } from '../lib/postcode.js';
+import { parsePostcode } from '../forms/residents.js';
+import { areasForPostcode } from '../lib/postcode.js';
 import { fmt } from '../i18n/index.js';
 
 /** The demo's accounts, seeded by `fairshare demo` (api/src/demo.rs). */
@@ -62,18 +62,14 @@ export function publicRoutes(config: Config) {
 
   r.post('/postcode', async (req, res) => {
     const t = res.locals.t;
-    const raw = str(req.body, 'postcode');
-    const errors = new FormErrors();
-    const postcode = normalisePostcode(raw);
+    const { values, errors, postcode } = parsePostcode(req.body, t);
     let matches: { id: string; name: string }[] = [];
-    if (!raw) errors.add('postcode', t.postcode.errorEmpty);
-    else if (!postcode) errors.add('postcode', t.postcode.errorInvalid);
-    else {
+    if (postcode) {
       matches = areasForPostcode(postcode, await areasWithCoverage(req));
       if (matches.length === 0) errors.add('postcode', fmt(t.postcode.errorNoArea, { postcode }));
     }
     if (errors.any || !matches[0]) {
-      res.status(400).render('pages/postcode', { pageTitle: t.postcode.title, backLink: '/', errors, values: { postcode: raw } });
+      res.status(400).render('pages/postcode', { pageTitle: t.postcode.title, backLink: '/', errors, values });
       return;
     }
     // The postcode is not kept: the next page's address names only the area.

@@ -2,8 +2,8 @@
 // your details first, then a code by text or email, the council's register,
 // or an officer in person.
 import { Router, type Request, type Response } from 'express';
-import { ctx, requireSignIn } from '../app.js';
-import { ApiError } from '../graphql/client.js';
+import { ctx, requireSignIn } from '../http/request.js';
+import { addApiError, type ApiErrorMapping } from '../forms/api-error.js';
 import {
   ConfirmVerificationCodeDocument,
   DeclareEligibilityDocument,
@@ -11,10 +11,9 @@ import {
   RequestVerificationCodeDocument,
   VerifyRoundDocument,
   type CodeChannel,
-  type Relation,
 } from '../graphql/generated/graphql.js';
-import { dateFromParts } from '../lib/dates.js';
 import { FormErrors, str } from '../lib/forms.js';
+import { parseDeclaration, typedCode } from '../forms/residents.js';
 
 async function load(req: Request) {
   const data = await req.api.request(VerifyRoundDocument, { id: String(req.params.id) }, ctx(req));
@@ -22,8 +21,9 @@ async function load(req: Request) {
   return { round: data.round, mine };
 }
 
-function apiMessage(res: Response, e: ApiError): string {
-  return res.locals.t.api[e.code] ?? e.errors[0]?.message ?? e.code;
+/** Where a refusal goes on the verification forms, in the page's language. */
+function apiErrors(res: Response, field: string, more: Partial<ApiErrorMapping> = {}): ApiErrorMapping {
+  return { field, messages: res.locals.t.api, rethrow: [], ...more };
 }
 
 export function verifyRoutes() {
@@ -51,33 +51,14 @@ export function verifyRoutes() {
   r.post('/rounds/:id/verify', async (req, res) => {
     const { round } = await load(req);
     const t = res.locals.t;
-    const values = {
-      name: str(req.body, 'name'),
-      day: str(req.body, 'dob-day'),
-      month: str(req.body, 'dob-month'),
-      year: str(req.body, 'dob-year'),
-      postcode: str(req.body, 'postcode'),
-      relation: str(req.body, 'relation') || (round.eligibility.relations.length === 1 ? round.eligibility.relations[0] : ''),
-    };
-    const errors = new FormErrors();
-    if (!values.name) errors.add('name', t.verify.errorName);
-    const dob = dateFromParts(values.day, values.month, values.year);
-    if (!dob) errors.add('dob-day', t.verify.errorDob);
-    if (!values.postcode) errors.add('postcode', t.verify.errorPostcode);
-    if (!round.eligibility.relations.includes(values.relation as Relation)) errors.add('relation', t.verify.errorRelation);
-    if (!errors.any && dob) {
+    const { values, errors, person } = parseDeclaration(req.body, round.eligibility.relations, t);
+    if (person) {
       try {
-        const { declareEligibility } = await req.api.request(
-          DeclareEligibilityDocument,
-          { roundId: round.id, person: { name: values.name, dateOfBirth: dob, postcode: values.postcode, relation: values.relation as Relation } },
-          ctx(req),
-        );
+        const { declareEligibility } = await req.api.request(DeclareEligibilityDocument, { roundId: round.id, person }, ctx(req));
         res.redirect(303, declareEligibility.verified ? `/rounds/${round.id}/verify` : `/rounds/${round.id}/verify/method`);
         return;
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        const field = { NOT_IN_AREA: 'postcode', INVALID_POSTCODE: 'postcode', TOO_YOUNG: 'dob-day', RELATION_NOT_ACCEPTED: 'relation' }[e.code] ?? 'name';
-        errors.add(field, apiMessage(res, e));
+        addApiError(errors, e, apiErrors(res, 'name', { byCode: { NOT_IN_AREA: 'postcode', INVALID_POSTCODE: 'postcode', TOO_YOUNG: 'dob-day', RELATION_NOT_ACCEPTED: 'relation' } }));
       }
     }
     res.status(400).render('pages/verify-declare', { pageTitle: t.verify.title, round, values, errors, backLink: `/rounds/${round.id}` });
@@ -144,8 +125,7 @@ export function verifyRoutes() {
         res.render('pages/verify-code', { pageTitle: t.verify.codeTitle, round, channel, to, values: {} });
         return;
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        errors.add('to', apiMessage(res, e));
+        addApiError(errors, e, apiErrors(res, 'to'));
       }
     }
     res.status(400).render('pages/verify-send', { pageTitle: channel === 'SMS' ? t.verify.smsLabel : t.verify.emailLabel, round, channel, values: { to }, errors, backLink: `/rounds/${round.id}/verify/method` });
@@ -156,7 +136,7 @@ export function verifyRoutes() {
     const t = res.locals.t;
     const channel = channelOf(str(req.body, 'channel'));
     const to = str(req.body, 'to');
-    const code = str(req.body, 'code').replace(/\s+/g, '');
+    const code = typedCode(req.body);
     const errors = new FormErrors();
     if (!code) errors.add('code', t.verify.errorCode);
     else {
@@ -165,8 +145,7 @@ export function verifyRoutes() {
         res.redirect(303, confirmVerificationCode.verified ? `/rounds/${round.id}/verify` : `/rounds/${round.id}/verify/method`);
         return;
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        errors.add('code', apiMessage(res, e));
+        addApiError(errors, e, apiErrors(res, 'code'));
       }
     }
     res.status(400).render('pages/verify-code', { pageTitle: t.verify.codeTitle, round, channel, to, values: { code }, errors });
@@ -183,8 +162,7 @@ export function verifyRoutes() {
       const { matchRegister } = await req.api.request(MatchRegisterDocument, { roundId: id }, ctx(req));
       res.redirect(303, matchRegister.verified ? `/rounds/${id}/verify` : `/rounds/${id}/verify/method`);
     } catch (e) {
-      if (!(e instanceof ApiError) || e.code === 'INTERNAL') throw e;
-      await methodPage(req, res, new FormErrors().add('method', apiMessage(res, e)));
+      await methodPage(req, res, addApiError(new FormErrors(), e, apiErrors(res, 'method', { rethrow: ['INTERNAL'] })));
     }
   });
 

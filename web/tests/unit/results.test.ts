@@ -8,7 +8,7 @@ import { forwardsToApi } from '../../src/http/proxy.js';
 import { loadConfig } from '../../src/config.js';
 import type { GraphQLClient } from '../../src/graphql/client.js';
 import { normaliseReceiptCode } from '../../src/lib/receipt.js';
-import { folderOf, potIdOf, versionParam } from '../../src/routes/results.js';
+import { folderOf, potIdOf, versionParam } from '../../src/view-models/results.js';
 
 describe('forwarding to the API', () => {
   it.each([

@@ -1,0 +1,147 @@
+// The staff forms other than the round's (in English): an area, a role,
+// a bid's review, the register, a resident verified in person, voting-code
+// letters. Each reads the posted values, checks them and builds the API's
+// input, which is null while there are errors.
+import type { Evidence, Relation, ReviewDecision, Role } from '../graphql/generated/graphql.js';
+import { dateFromParts } from '../lib/dates.js';
+import { FormErrors, str } from '../lib/forms.js';
+import { RELATIONS } from './rounds.js';
+
+export const EVIDENCE: Evidence[] = ['PHOTO_ID', 'PROOF_OF_ADDRESS', 'COUNCIL_RECORD', 'PHONE_CALL_CHECKS', 'KNOWN_TO_OFFICER'];
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** What a form's parser gives: the values to show again, the errors, and the input once there are none. */
+export interface Parsed<V, I> {
+  values: V;
+  errors: FormErrors;
+  input: I | null;
+}
+
+function parsed<V, I>(values: V, errors: FormErrors, input: I): Parsed<V, I> {
+  return { values, errors, input: errors.any ? null : input };
+}
+
+// Areas
+
+export interface AreaValues {
+  name: string;
+  kind: string;
+  description: string;
+  coverage: string;
+}
+
+/** Postcodes, sectors and districts, one a line or separated by commas. */
+export function coverageList(text: string): string[] {
+  return text.split(/[\n,;]+/).map((x) => x.trim()).filter(Boolean);
+}
+
+/** A new area (kind required) or a change to one. */
+export function parseArea(body: unknown, { isNew }: { isNew: boolean }) {
+  const values: AreaValues = { name: str(body, 'name'), kind: str(body, 'kind'), description: str(body, 'description'), coverage: str(body, 'coverage') };
+  const errors = new FormErrors();
+  if (!values.name) errors.add('name', 'Enter the area’s name');
+  if (isNew && !values.kind) errors.add('kind', 'Select what kind of area it is');
+  const coverage = coverageList(values.coverage);
+  if (coverage.length === 0) errors.add('coverage', 'Enter at least one postcode, sector or district');
+  return parsed(values, errors, { details: { name: values.name, kind: values.kind, description: values.description }, coverage });
+}
+
+// Roles
+
+const ROLES: Role[] = ['OFFICER', 'COUNCILLOR', 'ADMIN'];
+
+export function parseRole(body: unknown) {
+  const values = { email: str(body, 'email'), role: str(body, 'role') };
+  const errors = new FormErrors();
+  if (!EMAIL.test(values.email)) errors.add('email', 'Enter their email address, like name@example.com');
+  if (!ROLES.includes(values.role as Role)) errors.add('role', 'Select a role');
+  return parsed(values, errors, { email: values.email, role: values.role as Role });
+}
+
+// Reviewing a bid
+
+/** The review of one bid on the list: its fields are named after the bid. */
+export function parseReview(body: unknown, bidId: string) {
+  const decision = str(body, 'decision') as ReviewDecision;
+  const reason = str(body, 'reason');
+  const values = { [`decision-${bidId}`]: decision, [`reason-${bidId}`]: reason };
+  const errors = new FormErrors();
+  if (!['ELIGIBLE', 'INELIGIBLE', 'CHANGES_REQUESTED'].includes(decision)) errors.add(`decision-${bidId}`, 'Select a decision');
+  else if (decision !== 'ELIGIBLE' && !reason) errors.add(`reason-${bidId}`, 'Give the group a reason');
+  return parsed(values, errors, { id: bidId, decision, reason: reason || null });
+}
+
+// The council's register
+
+export const REGISTER_COLUMNS = { dateOfBirth: 'date_of_birth', postcode: 'postcode', fullName: 'full_name' };
+
+/** The register's columns and its file (read by http/bodies.ts), for importRegister. */
+export function parseRegister(body: unknown, file: { buffer: Buffer } | undefined, roundId: string) {
+  const values = { fullName: str(body, 'fullName'), givenNames: str(body, 'givenNames'), familyName: str(body, 'familyName'), dateOfBirth: str(body, 'dateOfBirth'), postcode: str(body, 'postcode') };
+  const errors = new FormErrors();
+  if (!file) errors.add('file', 'Select a CSV file');
+  if (!values.dateOfBirth) errors.add('dateOfBirth', 'Enter the column that holds the date of birth');
+  if (!values.postcode) errors.add('postcode', 'Enter the column that holds the postcode');
+  if (!values.fullName && !(values.givenNames && values.familyName)) errors.add('fullName', 'Enter the column for the full name, or the columns for given and family names');
+  return parsed(values, errors, {
+    roundId,
+    content: file?.buffer.toString('base64') ?? '',
+    encoding: 'BASE64' as const,
+    columns: { fullName: values.fullName || null, givenNames: values.givenNames || null, familyName: values.familyName || null, dateOfBirth: values.dateOfBirth, postcode: values.postcode },
+  });
+}
+
+// In person
+
+export function parseInPerson(body: unknown) {
+  const values = {
+    name: str(body, 'name'),
+    day: str(body, 'dob-day'),
+    month: str(body, 'dob-month'),
+    year: str(body, 'dob-year'),
+    postcode: str(body, 'postcode'),
+    relation: str(body, 'relation'),
+    evidence: str(body, 'evidence'),
+    email: str(body, 'email'),
+    phone: str(body, 'phone'),
+  };
+  const errors = new FormErrors();
+  if (!values.name) errors.add('name', 'Enter the person’s full name');
+  const dob = dateFromParts(values.day, values.month, values.year);
+  if (!dob) errors.add('dob-day', 'Enter their date of birth, like 27 3 1980');
+  if (!values.postcode) errors.add('postcode', 'Enter their postcode');
+  if (!RELATIONS.includes(values.relation as Relation)) errors.add('relation', 'Select how they are connected to the area');
+  if (!EVIDENCE.includes(values.evidence as Evidence)) errors.add('evidence', 'Select what you checked');
+  return parsed(values, errors, {
+    person: { name: values.name, dateOfBirth: dob ?? '', postcode: values.postcode, relation: values.relation as Relation },
+    evidence: values.evidence as Evidence,
+    email: values.email || null,
+    phone: values.phone || null,
+  });
+}
+
+// Voting-code letters
+
+/** Every letter for a round, as a PDF to print or a CSV for a mail house. */
+export function parseLetters(body: unknown) {
+  const values = { format: str(body, 'format') };
+  const errors = new FormErrors();
+  if (values.format !== 'pdf' && values.format !== 'csv') errors.add('format', 'Select what you need');
+  return parsed(values, errors, { format: values.format as 'pdf' | 'csv' });
+}
+
+/** One letter, to post to a resident verified in person. */
+export function parseLetter(body: unknown, verificationId: string) {
+  const values = { name: str(body, 'name'), line1: str(body, 'line1'), line2: str(body, 'line2'), town: str(body, 'town'), postcode: str(body, 'postcode') };
+  const errors = new FormErrors();
+  if (!values.name) errors.add('name', 'Enter the name to put on the letter');
+  if (!values.line1) errors.add('line1', 'Enter the first line of their address');
+  const address = [values.line1, values.line2, values.town, values.postcode].filter((l) => l);
+  return parsed(values, errors, { verificationId, name: values.name, address });
+}
+
+/** How a verification conflict is resolved; anything else keeps the existing record. */
+export function conflictResolution(body: unknown): 'MOVE_TO_CLAIMANT' | 'DISTINCT_PEOPLE' | 'KEEP_EXISTING' {
+  const chosen = str(body, 'resolution');
+  return chosen === 'MOVE_TO_CLAIMANT' || chosen === 'DISTINCT_PEOPLE' ? chosen : 'KEEP_EXISTING';
+}

@@ -1,0 +1,64 @@
+// Residents' forms, in the page's language: a postcode to find your area,
+// signing in by email, the details that say who you are before you prove
+// you may vote, deleting your account. Pure.
+import type { Relation } from '../graphql/generated/graphql.js';
+import type { Dictionary } from '../i18n/index.js';
+import { dateFromParts } from '../lib/dates.js';
+import { FormErrors, str, strs } from '../lib/forms.js';
+import { normalisePostcode } from '../lib/postcode.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The email address to send a sign-in code to. */
+export function parseSignInEmail(body: unknown, t: Dictionary) {
+  const email = str(body, 'email');
+  const errors = new FormErrors();
+  if (!email) errors.add('email', t.signIn.errorEmailEmpty);
+  else if (!EMAIL.test(email)) errors.add('email', t.signIn.errorEmailInvalid);
+  return { values: { email }, errors, email: errors.any ? null : email };
+}
+
+/** A code as typed, spaces taken out. */
+export function typedCode(body: unknown): string {
+  return str(body, 'code').replace(/\s+/g, '');
+}
+
+/**
+ * Who you are, for a round: name, date of birth, postcode, and how you are
+ * connected to the area (the only one the round accepts, when it accepts one).
+ */
+export function parseDeclaration(body: unknown, relations: readonly Relation[], t: Dictionary) {
+  const values = {
+    name: str(body, 'name'),
+    day: str(body, 'dob-day'),
+    month: str(body, 'dob-month'),
+    year: str(body, 'dob-year'),
+    postcode: str(body, 'postcode'),
+    relation: str(body, 'relation') || (relations.length === 1 ? (relations[0] ?? '') : ''),
+  };
+  const errors = new FormErrors();
+  if (!values.name) errors.add('name', t.verify.errorName);
+  const dob = dateFromParts(values.day, values.month, values.year);
+  if (!dob) errors.add('dob-day', t.verify.errorDob);
+  if (!values.postcode) errors.add('postcode', t.verify.errorPostcode);
+  if (!relations.includes(values.relation as Relation)) errors.add('relation', t.verify.errorRelation);
+  const person = { name: values.name, dateOfBirth: dob ?? '', postcode: values.postcode, relation: values.relation as Relation };
+  return { values, errors, person: errors.any || !dob ? null : person };
+}
+
+/** A postcode as typed, and its written form once it can be one. */
+export function parsePostcode(body: unknown, t: Dictionary) {
+  const raw = str(body, 'postcode');
+  const errors = new FormErrors();
+  const postcode = normalisePostcode(raw);
+  if (!raw) errors.add('postcode', t.postcode.errorEmpty);
+  else if (!postcode) errors.add('postcode', t.postcode.errorInvalid);
+  return { values: { postcode: raw }, errors, postcode: errors.any ? null : postcode };
+}
+
+/** Deleting an account needs its box ticked. */
+export function parseDeletion(body: unknown, t: Dictionary) {
+  const errors = new FormErrors();
+  if (!strs(body, 'confirm').includes('yes')) errors.add('confirm', t.account.deleteErrorConfirm);
+  return { errors, confirmed: !errors.any };
+}

@@ -1,0 +1,31 @@
+// Staff pages (in English): areas, rounds and their settings, reviewing
+// bids, the register, in-person verification, voting-code letters,
+// turnout; councillors publish results. Each area of work is its own module.
+import { Router } from 'express';
+import { OfficerAreasDocument, OfficerRoundsDocument } from '../../graphql/generated/graphql.js';
+import { allPages } from '../../graphql/pages.js';
+import { renderStaff } from '../../http/render.js';
+import { ctx, requireOfficer } from '../../http/request.js';
+import { areaRoutes } from './areas.js';
+import { letterRoutes } from './letters.js';
+import { staffResultRoutes } from './results.js';
+import { reviewRoutes } from './review.js';
+import { roleRoutes } from './roles.js';
+import { roundRoutes } from './rounds.js';
+import { verificationRoutes } from './verification.js';
+
+export function officerRoutes() {
+  const r = Router();
+  r.use('/officer', requireOfficer);
+
+  r.get('/officer', async (req, res) => {
+    const [rounds, areas] = await Promise.all([
+      allPages(async (after) => (await req.api.request(OfficerRoundsDocument, { after }, ctx(req))).rounds),
+      allPages(async (after) => (await req.api.request(OfficerAreasDocument, { after }, ctx(req))).areas),
+    ]);
+    renderStaff(res, 'staff/home', { pageTitle: 'Staff pages', rounds, areas });
+  });
+
+  r.use(areaRoutes(), roleRoutes(), roundRoutes(), reviewRoutes(), verificationRoutes(), letterRoutes(), staffResultRoutes());
+  return r;
+}

@@ -1,0 +1,92 @@
+// Rounds: setting one up, its page, changing it, moving it to its next phase.
+import { Router, type Request, type Response } from 'express';
+import { AdvanceRoundDocument, CreateRoundDocument, UpdateRoundDocument, UpdateRoundSettingsDocument, type Phase } from '../../graphql/generated/graphql.js';
+import { allAreas, loadRound, staffResultLocals } from '../../graphql/load.js';
+import { addApiError } from '../../forms/api-error.js';
+import { BALLOT_KINDS, METHODS, NEW_ROUND_VALUES, NEXT_PHASE, RELATIONS, RULES, parseRound, roundUpdate, roundValuesFrom, roundValuesOf, staffFieldOf, withFixedValues, type Round, type RoundValues } from '../../forms/rounds.js';
+import { FormErrors, str } from '../../lib/forms.js';
+import { setFlash } from '../../lib/flash.js';
+import { formStatus, renderStaff } from '../../http/render.js';
+import { ctx } from '../../http/request.js';
+
+const apiErrors = { field: 'title', fieldOf: staffFieldOf, every: true };
+
+async function roundForm(req: Request, res: Response, values: RoundValues, errors?: FormErrors, round?: Round) {
+  const areas = await allAreas(req);
+  renderStaff(
+    res,
+    'staff/round-form',
+    { pageTitle: round ? 'Change the round' : 'Set up a funding round', areas, values, errors, round, kinds: BALLOT_KINDS, rules: RULES, methods: METHODS, relations: RELATIONS, backLink: '/officer' },
+    formStatus(errors),
+  );
+}
+
+async function roundPage(req: Request, res: Response, round: Round, errors?: FormErrors) {
+  const results = await staffResultLocals(req, round.id, round.phase);
+  renderStaff(res, 'staff/round', { pageTitle: round.title, round, next: NEXT_PHASE[round.phase], ...results, errors, backLink: '/officer' }, formStatus(errors));
+}
+
+export function roundRoutes() {
+  const r = Router();
+
+  r.get('/officer/rounds/new', (req, res) => roundForm(req, res, { ...NEW_ROUND_VALUES }));
+  r.post('/officer/rounds/new', async (req, res) => {
+    const ids = (await allAreas(req)).map((a) => a.id);
+    const values = roundValuesFrom(req.body, ids);
+    const errors = new FormErrors();
+    const input = parseRound(values, ids, errors);
+    if (!errors.any) {
+      try {
+        const { createRound } = await req.api.request(CreateRoundDocument, { input }, ctx(req));
+        setFlash(res, 'officer.roundSaved');
+        res.redirect(303, `/officer/rounds/${createRound.id}`);
+        return;
+      } catch (e) {
+        addApiError(errors, e, apiErrors);
+      }
+    }
+    await roundForm(req, res, values, errors);
+  });
+
+  r.get('/officer/rounds/:id', async (req, res) => roundPage(req, res, await loadRound(req)));
+
+  r.get('/officer/rounds/:id/edit', async (req, res) => {
+    const round = await loadRound(req);
+    await roundForm(req, res, roundValuesOf(round), undefined, round);
+  });
+  r.post('/officer/rounds/:id/edit', async (req, res) => {
+    const round = await loadRound(req);
+    const ids = (await allAreas(req)).map((a) => a.id);
+    const values = withFixedValues(roundValuesFrom(req.body, ids), round);
+    const errors = new FormErrors();
+    const parsed = parseRound(values, ids, errors);
+    if (!errors.any) {
+      try {
+        await req.api.request(UpdateRoundDocument, roundUpdate(round, parsed), ctx(req));
+        if (!round.settingsFrozen) {
+          await req.api.request(UpdateRoundSettingsDocument, { id: round.id, ballot: parsed.ballot, countingRule: parsed.countingRule }, ctx(req));
+        }
+        setFlash(res, 'officer.roundSaved');
+        res.redirect(303, `/officer/rounds/${round.id}`);
+        return;
+      } catch (e) {
+        addApiError(errors, e, apiErrors);
+      }
+    }
+    await roundForm(req, res, values, errors, round);
+  });
+
+  r.post('/officer/rounds/:id/advance', async (req, res) => {
+    const to = str(req.body, 'to') as Phase;
+    try {
+      await req.api.request(AdvanceRoundDocument, { id: String(req.params.id), to }, ctx(req));
+      setFlash(res, 'officer.phaseChanged');
+      res.redirect(303, `/officer/rounds/${req.params.id}`);
+    } catch (e) {
+      const errors = addApiError(new FormErrors(), e, { ...apiErrors, field: 'advance' });
+      await roundPage(req, res, await loadRound(req), errors);
+    }
+  });
+
+  return r;
+}

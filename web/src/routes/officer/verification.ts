@@ -1,0 +1,100 @@
+// Who may vote: the council's register, residents verified in person,
+// the round's verifications and their conflicts, and turnout while voting
+// (counts of people, never of choices).
+import { Router } from 'express';
+import {
+  ImportRegisterDocument,
+  RecordInPersonVerificationDocument,
+  ResolveVerificationConflictDocument,
+  RoundConflictsDocument,
+  RoundVerificationsDocument,
+  TurnoutDocument,
+} from '../../graphql/generated/graphql.js';
+import { loadRound } from '../../graphql/load.js';
+import { allPages } from '../../graphql/pages.js';
+import { addApiError } from '../../forms/api-error.js';
+import { EVIDENCE, REGISTER_COLUMNS, conflictResolution, parseInPerson, parseRegister } from '../../forms/officer.js';
+import { RELATIONS, staffFieldOf } from '../../forms/rounds.js';
+import { setFlash } from '../../lib/flash.js';
+import { renderStaff } from '../../http/render.js';
+import { ctx } from '../../http/request.js';
+import { verificationCounts } from '../../view-models/officer.js';
+
+export function verificationRoutes() {
+  const r = Router();
+  const back = (roundId: string) => `/officer/rounds/${roundId}`;
+
+  // The council's register, as a CSV file with the columns named.
+  r.get('/officer/rounds/:id/register', async (req, res) => {
+    const round = await loadRound(req);
+    renderStaff(res, 'staff/register', { pageTitle: 'Import the register', round, values: REGISTER_COLUMNS, backLink: back(round.id) });
+  });
+  // The file comes in a multipart form, read with its limits before the
+  // CSRF check (http/bodies.ts).
+  r.post('/officer/rounds/:id/register', async (req, res) => {
+    const round = await loadRound(req);
+    const { values, errors, input } = parseRegister(req.body, req.file, round.id);
+    if (input) {
+      try {
+        const { importRegister } = await req.api.request(ImportRegisterDocument, { input }, ctx(req));
+        renderStaff(res, 'staff/register-report', { pageTitle: 'Register imported', round, report: importRegister, backLink: back(round.id) });
+        return;
+      } catch (e) {
+        addApiError(errors, e, { field: 'file', fieldOf: staffFieldOf, every: true });
+      }
+    }
+    renderStaff(res, 'staff/register', { pageTitle: 'Import the register', round, values, errors, backLink: back(round.id) }, 400);
+  });
+
+  // In person
+  const inPerson = { pageTitle: 'Verify a resident in person', evidence: EVIDENCE, relations: RELATIONS };
+  r.get('/officer/rounds/:id/in-person', async (req, res) => {
+    const round = await loadRound(req);
+    renderStaff(res, 'staff/in-person', { ...inPerson, round, values: { relation: 'LIVE' }, backLink: back(round.id) });
+  });
+  r.post('/officer/rounds/:id/in-person', async (req, res) => {
+    const round = await loadRound(req);
+    const { values, errors, input } = parseInPerson(req.body);
+    if (input) {
+      try {
+        const { recordInPersonVerification } = await req.api.request(RecordInPersonVerificationDocument, { roundId: round.id, input }, ctx(req));
+        renderStaff(res, 'staff/in-person-done', { pageTitle: 'Resident verified', round, verification: recordInPersonVerification });
+        return;
+      } catch (e) {
+        addApiError(errors, e, { field: 'name', fieldOf: staffFieldOf, every: true });
+      }
+    }
+    renderStaff(res, 'staff/in-person', { ...inPerson, round, values, errors, backLink: back(round.id) }, 400);
+  });
+
+  // Turnout while voting: counts of people, never of choices.
+  r.get('/officer/rounds/:id/turnout', async (req, res) => {
+    const round = await loadRound(req);
+    const { turnout } = await req.api.request(TurnoutDocument, { roundId: round.id }, ctx(req));
+    renderStaff(res, 'staff/turnout', { pageTitle: `Turnout: ${round.title}`, round, turnout, backLink: back(round.id) });
+  });
+
+  // Verifications and conflicts
+  r.get('/officer/rounds/:id/verifications', async (req, res) => {
+    const round = await loadRound(req);
+    const [all, conflicts] = await Promise.all([
+      allPages(async (after) => (await req.api.request(RoundVerificationsDocument, { roundId: round.id, after }, ctx(req))).verifications),
+      req.api.request(RoundConflictsDocument, { roundId: round.id }, ctx(req)),
+    ]);
+    renderStaff(res, 'staff/verifications', {
+      pageTitle: 'Verifications',
+      round,
+      ...verificationCounts(all),
+      verificationConflicts: conflicts.verificationConflicts.nodes,
+      backLink: back(round.id),
+    });
+  });
+  r.post('/officer/rounds/:id/conflicts/:conflictId', async (req, res) => {
+    const resolution = conflictResolution(req.body);
+    await req.api.request(ResolveVerificationConflictDocument, { id: String(req.params.conflictId), resolution }, ctx(req));
+    setFlash(res, 'officer.conflictResolved');
+    res.redirect(303, `/officer/rounds/${req.params.id}/verifications`);
+  });
+
+  return r;
+}

@@ -1,0 +1,45 @@
+// What staff pages show, built from the API's answers. Pure, so each can be
+// checked without a server.
+import type { ReviewBidsQuery, RoundVerificationsQuery } from '../graphql/generated/graphql.js';
+
+export const REVIEW_STATUSES = ['SUBMITTED', 'ELIGIBLE', 'INELIGIBLE', 'CHANGES_REQUESTED', 'WITHDRAWN'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+/** The status a review list is filtered by, from the query string. */
+export function reviewStatus(q: unknown): ReviewStatus | null {
+  return REVIEW_STATUSES.find((s) => s === q) ?? null;
+}
+
+/** The cursor of the page asked for, from the query string. */
+export function afterParam(q: unknown): string | null {
+  return typeof q === 'string' && q ? q : null;
+}
+
+/** The review list: a page of bids, with links to the next page and back to the first. */
+export function reviewPage(round: ReviewBidsQuery['round'], status: ReviewStatus | null, after: string | null) {
+  const base = `/officer/rounds/${round.id}/bids${status ? `?status=${status}` : ''}`;
+  const { pageInfo } = round.bids;
+  const next = pageInfo.hasNextPage && pageInfo.endCursor ? `${base}${status ? '&' : '?'}after=${encodeURIComponent(pageInfo.endCursor)}` : null;
+  return {
+    pageTitle: `Review bids: ${round.title}`,
+    round,
+    bids: round.bids.nodes,
+    status,
+    statuses: REVIEW_STATUSES,
+    next,
+    first: after ? base : null,
+    backLink: `/officer/rounds/${round.id}`,
+  };
+}
+
+/** How many people asked to vote, how many are verified and how many are held for a check. */
+export function verificationCounts(all: RoundVerificationsQuery['verifications']['nodes']) {
+  return { total: all.length, verified: all.filter((v) => v.verified).length, held: all.filter((v) => v.held).length };
+}
+
+/** A voting-code file, sent as the answer to the form: the codes exist nowhere else. */
+export function letterFile(roundId: string, format: 'pdf' | 'csv', issued: { csv: string; pdfBase64: string }) {
+  return format === 'csv'
+    ? { name: `voting-codes-round-${roundId}.csv`, type: 'text/csv; charset=utf-8', body: issued.csv as string | Buffer }
+    : { name: `voting-code-letters-round-${roundId}.pdf`, type: 'application/pdf', body: Buffer.from(issued.pdfBase64, 'base64') as string | Buffer };
+}

@@ -1,0 +1,121 @@
+// The staff forms, one describe per route module in src/routes/officer/.
+import { describe, expect, it } from 'vitest';
+import { conflictResolution, coverageList, parseArea, parseInPerson, parseLetter, parseLetters, parseRegister, parseReview, parseRole } from '../../src/forms/officer.js';
+import { parseCorrection } from '../../src/forms/results.js';
+import { NEW_ROUND_VALUES, parseRound, roundUpdate, roundValuesFrom, roundValuesOf, withFixedValues, type Round } from '../../src/forms/rounds.js';
+import { FormErrors } from '../../src/lib/forms.js';
+import { afterParam, letterFile, reviewPage, reviewStatus, verificationCounts } from '../../src/view-models/officer.js';
+
+const fields = (errors: FormErrors) => errors.list.map((e) => e.href.slice(1));
+
+describe('officer/areas', () => {
+  it('needs a name, a kind for a new area, and some coverage', () => {
+    expect(fields(parseArea({}, { isNew: true }).errors)).toEqual(['name', 'kind', 'coverage']);
+    expect(fields(parseArea({}, { isNew: false }).errors)).toEqual(['name', 'coverage']);
+  });
+  it('reads coverage one a line or separated by commas', () => {
+    expect(coverageList('LS6 1\n LS6 2, LS7;;\n')).toEqual(['LS6 1', 'LS6 2', 'LS7']);
+    const { input, values } = parseArea({ name: ' Headingley ', kind: 'ward', description: '', coverage: 'LS6 3' }, { isNew: true });
+    expect(input).toEqual({ details: { name: 'Headingley', kind: 'ward', description: '' }, coverage: ['LS6 3'] });
+    expect(values.coverage).toBe('LS6 3');
+  });
+});
+
+describe('officer/roles', () => {
+  it('needs an email address and one of the roles', () => {
+    expect(fields(parseRole({ email: 'nope', role: 'KING' }).errors)).toEqual(['email', 'role']);
+    expect(parseRole({ email: 'a@b.uk', role: 'COUNCILLOR' }).input).toEqual({ email: 'a@b.uk', role: 'COUNCILLOR' });
+  });
+});
+
+describe('officer/rounds', () => {
+  const body = { ...NEW_ROUND_VALUES, title: 'Summer 2027', 'pot-1': '25,000', 'bidsOpenAt-date': '2027-05-01', minChoices: '1', rankPoints: '3, 2 1' };
+  it('builds the API’s input from the form', () => {
+    const errors = new FormErrors();
+    const input = parseRound(roundValuesFrom(body, ['1', '2']), ['1', '2'], errors);
+    expect(errors.any).toBe(false);
+    expect(input.pots).toEqual([{ areaId: '1', amountPence: 2_500_000 }]);
+    expect(input.ballot).toMatchObject({ kind: 'APPROVAL', minChoices: 1, maxChoices: null });
+    expect(input.countingRule).toMatchObject({ name: 'mes-add1', rankPoints: [3, 2, 1] });
+    expect(input.schedule.bidsOpenAt).toBe('2027-05-01T08:00:00.000Z');
+    expect(input.eligibility).toMatchObject({ relations: ['LIVE'], methods: ['REGISTER', 'IN_PERSON'], postcodeAloneEnough: false });
+  });
+  it('says what is wrong, field by field', () => {
+    const errors = new FormErrors();
+    parseRound(roundValuesFrom({ kind: 'X', minChoices: '1.5', 'votingOpensAt-date': '2027-02-30' }, ['1']), ['1'], errors);
+    expect(fields(errors)).toEqual(['title', 'pot-1', 'kind', 'minChoices', 'rule', 'votingOpensAt-date', 'relations', 'methods']);
+  });
+  it('keeps pots once bids open and settings once frozen, whatever is posted', () => {
+    const round = {
+      id: '7', title: 'Old', description: '', phase: 'BIDS_OPEN', settingsFrozen: true,
+      schedule: { bidsOpenAt: null, bidsCloseAt: null, votingOpensAt: null, votingClosesAt: null },
+      ballot: { kind: 'RANKED', minChoices: null, maxChoices: 3, scoreMin: null, scoreMax: null, pointsTotal: null, pointsMaxPerBid: null },
+      countingRule: { name: 'borda', seed: null, minSupport: null, rankPoints: null, seats: null },
+      eligibility: { relations: ['LIVE'], minAge: 16, methods: ['POSTCODE'], postcodeAloneEnough: true, acceptLowAssurance: false },
+      pots: [{ amountPence: 100_00, area: { id: '1' } }],
+    } as unknown as Round;
+    expect(roundValuesOf(round)).toMatchObject({ kind: 'RANKED', maxChoices: '3', minAge: '16', 'pot-1': '100', postcodeAloneEnough: 'yes' });
+    const values = withFixedValues(roundValuesFrom({ title: 'New', kind: 'APPROVAL', 'pot-1': '5' }, ['1']), round);
+    expect(values).toMatchObject({ title: 'New', kind: 'RANKED', 'pot-1': '100' });
+    const update = roundUpdate(round, parseRound(values, ['1']));
+    expect(update.input).toMatchObject({ title: 'New', pots: null, eligibility: null });
+  });
+});
+
+describe('officer/review', () => {
+  it('names the decision and reason after the bid, and asks a reason unless eligible', () => {
+    expect(parseReview({ decision: 'ELIGIBLE' }, '5').input).toEqual({ id: '5', decision: 'ELIGIBLE', reason: null });
+    const refused = parseReview({ decision: 'INELIGIBLE', reason: '' }, '5');
+    expect(fields(refused.errors)).toEqual(['reason-5']);
+    expect(refused.values).toEqual({ 'decision-5': 'INELIGIBLE', 'reason-5': '' });
+    expect(fields(parseReview({}, '5').errors)).toEqual(['decision-5']);
+  });
+  it('pages the list by status', () => {
+    expect(reviewStatus('ELIGIBLE')).toBe('ELIGIBLE');
+    expect(reviewStatus('DRAFT')).toBeNull();
+    expect(afterParam('')).toBeNull();
+    const round = { id: '7', title: 'R', phase: 'BID_REVIEW', bids: { nodes: [], pageInfo: { hasNextPage: true, endCursor: 'c 1' } } };
+    expect(reviewPage(round as never, 'ELIGIBLE', 'x')).toMatchObject({ next: '/officer/rounds/7/bids?status=ELIGIBLE&after=c%201', first: '/officer/rounds/7/bids?status=ELIGIBLE' });
+    expect(reviewPage(round as never, null, null)).toMatchObject({ next: '/officer/rounds/7/bids?after=c%201', first: null });
+  });
+});
+
+describe('officer/verification', () => {
+  it('needs the register file and its columns', () => {
+    expect(fields(parseRegister({}, undefined, '7').errors)).toEqual(['file', 'dateOfBirth', 'postcode', 'fullName']);
+    const { input } = parseRegister({ givenNames: 'first', familyName: 'last', dateOfBirth: 'dob', postcode: 'pc' }, { buffer: Buffer.from('a,b') }, '7');
+    expect(input).toMatchObject({ roundId: '7', content: 'YSxi', encoding: 'BASE64', columns: { fullName: null, givenNames: 'first', familyName: 'last' } });
+  });
+  it('checks a person verified in person', () => {
+    expect(fields(parseInPerson({ 'dob-day': '31', 'dob-month': '2', 'dob-year': '1980' }).errors)).toEqual(['name', 'dob-day', 'postcode', 'relation', 'evidence']);
+    const ok = parseInPerson({ name: 'Ada', 'dob-day': '27', 'dob-month': '3', 'dob-year': '1980', postcode: 'LS6 1AB', relation: 'LIVE', evidence: 'PHOTO_ID', phone: '' });
+    expect(ok.input).toEqual({ person: { name: 'Ada', dateOfBirth: '1980-03-27', postcode: 'LS6 1AB', relation: 'LIVE' }, evidence: 'PHOTO_ID', email: null, phone: null });
+  });
+  it('resolves a conflict only in the ways offered', () => {
+    expect(conflictResolution({ resolution: 'DISTINCT_PEOPLE' })).toBe('DISTINCT_PEOPLE');
+    expect(conflictResolution({ resolution: 'DROP_TABLES' })).toBe('KEEP_EXISTING');
+    expect(verificationCounts([{ verified: true, held: false }, { verified: false, held: true }, { verified: false, held: false }])).toEqual({ total: 3, verified: 1, held: 1 });
+  });
+});
+
+describe('officer/letters', () => {
+  it('asks for PDF or CSV, and an address for one letter', () => {
+    expect(fields(parseLetters({ format: 'docx' }).errors)).toEqual(['format']);
+    expect(parseLetters({ format: 'csv' }).input).toEqual({ format: 'csv' });
+    expect(fields(parseLetter({}, '3').errors)).toEqual(['name', 'line1']);
+    expect(parseLetter({ name: 'Ada', line1: '1 High St', town: 'Leeds' }, '3').input).toEqual({ verificationId: '3', name: 'Ada', address: ['1 High St', 'Leeds'] });
+  });
+  it('names the file after the round', () => {
+    expect(letterFile('7', 'csv', { csv: 'a', pdfBase64: '' })).toEqual({ name: 'voting-codes-round-7.csv', type: 'text/csv; charset=utf-8', body: 'a' });
+    expect(letterFile('7', 'pdf', { csv: '', pdfBase64: 'JVBE' }).name).toBe('voting-code-letters-round-7.pdf');
+  });
+});
+
+describe('officer/results', () => {
+  it('needs a reason of 10 to 2,000 characters for a correction', () => {
+    expect(parseCorrection({}).errors.list[0]?.text).toBe('Enter the reason for the correction');
+    expect(parseCorrection({ reason: 'too short' }).errors.list[0]?.text).toBe('The reason must be at least 10 characters');
+    expect(parseCorrection({ reason: 'x'.repeat(2001) }).errors.any).toBe(true);
+    expect(parseCorrection({ reason: 'A bid was withdrawn late', exclude: ['4', '5'] }).input).toEqual({ reason: 'A bid was withdrawn late', excludeBidIds: ['4', '5'] });
+  });
+});
