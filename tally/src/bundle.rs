@@ -6,18 +6,43 @@
 //!   SHA-256 of every other file, the Merkle root of the receipt
 //!   commitments and the head of the round's log;
 //! - `config.json`: the counting rule, its tie-break seed and, for a
-//!   correction, the projects it leaves out (`excluded`);
+//!   correction, the projects it leaves out (`excluded`, written only when
+//!   there are some);
 //! - per pot, `pot-ID.pb` (the anonymised ballots, pabulib format, exactly
 //!   as sealed when voting closed, whatever a correction excludes) and
 //!   `pot-ID.result.json` (the result, canonical JSON);
 //! - `commitments.txt`: every receipt commitment, one per line (hex, in
 //!   order), the leaves of an RFC 6962 Merkle tree;
-//! - `audit.jsonl`: the round's log, each entry hashing the one before.
+//! - `audit.jsonl`: the round's log, each entry hashing the one before
+//!   ([`entry_hash`]).
 //!
-//! [`verify`] recounts every pot from its ballots with the configuration
-//! and compares the result byte for byte, recomputes the Merkle root and
-//! walks the log, and names each file, line or entry that does not hold.
-//! It does no IO: it is given a way to read the bundle's files.
+//! **The close checkpoint.** When voting closes, before anything is
+//! counted, the log gets one entry of kind `sealed` whose details are
+//! `{"pots":[{"pot":ID,"ballots":N,"ballots_sha256":HEX},…],
+//! "commitments":N,"merkle_root":HEX}`: every pot's ballots file as it
+//! will be counted, and the receipt commitments. That entry's hash is the
+//! close checkpoint, which the council sends witnesses at the close. As
+//! the entry's hash covers the hash of the one before it, and so the whole
+//! log before it, a bundle can only show the witnessed checkpoint with the
+//! log up to the close unchanged and the ballots and commitments it seals.
+//!
+//! [`verify`] checks every file against the manifest, recounts every pot
+//! from its ballots with the configuration (leaving out its excluded
+//! projects) and compares the result byte for byte, recomputes the Merkle
+//! root, walks the log, and checks the ballots files (SHA-256, number of
+//! ballots, which pots) and the commitments (number, Merkle root) against
+//! the `sealed` entry when there is one; it names each file, line or entry
+//! that does not hold. A forger who changes ballots, recounts and rebuilds
+//! every hash, the seal and the whole chain makes a bundle that passes all
+//! of that, with another checkpoint: [`verify_with`] given the witnessed
+//! checkpoint ([`Options::checkpoint`]) refuses it. [`Report`] always
+//! carries the checkpoint found, the log head and the recomputed Merkle
+//! root, for printing. None of this does IO: it is given a way to read the
+//! bundle's files.
+mod check;
+
+pub use check::{parse_checkpoint, verify, verify_with, Checked, Options, Report};
+
 use crate::canonical::{sha256_hex, to_canonical_string};
 use crate::model::{BallotRef, Ballots, Election, VoteType};
 use crate::outcome::parse_tie_break;
@@ -210,17 +235,7 @@ pub fn without_projects(election: Election, ids: &[String]) -> Result<Election, 
     if ids.is_empty() {
         return Ok(election);
     }
-    let unknown: Vec<&str> = ids
-        .iter()
-        .filter(|id| election.project_index(id).is_none())
-        .map(String::as_str)
-        .collect();
-    if !unknown.is_empty() {
-        return Err(format!(
-            "the configuration excludes {}, not a project of this pot",
-            unknown.join(", ")
-        ));
-    }
+    known(&election, ids)?;
     let Election {
         meta,
         ballot_columns,
@@ -269,6 +284,24 @@ pub fn without_projects(election: Election, ids: &[String]) -> Result<Election, 
         ballots: out,
         constraints,
     })
+}
+
+/// Every id is a project of the election, or the error names those
+/// that are not.
+fn known(election: &Election, ids: &[String]) -> Result<(), String> {
+    let unknown: Vec<&str> = ids
+        .iter()
+        .filter(|id| election.project_index(id).is_none())
+        .map(String::as_str)
+        .collect();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the configuration excludes {}, not a project of this pot",
+            unknown.join(", ")
+        ))
+    }
 }
 
 /// Counts an election with a rule: [`count_pot`] once the election is
@@ -491,279 +524,11 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// What a bundle holds, when it checks out.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Checked {
-    pub pots: usize,
-    pub ballots: usize,
-    pub commitments: usize,
-    pub audit_entries: usize,
-}
-
 fn problem(file: &str, at: Option<String>, message: impl Into<String>) -> Problem {
     Problem {
         file: file.to_owned(),
         at,
         message: message.into(),
-    }
-}
-
-/// Checks a bundle. `read` gives a file's bytes by name (`None` when the
-/// bundle lacks it). Returns what was checked, or every problem found.
-pub fn verify(read: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Checked, Vec<Problem>> {
-    let mut problems = Vec::new();
-    let manifest_bytes = read("round.json")
-        .ok_or_else(|| vec![problem("round.json", None, "the bundle has no manifest")])?;
-    let manifest: Value = serde_json::from_slice(&manifest_bytes)
-        .map_err(|e| vec![problem("round.json", None, format!("not JSON: {e}"))])?;
-    if manifest["format"] != FORMAT {
-        return Err(vec![problem(
-            "round.json",
-            None,
-            format!("not a {FORMAT} manifest"),
-        )]);
-    }
-    // Each listed file against its published SHA-256.
-    let checked_file =
-        |name: &str, sha_key: &Value, problems: &mut Vec<Problem>| -> Option<Vec<u8>> {
-            let Some(bytes) = read(name) else {
-                problems.push(problem(name, None, "missing from the bundle"));
-                return None;
-            };
-            let sha = sha256_hex(&bytes);
-            if sha_key.as_str() != Some(sha.as_str()) {
-                problems.push(problem(
-                    name,
-                    None,
-                    format!(
-                    "changed since publication: its SHA-256 is {sha}, the manifest publishes {}",
-                    sha_key.as_str().unwrap_or("nothing")
-                ),
-                ));
-            }
-            Some(bytes)
-        };
-    let mut out = Checked::default();
-
-    // The configuration.
-    let spec =
-        checked_file("config.json", &manifest["config_sha256"], &mut problems).and_then(|bytes| {
-            match serde_json::from_slice::<Value>(&bytes)
-                .map_err(|e| e.to_string())
-                .and_then(|v| RuleSpec::from_json(&v))
-            {
-                Ok(s) => Some(s),
-                Err(e) => {
-                    problems.push(problem("config.json", None, e));
-                    None
-                }
-            }
-        });
-
-    // Each pot: recount its ballots and compare with its result.
-    let mut excluded_found = std::collections::BTreeSet::new();
-    let pots = manifest["pots"].as_array().cloned().unwrap_or_default();
-    let mut pots_read = 0;
-    for pot in &pots {
-        let (Some(pb_name), Some(result_name)) = (pot["ballots"].as_str(), pot["result"].as_str())
-        else {
-            problems.push(problem("round.json", None, "a pot without its files"));
-            continue;
-        };
-        out.pots += 1;
-        let pb = checked_file(pb_name, &pot["ballots_sha256"], &mut problems);
-        let result = checked_file(result_name, &pot["result_sha256"], &mut problems);
-        let (Some(pb), Some(result), Some(spec)) = (pb, result, spec.as_ref()) else {
-            continue;
-        };
-        let Ok(pb_text) = String::from_utf8(pb) else {
-            problems.push(problem(pb_name, None, "not UTF-8 text"));
-            continue;
-        };
-        let election = match crate::pb::parse(&pb_text) {
-            Ok(e) => e,
-            Err(e) => {
-                problems.push(problem(
-                    pb_name,
-                    Some(format!("line {}", e.line)),
-                    e.message.clone(),
-                ));
-                continue;
-            }
-        };
-        let ballots = election.ballots.len();
-        out.ballots += ballots;
-        let published: Value = match serde_json::from_slice(&result) {
-            Ok(v) => v,
-            Err(e) => {
-                problems.push(problem(result_name, None, format!("not JSON: {e}")));
-                continue;
-            }
-        };
-        // The configuration's excluded projects that are this pot's.
-        let own = excluded_in(spec, &election);
-        excluded_found.extend(own.iter().cloned());
-        pots_read += 1;
-        let recount = match without_projects(election, &own).and_then(|e| count_election(spec, &e))
-        {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(problem(pb_name, None, format!("cannot be counted: {e}")));
-                continue;
-            }
-        };
-        if recount.as_bytes() == result.as_slice() {
-            continue;
-        }
-        let recounted: Value = serde_json::from_str(&recount).unwrap_or(Value::Null);
-        let field = |v: &Value, k: &str| v[k].clone();
-        let mut said = Vec::new();
-        for key in ["input_sha256", "config_sha256", "rule_sha256"] {
-            if field(&recounted, key) != field(&published, key) && !field(&published, key).is_null()
-            {
-                said.push(match key {
-                    "input_sha256" => format!(
-                        "the ballots in {pb_name} are not those counted (input SHA-256 {} against {}): a ballot was changed, added or removed; {pb_name} has {} ballots, the result counted {}",
-                        field(&recounted, key), field(&published, key),
-                        ballots,
-                        field(&published, "voters")
-                    ),
-                    _ => format!(
-                        "the result was counted with another configuration (SHA-256 {} against {} from config.json): the rule or its seed differ",
-                        field(&published, key), field(&recounted, key)
-                    ),
-                });
-            }
-        }
-        if field(&recounted, "selected") != field(&published, "selected") {
-            said.push(format!(
-                "the recount funds {}, the result publishes {}",
-                field(&recounted, "selected"),
-                field(&published, "selected")
-            ));
-        }
-        if said.is_empty() {
-            said.push("the recount differs from the published result".into());
-        }
-        problems.push(problem(result_name, None, said.join("; ")));
-    }
-
-    if let Some(spec) = spec.as_ref().filter(|_| pots_read == pots.len()) {
-        let unknown: Vec<&str> = spec
-            .excluded
-            .iter()
-            .filter(|id| !excluded_found.contains(*id))
-            .map(String::as_str)
-            .collect();
-        if !unknown.is_empty() {
-            problems.push(problem(
-                "config.json",
-                None,
-                format!(
-                    "it excludes {}, which no pot has: the configuration is not this round's",
-                    unknown.join(", ")
-                ),
-            ));
-        }
-    }
-
-    // The receipt commitments and their Merkle root.
-    if let Some(name) = manifest["commitments"].as_str() {
-        if let Some(bytes) = checked_file(name, &manifest["commitments_sha256"], &mut problems) {
-            match parse_commitments(&String::from_utf8_lossy(&bytes)) {
-                Err((line, m)) => problems.push(problem(name, Some(format!("line {line}")), m)),
-                Ok(c) => {
-                    out.commitments = c.len();
-                    let root = merkle_root(&c);
-                    if manifest["merkle_root"].as_str() != Some(root.as_str()) {
-                        problems.push(problem(
-                            name,
-                            None,
-                            format!(
-                                "the Merkle root of its {} commitments is {root}, the manifest publishes {} over {}",
-                                c.len(),
-                                manifest["merkle_root"].as_str().unwrap_or("nothing"),
-                                manifest["commitments_count"]
-                            ),
-                        ));
-                    }
-                    if manifest["commitments_count"].as_u64() != Some(c.len() as u64) {
-                        problems.push(problem(
-                            name,
-                            None,
-                            format!(
-                                "{} commitments, the manifest says {}",
-                                c.len(),
-                                manifest["commitments_count"]
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-    }
-
-    // The round's log: each entry's hash, each entry following the one
-    // before, and the last one the published head.
-    if let Some(name) = manifest["audit"].as_str() {
-        if let Some(bytes) = checked_file(name, &manifest["audit_sha256"], &mut problems) {
-            let text = String::from_utf8_lossy(&bytes);
-            let mut prev = String::new();
-            let mut expected_seq = 1u64;
-            for (i, line) in text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-            {
-                let at = Some(format!("line {}", i + 1));
-                let Ok(entry) = serde_json::from_str::<Value>(line) else {
-                    problems.push(problem(name, at, "not a JSON entry"));
-                    continue;
-                };
-                out.audit_entries += 1;
-                let seq = entry["seq"].as_u64().unwrap_or(0);
-                let at = Some(format!("entry {seq}, line {}", i + 1));
-                if seq != expected_seq {
-                    problems.push(problem(
-                        name,
-                        at.clone(),
-                        format!(
-                            "expected entry {expected_seq}: an entry is missing or out of order"
-                        ),
-                    ));
-                }
-                if entry["prev"].as_str().unwrap_or("") != prev {
-                    problems.push(problem(
-                        name,
-                        at.clone(),
-                        "does not follow the entry before it (its previous hash differs)",
-                    ));
-                }
-                let hash = entry_hash(&entry);
-                if entry["hash"].as_str() != Some(hash.as_str()) {
-                    problems.push(problem(
-                        name,
-                        at.clone(),
-                        "its content was changed: its hash does not match it",
-                    ));
-                }
-                prev = entry["hash"].as_str().unwrap_or("").to_owned();
-                expected_seq = seq + 1;
-            }
-            if manifest["audit_head"].as_str().unwrap_or("") != prev {
-                problems.push(problem(
-                    name,
-                    None,
-                    "its last entry is not the head the manifest publishes: entries were removed from the end or added",
-                ));
-            }
-        }
-    }
-
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
     }
 }
 

@@ -2,6 +2,8 @@
 //! `selected`, `rule`, `input_sha256`, `ties` and `rounds`; on bad input a
 //! one-line error and a non-zero exit code. Runs the built binary.
 
+mod forge;
+
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -150,8 +152,14 @@ fn help_prints_the_usage_and_succeeds() {
             &["count", "--help"][..],
             &["FILE", "--rule", "--tie-break", "--completion", "--json"][..],
         ),
-        (&["verify", "--help"][..], &["BUNDLE", "--receipt"][..]),
-        (&["verify", "-h"][..], &["BUNDLE", "--receipt"][..]),
+        (
+            &["verify", "--help"][..],
+            &["BUNDLE", "--checkpoint", "--receipt"][..],
+        ),
+        (
+            &["verify", "-h"][..],
+            &["BUNDLE", "--checkpoint", "--receipt"][..],
+        ),
     ] {
         let out = tally(args);
         assert_eq!(out.status.code(), Some(0), "{args:?}");
@@ -195,4 +203,110 @@ fn bad_usage_names_the_argument() {
     let a = json_of(&tally(&["count", "--rule=mes", "--json", &file]));
     let b = json_of(&tally(&["count", &file, "--json", "--rule", "mes"]));
     assert_eq!(a, b);
+}
+
+#[test]
+fn verify_prints_the_checkpoint_and_refuses_a_forgery_against_it() {
+    let dir = std::env::temp_dir().join(format!("tally-cli-verify-{}", std::process::id()));
+    let g = forge::genuine();
+    let forged_pb = forge::with_ballots(forge::POT_3, &["1", "2", "3", "4", "5"], "34");
+    let path = |name: &str| dir.join(name).display().to_string();
+    forge::write_dir(&g.files, &dir.join("genuine"));
+    forge::write_dir(
+        &forge::forge(&g.files, 3, &forged_pb, true),
+        &dir.join("forged"),
+    );
+    forge::write_dir(
+        &forge::forge(&g.files, 3, &forged_pb, false),
+        &dir.join("lazy"),
+    );
+    let stdout = |o: &Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    let stderr = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    let root = tally::bundle::merkle_root(&forge::commitments());
+
+    // The genuine bundle: what it found, always printed.
+    let out = tally(&["verify", &path("genuine")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "close checkpoint: {} (log entry 3, sealed)",
+            g.checkpoint
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("log head: ") && text.contains(&format!("Merkle root: {root}")),
+        "{text}"
+    );
+    let upper = g.checkpoint.to_uppercase();
+    for args in [
+        vec!["verify", "--checkpoint", &upper, &path("genuine")],
+        vec![
+            "verify",
+            &path("genuine"),
+            &format!("--checkpoint={}", g.checkpoint),
+        ],
+    ] {
+        let out = tally(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stdout(&out).contains("the witnessed close checkpoint is the log's sealed entry 3"));
+    }
+
+    // The forgery that rewrote its seal holds on its own, with another
+    // checkpoint, and fails against the witnessed one.
+    let out = tally(&["verify", &path("forged")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("close checkpoint: ") && !stdout(&out).contains(&g.checkpoint));
+    let out = tally(&["verify", &path("forged"), "--checkpoint", &g.checkpoint]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no sealed entry has the witnessed close checkpoint"),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .last()
+            .unwrap()
+            .contains("does not check out against the witnessed close checkpoint"),
+        "{err}"
+    );
+    assert!(stdout(&out).contains("close checkpoint: "));
+
+    // The forgery that kept the seal fails even without a checkpoint.
+    let out = tally(&["verify", &path("lazy")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "error: pot-3.pb (audit.jsonl entry 3, sealed): these are not the ballots sealed"
+        ),
+        "{}",
+        stderr(&out)
+    );
+
+    // A receipt, with the checkpoint.
+    let code = tally::bundle::receipt_code(&forge::commitments()[4]);
+    let out = tally(&[
+        "verify",
+        "--receipt",
+        &code,
+        "--checkpoint",
+        &g.checkpoint,
+        &path("genuine"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains(&format!("receipt {code} is in the count: leaf 4 of 16")));
+
+    // A malformed checkpoint is bad usage, named.
+    for bad in [&g.checkpoint[1..], "not-a-checkpoint"] {
+        let out = tally(&["verify", &path("genuine"), "--checkpoint", bad]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            error_line(&out).contains("--checkpoint"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }

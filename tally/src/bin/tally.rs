@@ -4,14 +4,18 @@
 //! and prints the result: one canonical JSON object with `--json`, a short
 //! summary otherwise. Bad input: a one-line error on stderr, exit code 1.
 //!
-//! `tally verify BUNDLE [--receipt CODE]`
+//! `tally verify BUNDLE [--checkpoint HEX] [--receipt CODE]`
 //!
 //! Checks a published result bundle (a folder, or a `.tar` of one):
 //! recounts every pot and compares the result byte for byte, recomputes the
-//! Merkle root of the receipt commitments, and walks the round's log. With
-//! `--receipt`, checks that receipt's inclusion proof. Prints one line per
-//! problem (which file, which line or entry) and exits with 1 if there is
-//! any.
+//! Merkle root of the receipt commitments, walks the round's log, and
+//! checks the ballots files and commitments against the log's `sealed`
+//! entry. Always prints the close checkpoint found (the hash of that
+//! entry), the log head and the Merkle root. With `--checkpoint`, the
+//! bundle holds only if its log has the witnessed sealed entry. With
+//! `--receipt`, also checks that receipt's inclusion proof. Prints one
+//! line per problem (which file, which line or entry) and exits with 1 if
+//! there is any.
 //!
 //! Bad usage (an unknown option, a missing argument): one line naming the
 //! argument, then the usage, exit code 2. `--help` prints the usage of the
@@ -41,7 +45,8 @@ enum Command {
     /// Counts a pabulib .pb file, or a .blt file with a ranked rule.
     Count(CountArgs),
     /// Checks a published result bundle: recounts every pot, rebuilds the
-    /// Merkle root of the receipt commitments and walks the round's log.
+    /// Merkle root of the receipt commitments, walks the round's log and
+    /// checks the ballots against the close checkpoint.
     Verify(VerifyArgs),
 }
 
@@ -74,8 +79,14 @@ struct VerifyArgs {
     /// A published result folder, or a .tar of one.
     #[arg(value_name = "BUNDLE")]
     bundle: String,
-    /// Checks that this receipt's ballot is in the count: its commitment's
-    /// inclusion proof up to the published Merkle root.
+    /// The close checkpoint witnesses received when voting closed (64
+    /// hexadecimal characters): the bundle holds only if its log has the
+    /// sealed entry with this hash, intact with every entry before it, and
+    /// its ballots files and receipt commitments are the ones it sealed.
+    #[arg(long, value_name = "HEX", value_parser = tally::bundle::parse_checkpoint)]
+    checkpoint: Option<[u8; 32]>,
+    /// Also checks that this receipt's ballot is in the count: its
+    /// commitment's inclusion proof up to the published Merkle root.
     #[arg(long, value_name = "CODE")]
     receipt: Option<String>,
 }
@@ -118,10 +129,10 @@ fn read_bundle(path: &str) -> Result<std::collections::HashMap<String, Vec<u8>>,
     Ok(files)
 }
 
-/// `tally verify`: prints what holds, or each problem; exit code 1 on any.
+/// `tally verify`: prints the close checkpoint, the log head and the
+/// Merkle root found, then what holds or each problem; exit code 1 on any.
 fn verify(args: &VerifyArgs) -> ExitCode {
-    let (path, receipt) = (&args.bundle, args.receipt.as_ref());
-    let files = match read_bundle(path) {
+    let files = match read_bundle(&args.bundle) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {}", one_line(&e));
@@ -129,36 +140,77 @@ fn verify(args: &VerifyArgs) -> ExitCode {
         }
     };
     let read = |name: &str| files.get(name).cloned();
-    if let Some(code) = receipt {
-        return match tally::bundle::verify_receipt(&read, code) {
-            Ok(p) => {
-                println!(
-                    "receipt {code} is in the count: leaf {} of {}, proven by {} hashes up to the published Merkle root",
-                    p.index,
-                    p.tree_size,
-                    p.hashes.len()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(problem) => {
-                eprintln!("error: {problem}");
-                ExitCode::from(1)
-            }
-        };
-    }
-    match tally::bundle::verify(&read) {
-        Ok(c) => {
-            println!(
-                "the bundle holds: {} pots recounted from {} ballots give the published results; {} receipt commitments give the published Merkle root; the log's {} entries are intact",
-                c.pots, c.ballots, c.commitments, c.audit_entries
-            );
-            ExitCode::SUCCESS
+    let options = tally::bundle::Options {
+        checkpoint: args.checkpoint,
+    };
+    let report = tally::bundle::verify_with(&read, &options);
+    print_found(&report.checked);
+    let mut failed = !report.holds();
+    if report.holds() {
+        let c = &report.checked;
+        println!(
+            "the bundle holds: {} pots recounted from {} ballots give the published results; {} receipt commitments give the published Merkle root; the log's {} entries are intact",
+            c.pots, c.ballots, c.commitments, c.audit_entries
+        );
+        match (c.checkpoint_entry, args.checkpoint) {
+            (Some(entry), Some(_)) => println!("the witnessed close checkpoint is the log's sealed entry {entry}: these ballots and receipt commitments are the ones sealed when voting closed"),
+            (Some(_), None) => println!("compare the close checkpoint with the one the council sent witnesses when voting closed, or give it with --checkpoint"),
+            (None, _) => {}
         }
-        Err(problems) => {
-            for p in &problems {
-                eprintln!("error: {}", one_line(&p.to_string()));
-            }
+    }
+    for p in &report.problems {
+        eprintln!("error: {}", one_line(&p.to_string()));
+    }
+    if let Some(code) = &args.receipt {
+        failed |= !receipt(&read, code);
+    }
+    match (failed, args.checkpoint) {
+        (false, _) => ExitCode::SUCCESS,
+        (true, Some(w)) => {
+            eprintln!(
+                "error: the bundle does not check out against the witnessed close checkpoint {}",
+                hex::encode(w)
+            );
             ExitCode::from(1)
+        }
+        (true, None) => ExitCode::from(1),
+    }
+}
+
+/// The close checkpoint, the log head and the Merkle root, as found.
+fn print_found(c: &tally::bundle::Checked) {
+    match (&c.checkpoint, c.checkpoint_entry) {
+        (Some(h), Some(seq)) => println!("close checkpoint: {h} (log entry {seq}, sealed)"),
+        _ => println!("close checkpoint: none (the log has no sealed entry)"),
+    }
+    match &c.log_head {
+        Some(h) => println!("log head: {h} (entry {} of the log)", c.audit_entries),
+        None => println!("log head: none (no log entry was read)"),
+    }
+    match &c.merkle_root {
+        Some(r) => println!(
+            "Merkle root: {r} (recomputed from {} receipt commitments)",
+            c.commitments
+        ),
+        None => println!("Merkle root: none (the commitments could not be read)"),
+    }
+}
+
+/// `--receipt`: whether the receipt is in the count, printed.
+fn receipt(read: &dyn Fn(&str) -> Option<Vec<u8>>, code: &str) -> bool {
+    match tally::bundle::verify_receipt(read, code) {
+        Ok(p) => {
+            println!(
+                "receipt {code} is in the count: leaf {} of {}, proven by {} hashes up to the published Merkle root",
+                p.index,
+                p.tree_size,
+                p.hashes.len()
+            );
+            true
+        }
+        Err(problem) => {
+            eprintln!("error: {}", one_line(&problem.to_string()));
+            false
         }
     }
 }
