@@ -85,6 +85,10 @@ function onProxyError(err: Error & { code?: string }, req: IncomingMessage, res:
     res.destroy();
     return;
   }
+  // The rest of the body goes nowhere now: read and drop it, so the answer
+  // below reaches a client that is still sending.
+  req.unpipe();
+  req.resume();
   if (res.headersSent) {
     res.end();
     return;
