@@ -22,7 +22,9 @@ use api::domain::{
     ballot::TieBreak, BallotKind, BallotSettings, CountingRule, Evidence, Phase, Relation, Role,
     Schedule,
 };
-use api::service::{accounts, areas, bids, groups, results, rounds, verification, voting, Actor};
+use api::service::{
+    accounts, areas, bids, groups, lifecycle, results, rounds, verification, voting, Actor,
+};
 use api::startup::Application;
 use futures_util::future::join_all;
 use std::collections::HashMap;
@@ -145,7 +147,7 @@ async fn main() -> anyhow::Result<()> {
     )
     .await
     .map_err(err)?;
-    rounds::advance(db, &officer, round.id, Phase::BidsOpen)
+    lifecycle::advance(&state, &officer, round.id, Phase::BidsOpen)
         .await
         .map_err(err)?;
     let group = groups::register(
@@ -183,7 +185,7 @@ async fn main() -> anyhow::Result<()> {
         .map_err(err)?;
         on_ballot.push(bid.id);
     }
-    rounds::advance(db, &officer, round.id, Phase::BidReview)
+    lifecycle::advance(&state, &officer, round.id, Phase::BidReview)
         .await
         .map_err(err)?;
     for b in &on_ballot {
@@ -232,7 +234,7 @@ async fn main() -> anyhow::Result<()> {
         "{backend}: {n} residents verified in person in {:.1} s",
         t.elapsed().as_secs_f64()
     );
-    rounds::advance(db, &officer, round.id, Phase::Voting)
+    lifecycle::advance(&state, &officer, round.id, Phase::Voting)
         .await
         .map_err(err)?;
 
@@ -283,7 +285,7 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let t = Instant::now();
-    let closed = rounds::advance(db, &officer, round.id, Phase::Closed)
+    let closed = lifecycle::advance(&state, &officer, round.id, Phase::Closed)
         .await
         .map_err(err)?;
     assert_eq!(closed.phase, Phase::Counted, "counted at close");
@@ -291,7 +293,7 @@ async fn main() -> anyhow::Result<()> {
         "{backend}: closed and counted in {:.2} s",
         t.elapsed().as_secs_f64()
     );
-    results::publish(&state, &councillor, round.id)
+    lifecycle::publish(&state, &councillor, round.id)
         .await
         .map_err(err)?;
 

@@ -1,7 +1,7 @@
 //! Configuration, read once at start-up from the environment into one typed
 //! struct. The defaults run on a laptop; production refuses to start without
 //! what it needs.
-use crate::crypto::Secret;
+use crate::crypto::{CouncilKey, Secret};
 use anyhow::{bail, Context};
 use secrecy::SecretString;
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
@@ -106,6 +106,10 @@ pub struct Settings {
     /// (`FAIRSHARE_BALLOT_WRITERS`, default 4). SQLite always has one.
     pub ballot_writers: usize,
     pub session_ttl: chrono::Duration,
+    /// The council's Ed25519 key, which signs each round's close checkpoint
+    /// (`FAIRSHARE_SIGNING_KEY`: the 32-byte private key, base64; required
+    /// in production, derived from the secret in development).
+    pub signing_key: CouncilKey,
     /// Things worth a warning in the log, once logging has started.
     pub warnings: Vec<String>,
 }
@@ -155,6 +159,13 @@ impl Settings {
             }
             None if production => bail!("FAIRSHARE_SECRET is required in production"),
             None => Secret::new(DEVELOPMENT_SECRET.to_vec()),
+        };
+        let signing_key = match get("FAIRSHARE_SIGNING_KEY") {
+            Some(k) => CouncilKey::parse(&k).map_err(|e| anyhow::anyhow!("FAIRSHARE_SIGNING_KEY: {e}"))?,
+            None if production => bail!(
+                "FAIRSHARE_SIGNING_KEY is required in production: the council's Ed25519 private key, 32 random bytes in base64 (openssl rand -base64 32)"
+            ),
+            None => CouncilKey::from_seed(*secret.seal_key("development-signing-key").as_bytes()),
         };
         let from =
             get("MAIL_FROM").unwrap_or_else(|| "Fairshare <no-reply@fairshare.localhost>".into());
@@ -307,6 +318,7 @@ impl Settings {
             schedule_interval,
             ballot_writers,
             session_ttl: chrono::Duration::days(14),
+            signing_key,
             warnings,
         })
     }
@@ -349,12 +361,55 @@ mod tests {
     use secrecy::ExposeSecret;
     use std::collections::HashMap;
 
+    /// A signing key for tests that are about something else.
+    const SIGNING_KEY: &str = "B0Jc8mQ2rWf7XyZ1aS4dF6gH8jK0lP3oI5uY7tR9eWs=";
+
     fn settings(vars: &[(&str, &str)]) -> anyhow::Result<Settings> {
-        let map: HashMap<String, String> = vars
+        let mut map: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
+        map.entry("FAIRSHARE_SIGNING_KEY".into())
+            .or_insert_with(|| SIGNING_KEY.into());
+        map.retain(|_, v| !v.is_empty());
         Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn the_council_signing_key_is_required_in_production_and_parsed() {
+        let secret = "k7Qp2vX9mZ4rT8wL1nB6yH3jF5dS0gCeA2uV7iO9".to_string();
+        let production = [
+            ("FAIRSHARE_ENV", "production"),
+            ("DATABASE_URL", "postgres://u@h/db"),
+            ("FAIRSHARE_SECRET", secret.as_str()),
+            ("SMTP_HOST", "smtp.example.org"),
+            ("SMS_GATEWAY_URL", "https://sms.example.org"),
+            ("FAIRSHARE_SIGNING_KEY", ""),
+        ];
+        let err = settings(&production).unwrap_err().to_string();
+        assert!(err.contains("FAIRSHARE_SIGNING_KEY is required"), "{err}");
+        let err = settings(&[("FAIRSHARE_SIGNING_KEY", "not a key")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("FAIRSHARE_SIGNING_KEY"), "{err}");
+        let configured = settings(&[]).unwrap().signing_key;
+        let a = settings(&[("FAIRSHARE_SIGNING_KEY", "")])
+            .unwrap()
+            .signing_key;
+        let b = settings(&[("FAIRSHARE_SIGNING_KEY", "")])
+            .unwrap()
+            .signing_key;
+        assert_eq!(
+            a.public_hex(),
+            b.public_hex(),
+            "development derives one from the secret"
+        );
+        assert_ne!(a.public_hex(), configured.public_hex());
+        let c = settings(&[("FAIRSHARE_SIGNING_KEY", &hex::encode([5u8; 32]))]).unwrap();
+        assert_eq!(
+            c.signing_key.public_hex(),
+            CouncilKey::from_seed([5; 32]).public_hex()
+        );
     }
 
     #[test]

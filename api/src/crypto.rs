@@ -161,6 +161,90 @@ pub fn sha256_hex(value: &str) -> String {
     hex::encode(Sha256::digest(value.as_bytes()))
 }
 
+/// The council's Ed25519 key: it signs each round's close checkpoint, so
+/// that a witness can show which checkpoint the council announced. The
+/// public key is published at `/.well-known/fairshare-signing-key`.
+#[derive(Clone)]
+pub struct CouncilKey(ed25519_dalek::SigningKey);
+
+impl CouncilKey {
+    pub fn from_seed(seed: [u8; 32]) -> Self {
+        Self(ed25519_dalek::SigningKey::from_bytes(&seed))
+    }
+
+    /// The private key as configured: 32 bytes in base64 (or hex).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        use base64::Engine;
+        let text = text.trim();
+        let bytes = hex::decode(text)
+            .ok()
+            .filter(|b| b.len() == 32)
+            .or_else(|| base64::engine::general_purpose::STANDARD.decode(text).ok())
+            .ok_or("must be 32 bytes in base64 (openssl rand -base64 32)")?;
+        let seed = <[u8; 32]>::try_from(bytes.as_slice())
+            .map_err(|_| format!("must be 32 bytes, not {}", bytes.len()))?;
+        Ok(Self::from_seed(seed))
+    }
+
+    /// The public key, hex.
+    pub fn public_hex(&self) -> String {
+        hex::encode(self.0.verifying_key().as_bytes())
+    }
+
+    /// The signature of a round's close checkpoint, hex: over
+    /// [`checkpoint_message`].
+    pub fn sign_checkpoint(&self, round_id: i64, checkpoint: &str) -> String {
+        use ed25519_dalek::Signer;
+        hex::encode(
+            self.0
+                .sign(checkpoint_message(round_id, checkpoint).as_bytes())
+                .to_bytes(),
+        )
+    }
+}
+
+impl fmt::Debug for CouncilKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CouncilKey(public {})", self.public_hex())
+    }
+}
+
+/// What the council signs for a round's close checkpoint: the round and
+/// the checkpoint, on lines of their own, so a signature for one round
+/// cannot be passed off for another.
+pub fn checkpoint_message(round_id: i64, checkpoint: &str) -> String {
+    format!("fairshare close checkpoint\nround {round_id}\n{checkpoint}\n")
+}
+
+/// Whether `signature` (hex) is the council's, whose public key is
+/// `public_key` (hex), over this round's checkpoint.
+pub fn verify_checkpoint(
+    public_key: &str,
+    round_id: i64,
+    checkpoint: &str,
+    signature: &str,
+) -> bool {
+    use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+    let Some(key) = hex::decode(public_key)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
+    else {
+        return false;
+    };
+    let Some(sig) = hex::decode(signature)
+        .ok()
+        .and_then(|b| <[u8; 64]>::try_from(b.as_slice()).ok())
+    else {
+        return false;
+    };
+    key.verify(
+        checkpoint_message(round_id, checkpoint).as_bytes(),
+        &Signature::from_bytes(&sig),
+    )
+    .is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +270,25 @@ mod tests {
     }
 
     #[test]
+    fn checkpoint_signatures_verify_only_for_their_round_and_checkpoint() {
+        let key = CouncilKey::parse(&"07".repeat(32)).unwrap();
+        let cp = "ab".repeat(32);
+        let sig = key.sign_checkpoint(3, &cp);
+        assert!(verify_checkpoint(&key.public_hex(), 3, &cp, &sig));
+        assert!(!verify_checkpoint(&key.public_hex(), 4, &cp, &sig));
+        assert!(!verify_checkpoint(
+            &key.public_hex(),
+            3,
+            &"cd".repeat(32),
+            &sig
+        ));
+        let other = CouncilKey::from_seed([9; 32]);
+        assert!(!verify_checkpoint(&other.public_hex(), 3, &cp, &sig));
+        assert!(CouncilKey::parse("too short").is_err());
+        assert!(!format!("{key:?}").contains(&"07".repeat(32)));
+    }
+
+    #[test]
     fn sealed_records_open_only_with_their_key_and_context() {
         let secret = Secret::new(b"a server secret of some length".to_vec());
         let key = secret.seal_key("phone-state");
@@ -194,12 +297,22 @@ mod tests {
         assert_eq!(key.open("round:7", &sealed).as_deref(), Some(&b"hello"[..]));
         assert_eq!(key.open("round:8", &sealed), None);
         assert_eq!(secret.seal_key("other").open("round:7", &sealed), None);
-        assert_ne!(key.seal("round:7", b"hello"), sealed, "a fresh nonce each time");
+        assert_ne!(
+            key.seal("round:7", b"hello"),
+            sealed,
+            "a fresh nonce each time"
+        );
         let mut altered = sealed.into_bytes();
         let last = altered.len() - 2;
         altered[last] = if altered[last] == b'A' { b'B' } else { b'A' };
-        assert_eq!(key.open("round:7", &String::from_utf8(altered).unwrap()), None);
+        assert_eq!(
+            key.open("round:7", &String::from_utf8(altered).unwrap()),
+            None
+        );
         let random = SealKey::random();
-        assert_eq!(random.open("x", &random.seal("x", b"")).as_deref(), Some(&b""[..]));
+        assert_eq!(
+            random.open("x", &random.seal("x", b"")).as_deref(),
+            Some(&b""[..])
+        );
     }
 }

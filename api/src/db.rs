@@ -19,7 +19,9 @@ pub const STATEMENT_TIMEOUT_MS: u64 = 5_000;
 /// SQLite: the file (and its folder) is created if missing; every connection
 /// uses WAL with `synchronous=FULL` (a commit is on disk before it returns:
 /// an acknowledged ballot survives a crash or a power cut), enforces foreign
-/// keys and waits up to five seconds for a lock.
+/// keys, waits up to five seconds for a lock, and overwrites deleted
+/// content with zeros (`secure_delete`), so that what the close of voting
+/// deletes is gone from the file and not only from the table.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -39,6 +41,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
+                .pragma("secure_delete", "on")
         });
     } else {
         options.max_connections(32);
@@ -137,6 +140,48 @@ async fn advisory(txn: &DatabaseTransaction, key: &str, sql: &str) -> Result<(),
     ))
     .await?;
     Ok(())
+}
+
+/// After the transaction that closed a round's voting: leaves nothing of
+/// what it deleted where a copy of the database files would find it.
+///
+/// SQLite (with `secure_delete`, so deleted cells and freed pages are
+/// zeroed): copies the WAL into the database and truncates it to nothing
+/// (`wal_checkpoint(TRUNCATE)`), so the WAL's earlier copies of those pages
+/// go. A reader holding an old snapshot makes the checkpoint wait: it is
+/// tried again for up to ten seconds. PostgreSQL: `VACUUM` of the tables
+/// the close emptied, which removes their dead row versions from the heap
+/// (what they held was sealed under a round key that is gone).
+pub async fn scrub_after_close(db: &DatabaseConnection) -> Result<(), DbErr> {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            for _ in 0..100 {
+                let row = db
+                    .query_one_raw(sea_orm::Statement::from_string(
+                        DbBackend::Sqlite,
+                        "PRAGMA wal_checkpoint(TRUNCATE)",
+                    ))
+                    .await?;
+                // (busy, pages in the WAL, pages copied): busy = 0 when done.
+                let busy: i64 = row.map(|r| r.try_get_by_index(0)).transpose()?.unwrap_or(0);
+                if busy == 0 {
+                    return Ok(());
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(DbErr::Custom(
+                "the WAL could not be checkpointed: a reader held it for ten seconds".into(),
+            ))
+        }
+        DbBackend::Postgres => {
+            db.execute_unprepared(
+                "VACUUM sealed_ballots, cast_answers, round_keys, phone_calls, phone_messages, voting_codes, ballots",
+            )
+            .await?;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Whether the database answers.

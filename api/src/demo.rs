@@ -8,7 +8,7 @@ use crate::domain::{
     ballot::TieBreak, BallotKind, BallotSettings, CountingRule, Evidence, Phase, Relation, Role,
     Schedule,
 };
-use crate::service::{accounts, areas, bids, groups, rounds, verification, Actor};
+use crate::service::{accounts, areas, bids, groups, lifecycle, rounds, verification, Actor};
 use crate::state::AppState;
 use anyhow::anyhow;
 
@@ -147,7 +147,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     )
     .await
     .map_err(err)?;
-    rounds::advance(db, &officer, round.id, Phase::BidsOpen)
+    lifecycle::advance(state, &officer, round.id, Phase::BidsOpen)
         .await
         .map_err(err)?;
 
@@ -306,7 +306,7 @@ async fn seed_voting_round(
     )
     .await
     .map_err(err)?;
-    rounds::advance(db, officer, round.id, Phase::BidsOpen)
+    lifecycle::advance(state, officer, round.id, Phase::BidsOpen)
         .await
         .map_err(err)?;
     let projects: [(usize, &str, &str, i64, &str); 6] = [
@@ -385,7 +385,7 @@ async fn seed_voting_round(
         .await?;
     }
     for to in [Phase::BidReview, Phase::Voting] {
-        rounds::advance(db, officer, round.id, to)
+        lifecycle::advance(state, officer, round.id, to)
             .await
             .map_err(err)?;
     }
@@ -448,7 +448,7 @@ async fn seed_published_round(
     chapeltown: i64,
 ) -> anyhow::Result<i64> {
     use crate::domain::vote::{Channel, Choice};
-    use crate::service::{results, voting};
+    use crate::service::voting;
     let db = &state.db;
     let round = rounds::create(
         db,
@@ -482,7 +482,7 @@ async fn seed_published_round(
     )
     .await
     .map_err(err)?;
-    rounds::advance(db, officer, round.id, Phase::BidsOpen)
+    lifecycle::advance(state, officer, round.id, Phase::BidsOpen)
         .await
         .map_err(err)?;
     let projects: [(usize, &str, &str, i64, &str); 7] = [
@@ -542,7 +542,7 @@ async fn seed_published_round(
     {
         by_area.entry(area_id).or_default().push(bid_id);
     }
-    rounds::advance(db, officer, round.id, Phase::BidReview)
+    lifecycle::advance(state, officer, round.id, Phase::BidReview)
         .await
         .map_err(err)?;
     let mut voters = Vec::new();
@@ -575,7 +575,7 @@ async fn seed_published_round(
         .map_err(err)?;
         voters.push((participant.id, area, i));
     }
-    rounds::advance(db, officer, round.id, Phase::Voting)
+    lifecycle::advance(state, officer, round.id, Phase::Voting)
         .await
         .map_err(err)?;
     for (participant_id, area, i) in voters {
@@ -616,10 +616,10 @@ async fn seed_published_round(
         .map_err(err)?;
     }
     // Closing voting counts the round; a councillor publishes it.
-    rounds::advance(db, officer, round.id, Phase::Closed)
+    lifecycle::advance(state, officer, round.id, Phase::Closed)
         .await
         .map_err(err)?;
-    results::publish(state, councillor, round.id)
+    lifecycle::publish(state, councillor, round.id)
         .await
         .map_err(err)?;
     Ok(round.id)

@@ -44,6 +44,7 @@ pub fn router(app: AppState, schemas: Schemas) -> Router {
     Router::new()
         .route("/graphql", get(get_graphql).post(graphql))
         .route("/health", get(health))
+        .route("/.well-known/fairshare-signing-key", get(signing_key))
         .route(
             "/rounds/{round}/results/{version}/{file}",
             get(downloads::result_file),
@@ -81,6 +82,21 @@ async fn not_found() -> Response {
         "NOT_FOUND",
         "there is nothing at this address",
     )
+}
+
+/// The council's public key, which signs every round's close checkpoint,
+/// and what exactly it signs.
+async fn signing_key(State(s): State<HttpState>) -> Response {
+    (
+        [(axum::http::header::CACHE_CONTROL, "public, max-age=300")],
+        Json(json!({
+            "algorithm": "Ed25519",
+            "public_key": s.app.settings.signing_key.public_hex(),
+            "encoding": "hex",
+            "signs": "the close checkpoint of each round, as the UTF-8 text \"fairshare close checkpoint\\nround ROUND_ID\\nCHECKPOINT\\n\"",
+        })),
+    )
+        .into_response()
 }
 
 async fn health(State(s): State<HttpState>) -> Response {

@@ -3,7 +3,7 @@ use crate::channels::{email::Mailer, sms::SmsSender};
 use crate::config::Settings;
 use crate::graphql::build_schemas;
 use crate::service::voting::writer::BallotWriter;
-use crate::service::{codes, limits, phone, rounds};
+use crate::service::{codes, lifecycle, limits, phone};
 use crate::state::AppState;
 use anyhow::Context;
 use secrecy::ExposeSecret;
@@ -75,7 +75,7 @@ async fn scheduler(state: AppState) {
     let mut tick = tokio::time::interval(state.settings.schedule_interval);
     loop {
         tick.tick().await;
-        if let Err(e) = rounds::apply_due(&state.db, None, chrono::Utc::now()).await {
+        if let Err(e) = lifecycle::apply_due(&state, None, chrono::Utc::now()).await {
             tracing::error!(error = %e, "applying scheduled phase changes");
         }
         if let Err(e) = limits::prune(&state.db).await {

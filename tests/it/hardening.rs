@@ -336,7 +336,7 @@ async fn schedules_must_lie_ahead_and_reads_never_move_a_round() {
     assert_eq!(before, after);
     // The scheduler moves it, one step.
     assert_eq!(
-        api::service::rounds::apply_due(&app.state.db, None, chrono::Utc::now())
+        api::service::lifecycle::apply_due(&app.state, None, chrono::Utc::now())
             .await
             .unwrap(),
         1
@@ -1216,7 +1216,7 @@ async fn the_undecided_and_uncounted_cannot_be_skipped_by_schedule() {
     // Voting is due, but a bid is undecided: the schedule waits.
     let later = soon + chrono::Duration::minutes(5);
     assert_eq!(
-        api::service::rounds::apply_due(&app.state.db, None, later)
+        api::service::lifecycle::apply_due(&app.state, None, later)
             .await
             .unwrap(),
         0

@@ -83,6 +83,14 @@ impl TestApp {
         }
     }
 
+    /// The SQLite database file, when the test runs on SQLite.
+    pub fn database_path(&self) -> Option<PathBuf> {
+        self._db
+            .url
+            .strip_prefix("sqlite://")
+            .map(|p| PathBuf::from(p.split('?').next().unwrap_or(p)))
+    }
+
     /// Sends a GraphQL request and returns the whole JSON response.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         self.gql_from(DEFAULT_CLIENT_IP, token, query, variables)

@@ -13,6 +13,7 @@ mod register;
 mod results;
 mod rounds;
 mod schema;
+mod secrecy;
 mod sms;
 mod verification;
 mod voting;

@@ -52,7 +52,7 @@ fn the_test_signer_agrees_with_twilios_published_example() {
     );
 }
 
-async fn spawn() -> TestApp {
+pub(crate) async fn spawn() -> TestApp {
     TestApp::spawn_with(&[
         ("PHONE_AUTH_TOKEN", TOKEN),
         ("FAIRSHARE_WEBHOOK_URL", PUBLIC),
@@ -143,7 +143,7 @@ fn elements(xml: &str, tag: &str) -> Vec<String> {
 }
 
 /// Sends a text message; returns the reply's messages.
-async fn text(app: &TestApp, from: &str, body: &str) -> Vec<String> {
+pub(crate) async fn text(app: &TestApp, from: &str, body: &str) -> Vec<String> {
     text_as(app, &sid("SM"), from, body).await
 }
 
@@ -204,7 +204,7 @@ fn ids(bids: &[&String]) -> Value {
 /// `n` residents of Hyde Park verified in person with no email (so no
 /// account), then voting codes issued to everyone without one; returns
 /// their codes, in the order they were verified.
-async fn phone_voters(app: &TestApp, e: &Election, n: usize) -> Vec<String> {
+pub(crate) async fn phone_voters(app: &TestApp, e: &Election, n: usize) -> Vec<String> {
     for i in 0..n {
         let input = json!({
             "person": person(&format!("Phone Voter{i}"), &format!("1950-0{}-1{}", 1 + i % 9, i % 10), "LS6 2AB"),
@@ -245,7 +245,7 @@ async fn phone_voters(app: &TestApp, e: &Election, n: usize) -> Vec<String> {
     rows.into_iter().map(|(_, c)| c).collect()
 }
 
-fn receipt_in(reply: &str) -> String {
+pub(crate) fn receipt_in(reply: &str) -> String {
     let at = reply.find("receipt is ").expect("a receipt") + "receipt is ".len();
     reply[at..at + 19].to_owned()
 }

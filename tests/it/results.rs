@@ -547,6 +547,7 @@ async fn a_real_election_runs_end_to_end() {
         min_support: None,
         rank_points: None,
         seats: None,
+        excluded: Vec::new(),
     };
     let expected: Value =
         serde_json::from_str(&tally::bundle::count_pot(&spec, &original_text).unwrap()).unwrap();

@@ -277,11 +277,11 @@ async fn scheduled_phase_changes_happen_once_whoever_applies_them() {
     // Ten days on, two dates have passed. Several instances applying the
     // schedule at once agree, and each call takes at most one step.
     let later = now + chrono::Duration::days(10);
-    let db = app.state.db.clone();
+    let state = app.state.clone();
     let runs = (0..4).map(|_| {
-        let db = db.clone();
+        let state = state.clone();
         tokio::spawn(async move {
-            api::service::rounds::apply_due(&db, None, later)
+            api::service::lifecycle::apply_due(&state, None, later)
                 .await
                 .unwrap()
         })
@@ -293,7 +293,7 @@ async fn scheduled_phase_changes_happen_once_whoever_applies_them() {
         total += n;
     }
     assert!(total >= 1);
-    while api::service::rounds::apply_due(&db, None, later)
+    while api::service::lifecycle::apply_due(&state, None, later)
         .await
         .unwrap()
         > 0

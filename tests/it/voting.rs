@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 
 pub const CAST: &str = "mutation($i: CastBallotInput!) { castBallot(input: $i) { receipt { code key } castAt replaced retried } }";
-const ASSISTED: &str = "mutation($i: CastAssistedBallotInput!) { castAssistedBallot(input: $i) { receipt { code } replaced retried } }";
+pub const ASSISTED: &str = "mutation($i: CastAssistedBallotInput!) { castAssistedBallot(input: $i) { receipt { code } replaced retried } }";
 const MY_BALLOT: &str = "query($r: ID!) { myBallot(roundId: $r) { channel lines { position value bid { id title } } } }";
 const MY_VOTE: &str =
     "query($r: ID!) { myVote(roundId: $r) { voted lastVotedAt channel canVote } }";
@@ -150,7 +150,7 @@ pub async fn verified_voters(
     out
 }
 
-fn choices(bids: &[&str]) -> Value {
+pub fn choices(bids: &[&str]) -> Value {
     json!(bids
         .iter()
         .map(|b| json!({ "bidId": b }))
@@ -164,7 +164,7 @@ fn valued(lines: &[(&str, i64)]) -> Value {
         .collect::<Vec<_>>())
 }
 
-async fn cast(app: &TestApp, token: &str, round: &str, choices: Value, key: &str) -> Value {
+pub async fn cast(app: &TestApp, token: &str, round: &str, choices: Value, key: &str) -> Value {
     app.gql(
         Some(token),
         CAST,

@@ -34,6 +34,7 @@ pub const VERIFICATION_CODE: Template = template!("verification_code");
 pub const GROUP_INVITATION: Template = template!("group_invitation");
 pub const BID_REVIEWED: Template = template!("bid_reviewed");
 pub const RESULT_PUBLISHED: Template = template!("result_published");
+pub const CLOSE_CHECKPOINT: Template = template!("close_checkpoint");
 
 /// Text messages have no subject.
 pub const VERIFICATION_CODE_SMS: Template = Template {
@@ -104,6 +105,21 @@ mod tests {
                 assert!(r.body.contains("the Fund") && r.body.contains("https://example.org/x"));
                 assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
             }
+            let values = [
+                ("round", "the Fund"),
+                ("checkpoint", "c0ffee"),
+                ("signature", "5e1f"),
+                (
+                    "key_link",
+                    "https://example.org/.well-known/fairshare-signing-key",
+                ),
+                ("link", "https://example.org/rounds/1/results"),
+            ];
+            let r = CLOSE_CHECKPOINT.render(lang, &values);
+            assert!(r.subject.contains("the Fund"));
+            assert!(r.body.contains("--checkpoint c0ffee") && r.body.contains("5e1f"));
+            assert!(r.body.contains("/.well-known/") && r.body.contains("/rounds/1/results"));
+            assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
             // One text message: at most 160 characters, all of them in the
             // GSM 7-bit alphabet (a curly apostrophe would halve the limit).
             let values = [("code", "123456"), ("minutes", "15"), ("round", "the Fund")];

@@ -10,6 +10,7 @@ pub mod bid_drafts;
 pub mod bids;
 pub mod codes;
 pub mod groups;
+pub mod lifecycle;
 pub mod limits;
 pub mod personal_data;
 pub mod phone;

@@ -138,6 +138,11 @@ pub async fn delete_account(
         .exec(&txn)
         .await
         .context("deleting memberships")?;
+    crate::store::round_observers::Entity::delete_many()
+        .filter(crate::store::round_observers::Column::AccountId.eq(id))
+        .exec(&txn)
+        .await
+        .context("deleting observed rounds")?;
     one_time_codes::Entity::delete_many()
         .filter(one_time_codes::Column::TargetHmac.eq(&account.email_hmac))
         .exec(&txn)
@@ -308,11 +313,18 @@ pub async fn export(db: &DatabaseConnection, actor: &Actor) -> ServiceResult<ser
         .await
         .context("loading audit entries")?;
 
+    let observed = crate::store::round_observers::Entity::find()
+        .filter(crate::store::round_observers::Column::AccountId.eq(id))
+        .all(&txn)
+        .await
+        .context("loading observed rounds")?;
+
     // Names of the rounds, groups and areas mentioned.
     let round_ids: BTreeSet<i64> = written
         .iter()
         .map(|b| b.round_id)
         .chain(records.iter().map(|r| r.round_id))
+        .chain(observed.iter().map(|o| o.round_id))
         .collect();
     let group_ids: BTreeSet<i64> = written
         .iter()
@@ -411,6 +423,11 @@ pub async fn export(db: &DatabaseConnection, actor: &Actor) -> ServiceResult<ser
                 "lastVotedAt": p.map(|p| p.last_voted_at),
             })
         }).collect::<Vec<_>>(),
+        "observing": observed.iter().map(|o| json!({
+            "round": round(o.round_id),
+            "since": o.created_at,
+            "stored": "your email address, sealed, to send you this round's close checkpoint when voting closes",
+        })).collect::<Vec<_>>(),
         "sessions": session_rows.iter().map(|s| json!({
             "startedAt": s.created_at,
             "expiresAt": s.expires_at,

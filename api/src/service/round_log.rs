@@ -14,14 +14,15 @@ use sea_orm::{
 };
 use serde_json::{json, Value};
 
-/// Appends an entry, inside the transaction of what it records.
+/// Appends an entry, inside the transaction of what it records, and gives
+/// its hash.
 pub async fn append(
     txn: &DatabaseTransaction,
     round_id: i64,
     kind: &str,
     details: Value,
     now: DateTime<Utc>,
-) -> ServiceResult<()> {
+) -> ServiceResult<String> {
     lock_key(txn, &format!("round-log:{round_id}"))
         .await
         .context("locking a round's log")?;
@@ -45,12 +46,12 @@ pub async fn append(
         kind: Set(kind.to_owned()),
         details: Set(tally::canonical::to_canonical_string(&details)),
         prev_hash: Set(prev),
-        hash: Set(hash),
+        hash: Set(hash.clone()),
     }
     .insert(txn)
     .await
     .context("writing a round's log")?;
-    Ok(())
+    Ok(hash)
 }
 
 /// The round's log, oldest first, each entry as published.

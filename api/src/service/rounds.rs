@@ -7,12 +7,12 @@ use crate::domain::{
     ScheduleError,
 };
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
-use crate::store::{areas, bids, round_pots, rounds};
+use crate::store::{areas, round_pots, rounds};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -39,6 +39,10 @@ pub struct Round {
     pub verification_purged_at: Option<DateTime<Utc>>,
     /// Why the last count failed, if it did.
     pub count_error: Option<String>,
+    /// The close checkpoint (hex), from the close of voting on.
+    pub close_checkpoint: Option<String>,
+    /// The council's Ed25519 signature of it (hex).
+    pub close_signature: Option<String>,
 }
 
 impl Round {
@@ -375,114 +379,6 @@ fn frozen(phase: Phase) -> ServiceError {
     )
 }
 
-/// Moves a round on to `to`, which must be the next phase. Publishing the
-/// results is for councillors; every other step is for officers. Voting
-/// opens only once every bid has been decided; a round is counted only by
-/// the count itself, never by hand.
-#[tracing::instrument(name = "advance round", skip(db, actor), fields(round.id = id, to = to.as_str()))]
-pub async fn advance(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    id: i64,
-    to: Phase,
-) -> ServiceResult<Round> {
-    if to == Phase::Published {
-        actor.require(Role::Councillor, "publish results")?;
-    } else {
-        actor.require(Role::Officer, "move a round on")?;
-    }
-    if to == Phase::Counted {
-        return Err(ServiceError::refused(
-            ErrorCode::NotCounted,
-            "a round becomes counted only when its ballots have been counted: close voting, then count",
-        ));
-    }
-    let txn = begin_write(db).await.context("starting a transaction")?;
-    let round = lock_exclusive(&txn, id).await?;
-    let allowed = if to == Phase::Cancelled {
-        !round.phase.is_final()
-    } else {
-        round.phase.next() == Some(to)
-    };
-    if !allowed {
-        return Err(ServiceError::refused(
-            ErrorCode::InvalidTransition,
-            match round.phase.next() {
-                Some(next) if to != Phase::Cancelled => format!(
-                    "a round that is {} can only move on to {}",
-                    round.phase.label(),
-                    next.label()
-                ),
-                _ => format!("a round that is {} cannot move on", round.phase.label()),
-            },
-        ));
-    }
-    if to == Phase::Voting {
-        require_bids_decided(&txn, id).await?;
-    }
-    let now = Utc::now();
-    if to == Phase::Closed {
-        super::voting::seal(&txn, id).await?;
-    }
-    if !set_phase(&txn, id, round.phase, to, now).await? {
-        return Err(ServiceError::refused(
-            ErrorCode::InvalidTransition,
-            "the round changed phase meanwhile; try again",
-        ));
-    }
-    super::round_log::append(
-        &txn,
-        id,
-        "phase_changed",
-        serde_json::json!({ "from": round.phase.as_str(), "to": to.as_str(), "by": actor.account_id }),
-        now,
-    )
-    .await?;
-    if to == Phase::Published {
-        // Refused, and all of this rolled back, if there is no count.
-        super::results::publish_in(&txn, actor, id, now).await?;
-    }
-    audit::record(
-        &txn,
-        Some(actor.account_id),
-        "round_phase_changed",
-        "round",
-        id,
-        serde_json::json!({ "from": round.phase.as_str(), "to": to.as_str(), "by": "officer" }),
-    )
-    .await
-    .context("auditing a phase change")?;
-    txn.commit().await.context("committing a phase change")?;
-    if to == Phase::Closed {
-        // Counted at once with the frozen rule. A count that fails leaves
-        // the round closed with the reason on it, for officers.
-        let _ = super::results::count(db, None, id).await;
-    }
-    load(db, id).await
-}
-
-/// Voting opens only when every bid is eligible, ineligible or withdrawn:
-/// only eligible bids are on the ballot, and a bid still being reviewed or
-/// changed must not be left off it, or put on it, by accident.
-async fn require_bids_decided(txn: &DatabaseTransaction, round_id: i64) -> ServiceResult<()> {
-    let undecided = bids::Entity::find()
-        .filter(bids::Column::RoundId.eq(round_id))
-        .filter(bids::Column::Status.is_in(["submitted", "changes_requested"]))
-        .count(txn)
-        .await
-        .context("counting undecided bids")?;
-    if undecided > 0 {
-        return Err(ServiceError::refused(
-            ErrorCode::BidsUndecided,
-            format!(
-                "{undecided} {} still to be decided: find each bid eligible or ineligible (or let the group withdraw it) before voting opens",
-                if undecided == 1 { "bid is" } else { "bids are" }
-            ),
-        ));
-    }
-    Ok(())
-}
-
 /// Moves the round from `from` to `to` only if it is still in `from`, so that
 /// two instances doing the same change agree on who did it.
 pub(crate) async fn set_phase(
@@ -504,17 +400,13 @@ pub(crate) async fn set_phase(
     Ok(res.rows_affected == 1)
 }
 
-/// Applies the scheduled phase changes that are due, one step per round per
-/// call: a round whose dates have all passed (a server that was down for a
-/// week) moves on one phase at each tick, each step checked and audited on
-/// its own. Run by every instance on a timer; each change happens once, and
-/// is audited by the instance that made it. A step that cannot be taken
-/// (voting due to open with bids undecided) waits for an officer.
-pub async fn apply_due(
-    db: &DatabaseConnection,
+/// The rounds whose next scheduled phase change is due, each with the
+/// phase it moves to (`lifecycle::apply_due` takes the steps).
+pub async fn due(
+    db: &impl ConnectionTrait,
     only: Option<i64>,
     now: DateTime<Utc>,
-) -> ServiceResult<u32> {
+) -> ServiceResult<Vec<(Round, Phase)>> {
     let mut query = rounds::Entity::find().filter(
         rounds::Column::Phase.is_in(
             [
@@ -529,69 +421,20 @@ pub async fn apply_due(
     if let Some(id) = only {
         query = query.filter(rounds::Column::Id.eq(id));
     }
-    let candidates = query
+    let mut out = Vec::new();
+    for row in query
         .all(db)
         .await
-        .context("finding rounds with scheduled changes")?;
-    let mut changed = 0;
-    for row in candidates {
+        .context("finding rounds with scheduled changes")?
+    {
         let round = to_round(row, Vec::new())?;
-        let (Some(due), Some(next)) = (round.schedule.due_at(round.phase), round.phase.next())
-        else {
-            continue;
-        };
-        if due > now {
-            continue;
-        }
-        let txn = begin_write(db).await.context("starting a transaction")?;
-        let current = lock_exclusive(&txn, round.id).await?;
-        if current.phase != round.phase {
-            // Another instance got there first.
-            continue;
-        }
-        if next == Phase::Voting {
-            if let Err(e) = require_bids_decided(&txn, round.id).await {
-                tracing::warn!(round.id = round.id, reason = %e, "voting is due to open but cannot");
-                continue;
-            }
-        }
-        if next == Phase::Closed {
-            super::voting::seal(&txn, round.id).await?;
-        }
-        if set_phase(&txn, round.id, round.phase, next, now).await? {
-            super::round_log::append(
-                &txn,
-                round.id,
-                "phase_changed",
-                serde_json::json!({ "from": round.phase.as_str(), "to": next.as_str(), "by": "schedule" }),
-                now,
-            )
-            .await?;
-            audit::record(
-                &txn,
-                None,
-                "round_phase_changed",
-                "round",
-                round.id,
-                serde_json::json!({ "from": round.phase.as_str(), "to": next.as_str(), "by": "schedule" }),
-            )
-            .await
-            .context("auditing a scheduled phase change")?;
-            txn.commit()
-                .await
-                .context("committing a scheduled phase change")?;
-            tracing::info!(
-                round.id = round.id,
-                phase = next.as_str(),
-                "scheduled phase change"
-            );
-            changed += 1;
-            if next == Phase::Closed {
-                let _ = super::results::count(db, None, round.id).await;
+        if let (Some(due), Some(next)) = (round.schedule.due_at(round.phase), round.phase.next()) {
+            if due <= now {
+                out.push((round, next));
             }
         }
     }
-    Ok(changed)
+    Ok(out)
 }
 
 /// The round, locked until the transaction ends against changes of phase
@@ -678,6 +521,8 @@ fn to_round(row: rounds::Model, pots: Vec<round_pots::Model>) -> ServiceResult<R
             .map_err(|e| corrupt("eligibility", e.to_string()))?,
         verification_purged_at: row.verification_purged_at,
         count_error: row.count_error,
+        close_checkpoint: row.close_checkpoint,
+        close_signature: row.close_signature,
         title: row.title,
         description: row.description,
     })

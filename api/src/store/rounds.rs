@@ -29,6 +29,11 @@ pub struct Model {
     /// succeeds.
     #[sea_orm(column_type = "Text", nullable)]
     pub count_error: Option<String>,
+    /// The close checkpoint: the hash of the round log's `sealed` entry,
+    /// set in the transaction that closes voting.
+    pub close_checkpoint: Option<String>,
+    /// The council's Ed25519 signature of the checkpoint, hex.
+    pub close_signature: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

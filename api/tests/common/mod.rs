@@ -195,6 +195,21 @@ pub struct Election {
     pub round: String,
     pub bids: Vec<String>,
     pub voters: Vec<String>,
+    pub officer: String,
+}
+
+/// Closes the election's voting: the ballots leave the sealed store and
+/// can be read, anonymous, from `ballots`.
+pub async fn close(http: &reqwest::Client, base: &str, e: &Election) {
+    ok(
+        http,
+        base,
+        "192.0.2.1",
+        Some(&e.officer),
+        "mutation($id: ID!, $to: Phase!) { advanceRound(id: $id, to: $to) { phase } }",
+        json!({ "id": e.round, "to": "CLOSED" }),
+    )
+    .await;
 }
 
 /// An officer, an area, a round in voting with four eligible bids, and
@@ -298,6 +313,7 @@ pub async fn election(
         round,
         bids,
         voters,
+        officer,
     }
 }
 
@@ -308,7 +324,9 @@ pub fn cast_vars(e: &Election, bid: usize, key: &str) -> Value {
     json!({ "i": { "roundId": e.round, "choices": [{ "bidId": e.bids[bid % e.bids.len()] }], "idempotencyKey": key } })
 }
 
-/// What the database holds for the round, read straight from it.
+/// What the database holds for the round, read straight from it: the
+/// ballots (after the close), the sealed ballots still waiting (one per
+/// voter before the close) and the participation records.
 pub async fn stored(db: &str) -> (Vec<(String, String)>, Vec<String>, usize) {
     use sea_orm::{ConnectionTrait, Statement};
     let conn = sea_orm::Database::connect(db).await.expect("the database");
@@ -327,11 +345,11 @@ pub async fn stored(db: &str) -> (Vec<(String, String)>, Vec<String>, usize) {
         })
         .collect();
     let links: Vec<String> = conn
-        .query_all_raw(rows("SELECT ballot_id FROM ballot_links"))
+        .query_all_raw(rows("SELECT id FROM sealed_ballots"))
         .await
         .unwrap()
         .into_iter()
-        .map(|r| r.try_get("", "ballot_id").unwrap())
+        .map(|r| r.try_get("", "id").unwrap())
         .collect();
     let participation = conn
         .query_all_raw(rows("SELECT id FROM participation"))

@@ -1,6 +1,6 @@
 use crate::graphql::types::round::Round;
 use crate::graphql::{parse_id, signed_in, state, Gql};
-use crate::service::results;
+use crate::service::lifecycle;
 use async_graphql::{Context, Object, ID};
 
 #[derive(Default)]
@@ -15,9 +15,7 @@ impl ResultsMutation {
         let actor = signed_in(ctx)?;
         let id = parse_id(&round_id, "round")?;
         Ok(Round(
-            results::count(&state(ctx).db, Some(actor), id)
-                .await
-                .gql()?,
+            lifecycle::count(state(ctx), Some(actor), id).await.gql()?,
         ))
     }
 
@@ -30,7 +28,9 @@ impl ResultsMutation {
     ) -> async_graphql::Result<Round> {
         let actor = signed_in(ctx)?;
         let id = parse_id(&round_id, "round")?;
-        Ok(Round(results::publish(state(ctx), actor, id).await.gql()?))
+        Ok(Round(
+            lifecycle::publish(state(ctx), actor, id).await.gql()?,
+        ))
     }
 
     /// Councillors: corrects a published result by publishing a new
@@ -50,7 +50,7 @@ impl ResultsMutation {
             .iter()
             .map(|b| parse_id(b, "bid"))
             .collect::<async_graphql::Result<Vec<i64>>>()?;
-        results::correct(&state(ctx).db, actor, id, &reason, exclude)
+        lifecycle::correct(state(ctx), actor, id, &reason, exclude)
             .await
             .gql()
     }

@@ -100,17 +100,53 @@ impl RoundMutation {
     ) -> async_graphql::Result<Round> {
         let actor = signed_in(ctx)?;
         let id = parse_id(&id, "round")?;
-        if to == Phase::Published {
-            return Ok(Round(
-                crate::service::results::publish(state(ctx), actor, id)
-                    .await
-                    .gql()?,
-            ));
-        }
         Ok(Round(
-            rounds::advance(&state(ctx).db, actor, id, to.into())
+            crate::service::lifecycle::advance(state(ctx), actor, id, to.into())
                 .await
                 .gql()?,
+        ))
+    }
+
+    /// Asks for the round's close checkpoint to be emailed to you when
+    /// voting closes, so that you hold it before anything is counted and can
+    /// check the published result against it. Give the email address you
+    /// sign in with (only a keyed hash of it is kept with your account); it
+    /// is kept sealed for this one email until you stop observing, delete
+    /// your account, or the round's verification data is purged. Refused
+    /// with PHASE_CLOSED once voting has closed.
+    async fn observe_round(
+        &self,
+        ctx: &Context<'_>,
+        round_id: ID,
+        email: String,
+    ) -> async_graphql::Result<Round> {
+        let actor = signed_in(ctx)?;
+        let id = parse_id(&round_id, "round")?;
+        let email = crate::domain::EmailAddress::parse(&email)
+            .map_err(|m| ServiceError::refused(crate::error::ErrorCode::InvalidEmail, m))
+            .gql()?;
+        crate::service::lifecycle::observe(state(ctx), actor, id, &email)
+            .await
+            .gql()?;
+        Ok(Round(
+            rounds::get(&state(ctx).db, Some(actor), id).await.gql()?,
+        ))
+    }
+
+    /// Stops emailing you the round's close checkpoint, and deletes your
+    /// address.
+    async fn stop_observing_round(
+        &self,
+        ctx: &Context<'_>,
+        round_id: ID,
+    ) -> async_graphql::Result<Round> {
+        let actor = signed_in(ctx)?;
+        let id = parse_id(&round_id, "round")?;
+        crate::service::lifecycle::stop_observing(state(ctx), actor, id)
+            .await
+            .gql()?;
+        Ok(Round(
+            rounds::get(&state(ctx).db, Some(actor), id).await.gql()?,
         ))
     }
 }

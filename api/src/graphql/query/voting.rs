@@ -27,7 +27,7 @@ impl VotingQuery {
     ) -> async_graphql::Result<Option<MyBallot>> {
         let actor = signed_in(ctx)?;
         let id = parse_id(&round_id, "round")?;
-        Ok(voting::my_ballot(&state(ctx).db, actor, id)
+        Ok(voting::my_ballot(state(ctx), actor, id)
             .await
             .gql()?
             .map(MyBallot))

@@ -262,6 +262,30 @@ impl Round {
             crate::graphql::caller(ctx).is_some_and(|a| a.has(crate::domain::Role::Officer));
         self.0.count_error.as_deref().filter(|_| staff)
     }
+    /// The close checkpoint: the hash (hex SHA-256) of the round log's
+    /// `sealed` entry, written when voting closed and before anything was
+    /// counted. It pins each pot's ballots file and the receipt commitments:
+    /// `tally verify BUNDLE --checkpoint HEX` refuses a bundle that differs.
+    /// Null before voting closes.
+    async fn close_checkpoint(&self) -> Option<&str> {
+        self.0.close_checkpoint.as_deref()
+    }
+    /// The council's Ed25519 signature (hex) of the close checkpoint, over
+    /// the lines "fairshare close checkpoint", "round ID" and the
+    /// checkpoint; the public key is at /.well-known/fairshare-signing-key.
+    async fn close_checkpoint_signature(&self) -> Option<&str> {
+        self.0.close_signature.as_deref()
+    }
+    /// Whether the signed-in person asked to be emailed the close
+    /// checkpoint (false when signed out).
+    async fn observing(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        let Some(actor) = crate::graphql::caller(ctx) else {
+            return Ok(false);
+        };
+        crate::service::lifecycle::observing(crate::graphql::state(ctx), actor, self.0.id)
+            .await
+            .gql()
+    }
     /// True once voting has opened: ballot settings and counting rule can no
     /// longer change.
     async fn settings_frozen(&self) -> bool {

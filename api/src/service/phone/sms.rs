@@ -12,7 +12,7 @@ use crate::domain::{ballot::BallotKind, vote::Channel};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::service::voting::{self, CastRequest, Voter};
 use crate::state::AppState;
-use crate::store::{ballot_links, phone_messages, voting_codes};
+use crate::store::{phone_messages, voting_codes};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
@@ -407,21 +407,18 @@ fn bids_list(lang: Lang, b: &PhoneBallot) -> Vec<String> {
 }
 
 async fn status(state: &AppState, lang: Lang, b: &PhoneBallot) -> ServiceResult<String> {
-    let link = ballot_links::Entity::find_by_id((b.round.id, b.participant_id))
-        .one(&state.db)
-        .await
-        .context("finding the voter's ballot")?;
+    let link = voting::current_channel(state, b.round.id, b.participant_id).await?;
     Ok(match (lang, link) {
         (Lang::En, Some(l)) => format!(
             "You have voted in {} ({}). {}",
             b.round.title,
-            words::channel(lang, Channel::parse(&l.channel).unwrap_or(Channel::Web)),
+            words::channel(lang, l),
             words::until(lang, b)
         ),
         (Lang::Cy, Some(l)) => format!(
             "Rydych wedi pleidleisio yn {} ({}). {}",
             b.round.title,
-            words::channel(lang, Channel::parse(&l.channel).unwrap_or(Channel::Web)),
+            words::channel(lang, l),
             words::until(lang, b)
         ),
         (Lang::En, None) => format!(

@@ -68,6 +68,11 @@ pub async fn purge(
             .exec(&txn)
             .await
             .context("purging conflicts")?;
+        crate::store::round_observers::Entity::delete_many()
+            .filter(crate::store::round_observers::Column::RoundId.eq(r.id))
+            .exec(&txn)
+            .await
+            .context("purging observers' addresses")?;
         let participants = verified_participants::Entity::delete_many()
             .filter(verified_participants::Column::RoundId.eq(r.id))
             .exec(&txn)

@@ -1,0 +1,82 @@
+//! The files of a published result, as `tally verify` reads them.
+use super::super::{round_log, rounds};
+use super::{result, sha256_hex};
+use crate::error::ServiceResult;
+use sea_orm::DatabaseConnection;
+use serde_json::{json, Value};
+
+/// The files of a published result version, as `tally verify` reads them.
+pub async fn bundle(
+    db: &DatabaseConnection,
+    round_id: i64,
+    version: Option<i32>,
+) -> ServiceResult<Option<Vec<(String, Vec<u8>)>>> {
+    let Some(result) = result(db, None, round_id, version).await? else {
+        return Ok(None);
+    };
+    let round = rounds::load(db, round_id).await?;
+    let leaves = super::receipts::commitments(db, round_id).await?;
+    let commitments_txt: String = leaves
+        .iter()
+        .map(|c| format!("{}\n", hex::encode(c)))
+        .collect();
+    let log = round_log::entries(db, round_id).await?;
+    // The log as it stood when this version was published: up to and
+    // including the entry that published it (a provisional version has
+    // none, and is never bundled).
+    let cut = log.iter().position(|e| {
+        matches!(e["kind"].as_str(), Some("published" | "corrected"))
+            && e["details"]["version"].as_i64() == Some(i64::from(result.version))
+    });
+    let log: Vec<Value> = match cut {
+        Some(i) => log.into_iter().take(i + 1).collect(),
+        None => log,
+    };
+    let audit = round_log::to_jsonl(&log);
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut pots = Vec::new();
+    for p in &result.pots {
+        let pb_name = format!("pot-{}.pb", p.pot_id);
+        let result_name = format!("pot-{}.result.json", p.pot_id);
+        pots.push(json!({
+            "id": p.pot_id,
+            "area": p.area_id,
+            "ballots": pb_name,
+            "ballots_sha256": p.ballots_sha256,
+            "result": result_name,
+            "result_sha256": p.result_sha256,
+        }));
+        files.push((pb_name, p.ballots_pb.clone().into_bytes()));
+        files.push((result_name, p.result_json.clone().into_bytes()));
+    }
+    let manifest = json!({
+        "format": tally::bundle::FORMAT,
+        "round": { "id": round.id, "title": round.title },
+        "version": result.version,
+        "reason": result.reason,
+        "published_at": result.published_at.map(|p| p.to_rfc3339()),
+        "tally_version": env!("CARGO_PKG_VERSION"),
+        "config": "config.json",
+        "config_sha256": sha256_hex(result.config_json.as_bytes()),
+        "pots": pots,
+        "commitments": "commitments.txt",
+        "commitments_sha256": sha256_hex(commitments_txt.as_bytes()),
+        "commitments_count": leaves.len(),
+        "merkle_root": tally::bundle::merkle_root(&leaves),
+        "audit": "audit.jsonl",
+        "audit_sha256": sha256_hex(audit.as_bytes()),
+        "audit_entries": log.len(),
+        "audit_head": log.last().and_then(|e| e["hash"].as_str()).unwrap_or(""),
+    });
+    files.push((
+        "config.json".into(),
+        result.config_json.clone().into_bytes(),
+    ));
+    files.push(("commitments.txt".into(), commitments_txt.into_bytes()));
+    files.push(("audit.jsonl".into(), audit.into_bytes()));
+    files.push((
+        "round.json".into(),
+        serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
+    ));
+    Ok(Some(files))
+}
