@@ -194,12 +194,22 @@ mod tests {
         assert_eq!(key.open("round:7", &sealed).as_deref(), Some(&b"hello"[..]));
         assert_eq!(key.open("round:8", &sealed), None);
         assert_eq!(secret.seal_key("other").open("round:7", &sealed), None);
-        assert_ne!(key.seal("round:7", b"hello"), sealed, "a fresh nonce each time");
+        assert_ne!(
+            key.seal("round:7", b"hello"),
+            sealed,
+            "a fresh nonce each time"
+        );
         let mut altered = sealed.into_bytes();
         let last = altered.len() - 2;
         altered[last] = if altered[last] == b'A' { b'B' } else { b'A' };
-        assert_eq!(key.open("round:7", &String::from_utf8(altered).unwrap()), None);
+        assert_eq!(
+            key.open("round:7", &String::from_utf8(altered).unwrap()),
+            None
+        );
         let random = SealKey::random();
-        assert_eq!(random.open("x", &random.seal("x", b"")).as_deref(), Some(&b""[..]));
+        assert_eq!(
+            random.open("x", &random.seal("x", b"")).as_deref(),
+            Some(&b""[..])
+        );
     }
 }

@@ -9,6 +9,7 @@ mod m20261203_000004_voting;
 mod m20261204_000005_results;
 mod m20261205_000006_phone;
 mod m20261206_000007_accounts;
+mod m20261206_000009_phone_safety;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000005_results::Migration),
             Box::new(m20261205_000006_phone::Migration),
             Box::new(m20261206_000007_accounts::Migration),
+            Box::new(m20261206_000009_phone_safety::Migration),
         ]
     }
 }

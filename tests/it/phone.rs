@@ -946,3 +946,109 @@ async fn the_demo_resident_votes_by_text_on_the_development_page() {
         "{page}"
     );
 }
+
+/// The phone number an officer types when checking someone in person is
+/// only a record: texting from it, without a voting code, votes for no
+/// one. A typo must not hand a vote to whoever holds the mistyped number.
+#[tokio::test]
+async fn a_number_an_officer_typed_is_no_way_to_vote() {
+    use crate::fixtures::{declare_query, CONFIRM_CODE, REQUEST_CODE};
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL" }), 0).await;
+    let typed = "07700 900777";
+    let input = json!({
+        "person": person("Olwen Typo", "1961-06-06", "LS6 2AB"),
+        "evidence": "PHOTO_ID",
+        "phone": typed,
+    });
+    let v = app
+        .ok(
+            Some(&e.officer),
+            &in_person_query(),
+            json!({ "r": e.round, "i": input }),
+        )
+        .await;
+    assert_eq!(v["recordInPersonVerification"]["hasPhone"], true);
+    // Whoever holds that number texts a vote with no code.
+    for attempt in ["VOTE 3", "STATUS", "BIDS"] {
+        let reply = text(&app, "+447700900777", attempt).await;
+        assert!(
+            reply[0].starts_with("We do not recognise this phone"),
+            "{attempt}: {reply:?}"
+        );
+    }
+    assert!(ballot_rows(&app).await.is_empty(), "nothing cast");
+    // With the code from the letter, the person votes from that phone, and
+    // then (having texted their code from it) without the code.
+    let data = app
+        .ok(
+            Some(&e.officer),
+            ISSUE,
+            json!({ "i": { "roundId": e.round } }),
+        )
+        .await;
+    let csv = data["issueVotingCodes"]["csv"].as_str().unwrap().to_owned();
+    let code = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(10)
+        .unwrap()
+        .to_owned();
+    let first = text(&app, "+447700900777", &format!("{code} VOTE 1")).await;
+    assert!(first[0].contains("is recorded"), "{first:?}");
+    let second = text(&app, "+447700900777", "VOTE 2").await;
+    assert!(
+        second[0].contains("replaces your earlier vote"),
+        "{second:?}"
+    );
+
+    // A number proven by a text-message code identifies its voter…
+    let resident = app.sign_in("rhian@example.org").await;
+    app.ok(
+        Some(&resident),
+        &declare_query(),
+        json!({ "r": e.round, "p": person("Rhian Proven", "1972-03-03", "LS6 1AB") }),
+    )
+    .await;
+    app.ok(
+        Some(&resident),
+        REQUEST_CODE,
+        json!({ "r": e.round, "c": "SMS", "to": "07700 900888" }),
+    )
+    .await;
+    let sent = app.sms.code_to("+447700900888", 1);
+    let confirmed = app
+        .ok(
+            Some(&resident),
+            CONFIRM_CODE,
+            json!({ "r": e.round, "c": "SMS", "to": "07700 900888", "code": sent }),
+        )
+        .await;
+    assert_eq!(confirmed["confirmVerificationCode"]["verified"], true);
+    let own = text(&app, "+447700900888", "VOTE 4").await;
+    assert!(own[0].contains("is recorded"), "{own:?}");
+    // …until the account is deleted: the number goes with it.
+    app.ok(
+        Some(&resident),
+        "mutation { deleteMyAccount(confirm: true) }",
+        json!({}),
+    )
+    .await;
+    let after = text(&app, "+447700900888", "VOTE 1").await;
+    assert!(
+        after[0].starts_with("We do not recognise this phone"),
+        "{after:?}"
+    );
+    let records = crate::voting::dump_table(&app, "verified_participants").await;
+    let detached: Vec<_> = records
+        .iter()
+        .filter(|r| {
+            r["account_id"].is_null() && r["methods"].as_str().is_some_and(|m| m.contains("sms"))
+        })
+        .collect();
+    assert_eq!(detached.len(), 1, "{records:?}");
+    assert!(detached[0]["phone_hmac"].is_null(), "{detached:?}");
+    assert_eq!(ballot_rows(&app).await.len(), 2, "the two voters' ballots");
+}

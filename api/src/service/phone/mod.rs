@@ -121,11 +121,15 @@ pub(crate) enum ByPhone {
     Several,
 }
 
-/// The participants in rounds now in voting whose number this is: verified
-/// by a code sent to it, or used with their voting code before.
+/// The participants in rounds now in voting whose number this is: proven
+/// by a code sent to it (a text-message verification code), or used with
+/// their voting code before. A number that was only typed (by an officer,
+/// on a form) identifies no one: a typo must not hand a vote to whoever
+/// holds the mistyped number.
 pub(crate) async fn by_phone(db: &DatabaseConnection, phone_hmac: &str) -> ServiceResult<ByPhone> {
     let mut found: Vec<Participant> = verified_participants::Entity::find()
         .filter(verified_participants::Column::PhoneHmac.eq(phone_hmac))
+        .filter(verified_participants::Column::PhoneProven.eq(true))
         .all(db)
         .await
         .context("finding a phone number")?

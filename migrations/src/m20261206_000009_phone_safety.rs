@@ -1,0 +1,47 @@
+//! Voting by phone, made safer.
+//!
+//! - `verified_participants.phone_proven`: whether the phone number on a
+//!   verification record was proven by a code sent to it. Only a proven
+//!   number identifies a texter without a voting code; a number an officer
+//!   typed (or anything else not proven) only stops the number verifying a
+//!   second person. Existing records count as proven only where the number
+//!   can only have come from a text-message code: the `sms` method and no
+//!   check in person (an officer's check could have replaced the number).
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum VerifiedParticipants {
+    Table,
+    PhoneHmac,
+    PhoneProven,
+    Methods,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(VerifiedParticipants::Table)
+                    .add_column(boolean(VerifiedParticipants::PhoneProven).default(false))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .exec_stmt(
+                Query::update()
+                    .table(VerifiedParticipants::Table)
+                    .value(VerifiedParticipants::PhoneProven, true)
+                    .and_where(Expr::col(VerifiedParticipants::PhoneHmac).is_not_null())
+                    .and_where(Expr::col(VerifiedParticipants::Methods).like("%sms%"))
+                    .and_where(Expr::col(VerifiedParticipants::Methods).not_like("%in_person%"))
+                    .to_owned(),
+            )
+            .await
+    }
+}
