@@ -7,6 +7,11 @@
 //!   second person. Existing records count as proven only where the number
 //!   can only have come from a text-message code: the `sms` method and no
 //!   check in person (an officer's check could have replaced the number).
+//! - `phone_calls.state` and `phone_messages.reply` are sealed from now on
+//!   (the server seals them with a key derived from its secret): the rows
+//!   written before, in plain text, go. They live an hour or a day anyway;
+//!   a call in progress starts again, and a retried text is answered anew
+//!   (its cast is idempotent).
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
@@ -19,6 +24,16 @@ enum VerifiedParticipants {
     PhoneHmac,
     PhoneProven,
     Methods,
+}
+
+#[derive(DeriveIden)]
+enum PhoneCalls {
+    Table,
+}
+
+#[derive(DeriveIden)]
+enum PhoneMessages {
+    Table,
 }
 
 #[async_trait::async_trait]
@@ -42,6 +57,12 @@ impl MigrationTrait for Migration {
                     .and_where(Expr::col(VerifiedParticipants::Methods).not_like("%in_person%"))
                     .to_owned(),
             )
+            .await?;
+        manager
+            .exec_stmt(Query::delete().from_table(PhoneCalls::Table).to_owned())
+            .await?;
+        manager
+            .exec_stmt(Query::delete().from_table(PhoneMessages::Table).to_owned())
             .await
     }
 }

@@ -1052,3 +1052,79 @@ async fn a_number_an_officer_typed_is_no_way_to_vote() {
     assert!(detached[0]["phone_hmac"].is_null(), "{detached:?}");
     assert_eq!(ballot_rows(&app).await.len(), 2, "the two voters' ballots");
 }
+
+/// A copy of the database files, taken while voting is open, links no
+/// call or text to a voter's choices or receipt: where a call has got to,
+/// the reply to each text and the receipts kept for retries are sealed.
+#[tokio::test]
+async fn the_database_files_show_no_reply_receipt_or_choice() {
+    use secrecy::ExposeSecret;
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL", "maxChoices": 3 }), 0).await;
+    let codes = phone_voters(&app, &e, 2).await;
+    let reply = text(&app, "+447700900010", &format!("{} VOTE 1 3", codes[0])).await;
+    assert!(
+        reply[0].contains("You chose: project 1, Benches on the Moor"),
+        "{reply:?}"
+    );
+    let by_text = receipt_in(&reply[0]);
+    // A keypad call, left at its receipt (the call is not over).
+    let call = sid("CA");
+    let from = "+441134960010";
+    press(&app, &call, from, None).await;
+    press(&app, &call, from, Some("1")).await;
+    let digits: String = codes[1].chars().filter(char::is_ascii_digit).collect();
+    press(&app, &call, from, Some(&format!("{digits}#"))).await;
+    let (said, _) = press(&app, &call, from, Some("2*4#")).await;
+    assert!(
+        said.starts_with("You chose: project 2, Bulbs along the paths"),
+        "{said}"
+    );
+    let (said, _) = press(&app, &call, from, Some("1")).await;
+    assert!(said.contains("Your receipt is"), "{said}");
+    let receipts: Vec<String> = ballot_rows(&app)
+        .await
+        .iter()
+        .map(|b| api::domain::vote::Receipt::code_of(&b.commitment).unwrap())
+        .collect();
+    assert_eq!(receipts.len(), 2);
+    assert!(receipts.contains(&by_text));
+    let mut needles: Vec<String> = vec![
+        "You chose".into(),
+        "is recorded".into(),
+        "Your receipt is".into(),
+        "project 1, Benches on the Moor".into(),
+        "project 2, Bulbs along the paths".into(),
+        "Numbers".into(),
+    ];
+    for r in &receipts {
+        needles.push(r.clone());
+        needles.push(r.replace('-', ""));
+    }
+    // What the phone tables and the kept receipts hold, on any database.
+    for table in ["phone_calls", "phone_messages", "cast_requests"] {
+        let rows = serde_json::to_string(&crate::voting::dump_table(&app, table).await).unwrap();
+        for n in &needles {
+            assert!(!rows.contains(n.as_str()), "{table} shows {n:?}: {rows}");
+        }
+    }
+    // On SQLite, the files themselves, the write-ahead log included.
+    let url = app.state.settings.database_url.expose_secret().to_owned();
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap();
+        let mut files = 0;
+        for file in [path.to_owned(), format!("{path}-wal")] {
+            let Ok(bytes) = std::fs::read(&file) else {
+                continue;
+            };
+            files += 1;
+            for n in &needles {
+                assert!(
+                    !bytes.windows(n.len()).any(|w| w == n.as_bytes()),
+                    "{file} holds {n:?}"
+                );
+            }
+        }
+        assert!(files >= 1, "the database files are read");
+    }
+}

@@ -613,9 +613,10 @@ pub(crate) async fn cast_in(
                 .is_some_and(Channel::through_officer);
             return Ok(Outcome::Kept(already_voted(by_officer)));
         }
+        let (receipt_code, receipt_key) = opened_receipt(secret, &done)?;
         return Ok(Outcome::Cast(Cast {
-            receipt_code: done.receipt_code,
-            receipt_key: done.receipt_key,
+            receipt_code,
+            receipt_key,
             cast_at: done.cast_at,
             replaced: done.replaced,
             retried: true,
@@ -711,12 +712,14 @@ pub(crate) async fn cast_in(
     .await
     .context("linking a ballot")?;
     let replaced = link.is_some();
+    let (receipt_code, receipt_key) =
+        sealed_receipt(secret, round.id, record.id, &key_hmac, &receipt);
     cast_requests::ActiveModel {
         round_id: Set(round.id),
         participant_id: Set(record.id),
         key_hmac: Set(key_hmac),
-        receipt_code: Set(receipt.code.clone()),
-        receipt_key: Set(receipt.key.clone()),
+        receipt_code: Set(receipt_code),
+        receipt_key: Set(receipt_key),
         replaced: Set(replaced),
         cast_at: Set(now),
     }
@@ -774,6 +777,48 @@ pub(crate) async fn cast_in(
 /// written again in random order, so that not even their place in the
 /// table follows the order of casting. Voting codes, calls and the replies
 /// to text messages go too.
+/// The receipt kept for a retry, sealed at rest (`Secret::seal_key`): a
+/// copy of the database files does not show which voter holds which
+/// receipt, and so which ballot, while voting is open.
+fn sealed_receipt(
+    secret: &Secret,
+    round_id: i64,
+    participant_id: i64,
+    key_hmac: &str,
+    receipt: &Receipt,
+) -> (String, String) {
+    let key = secret.seal_key("cast-receipt");
+    let at = format!("cast_requests:{round_id}:{participant_id}:{key_hmac}");
+    (
+        key.seal(&format!("{at}:code"), receipt.code.as_bytes()),
+        key.seal(&format!("{at}:key"), receipt.key.as_bytes()),
+    )
+}
+
+fn opened_receipt(secret: &Secret, done: &cast_requests::Model) -> ServiceResult<(String, String)> {
+    // Kept before receipts were sealed: a plain code has dashes, which
+    // sealed text never has.
+    if done.receipt_code.contains('-') {
+        return Ok((done.receipt_code.clone(), done.receipt_key.clone()));
+    }
+    let key = secret.seal_key("cast-receipt");
+    let at = format!(
+        "cast_requests:{}:{}:{}",
+        done.round_id, done.participant_id, done.key_hmac
+    );
+    let open = |what: &str, sealed: &str| {
+        key.open(&format!("{at}:{what}"), sealed)
+            .and_then(|b| String::from_utf8(b).ok())
+            .ok_or_else(|| {
+                ServiceError::Unexpected(anyhow::anyhow!("a kept receipt does not open"))
+            })
+    };
+    Ok((
+        open("code", &done.receipt_code)?,
+        open("key", &done.receipt_key)?,
+    ))
+}
+
 pub async fn seal(txn: &DatabaseTransaction, round_id: i64) -> ServiceResult<u64> {
     super::phone::seal(txn, round_id).await?;
     ballot_links::Entity::delete_many()

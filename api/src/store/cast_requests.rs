@@ -1,6 +1,6 @@
 //! Storage model of the `cast_requests` table: the receipt given for each
-//! idempotency key, so that a retried cast gets the same answer and changes
-//! nothing. Deleted for a round when its voting closes. Never exposed
+//! idempotency key (sealed with a key derived from the server secret), so
+//! that a retried cast gets the same answer and changes nothing. Deleted for a round when its voting closes. Never exposed
 //! through the API.
 use sea_orm::entity::prelude::*;
 

@@ -67,6 +67,27 @@ pub(crate) fn phone_key(secret: &Secret, from: &str) -> (String, bool) {
     }
 }
 
+/// What calls and texts leave in the database (where a call has got to,
+/// the reply to a text) is sealed with this key (`Secret::seal_key`), bound
+/// to its table and the gateway's id: the database files alone do not link
+/// a call or a message to a participant, their choices or their receipt.
+fn state_key(secret: &Secret) -> crate::crypto::SealKey {
+    secret.seal_key("phone-state")
+}
+
+/// Seals `plain` for the row `id` of `table`.
+pub(crate) fn seal_state(secret: &Secret, table: &str, id: &str, plain: &str) -> String {
+    state_key(secret).seal(&format!("{table}:{id}"), plain.as_bytes())
+}
+
+/// Opens what `seal_state` sealed; `None` for anything else (a row written
+/// before sealing, or altered), which is then treated as absent.
+pub(crate) fn open_state(secret: &Secret, table: &str, id: &str, sealed: &str) -> Option<String> {
+    state_key(secret)
+        .open(&format!("{table}:{id}"), sealed)
+        .and_then(|b| String::from_utf8(b).ok())
+}
+
 /// The digits of a voting code as typed (spaces and dashes allowed).
 pub(crate) fn code_digits(input: &str) -> Option<String> {
     let digits: String = input
