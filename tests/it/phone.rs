@@ -1128,3 +1128,250 @@ async fn the_database_files_show_no_reply_receipt_or_choice() {
         assert!(files >= 1, "the database files are read");
     }
 }
+
+const ISSUE_BATCH: &str = "mutation($i: IssueVotingCodesInput!) { issueVotingCodes(input: $i) { batchId issued remaining keptUntil pdfBase64 csv } }";
+const REPRINT: &str = "mutation($b: ID!) { reprintVotingCodeLetters(batchId: $b) { batchId issued remaining keptUntil pdfBase64 csv } }";
+const COLLECT: &str = "mutation($b: ID!) { collectVotingCodeLetters(batchId: $b) { id letters } }";
+const BATCHES: &str = "query($r: ID!) { votingCodeBatches(roundId: $r) { nodes { id letters remaining issuedAt keptUntil } } }";
+
+/// The (reference, name, code) of each letter in a batch's CSV, sorted.
+fn csv_letters(csv: &str) -> Vec<(String, String, String)> {
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (reference, name, code) = (at("reference"), at("name"), at("voting_code"));
+    let mut rows: Vec<_> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r[reference].to_owned(),
+                r[name].to_owned(),
+                r[code].to_owned(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// `n` people verified in person for the election's round, with no
+/// account, written straight to the database (a thousand checks in person
+/// through the API would only make the test slow).
+async fn seed_in_person(app: &TestApp, e: &Election, n: usize) {
+    use api::store::verified_participants as vp;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let voter: i64 = e.voters[0].verification.parse().unwrap();
+    let area = vp::Entity::find_by_id(voter)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .area_id;
+    let round: i64 = e.round.parse().unwrap();
+    let now = chrono::Utc::now();
+    let rows: Vec<vp::ActiveModel> = (0..n)
+        .map(|i| vp::ActiveModel {
+            round_id: Set(round),
+            account_id: Set(None),
+            area_id: Set(area),
+            relation: Set("live".into()),
+            identity_hmac: Set(format!("seeded-{i}")),
+            residence_hmac: Set(None),
+            held: Set(false),
+            phone_hmac: Set(None),
+            phone_proven: Set(false),
+            email_hmac: Set(None),
+            methods: Set("in_person".into()),
+            age_checked_min: Set(None),
+            evidence: Set(Some("photo_id".into())),
+            recorded_by: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            verified_at: Set(Some(now)),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        vp::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&app.state.db)
+            .await
+            .unwrap();
+    }
+}
+
+/// A thousand letters print after their codes are committed: a ballot
+/// cast meanwhile completes before the batch's answer arrives.
+#[tokio::test]
+async fn a_ballot_completes_while_a_thousand_letters_print() {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL" }), 1).await;
+    seed_in_person(&app, &e, 1_000).await;
+    let round: i64 = e.round.parse().unwrap();
+    let issuing = {
+        let request = app
+            .client
+            .post(format!("{}/graphql", app.base))
+            .bearer_auth(&e.officer)
+            .json(&json!({ "query": ISSUE_BATCH, "variables": { "i": { "roundId": e.round } } }));
+        tokio::spawn(async move {
+            let res = request.send().await.expect("the batch answers");
+            res.json::<Value>().await.expect("a JSON answer")
+        })
+    };
+    // Once the codes are stored (committed, so another connection sees
+    // them)…
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let stored = api::store::voting_codes::Entity::find()
+            .filter(api::store::voting_codes::Column::RoundId.eq(round))
+            .count(&app.state.db)
+            .await
+            .unwrap();
+        if stored == 1_000 {
+            break;
+        }
+        assert!(
+            !issuing.is_finished(),
+            "the batch answered before its codes were stored"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the codes were never stored"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    // …a resident's ballot is cast and completes, while the letters print.
+    let cast = app
+        .ok(
+            Some(&e.voters[0].token),
+            CAST,
+            json!({ "i": { "roundId": e.round, "choices": [{ "bidId": e.bids[0] }], "idempotencyKey": "while-printing" } }),
+        )
+        .await;
+    assert_eq!(cast["castBallot"]["replaced"], false);
+    assert!(
+        !issuing.is_finished(),
+        "the ballot completed before the batch's answer arrived"
+    );
+    let answer = issuing.await.unwrap();
+    assert!(answer.get("errors").is_none(), "{answer:#}");
+    let letters = &answer["data"]["issueVotingCodes"];
+    assert_eq!(letters["issued"], 1_000);
+    assert_eq!(letters["remaining"], 0);
+    assert!(letters["batchId"].as_str().is_some_and(|b| !b.is_empty()));
+    assert_eq!(csv_letters(letters["csv"].as_str().unwrap()).len(), 1_000);
+}
+
+/// The answer to a batch is lost: its letters are made again, the same,
+/// until the officer collects them; then the server no longer has them.
+#[tokio::test]
+async fn a_lost_batch_of_letters_is_made_again_until_collected() {
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL" }), 2).await;
+    let recipients = json!([
+        { "verificationId": e.voters[0].verification, "name": "Mrs Gwenllian Parry", "address": ["12 Woodhouse Lane", "Leeds", "LS6 1AB"] },
+        { "verificationId": e.voters[1].verification, "name": "Mr Idris Bevan", "address": ["3 Cliff Road", "Leeds", "LS6 2AB"] },
+    ]);
+    let first = app
+        .ok(
+            Some(&e.officer),
+            ISSUE_BATCH,
+            json!({ "i": { "roundId": e.round, "recipients": recipients } }),
+        )
+        .await["issueVotingCodes"]
+        .clone();
+    let batch = first["batchId"].as_str().unwrap().to_owned();
+    let printed = csv_letters(first["csv"].as_str().unwrap());
+    assert_eq!(printed.len(), 2);
+    // At rest, the batch shows no code, name or address.
+    let stored =
+        serde_json::to_string(&crate::voting::dump_table(&app, "voting_code_batches").await)
+            .unwrap();
+    assert!(stored.contains(&batch), "the batch is kept");
+    for (_, name, code) in &printed {
+        let digits: String = code.chars().filter(char::is_ascii_digit).collect();
+        assert!(
+            !stored.contains(name.as_str())
+                && !stored.contains(&digits)
+                && !stored.contains(code.as_str()),
+            "{stored}"
+        );
+    }
+    assert!(!stored.contains("Woodhouse"), "{stored}");
+    // The officer never got the answer: the batch is listed, and its
+    // letters are made again, the same codes for the same people.
+    let listed = app
+        .ok(Some(&e.officer), BATCHES, json!({ "r": e.round }))
+        .await;
+    let nodes = listed["votingCodeBatches"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 1, "{listed}");
+    assert_eq!(nodes[0]["id"], batch.as_str());
+    assert_eq!(nodes[0]["letters"], 2);
+    let again = app
+        .ok(Some(&e.officer), REPRINT, json!({ "b": batch }))
+        .await["reprintVotingCodeLetters"]
+        .clone();
+    assert_eq!(again["batchId"], batch.as_str());
+    assert_eq!(csv_letters(again["csv"].as_str().unwrap()), printed);
+    assert!(!again["pdfBase64"].as_str().unwrap().is_empty());
+    // A reprinted code works.
+    let reply = text(&app, "+447700900020", &format!("{} STATUS", printed[0].2)).await;
+    assert!(reply[0].starts_with("You have not voted"), "{reply:?}");
+    // Residents cannot see or make letters.
+    let resident = &e.voters[0].token;
+    assert_eq!(
+        app.refused(Some(resident), REPRINT, json!({ "b": batch }))
+            .await,
+        "NOT_AUTHORISED"
+    );
+    assert_eq!(
+        app.refused(Some(resident), BATCHES, json!({ "r": e.round }))
+            .await,
+        "NOT_AUTHORISED"
+    );
+    // A new code for one person voids theirs: a reprint leaves it out.
+    app.ok(
+        Some(&e.officer),
+        ISSUE_BATCH,
+        json!({ "i": { "roundId": e.round, "recipients": [{ "verificationId": e.voters[1].verification }] } }),
+    )
+    .await;
+    let partial = app
+        .ok(Some(&e.officer), REPRINT, json!({ "b": batch }))
+        .await["reprintVotingCodeLetters"]
+        .clone();
+    assert_eq!(partial["issued"], 1);
+    // Collected: the server forgets the letters.
+    let collected = app
+        .ok(Some(&e.officer), COLLECT, json!({ "b": batch }))
+        .await;
+    assert_eq!(collected["collectVotingCodeLetters"]["letters"], 2);
+    for q in [REPRINT, COLLECT] {
+        assert_eq!(
+            app.refused(Some(&e.officer), q, json!({ "b": batch }))
+                .await,
+            "NOT_FOUND"
+        );
+    }
+    assert_eq!(
+        app.refused(Some(&e.officer), REPRINT, json!({ "b": "not-a-batch" }))
+            .await,
+        "NOT_FOUND"
+    );
+    let rows = crate::voting::dump_table(&app, "voting_code_batches").await;
+    assert_eq!(rows.len(), 1, "only the second batch is left: {rows:?}");
+    // When voting closes, the batches go with the codes.
+    crate::fixtures::advance(&app, &e.officer, &e.round, "CLOSED").await;
+    assert!(crate::voting::dump_table(&app, "voting_code_batches")
+        .await
+        .is_empty());
+    let audit = crate::voting::dump_table(&app, "audit_events").await;
+    for action in ["voting_codes.reprinted", "voting_codes.collected"] {
+        assert!(
+            audit.iter().any(|r| r["action"] == action),
+            "{action} audited"
+        );
+    }
+}

@@ -30,4 +30,5 @@ pub mod rounds;
 pub mod sessions;
 pub mod verification_conflicts;
 pub mod verified_participants;
+pub mod voting_code_batches;
 pub mod voting_codes;

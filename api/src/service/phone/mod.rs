@@ -17,7 +17,10 @@ use crate::crypto::Secret;
 use crate::db::begin_write;
 use crate::domain::{ballot::BallotKind, vote::Choice, Pence, Phase};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
-use crate::store::{areas, bids, phone_calls, phone_messages, verified_participants, voting_codes};
+use crate::store::{
+    areas, bids, phone_calls, phone_messages, verified_participants, voting_code_batches,
+    voting_codes,
+};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
@@ -396,7 +399,8 @@ pub fn refusal(lang: Lang, error: &ServiceError) -> String {
     }
 }
 
-/// Forgets calls left more than an hour and replies more than a day old.
+/// Forgets calls left more than an hour, replies more than a day old, and
+/// batches of letters past their time.
 pub async fn prune(db: &impl ConnectionTrait) -> ServiceResult<()> {
     let now = Utc::now();
     phone_calls::Entity::delete_many()
@@ -409,6 +413,11 @@ pub async fn prune(db: &impl ConnectionTrait) -> ServiceResult<()> {
         .exec(db)
         .await
         .context("pruning text-message replies")?;
+    voting_code_batches::Entity::delete_many()
+        .filter(voting_code_batches::Column::KeptUntil.lt(now))
+        .exec(db)
+        .await
+        .context("pruning batches of letters")?;
     Ok(())
 }
 
@@ -430,6 +439,11 @@ pub async fn seal(db: &impl ConnectionTrait, round_id: i64) -> ServiceResult<()>
         .exec(db)
         .await
         .context("removing voting codes")?;
+    voting_code_batches::Entity::delete_many()
+        .filter(voting_code_batches::Column::RoundId.eq(round_id))
+        .exec(db)
+        .await
+        .context("removing batches of letters")?;
     Ok(())
 }
 
