@@ -51,6 +51,7 @@ pub enum ErrorCode {
     NotVerified,
     AlreadyVoted,
     CountFailed,
+    LettersNotPrinted,
     Internal,
 }
 
@@ -103,6 +104,7 @@ impl ErrorCode {
             ErrorCode::NotVerified => "NOT_VERIFIED",
             ErrorCode::AlreadyVoted => "ALREADY_VOTED",
             ErrorCode::CountFailed => "COUNT_FAILED",
+            ErrorCode::LettersNotPrinted => "LETTERS_NOT_PRINTED",
             ErrorCode::Internal => "INTERNAL",
         }
     }

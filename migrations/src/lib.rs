@@ -10,6 +10,7 @@ mod m20261204_000005_results;
 mod m20261205_000006_phone;
 mod m20261206_000007_accounts;
 mod m20261206_000008_sealed_ballots;
+mod m20261206_000009_phone_safety;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000006_phone::Migration),
             Box::new(m20261206_000007_accounts::Migration),
             Box::new(m20261206_000008_sealed_ballots::Migration),
+            Box::new(m20261206_000009_phone_safety::Migration),
         ]
     }
 }

@@ -946,3 +946,432 @@ async fn the_demo_resident_votes_by_text_on_the_development_page() {
         "{page}"
     );
 }
+
+/// The phone number an officer types when checking someone in person is
+/// only a record: texting from it, without a voting code, votes for no
+/// one. A typo must not hand a vote to whoever holds the mistyped number.
+#[tokio::test]
+async fn a_number_an_officer_typed_is_no_way_to_vote() {
+    use crate::fixtures::{declare_query, CONFIRM_CODE, REQUEST_CODE};
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL" }), 0).await;
+    let typed = "07700 900777";
+    let input = json!({
+        "person": person("Olwen Typo", "1961-06-06", "LS6 2AB"),
+        "evidence": "PHOTO_ID",
+        "phone": typed,
+    });
+    let v = app
+        .ok(
+            Some(&e.officer),
+            &in_person_query(),
+            json!({ "r": e.round, "i": input }),
+        )
+        .await;
+    assert_eq!(v["recordInPersonVerification"]["hasPhone"], true);
+    // Whoever holds that number texts a vote with no code.
+    for attempt in ["VOTE 3", "STATUS", "BIDS"] {
+        let reply = text(&app, "+447700900777", attempt).await;
+        assert!(
+            reply[0].starts_with("We do not recognise this phone"),
+            "{attempt}: {reply:?}"
+        );
+    }
+    assert!(ballot_rows(&app).await.is_empty(), "nothing cast");
+    // With the code from the letter, the person votes from that phone, and
+    // then (having texted their code from it) without the code.
+    let data = app
+        .ok(
+            Some(&e.officer),
+            ISSUE,
+            json!({ "i": { "roundId": e.round } }),
+        )
+        .await;
+    let csv = data["issueVotingCodes"]["csv"].as_str().unwrap().to_owned();
+    let code = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(10)
+        .unwrap()
+        .to_owned();
+    let first = text(&app, "+447700900777", &format!("{code} VOTE 1")).await;
+    assert!(first[0].contains("is recorded"), "{first:?}");
+    let second = text(&app, "+447700900777", "VOTE 2").await;
+    assert!(
+        second[0].contains("replaces your earlier vote"),
+        "{second:?}"
+    );
+
+    // A number proven by a text-message code identifies its voter…
+    let resident = app.sign_in("rhian@example.org").await;
+    app.ok(
+        Some(&resident),
+        &declare_query(),
+        json!({ "r": e.round, "p": person("Rhian Proven", "1972-03-03", "LS6 1AB") }),
+    )
+    .await;
+    app.ok(
+        Some(&resident),
+        REQUEST_CODE,
+        json!({ "r": e.round, "c": "SMS", "to": "07700 900888" }),
+    )
+    .await;
+    let sent = app.sms.code_to("+447700900888", 1);
+    let confirmed = app
+        .ok(
+            Some(&resident),
+            CONFIRM_CODE,
+            json!({ "r": e.round, "c": "SMS", "to": "07700 900888", "code": sent }),
+        )
+        .await;
+    assert_eq!(confirmed["confirmVerificationCode"]["verified"], true);
+    let own = text(&app, "+447700900888", "VOTE 4").await;
+    assert!(own[0].contains("is recorded"), "{own:?}");
+    // …until the account is deleted: the number goes with it.
+    app.ok(
+        Some(&resident),
+        "mutation { deleteMyAccount(confirm: true) }",
+        json!({}),
+    )
+    .await;
+    let after = text(&app, "+447700900888", "VOTE 1").await;
+    assert!(
+        after[0].starts_with("We do not recognise this phone"),
+        "{after:?}"
+    );
+    let records = crate::voting::dump_table(&app, "verified_participants").await;
+    let detached: Vec<_> = records
+        .iter()
+        .filter(|r| {
+            r["account_id"].is_null() && r["methods"].as_str().is_some_and(|m| m.contains("sms"))
+        })
+        .collect();
+    assert_eq!(detached.len(), 1, "{records:?}");
+    assert!(detached[0]["phone_hmac"].is_null(), "{detached:?}");
+    assert_eq!(ballot_rows(&app).await.len(), 2, "the two voters' ballots");
+}
+
+/// A copy of the database files, taken while voting is open, links no
+/// call or text to a voter's choices or receipt: where a call has got to,
+/// the reply to each text and the receipts kept for retries are sealed.
+#[tokio::test]
+async fn the_database_files_show_no_reply_receipt_or_choice() {
+    use secrecy::ExposeSecret;
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL", "maxChoices": 3 }), 0).await;
+    let codes = phone_voters(&app, &e, 2).await;
+    let reply = text(&app, "+447700900010", &format!("{} VOTE 1 3", codes[0])).await;
+    assert!(
+        reply[0].contains("You chose: project 1, Benches on the Moor"),
+        "{reply:?}"
+    );
+    let by_text = receipt_in(&reply[0]);
+    // A keypad call, left at its receipt (the call is not over).
+    let call = sid("CA");
+    let from = "+441134960010";
+    press(&app, &call, from, None).await;
+    press(&app, &call, from, Some("1")).await;
+    let digits: String = codes[1].chars().filter(char::is_ascii_digit).collect();
+    press(&app, &call, from, Some(&format!("{digits}#"))).await;
+    let (said, _) = press(&app, &call, from, Some("2*4#")).await;
+    assert!(
+        said.starts_with("You chose: project 2, Bulbs along the paths"),
+        "{said}"
+    );
+    let (said, _) = press(&app, &call, from, Some("1")).await;
+    assert!(said.contains("Your receipt is"), "{said}");
+    let receipts: Vec<String> = ballot_rows(&app)
+        .await
+        .iter()
+        .map(|b| api::domain::vote::Receipt::code_of(&b.commitment).unwrap())
+        .collect();
+    assert_eq!(receipts.len(), 2);
+    assert!(receipts.contains(&by_text));
+    let mut needles: Vec<String> = vec![
+        "You chose".into(),
+        "is recorded".into(),
+        "Your receipt is".into(),
+        "project 1, Benches on the Moor".into(),
+        "project 2, Bulbs along the paths".into(),
+        "Numbers".into(),
+    ];
+    for r in &receipts {
+        needles.push(r.clone());
+        needles.push(r.replace('-', ""));
+    }
+    // What the phone tables and the kept receipts hold, on any database.
+    for table in ["phone_calls", "phone_messages", "cast_requests"] {
+        let rows = serde_json::to_string(&crate::voting::dump_table(&app, table).await).unwrap();
+        for n in &needles {
+            assert!(!rows.contains(n.as_str()), "{table} shows {n:?}: {rows}");
+        }
+    }
+    // On SQLite, the files themselves, the write-ahead log included.
+    let url = app.state.settings.database_url.expose_secret().to_owned();
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap();
+        let mut files = 0;
+        for file in [path.to_owned(), format!("{path}-wal")] {
+            let Ok(bytes) = std::fs::read(&file) else {
+                continue;
+            };
+            files += 1;
+            for n in &needles {
+                assert!(
+                    !bytes.windows(n.len()).any(|w| w == n.as_bytes()),
+                    "{file} holds {n:?}"
+                );
+            }
+        }
+        assert!(files >= 1, "the database files are read");
+    }
+}
+
+const ISSUE_BATCH: &str = "mutation($i: IssueVotingCodesInput!) { issueVotingCodes(input: $i) { batchId issued remaining keptUntil pdfBase64 csv } }";
+const REPRINT: &str = "mutation($b: ID!) { reprintVotingCodeLetters(batchId: $b) { batchId issued remaining keptUntil pdfBase64 csv } }";
+const COLLECT: &str = "mutation($b: ID!) { collectVotingCodeLetters(batchId: $b) { id letters } }";
+const BATCHES: &str = "query($r: ID!) { votingCodeBatches(roundId: $r) { nodes { id letters remaining issuedAt keptUntil } } }";
+
+/// The (reference, name, code) of each letter in a batch's CSV, sorted.
+fn csv_letters(csv: &str) -> Vec<(String, String, String)> {
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (reference, name, code) = (at("reference"), at("name"), at("voting_code"));
+    let mut rows: Vec<_> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r[reference].to_owned(),
+                r[name].to_owned(),
+                r[code].to_owned(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// `n` people verified in person for the election's round, with no
+/// account, written straight to the database (a thousand checks in person
+/// through the API would only make the test slow).
+async fn seed_in_person(app: &TestApp, e: &Election, n: usize) {
+    use api::store::verified_participants as vp;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let voter: i64 = e.voters[0].verification.parse().unwrap();
+    let area = vp::Entity::find_by_id(voter)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .area_id;
+    let round: i64 = e.round.parse().unwrap();
+    let now = chrono::Utc::now();
+    let rows: Vec<vp::ActiveModel> = (0..n)
+        .map(|i| vp::ActiveModel {
+            round_id: Set(round),
+            account_id: Set(None),
+            area_id: Set(area),
+            relation: Set("live".into()),
+            identity_hmac: Set(format!("seeded-{i}")),
+            residence_hmac: Set(None),
+            held: Set(false),
+            phone_hmac: Set(None),
+            phone_proven: Set(false),
+            email_hmac: Set(None),
+            methods: Set("in_person".into()),
+            age_checked_min: Set(None),
+            evidence: Set(Some("photo_id".into())),
+            recorded_by: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            verified_at: Set(Some(now)),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        vp::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&app.state.db)
+            .await
+            .unwrap();
+    }
+}
+
+/// A thousand letters print after their codes are committed: a ballot
+/// cast meanwhile completes before the batch's answer arrives.
+#[tokio::test]
+async fn a_ballot_completes_while_a_thousand_letters_print() {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL" }), 1).await;
+    seed_in_person(&app, &e, 1_000).await;
+    let round: i64 = e.round.parse().unwrap();
+    let issuing = {
+        let request = app
+            .client
+            .post(format!("{}/graphql", app.base))
+            .bearer_auth(&e.officer)
+            .json(&json!({ "query": ISSUE_BATCH, "variables": { "i": { "roundId": e.round } } }));
+        tokio::spawn(async move {
+            let res = request.send().await.expect("the batch answers");
+            res.json::<Value>().await.expect("a JSON answer")
+        })
+    };
+    // Once the codes are stored (committed, so another connection sees
+    // them)…
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let stored = api::store::voting_codes::Entity::find()
+            .filter(api::store::voting_codes::Column::RoundId.eq(round))
+            .count(&app.state.db)
+            .await
+            .unwrap();
+        if stored == 1_000 {
+            break;
+        }
+        assert!(
+            !issuing.is_finished(),
+            "the batch answered before its codes were stored"
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the codes were never stored"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    // …a resident's ballot is cast and completes, while the letters print.
+    let cast = app
+        .ok(
+            Some(&e.voters[0].token),
+            CAST,
+            json!({ "i": { "roundId": e.round, "choices": [{ "bidId": e.bids[0] }], "idempotencyKey": "while-printing" } }),
+        )
+        .await;
+    assert_eq!(cast["castBallot"]["replaced"], false);
+    assert!(
+        !issuing.is_finished(),
+        "the ballot completed before the batch's answer arrived"
+    );
+    let answer = issuing.await.unwrap();
+    assert!(answer.get("errors").is_none(), "{answer:#}");
+    let letters = &answer["data"]["issueVotingCodes"];
+    assert_eq!(letters["issued"], 1_000);
+    assert_eq!(letters["remaining"], 0);
+    assert!(letters["batchId"].as_str().is_some_and(|b| !b.is_empty()));
+    assert_eq!(csv_letters(letters["csv"].as_str().unwrap()).len(), 1_000);
+}
+
+/// The answer to a batch is lost: its letters are made again, the same,
+/// until the officer collects them; then the server no longer has them.
+#[tokio::test]
+async fn a_lost_batch_of_letters_is_made_again_until_collected() {
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL" }), 2).await;
+    let recipients = json!([
+        { "verificationId": e.voters[0].verification, "name": "Mrs Gwenllian Parry", "address": ["12 Woodhouse Lane", "Leeds", "LS6 1AB"] },
+        { "verificationId": e.voters[1].verification, "name": "Mr Idris Bevan", "address": ["3 Cliff Road", "Leeds", "LS6 2AB"] },
+    ]);
+    let first = app
+        .ok(
+            Some(&e.officer),
+            ISSUE_BATCH,
+            json!({ "i": { "roundId": e.round, "recipients": recipients } }),
+        )
+        .await["issueVotingCodes"]
+        .clone();
+    let batch = first["batchId"].as_str().unwrap().to_owned();
+    let printed = csv_letters(first["csv"].as_str().unwrap());
+    assert_eq!(printed.len(), 2);
+    // At rest, the batch shows no code, name or address.
+    let stored =
+        serde_json::to_string(&crate::voting::dump_table(&app, "voting_code_batches").await)
+            .unwrap();
+    assert!(stored.contains(&batch), "the batch is kept");
+    for (_, name, code) in &printed {
+        let digits: String = code.chars().filter(char::is_ascii_digit).collect();
+        assert!(
+            !stored.contains(name.as_str())
+                && !stored.contains(&digits)
+                && !stored.contains(code.as_str()),
+            "{stored}"
+        );
+    }
+    assert!(!stored.contains("Woodhouse"), "{stored}");
+    // The officer never got the answer: the batch is listed, and its
+    // letters are made again, the same codes for the same people.
+    let listed = app
+        .ok(Some(&e.officer), BATCHES, json!({ "r": e.round }))
+        .await;
+    let nodes = listed["votingCodeBatches"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 1, "{listed}");
+    assert_eq!(nodes[0]["id"], batch.as_str());
+    assert_eq!(nodes[0]["letters"], 2);
+    let again = app
+        .ok(Some(&e.officer), REPRINT, json!({ "b": batch }))
+        .await["reprintVotingCodeLetters"]
+        .clone();
+    assert_eq!(again["batchId"], batch.as_str());
+    assert_eq!(csv_letters(again["csv"].as_str().unwrap()), printed);
+    assert!(!again["pdfBase64"].as_str().unwrap().is_empty());
+    // A reprinted code works.
+    let reply = text(&app, "+447700900020", &format!("{} STATUS", printed[0].2)).await;
+    assert!(reply[0].starts_with("You have not voted"), "{reply:?}");
+    // Residents cannot see or make letters.
+    let resident = &e.voters[0].token;
+    assert_eq!(
+        app.refused(Some(resident), REPRINT, json!({ "b": batch }))
+            .await,
+        "NOT_AUTHORISED"
+    );
+    assert_eq!(
+        app.refused(Some(resident), BATCHES, json!({ "r": e.round }))
+            .await,
+        "NOT_AUTHORISED"
+    );
+    // A new code for one person voids theirs: a reprint leaves it out.
+    app.ok(
+        Some(&e.officer),
+        ISSUE_BATCH,
+        json!({ "i": { "roundId": e.round, "recipients": [{ "verificationId": e.voters[1].verification }] } }),
+    )
+    .await;
+    let partial = app
+        .ok(Some(&e.officer), REPRINT, json!({ "b": batch }))
+        .await["reprintVotingCodeLetters"]
+        .clone();
+    assert_eq!(partial["issued"], 1);
+    // Collected: the server forgets the letters.
+    let collected = app
+        .ok(Some(&e.officer), COLLECT, json!({ "b": batch }))
+        .await;
+    assert_eq!(collected["collectVotingCodeLetters"]["letters"], 2);
+    for q in [REPRINT, COLLECT] {
+        assert_eq!(
+            app.refused(Some(&e.officer), q, json!({ "b": batch }))
+                .await,
+            "NOT_FOUND"
+        );
+    }
+    assert_eq!(
+        app.refused(Some(&e.officer), REPRINT, json!({ "b": "not-a-batch" }))
+            .await,
+        "NOT_FOUND"
+    );
+    let rows = crate::voting::dump_table(&app, "voting_code_batches").await;
+    assert_eq!(rows.len(), 1, "only the second batch is left: {rows:?}");
+    // When voting closes, the batches go with the codes.
+    crate::fixtures::advance(&app, &e.officer, &e.round, "CLOSED").await;
+    assert!(crate::voting::dump_table(&app, "voting_code_batches")
+        .await
+        .is_empty());
+    let audit = crate::voting::dump_table(&app, "audit_events").await;
+    for action in ["voting_codes.reprinted", "voting_codes.collected"] {
+        assert!(
+            audit.iter().any(|r| r["action"] == action),
+            "{action} audited"
+        );
+    }
+}

@@ -846,3 +846,59 @@ async fn verification_data_is_purged_after_publication_and_retention() {
         .unwrap();
     assert_eq!(audits.len(), 1);
 }
+
+/// A second account that writes the same name with look-alike letters of
+/// other scripts (Greek and Cyrillic) is the same person: held for an
+/// officer, not verified, in a round that takes a postcode alone.
+#[tokio::test]
+async fn look_alike_letters_do_not_make_a_second_person() {
+    let app = TestApp::spawn().await;
+    let r = verification_round(&app, eligibility(json!({ "postcodeAloneEnough": true }))).await;
+    let first = app.sign_in("zoe@example.org").await;
+    let res = declare(
+        &app,
+        &first,
+        &r.round,
+        person("Zoë O'Brien-Smith", "1990-10-10", "LS6 1AB"),
+    )
+    .await;
+    assert_eq!(
+        res["data"]["declareEligibility"]["verified"], true,
+        "{res:#}"
+    );
+    // Greek Ζ, ο, Ο, Β and Cyrillic е, Ѕ: it reads the same to a person.
+    let second = app.sign_in("zoe.again@example.org").await;
+    let res = declare(
+        &app,
+        &second,
+        &r.round,
+        person("Ζοе Ο'Βriеn-Ѕmith", "1990-10-10", "LS6 1AB"),
+    )
+    .await;
+    let v = &res["data"]["declareEligibility"];
+    assert_eq!(
+        (v["held"].clone(), v["verified"].clone()),
+        (json!(true), json!(false)),
+        "{res:#}"
+    );
+    // A partly disguised name with one word in common is held as similar.
+    let third = app.sign_in("zoe.third@example.org").await;
+    let res = declare(
+        &app,
+        &third,
+        &r.round,
+        person("Ζое Ο'Brian", "1990-10-10", "LS6 1AB"),
+    )
+    .await;
+    assert_eq!(res["data"]["declareEligibility"]["held"], true, "{res:#}");
+    let q = "query($r: ID!) { verificationConflicts(roundId: $r) { nodes { kind } } }";
+    let conflicts = app.ok(Some(&r.officer), q, json!({ "r": r.round })).await;
+    let kinds: Vec<&str> = conflicts["verificationConflicts"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 2, "{conflicts}");
+    assert!(kinds.contains(&"identity"), "{kinds:?}");
+}

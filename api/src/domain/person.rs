@@ -5,9 +5,11 @@ use super::Postcode;
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
 
-/// A person's name, folded (accents, case, punctuation and spacing gone:
-/// see `text::fold`) so that the same name written differently compares
-/// equal. A name written "Family, Given" is read as "Given Family".
+/// A person's name, folded (accents, case, punctuation and spacing gone,
+/// and letters of other scripts that look like Latin ones read as those:
+/// see `text::fold_confusables`) so that the same name written differently
+/// compares equal. A name written "Family, Given" is read as "Given
+/// Family".
 #[derive(Clone, PartialEq, Eq)]
 pub struct PersonName(String);
 
@@ -20,7 +22,7 @@ impl PersonName {
             Some((family, given)) if !given.contains(',') => format!("{given} {family}"),
             _ => input.to_owned(),
         };
-        let folded = super::text::fold(&written);
+        let folded = super::text::fold_confusables(&written);
         if folded.is_empty() {
             return Err("enter the person's full name".into());
         }
@@ -198,6 +200,21 @@ mod tests {
         assert!(a.iter().any(|m| b.contains(m)));
         let c = similarity_materials(&PersonName::parse("Amir Khan").unwrap(), &dob);
         assert!(!a.iter().any(|m| c.contains(m)));
+        // A name spelt with look-alike letters of other scripts is the
+        // same identity, and shares its words.
+        let latin = PersonName::parse("Zoë O'Brien-Smith").unwrap();
+        let disguised = PersonName::parse("Ζοе Ο'Βriеn-Ѕmith").unwrap();
+        assert_eq!(
+            identity_material(&latin, &dob),
+            identity_material(&disguised, &dob)
+        );
+        assert_eq!(
+            similarity_materials(&latin, &dob),
+            similarity_materials(&disguised, &dob)
+        );
+        let partly = PersonName::parse("Ζое Ο'Brian").unwrap();
+        let words = similarity_materials(&partly, &dob);
+        assert!(words.iter().any(|m| a.contains(m)), "{words:?}");
     }
 
     #[test]

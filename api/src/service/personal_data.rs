@@ -8,9 +8,10 @@
 //! so the shell is no one. Sessions, roles, memberships and sign-in codes
 //! go; audit entries they made lose their actor; entries that were only
 //! about them (sign-ins, their language) go. Verification records stay,
-//! detached from the account, until the round's retention period ends:
-//! they hold only hashes and stop the same person from being verified and
-//! voting twice in a round. Ballots were never linked to anyone.
+//! detached from the account and without the phone number's hash, until
+//! the round's retention period ends: they hold only hashes and stop the
+//! same person from being verified and voting twice in a round. Ballots
+//! were never linked to anyone.
 use super::{audit, Actor};
 use crate::crypto::random_token;
 use crate::db::begin_write;
@@ -18,7 +19,7 @@ use crate::domain::Role;
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::store::{
     account_roles, accounts, audit_events, group_invitations, group_members, groups,
-    one_time_codes, sessions, verification_conflicts, verified_participants,
+    one_time_codes, sessions, verification_conflicts, verified_participants, voting_codes,
 };
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -157,15 +158,49 @@ pub async fn delete_account(
         .exec(&txn)
         .await
         .context("detaching invitations")?;
+    // The account's verification records stay (their identity hash stops
+    // the same person being verified and voting twice in a round), but the
+    // phone number goes with the account: a detached record must not be
+    // reachable by texting from that number, and one person is still one
+    // person without it (the identity hash). The number that texted with a
+    // voting code of theirs goes too; the code itself stays with the
+    // letter, which is the person's, not the account's.
+    let own_records: Vec<i64> = verified_participants::Entity::find()
+        .select_only()
+        .column(verified_participants::Column::Id)
+        .filter(verified_participants::Column::AccountId.eq(id))
+        .into_tuple()
+        .all(&txn)
+        .await
+        .context("finding verification records")?;
     verified_participants::Entity::update_many()
         .col_expr(
             verified_participants::Column::AccountId,
             Expr::value(Option::<i64>::None),
         )
+        .col_expr(
+            verified_participants::Column::PhoneHmac,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            verified_participants::Column::PhoneProven,
+            Expr::value(false),
+        )
         .filter(verified_participants::Column::AccountId.eq(id))
         .exec(&txn)
         .await
         .context("detaching verification records")?;
+    if !own_records.is_empty() {
+        voting_codes::Entity::update_many()
+            .col_expr(
+                voting_codes::Column::PhoneHmac,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(voting_codes::Column::ParticipantId.is_in(own_records))
+            .exec(&txn)
+            .await
+            .context("forgetting the phone that used a voting code")?;
+    }
     verification_conflicts::Entity::update_many()
         .col_expr(
             verification_conflicts::Column::ClaimantAccountId,
@@ -406,7 +441,8 @@ pub async fn export(db: &DatabaseConnection, actor: &Actor) -> ServiceResult<ser
             "verifiedAt": r.verified_at,
             "ageCheckedAtLeast": r.age_checked_min,
             "evidenceSeen": r.evidence,
-            "phoneProven": r.phone_hmac.is_some(),
+            "phoneGiven": r.phone_hmac.is_some(),
+            "phoneProven": r.phone_proven,
             "emailProven": r.email_hmac.is_some(),
             "registerMatched": r.residence_hmac.is_some(),
             "createdAt": r.created_at,

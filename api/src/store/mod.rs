@@ -33,4 +33,5 @@ pub mod sealed_pots;
 pub mod sessions;
 pub mod verification_conflicts;
 pub mod verified_participants;
+pub mod voting_code_batches;
 pub mod voting_codes;

@@ -20,7 +20,12 @@ pub struct Model {
     /// Held for an officer's check (a similar identity is already verified):
     /// not eligible to vote until resolved.
     pub held: bool,
+    /// Keyed hash of the phone number: one number verifies one person.
     pub phone_hmac: Option<String>,
+    /// Whether that number was proven by a code sent to it (a text-message
+    /// verification code). Only then does it identify a texter without a
+    /// voting code; a number an officer typed never does.
+    pub phone_proven: bool,
     pub email_hmac: Option<String>,
     /// Comma-separated methods proven, like `postcode,sms`.
     pub methods: String,

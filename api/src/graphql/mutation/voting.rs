@@ -1,11 +1,11 @@
 use crate::graphql::types::voting::{
     choices, CastAssistedBallotInput, CastBallotInput, CastBallotPayload, IssueVotingCodesInput,
-    VotingCodeLetters,
+    VotingCodeBatch, VotingCodeLetters,
 };
 use crate::graphql::{parse_id, signed_in, state, Gql};
 use crate::service::phone::codes::{self, Recipient};
 use crate::service::voting::{self, CastRequest, Voter};
-use async_graphql::{Context, Object};
+use async_graphql::{Context, Object, ID};
 
 #[derive(Default)]
 pub struct VotingMutation;
@@ -62,14 +62,16 @@ impl VotingMutation {
     /// (PDF and CSV) that carry them, for people with no email or
     /// smartphone to vote by text message or telephone keypad. Each code is
     /// for one person in one round; a new code voids the old one; codes
-    /// stop working when voting closes. Only keyed hashes are kept, so the
-    /// letters are made once. Audited by officer.
+    /// stop working when voting closes. Only keyed hashes of the codes are
+    /// kept; the batch's letters are kept sealed, to be made again, until
+    /// you collect them, for a day, or until voting closes. Refused with
+    /// LETTERS_NOT_PRINTED (naming the batch) if the codes were issued but
+    /// printing failed. Audited by officer.
     async fn issue_voting_codes(
         &self,
         ctx: &Context<'_>,
         input: IssueVotingCodesInput,
     ) -> async_graphql::Result<VotingCodeLetters> {
-        use base64::Engine;
         let actor = signed_in(ctx)?;
         let round_id = parse_id(&input.round_id, "round")?;
         let recipients = match input.recipients {
@@ -94,14 +96,40 @@ impl VotingMutation {
                     .collect::<async_graphql::Result<Vec<_>>>()?,
             ),
         };
-        let issued = codes::issue(state(ctx), actor, round_id, recipients)
+        Ok(codes::issue(state(ctx), actor, round_id, recipients)
             .await
-            .gql()?;
-        Ok(VotingCodeLetters {
-            issued: issued.issued,
-            remaining: issued.remaining,
-            pdf_base64: base64::engine::general_purpose::STANDARD.encode(&issued.pdf),
-            csv: issued.csv,
-        })
+            .gql()?
+            .into())
+    }
+
+    /// Officers: makes a batch's letters again (the files were lost, or
+    /// printing failed), while they are kept. Letters whose code was
+    /// replaced since are left out. NOT_FOUND once the letters were
+    /// collected or their time is over. Audited by officer.
+    async fn reprint_voting_code_letters(
+        &self,
+        ctx: &Context<'_>,
+        batch_id: ID,
+    ) -> async_graphql::Result<VotingCodeLetters> {
+        let actor = signed_in(ctx)?;
+        Ok(codes::reprint(state(ctx), actor, &batch_id)
+            .await
+            .gql()?
+            .into())
+    }
+
+    /// Officers: says a batch's letters are safe (printed or with the
+    /// print supplier): the server forgets them, so that the codes are
+    /// again readable only on the letters. Audited by officer.
+    async fn collect_voting_code_letters(
+        &self,
+        ctx: &Context<'_>,
+        batch_id: ID,
+    ) -> async_graphql::Result<VotingCodeBatch> {
+        let actor = signed_in(ctx)?;
+        Ok(codes::collect(state(ctx), actor, &batch_id)
+            .await
+            .gql()?
+            .into())
     }
 }

@@ -1,6 +1,8 @@
-use crate::graphql::types::voting::{MyBallot, Turnout, VoteStatus};
+use crate::graphql::pagination::{self, DEFAULT_PAGE, MAX_PAGE};
+use crate::graphql::types::voting::{MyBallot, Turnout, VoteStatus, VotingCodeBatch};
 use crate::graphql::{parse_id, signed_in, state, Gql};
-use crate::service::voting;
+use crate::service::{phone::codes, voting};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, Object, ID};
 
 #[derive(Default)]
@@ -41,5 +43,23 @@ impl VotingQuery {
         Ok(Turnout(
             voting::turnout(&state(ctx).db, actor, id).await.gql()?,
         ))
+    }
+
+    /// Officers: a round's batches of voting codes whose letters can still
+    /// be made again (not yet collected, and within their time), newest
+    /// first.
+    #[graphql(complexity = "pagination::cost(first, DEFAULT_PAGE, child_complexity)")]
+    async fn voting_code_batches(
+        &self,
+        ctx: &Context<'_>,
+        round_id: ID,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<u64, VotingCodeBatch>> {
+        let actor = signed_in(ctx)?;
+        let id = parse_id(&round_id, "round")?;
+        let req = pagination::request(first, after, DEFAULT_PAGE, MAX_PAGE)?;
+        let page = codes::batches(state(ctx), actor, id, req).await.gql()?;
+        Ok(pagination::connection(page, req, VotingCodeBatch::from))
     }
 }

@@ -317,16 +317,62 @@ pub struct IssueVotingCodesInput {
     pub recipients: Option<Vec<VotingCodeRecipientInput>>,
 }
 
-/// Voting-code letters, made once: the codes are stored only as keyed
-/// hashes, so these files are the only place they can be read.
+/// Voting-code letters. The codes are stored only as keyed hashes; the
+/// batch's letters are kept sealed until you collect them
+/// (collectVotingCodeLetters), for a day, or until voting closes, so that
+/// they can be made again (reprintVotingCodeLetters) if these files are
+/// lost. After that the letters are the only place the codes can be read.
 #[derive(SimpleObject)]
 pub struct VotingCodeLetters {
-    /// How many codes were issued.
+    /// The batch the codes were issued in.
+    pub batch_id: ID,
+    /// How many letters these files hold.
     pub issued: u32,
     /// How many people still have no code (issue again for the next batch).
     pub remaining: u32,
+    /// Until when the letters can be made again.
+    pub kept_until: DateTime<Utc>,
     /// A PDF for mail merge, one page a person, base64-encoded.
     pub pdf_base64: String,
     /// The same as CSV, for a print supplier.
     pub csv: String,
+}
+
+impl From<crate::service::phone::codes::Letters> for VotingCodeLetters {
+    fn from(l: crate::service::phone::codes::Letters) -> Self {
+        use base64::Engine;
+        VotingCodeLetters {
+            batch_id: ID(l.batch.id),
+            issued: l.printed,
+            remaining: l.batch.remaining,
+            kept_until: l.batch.kept_until,
+            pdf_base64: base64::engine::general_purpose::STANDARD.encode(&l.pdf),
+            csv: l.csv,
+        }
+    }
+}
+
+/// A batch of voting codes whose letters can still be made again.
+#[derive(SimpleObject)]
+pub struct VotingCodeBatch {
+    pub id: ID,
+    /// How many codes it holds.
+    pub letters: u32,
+    /// How many people still had no code after it.
+    pub remaining: u32,
+    pub issued_at: DateTime<Utc>,
+    /// Until when its letters can be made again.
+    pub kept_until: DateTime<Utc>,
+}
+
+impl From<crate::service::phone::codes::Batch> for VotingCodeBatch {
+    fn from(b: crate::service::phone::codes::Batch) -> Self {
+        VotingCodeBatch {
+            id: ID(b.id),
+            letters: b.letters,
+            remaining: b.remaining,
+            issued_at: b.issued_at,
+            kept_until: b.kept_until,
+        }
+    }
 }

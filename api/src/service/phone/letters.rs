@@ -12,7 +12,7 @@ use printpdf::{CustomPdfConformance, Mm, PdfConformance, PdfDocument};
 static FONT: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
 
 /// One person's letter.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Letter {
     /// The council's reference for the person's verification record.
     pub reference: String,

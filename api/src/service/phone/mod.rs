@@ -17,7 +17,10 @@ use crate::crypto::Secret;
 use crate::db::begin_write;
 use crate::domain::{ballot::BallotKind, vote::Choice, Pence, Phase};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
-use crate::store::{areas, bids, phone_calls, phone_messages, verified_participants, voting_codes};
+use crate::store::{
+    areas, bids, phone_calls, phone_messages, verified_participants, voting_code_batches,
+    voting_codes,
+};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
@@ -65,6 +68,27 @@ pub(crate) fn phone_key(secret: &Secret, from: &str) -> (String, bool) {
         Ok(p) => (verification::phone_hash(secret, &p), true),
         Err(_) => (secret.keyed_hash("phone", from.trim()), false),
     }
+}
+
+/// What calls and texts leave in the database (where a call has got to,
+/// the reply to a text) is sealed with this key (`Secret::seal_key`), bound
+/// to its table and the gateway's id: the database files alone do not link
+/// a call or a message to a participant, their choices or their receipt.
+fn state_key(secret: &Secret) -> crate::crypto::SealKey {
+    secret.seal_key("phone-state")
+}
+
+/// Seals `plain` for the row `id` of `table`.
+pub(crate) fn seal_state(secret: &Secret, table: &str, id: &str, plain: &str) -> String {
+    state_key(secret).seal(&format!("{table}:{id}"), plain.as_bytes())
+}
+
+/// Opens what `seal_state` sealed; `None` for anything else (a row written
+/// before sealing, or altered), which is then treated as absent.
+pub(crate) fn open_state(secret: &Secret, table: &str, id: &str, sealed: &str) -> Option<String> {
+    state_key(secret)
+        .open(&format!("{table}:{id}"), sealed)
+        .and_then(|b| String::from_utf8(b).ok())
 }
 
 /// The digits of a voting code as typed (spaces and dashes allowed).
@@ -121,11 +145,15 @@ pub(crate) enum ByPhone {
     Several,
 }
 
-/// The participants in rounds now in voting whose number this is: verified
-/// by a code sent to it, or used with their voting code before.
+/// The participants in rounds now in voting whose number this is: proven
+/// by a code sent to it (a text-message verification code), or used with
+/// their voting code before. A number that was only typed (by an officer,
+/// on a form) identifies no one: a typo must not hand a vote to whoever
+/// holds the mistyped number.
 pub(crate) async fn by_phone(db: &DatabaseConnection, phone_hmac: &str) -> ServiceResult<ByPhone> {
     let mut found: Vec<Participant> = verified_participants::Entity::find()
         .filter(verified_participants::Column::PhoneHmac.eq(phone_hmac))
+        .filter(verified_participants::Column::PhoneProven.eq(true))
         .all(db)
         .await
         .context("finding a phone number")?
@@ -371,7 +399,8 @@ pub fn refusal(lang: Lang, error: &ServiceError) -> String {
     }
 }
 
-/// Forgets calls left more than an hour and replies more than a day old.
+/// Forgets calls left more than an hour, replies more than a day old, and
+/// batches of letters past their time.
 pub async fn prune(db: &impl ConnectionTrait) -> ServiceResult<()> {
     let now = Utc::now();
     phone_calls::Entity::delete_many()
@@ -384,6 +413,11 @@ pub async fn prune(db: &impl ConnectionTrait) -> ServiceResult<()> {
         .exec(db)
         .await
         .context("pruning text-message replies")?;
+    voting_code_batches::Entity::delete_many()
+        .filter(voting_code_batches::Column::KeptUntil.lt(now))
+        .exec(db)
+        .await
+        .context("pruning batches of letters")?;
     Ok(())
 }
 
@@ -405,6 +439,11 @@ pub async fn seal(db: &impl ConnectionTrait, round_id: i64) -> ServiceResult<()>
         .exec(db)
         .await
         .context("removing voting codes")?;
+    voting_code_batches::Entity::delete_many()
+        .filter(voting_code_batches::Column::RoundId.eq(round_id))
+        .exec(db)
+        .await
+        .context("removing batches of letters")?;
     Ok(())
 }
 

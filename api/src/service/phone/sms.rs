@@ -230,7 +230,16 @@ pub async fn handle(state: &AppState, inbound: Inbound) -> String {
             .one(&state.db)
             .await
         {
-            Ok(Some(done)) => return done.reply,
+            Ok(Some(done)) => {
+                if let Some(reply) = super::open_state(
+                    &state.secret,
+                    "phone_messages",
+                    &inbound.message_sid,
+                    &done.reply,
+                ) {
+                    return reply;
+                }
+            }
             Ok(None) => {}
             Err(e) => tracing::error!(error = %e, "looking up an earlier reply"),
         }
@@ -243,7 +252,12 @@ pub async fn handle(state: &AppState, inbound: Inbound) -> String {
                 let stored = phone_messages::Entity::insert(phone_messages::ActiveModel {
                     message_sid: Set(inbound.message_sid.clone()),
                     round_id: Set(round_id),
-                    reply: Set(reply.clone()),
+                    reply: Set(super::seal_state(
+                        &state.secret,
+                        "phone_messages",
+                        &inbound.message_sid,
+                        &reply,
+                    )),
                     created_at: Set(chrono::Utc::now()),
                 })
                 .on_conflict(

@@ -85,9 +85,14 @@ async fn save(state: &AppState, sid: &str, call: &Call) -> ServiceResult<()> {
     let row = phone_calls::ActiveModel {
         call_sid: Set(sid.to_owned()),
         round_id: Set(call.who.map(|w| w.round_id)),
-        state: Set(serde_json::to_string(call).map_err(|e| {
-            ServiceError::Unexpected(anyhow::anyhow!("writing a call's state: {e}"))
-        })?),
+        state: Set(super::seal_state(
+            &state.secret,
+            "phone_calls",
+            sid,
+            &serde_json::to_string(call).map_err(|e| {
+                ServiceError::Unexpected(anyhow::anyhow!("writing a call's state: {e}"))
+            })?,
+        )),
         updated_at: Set(chrono::Utc::now()),
     };
     phone_calls::Entity::insert(row)
@@ -120,23 +125,25 @@ async fn step(state: &AppState, inbound: &Inbound) -> ServiceResult<String> {
         .as_deref()
         .map(str::trim)
         .filter(|d| !d.is_empty());
-    let (mut call, xml, keep) =
-        match stored.and_then(|s| serde_json::from_str::<Call>(&s.state).ok()) {
-            None => {
-                // A new call: the first question, whatever was keyed.
-                let call = Call {
-                    step: if state.settings.phone.welsh {
-                        Step::Language
-                    } else {
-                        Step::Code
-                    },
-                    ..Default::default()
-                };
-                let xml = prompt(state, &call, None, None).await?;
-                (call, xml, Keep::Save)
-            }
-            Some(call) => advance(state, inbound, call, digits).await?,
-        };
+    let (mut call, xml, keep) = match stored
+        .and_then(|s| super::open_state(&state.secret, "phone_calls", &sid, &s.state))
+        .and_then(|s| serde_json::from_str::<Call>(&s).ok())
+    {
+        None => {
+            // A new call: the first question, whatever was keyed.
+            let call = Call {
+                step: if state.settings.phone.welsh {
+                    Step::Language
+                } else {
+                    Step::Code
+                },
+                ..Default::default()
+            };
+            let xml = prompt(state, &call, None, None).await?;
+            (call, xml, Keep::Save)
+        }
+        Some(call) => advance(state, inbound, call, digits).await?,
+    };
     match keep {
         Keep::Save => save(state, &sid, &call).await?,
         Keep::Forget => {

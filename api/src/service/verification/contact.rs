@@ -149,7 +149,12 @@ pub async fn confirm_code(
         ..Default::default()
     };
     match channel {
-        Channel::Sms => am.phone_hmac = Set(Some(target)),
+        // A code sent to this number was entered: the number is proven, and
+        // from now on identifies this voter by text.
+        Channel::Sms => {
+            am.phone_hmac = Set(Some(target));
+            am.phone_proven = Set(true);
+        }
         Channel::Email => am.email_hmac = Set(Some(target)),
     }
     let saved = am

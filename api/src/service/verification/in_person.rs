@@ -120,6 +120,12 @@ pub async fn record_in_person(
     let saved = match own {
         Some(o) => verified_participants::ActiveModel {
             id: Set(o.id),
+            // A number typed by an officer is never proven: it replaces a
+            // proven number only by being a different one, and then is not.
+            phone_proven: Set(o.phone_proven
+                && phone
+                    .as_ref()
+                    .is_none_or(|p| Some(p) == o.phone_hmac.as_ref())),
             phone_hmac: Set(phone.or(o.phone_hmac)),
             email_hmac: Set(mailbox.or(o.email_hmac)),
             residence_hmac: Set(Some(checked.residence_hmac.clone())),

@@ -273,6 +273,9 @@ fn new_participant(p: NewParticipant<'_>) -> verified_participants::ActiveModel 
         residence_hmac: Set(Some(p.checked.residence_hmac.clone())),
         held: Set(p.held),
         phone_hmac: Set(p.phone_hmac),
+        // A new record's number (typed by an officer, if any) is not
+        // proven: only a code sent to it proves it (`contact`).
+        phone_proven: Set(false),
         email_hmac: Set(p.email_hmac),
         methods: Set(methods_to_string(p.methods)),
         age_checked_min: Set(p.checked.age_checked_min.map(|a| a as i32)),
