@@ -4,6 +4,7 @@ mod accounts;
 mod auth;
 mod bid_drafts;
 mod bids;
+mod checkpoint;
 mod fixtures;
 mod hardening;
 mod helpers;

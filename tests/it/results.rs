@@ -11,19 +11,19 @@ use std::collections::{BTreeSet, HashMap};
 const RESULT: &str = "query($r: ID!, $v: Int) { roundResult(roundId: $r, version: $v) { version reason provisional publishedAt configuration configurationSha256 excludedBidIds bundleUrl pots { area { name } budgetPence spentPence leftPence voters funded { bid { id title } amountPence support } unfunded { id } unfundedBids { bid { id } costPence votes } fundedVotes: funded { votes } explanation explanationCy: explanation(language: CY) ballotsUrl resultUrl ballotsSha256 resultSha256 } } }";
 const VERSIONS: &str =
     "query($r: ID!) { resultVersions(roundId: $r) { version reason countedAt publishedAt } }";
-const PUBLISH: &str = "mutation($r: ID!) { publishResult(roundId: $r) { phase } }";
+pub(crate) const PUBLISH: &str = "mutation($r: ID!) { publishResult(roundId: $r) { phase } }";
 const COUNT: &str = "mutation($r: ID!) { countRound(roundId: $r) { phase countError } }";
-const CORRECT: &str = "mutation($r: ID!, $why: String!, $x: [ID!]) { correctResult(roundId: $r, reason: $why, excludeBidIds: $x) }";
+pub(crate) const CORRECT: &str = "mutation($r: ID!, $why: String!, $x: [ID!]) { correctResult(roundId: $r, reason: $why, excludeBidIds: $x) }";
 const LOG: &str = "query($r: ID!) { roundLog(roundId: $r) { seq kind details prev hash } }";
 const PROOF: &str = "query($r: ID!, $c: String!) { receiptProof(roundId: $r, code: $c) { code commitment leafIndex treeSize hashes root verified } }";
 const ASSISTED: &str =
     "mutation($i: CastAssistedBallotInput!) { castAssistedBallot(input: $i) { receipt { code } } }";
 
 /// A bundle's files, by name.
-type Files = HashMap<String, Vec<u8>>;
+pub(crate) type Files = HashMap<String, Vec<u8>>;
 
 /// A published file, fetched over plain HTTP.
-async fn download(app: &TestApp, path: &str, token: Option<&str>) -> (u16, Vec<u8>) {
+pub(crate) async fn download(app: &TestApp, path: &str, token: Option<&str>) -> (u16, Vec<u8>) {
     let mut req = app.client.get(format!("{}{path}", app.base));
     if let Some(t) = token {
         req = req.bearer_auth(t);
@@ -34,7 +34,7 @@ async fn download(app: &TestApp, path: &str, token: Option<&str>) -> (u16, Vec<u
 }
 
 /// The files of a `bundle.tar`, by name.
-fn untar(bytes: &[u8]) -> Files {
+pub(crate) fn untar(bytes: &[u8]) -> Files {
     let mut archive = tar::Archive::new(bytes);
     let mut files = HashMap::new();
     for entry in archive.entries().expect("a tar archive") {
@@ -318,7 +318,13 @@ async fn a_round_is_counted_reviewed_published_and_corrected() {
         .map(|l| l["kind"].as_str().unwrap())
         .collect();
     assert!(
-        kinds.ends_with(&["phase_changed", "counted", "phase_changed", "published"]),
+        kinds.ends_with(&[
+            "phase_changed",
+            "sealed",
+            "counted",
+            "phase_changed",
+            "published"
+        ]),
         "{kinds:?}"
     );
 

@@ -22,6 +22,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
 };
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -42,9 +43,34 @@ pub(super) async fn seal_voting(
 }
 
 /// Writes the pots' ballots files and the round log's `sealed` entry, after
-/// the phase change is logged; keeps the checkpoint and the council's
-/// signature on the round.
+/// the phase change is logged, in a savepoint: a ballot that cannot be read
+/// (a damaged disk, a bad hand edit) must not keep voting open past its
+/// date. The round then closes without a checkpoint; its count fails with
+/// the reason, for officers, and the count that follows the repair seals it
+/// (`seal_and_sign`, from `count`).
 pub(super) async fn checkpoint(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    round: &rounds::Round,
+    now: DateTime<Utc>,
+) -> ServiceResult<Option<String>> {
+    let savepoint = txn.begin().await.context("starting a savepoint")?;
+    match seal_and_sign(state, &savepoint, round, now).await {
+        Ok(checkpoint) => {
+            savepoint.commit().await.context("sealing the ballots")?;
+            Ok(Some(checkpoint))
+        }
+        Err(e) => {
+            savepoint.rollback().await.context("rolling back a seal")?;
+            tracing::warn!(round.id = round.id, reason = %e, "the ballots could not be sealed at the close");
+            Ok(None)
+        }
+    }
+}
+
+/// The pots' ballots files, the `sealed` entry and the council's signature,
+/// in the caller's transaction; gives the checkpoint.
+pub(super) async fn seal_and_sign(
     state: &AppState,
     txn: &DatabaseTransaction,
     round: &rounds::Round,
@@ -109,7 +135,7 @@ async fn scrub(state: &AppState) {
 /// Emails the close checkpoint, with the council's signature, to every
 /// group with a bid in the round and to every observer, each in their
 /// language.
-async fn notify_witnesses(state: &AppState, round_id: i64) -> ServiceResult<()> {
+pub(super) async fn notify_witnesses(state: &AppState, round_id: i64) -> ServiceResult<()> {
     let round = round_rows::Entity::find_by_id(round_id)
         .one(&state.db)
         .await

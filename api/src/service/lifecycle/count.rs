@@ -41,7 +41,22 @@ pub async fn count(
             },
         ));
     }
-    let pots = match count_in(&txn, &round, &[]).await {
+    // A round whose close could not seal its ballots is sealed now, once
+    // put right, before it is counted.
+    let sealing = round.close_checkpoint.is_none();
+    let sealed = if sealing {
+        super::close::seal_and_sign(state, &txn, &round, now)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    } else {
+        Ok(())
+    };
+    let counted = match sealed {
+        Ok(()) => count_in(&txn, &round, &[]).await,
+        Err(reason) => Err(reason),
+    };
+    let pots = match counted {
         Ok(p) => p,
         Err(reason) => {
             txn.rollback().await.context("rolling back a count")?;
@@ -92,6 +107,11 @@ pub async fn count(
     .await
     .context("auditing a count")?;
     txn.commit().await.context("committing a count")?;
+    if sealing {
+        if let Err(e) = super::close::notify_witnesses(state, round_id).await {
+            tracing::error!(round.id = round_id, error = %e, "sending the close checkpoint");
+        }
+    }
     tracing::info!(round.id = round_id, version, "round counted");
     rounds::load(db, round_id).await
 }

@@ -1,23 +1,97 @@
 //! Results as CSV for council reports.
 use super::PotResult;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
+/// A cell a spreadsheet will not run: one that begins with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return is read by Excel, LibreOffice and Google
+/// Sheets as a formula (`=HYPERLINK(…)`), so it gets a leading `'`, as
+/// OWASP's advice on CSV injection has it. Any group can write a bid's
+/// title; officers open the file.
+pub fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
 /// A pot's result as CSV, for council reports: one line per bid on the
-/// ballot.
+/// ballot. Quoting is the `csv` crate's; titles are made safe to open in a
+/// spreadsheet.
 pub fn csv(p: &PotResult, titles: &HashMap<i64, String>) -> String {
-    let mut out = String::from("bid_id,title,cost_pence,funded,support\n");
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut w = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new());
+    let title =
+        |b: &i64| spreadsheet_safe(titles.get(b).map(String::as_str).unwrap_or("")).into_owned();
+    // Writing to memory cannot fail.
+    let _ = w.write_record(["bid_id", "title", "cost_pence", "funded", "support"]);
     for (b, cost, support) in &p.funded {
-        out.push_str(&format!(
-            "{b},{},{cost},yes,{support}\n",
-            quote(titles.get(b).map(String::as_str).unwrap_or(""))
-        ));
+        let _ = w.write_record([
+            b.to_string(),
+            title(b),
+            cost.to_string(),
+            "yes".into(),
+            support.clone(),
+        ]);
     }
     for (b, cost, _) in &p.unfunded {
-        out.push_str(&format!(
-            "{b},{},{cost},no,\n",
-            quote(titles.get(b).map(String::as_str).unwrap_or(""))
-        ));
+        let _ = w.write_record([
+            b.to_string(),
+            title(b),
+            cost.to_string(),
+            "no".into(),
+            String::new(),
+        ]);
     }
-    out
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_not_run_and_quotes_survive() {
+        for (title, cell) in [
+            (
+                "=HYPERLINK(\"http://x\",\"Click\")",
+                "\"'=HYPERLINK(\"\"http://x\"\",\"\"Click\"\")\"",
+            ),
+            ("+1+1", "'+1+1"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tTabbed", "\"'\tTabbed\""),
+            ("\rReturn", "\"'\rReturn\""),
+            ("Benches, new", "\"Benches, new\""),
+            ("Plain", "Plain"),
+        ] {
+            let p = PotResult {
+                pot_id: 1,
+                area_id: 1,
+                budget_pence: 100,
+                funded: vec![(7, 50, "3".into())],
+                unfunded: vec![],
+                spent_pence: 50,
+                voters: 3,
+                turnout_by_channel: vec![],
+                votes: HashMap::new(),
+                explanation: vec![],
+                explanation_cy: vec![],
+                ballots_sha256: String::new(),
+                result_sha256: String::new(),
+                input_sha256: String::new(),
+                result_json: String::new(),
+                ballots_pb: String::new(),
+            };
+            let out = csv(&p, &HashMap::from([(7, title.to_owned())]));
+            let line = out.lines().nth(1).unwrap_or_default().to_owned();
+            let rest = out.split_once('\n').map(|(_, r)| r).unwrap_or("");
+            assert!(
+                rest.starts_with(&format!("7,{cell},50,yes,3")),
+                "{title:?} gave {line:?}"
+            );
+        }
+    }
 }

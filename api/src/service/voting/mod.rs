@@ -40,6 +40,8 @@ pub mod writer;
 
 pub(crate) use checks::{ballot_bids, check_choices, tally_shape};
 pub(crate) use reads::current_channel;
+#[cfg(feature = "test-support")]
+pub use reads::stored_ballots;
 pub use reads::{ballot_count, my_ballot, my_status, turnout, MyBallot, Turnout, VoteStatus};
 pub use seal::seal;
 

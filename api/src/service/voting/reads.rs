@@ -115,6 +115,43 @@ pub async fn my_ballot(
     }))
 }
 
+/// Every ballot the store holds, opened: the sealed store while voting is
+/// open (with each round's key), `ballots` after the close; sealed ballots
+/// carry their voter's tag as their id. For the end-to-end tests, which
+/// check what the store holds; nothing in the service reads a ballot while
+/// voting is open but its own voter's.
+#[cfg(feature = "test-support")]
+pub async fn stored_ballots(state: &AppState) -> ServiceResult<Vec<ballots::Model>> {
+    let mut out = ballots::Entity::find()
+        .all(&state.db)
+        .await
+        .context("loading ballots")?;
+    let sealed = crate::store::sealed_ballots::Entity::find()
+        .all(&state.db)
+        .await
+        .context("loading sealed ballots")?;
+    let mut keys = HashMap::new();
+    for row in sealed {
+        if !keys.contains_key(&row.round_id) {
+            let key = store::existing_key(&state.db, &state.secret, row.round_id).await?;
+            keys.insert(row.round_id, key);
+        }
+        let Some(Some(key)) = keys.get(&row.round_id) else {
+            continue;
+        };
+        let b = key.open_ballot(&row)?;
+        out.push(ballots::Model {
+            id: row.id,
+            round_id: row.round_id,
+            pot_id: row.pot_id,
+            content: b.content.to_json(),
+            commitment: b.commitment,
+            channel: Some(b.channel.as_str().to_owned()),
+        });
+    }
+    Ok(out)
+}
+
 /// How a participant's current ballot came in, while voting is open
 /// (`None` if they have not voted).
 pub(crate) async fn current_channel(
