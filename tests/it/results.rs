@@ -963,3 +963,58 @@ async fn a_ranked_round_is_counted_and_checks_out() {
     assert_eq!(status, 200);
     verify(&untar(&tar)).expect("the ranked bundle checks out");
 }
+
+/// A title written as a spreadsheet formula (any group can write one) is
+/// not run when an officer opens the pot's CSV: the cell begins with `'`.
+#[tokio::test]
+async fn a_formula_in_a_title_is_not_run_from_the_results_csv() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL" }), 1).await;
+    let councillor = app
+        .signed_in_as("cllr@council.test", Role::Councillor)
+        .await;
+    let formulas = [
+        "=HYPERLINK(\"http://evil.test\",\"Click for your grant\")",
+        "+SUM(1,1)",
+        "-1+1",
+        "@cmd",
+    ];
+    for (bid, title) in e.bids.iter().zip(formulas) {
+        api::store::bids::ActiveModel {
+            id: Set(bid.parse().unwrap()),
+            title: Set(title.to_owned()),
+            ..Default::default()
+        }
+        .update(&app.state.db)
+        .await
+        .unwrap();
+    }
+    app.ok(
+        Some(&e.voters[0].token),
+        CAST,
+        json!({ "i": { "roundId": e.round, "choices": choices(&[&e.bids[0]]), "idempotencyKey": "formula-csv-0001" } }),
+    )
+    .await;
+    fixtures::advance(&app, &e.officer, &e.round, "CLOSED").await;
+    app.ok(Some(&councillor), PUBLISH, json!({ "r": e.round }))
+        .await;
+    let result = app.ok(None, RESULT, json!({ "r": e.round })).await;
+    let ballots_url = result["roundResult"]["pots"][0]["ballotsUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let csv_path = ballots_url.replace(".pb", ".csv");
+    let (status, csv) = download(&app, &csv_path, Some(&e.officer)).await;
+    assert_eq!(status, 200);
+    let csv = String::from_utf8(csv).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let titles: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_owned()).collect();
+    assert_eq!(titles.len(), 4, "{csv}");
+    for title in &titles {
+        assert!(title.starts_with('\''), "{title:?} would run as a formula");
+    }
+    for formula in formulas {
+        assert!(titles.contains(&format!("'{formula}")), "{titles:?}");
+    }
+}

@@ -279,8 +279,8 @@ async fn postgres(app: &TestApp) {
         for (needle, what) in secrets.needles() {
             assert!(!find(&bytes, &needle), "{relation} holds {what}");
         }
-        let of_ballots = ["ballots", "ballots_pkey", "idx_ballots_round_pot"];
-        if !of_ballots.contains(&relation.as_str()) && !relation.starts_with("pg_toast") {
+        let of_ballots = relation == "ballots" || relation.starts_with("ballots:");
+        if !of_ballots {
             for x in b.ids.iter().chain(&b.commitments) {
                 assert!(!find(&bytes, x), "{relation} holds a ballot's {x}");
             }
@@ -297,16 +297,13 @@ async fn postgres(app: &TestApp) {
     for (needle, what) in secrets.needles() {
         assert!(!find(&wal, &needle), "the WAL holds {what}");
     }
+    // (The WAL is the whole server's: other tests' rounds close in it
+    // meanwhile, and a content such as `{"bids":[3]}` is not this round's
+    // alone. A commitment is: 256 random bits.)
     for c in &b.commitments {
         assert!(
             !find(voting_part, c),
             "the WAL written during voting holds a commitment"
-        );
-    }
-    for content in BTreeSet::<&String>::from_iter(&b.contents) {
-        assert!(
-            !find(voting_part, content),
-            "the WAL written during voting holds a ballot's content"
         );
     }
 }
@@ -317,8 +314,11 @@ async fn pages(app: &TestApp) -> Vec<(String, Vec<u8>)> {
     let relations = db
         .query_all_raw(Statement::from_string(
             DbBackend::Postgres,
-            "SELECT c.relname AS name, (pg_relation_size(c.oid) / 8192)::bigint AS blocks
+            "SELECT c.relname AS name, (pg_relation_size(c.oid) / 8192)::bigint AS blocks,
+                    COALESCE(t.relname, c.relname) AS owner
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             LEFT JOIN pg_index i ON i.indexrelid = c.oid
+             LEFT JOIN pg_class t ON t.oid = i.indrelid
              WHERE n.nspname IN ('public', 'pg_toast') AND c.relkind IN ('r', 'i', 't')
                AND pg_relation_size(c.oid) > 0",
         ))
@@ -327,6 +327,7 @@ async fn pages(app: &TestApp) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for r in relations {
         let name: String = r.try_get("", "name").unwrap();
+        let owner: String = r.try_get("", "owner").unwrap();
         let blocks: i64 = r.try_get("", "blocks").unwrap();
         let schema = if name.starts_with("pg_toast") {
             "pg_toast"
@@ -345,7 +346,15 @@ async fn pages(app: &TestApp) -> Vec<(String, Vec<u8>)> {
                 .unwrap();
             bytes.extend(page.try_get::<Vec<u8>>("", "p").unwrap());
         }
-        out.push((name, bytes));
+        // An index is named by the table it indexes.
+        out.push((
+            if owner == name {
+                name
+            } else {
+                format!("{owner}:{name}")
+            },
+            bytes,
+        ));
     }
     out
 }

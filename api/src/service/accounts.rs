@@ -1,6 +1,6 @@
 //! Accounts and roles. Accounts are found by a keyed hash of their email
 //! address; the address itself is not stored.
-use super::{audit, auth::find_or_create_account, Actor};
+use super::{audit, Actor};
 use crate::crypto::Secret;
 use crate::db::begin_write;
 use crate::domain::{EmailAddress, Language, Role};
@@ -230,4 +230,58 @@ pub async fn language_of_account(
         .context("finding an account's language")?
         .map(|a| Language::from_stored(&a.language))
         .unwrap_or_default())
+}
+
+/// The account of an email address (its keyed hash), made at its first
+/// sign-in.
+pub(crate) async fn find_or_create_account(
+    db: &impl ConnectionTrait,
+    email_hmac: &str,
+    now: chrono::DateTime<Utc>,
+    language: Option<Language>,
+) -> ServiceResult<i64> {
+    if let Some(a) = accounts::Entity::find()
+        .filter(accounts::Column::EmailHmac.eq(email_hmac))
+        .one(db)
+        .await
+        .context("finding an account")?
+    {
+        // An account that never chose a language takes the one the person
+        // signs in from.
+        let adopt = language.filter(|_| a.language_chosen_at.is_none());
+        accounts::ActiveModel {
+            id: Set(a.id),
+            last_sign_in_at: Set(Some(now)),
+            language: adopt.map_or(sea_orm::ActiveValue::NotSet, |l| Set(l.as_str().to_owned())),
+            language_chosen_at: adopt.map_or(sea_orm::ActiveValue::NotSet, |_| Set(Some(now))),
+            ..Default::default()
+        }
+        .update(db)
+        .await
+        .context("updating last sign-in")?;
+        return Ok(a.id);
+    }
+    let a = accounts::ActiveModel {
+        email_hmac: Set(email_hmac.to_owned()),
+        display_name: Set(None),
+        created_at: Set(now),
+        last_sign_in_at: Set(Some(now)),
+        language: Set(language.unwrap_or_default().as_str().into()),
+        language_chosen_at: Set(language.map(|_| now)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .context("creating an account")?;
+    audit::record(
+        db,
+        None,
+        "account_created",
+        "account",
+        a.id,
+        serde_json::json!({}),
+    )
+    .await
+    .context("auditing an account")?;
+    Ok(a.id)
 }

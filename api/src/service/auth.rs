@@ -11,12 +11,12 @@ use crate::db::begin_write;
 use crate::domain::{EmailAddress, Language, Role};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::state::AppState;
-use crate::store::{account_roles, accounts, sessions};
+use crate::store::{account_roles, sessions};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, JoinType, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
+    QueryFilter, QuerySelect, Set,
 };
 
 pub use super::codes::{CODE_DIGITS, CODE_LIFETIME_MINUTES, MAX_WRONG_TRIES};
@@ -36,11 +36,7 @@ const SIGN_IN: Policy = Policy {
     carrier: "email",
 };
 
-/// Where a request came from, for rate limits. Only ever stored hashed.
-#[derive(Clone, Debug)]
-pub struct Client {
-    pub ip: String,
-}
+pub use super::Client;
 
 pub struct NewSession {
     pub token: String,
@@ -106,7 +102,7 @@ pub async fn sign_in(
         return Err(e);
     }
     let now = Utc::now();
-    let account_id = find_or_create_account(&txn, &target, now, language).await?;
+    let account_id = super::accounts::find_or_create_account(&txn, &target, now, language).await?;
     let session = start_session(&txn, account_id, now + state.settings.session_ttl).await?;
     audit::record(
         &txn,
@@ -121,58 +117,6 @@ pub async fn sign_in(
     txn.commit().await.context("committing a sign-in")?;
     tracing::info!(account.id = account_id, "signed in");
     Ok(session)
-}
-
-pub(crate) async fn find_or_create_account(
-    db: &impl ConnectionTrait,
-    email_hmac: &str,
-    now: DateTime<Utc>,
-    language: Option<Language>,
-) -> ServiceResult<i64> {
-    if let Some(a) = accounts::Entity::find()
-        .filter(accounts::Column::EmailHmac.eq(email_hmac))
-        .one(db)
-        .await
-        .context("finding an account")?
-    {
-        // An account that never chose a language takes the one the person
-        // signs in from.
-        let adopt = language.filter(|_| a.language_chosen_at.is_none());
-        accounts::ActiveModel {
-            id: Set(a.id),
-            last_sign_in_at: Set(Some(now)),
-            language: adopt.map_or(NotSet, |l| Set(l.as_str().to_owned())),
-            language_chosen_at: adopt.map_or(NotSet, |_| Set(Some(now))),
-            ..Default::default()
-        }
-        .update(db)
-        .await
-        .context("updating last sign-in")?;
-        return Ok(a.id);
-    }
-    let a = accounts::ActiveModel {
-        email_hmac: Set(email_hmac.to_owned()),
-        display_name: Set(None),
-        created_at: Set(now),
-        last_sign_in_at: Set(Some(now)),
-        language: Set(language.unwrap_or_default().as_str().into()),
-        language_chosen_at: Set(language.map(|_| now)),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .context("creating an account")?;
-    audit::record(
-        db,
-        None,
-        "account_created",
-        "account",
-        a.id,
-        serde_json::json!({}),
-    )
-    .await
-    .context("auditing an account")?;
-    Ok(a.id)
 }
 
 async fn start_session(

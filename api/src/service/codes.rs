@@ -3,7 +3,7 @@
 //! ten minutes, compared in constant time, at most five wrong tries each,
 //! and limited sends per target and per client. Only the latest code for a
 //! target counts.
-use super::{auth::Client, limits, limits::Limit};
+use super::{limits, limits::Limit, Client};
 use crate::crypto::{constant_time_eq, random_code, Secret};
 use crate::db::lock_key;
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};

@@ -24,6 +24,12 @@ pub mod voting;
 use crate::domain::Role;
 use crate::error::{ErrorCode, ServiceError, ServiceResult};
 
+/// Where a request came from, for rate limits. Only ever stored hashed.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub ip: String,
+}
+
 /// A signed-in account and the roles it holds.
 #[derive(Clone, Debug)]
 pub struct Actor {

@@ -2,7 +2,7 @@
 use super::*;
 use crate::db::begin_write;
 use crate::domain::Role;
-use crate::service::auth::find_or_create_account;
+use crate::service::accounts::find_or_create_account;
 use crate::state::AppState;
 
 /// What an officer records after checking someone in person.
