@@ -252,7 +252,7 @@ async fn graphql(
             return error_body(
                 StatusCode::OK,
                 "GRAPHQL_VALIDATION_FAILED",
-                &format!("this introspection query nests more than {MAX_INTROSPECTION_LISTS} lists on one path: ask for the schema as the standard introspection query does"),
+                &format!("the introspection in this query (`__schema` or `__type`) nests more than {MAX_INTROSPECTION_LISTS} lists on one path: ask for the schema as the standard introspection query does"),
             )
         }
     };
