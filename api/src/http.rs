@@ -3,6 +3,7 @@
 //! webhooks (`phone`).
 mod downloads;
 mod phone;
+pub mod twiml;
 
 use crate::domain::Role;
 use crate::graphql::{mutation::accounts_cookie_name, FairshareSchema, Schemas, SessionToken};
