@@ -151,10 +151,10 @@ impl Settings {
         }
         let secret = match get("FAIRSHARE_SECRET") {
             Some(s) => {
-                check_secret(&s)?;
-                if production && s.as_bytes() == DEVELOPMENT_SECRET {
-                    bail!("FAIRSHARE_SECRET must not be the development secret in production");
+                if production && is_published_secret(&s) {
+                    bail!("FAIRSHARE_SECRET is the development or example value, which anyone can read: set a long random value of your own (`openssl rand -base64 48`)");
                 }
+                check_secret(&s)?;
                 Secret::new(s.into_bytes())
             }
             None if production => bail!("FAIRSHARE_SECRET is required in production"),
@@ -281,12 +281,10 @@ impl Settings {
         if !(webhook_url.starts_with("https://") || webhook_url.starts_with("http://")) {
             bail!("FAIRSHARE_WEBHOOK_URL must be an http:// or https:// address");
         }
-        let phone_token = get("PHONE_AUTH_TOKEN").or_else(|| match &sms {
-            SmsSettings::Gateway { auth_token, .. } => {
-                Some(secrecy::ExposeSecret::expose_secret(auth_token).to_owned())
-            }
-            SmsSettings::Folder { .. } => None,
-        });
+        // The phone gateway is usually the text-message gateway's account:
+        // its token signs the webhooks, whether or not outgoing texts go
+        // through it here.
+        let phone_token = get("PHONE_AUTH_TOKEN").or_else(|| get("SMS_AUTH_TOKEN"));
         // The same variables and defaults as the web client's.
         let council_name =
             get("FAIRSHARE_COUNCIL_NAME").unwrap_or_else(|| "Leeds Demo Council".into());
@@ -322,6 +320,18 @@ impl Settings {
             warnings,
         })
     }
+}
+
+/// Secrets that were ever published with the code (the development
+/// default, the compose file's old placeholder): never good in production.
+const PUBLISHED_SECRETS: [&[u8]; 2] = [
+    DEVELOPMENT_SECRET,
+    b"change-me-to-a-long-random-secret-of-your-own",
+];
+
+/// Whether `s` is a published value, or a placeholder asking to be changed.
+fn is_published_secret(s: &str) -> bool {
+    PUBLISHED_SECRETS.contains(&s.as_bytes()) || s.to_ascii_lowercase().contains("change-me")
 }
 
 /// The least estimated entropy a secret must carry, in bits: 32 random
@@ -537,6 +547,60 @@ mod tests {
                 .trusted_proxy_hops,
             1
         );
+    }
+
+    #[test]
+    fn the_phone_token_defaults_to_the_sms_token() {
+        let s = settings(&[("SMS_AUTH_TOKEN", "shared-gateway-token")]).unwrap();
+        assert!(
+            matches!(s.sms, SmsSettings::Folder { .. }),
+            "no gateway set"
+        );
+        assert_eq!(
+            s.phone.auth_token.as_ref().map(|t| t.expose_secret()),
+            Some("shared-gateway-token")
+        );
+        let own = settings(&[
+            ("SMS_AUTH_TOKEN", "shared-gateway-token"),
+            ("PHONE_AUTH_TOKEN", "phone-token"),
+        ])
+        .unwrap();
+        assert_eq!(
+            own.phone.auth_token.as_ref().map(|t| t.expose_secret()),
+            Some("phone-token")
+        );
+        assert!(settings(&[]).unwrap().phone.auth_token.is_none());
+    }
+
+    #[test]
+    fn production_refuses_a_published_secret() {
+        let prod = |secret: &str| {
+            settings(&[
+                ("FAIRSHARE_ENV", "production"),
+                ("DATABASE_URL", "postgres://app@db/fairshare"),
+                ("FAIRSHARE_SECRET", secret),
+                ("SMTP_HOST", "smtp.example.org"),
+                ("SMS_GATEWAY_URL", "https://sms.example.org"),
+                ("SMS_ACCOUNT_SID", "AC123"),
+                ("SMS_AUTH_TOKEN", "token"),
+                ("SMS_FROM", "Fairshare"),
+            ])
+        };
+        let development = std::str::from_utf8(DEVELOPMENT_SECRET).unwrap();
+        for published in [
+            development,
+            "change-me-to-a-long-random-secret-of-your-own",
+            "CHANGE-ME-k7Qp2vX9mZ4rT8wL1nB6yH3jF5dS0gCeA2uV7iO9",
+        ] {
+            let err = prod(published).unwrap_err().to_string();
+            assert!(
+                err.contains("development or example value"),
+                "{published}: {err}"
+            );
+        }
+        assert!(prod("k7Qp2vX9mZ4rT8wL1nB6yH3jF5dS0gCeA2uV7iO9").is_ok());
+        // In development the development value is the default.
+        assert!(settings(&[("FAIRSHARE_SECRET", development)]).is_ok());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! webhooks (`phone`).
 mod downloads;
 mod phone;
+pub mod twiml;
 
 use crate::domain::Role;
 use crate::graphql::{mutation::accounts_cookie_name, FairshareSchema, Schemas, SessionToken};
@@ -268,7 +269,7 @@ async fn graphql(
             return error_body(
                 StatusCode::OK,
                 "GRAPHQL_VALIDATION_FAILED",
-                &format!("this introspection query nests more than {MAX_INTROSPECTION_LISTS} lists on one path: ask for the schema as the standard introspection query does"),
+                &format!("the introspection in this query (`__schema` or `__type`) nests more than {MAX_INTROSPECTION_LISTS} lists on one path: ask for the schema as the standard introspection query does"),
             )
         }
     };

@@ -432,3 +432,42 @@ async fn an_account_that_never_chose_takes_the_language_it_signs_in_from_once() 
     let (_, body) = last_to(&app, "sian@example.org");
     assert!(body.contains("Eich cod i fewngofnodi"), "{body}");
 }
+
+/// After a resident deletes their account, the officer's record of
+/// checking them in person still says what was done, but no longer names
+/// the account.
+#[tokio::test]
+async fn a_check_in_person_no_longer_names_a_deleted_account() {
+    use crate::fixtures::{eligibility, in_person_query, person, verification_round};
+    use serde_json::Value;
+    let app = TestApp::spawn().await;
+    let r = verification_round(&app, eligibility(json!({}))).await;
+    let input = json!({
+        "person": person("Ffion Hughes", "1979-07-07", "LS6 1AB"),
+        "evidence": "PHOTO_ID",
+        "email": "ffion@example.org",
+    });
+    let v = app
+        .ok(
+            Some(&r.officer),
+            &in_person_query(),
+            json!({ "r": r.round, "i": input }),
+        )
+        .await;
+    let account = v["recordInPersonVerification"]["accountId"].clone();
+    assert!(!account.is_null());
+    let checked = |rows: &[std::collections::BTreeMap<String, Value>]| -> Value {
+        let row = rows
+            .iter()
+            .find(|r| r["action"] == "verified_in_person")
+            .expect("the check is audited");
+        serde_json::from_str(row["details"].as_str().unwrap()).unwrap()
+    };
+    let before = checked(&crate::voting::dump_table(&app, "audit_events").await);
+    assert_eq!(before["account"].to_string(), account.as_str().unwrap());
+    let ffion = app.sign_in("ffion@example.org").await;
+    app.ok(Some(&ffion), DELETE, json!({ "c": true })).await;
+    let after = checked(&crate::voting::dump_table(&app, "audit_events").await);
+    assert!(after["account"].is_null(), "{after}");
+    assert_eq!(after["evidence"], before["evidence"], "what was done stays");
+}

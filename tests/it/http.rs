@@ -204,3 +204,40 @@ async fn internal_failures_are_not_shown() {
         assert!(!text.contains(leak), "the error shows `{leak}`: {res:#}");
     }
 }
+
+/// A deep query that asks nothing about the schema is refused for its
+/// depth, in words about its depth (fields or fragments); only
+/// introspection nested too far is refused as such.
+#[tokio::test]
+async fn a_deep_query_is_refused_for_its_depth_not_as_introspection() {
+    let app = TestApp::spawn().await;
+    for (levels, says) in [(4, "nested too deep"), (12, "recursion depth")] {
+        let deep = format!(
+            "{{ round(id: \"1\") {{ {} id {} }} }}",
+            "bids(first: 0) { nodes { round { ".repeat(levels),
+            "} } } ".repeat(levels)
+        );
+        let res = app.gql(None, &deep, json!({})).await;
+        let message = res["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(!message.contains("introspection"), "{res:#}");
+        assert!(message.contains(says), "{res:#}");
+        assert_eq!(
+            res["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+            "{res:#}"
+        );
+    }
+    let fragments = format!(
+        "{{ {} __typename {} }}",
+        "... on Query { ".repeat(40),
+        "} ".repeat(40)
+    );
+    let res = app.gql(None, &fragments, json!({})).await;
+    let message = res["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(!message.contains("introspection"), "{res:#}");
+    assert!(message.contains("depth"), "{res:#}");
+    let recursive =
+        "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }";
+    let res = app.gql(None, recursive, json!({})).await;
+    let message = res["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("introspection"), "{res:#}");
+}

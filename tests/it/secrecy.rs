@@ -82,7 +82,7 @@ async fn vote(app: &TestApp) -> (crate::voting::Election, VoterSecrets) {
     let e = election(app, json!({ "kind": "APPROVAL" }), 14).await;
     let codes = phone_voters(app, &e, 3).await;
     let mut s = VoterSecrets::default();
-    let mut keep = |res: &Value, key: &str, s: &mut VoterSecrets| {
+    let keep = |res: &Value, key: &str, s: &mut VoterSecrets| {
         let r = &res["data"]["castBallot"]["receipt"];
         assert!(r["code"].is_string(), "{res:#}");
         s.receipt_codes.push(r["code"].as_str().unwrap().to_owned());

@@ -131,7 +131,9 @@ const INTROSPECTION_LISTS: [&str; 8] = [
 
 /// The most list fields on any path below `set` inside `__schema` or
 /// `__type` (`lists` is `None` outside them), following fragments to a
-/// bounded depth, so that a fragment cycle cannot loop.
+/// bounded depth, so that a fragment cycle cannot loop. Too deep inside
+/// introspection counts as too many lists; too deep outside it is left to
+/// the main schema's depth limit, which says so in its own words.
 fn lists_on_path(
     doc: &ExecutableDocument,
     set: &SelectionSet,
@@ -139,7 +141,7 @@ fn lists_on_path(
     depth: usize,
 ) -> usize {
     if depth > MAX_INTROSPECTION_DEPTH * 2 {
-        return usize::MAX;
+        return if lists.is_some() { usize::MAX } else { 0 };
     }
     set.items
         .iter()
@@ -198,5 +200,26 @@ mod tests {
             route("{ rounds { nodes { id } } __schema { types { fields { type { fields { type { fields { name } } } } } } } }"),
             Route::TooNested
         );
+        // A deep query with no introspection in it is the main schema's
+        // to refuse (by its depth limit), not an introspection query.
+        let deep = format!(
+            "{{ round(id: \"1\") {{ {} id {} }} }}",
+            "bids { nodes { round { ".repeat(12),
+            "} } } ".repeat(12)
+        );
+        assert_eq!(route(&deep), Route::Main);
+        let fragments = format!(
+            "{{ {} __typename {} }}",
+            "... on Query { ".repeat(40),
+            "} ".repeat(40)
+        );
+        assert_eq!(route(&fragments), Route::Main);
+        // Deep inside introspection is still too nested.
+        let deep_schema = format!(
+            "{{ __schema {{ {} name {} }} }}",
+            "... on __Schema { ".repeat(40),
+            "} ".repeat(40)
+        );
+        assert_eq!(route(&deep_schema), Route::TooNested);
     }
 }

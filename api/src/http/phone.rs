@@ -4,9 +4,10 @@
 //! must carry the gateway's signature over the configured public URL.
 //! In development, `/phone/dev` plays a text conversation or a call against
 //! the same handlers without a gateway.
+use super::twiml;
 use super::{error_body, not_found, HttpState};
 use crate::config::Environment;
-use crate::service::phone::{signature, sms, twiml, voice};
+use crate::service::phone::{signature, sms, voice};
 use axum::{
     body::Bytes,
     extract::State,
@@ -55,6 +56,12 @@ fn signed(
     Ok(params)
 }
 
+/// Where a call's keys are posted: the voice webhook itself, at the
+/// address the gateway knows.
+fn voice_action(s: &HttpState) -> String {
+    format!("{}/phone/voice", s.app.settings.phone.webhook_url)
+}
+
 fn xml(body: String) -> Response {
     ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response()
 }
@@ -82,7 +89,9 @@ pub(super) async fn sms_webhook(
     body: Bytes,
 ) -> Response {
     match signed(&s, &uri, &headers, &body) {
-        Ok(params) => xml(sms::handle(&s.app, sms_inbound(&params)).await),
+        Ok(params) => xml(twiml::messages(
+            &sms::handle(&s.app, sms_inbound(&params)).await,
+        )),
         Err(why) => error_body(StatusCode::FORBIDDEN, "FORBIDDEN", why),
     }
 }
@@ -94,7 +103,10 @@ pub(super) async fn voice_webhook(
     body: Bytes,
 ) -> Response {
     match signed(&s, &uri, &headers, &body) {
-        Ok(params) => xml(voice::handle(&s.app, voice_inbound(&params)).await),
+        Ok(params) => xml(twiml::call(
+            &voice::handle(&s.app, voice_inbound(&params)).await,
+            &voice_action(&s),
+        )),
         Err(why) => error_body(StatusCode::FORBIDDEN, "FORBIDDEN", why),
     }
 }
@@ -122,14 +134,15 @@ pub(super) async fn dev_send(State(s): State<HttpState>, body: Bytes) -> Respons
             let mut inbound = voice_inbound(&params);
             inbound.call_sid = sid.clone();
             inbound.digits = inbound.digits.filter(|d| !d.is_empty());
-            (voice::handle(&s.app, inbound).await, sid, String::new())
+            let answer = voice::handle(&s.app, inbound).await;
+            (twiml::call(&answer, &voice_action(&s)), sid, String::new())
         }
         _ => {
             let mut inbound = sms_inbound(&params);
             inbound.message_sid = format!("SMdev{}", uuid::Uuid::new_v4().simple());
             let text = inbound.body.clone();
             (
-                sms::handle(&s.app, inbound).await,
+                twiml::messages(&sms::handle(&s.app, inbound).await),
                 param(&params, "CallSid").unwrap_or_default().to_owned(),
                 text,
             )
@@ -216,14 +229,13 @@ mod tests {
     fn the_page_shows_what_a_reply_says() {
         let sms = twiml::messages(&["One & two".into(), "Three".into()]);
         assert_eq!(spoken(&sms), vec!["One & two", "Three"]);
-        let call = twiml::Voice::new()
-            .say(crate::service::phone::Lang::En, "Hello")
-            .gather(
-                "/phone/voice",
-                Some(1),
-                &[(crate::service::phone::Lang::Cy, "Pwyswch 2".into())],
-            )
-            .finish();
+        use crate::domain::Language;
+        let call = twiml::call(
+            &voice::Answer::default()
+                .say(Language::En, "Hello")
+                .ask(Some(1), vec![(Language::Cy, "Pwyswch 2".into())]),
+            "/phone/voice",
+        );
         assert_eq!(spoken(&call), vec!["Hello", "Pwyswch 2"]);
     }
 }

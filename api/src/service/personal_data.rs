@@ -236,6 +236,7 @@ pub async fn delete_account(
             .await
             .context("detaching audit entries")?;
     }
+    unlink_audit_details(&txn, id).await?;
     accounts::ActiveModel {
         id: Set(id),
         email_hmac: Set(format!("deleted:{}", random_token())),
@@ -260,6 +261,51 @@ pub async fn delete_account(
     .context("auditing a deletion")?;
     txn.commit().await.context("committing a deletion")?;
     tracing::info!(account.id = id, "account deleted");
+    Ok(())
+}
+
+/// Keys under which audit details name an account the entry is about (the
+/// person checked in person, the member who left a group, the account a
+/// verification was moved to), as opposed to the entry's actor.
+const ACCOUNT_DETAILS: [&str; 2] = ["account", "to_account"];
+
+/// Entries about the person (a check in person, a group they left) keep
+/// what was done but lose the link: where their details name the account,
+/// it becomes null, as a resident's own entries lose their actor.
+async fn unlink_audit_details(txn: &sea_orm::DatabaseTransaction, id: i64) -> ServiceResult<()> {
+    let mut candidates = sea_orm::Condition::any();
+    for key in ACCOUNT_DETAILS {
+        // serde_json writes no spaces: a cheap filter, checked exactly below.
+        candidates =
+            candidates.add(audit_events::Column::Details.like(format!("%\"{key}\":{id}%")));
+    }
+    let rows = audit_events::Entity::find()
+        .filter(candidates)
+        .all(txn)
+        .await
+        .context("finding audit entries about the person")?;
+    for row in rows {
+        let Ok(serde_json::Value::Object(mut details)) = serde_json::from_str(&row.details) else {
+            continue;
+        };
+        let mut changed = false;
+        for key in ACCOUNT_DETAILS {
+            if details.get(key).and_then(serde_json::Value::as_i64) == Some(id) {
+                details.insert(key.to_owned(), serde_json::Value::Null);
+                changed = true;
+            }
+        }
+        if changed {
+            audit_events::ActiveModel {
+                id: Set(row.id),
+                details: Set(serde_json::Value::Object(details).to_string()),
+                ..Default::default()
+            }
+            .update(txn)
+            .await
+            .context("unlinking an audit entry")?;
+        }
+    }
     Ok(())
 }
 

@@ -1,11 +1,13 @@
 //! Voting-code letters: a PDF for mail merge (one A4 page per person, in
 //! English and, where the council offers it, Welsh) made with `printpdf`,
 //! and a CSV of the same for a print supplier.
-use super::{day, Lang};
+use super::day;
+use super::phrases::example;
 use crate::config::Settings;
-use crate::domain::ballot::BallotKind;
+use crate::domain::{ballot::BallotKind, Language};
 use crate::error::{ServiceError, ServiceResult};
 use crate::service::rounds::Round;
+use crate::words::{self, fill};
 use printpdf::{CustomPdfConformance, Mm, PdfConformance, PdfDocument};
 
 /// DejaVu Sans: a free font with every letter Welsh needs (ŵ, ŷ, â…).
@@ -56,84 +58,46 @@ impl Words {
     }
 }
 
-/// An example text message for this kind of ballot.
-pub fn example(lang: Lang, kind: BallotKind) -> &'static str {
-    match (lang, kind) {
-        (Lang::En, BallotKind::Approval | BallotKind::Knapsack) => "VOTE 2 5",
-        (Lang::En, BallotKind::Ranked) => "RANK 5 2 7",
-        (Lang::En, BallotKind::Scoring) => "SCORE 1=5 2=3 3=0",
-        (Lang::En, BallotKind::PointsAllocation) => "POINTS 2=6 5=4",
-        (Lang::En, BallotKind::MoneyAllocation) => "MONEY 2=500 5=300",
-        (Lang::Cy, BallotKind::Approval | BallotKind::Knapsack) => "PLEIDLAIS 2 5",
-        (Lang::Cy, BallotKind::Ranked) => "TREFN 5 2 7",
-        (Lang::Cy, BallotKind::Scoring) => "SGOR 1=5 2=3 3=0",
-        (Lang::Cy, BallotKind::PointsAllocation) => "PWYNTIAU 2=6 5=4",
-        (Lang::Cy, BallotKind::MoneyAllocation) => "ARIAN 2=500 5=300",
-    }
-}
-
-/// What an example means, in a few words.
-fn example_means(lang: Lang, kind: BallotKind) -> &'static str {
-    match (lang, kind) {
-        (Lang::En, BallotKind::Approval | BallotKind::Knapsack) => "choose projects 2 and 5",
-        (Lang::En, BallotKind::Ranked) => "project 5 first, then 2, then 7",
-        (Lang::En, BallotKind::Scoring) => "a score for every project",
-        (Lang::En, BallotKind::PointsAllocation) => "6 points to project 2 and 4 to project 5",
-        (Lang::En, BallotKind::MoneyAllocation) => "£500 to project 2 and £300 to project 5",
-        (Lang::Cy, BallotKind::Approval | BallotKind::Knapsack) => "dewis prosiectau 2 a 5",
-        (Lang::Cy, BallotKind::Ranked) => "prosiect 5 yn gyntaf, yna 2, yna 7",
-        (Lang::Cy, BallotKind::Scoring) => "sgôr i bob prosiect",
-        (Lang::Cy, BallotKind::PointsAllocation) => "6 phwynt i brosiect 2 a 4 i brosiect 5",
-        (Lang::Cy, BallotKind::MoneyAllocation) => "£500 i brosiect 2 a £300 i brosiect 5",
-    }
-}
-
 /// The lines of one language's half of a letter: (font size, text).
-fn body(words: &Words, letter: &Letter, lang: Lang) -> Vec<(f32, String)> {
-    let closes = words.closes.map(|c| day(lang, c));
-    let ex = example(lang, words.kind);
-    let means = example_means(lang, words.kind);
-    let code = &letter.code;
-    match lang {
-        Lang::En => vec![
-            (15.0, format!("Your voting code for {}", words.round)),
-            (10.0, format!("You can help decide which community projects in {} get funding.", letter.area)),
-            (10.0, "Your voting code:".into()),
-            (18.0, code.clone()),
-            (10.0, match &closes {
-                Some(d) => format!("Voting closes on {d}. You can change your vote until then."),
-                None => "You can change your vote until voting closes.".into(),
-            }),
-            (10.0, "Keep this letter safe and do not share your code: it lets anyone cast your vote.".into()),
-            (11.0, "By phone".into()),
-            (10.0, format!("Call {} and enter your code when asked. You will hear each project and its number.", words.voice_number)),
-            (11.0, "By text message".into()),
-            (10.0, format!("Text {code} BIDS to {} for the list of projects and their numbers.", words.sms_number)),
-            (10.0, format!("Then text your code and your vote, for example {code} {ex} ({means}).")),
-            (11.0, "Online".into()),
-            (10.0, format!("Read about the projects at {}", words.web)),
-            (10.0, format!("Need help, or want to vote another way? Call {}.", words.help_line)),
-        ],
-        Lang::Cy => vec![
-            (15.0, format!("Eich cod pleidleisio ar gyfer {}", words.round)),
-            (10.0, format!("Gallwch helpu i benderfynu pa brosiectau cymunedol yn {} sy'n cael arian.", letter.area)),
-            (10.0, "Eich cod pleidleisio:".into()),
-            (18.0, code.clone()),
-            (10.0, match &closes {
-                Some(d) => format!("Mae pleidleisio'n cau ar {d}. Gallwch newid eich pleidlais tan hynny."),
-                None => "Gallwch newid eich pleidlais nes bydd pleidleisio'n cau.".into(),
-            }),
-            (10.0, "Cadwch y llythyr hwn yn ddiogel a pheidiwch â rhannu eich cod: mae'n gadael i unrhyw un fwrw eich pleidlais.".into()),
-            (11.0, "Dros y ffôn".into()),
-            (10.0, format!("Ffoniwch {} a rhowch eich cod pan ofynnir. Byddwch yn clywed pob prosiect a'i rif.", words.voice_number)),
-            (11.0, "Drwy neges destun".into()),
-            (10.0, format!("Tecstiwch {code} CYNIGION i {} i gael rhestr o'r prosiectau a'u rhifau.", words.sms_number)),
-            (10.0, format!("Yna tecstiwch eich cod a'ch pleidlais, er enghraifft {code} {ex} ({means}).")),
-            (11.0, "Ar-lein".into()),
-            (10.0, format!("Darllenwch am y prosiectau yn {}", words.web)),
-            (10.0, format!("Angen help, neu eisiau pleidleisio mewn ffordd arall? Ffoniwch {}.", words.help_line)),
-        ],
-    }
+fn body(words: &Words, letter: &Letter, lang: Language) -> Vec<(f32, String)> {
+    let w = words::of(lang);
+    let (ex, means) = example(lang, words.kind);
+    let code = letter.code.as_str();
+    let closes = match words.closes {
+        Some(c) => fill(w.letter_closes_on, &[("day", &day(lang, c))]),
+        None => w.letter_closes.into(),
+    };
+    vec![
+        (15.0, fill(w.letter_title, &[("round", &words.round)])),
+        (10.0, fill(w.letter_intro, &[("area", &letter.area)])),
+        (10.0, w.letter_code_label.into()),
+        (18.0, code.to_owned()),
+        (10.0, closes),
+        (10.0, w.letter_keep_safe.into()),
+        (11.0, w.letter_by_phone.into()),
+        (
+            10.0,
+            fill(w.letter_call, &[("voice_number", &words.voice_number)]),
+        ),
+        (11.0, w.letter_by_text.into()),
+        (
+            10.0,
+            fill(
+                w.letter_text_bids,
+                &[("code", code), ("sms_number", &words.sms_number)],
+            ),
+        ),
+        (
+            10.0,
+            fill(
+                w.letter_text_vote,
+                &[("code", code), ("example", ex), ("means", means)],
+            ),
+        ),
+        (11.0, w.letter_online.into()),
+        (10.0, fill(w.letter_read_about, &[("web", &words.web)])),
+        (10.0, fill(w.letter_help, &[("help", &words.help_line)])),
+    ]
 }
 
 /// Breaks a line to fit `width` millimetres at `size` points (DejaVu Sans
@@ -167,7 +131,10 @@ pub fn pdf(words: &Words, letters: &[Letter]) -> ServiceResult<Vec<u8>> {
     const HEIGHT: f32 = 297.0;
     const LEFT: f32 = 20.0;
     let (doc, first_page, first_layer) = PdfDocument::new(
-        format!("{}: voting codes", words.round),
+        fill(
+            words::of(Language::En).letter_document_title,
+            &[("round", &words.round)],
+        ),
         Mm(WIDTH),
         Mm(HEIGHT),
         "letter",
@@ -201,7 +168,10 @@ pub fn pdf(words: &Words, letters: &[Letter]) -> ServiceResult<Vec<u8>> {
         put(12.0, &council, &mut y);
         put(
             9.0,
-            &format!("Reference / Cyfeirnod: {}", letter.reference),
+            &fill(
+                words::of(Language::En).letter_reference,
+                &[("reference", &letter.reference)],
+            ),
             &mut y,
         );
         y -= 4.0;
@@ -212,10 +182,10 @@ pub fn pdf(words: &Words, letters: &[Letter]) -> ServiceResult<Vec<u8>> {
             put(11.0, line, &mut y);
         }
         y -= 6.0;
-        let langs: &[Lang] = if words.welsh {
-            &[Lang::En, Lang::Cy]
+        let langs: &[Language] = if words.welsh {
+            &[Language::En, Language::Cy]
         } else {
-            &[Lang::En]
+            &[Language::En]
         };
         for (n, lang) in langs.iter().enumerate() {
             if n > 0 {

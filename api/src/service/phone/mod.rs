@@ -7,7 +7,11 @@
 //! - `sms`: the inbound text-message webhook (`VOTE 3 7 12`, `BIDS`…).
 //! - `voice`: the telephone keypad webhook, a call's steps kept in the
 //!   database so that any instance can answer the next one.
-//! - `signature`, `twiml`: the gateway's request signatures and answers.
+//! - `phrases`: sentences about a ballot, from the dictionary of what
+//!   people read and hear (`crate::words`), in English or Welsh.
+//! - `signature`: the gateway's request signatures. Its answers (TwiML)
+//!   are written at the HTTP edge (`http::twiml`) from what `sms` and
+//!   `voice` decide to say.
 //!
 //! Every ballot goes through the one `voting` service, with the same
 //! checks, receipts, replacement rule and idempotency as the browser.
@@ -15,7 +19,7 @@
 use super::{limits, rounds, verification};
 use crate::crypto::Secret;
 use crate::db::begin_write;
-use crate::domain::{ballot::BallotKind, vote::Choice, Pence, Phase};
+use crate::domain::{ballot::BallotKind, vote::Choice, Language, Pence, Phase};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::store::{
     areas, bids, phone_calls, phone_messages, verified_participants, voting_code_batches,
@@ -27,11 +31,10 @@ use serde::{Deserialize, Serialize};
 
 pub mod codes;
 pub mod letters;
+pub mod phrases;
 pub mod signature;
 pub mod sms;
-pub mod twiml;
 pub mod voice;
-pub mod words;
 
 /// The number of digits in a voting code: 10^16 codes, so that even a
 /// million live codes and a million guesses leave a chance of a hit below
@@ -46,14 +49,6 @@ pub const CODE_ATTEMPTS: limits::Limit = limits::Limit {
     window: Duration::hours(1),
     message: "too many voting codes tried from this phone: try again in an hour",
 };
-
-/// The language of a reply or a call.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Lang {
-    #[default]
-    En,
-    Cy,
-}
 
 /// The keyed hash a voting code is stored and found by.
 pub(crate) fn code_hash(secret: &Secret, digits: &str) -> String {
@@ -324,79 +319,72 @@ impl PhoneBallot {
     }
 }
 
-/// A date as people write it, in either language.
-pub fn day(lang: Lang, at: DateTime<Utc>) -> String {
+/// A date as people write it, in `lang`.
+pub fn day(lang: Language, at: DateTime<Utc>) -> String {
     use chrono::Datelike;
-    const CY: [&str; 12] = [
-        "Ionawr",
-        "Chwefror",
-        "Mawrth",
-        "Ebrill",
-        "Mai",
-        "Mehefin",
-        "Gorffennaf",
-        "Awst",
-        "Medi",
-        "Hydref",
-        "Tachwedd",
-        "Rhagfyr",
-    ];
-    match lang {
-        Lang::En => at.format("%-d %B %Y").to_string(),
-        Lang::Cy => format!("{} {} {}", at.day(), CY[at.month0() as usize], at.year()),
-    }
+    let w = crate::words::of(lang);
+    let month = w
+        .months
+        .split(' ')
+        .nth(at.month0() as usize)
+        .unwrap_or_default();
+    crate::words::fill(
+        w.date,
+        &[
+            ("day", &at.day().to_string()),
+            ("month", month),
+            ("year", &at.year().to_string()),
+        ],
+    )
 }
 
 /// A refusal from the voting service as one sentence for a text message or
-/// a call. English refusals are already written for residents; Welsh ones
-/// are given by code.
-pub fn refusal(lang: Lang, error: &ServiceError) -> String {
+/// a call. The service's English messages are written for residents and
+/// say the particulars ("choose no more than 2 bids"); in another language
+/// the refusal is said by its code.
+pub fn refusal(lang: Language, error: &ServiceError) -> String {
+    let w = crate::words::of(lang);
     let ServiceError::Refused { code, message, .. } = error else {
-        return match lang {
-            Lang::En => "Sorry, something went wrong on our side and your vote was not recorded. Please try again later.".into(),
-            Lang::Cy => "Mae'n ddrwg gennym, aeth rhywbeth o'i le ar ein hochr ni ac ni chofnodwyd eich pleidlais. Rhowch gynnig arall arni yn nes ymlaen.".into(),
-        };
+        return w.something_went_wrong.into();
     };
-    match lang {
-        Lang::En => {
-            let mut s = message.clone();
-            if let Some(first) = s.get(0..1) {
-                s.replace_range(0..1, &first.to_uppercase());
-            }
-            if !s.ends_with('.') {
-                s.push('.');
-            }
-            s
+    if lang == Language::En {
+        let mut s = message.clone();
+        if let Some(first) = s.get(0..1) {
+            s.replace_range(0..1, &first.to_uppercase());
         }
-        Lang::Cy => match code {
-            ErrorCode::TooManyChoices => "Rydych wedi dewis gormod o gynigion.",
-            ErrorCode::TooFewChoices => "Nid ydych wedi dewis digon o gynigion.",
-            ErrorCode::OverBudget => {
-                "Mae'r cynigion a ddewiswyd yn costio mwy na'r arian sydd yn y pot."
-            }
-            ErrorCode::DuplicateRank => {
-                "Gall pob cynnig ymddangos unwaith yn unig ar eich papur pleidleisio."
-            }
-            ErrorCode::ScoreOutOfRange => "Rhowch sgôr i bob cynnig ar raddfa'r papur pleidleisio.",
-            ErrorCode::PointsExceedLimit => "Rydych wedi rhoi mwy o bwyntiau nag sydd gennych.",
-            ErrorCode::BidNotInPot => {
-                "Nid yw un o'ch dewisiadau ar y papur pleidleisio ar gyfer eich ardal."
-            }
-            ErrorCode::VotingClosed => "Nid yw pleidleisio ar agor ar gyfer y rownd hon.",
-            ErrorCode::NotEligible => {
-                "Nid yw rheolau'r rownd hon yn gadael i chi bleidleisio ynddi."
-            }
-            ErrorCode::NotVerified => {
-                "Mae angen i chi brofi eich bod yn byw yn yr ardal cyn pleidleisio."
-            }
-            ErrorCode::AlreadyVoted => {
-                "Mae gennych bleidlais eisoes sy'n sefyll, ac ni ellir ei newid fel hyn."
-            }
-            ErrorCode::RateLimited => "Gormod o ymdrechion: rhowch gynnig arall arni ymhen awr.",
-            _ => "Ni allwn gofnodi'r bleidlais honno.",
+        if !s.ends_with('.') {
+            s.push('.');
         }
-        .into(),
+        return s;
     }
+    match code {
+        ErrorCode::TooManyChoices => w.refusal_too_many_choices,
+        ErrorCode::TooFewChoices => w.refusal_too_few_choices,
+        ErrorCode::OverBudget => w.refusal_over_budget,
+        ErrorCode::DuplicateRank => w.refusal_duplicate_rank,
+        ErrorCode::ScoreOutOfRange => w.refusal_score_out_of_range,
+        ErrorCode::PointsExceedLimit => w.refusal_points_exceed_limit,
+        ErrorCode::BidNotInPot => w.refusal_bid_not_in_pot,
+        ErrorCode::VotingClosed => w.refusal_voting_closed,
+        ErrorCode::NotEligible => w.refusal_not_eligible,
+        ErrorCode::NotVerified => w.refusal_not_verified,
+        ErrorCode::AlreadyVoted => w.refusal_already_voted,
+        ErrorCode::RateLimited => w.refusal_rate_limited,
+        _ => w.refusal_other,
+    }
+    .into()
+}
+
+/// Why there is no ballot, in one sentence, for texts and calls alike.
+pub(crate) fn no_ballot(lang: Language, why: &NoBallot, round: &str) -> String {
+    let w = crate::words::of(lang);
+    let text = match why {
+        NoBallot::NotOpen => w.no_ballot_not_open,
+        NoBallot::Closed => w.no_ballot_closed,
+        NoBallot::NotVerified => w.no_ballot_not_verified,
+        NoBallot::NotEligible => w.no_ballot_not_eligible,
+    };
+    crate::words::fill(text, &[("round", round)])
 }
 
 /// Forgets calls left more than an hour, replies more than a day old, and

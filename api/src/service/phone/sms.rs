@@ -3,16 +3,19 @@
 //! `RANK 7 3 12`, `SCORE 3=5 7=4`, `POINTS 3=4 7=6`, `MONEY 3=250`,
 //! `BIDS`, `STATUS`, `HELP` (or their Welsh forms). The reply confirms the
 //! ballot in words with its receipt, or says in one sentence what is wrong.
-use super::words::{self, short};
+//! The reply is a list of messages; the HTTP edge writes it as the
+//! gateway's markup (`http::twiml`).
+use super::phrases::{self, short};
 use super::{
-    ballot_for, by_phone, check_code, code_digits, phone_key, refusal, twiml, ByPhone, Entry,
-    EntryProblem, Lang, NoBallot, Participant, PhoneBallot,
+    ballot_for, by_phone, check_code, code_digits, no_ballot, phone_key, refusal, ByPhone, Entry,
+    EntryProblem, NoBallot, Participant, PhoneBallot,
 };
-use crate::domain::{ballot::BallotKind, vote::Channel};
+use crate::domain::{ballot::BallotKind, vote::Channel, Language};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::service::voting::{self, CastRequest, Voter};
 use crate::state::AppState;
 use crate::store::{phone_messages, voting_codes};
+use crate::words::{self, fill};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
@@ -55,7 +58,7 @@ enum Code {
 }
 
 /// Reads a message: its code, language and command.
-fn parse(body: &str) -> (Code, Lang, Command) {
+fn parse(body: &str) -> (Code, Language, Command) {
     let words: Vec<&str> = body.split_whitespace().collect();
     let lead = words
         .iter()
@@ -71,7 +74,7 @@ fn parse(body: &str) -> (Code, Lang, Command) {
     };
     let rest = &words[lead..];
     let Some(first) = rest.first() else {
-        return (code, Lang::En, Command::Hello);
+        return (code, Language::En, Command::Hello);
     };
     let keyword: String = first
         .chars()
@@ -80,23 +83,23 @@ fn parse(body: &str) -> (Code, Lang, Command) {
         .collect();
     let tail = rest[1..].join(" ");
     let (lang, command) = match keyword.as_str() {
-        "VOTE" => (Lang::En, Command::Vote(Keyword::Vote, tail)),
-        "PLEIDLAIS" | "PLEIDLEISIO" => (Lang::Cy, Command::Vote(Keyword::Vote, tail)),
-        "RANK" => (Lang::En, Command::Vote(Keyword::Rank, tail)),
-        "TREFN" => (Lang::Cy, Command::Vote(Keyword::Rank, tail)),
-        "SCORE" => (Lang::En, Command::Vote(Keyword::Score, tail)),
-        "SGOR" | "SGÔR" => (Lang::Cy, Command::Vote(Keyword::Score, tail)),
-        "POINTS" => (Lang::En, Command::Vote(Keyword::Points, tail)),
-        "PWYNTIAU" => (Lang::Cy, Command::Vote(Keyword::Points, tail)),
-        "MONEY" => (Lang::En, Command::Vote(Keyword::Money, tail)),
-        "ARIAN" => (Lang::Cy, Command::Vote(Keyword::Money, tail)),
-        "HELP" => (Lang::En, Command::Help),
-        "CYMORTH" | "HELO" => (Lang::Cy, Command::Help),
-        "STATUS" => (Lang::En, Command::Status),
-        "STATWS" => (Lang::Cy, Command::Status),
-        "BIDS" | "LIST" | "PROJECTS" => (Lang::En, Command::Bids),
-        "CYNIGION" | "RHESTR" | "PROSIECTAU" => (Lang::Cy, Command::Bids),
-        _ => (Lang::En, Command::Unknown(short(first, 20))),
+        "VOTE" => (Language::En, Command::Vote(Keyword::Vote, tail)),
+        "PLEIDLAIS" | "PLEIDLEISIO" => (Language::Cy, Command::Vote(Keyword::Vote, tail)),
+        "RANK" => (Language::En, Command::Vote(Keyword::Rank, tail)),
+        "TREFN" => (Language::Cy, Command::Vote(Keyword::Rank, tail)),
+        "SCORE" => (Language::En, Command::Vote(Keyword::Score, tail)),
+        "SGOR" | "SGÔR" => (Language::Cy, Command::Vote(Keyword::Score, tail)),
+        "POINTS" => (Language::En, Command::Vote(Keyword::Points, tail)),
+        "PWYNTIAU" => (Language::Cy, Command::Vote(Keyword::Points, tail)),
+        "MONEY" => (Language::En, Command::Vote(Keyword::Money, tail)),
+        "ARIAN" => (Language::Cy, Command::Vote(Keyword::Money, tail)),
+        "HELP" => (Language::En, Command::Help),
+        "CYMORTH" | "HELO" => (Language::Cy, Command::Help),
+        "STATUS" => (Language::En, Command::Status),
+        "STATWS" => (Language::Cy, Command::Status),
+        "BIDS" | "LIST" | "PROJECTS" => (Language::En, Command::Bids),
+        "CYNIGION" | "RHESTR" | "PROSIECTAU" => (Language::Cy, Command::Bids),
+        _ => (Language::En, Command::Unknown(short(first, 20))),
     };
     (code, lang, command)
 }
@@ -152,193 +155,184 @@ fn keyword_fits(k: Keyword, kind: BallotKind) -> bool {
 
 struct Ctx<'a> {
     state: &'a AppState,
-    lang: Lang,
+    lang: Language,
 }
 
 impl Ctx<'_> {
+    fn words(&self) -> &'static words::Words {
+        words::of(self.lang)
+    }
+
     fn help_line(&self) -> &str {
         &self.state.settings.phone.help_line
     }
 
+    /// A pointer to Welsh, for a council that offers it (nothing in Welsh).
     fn welsh_hint(&self) -> &'static str {
-        if self.state.settings.phone.welsh && self.lang == Lang::En {
-            " Cymraeg: anfonwch CYMORTH."
+        if self.state.settings.phone.welsh {
+            self.words().sms_welsh_hint
         } else {
             ""
         }
     }
 
     fn general_help(&self) -> String {
-        match self.lang {
-            Lang::En => format!(
-                "Vote by text: start your first message with the 16-digit voting code from your letter. Text BIDS for the list of projects, VOTE and their numbers to vote, STATUS to check your vote. Help: {}.{}",
-                self.help_line(),
-                self.welsh_hint()
-            ),
-            Lang::Cy => format!(
-                "Pleidleisio drwy neges destun: dechreuwch eich neges gyntaf gyda'r cod pleidleisio 16 digid o'ch llythyr. Tecstiwch CYNIGION i gael rhestr o'r prosiectau, PLEIDLAIS a'u rhifau i bleidleisio, STATWS i wirio eich pleidlais. Help: {}.",
-                self.help_line()
-            ),
-        }
+        fill(
+            self.words().sms_general_help,
+            &[
+                ("help", self.help_line()),
+                ("welsh_hint", self.welsh_hint()),
+            ],
+        )
     }
 
     fn unknown_phone(&self) -> String {
-        match self.lang {
-            Lang::En => format!(
-                "We do not recognise this phone. Start your message with the 16-digit voting code from your letter, for example: 1234 5678 9012 3456 BIDS. Help: {}.{}",
-                self.help_line(),
-                self.welsh_hint()
-            ),
-            Lang::Cy => format!(
-                "Nid ydym yn adnabod y ffôn hwn. Dechreuwch eich neges gyda'r cod pleidleisio 16 digid o'ch llythyr, er enghraifft: 1234 5678 9012 3456 CYNIGION. Help: {}.",
-                self.help_line()
-            ),
-        }
+        fill(
+            self.words().sms_unknown_phone,
+            &[
+                ("help", self.help_line()),
+                ("welsh_hint", self.welsh_hint()),
+            ],
+        )
     }
 
     fn no_ballot(&self, why: NoBallot, round: &str) -> String {
-        let help = self.help_line();
-        match (self.lang, why) {
-            (Lang::En, NoBallot::NotOpen) => format!("Voting in {round} has not opened yet."),
-            (Lang::En, NoBallot::Closed) => format!("Voting in {round} has closed."),
-            (Lang::En, NoBallot::NotVerified) => format!(
-                "The council is still checking your details before you can vote. Help: {help}."
-            ),
-            (Lang::En, NoBallot::NotEligible) => format!(
-                "The rules of {round} do not let you vote in it. If this is wrong, call {help}."
-            ),
-            (Lang::Cy, NoBallot::NotOpen) => {
-                format!("Nid yw pleidleisio yn {round} wedi agor eto.")
-            }
-            (Lang::Cy, NoBallot::Closed) => format!("Mae pleidleisio yn {round} wedi cau."),
-            (Lang::Cy, NoBallot::NotVerified) => format!(
-                "Mae'r cyngor yn dal i wirio eich manylion cyn y gallwch bleidleisio. Help: {help}."
-            ),
-            (Lang::Cy, NoBallot::NotEligible) => format!(
-                "Nid yw rheolau {round} yn gadael i chi bleidleisio ynddi. Os yw hyn yn anghywir, ffoniwch {help}."
-            ),
-        }
+        let w = self.words();
+        let help = match why {
+            NoBallot::NotVerified => w.sms_not_verified_help,
+            NoBallot::NotEligible => w.sms_not_eligible_help,
+            NoBallot::NotOpen | NoBallot::Closed => "",
+        };
+        let sentence = no_ballot(self.lang, &why, round);
+        format!("{sentence}{}", fill(help, &[("help", self.help_line())]))
     }
 }
 
-/// Answers one inbound message with TwiML. A message seen before (the
-/// gateway retrying) gets the reply it got the first time.
+/// Answers one inbound message: the reply's messages. A message seen
+/// before (the gateway retrying) gets the reply it got the first time.
 #[tracing::instrument(name = "text message", skip_all)]
-pub async fn handle(state: &AppState, inbound: Inbound) -> String {
-    if !inbound.message_sid.is_empty() {
-        match phone_messages::Entity::find_by_id(inbound.message_sid.clone())
-            .one(&state.db)
-            .await
-        {
-            Ok(Some(done)) => {
-                if let Some(reply) = super::open_state(
-                    &state.secret,
-                    "phone_messages",
-                    &inbound.message_sid,
-                    &done.reply,
-                ) {
-                    return reply;
-                }
-            }
-            Ok(None) => {}
-            Err(e) => tracing::error!(error = %e, "looking up an earlier reply"),
-        }
+pub async fn handle(state: &AppState, inbound: Inbound) -> Vec<String> {
+    if let Some(reply) = earlier_reply(state, &inbound.message_sid).await {
+        return reply;
     }
     let (_, lang, _) = parse(&inbound.body);
     match answer(state, &inbound).await {
         Ok((parts, round_id)) => {
-            let reply = twiml::messages(&parts);
-            if !inbound.message_sid.is_empty() {
-                let stored = phone_messages::Entity::insert(phone_messages::ActiveModel {
-                    message_sid: Set(inbound.message_sid.clone()),
-                    round_id: Set(round_id),
-                    reply: Set(super::seal_state(
-                        &state.secret,
-                        "phone_messages",
-                        &inbound.message_sid,
-                        &reply,
-                    )),
-                    created_at: Set(chrono::Utc::now()),
-                })
-                .on_conflict(
-                    OnConflict::column(phone_messages::Column::MessageSid)
-                        .do_nothing()
-                        .to_owned(),
-                )
-                .exec_without_returning(&state.db)
-                .await;
-                if let Err(e) = stored {
-                    tracing::error!(error = %e, "keeping a text-message reply");
-                }
-            }
-            reply
+            keep_reply(state, &inbound.message_sid, round_id, &parts).await;
+            parts
         }
         Err(e) => {
             tracing::error!(error = %e, "answering a text message");
-            twiml::messages(&[refusal(lang, &e)])
+            vec![refusal(lang, &e)]
         }
     }
+}
+
+/// The reply kept for a message, if it was answered before.
+async fn earlier_reply(state: &AppState, message_sid: &str) -> Option<Vec<String>> {
+    if message_sid.is_empty() {
+        return None;
+    }
+    match phone_messages::Entity::find_by_id(message_sid.to_owned())
+        .one(&state.db)
+        .await
+    {
+        Ok(found) => found
+            .and_then(|done| {
+                super::open_state(&state.secret, "phone_messages", message_sid, &done.reply)
+            })
+            .and_then(|reply| serde_json::from_str(&reply).ok()),
+        Err(e) => {
+            tracing::error!(error = %e, "looking up an earlier reply");
+            None
+        }
+    }
+}
+
+/// Keeps a reply, sealed, so that a retried message gets the same one.
+async fn keep_reply(state: &AppState, message_sid: &str, round_id: Option<i64>, parts: &[String]) {
+    if message_sid.is_empty() {
+        return;
+    }
+    let reply = serde_json::to_string(parts).unwrap_or_default();
+    let stored = phone_messages::Entity::insert(phone_messages::ActiveModel {
+        message_sid: Set(message_sid.to_owned()),
+        round_id: Set(round_id),
+        reply: Set(super::seal_state(
+            &state.secret,
+            "phone_messages",
+            message_sid,
+            &reply,
+        )),
+        created_at: Set(chrono::Utc::now()),
+    })
+    .on_conflict(
+        OnConflict::column(phone_messages::Column::MessageSid)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&state.db)
+    .await;
+    if let Err(e) = stored {
+        tracing::error!(error = %e, "keeping a text-message reply");
+    }
+}
+
+/// Who is texting: by the code in the message, or by the phone number.
+/// `Err` is the reply when they cannot be told.
+async fn who_texts(
+    ctx: &Ctx<'_>,
+    inbound: &Inbound,
+    code: Code,
+    command: &Command,
+) -> ServiceResult<Result<Participant, String>> {
+    let (state, w) = (ctx.state, ctx.words());
+    let (caller_key, _) = phone_key(&state.secret, &inbound.from);
+    let digits = match code {
+        Code::Malformed => return Ok(Err(w.sms_code_malformed.into())),
+        Code::None => {
+            return Ok(match by_phone(&state.db, &caller_key).await? {
+                ByPhone::One(p) => Ok(p),
+                // Help needs no voter: the general help.
+                _ if *command == Command::Help => Err(ctx.general_help()),
+                ByPhone::Nobody => Err(ctx.unknown_phone()),
+                ByPhone::Several => Err(w.sms_several_voters.into()),
+            });
+        }
+        Code::Given(digits) => digits,
+    };
+    let found = match check_code(&state.db, &state.secret, &caller_key, &digits).await {
+        Err(e @ ServiceError::Refused { .. }) => return Ok(Err(refusal(ctx.lang, &e))),
+        Err(e) => return Err(e),
+        Ok(None) => {
+            let help = [("help", ctx.help_line())];
+            return Ok(Err(fill(w.sms_code_unknown, &help)));
+        }
+        Ok(Some(found)) => found,
+    };
+    // The next messages from this phone need no code: a code sent to the
+    // resident came from this number.
+    if found.phone_hmac.as_deref() != Some(caller_key.as_str()) {
+        let mut am: voting_codes::ActiveModel = found.clone().into();
+        am.phone_hmac = Set(Some(caller_key.clone()));
+        am.update(&state.db)
+            .await
+            .context("remembering the phone that used a code")?;
+    }
+    Ok(Ok(Participant {
+        round_id: found.round_id,
+        participant_id: found.participant_id,
+    }))
 }
 
 /// The reply's messages, and the round they concern.
 async fn answer(state: &AppState, inbound: &Inbound) -> ServiceResult<(Vec<String>, Option<i64>)> {
     let (code, lang, command) = parse(&inbound.body);
     let ctx = Ctx { state, lang };
-    let (caller_key, _) = phone_key(&state.secret, &inbound.from);
-    let who: Participant = match code {
-        Code::Malformed => {
-            return Ok((
-                vec![match lang {
-                    Lang::En => "Your voting code has 16 digits: check it on your letter and put it at the start of your message.".into(),
-                    Lang::Cy => "Mae gan eich cod pleidleisio 16 digid: gwiriwch ef ar eich llythyr a'i roi ar ddechrau eich neges.".into(),
-                }],
-                None,
-            ))
-        }
-        Code::Given(digits) => {
-            match check_code(&state.db, &state.secret, &caller_key, &digits).await {
-                Err(e @ ServiceError::Refused { .. }) => return Ok((vec![refusal(lang, &e)], None)),
-                Err(e) => return Err(e),
-                Ok(None) => {
-                    return Ok((
-                        vec![match lang {
-                            Lang::En => format!("We do not recognise that voting code. Check the 16 digits on your letter, or call {} for a new one.", ctx.help_line()),
-                            Lang::Cy => format!("Nid ydym yn adnabod y cod pleidleisio hwnnw. Gwiriwch yr 16 digid ar eich llythyr, neu ffoniwch {} am un newydd.", ctx.help_line()),
-                        }],
-                        None,
-                    ))
-                }
-                Ok(Some(found)) => {
-                    // The next messages from this phone need no code.
-                    if found.phone_hmac.as_deref() != Some(caller_key.as_str()) {
-                        let mut am: voting_codes::ActiveModel = found.clone().into();
-                        am.phone_hmac = Set(Some(caller_key.clone()));
-                        am.update(&state.db)
-                            .await
-                            .context("remembering the phone that used a code")?;
-                    }
-                    Participant {
-                        round_id: found.round_id,
-                        participant_id: found.participant_id,
-                    }
-                }
-            }
-        }
-        Code::None => match by_phone(&state.db, &caller_key).await? {
-            ByPhone::One(p) => p,
-            // Help needs no voter: the general help.
-            _ if command == Command::Help => return Ok((vec![ctx.general_help()], None)),
-            ByPhone::Nobody => return Ok((vec![ctx.unknown_phone()], None)),
-                ByPhone::Several => {
-                    return Ok((
-                        vec![match lang {
-                            Lang::En => "More than one voter uses this phone: start your message with your own 16-digit voting code.".into(),
-                            Lang::Cy => "Mae mwy nag un pleidleisiwr yn defnyddio'r ffôn hwn: dechreuwch eich neges gyda'ch cod pleidleisio 16 digid eich hun.".into(),
-                        }],
-                        None,
-                    ))
-                }
-        },
+    let w = ctx.words();
+    let who = match who_texts(&ctx, inbound, code, &command).await? {
+        Ok(who) => who,
+        Err(reply) => return Ok((vec![reply], None)),
     };
     let round_id = Some(who.round_id);
     let ballot = match ballot_for(&state.db, who).await? {
@@ -348,65 +342,53 @@ async fn answer(state: &AppState, inbound: &Inbound) -> ServiceResult<(Vec<Strin
             return Ok((vec![ctx.no_ballot(why, &round.title)], round_id));
         }
     };
+    let how = phrases::sms_how_to(lang, &ballot);
     let parts = match command {
-        Command::Hello => vec![match lang {
-            Lang::En => format!(
-                "Welcome. You can vote in {} for projects in {}. Text BIDS for the list of projects. {}{}",
-                ballot.round.title,
-                ballot.area_name,
-                words::sms_how_to(lang, &ballot),
-                ctx.welsh_hint()
-            ),
-            Lang::Cy => format!(
-                "Croeso. Gallwch bleidleisio yn {} ar gyfer prosiectau yn {}. Tecstiwch CYNIGION i gael rhestr o'r prosiectau. {}",
-                ballot.round.title,
-                ballot.area_name,
-                words::sms_how_to(lang, &ballot)
-            ),
-        }],
-        Command::Help => vec![format!(
-            "{} {}",
-            words::sms_how_to(lang, &ballot),
-            ctx.general_help()
+        Command::Hello => vec![fill(
+            w.sms_hello,
+            &[
+                ("round", &ballot.round.title),
+                ("area", &ballot.area_name),
+                ("how", &how),
+                ("welsh_hint", ctx.welsh_hint()),
+            ],
+        )],
+        Command::Help => vec![fill(
+            w.sms_help,
+            &[("how", &how), ("general", &ctx.general_help())],
         )],
         Command::Bids => bids_list(lang, &ballot),
         Command::Status => vec![status(state, lang, &ballot).await?],
-        Command::Unknown(word) => vec![match lang {
-            Lang::En => format!(
-                "We did not understand \"{word}\". {} Text HELP for help.",
-                words::sms_how_to(lang, &ballot)
-            ),
-            Lang::Cy => format!(
-                "Nid oeddem yn deall \"{word}\". {} Tecstiwch CYMORTH am help.",
-                words::sms_how_to(lang, &ballot)
-            ),
-        }],
-        Command::Vote(keyword, text) => vec![vote(state, lang, inbound, &ballot, keyword, &text).await?],
+        Command::Unknown(word) => vec![fill(
+            w.sms_not_understood,
+            &[("word", &word), ("how", &how)],
+        )],
+        Command::Vote(keyword, text) => {
+            vec![vote(state, lang, inbound, &ballot, keyword, &text).await?]
+        }
     };
     Ok((parts, round_id))
 }
 
 /// The ballot's projects, numbered, in as many messages as they need.
-fn bids_list(lang: Lang, b: &PhoneBallot) -> Vec<String> {
-    let head = match lang {
-        Lang::En => format!(
-            "Projects in {} ({} to share):",
-            b.area_name,
-            words::money(b.pot.get())
-        ),
-        Lang::Cy => format!(
-            "Prosiectau yn {} ({} i'w rannu):",
-            b.area_name,
-            words::money(b.pot.get())
-        ),
-    };
+fn bids_list(lang: Language, b: &PhoneBallot) -> Vec<String> {
+    let w = words::of(lang);
+    let head = fill(
+        w.sms_bids_heading,
+        &[
+            ("area", &b.area_name),
+            ("pot", &phrases::money(b.pot.get())),
+        ],
+    );
     let mut parts = vec![head];
     for (i, bid) in b.bids.iter().enumerate() {
-        let line = format!(
-            "{} {} - {}",
-            i + 1,
-            short(&bid.title, 60),
-            words::money(bid.cost_pence)
+        let line = fill(
+            w.sms_bid_line,
+            &[
+                ("number", &(i + 1).to_string()),
+                ("title", &short(&bid.title, 60)),
+                ("cost", &phrases::money(bid.cost_pence)),
+            ],
         );
         let last = parts.last_mut().expect("parts has the heading");
         if last.chars().count() + 1 + line.chars().count() > MAX_MESSAGE {
@@ -416,96 +398,77 @@ fn bids_list(lang: Lang, b: &PhoneBallot) -> Vec<String> {
             last.push_str(&line);
         }
     }
-    parts.push(words::sms_how_to(lang, b));
+    parts.push(phrases::sms_how_to(lang, b));
     parts
 }
 
-async fn status(state: &AppState, lang: Lang, b: &PhoneBallot) -> ServiceResult<String> {
+async fn status(state: &AppState, lang: Language, b: &PhoneBallot) -> ServiceResult<String> {
+    let w = words::of(lang);
     let link = voting::current_channel(state, b.round.id, b.participant_id).await?;
-    Ok(match (lang, link) {
-        (Lang::En, Some(l)) => format!(
-            "You have voted in {} ({}). {}",
-            b.round.title,
-            words::channel(lang, l),
-            words::until(lang, b)
+    Ok(match link {
+        Some(channel) => fill(
+            w.sms_status_voted,
+            &[
+                ("round", &b.round.title),
+                ("channel", phrases::channel(lang, channel)),
+                ("until", &phrases::until(lang, b)),
+            ],
         ),
-        (Lang::Cy, Some(l)) => format!(
-            "Rydych wedi pleidleisio yn {} ({}). {}",
-            b.round.title,
-            words::channel(lang, l),
-            words::until(lang, b)
+        None => fill(
+            w.sms_status_not_voted,
+            &[
+                ("round", &b.round.title),
+                ("how", &phrases::sms_how_to(lang, b)),
+            ],
         ),
-        (Lang::En, None) => format!(
-            "You have not voted in {} yet. {}",
-            b.round.title,
-            words::sms_how_to(lang, b)
+    })
+}
+
+/// The choices of a vote, or the reply that says why they cannot be read.
+fn read_choices(
+    lang: Language,
+    b: &PhoneBallot,
+    keyword: Keyword,
+    text: &str,
+) -> Result<Vec<crate::domain::vote::Choice>, String> {
+    let w = words::of(lang);
+    let how = phrases::sms_how_to(lang, b);
+    let with_how = |sentence: &str| fill(sentence, &[("how", &how)]);
+    if !keyword_fits(keyword, b.round.ballot.kind) {
+        return Err(with_how(w.sms_works_differently));
+    }
+    let entry = match read_entry(text) {
+        Ok(e) => e,
+        Err(Unreadable::Nothing) => return Err(with_how(w.sms_no_numbers)),
+        Err(Unreadable::Token(t)) => {
+            return Err(fill(w.sms_unreadable, &[("token", &t), ("how", &how)]))
+        }
+        Err(Unreadable::Mixed) => return Err(with_how(w.sms_mixed)),
+    };
+    b.choices(&entry).map_err(|problem| match problem {
+        EntryProblem::NoSuchBid(n) => fill(
+            w.sms_no_such_bid,
+            &[
+                ("number", &n.to_string()),
+                ("count", &b.bids.len().to_string()),
+            ],
         ),
-        (Lang::Cy, None) => format!(
-            "Nid ydych wedi pleidleisio yn {} eto. {}",
-            b.round.title,
-            words::sms_how_to(lang, b)
-        ),
+        EntryProblem::WrongShape => with_how(w.sms_works_differently),
     })
 }
 
 async fn vote(
     state: &AppState,
-    lang: Lang,
+    lang: Language,
     inbound: &Inbound,
     b: &PhoneBallot,
     keyword: Keyword,
     text: &str,
 ) -> ServiceResult<String> {
-    let how = words::sms_how_to(lang, b);
-    if !keyword_fits(keyword, b.round.ballot.kind) {
-        return Ok(match lang {
-            Lang::En => format!("This round's ballot works differently. {how}"),
-            Lang::Cy => format!("Mae papur pleidleisio'r rownd hon yn gweithio'n wahanol. {how}"),
-        });
-    }
-    let entry = match read_entry(text) {
-        Ok(e) => e,
-        Err(Unreadable::Nothing) => {
-            return Ok(match lang {
-                Lang::En => format!("Your message had no project numbers. {how}"),
-                Lang::Cy => format!("Nid oedd rhifau prosiect yn eich neges. {how}"),
-            })
-        }
-        Err(Unreadable::Token(t)) => {
-            return Ok(match lang {
-                Lang::En => format!("We could not read \"{t}\". {how}"),
-                Lang::Cy => format!("Ni allem ddarllen \"{t}\". {how}"),
-            })
-        }
-        Err(Unreadable::Mixed) => {
-            return Ok(match lang {
-                Lang::En => format!("Write every choice the same way. {how}"),
-                Lang::Cy => format!("Ysgrifennwch bob dewis yr un ffordd. {how}"),
-            })
-        }
-    };
-    let choices = match b.choices(&entry) {
+    let w = words::of(lang);
+    let choices = match read_choices(lang, b, keyword, text) {
         Ok(c) => c,
-        Err(EntryProblem::NoSuchBid(n)) => {
-            return Ok(match lang {
-                Lang::En => format!(
-                    "There is no project {n} on your ballot: the projects are numbered 1 to {}. Text BIDS for the list.",
-                    b.bids.len()
-                ),
-                Lang::Cy => format!(
-                    "Nid oes prosiect {n} ar eich papur pleidleisio: mae'r prosiectau wedi'u rhifo o 1 i {}. Tecstiwch CYNIGION i gael y rhestr.",
-                    b.bids.len()
-                ),
-            })
-        }
-        Err(EntryProblem::WrongShape) => {
-            return Ok(match lang {
-                Lang::En => format!("This round's ballot works differently. {how}"),
-                Lang::Cy => format!(
-                    "Mae papur pleidleisio'r rownd hon yn gweithio'n wahanol. {how}"
-                ),
-            })
-        }
+        Err(reply) => return Ok(reply),
     };
     // The gateway's message id, whatever its form, as a key the voting
     // service takes: a retry of the message is a retry of the cast.
@@ -533,40 +496,35 @@ async fn vote(
     let cast = match cast {
         Ok(c) => c,
         Err(e @ ServiceError::Refused { .. }) => {
-            let again = match (lang, refused_code(&e)) {
-                (
-                    _,
-                    Some(
-                        ErrorCode::VotingClosed
+            let final_refusal = matches!(
+                refused_code(&e),
+                Some(
+                    ErrorCode::VotingClosed
                         | ErrorCode::NotEligible
                         | ErrorCode::NotVerified
-                        | ErrorCode::AlreadyVoted,
-                    ),
-                ) => String::new(),
-                (Lang::En, _) => " Text HELP for how to vote.".into(),
-                (Lang::Cy, _) => " Tecstiwch CYMORTH am help.".into(),
+                        | ErrorCode::AlreadyVoted
+                )
+            );
+            let again = if final_refusal {
+                ""
+            } else {
+                w.sms_refusal_help
             };
             return Ok(format!("{}{again}", refusal(lang, &e)));
         }
         Err(e) => return Err(e),
     };
-    let chosen = words::read_back(lang, b, &choices).join("; ");
-    Ok(match lang {
-        Lang::En => format!(
-            "Thank you: your vote in {} is recorded{}. You chose: {chosen}. Your receipt is {}: keep it to check your vote in the published results. {}",
-            b.round.title,
-            if cast.replaced { " and replaces your earlier vote" } else { "" },
-            cast.receipt_code,
-            words::until(lang, b)
-        ),
-        Lang::Cy => format!(
-            "Diolch: mae eich pleidlais yn {} wedi'i chofnodi{}. Fe wnaethoch ddewis: {chosen}. Eich derbynneb yw {}: cadwch hi i wirio eich pleidlais yn y canlyniadau a gyhoeddir. {}",
-            b.round.title,
-            if cast.replaced { " ac mae'n disodli eich pleidlais gynharach" } else { "" },
-            cast.receipt_code,
-            words::until(lang, b)
-        ),
-    })
+    let chosen = phrases::read_back(lang, b, &choices).join("; ");
+    Ok(fill(
+        w.sms_recorded,
+        &[
+            ("round", &b.round.title),
+            ("replaces", phrases::replaces(lang, cast.replaced)),
+            ("chosen", &chosen),
+            ("receipt", &cast.receipt_code),
+            ("until", &phrases::until(lang, b)),
+        ],
+    ))
 }
 
 fn refused_code(e: &ServiceError) -> Option<ErrorCode> {
@@ -586,7 +544,7 @@ mod tests {
             parse("1234 5678 9012 3456 vote 3, 7, 12"),
             (
                 Code::Given("1234567890123456".into()),
-                Lang::En,
+                Language::En,
                 Command::Vote(Keyword::Vote, "3, 7, 12".into())
             )
         );
@@ -594,7 +552,7 @@ mod tests {
             parse("Pleidlais 3 7"),
             (
                 Code::None,
-                Lang::Cy,
+                Language::Cy,
                 Command::Vote(Keyword::Vote, "3 7".into())
             )
         );
@@ -602,7 +560,7 @@ mod tests {
             parse("1234567890123456"),
             (
                 Code::Given("1234567890123456".into()),
-                Lang::En,
+                Language::En,
                 Command::Hello
             )
         );

@@ -1,21 +1,25 @@
 //! Voting on a telephone keypad: the voice webhook answers each step of a
-//! call with TwiML. The caller chooses a language (where the council
-//! offers Welsh), enters their voting code, hears the round and each
-//! project's number, title and cost, keys in their choices, hears them
-//! read back, confirms with 1 (or starts again with 2) and hears their
-//! receipt. Silence and wrong keys are asked again; the third failure ends
-//! the call politely with the help line. Where the call has got to lives
-//! in the database, keyed by the gateway's call identifier.
-use super::words::{self, money, short};
+//! call. The caller chooses a language (where the council offers Welsh),
+//! enters their voting code, hears the round and each project's number,
+//! title and cost, keys in their choices, hears them read back, confirms
+//! with 1 (or starts again with 2) and hears their receipt. Silence and
+//! wrong keys are asked again; the third failure ends the call politely
+//! with the help line. Where the call has got to lives in the database,
+//! sealed, keyed by the gateway's call identifier.
+//!
+//! Each step's `Answer` says what to say and what to ask; the HTTP edge
+//! writes it as the gateway's markup (`http::twiml`).
+use super::phrases::{self, money, short};
 use super::{
-    ballot_for, check_code, code_digits, phone_key, refusal, twiml::Voice, Entry, EntryProblem,
-    Lang, NoBallot, Participant, PhoneBallot,
+    ballot_for, check_code, code_digits, no_ballot, phone_key, refusal, Entry, EntryProblem,
+    NoBallot, Participant, PhoneBallot,
 };
-use crate::domain::{ballot::BallotKind, vote::Channel};
+use crate::domain::{ballot::BallotKind, vote::Channel, Language};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::service::voting::{self, CastRequest, Voter};
 use crate::state::AppState;
 use crate::store::phone_calls;
+use crate::words::{self, fill};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{EntityTrait, Set};
 use serde::{Deserialize, Serialize};
@@ -28,6 +32,42 @@ pub struct Inbound {
     pub call_sid: String,
     pub from: String,
     pub digits: Option<String>,
+}
+
+/// What a call hears and does next, in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Answer {
+    pub actions: Vec<Action>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    Say(Language, String),
+    /// Asks for keys: `digits` of them, or any number ended by `#`. The
+    /// prompts are interrupted by the first key; silence comes back as a
+    /// step without keys.
+    Ask {
+        digits: Option<u32>,
+        prompts: Vec<(Language, String)>,
+    },
+    Hangup,
+}
+
+impl Answer {
+    pub fn say(mut self, lang: Language, text: &str) -> Self {
+        self.actions.push(Action::Say(lang, text.to_owned()));
+        self
+    }
+
+    pub fn ask(mut self, digits: Option<u32>, prompts: Vec<(Language, String)>) -> Self {
+        self.actions.push(Action::Ask { digits, prompts });
+        self
+    }
+
+    pub fn hangup(mut self) -> Self {
+        self.actions.push(Action::Hangup);
+        self
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,7 +84,7 @@ enum Step {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct Call {
     step: Step,
-    lang: Lang,
+    lang: Language,
     who: Option<Participant>,
     entry: Option<Entry>,
     failures: u32,
@@ -59,26 +99,24 @@ enum Keep {
     Forget,
 }
 
-/// Answers one step of a call with TwiML.
+/// The call after a step, what it hears, and whether it goes on.
+type Next = (Call, Answer, Keep);
+
+/// Answers one step of a call.
 #[tracing::instrument(name = "telephone call", skip_all)]
-pub async fn handle(state: &AppState, inbound: Inbound) -> String {
+pub async fn handle(state: &AppState, inbound: Inbound) -> Answer {
     match step(state, &inbound).await {
-        Ok(xml) => xml,
+        Ok(answer) => answer,
         Err(e) => {
             tracing::error!(error = %e, "answering a call");
             let _ = phone_calls::Entity::delete_by_id(inbound.call_sid.clone())
                 .exec(&state.db)
                 .await;
-            Voice::new()
-                .say(Lang::En, &format!("Sorry, something went wrong on our side and your vote was not recorded. Please call {} for help. Goodbye.", state.settings.phone.help_line))
-                .hangup()
-                .finish()
+            let help = &state.settings.phone.help_line;
+            let text = fill(words::of(Language::En).voice_failed, &[("help", help)]);
+            Answer::default().say(Language::En, &text).hangup()
         }
     }
-}
-
-fn action(state: &AppState) -> String {
-    format!("{}/phone/voice", state.settings.phone.webhook_url)
 }
 
 async fn save(state: &AppState, sid: &str, call: &Call) -> ServiceResult<()> {
@@ -111,10 +149,10 @@ async fn save(state: &AppState, sid: &str, call: &Call) -> ServiceResult<()> {
     Ok(())
 }
 
-async fn step(state: &AppState, inbound: &Inbound) -> ServiceResult<String> {
+async fn step(state: &AppState, inbound: &Inbound) -> ServiceResult<Answer> {
     let sid = short(inbound.call_sid.trim(), 64);
     if sid.is_empty() {
-        return Ok(Voice::new().hangup().finish());
+        return Ok(Answer::default().hangup());
     }
     let stored = phone_calls::Entity::find_by_id(sid.clone())
         .one(&state.db)
@@ -125,7 +163,7 @@ async fn step(state: &AppState, inbound: &Inbound) -> ServiceResult<String> {
         .as_deref()
         .map(str::trim)
         .filter(|d| !d.is_empty());
-    let (mut call, xml, keep) = match stored
+    let (mut call, answer, keep) = match stored
         .and_then(|s| super::open_state(&state.secret, "phone_calls", &sid, &s.state))
         .and_then(|s| serde_json::from_str::<Call>(&s).ok())
     {
@@ -139,8 +177,8 @@ async fn step(state: &AppState, inbound: &Inbound) -> ServiceResult<String> {
                 },
                 ..Default::default()
             };
-            let xml = prompt(state, &call, None, None).await?;
-            (call, xml, Keep::Save)
+            let answer = prompt(state, &call, None, None)?;
+            (call, answer, Keep::Save)
         }
         Some(call) => advance(state, inbound, call, digits).await?,
     };
@@ -154,90 +192,64 @@ async fn step(state: &AppState, inbound: &Inbound) -> ServiceResult<String> {
                 .context("forgetting a call")?;
         }
     }
-    Ok(xml)
+    Ok(answer)
 }
 
 /// The question for the call's step, after `before` (what to say first).
-async fn prompt(
+fn prompt(
     state: &AppState,
     call: &Call,
     before: Option<String>,
     ballot: Option<&PhoneBallot>,
-) -> ServiceResult<String> {
+) -> ServiceResult<Answer> {
     let lang = call.lang;
+    let w = words::of(lang);
     let p = &state.settings.phone;
     let greeted = before.is_some();
-    let mut v = Voice::new();
+    let mut answer = Answer::default();
     if let Some(b) = before {
-        v = v.say(lang, &b);
+        answer = answer.say(lang, &b);
     }
-    let action = action(state);
     Ok(match call.step {
-        Step::Language => v
-            .gather(
-                &action,
-                Some(1),
-                &[
-                    (
-                        Lang::En,
-                        format!(
-                            "Welcome to {}'s community funding vote. For English, press 1.",
-                            p.council_name
-                        ),
+        Step::Language => answer.ask(
+            Some(1),
+            vec![
+                (
+                    Language::En,
+                    fill(
+                        words::of(Language::En).voice_choose_language,
+                        &[("council", &p.council_name)],
                     ),
-                    (
-                        Lang::Cy,
-                        format!(
-                            "Croeso i bleidlais cyllido cymunedol {}. Am Gymraeg, pwyswch 2.",
-                            p.council_name_cy
-                        ),
+                ),
+                (
+                    Language::Cy,
+                    fill(
+                        words::of(Language::Cy).voice_choose_language,
+                        &[("council", &p.council_name_cy)],
                     ),
-                ],
-            )
-            .finish(),
+                ),
+            ],
+        ),
         Step::Code => {
-            let text = match lang {
-                Lang::En => "Please enter the 16-digit voting code from your letter, then press the hash key.",
-                Lang::Cy => "Rhowch y cod pleidleisio 16 digid o'ch llythyr, yna pwyswch yr allwedd hash.",
-            };
             let mut prompts = Vec::new();
-            if !state.settings.phone.welsh && !greeted {
-                prompts.push((
-                    Lang::En,
-                    format!("Welcome to {}'s community funding vote.", p.council_name),
-                ));
+            if !p.welsh && !greeted {
+                let welcome = words::of(Language::En).voice_welcome;
+                prompts.push((Language::En, fill(welcome, &[("council", &p.council_name)])));
             }
-            prompts.push((lang, text.to_owned()));
-            v.gather(&action, None, &prompts).finish()
+            prompts.push((lang, w.voice_enter_code.to_owned()));
+            answer.ask(None, prompts)
         }
         Step::Choices => {
             let b = ballot.ok_or_else(|| {
                 ServiceError::Unexpected(anyhow::anyhow!("a call's ballot is missing"))
             })?;
-            v.gather(&action, None, &[(lang, instructions(lang, b))])
-                .finish()
+            answer.ask(None, vec![(lang, instructions(lang, b))])
         }
-        Step::Confirm => {
-            let text = match lang {
-                Lang::En => "To confirm your vote, press 1. To start again, press 2.",
-                Lang::Cy => "I gadarnhau eich pleidlais, pwyswch 1. I ddechrau eto, pwyswch 2.",
-            };
-            v.gather(&action, Some(1), &[(lang, text.to_owned())])
-                .finish()
-        }
+        Step::Confirm => answer.ask(Some(1), vec![(lang, w.voice_confirm.to_owned())]),
         Step::Done => {
-            let receipt = call.receipt.clone().unwrap_or_default();
-            let text = match lang {
-                Lang::En => format!(
-                    "Your receipt is: {}. To hear it again, press 1. Otherwise, thank you for voting: you can hang up.",
-                    spell(&receipt)
-                ),
-                Lang::Cy => format!(
-                    "Eich derbynneb yw: {}. I'w chlywed eto, pwyswch 1. Fel arall, diolch am bleidleisio: gallwch roi'r ffôn i lawr.",
-                    spell(&receipt)
-                ),
-            };
-            v.gather(&action, Some(1), &[(lang, text)]).finish()
+            let receipt = spell(call.receipt.as_deref().unwrap_or_default());
+            let text = fill(w.voice_receipt, &[("receipt", &receipt)]);
+            answer.ask(Some(1), vec![(lang, text)])
         }
     })
 }
@@ -252,62 +264,48 @@ fn spell(code: &str) -> String {
 }
 
 /// The round and its projects, read after the code.
-fn introduction(lang: Lang, b: &PhoneBallot) -> String {
-    let mut s = match lang {
-        Lang::En => format!(
-            "You are voting in {}, for projects in {}. There are {} projects.",
-            b.round.title,
-            b.area_name,
-            b.bids.len()
-        ),
-        Lang::Cy => format!(
-            "Rydych yn pleidleisio yn {}, ar gyfer prosiectau yn {}. Mae {} prosiect.",
-            b.round.title,
-            b.area_name,
-            b.bids.len()
-        ),
-    };
-    s.push(' ');
-    s.push_str(&projects(lang, b));
-    s
+fn introduction(lang: Language, b: &PhoneBallot) -> String {
+    let said = fill(
+        words::of(lang).voice_introduction,
+        &[
+            ("round", &b.round.title),
+            ("area", &b.area_name),
+            ("count", &b.bids.len().to_string()),
+        ],
+    );
+    format!("{said} {}", projects(lang, b))
 }
 
-fn projects(lang: Lang, b: &PhoneBallot) -> String {
+fn projects(lang: Language, b: &PhoneBallot) -> String {
+    let w = words::of(lang);
     b.bids
         .iter()
         .enumerate()
-        .map(|(i, bid)| match lang {
-            Lang::En => format!(
-                "Project {}: {}, costing {}.",
-                i + 1,
-                short(&bid.title, 80),
-                money(bid.cost_pence)
-            ),
-            Lang::Cy => format!(
-                "Prosiect {}: {}, yn costio {}.",
-                i + 1,
-                short(&bid.title, 80),
-                money(bid.cost_pence)
-            ),
+        .map(|(i, bid)| {
+            fill(
+                w.voice_project,
+                &[
+                    ("number", &(i + 1).to_string()),
+                    ("title", &short(&bid.title, 80)),
+                    ("cost", &money(bid.cost_pence)),
+                ],
+            )
         })
         .collect::<Vec<_>>()
         .join(" ")
 }
 
-fn instructions(lang: Lang, b: &PhoneBallot) -> String {
-    let how = match (lang, b.round.ballot.kind) {
-        (Lang::En, BallotKind::Ranked) => "Enter the numbers of the projects in order of preference, your first choice first, pressing star between numbers, then press hash.",
-        (Lang::En, BallotKind::Scoring) => "Enter a score for each project in turn, one key for each project, then press hash.",
-        (Lang::En, _) => "Enter the numbers of the projects you choose, pressing star between numbers, then press hash.",
-        (Lang::Cy, BallotKind::Ranked) => "Rhowch rifau'r prosiectau yn nhrefn eich dewis, eich dewis cyntaf yn gyntaf, gan bwyso seren rhwng rhifau, yna pwyswch hash.",
-        (Lang::Cy, BallotKind::Scoring) => "Rhowch sgôr i bob prosiect yn ei dro, un allwedd i bob prosiect, yna pwyswch hash.",
-        (Lang::Cy, _) => "Rhowch rifau'r prosiectau a ddewiswch, gan bwyso seren rhwng rhifau, yna pwyswch hash.",
+fn instructions(lang: Language, b: &PhoneBallot) -> String {
+    let w = words::of(lang);
+    let how = match b.round.ballot.kind {
+        BallotKind::Ranked => w.voice_how_rank,
+        BallotKind::Scoring => w.voice_how_score,
+        _ => w.voice_how_choose,
     };
-    let again = match lang {
-        Lang::En => "To hear the projects again, press 0 then hash.",
-        Lang::Cy => "I glywed y prosiectau eto, pwyswch 0 yna hash.",
-    };
-    format!("{how} {} {again}", words::limits(lang, b))
+    fill(
+        w.voice_instructions,
+        &[("how", how), ("limits", &phrases::limits(lang, b))],
+    )
 }
 
 /// Whether this ballot can be filled in on a keypad.
@@ -346,327 +344,292 @@ fn keyed_entry(b: &PhoneBallot, digits: &str) -> Option<Entry> {
     numbers.filter(|n| !n.is_empty()).map(Entry::Numbers)
 }
 
-fn goodbye(state: &AppState, lang: Lang, before: &str) -> String {
+/// Says `before`, then the help line, and hangs up.
+fn goodbye(state: &AppState, lang: Language, before: &str) -> Answer {
     let help = &state.settings.phone.help_line;
-    let text = match lang {
-        Lang::En => format!("{before} For help, call {help}. Goodbye."),
-        Lang::Cy => format!("{before} Am help, ffoniwch {help}. Hwyl fawr."),
-    };
-    Voice::new().say(lang, text.trim()).hangup().finish()
+    let text = fill(
+        words::of(lang).voice_goodbye,
+        &[("before", before), ("help", help)],
+    );
+    Answer::default().say(lang, text.trim()).hangup()
 }
 
 /// A failed step: asked again, or the call ends at the third.
-async fn failed(
+fn failed(
     state: &AppState,
     mut call: Call,
     problem: String,
     ballot: Option<&PhoneBallot>,
-) -> ServiceResult<(Call, String, Keep)> {
+) -> ServiceResult<Next> {
     call.failures += 1;
     if call.failures >= MAX_FAILURES {
-        let sorry = match call.lang {
-            Lang::En => format!("{problem} Sorry, we could not take your vote this time."),
-            Lang::Cy => {
-                format!("{problem} Mae'n ddrwg gennym, ni allem gymryd eich pleidlais y tro hwn.")
-            }
-        };
-        let xml = goodbye(state, call.lang, &sorry);
-        return Ok((call, xml, Keep::Forget));
+        let sorry = fill(words::of(call.lang).voice_sorry, &[("problem", &problem)]);
+        let answer = goodbye(state, call.lang, &sorry);
+        return Ok((call, answer, Keep::Forget));
     }
-    let xml = prompt(state, &call, Some(problem), ballot).await?;
-    Ok((call, xml, Keep::Save))
+    let answer = prompt(state, &call, Some(problem), ballot)?;
+    Ok((call, answer, Keep::Save))
 }
 
-fn silence(lang: Lang) -> String {
-    match lang {
-        Lang::En => "We did not hear any keys.".into(),
-        Lang::Cy => "Ni chlywsom unrhyw allweddi.".into(),
-    }
-}
-
-async fn no_ballot(
+/// The call ends: there is no ballot for this voter now.
+async fn ended_without_ballot(
     state: &AppState,
-    lang: Lang,
+    call: Call,
     why: NoBallot,
     who: Participant,
-) -> ServiceResult<String> {
+) -> ServiceResult<Next> {
     let round = crate::service::rounds::load(&state.db, who.round_id).await?;
-    let t = &round.title;
-    let text = match (lang, why) {
-        (Lang::En, NoBallot::NotOpen) => format!("Voting in {t} has not opened yet."),
-        (Lang::En, NoBallot::Closed) => format!("Voting in {t} has closed."),
-        (Lang::En, NoBallot::NotVerified) => {
-            "The council is still checking your details before you can vote.".into()
-        }
-        (Lang::En, NoBallot::NotEligible) => format!("The rules of {t} do not let you vote in it."),
-        (Lang::Cy, NoBallot::NotOpen) => format!("Nid yw pleidleisio yn {t} wedi agor eto."),
-        (Lang::Cy, NoBallot::Closed) => format!("Mae pleidleisio yn {t} wedi cau."),
-        (Lang::Cy, NoBallot::NotVerified) => {
-            "Mae'r cyngor yn dal i wirio eich manylion cyn y gallwch bleidleisio.".into()
-        }
-        (Lang::Cy, NoBallot::NotEligible) => {
-            format!("Nid yw rheolau {t} yn gadael i chi bleidleisio ynddi.")
-        }
-    };
-    Ok(goodbye(state, lang, &text))
+    let answer = goodbye(state, call.lang, &no_ballot(call.lang, &why, &round.title));
+    Ok((call, answer, Keep::Forget))
+}
+
+fn missing_ballot() -> ServiceError {
+    ServiceError::Unexpected(anyhow::anyhow!("no ballot"))
 }
 
 async fn advance(
     state: &AppState,
     inbound: &Inbound,
-    mut call: Call,
+    call: Call,
     digits: Option<&str>,
-) -> ServiceResult<(Call, String, Keep)> {
-    let lang = call.lang;
+) -> ServiceResult<Next> {
     // The ballot, for the steps after the code.
     let ballot = match call.who {
         Some(who) => match ballot_for(&state.db, who).await? {
             Ok(b) => Some(b),
-            Err(why) => {
-                let xml = no_ballot(state, lang, why, who).await?;
-                return Ok((call, xml, Keep::Forget));
-            }
+            Err(why) => return ended_without_ballot(state, call, why, who).await,
         },
         None => None,
     };
     let Some(digits) = digits else {
         if call.step == Step::Done {
-            let xml = goodbye(state, lang, "");
-            return Ok((call, xml, Keep::Forget));
+            let answer = goodbye(state, call.lang, "");
+            return Ok((call, answer, Keep::Forget));
         }
-        return failed(state, call, silence(lang), ballot.as_ref()).await;
+        let silence = words::of(call.lang).voice_silence.to_owned();
+        return failed(state, call, silence, ballot.as_ref());
     };
     match call.step {
-        Step::Language => match digits {
-            "1" | "2" => {
-                call.lang = if digits == "2" { Lang::Cy } else { Lang::En };
-                call.step = Step::Code;
-                call.failures = 0;
-                let xml = prompt(state, &call, None, None).await?;
-                Ok((call, xml, Keep::Save))
-            }
-            _ => {
-                failed(
-                    state,
-                    call,
-                    "Press 1 for English. Pwyswch 2 am Gymraeg.".into(),
-                    None,
-                )
-                .await
-            }
-        },
-        Step::Code => {
-            let Some(code) = code_digits(digits.trim_end_matches('#')) else {
-                let problem = match lang {
-                    Lang::En => "A voting code has 16 digits.",
-                    Lang::Cy => "Mae gan god pleidleisio 16 digid.",
-                };
-                return failed(state, call, problem.into(), None).await;
-            };
-            let (caller_key, _) = phone_key(&state.secret, &inbound.from);
-            let found = match check_code(&state.db, &state.secret, &caller_key, &code).await {
-                Err(e @ ServiceError::Refused { .. }) => {
-                    let xml = goodbye(state, lang, &refusal(lang, &e));
-                    return Ok((call, xml, Keep::Forget));
-                }
-                Err(e) => return Err(e),
-                Ok(found) => found,
-            };
-            let Some(found) = found else {
-                let problem = match lang {
-                    Lang::En => "We do not recognise that voting code.",
-                    Lang::Cy => "Nid ydym yn adnabod y cod pleidleisio hwnnw.",
-                };
-                return failed(state, call, problem.into(), None).await;
-            };
-            let who = Participant {
-                round_id: found.round_id,
-                participant_id: found.participant_id,
-            };
-            let b = match ballot_for(&state.db, who).await? {
-                Ok(b) => b,
-                Err(why) => {
-                    let xml = no_ballot(state, lang, why, who).await?;
-                    return Ok((call, xml, Keep::Forget));
-                }
-            };
-            if !keypad_ballot(&b) {
-                let text = match lang {
-                    Lang::En => "This round's ballot cannot be filled in on a telephone keypad. Please vote by text message or online, or ask the council to take your vote.",
-                    Lang::Cy => "Ni ellir llenwi papur pleidleisio'r rownd hon ar fysellbad ffôn. Pleidleisiwch drwy neges destun neu ar-lein, neu gofynnwch i'r cyngor gymryd eich pleidlais.",
-                };
-                let xml = goodbye(state, lang, text);
-                return Ok((call, xml, Keep::Forget));
-            }
-            call.who = Some(who);
-            call.step = Step::Choices;
-            call.failures = 0;
-            let xml = prompt(state, &call, Some(introduction(lang, &b)), Some(&b)).await?;
-            Ok((call, xml, Keep::Save))
-        }
-        Step::Choices => {
-            let b = ballot.ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("no ballot")))?;
-            if digits.trim_end_matches('#') == "0" {
-                let xml = prompt(state, &call, Some(projects(lang, &b)), Some(&b)).await?;
-                return Ok((call, xml, Keep::Save));
-            }
-            let not_read = match lang {
-                Lang::En => "We could not read those keys.",
-                Lang::Cy => "Ni allem ddarllen yr allweddi hynny.",
-            };
-            let Some(entry) = keyed_entry(&b, digits.trim_end_matches('#')) else {
-                let problem = if b.round.ballot.kind == BallotKind::Scoring {
-                    match lang {
-                        Lang::En => format!(
-                            "Please enter one key for each of the {} projects.",
-                            b.bids.len()
-                        ),
-                        Lang::Cy => format!(
-                            "Rhowch un allwedd ar gyfer pob un o'r {} prosiect.",
-                            b.bids.len()
-                        ),
-                    }
-                } else {
-                    not_read.into()
-                };
-                return failed(state, call, problem, Some(&b)).await;
-            };
-            let choices = match b.choices(&entry) {
-                Ok(c) => c,
-                Err(EntryProblem::NoSuchBid(n)) => {
-                    let problem = match lang {
-                        Lang::En => format!(
-                            "There is no project {n}. The projects are numbered 1 to {}.",
-                            b.bids.len()
-                        ),
-                        Lang::Cy => format!(
-                            "Nid oes prosiect {n}. Mae'r prosiectau wedi'u rhifo o 1 i {}.",
-                            b.bids.len()
-                        ),
-                    };
-                    return failed(state, call, problem, Some(&b)).await;
-                }
-                Err(EntryProblem::WrongShape) => {
-                    return failed(state, call, not_read.into(), Some(&b)).await
-                }
-            };
-            // The same checks the cast will make, before reading it back.
-            if let Err(e) = voting::check_choices(&b.round.ballot, b.pot.get(), &b.bids, &choices) {
-                return failed(state, call, refusal(lang, &e), Some(&b)).await;
-            }
-            let said = words::read_back(lang, &b, &choices).join(". ");
-            let before = match lang {
-                Lang::En => format!("You chose: {said}."),
-                Lang::Cy => format!("Fe wnaethoch ddewis: {said}."),
-            };
-            call.entry = Some(entry);
-            call.step = Step::Confirm;
-            call.failures = 0;
-            let xml = prompt(state, &call, Some(before), Some(&b)).await?;
-            Ok((call, xml, Keep::Save))
-        }
+        Step::Language => on_language(state, call, digits),
+        Step::Code => on_code(state, inbound, call, digits).await,
+        Step::Choices => on_choices(state, call, digits, &ballot.ok_or_else(missing_ballot)?),
         Step::Confirm => {
-            let b = ballot.ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("no ballot")))?;
-            match digits {
-                "1" => {
-                    let entry = call.entry.clone().ok_or_else(|| {
-                        ServiceError::Unexpected(anyhow::anyhow!("a call's choices are missing"))
-                    })?;
-                    let choices = b.choices(&entry).map_err(|_| {
-                        ServiceError::Unexpected(anyhow::anyhow!("a call's choices no longer fit"))
-                    })?;
-                    let cast = voting::cast(
-                        state,
-                        CastRequest {
-                            round_id: b.round.id,
-                            voter: Voter::Participant {
-                                participant_id: b.participant_id,
-                            },
-                            channel: Channel::Phone,
-                            choices,
-                            idempotency_key: format!(
-                                "call:{}:{}",
-                                &crate::crypto::sha256_hex(&inbound.call_sid)[..40],
-                                call.attempt
-                            ),
-                        },
-                    )
-                    .await;
-                    match cast {
-                        Ok(cast) => {
-                            call.step = Step::Done;
-                            call.entry = None;
-                            call.failures = 0;
-                            call.receipt = Some(cast.receipt_code);
-                            let before = match lang {
-                                Lang::En => format!(
-                                    "Thank you. Your vote is recorded{}.",
-                                    if cast.replaced {
-                                        " and replaces your earlier vote"
-                                    } else {
-                                        ""
-                                    }
-                                ),
-                                Lang::Cy => format!(
-                                    "Diolch. Mae eich pleidlais wedi'i chofnodi{}.",
-                                    if cast.replaced {
-                                        " ac mae'n disodli eich pleidlais gynharach"
-                                    } else {
-                                        ""
-                                    }
-                                ),
-                            };
-                            let before = format!("{before} {}", words::until(lang, &b));
-                            let xml = prompt(state, &call, Some(before), Some(&b)).await?;
-                            Ok((call, xml, Keep::Save))
-                        }
-                        Err(e @ ServiceError::Refused { code, .. }) => {
-                            if matches!(
-                                code,
-                                ErrorCode::VotingClosed
-                                    | ErrorCode::NotEligible
-                                    | ErrorCode::NotVerified
-                                    | ErrorCode::AlreadyVoted
-                                    | ErrorCode::RateLimited
-                            ) {
-                                let xml = goodbye(state, lang, &refusal(lang, &e));
-                                return Ok((call, xml, Keep::Forget));
-                            }
-                            call.step = Step::Choices;
-                            call.attempt += 1;
-                            failed(state, call, refusal(lang, &e), Some(&b)).await
-                        }
-                        Err(e) => Err(e),
-                    }
-                }
-                "2" => {
-                    call.step = Step::Choices;
-                    call.entry = None;
-                    call.attempt += 1;
-                    let xml = prompt(state, &call, None, Some(&b)).await?;
-                    Ok((call, xml, Keep::Save))
-                }
-                _ => {
-                    let problem = match lang {
-                        Lang::En => "Please press 1 or 2.",
-                        Lang::Cy => "Pwyswch 1 neu 2.",
-                    };
-                    failed(state, call, problem.into(), Some(&b)).await
-                }
-            }
+            let b = ballot.ok_or_else(missing_ballot)?;
+            on_confirm(state, inbound, call, digits, &b).await
         }
-        Step::Done => {
-            if digits == "1" {
-                let xml = prompt(state, &call, None, ballot.as_ref()).await?;
-                Ok((call, xml, Keep::Save))
+        Step::Done => on_done(state, call, digits, ballot.as_ref()),
+    }
+}
+
+fn on_language(state: &AppState, mut call: Call, digits: &str) -> ServiceResult<Next> {
+    match digits {
+        "1" | "2" => {
+            call.lang = if digits == "2" {
+                Language::Cy
             } else {
-                let bye = match lang {
-                    Lang::En => "Thank you for voting.",
-                    Lang::Cy => "Diolch am bleidleisio.",
-                };
-                let xml = goodbye(state, lang, bye);
-                Ok((call, xml, Keep::Forget))
-            }
+                Language::En
+            };
+            call.step = Step::Code;
+            call.failures = 0;
+            let answer = prompt(state, &call, None, None)?;
+            Ok((call, answer, Keep::Save))
         }
+        _ => {
+            let again = words::of(call.lang).voice_press_language.to_owned();
+            failed(state, call, again, None)
+        }
+    }
+}
+
+async fn on_code(
+    state: &AppState,
+    inbound: &Inbound,
+    mut call: Call,
+    digits: &str,
+) -> ServiceResult<Next> {
+    let lang = call.lang;
+    let w = words::of(lang);
+    let Some(code) = code_digits(digits.trim_end_matches('#')) else {
+        return failed(state, call, w.voice_code_length.into(), None);
+    };
+    let (caller_key, _) = phone_key(&state.secret, &inbound.from);
+    let found = match check_code(&state.db, &state.secret, &caller_key, &code).await {
+        Err(e @ ServiceError::Refused { .. }) => {
+            let answer = goodbye(state, lang, &refusal(lang, &e));
+            return Ok((call, answer, Keep::Forget));
+        }
+        Err(e) => return Err(e),
+        Ok(found) => found,
+    };
+    let Some(found) = found else {
+        return failed(state, call, w.voice_code_unknown.into(), None);
+    };
+    let who = Participant {
+        round_id: found.round_id,
+        participant_id: found.participant_id,
+    };
+    let b = match ballot_for(&state.db, who).await? {
+        Ok(b) => b,
+        Err(why) => return ended_without_ballot(state, call, why, who).await,
+    };
+    if !keypad_ballot(&b) {
+        let answer = goodbye(state, lang, w.voice_no_keypad);
+        return Ok((call, answer, Keep::Forget));
+    }
+    call.who = Some(who);
+    call.step = Step::Choices;
+    call.failures = 0;
+    let answer = prompt(state, &call, Some(introduction(lang, &b)), Some(&b))?;
+    Ok((call, answer, Keep::Save))
+}
+
+fn on_choices(
+    state: &AppState,
+    mut call: Call,
+    digits: &str,
+    b: &PhoneBallot,
+) -> ServiceResult<Next> {
+    let lang = call.lang;
+    let w = words::of(lang);
+    if digits.trim_end_matches('#') == "0" {
+        let answer = prompt(state, &call, Some(projects(lang, b)), Some(b))?;
+        return Ok((call, answer, Keep::Save));
+    }
+    let count = b.bids.len().to_string();
+    let Some(entry) = keyed_entry(b, digits.trim_end_matches('#')) else {
+        let problem = if b.round.ballot.kind == BallotKind::Scoring {
+            fill(w.voice_one_key_each, &[("count", &count)])
+        } else {
+            w.voice_keys_unread.into()
+        };
+        return failed(state, call, problem, Some(b));
+    };
+    let choices = match b.choices(&entry) {
+        Ok(c) => c,
+        Err(EntryProblem::NoSuchBid(n)) => {
+            let problem = fill(
+                w.voice_no_such_project,
+                &[("number", &n.to_string()), ("count", &count)],
+            );
+            return failed(state, call, problem, Some(b));
+        }
+        Err(EntryProblem::WrongShape) => {
+            return failed(state, call, w.voice_keys_unread.into(), Some(b))
+        }
+    };
+    // The same checks the cast will make, before reading it back.
+    if let Err(e) = voting::check_choices(&b.round.ballot, b.pot.get(), &b.bids, &choices) {
+        return failed(state, call, refusal(lang, &e), Some(b));
+    }
+    let said = phrases::read_back(lang, b, &choices).join(". ");
+    let before = fill(w.voice_you_chose, &[("chosen", &said)]);
+    call.entry = Some(entry);
+    call.step = Step::Confirm;
+    call.failures = 0;
+    let answer = prompt(state, &call, Some(before), Some(b))?;
+    Ok((call, answer, Keep::Save))
+}
+
+async fn on_confirm(
+    state: &AppState,
+    inbound: &Inbound,
+    mut call: Call,
+    digits: &str,
+    b: &PhoneBallot,
+) -> ServiceResult<Next> {
+    match digits {
+        "1" => cast(state, inbound, call, b).await,
+        "2" => {
+            call.step = Step::Choices;
+            call.entry = None;
+            call.attempt += 1;
+            let answer = prompt(state, &call, None, Some(b))?;
+            Ok((call, answer, Keep::Save))
+        }
+        _ => {
+            let again = words::of(call.lang).voice_press_1_or_2.to_owned();
+            failed(state, call, again, Some(b))
+        }
+    }
+}
+
+/// Casts the confirmed choices through the voting service.
+async fn cast(
+    state: &AppState,
+    inbound: &Inbound,
+    mut call: Call,
+    b: &PhoneBallot,
+) -> ServiceResult<Next> {
+    let lang = call.lang;
+    let entry = call
+        .entry
+        .clone()
+        .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("a call's choices are missing")))?;
+    let choices = b
+        .choices(&entry)
+        .map_err(|_| ServiceError::Unexpected(anyhow::anyhow!("a call's choices no longer fit")))?;
+    let cast = voting::cast(
+        state,
+        CastRequest {
+            round_id: b.round.id,
+            voter: Voter::Participant {
+                participant_id: b.participant_id,
+            },
+            channel: Channel::Phone,
+            choices,
+            idempotency_key: format!(
+                "call:{}:{}",
+                &crate::crypto::sha256_hex(&inbound.call_sid)[..40],
+                call.attempt
+            ),
+        },
+    )
+    .await;
+    match cast {
+        Ok(cast) => {
+            call.step = Step::Done;
+            call.entry = None;
+            call.failures = 0;
+            call.receipt = Some(cast.receipt_code);
+            let recorded = fill(
+                words::of(lang).voice_recorded,
+                &[("replaces", phrases::replaces(lang, cast.replaced))],
+            );
+            let before = format!("{recorded} {}", phrases::until(lang, b));
+            let answer = prompt(state, &call, Some(before), Some(b))?;
+            Ok((call, answer, Keep::Save))
+        }
+        Err(e @ ServiceError::Refused { code, .. }) => {
+            if matches!(
+                code,
+                ErrorCode::VotingClosed
+                    | ErrorCode::NotEligible
+                    | ErrorCode::NotVerified
+                    | ErrorCode::AlreadyVoted
+                    | ErrorCode::RateLimited
+            ) {
+                let answer = goodbye(state, lang, &refusal(lang, &e));
+                return Ok((call, answer, Keep::Forget));
+            }
+            call.step = Step::Choices;
+            call.attempt += 1;
+            failed(state, call, refusal(lang, &e), Some(b))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn on_done(
+    state: &AppState,
+    call: Call,
+    digits: &str,
+    ballot: Option<&PhoneBallot>,
+) -> ServiceResult<Next> {
+    if digits == "1" {
+        let answer = prompt(state, &call, None, ballot)?;
+        Ok((call, answer, Keep::Save))
+    } else {
+        let answer = goodbye(state, call.lang, words::of(call.lang).voice_thanks);
+        Ok((call, answer, Keep::Forget))
     }
 }
