@@ -24,6 +24,7 @@ import { setPageLocals } from './http/locals.js';
 import { apiProxy } from './http/proxy.js';
 import { COOKIES, cookieOptions, crossSite } from './http/request.js';
 import { publicRoutes } from './routes/public.js';
+import { roundRoutes } from './routes/round.js';
 import { authRoutes } from './routes/auth.js';
 import { verifyRoutes } from './routes/verify.js';
 import { voteRoutes } from './routes/vote.js';
@@ -49,9 +50,10 @@ export function createApp({ config, client }: AppDeps) {
   app.locals.secureCookies = config.secureCookies;
   app.set('trust proxy', config.trustProxy);
 
-  // The demo's one address: /graphql, /health, the published result files and
-  // the phone webhooks go on to the API untouched (before any body is read,
-  // so the request body streams through), bodies too large for it refused.
+  // The demo's one address: /graphql, /health, the published result files,
+  // the council's signing key and the phone webhooks go on to the API
+  // untouched (before any body is read, so the request body streams
+  // through), bodies too large for it refused.
   if (config.forwardApi) app.use(apiProxy(config.apiUrl));
 
   app.use(requestLog);
@@ -179,6 +181,7 @@ export function createApp({ config, client }: AppDeps) {
   app.set('view engine', 'njk');
 
   app.use(publicRoutes(config));
+  app.use(roundRoutes());
   app.use(authRoutes(cookieBase));
   app.use(verifyRoutes());
   app.use(voteRoutes());

@@ -7,7 +7,8 @@ import { dateFromParts } from '../lib/dates.js';
 import { FormErrors, str, strs } from '../lib/forms.js';
 import { normalisePostcode } from '../lib/postcode.js';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** An email address as a person types it: something@somewhere.tld. The API checks it properly. */
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The email address to send a sign-in code to. */
 export function parseSignInEmail(body: unknown, t: Dictionary) {

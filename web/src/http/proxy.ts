@@ -1,19 +1,22 @@
 // The demo's one address: with FAIRSHARE_WEB_FORWARD_API=true, /graphql,
-// /health, the published result files and the phone gateway's webhooks go
+// /health, the published result files, the council's signing key and the
+// phone gateway's webhooks go
 // on to the API untouched, before any body is read, so that bodies stream
 // through (the gateway's signatures cover them byte for byte).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { logger } from '../lib/log.js';
+import { SIGNING_KEY_PATH } from '../view-models/checkpoint.js';
 
 /** A published result's files on the API: /rounds/ROUND/results/vN/FILE, and nothing else under /rounds. */
 const RESULT_FILE = /^\/rounds\/\d+\/results\/v\d+\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /**
  * The paths the web client forwards to the API when FAIRSHARE_WEB_FORWARD_API
- * is on: GraphQL, the health check, the result files and the phone gateway's
- * webhooks (whose signed bodies must pass untouched). The web's own
+ * is on: GraphQL, the health check, the result files, the council's public
+ * key for close checkpoints and the phone gateway's webhooks (whose signed
+ * bodies must pass untouched). The web's own
  * /rounds/ROUND/results page is not among them.
  */
 export function forwardsToApi(pathname: string): boolean {
@@ -21,6 +24,7 @@ export function forwardsToApi(pathname: string): boolean {
     pathname.startsWith('/graphql') ||
     pathname.startsWith('/health') ||
     pathname.startsWith('/phone/') ||
+    pathname === SIGNING_KEY_PATH ||
     RESULT_FILE.test(pathname)
   );
 }

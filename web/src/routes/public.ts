@@ -1,9 +1,9 @@
 // What anyone can see: the start page, finding your area by postcode, the
-// rounds and their bids.
+// rounds' bids. A round's own page is in round.ts.
 import { Router } from 'express';
 import type { Config } from '../config.js';
 import { ctx } from '../http/request.js';
-import { AreaCoverageMoreDocument, AreaRoundsDocument, AreasCoverageDocument, BidPageDocument, RoundBidsDocument, RoundPageDocument, StartPageDocument } from '../graphql/generated/graphql.js';
+import { AreaCoverageMoreDocument, AreaRoundsDocument, AreasCoverageDocument, BidPageDocument, RoundBidsDocument, StartPageDocument } from '../graphql/generated/graphql.js';
 import { allPages } from '../graphql/pages.js';
 import type { Request } from 'express';
 import { parsePostcode } from '../forms/residents.js';
@@ -87,11 +87,6 @@ export function publicRoutes(config: Config) {
       .map((round) => ({ ...round, pot: round.pots.find((p) => p.area.id === data.area.id) }))
       .filter((round) => round.pot);
     res.render('pages/area', { pageTitle: data.area.name, area: data.area, rounds, backLink: '/postcode' });
-  });
-
-  r.get('/rounds/:id', async (req, res) => {
-    const data = await req.api.request(RoundPageDocument, { id: req.params.id }, ctx(req));
-    res.render('pages/round', { pageTitle: data.round.title, round: data.round, backLink: '/' });
   });
 
   r.get('/rounds/:id/areas/:areaId', async (req, res) => {

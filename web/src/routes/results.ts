@@ -9,6 +9,7 @@ import { parseReceipt } from '../forms/results.js';
 import { apiLanguage } from '../i18n/index.js';
 import { ctx } from '../http/request.js';
 import { publishedVersions, resultView, versionParam } from '../view-models/results.js';
+import { closeCheckpoint } from '../view-models/checkpoint.js';
 
 /** The address a visitor used, for the commands they copy. */
 function origin(req: Request): string {
@@ -52,7 +53,13 @@ export function resultRoutes() {
         notFound(res);
         return;
       }
-      res.render('pages/results-none', { pageTitle: t.results.noneTitle, round: data.round, backLink: `/rounds/${data.round.id}` });
+      res.render('pages/results-none', {
+        pageTitle: t.results.noneTitle,
+        round: data.round,
+        // Voting may have closed already: its checkpoint is there before any figure.
+        checkpoint: closeCheckpoint(data.round),
+        backLink: `/rounds/${data.round.id}`,
+      });
       return;
     }
     res.render('pages/results', {
@@ -60,6 +67,7 @@ export function resultRoutes() {
       round: data.round,
       ...resultView(result),
       ...publishedVersions(data.resultVersions, result.version),
+      checkpoint: closeCheckpoint(data.round),
       origin: origin(req),
       backLink: `/rounds/${data.round.id}`,
     });

@@ -1,10 +1,13 @@
 // Results: the demo's published round, its files at the web client's one
-// address, checking a receipt, and the staff side: a round counted at close,
-// the councillor's provisional result, publishing after a confirmation, a
-// correction as a new version, and CSV for council reports.
+// address, its close checkpoint and the council's signature of it, checking
+// a receipt, and the staff side: a round counted at close (its checkpoint
+// emailed to the groups first), the councillor's provisional result,
+// publishing after a confirmation, a correction as a new version, and CSV
+// for council reports. Asking for the checkpoint by email, and stopping.
+import { createPublicKey, verify } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { API_URL } from './env.js';
-import { DEMO, apiSession, expectAccessible, expectNoHorizontalScroll, newPerson, screenshots, signIn } from './helpers.js';
+import { DEMO, apiSession, emailsTo, expectAccessible, expectNoHorizontalScroll, folderCount, newPerson, screenshots, signIn } from './helpers.js';
 
 /** axe at 1280 px, then at 320 px with nothing scrolling sideways. */
 async function checkPage(page: Page) {
@@ -29,6 +32,44 @@ async function roundId(title: string): Promise<string> {
   return round.id;
 }
 
+/** A round's close checkpoint and signature, as the API gives them to anyone. */
+async function apiCheckpoint(id: string): Promise<{ closeCheckpoint: string | null; closeCheckpointSignature: string | null }> {
+  const res = await fetch(`${API_URL}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'query($id: ID!) { round(id: $id) { closeCheckpoint closeCheckpointSignature } }', variables: { id } }),
+  });
+  const { data } = (await res.json()) as { data: { round: { closeCheckpoint: string | null; closeCheckpointSignature: string | null } } };
+  return data.round;
+}
+
+/**
+ * The "Close checkpoint" section on the page: the checkpoint and signature
+ * it shows, the same as the API's, and the signature checked with the
+ * council's public key from the link, fetched at the web's own address.
+ */
+async function expectCheckpointSection(page: Page, id: string): Promise<string> {
+  await expect(page.getByRole('heading', { level: 2, name: 'Close checkpoint', exact: true })).toBeVisible();
+  await expect(page.getByText('a fingerprint of the votes sealed when voting closed, recorded before anything was counted')).toBeVisible();
+  const shown = page.locator('pre.app-code--select code');
+  const checkpoint = (await shown.nth(0).innerText()).trim();
+  const signature = (await shown.nth(1).innerText()).trim();
+  expect(checkpoint).toMatch(/^[0-9a-f]{64}$/);
+  expect(signature).toMatch(/^[0-9a-f]{128}$/);
+  expect(await apiCheckpoint(id)).toEqual({ closeCheckpoint: checkpoint, closeCheckpointSignature: signature });
+  await expect(page.getByText(`tally verify bundle.tar --checkpoint ${checkpoint}`)).toBeVisible();
+  const keyHref = await page.getByRole('link', { name: 'The council’s public key, to check the signature' }).getAttribute('href');
+  expect(keyHref).toBe('/.well-known/fairshare-signing-key');
+  const key = await page.request.get(keyHref!);
+  expect(key.status()).toBe(200);
+  const body = (await key.json()) as { algorithm: string; public_key: string };
+  expect(body.algorithm).toBe('Ed25519');
+  const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(body.public_key, 'hex').toString('base64url') }, format: 'jwk' });
+  const signed = Buffer.from(`fairshare close checkpoint\nround ${id}\n${checkpoint}\n`);
+  expect(verify(null, signed, publicKey, Buffer.from(signature, 'hex')), 'the signature checks out with the council’s key').toBe(true);
+  return checkpoint;
+}
+
 test.describe.configure({ mode: 'serial' });
 
 test('results: the demo’s published round in English and Welsh, its files at the same address, and receipt errors', async ({ browser }) => {
@@ -37,6 +78,11 @@ test('results: the demo’s published round in English and Welsh, its files at t
   const page = await context.newPage();
 
   await page.goto(`/rounds/${id}`);
+  // Voting has closed: the round's page has its close checkpoint, and no form to get it by email.
+  const checkpoint = await expectCheckpointSection(page, id);
+  await expect(page.getByRole('heading', { name: 'Get the close checkpoint by email' })).toHaveCount(0);
+  await checkPage(page);
+  await screenshots(page, 'round-close-checkpoint');
   await page.getByRole('button', { name: 'See the results' }).click();
   await expect(page).toHaveURL(new RegExp(`/rounds/${id}/results$`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Results');
@@ -60,6 +106,12 @@ test('results: the demo’s published round in English and Welsh, its files at t
   const firstVotes = (await votesChart.getByRole('listitem').first().locator('.app-chart__figure').innerText()).replace(/\D/g, '');
   await expect(table.getByRole('row').nth(1).getByRole('cell').first()).toHaveText(firstVotes);
   await expect(page.getByText(`/rounds/${id}/results/v1/bundle.tar`)).toContainText('tally verify bundle.tar');
+  // The close checkpoint, and the command with it beside the other tally verify commands.
+  expect(await expectCheckpointSection(page, id)).toBe(checkpoint);
+  const check = page.locator('#check ~ pre');
+  await expect(check.nth(0)).toContainText('tally verify bundle.tar');
+  await expect(check.nth(1)).toHaveText(`tally verify bundle.tar --checkpoint ${checkpoint}`);
+  await expect(check.nth(2)).toContainText('tally verify bundle.tar --receipt');
   await checkPage(page);
   await screenshots(page, 'results');
 
@@ -109,6 +161,9 @@ test('results: the demo’s published round in English and Welsh, its files at t
   await page.getByText('Sut aeth y cyfrif, gam wrth gam').first().click();
   await expect(page.locator('details[open] ol li').first()).toHaveText(/^Rownd 1: cafodd .+ gyllid/);
   await expect(page.getByRole('figure', { name: 'Pleidleisiau ar gyfer pob prosiect' }).first()).toContainText('(wedi cael cyllid)');
+  await expect(page.getByRole('heading', { level: 2, name: 'Pwynt gwirio’r cau' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Allwedd gyhoeddus y cyngor, i wirio’r llofnod' })).toBeVisible();
+  await expect(page.getByText(`tally verify bundle.tar --checkpoint ${checkpoint}`)).toBeVisible();
   await checkPage(page);
   await screenshots(page, 'cy-results');
   await page.goto(`/rounds/${id}/receipt`);
@@ -129,7 +184,9 @@ test('results: counted at close, published by a councillor after confirming, a r
   const { areas } = await officer('{ areas(first: 20) { nodes { id name } } }');
   const area = areas.nodes.find((a: { name: string }) => a.name === 'Hyde Park and Woodhouse').id;
   const { me } = await chair('{ me { groups { id name } } }');
-  const group = me.groups.find((g: { name: string }) => g.name === 'Woodhouse Moor Friends').id;
+  const groupRow = me.groups.find((g: { name: string }) => g.name === 'Woodhouse Moor Friends');
+  const group = groupRow.id as string;
+  const { group: groupContact } = await chair('query($id: ID!) { group(id: $id) { contactEmail } }', { id: group });
   const { createRound } = await officer('mutation($i: CreateRoundInput!) { createRound(input: $i) { id } }', {
     i: {
       title: 'Autumn Lanterns 2026',
@@ -166,7 +223,8 @@ test('results: counted at close, published by a councillor after confirming, a r
     });
     receipts.push(castBallot.receipt.code);
   }
-  // Closing voting counts the round at once.
+  // Closing voting seals the ballots, emails the checkpoint to the groups, then counts the round.
+  const mailBefore = folderCount('mail');
   const { advanceRound } = await officer('mutation($id: ID!) { advanceRound(id: $id, to: CLOSED) { id phase } }', { id });
   expect(['CLOSED', 'COUNTED']).toContain(advanceRound.phase);
 
@@ -175,7 +233,12 @@ test('results: counted at close, published by a councillor after confirming, a r
   const publicPage = await visitor.newPage();
   await publicPage.goto(`/rounds/${id}/results`);
   await expect(publicPage.getByRole('heading', { level: 1 })).toHaveText('The results are not published yet');
+  // The checkpoint is public at once, before any figure, and the group holds it by email.
+  const closed = await expectCheckpointSection(publicPage, id);
+  await expect.poll(() => emailsTo(groupContact.contactEmail as string, mailBefore).some((m) => m.body.includes(closed)), { message: 'the checkpoint emailed to the group' }).toBe(true);
   await checkPage(publicPage);
+  await publicPage.goto(`/rounds/${id}`);
+  expect(await expectCheckpointSection(publicPage, id)).toBe(closed);
   await publicPage.goto(`/rounds/${id}/receipt`);
   await expect(publicPage.getByText('You can check your receipt once the results of this round are published.')).toBeVisible();
 
@@ -240,13 +303,16 @@ test('results: counted at close, published by a councillor after confirming, a r
   const publishedCsv = await page.getByRole('link', { name: /The result as CSV/ }).getAttribute('href');
   expect(publishedCsv).toMatch(new RegExp(`^/officer/rounds/${id}/results/v2/pot-\\d+\\.csv$`));
   const csv2 = await page.request.get(publishedCsv!);
-  expect(await csv2.text()).toContain('"Lantern parade",250000,no,');
+  // A title is quoted when it needs to be, or always: either reads the same.
+  expect(await csv2.text()).toMatch(/\n\d+,"?Lantern parade"?,250000,no,\n/);
   await expect(page.getByText('Left out by a correction')).toBeVisible();
 
   // Anyone sees both versions, each with its reason.
   await publicPage.goto(`/rounds/${id}/results`);
   await expect(publicPage.getByText('Version 2. Published on')).toBeVisible();
   await expect(publicPage.getByText('This result was corrected')).toBeVisible();
+  // A correction counts the same sealed files: the checkpoint is the one sent at the close.
+  expect(await expectCheckpointSection(publicPage, id)).toBe(closed);
   await expect(publicPage.getByText('The lantern parade cannot go ahead: the road cannot be closed.').first()).toBeVisible();
   await checkPage(publicPage);
   await screenshots(publicPage, 'results-corrected');

@@ -1,6 +1,8 @@
 // Voting, for each kind of ballot: the ballot page, check answers, the
 // receipt, and changing the vote. Officers enter an assisted ballot and
-// read the turnout. The rounds are set up through the API first.
+// read the turnout. The rounds are set up through the API first. The
+// demo's resident votes, then asks for the round's close checkpoint by
+// email and stops.
 import { expect, test, type Page } from '@playwright/test';
 import { DEMO, apiSession, codeFor, expectAccessible, folderCount, newPerson, screenshots, signIn } from './helpers.js';
 
@@ -219,11 +221,23 @@ test('voting: every kind of ballot, with and without JavaScript, check answers, 
   await officer.close();
 });
 
-test('the demo: its verified resident votes in the round that is voting', async ({ browser }) => {
+test('the demo: its verified resident votes in the round that is voting, and asks for its close checkpoint by email', async ({ browser }) => {
   const context = await newPerson(browser);
   const page = await context.newPage();
   await page.goto('/');
   await page.getByRole('link', { name: 'Summer Streets 2026' }).click();
+  const roundUrl = new URL(page.url()).pathname;
+  // Voting is open: no checkpoint yet, and a visitor signed out is offered a link to sign in, in either language.
+  await expect(page.getByRole('heading', { level: 2, name: 'Get the close checkpoint by email' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Close checkpoint', exact: true })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Sign in to get the close checkpoint by email' })).toHaveAttribute('href', `/sign-in?next=${encodeURIComponent(`${roundUrl}#close-checkpoint`)}`);
+  await expect(page.getByLabel('Email address')).toHaveCount(0);
+  await expectAccessible(page);
+  await page.goto(`${roundUrl}?lang=cy`);
+  await expect(page.getByRole('heading', { level: 2, name: 'Cael pwynt gwirio’r cau drwy e-bost' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Mewngofnodwch i gael pwynt gwirio’r cau drwy e-bost' })).toBeVisible();
+  await expectAccessible(page);
+  await page.goto(`${roundUrl}?lang=en`);
   await page.getByRole('button', { name: 'Vote now' }).click();
   await signIn(page, 'resident@demo.fairshare.localhost');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Choose the projects you support');
@@ -242,6 +256,51 @@ test('the demo: its verified resident votes in the round that is voting', async 
   await expect(page.getByText(/You voted on \d/)).toBeVisible();
   await expectAccessible(page);
   await screenshots(page, 'account-voted');
+
+  // The close checkpoint by email: only to the address they sign in with.
+  await page.goto(roundUrl);
+  await expect(page.getByLabel('Email address')).toBeVisible();
+  await expect(page.getByText('The address you sign in with', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Email me the checkpoint' }).click();
+  await expect(page).toHaveTitle(/^Error: Summer Streets 2026/);
+  await expect(page.getByRole('alert')).toContainText('Enter the email address you sign in with');
+  await page.getByLabel('Email address').fill('someone.else@example.org');
+  await page.getByRole('button', { name: 'Email me the checkpoint' }).click();
+  await expect(page.getByRole('alert')).toContainText('we can only send the checkpoint to your own address');
+  await expect(page.getByLabel('Email address')).toHaveValue('someone.else@example.org');
+  await expectAccessible(page);
+  await screenshots(page, 'round-observe-error');
+  // Their own address, however they write its capitals.
+  await page.getByLabel('Email address').fill('Resident@Demo.Fairshare.localhost');
+  await page.getByRole('button', { name: 'Email me the checkpoint' }).click();
+  await expect(page).toHaveURL(new RegExp(`${roundUrl}$`));
+  await expect(page.getByText('You will get the close checkpoint by email when voting closes.')).toBeVisible();
+  await expect(page.getByText('You asked to get the close checkpoint by email.')).toBeVisible();
+  await expect(page.getByLabel('Email address')).toHaveCount(0);
+  await expectAccessible(page);
+  await screenshots(page, 'round-observing');
+  // The message is shown once; the page remembers the choice.
+  await page.reload();
+  await expect(page.getByText('You will get the close checkpoint by email when voting closes.')).toHaveCount(0);
+  await expect(page.getByText('You asked to get the close checkpoint by email.')).toBeVisible();
+
+  // The same session with JavaScript turned off: stop, and ask again.
+  const noScript = await newPerson(browser, { javaScriptEnabled: false, storageState: await context.storageState() });
+  const plain = await noScript.newPage();
+  await plain.goto(roundUrl);
+  await plain.getByRole('button', { name: 'Stop emailing me the close checkpoint' }).click();
+  await expect(plain.getByText('We will not email you the close checkpoint.')).toBeVisible();
+  await plain.getByLabel('Email address').fill('resident@demo.fairshare.localhost');
+  await plain.getByRole('button', { name: 'Email me the checkpoint' }).click();
+  await expect(plain.getByText('You will get the close checkpoint by email when voting closes.')).toBeVisible();
+  await noScript.close();
+
+  // And stopping with it on: the form is back.
+  await page.reload();
+  await page.getByRole('button', { name: /^Stop/ }).click();
+  await expect(page.getByText('We will not email you the close checkpoint. Your address has been deleted from this round.')).toBeVisible();
+  await expect(page.getByLabel('Email address')).toBeVisible();
+  await expectAccessible(page);
   await context.close();
 });
 

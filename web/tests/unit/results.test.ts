@@ -32,6 +32,10 @@ describe('forwarding to the API', () => {
     ['/phone/sms', true],
     ['/phone/voice', true],
     ['/phone', false],
+    ['/.well-known/fairshare-signing-key', true],
+    ['/.well-known/fairshare-signing-key/', false],
+    ['/.well-known/other', false],
+    ['/.well-known/', false],
   ])('%s → %s', (path, expected) => {
     expect(forwardsToApi(path)).toBe(expected);
   });

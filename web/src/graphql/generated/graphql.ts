@@ -795,7 +795,7 @@ export type RoundPageQueryVariables = Exact<{
 }>;
 
 
-export type RoundPageQuery = { round: { id: string, title: string, description: string, phase: Phase, phaseChangedAt: string, settingsFrozen: boolean, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean, acceptLowAssurance: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> } };
+export type RoundPageQuery = { round: { id: string, title: string, description: string, phase: Phase, phaseChangedAt: string, settingsFrozen: boolean, closeCheckpoint: string | null, closeCheckpointSignature: string | null, observing: boolean, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean, acceptLowAssurance: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> } };
 
 export type RoundBidsQueryVariables = Exact<{
   id: string | number;
@@ -807,6 +807,21 @@ export type RoundBidsQueryVariables = Exact<{
 
 
 export type RoundBidsQuery = { bidCategories: Array<string>, round: { id: string, title: string, phase: Phase, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }>, bids: { nodes: Array<{ id: string, title: string, summary: string, costPence: number, costDisplay: string, category: string, status: BidStatus, group: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+
+export type ObserveRoundMutationVariables = Exact<{
+  roundId: string | number;
+  email: string;
+}>;
+
+
+export type ObserveRoundMutation = { observeRound: { id: string, observing: boolean } };
+
+export type StopObservingRoundMutationVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type StopObservingRoundMutation = { stopObservingRound: { id: string, observing: boolean } };
 
 export type BidPageQueryVariables = Exact<{
   id: string | number;
@@ -836,7 +851,7 @@ export type RoundResultPageQueryVariables = Exact<{
 }>;
 
 
-export type RoundResultPageQuery = { round: { id: string, title: string, phase: Phase }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
+export type RoundResultPageQuery = { round: { id: string, title: string, phase: Phase, closeCheckpoint: string | null, closeCheckpointSignature: string | null }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
 
 export type ReceiptRoundQueryVariables = Exact<{
   roundId: string | number;
@@ -1772,6 +1787,9 @@ export const RoundPageDocument = new TypedDocumentString(`
     phase
     phaseChangedAt
     settingsFrozen
+    closeCheckpoint
+    closeCheckpointSignature
+    observing
     schedule {
       bidsOpenAt
       bidsCloseAt
@@ -1860,6 +1878,22 @@ export const RoundBidsDocument = new TypedDocumentString(`
   hasNextPage
   endCursor
 }`) as unknown as TypedDocumentString<RoundBidsQuery, RoundBidsQueryVariables>;
+export const ObserveRoundDocument = new TypedDocumentString(`
+    mutation ObserveRound($roundId: ID!, $email: String!) {
+  observeRound(roundId: $roundId, email: $email) {
+    id
+    observing
+  }
+}
+    `) as unknown as TypedDocumentString<ObserveRoundMutation, ObserveRoundMutationVariables>;
+export const StopObservingRoundDocument = new TypedDocumentString(`
+    mutation StopObservingRound($roundId: ID!) {
+  stopObservingRound(roundId: $roundId) {
+    id
+    observing
+  }
+}
+    `) as unknown as TypedDocumentString<StopObservingRoundMutation, StopObservingRoundMutationVariables>;
 export const BidPageDocument = new TypedDocumentString(`
     query BidPage($id: ID!) {
   bid(id: $id) {
@@ -1922,6 +1956,8 @@ export const RoundResultPageDocument = new TypedDocumentString(`
     id
     title
     phase
+    closeCheckpoint
+    closeCheckpointSignature
   }
   roundResult(roundId: $roundId, version: $version) {
     ...RoundResultFields
