@@ -83,6 +83,10 @@ async fn production_serves_no_graphiql() {
         ("FAIRSHARE_ENV", "production"),
         ("FAIRSHARE_SECRET", secret),
         ("FAIRSHARE_ALLOW_SQLITE", "true"),
+        (
+            "FAIRSHARE_SIGNING_KEY",
+            "B0Jc8mQ2rWf7XyZ1aS4dF6gH8jK0lP3oI5uY7tR9eWs=",
+        ),
         // Production takes only an https:// gateway; this one is never
         // reached by this test.
         ("SMS_GATEWAY_URL", "https://sms-gateway.invalid"),

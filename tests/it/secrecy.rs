@@ -157,27 +157,17 @@ fn sqlite_files(app: &TestApp) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// A copy of the database holding only its live rows: the files copied,
-/// then rebuilt page by page with `VACUUM INTO` (SQLite's own command line),
-/// which writes no free page, no freed cell and no WAL.
-fn live_copy(app: &TestApp) -> Vec<u8> {
+/// A copy of the database holding only its live rows: SQLite's own
+/// `VACUUM INTO` rebuilds it page by page, and writes no free page, no
+/// freed cell and no WAL.
+async fn live_copy(app: &TestApp) -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("copy.db");
-    for (name, bytes) in sqlite_files(app) {
-        let suffix = name.rsplit_once(".db").map(|(_, s)| s).unwrap_or("");
-        std::fs::write(format!("{}{suffix}", copy.display()), bytes).unwrap();
-    }
     let live = dir.path().join("live.db");
-    let out = std::process::Command::new("sqlite3")
-        .arg(&copy)
-        .arg(format!("VACUUM INTO '{}'", live.display()))
-        .output()
-        .expect("sqlite3 runs (apt-get install -y sqlite3)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    app.state
+        .db
+        .execute_unprepared(&format!("VACUUM INTO '{}'", live.display()))
+        .await
+        .unwrap();
     std::fs::read(live).unwrap()
 }
 
@@ -224,7 +214,7 @@ async fn sqlite(app: &TestApp) {
     // link, an old ballot, a sealed row) is left in a free page or a freed
     // cell, where a copy of the file would find it.
     let db_file = &sqlite_files(app)[0].1;
-    let live = live_copy(app);
+    let live = live_copy(app).await;
     let contents: BTreeSet<&String> = b.contents.iter().collect();
     for x in b.ids.iter().chain(&b.commitments).chain(contents) {
         let (found, expected) = (occurrences(db_file, x), occurrences(&live, x));
