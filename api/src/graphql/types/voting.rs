@@ -297,7 +297,8 @@ impl Turnout {
 }
 
 /// Someone to send a voting-code letter to. The name and address are
-/// printed on the letter and never stored.
+/// printed on the letter, and kept only sealed with the batch until its
+/// letters are collected (a day at most, and never after voting closes).
 #[derive(InputObject)]
 pub struct VotingCodeRecipientInput {
     /// Their verification record for the round.
