@@ -62,13 +62,7 @@ async fn pot_election(
         .context("loading an area")?
         .map(|a| a.name)
         .unwrap_or_default();
-    let on_ballot: Vec<bids::Model> = bids::Entity::find()
-        .filter(bids::Column::PotId.eq(pot.id))
-        .filter(bids::Column::Status.eq("eligible"))
-        .order_by_asc(bids::Column::Id)
-        .all(db)
-        .await
-        .context("loading a pot's bids")?;
+    let on_ballot: Vec<bids::Model> = voting::ballot_bids(db, pot.id).await?;
     let index: HashMap<i64, u32> = on_ballot
         .iter()
         .enumerate()

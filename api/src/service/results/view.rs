@@ -1,6 +1,6 @@
 //! A stored result as people read it: funded and unfunded bids, money,
 //! turnout and the explanation, for each version the caller may see.
-use super::super::{rounds, Actor};
+use super::super::{rounds, voting, Actor};
 use super::explain::explain;
 use super::reviewer;
 use crate::domain::Language;
@@ -114,13 +114,7 @@ pub async fn result(
             .ok_or_else(|| {
                 ServiceError::Unexpected(anyhow::anyhow!("a result for another round's pot"))
             })?;
-        let on_ballot: Vec<bids::Model> = bids::Entity::find()
-            .filter(bids::Column::PotId.eq(pot.id))
-            .filter(bids::Column::Status.eq("eligible"))
-            .order_by_asc(bids::Column::Id)
-            .all(db)
-            .await
-            .context("loading a pot's bids")?;
+        let on_ballot: Vec<bids::Model> = voting::ballot_bids(db, pot.id).await?;
         let titles: HashMap<String, String> = on_ballot
             .iter()
             .map(|b| (b.id.to_string(), b.title.clone()))

@@ -268,9 +268,8 @@ impl BatchCache {
         txn: &DatabaseTransaction,
         pot_id: i64,
     ) -> ServiceResult<&[bids::Model]> {
-        if !self.bids.contains_key(&pot_id) {
-            let b = ballot_bids(txn, pot_id).await?;
-            self.bids.insert(pot_id, b);
+        if let std::collections::hash_map::Entry::Vacant(e) = self.bids.entry(pot_id) {
+            e.insert(ballot_bids(txn, pot_id).await?);
         }
         Ok(self
             .bids

@@ -132,9 +132,8 @@ pub async fn stored_ballots(state: &AppState) -> ServiceResult<Vec<ballots::Mode
         .context("loading sealed ballots")?;
     let mut keys = HashMap::new();
     for row in sealed {
-        if !keys.contains_key(&row.round_id) {
-            let key = store::existing_key(&state.db, &state.secret, row.round_id).await?;
-            keys.insert(row.round_id, key);
+        if let std::collections::hash_map::Entry::Vacant(e) = keys.entry(row.round_id) {
+            e.insert(store::existing_key(&state.db, &state.secret, row.round_id).await?);
         }
         let Some(Some(key)) = keys.get(&row.round_id) else {
             continue;

@@ -400,7 +400,8 @@ export type VoteChannel =
 
 /**
  * Someone to send a voting-code letter to. The name and address are
- * printed on the letter and never stored.
+ * printed on the letter, and kept only sealed with the batch until its
+ * letters are collected (a day at most, and never after voting closes).
  */
 export type VotingCodeRecipientInput = {
   /** Up to 6 lines, the postcode last. */
