@@ -544,10 +544,7 @@ async fn tell_group(state: &crate::state::AppState, bid: &Bid) -> ServiceResult<
     let reason = bid
         .review_reason
         .as_deref()
-        .map(|r| match language {
-            Language::En => format!("\n\nThe officer's reason: {r}"),
-            Language::Cy => format!("\n\nRheswm y swyddog: {r}"),
-        })
+        .map(|r| crate::words::fill(crate::words::of(language).review_reason, &[("reason", r)]))
         .unwrap_or_default();
     let outcome = outcome.to_owned() + &reason;
     let link = format!("{}/groups/{}", state.settings.public_url, bid.group_id);
@@ -571,25 +568,11 @@ async fn tell_group(state: &crate::state::AppState, bid: &Bid) -> ServiceResult<
 
 /// What a review means for the group, in their language.
 fn review_outcome(language: Language, status: BidStatus) -> Option<&'static str> {
-    Some(match (language, status) {
-        (Language::En, BidStatus::Eligible) => {
-            "It is eligible: it will be on the ballot when voting opens."
-        }
-        (Language::En, BidStatus::Ineligible) => {
-            "It is not eligible, so it will not be on the ballot."
-        }
-        (Language::En, BidStatus::ChangesRequested) => {
-            "The council has asked for changes: edit the bid and send it again before bids close."
-        }
-        (Language::Cy, BidStatus::Eligible) => {
-            "Mae’n gymwys: bydd ar y papur pleidleisio pan fydd y pleidleisio’n agor."
-        }
-        (Language::Cy, BidStatus::Ineligible) => {
-            "Nid yw’n gymwys, felly ni fydd ar y papur pleidleisio."
-        }
-        (Language::Cy, BidStatus::ChangesRequested) => {
-            "Mae’r cyngor wedi gofyn am newidiadau: golygwch y cais a’i anfon eto cyn i’r cyfnod ceisiadau gau."
-        }
+    let w = crate::words::of(language);
+    Some(match status {
+        BidStatus::Eligible => w.review_eligible,
+        BidStatus::Ineligible => w.review_ineligible,
+        BidStatus::ChangesRequested => w.review_changes_requested,
         _ => return None,
     })
 }

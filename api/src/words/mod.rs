@@ -1,6 +1,7 @@
 //! Every word a person reads or hears from the phone channels (text-message
-//! replies, what a keypad call says, the voting-code letters), in English
-//! (`en.rs`) and Welsh (`cy.rs`): one typed dictionary, so that the two
+//! replies, what a keypad call says, the voting-code letters), the count
+//! explained in words, and the sentences that email to groups is built
+//! from, in English (`en.rs`) and Welsh (`cy.rs`): one typed dictionary, so that the two
 //! languages cannot have different entries (the compiler checks the keys)
 //! and a test checks that each entry has the same placeholders in both.
 //! Email lives in `api/templates/` (`channels::templates`), one file per
@@ -168,6 +169,39 @@ dictionary! {
     letter_online,
     letter_read_about,
     letter_help,
+    // Email to groups: a bid's review, and the published result.
+    review_eligible,
+    review_ineligible,
+    review_changes_requested,
+    review_reason,
+    result_line,
+    result_funded,
+    result_not_funded,
+
+    // The count explained (results pages and the API's explanation).
+    explain_bid,
+    explain_stage,
+    explain_equal_shares,
+    explain_step,
+    explain_funded,
+    explain_phase,
+    explain_not_funded,
+    explain_stopped,
+    // What `tally` writes about a bid or a count's end, in words.
+    term_skipped_does_not_fit,
+    term_does_not_fit_count_stops,
+    term_below_threshold,
+    term_not_considered,
+    term_single_run,
+    term_raising_would_overspend,
+    term_first_run_overspends,
+    term_outcome_exhaustive,
+    term_every_supported_funded,
+    term_elected,
+    term_excluded,
+    term_eliminated,
+    term_surplus_transferred,
+    term_first_preferences,
 }
 
 /// The words of `language`.

@@ -183,18 +183,23 @@ pub(super) async fn notify_groups(state: &AppState, round_id: i64) -> ServiceRes
             continue;
         };
         let language = accounts::language_for_address(&state.db, &state.secret, &to).await?;
+        let w = crate::words::of(language);
         let outcome = lines
             .iter()
             .map(|(title, yes)| {
-                use crate::domain::Language::{Cy, En};
-                format!(
-                    "- {title}: {}",
-                    match (language, *yes) {
-                        (En, true) => "funded",
-                        (En, false) => "not funded this time",
-                        (Cy, true) => "wedi cael cyllid",
-                        (Cy, false) => "heb gael cyllid y tro hwn",
-                    }
+                crate::words::fill(
+                    w.result_line,
+                    &[
+                        ("title", title),
+                        (
+                            "outcome",
+                            if *yes {
+                                w.result_funded
+                            } else {
+                                w.result_not_funded
+                            },
+                        ),
+                    ],
                 )
             })
             .collect::<Vec<_>>()

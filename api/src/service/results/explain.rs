@@ -1,55 +1,48 @@
 //! The count in plain words, step by step, in English and Welsh.
 use super::view::{pence_of, pounds};
 use crate::domain::Language;
+use crate::words::{self, fill, Words};
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// What `tally` writes about a bid or the count's end, in Welsh; `None`
-/// for anything it does not know, which is then shown as written.
-fn welsh_term(term: &str) -> Option<&'static str> {
+/// What `tally` writes about a bid or the count's end, in the reader's
+/// words (`words::Words`, `term_…`); `None` for anything it does not
+/// know, which is then shown as written.
+fn known_term(w: &Words, term: &str) -> Option<&'static str> {
     Some(match term {
-        "skipped: does not fit" => "wedi’i hepgor: nid yw’n ffitio yn yr arian sydd ar ôl",
-        "does not fit: count stops" => "nid yw’n ffitio: mae’r cyfrif yn dod i ben",
-        "below threshold" => "o dan y trothwy cefnogaeth",
-        "not considered: count stopped" => "heb ei ystyried: roedd y cyfrif wedi dod i ben",
-        "single run" => "un rhediad oedd ei angen",
-        "raising the share once more would overspend" => {
-            "byddai codi’r gyfran unwaith eto yn gwario gormod"
-        }
-        "first run already overspends" => "mae’r rhediad cyntaf eisoes yn gwario gormod",
-        "outcome is exhaustive" => "nid oes arian ar ôl i ariannu cais arall",
-        "every supported project is funded" => "mae pob cais â chefnogaeth wedi cael cyllid",
-        "elected" => "wedi’u dewis",
-        "excluded" => "wedi’u heithrio",
-        "eliminated" => "wedi’u dileu",
-        "surplus transferred from" => "gwarged wedi’i drosglwyddo oddi wrth",
-        "first preferences counted" => "dewisiadau cyntaf wedi’u cyfrif",
+        "skipped: does not fit" => w.term_skipped_does_not_fit,
+        "does not fit: count stops" => w.term_does_not_fit_count_stops,
+        "below threshold" => w.term_below_threshold,
+        "not considered: count stopped" => w.term_not_considered,
+        "single run" => w.term_single_run,
+        "raising the share once more would overspend" => w.term_raising_would_overspend,
+        "first run already overspends" => w.term_first_run_overspends,
+        "outcome is exhaustive" => w.term_outcome_exhaustive,
+        "every supported project is funded" => w.term_every_supported_funded,
+        "elected" => w.term_elected,
+        "excluded" => w.term_excluded,
+        "eliminated" => w.term_eliminated,
+        "surplus transferred from" => w.term_surplus_transferred,
+        "first preferences counted" => w.term_first_preferences,
         _ => return None,
     })
 }
 
-/// The count in plain words, one line per step, in English or Welsh.
+/// The count in plain words, one line per step, in English or Welsh: every
+/// sentence from the one dictionary (`crate::words`).
 pub(super) fn explain(
     result: &Value,
     titles: &HashMap<String, String>,
     rule: &str,
     language: Language,
 ) -> Vec<String> {
-    let cy = language == Language::Cy;
-    let term = |t: &str| -> String {
-        if cy {
-            welsh_term(t)
-                .map(str::to_owned)
-                .unwrap_or_else(|| t.to_owned())
-        } else {
-            t.to_owned()
-        }
-    };
+    let w = words::of(language);
+    let term = |t: &str| -> String { known_term(w, t).unwrap_or(t).to_owned() };
     let title = |id: &Value| {
         id.as_str()
             .and_then(|i| titles.get(i))
             .cloned()
-            .unwrap_or_else(|| format!("{} {id}", if cy { "cais" } else { "bid" }))
+            .unwrap_or_else(|| fill(w.explain_bid, &[("id", &id.to_string())]))
     };
     let money = |v: &Value| pounds(pence_of(v.as_str().unwrap_or("0")));
     let mut out = Vec::new();
@@ -58,78 +51,77 @@ pub(super) fn explain(
         "irv" | "stv-scottish" => {
             for (i, r) in rounds.iter().enumerate() {
                 let summary = summarise_stage(r, titles, &term);
-                out.push(if cy {
-                    format!("Cam {}: {summary}", i + 1)
-                } else {
-                    format!("Stage {}: {summary}", i + 1)
-                });
+                let n = (i + 1).to_string();
+                out.push(fill(w.explain_stage, &[("n", &n), ("summary", &summary)]));
             }
         }
         _ => {
             for r in &rounds {
-                let phase = r["phase"].as_str().unwrap_or("");
-                if phase == "equal shares" {
-                    let supporters = r["supporters_paying_share"]
-                        .as_str()
-                        .and_then(|s| s.parse::<u64>().ok())
-                        .unwrap_or(0)
-                        + r["supporters_paying_all_they_had"]
-                            .as_str()
-                            .and_then(|s| s.parse::<u64>().ok())
-                            .unwrap_or(0);
-                    let (n, bid, paid, cost) = (
-                        &r["round"],
-                        title(&r["project"]),
-                        money(&r["payment_per_supporter"]),
-                        money(&r["cost"]),
-                    );
-                    out.push(if cy {
-                        format!("Rownd {n}: cafodd {bid} gyllid; talodd ei {supporters} cefnogwr {paid} yr un (y gost yw {cost}).")
-                    } else {
-                        format!("Round {n}: {bid} was funded; its {supporters} supporters paid {paid} each (the cost is {cost}).")
-                    });
-                } else {
-                    let decision = r["decision"].as_str().unwrap_or("");
-                    let left = money(&r["remaining_budget"]);
-                    let position = r["position"]
-                        .as_u64()
-                        .or_else(|| r["round"].as_u64())
-                        .unwrap_or(0);
-                    let (bid, support, cost) = (
-                        title(&r["project"]),
-                        r["support"].as_str().unwrap_or("0"),
-                        money(&r["cost"]),
-                    );
-                    let what = match (decision, cy) {
-                        ("funded", false) => format!("funded; {left} left."),
-                        ("funded", true) => format!("cafodd gyllid; {left} ar ôl."),
-                        ("", false) => format!("{phase}; {left} left."),
-                        ("", true) => format!("{}; {left} ar ôl.", term(phase)),
-                        (other, false) => {
-                            format!("not funded ({}); {left} left.", other.replace('_', " "))
-                        }
-                        (other, true) => format!(
-                            "dim cyllid ({}); {left} ar ôl.",
-                            term(&other.replace('_', " "))
-                        ),
-                    };
-                    out.push(if cy {
-                        format!("{position}. {bid} (cefnogaeth {support}, {cost}): {what}")
-                    } else {
-                        format!("{position}. {bid} ({support} support, {cost}): {what}")
-                    });
-                }
+                out.push(step(w, r, &title, &money, &term));
             }
         }
     }
     if let Some(reason) = result["details"]["equal_shares"]["stop_reason"].as_str() {
-        out.push(if cy {
-            format!("Daeth y cyfrif i ben oherwydd {}.", term(reason))
-        } else {
-            format!("The count stopped because {reason}.")
-        });
+        out.push(fill(w.explain_stopped, &[("reason", &term(reason))]));
     }
     out
+}
+
+/// One round of a greedy or Equal Shares count, in words.
+fn step(
+    w: &Words,
+    r: &Value,
+    title: &dyn Fn(&Value) -> String,
+    money: &dyn Fn(&Value) -> String,
+    term: &dyn Fn(&str) -> String,
+) -> String {
+    let phase = r["phase"].as_str().unwrap_or("");
+    if phase == "equal shares" {
+        let count = |key: &str| {
+            r[key]
+                .as_str()
+                .and_then(|s| s.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let supporters = (count("supporters_paying_share")
+            + count("supporters_paying_all_they_had"))
+        .to_string();
+        return fill(
+            w.explain_equal_shares,
+            &[
+                ("n", &r["round"].to_string()),
+                ("bid", &title(&r["project"])),
+                ("supporters", &supporters),
+                ("paid", &money(&r["payment_per_supporter"])),
+                ("cost", &money(&r["cost"])),
+            ],
+        );
+    }
+    let decision = r["decision"].as_str().unwrap_or("");
+    let left = money(&r["remaining_budget"]);
+    let position = r["position"]
+        .as_u64()
+        .or_else(|| r["round"].as_u64())
+        .unwrap_or(0)
+        .to_string();
+    let what = match decision {
+        "funded" => fill(w.explain_funded, &[("left", &left)]),
+        "" => fill(w.explain_phase, &[("phase", &term(phase)), ("left", &left)]),
+        other => fill(
+            w.explain_not_funded,
+            &[("why", &term(&other.replace('_', " "))), ("left", &left)],
+        ),
+    };
+    fill(
+        w.explain_step,
+        &[
+            ("position", &position),
+            ("bid", &title(&r["project"])),
+            ("support", r["support"].as_str().unwrap_or("0")),
+            ("cost", &money(&r["cost"])),
+            ("what", &what),
+        ],
+    )
 }
 
 fn summarise_stage(
