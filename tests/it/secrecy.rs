@@ -234,6 +234,21 @@ async fn postgres(app: &TestApp) {
     db.execute_unprepared("CREATE EXTENSION IF NOT EXISTS pageinspect")
         .await
         .unwrap();
+    // The WAL written from here on is kept until the test has read it: a
+    // replication slot holds it back from being recycled (other tests write
+    // plenty meanwhile). One left by a test that failed half-way goes first.
+    db.execute_unprepared(
+        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+         WHERE slot_name LIKE 'fairshare_secrecy_%' AND NOT active",
+    )
+    .await
+    .unwrap();
+    let slot = format!("fairshare_secrecy_{}", uuid::Uuid::new_v4().simple());
+    db.execute_unprepared(&format!(
+        "SELECT pg_create_physical_replication_slot('{slot}', true)"
+    ))
+    .await
+    .unwrap();
     let start: String = one("SELECT pg_current_wal_lsn()::text AS l".into())
         .await
         .try_get("", "l")
@@ -283,6 +298,9 @@ async fn postgres(app: &TestApp) {
     // The WAL since the round opened: no voter's secret at all, and
     // before the close no ballot's commitment or content.
     let wal = wal_between(app, &start, &end).await;
+    db.execute_unprepared(&format!("SELECT pg_drop_replication_slot('{slot}')"))
+        .await
+        .unwrap();
     let voting_part = &wal[..wal_offset(&start, &closing).min(wal.len())];
     for (needle, what) in secrets.needles() {
         assert!(!find(&wal, &needle), "the WAL holds {what}");

@@ -296,12 +296,23 @@ pub(crate) async fn count_in(
         .collect();
     let mut out = Vec::new();
     for pot in &round.pots {
-        let file = files.get(&pot.id).ok_or_else(|| {
-            format!(
-                "the pot for area {} has no sealed ballots file",
-                pot.area_id
-            )
-        })?;
+        // A round published before ballots files were sealed at the close
+        // has none: its file is written from its ballots, as its first
+        // count wrote it.
+        let (pb, pb_sha256) = match files.get(&pot.id) {
+            Some(f) => (f.ballots_pb.clone(), f.ballots_sha256.clone()),
+            None => {
+                let voting = voting_dates(txn, round.id)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let election = pot_election(txn, round, pot, &voting)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let pb = tally::pb::write(&election);
+                let sha = sha256_hex(pb.as_bytes());
+                (pb, sha)
+            }
+        };
         let spec = rule_spec_excluding(
             &round.rule,
             excluded_by_pot
@@ -309,12 +320,12 @@ pub(crate) async fn count_in(
                 .map(Vec::as_slice)
                 .unwrap_or(&[]),
         );
-        let result = tally::bundle::count_pot(&spec, &file.ballots_pb)
+        let result = tally::bundle::count_pot(&spec, &pb)
             .map_err(|e| format!("the pot for area {}: {e}", pot.area_id))?;
         out.push(pot_results::ActiveModel {
             pot_id: Set(pot.id),
-            ballots_sha256: Set(file.ballots_sha256.clone()),
-            ballots_pb: Set(file.ballots_pb.clone()),
+            ballots_sha256: Set(pb_sha256),
+            ballots_pb: Set(pb),
             result_sha256: Set(sha256_hex(result.as_bytes())),
             result_json: Set(result),
             ..Default::default()
