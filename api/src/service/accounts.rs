@@ -31,7 +31,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Account> {
         id: a.id,
         display_name: a.display_name,
         language: Language::from_stored(&a.language),
-        roles: super::auth::roles_of(db, id).await?,
+        roles: roles_of(db, id).await?,
     })
 }
 
@@ -230,6 +230,18 @@ pub async fn language_of_account(
         .context("finding an account's language")?
         .map(|a| Language::from_stored(&a.language))
         .unwrap_or_default())
+}
+
+/// The roles an account holds, sorted.
+pub async fn roles_of(db: &impl ConnectionTrait, account_id: i64) -> ServiceResult<Vec<Role>> {
+    let rows = crate::store::account_roles::Entity::find()
+        .filter(crate::store::account_roles::Column::AccountId.eq(account_id))
+        .all(db)
+        .await
+        .context("loading roles")?;
+    let mut roles: Vec<Role> = rows.iter().filter_map(|r| r.role.parse().ok()).collect();
+    roles.sort();
+    Ok(roles)
 }
 
 /// The account of an email address (its keyed hash), made at its first

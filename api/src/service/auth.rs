@@ -177,17 +177,6 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> ServiceResult
     Ok(Some(Actor { account_id, roles }))
 }
 
-pub async fn roles_of(db: &impl ConnectionTrait, account_id: i64) -> ServiceResult<Vec<Role>> {
-    let rows = account_roles::Entity::find()
-        .filter(account_roles::Column::AccountId.eq(account_id))
-        .all(db)
-        .await
-        .context("loading roles")?;
-    let mut roles: Vec<Role> = rows.iter().filter_map(|r| r.role.parse().ok()).collect();
-    roles.sort();
-    Ok(roles)
-}
-
 /// Ends the session the token belongs to.
 pub async fn sign_out(db: &DatabaseConnection, token: &str) -> ServiceResult<bool> {
     let txn = begin_write(db).await.context("starting a transaction")?;
