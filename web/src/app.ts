@@ -2,13 +2,11 @@
 // posted back to it. JavaScript in the browser only improves pages that
 // already work without it.
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import nunjucks from 'nunjucks';
-import { doubleCsrf } from 'csrf-csrf';
 import type { Config } from './config.js';
 import { createClient, type GraphQLClient } from './graphql/client.js';
 import { MeDocument, SetLanguageDocument } from './graphql/generated/graphql.js';
@@ -19,6 +17,8 @@ import { requestLog } from './lib/log.js';
 import { potChart } from './lib/chart.js';
 import { takeFlash } from './lib/flash.js';
 import { formBodies } from './http/bodies.js';
+import { cacheDefaults } from './http/cache.js';
+import { csrf } from './http/csrf.js';
 import { errorHandlers } from './http/errors.js';
 import { setPageLocals } from './http/locals.js';
 import { apiProxy } from './http/proxy.js';
@@ -82,17 +82,23 @@ export function createApp({ config, client }: AppDeps) {
   );
 
   app.use('/assets', express.static(path.join(ROOT, 'public'), { maxAge: dev ? 0 : '1d', index: false }));
+  // Pages: `private, no-store` unless a route says otherwise (http/cache.ts).
+  // Express's weak ETag, a hash of each page, answers a repeated request with a 304.
+  app.set('etag', 'weak');
+  app.use(cacheDefaults());
   app.use(cookieParser());
 
   const cookieBase = cookieOptions(config.secureCookies);
 
-  // Language: ?lang= switches and is remembered; otherwise the cookie; English by default.
+  // Language: ?lang= switches and is remembered (the cookie is set only when
+  // it changes, and then the page is not kept by shared caches); otherwise
+  // the cookie; English by default.
   app.use((req, res, next) => {
     const q = req.query.lang;
     let lang: Lang = 'en';
     if (isLang(q)) {
       lang = q;
-      res.cookie(COOKIES.lang, q, { ...cookieBase, maxAge: 365 * 24 * 3600 * 1000 });
+      if (req.cookies?.[COOKIES.lang] !== q) res.cookie(COOKIES.lang, q, { ...cookieBase, maxAge: 365 * 24 * 3600 * 1000 });
     } else if (isLang(req.cookies?.[COOKIES.lang])) {
       lang = req.cookies[COOKIES.lang] as Lang;
     }
@@ -100,29 +106,13 @@ export function createApp({ config, client }: AppDeps) {
     next();
   });
 
-  // A random visitor id ties CSRF tokens to this browser, signed in or not.
-  app.use((req, res, next) => {
-    if (typeof req.cookies?.[COOKIES.visitor] !== 'string') {
-      const id = randomUUID();
-      req.cookies[COOKIES.visitor] = id;
-      res.cookie(COOKIES.visitor, id, cookieBase);
-    }
-    next();
-  });
-
   // Forms, urlencoded or multipart, are read before the CSRF check below.
   app.use(formBodies());
 
-  // Every POST, PUT, PATCH and DELETE needs the form's token, whatever the
-  // body's type: a body this server does not read has no token.
-  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
-    getSecret: () => config.secret,
-    getSessionIdentifier: (req) => String(req.cookies?.[COOKIES.visitor] ?? ''),
-    cookieName: COOKIES.csrf,
-    cookieOptions: { ...cookieBase, sameSite: 'strict' },
-    getCsrfTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf,
-  });
-  app.use(doubleCsrfProtection);
+  // Every POST, PUT, PATCH and DELETE needs the form's token. The token and
+  // the visitor id it is tied to are made only for a page with a form.
+  const forms = csrf(config.secret, cookieBase);
+  app.use(forms.protect);
 
   // Who is signed in: the API token lives only in this server's HttpOnly cookie.
   app.use(async (req, res, next) => {
@@ -154,10 +144,10 @@ export function createApp({ config, client }: AppDeps) {
   // What every page needs.
   app.use((req, res, next) => {
     setPageLocals(req, res, config);
-    res.locals.csrfToken = generateCsrfToken(req, res);
     res.locals.flash = req.method === 'GET' ? takeFlash(req, res, res.locals.t) : undefined;
     next();
   });
+  app.use(forms.formToken);
 
   const env = nunjucks.configure([path.join(ROOT, 'views'), path.join(ROOT, 'node_modules/govuk-frontend/dist')], {
     autoescape: true,

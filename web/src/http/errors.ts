@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { ApiError } from '../graphql/client.js';
 import { dictionaries, type Dictionary } from '../i18n/index.js';
 import { logger } from '../lib/log.js';
+import { noStore } from './cache.js';
 import { setPageLocals } from './locals.js';
 
 /** The multipart limits a body can go past: each means it was too large. */
@@ -45,6 +46,8 @@ export function errorHandlers(config: Config): [RequestHandler, ErrorRequestHand
   };
 
   const onError: ErrorRequestHandler = (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // The route may have called its page public before it failed: an error page never is.
+    noStore(res);
     // An error before the page's values were set (a body that could not be read, an expired form).
     if (!res.locals.t) setPageLocals(req, res, config);
     const t: Dictionary = res.locals.t ?? dictionaries.en;

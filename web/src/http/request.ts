@@ -11,6 +11,8 @@ export const COOKIES = {
   visitor: 'fs_visitor',
   lang: 'fs_lang',
   csrf: 'fs_csrf',
+  /** A success message to show once, after a redirect: lib/flash.ts. */
+  flash: 'fs_flash',
 } as const;
 
 export type Me = NonNullable<MeQuery['me']>;

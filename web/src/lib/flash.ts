@@ -3,8 +3,9 @@
 // a person typed, so it carries nothing personal.
 import type { Request, Response } from 'express';
 import type { Dictionary } from '../i18n/index.js';
+import { COOKIES } from '../http/request.js';
 
-const COOKIE = 'fs_flash';
+const COOKIE = COOKIES.flash;
 
 export function setFlash(res: Response, key: string) {
   const secure = res.app.locals.secureCookies !== false;

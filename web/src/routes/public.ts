@@ -2,6 +2,7 @@
 // rounds' bids. A round's own page is in round.ts.
 import { Router } from 'express';
 import type { Config } from '../config.js';
+import { publicPage } from '../http/cache.js';
 import { ctx } from '../http/request.js';
 import { AreaCoverageMoreDocument, AreaRoundsDocument, AreasCoverageDocument, BidPageDocument, RoundBidsDocument, StartPageDocument } from '../graphql/generated/graphql.js';
 import { allPages } from '../graphql/pages.js';
@@ -45,6 +46,7 @@ export function publicRoutes(config: Config) {
   r.get('/', async (req, res) => {
     const { rounds: page } = await req.api.request(StartPageDocument, {}, ctx(req));
     const rounds = page.nodes;
+    publicPage(req, res, 'public');
     res.render('pages/start', {
       pageTitle: res.locals.t.start.title,
       rounds,
@@ -53,6 +55,7 @@ export function publicRoutes(config: Config) {
   });
 
   r.get('/accessibility', (req, res) => {
+    publicPage(req, res, 'public');
     res.render('pages/accessibility', { pageTitle: res.locals.t.accessibility.title });
   });
 
@@ -86,6 +89,7 @@ export function publicRoutes(config: Config) {
       .filter((round) => round.phase !== 'DRAFT')
       .map((round) => ({ ...round, pot: round.pots.find((p) => p.area.id === data.area.id) }))
       .filter((round) => round.pot);
+    publicPage(req, res, 'public');
     res.render('pages/area', { pageTitle: data.area.name, area: data.area, rounds, backLink: '/postcode' });
   });
 
@@ -110,6 +114,7 @@ export function publicRoutes(config: Config) {
       const text = u.toString();
       return `/rounds/${data.round.id}/areas/${pot.area.id}${text ? `?${text}` : ''}`;
     };
+    publicPage(req, res, 'public');
     res.render('pages/bids', {
       pageTitle: fmt(res.locals.t.bids.title, { area: pot.area.name }),
       round: data.round,
@@ -130,6 +135,7 @@ export function publicRoutes(config: Config) {
   r.get('/bids/:id', async (req, res) => {
     const { bid } = await req.api.request(BidPageDocument, { id: req.params.id }, ctx(req));
     const member = req.me?.groups.some((g) => g.id === bid.group.id) ?? false;
+    publicPage(req, res, 'public');
     res.render('pages/bid', {
       pageTitle: bid.title,
       bid,

@@ -7,6 +7,7 @@ import { ReceiptProofDocument, ReceiptRoundDocument, RoundResultPageDocument } f
 import { addApiError } from '../forms/api-error.js';
 import { parseReceipt } from '../forms/results.js';
 import { apiLanguage } from '../i18n/index.js';
+import { lastPublished, publicPage } from '../http/cache.js';
 import { ctx } from '../http/request.js';
 import { publishedVersions, resultView, versionParam } from '../view-models/results.js';
 import { closeCheckpoint } from '../view-models/checkpoint.js';
@@ -62,6 +63,8 @@ export function resultRoutes() {
       });
       return;
     }
+    // Published: kept a minute by any cache, then checked again, since a correction can follow.
+    publicPage(req, res, 'published', lastPublished(data.resultVersions));
     res.render('pages/results', {
       pageTitle: `${t.results.title}: ${data.round.title}`,
       round: data.round,

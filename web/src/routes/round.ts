@@ -5,6 +5,7 @@ import { Router, type Request, type Response } from 'express';
 import { ObserveRoundDocument, RoundPageDocument, StopObservingRoundDocument } from '../graphql/generated/graphql.js';
 import { addApiError } from '../forms/api-error.js';
 import { observeApiErrors, parseObserve } from '../forms/checkpoint.js';
+import { publicPage } from '../http/cache.js';
 import { ctx } from '../http/request.js';
 import { formStatus } from '../http/render.js';
 import { setFlash } from '../lib/flash.js';
@@ -18,6 +19,8 @@ interface FormState {
 
 async function roundPage(req: Request, res: Response, form: FormState = {}) {
   const { round } = await req.api.request(RoundPageDocument, { id: String(req.params.id) }, ctx(req));
+  // Public to anyone signed out; with the form to get the checkpoint by email (signed in) it is not.
+  publicPage(req, res, 'public');
   res.status(formStatus(form.errors)).render('pages/round', {
     pageTitle: round.title,
     round,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, type Page, type BrowserContext, type Browser } from '@playwright/test';
 import { parseEml } from '../../src/routes/dev.js';
-import { MAIL_DIR, SCREENSHOT_DIR, SMS_DIR } from './env.js';
+import { API_URL, MAIL_DIR, SCREENSHOT_DIR, SMS_DIR } from './env.js';
 
 /**
  * The only axe rules we turn off, each with its reason. Keep this list
@@ -113,7 +113,6 @@ export const DEMO = {
  * web client's pages.
  */
 export async function apiSession(email: string) {
-  const { API_URL } = await import('./env.js');
   const ip = `203.0.113.${1 + Math.floor(Math.random() * 250)}`;
   const call = async (query: string, variables: Record<string, unknown> = {}, token?: string) => {
     const res = await fetch(`${API_URL}/graphql`, {
@@ -131,4 +130,17 @@ export async function apiSession(email: string) {
   const data = await call('mutation($e: String!, $c: String!) { signIn(email: $e, code: $c) { token } }', { e: email, c: code });
   const token = data.signIn.token as string;
   return (query: string, variables: Record<string, unknown> = {}) => call(query, variables, token);
+}
+
+/** A round's id by its title; the list of rounds is public. */
+export async function roundId(title: string): Promise<string> {
+  const res = await fetch(`${API_URL}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ rounds(first: 50) { nodes { id title } } }' }),
+  });
+  const { data } = (await res.json()) as { data: { rounds: { nodes: { id: string; title: string }[] } } };
+  const round = data.rounds.nodes.find((r) => r.title === title);
+  if (!round) throw new Error(`no round called ${title}`);
+  return round.id;
 }

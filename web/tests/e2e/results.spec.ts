@@ -7,7 +7,7 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { API_URL } from './env.js';
-import { DEMO, apiSession, emailsTo, expectAccessible, expectNoHorizontalScroll, folderCount, newPerson, screenshots, signIn } from './helpers.js';
+import { DEMO, apiSession, roundId, emailsTo, expectAccessible, expectNoHorizontalScroll, folderCount, newPerson, screenshots, signIn } from './helpers.js';
 
 /** axe at 1280 px, then at 320 px with nothing scrolling sideways. */
 async function checkPage(page: Page) {
@@ -17,19 +17,6 @@ async function checkPage(page: Page) {
   await expectNoHorizontalScroll(page);
   await expectAccessible(page);
   await page.setViewportSize({ width: 1280, height: 900 });
-}
-
-/** A round's id by its title; the list of rounds is public. */
-async function roundId(title: string): Promise<string> {
-  const res = await fetch(`${API_URL}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ rounds(first: 50) { nodes { id title } } }' }),
-  });
-  const { data } = (await res.json()) as { data: { rounds: { nodes: { id: string; title: string }[] } } };
-  const round = data.rounds.nodes.find((r) => r.title === title);
-  if (!round) throw new Error(`no round called ${title}`);
-  return round.id;
 }
 
 /** A round's close checkpoint and signature, as the API gives them to anyone. */

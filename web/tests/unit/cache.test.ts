@@ -1,0 +1,269 @@
+// Caching: which responses a shared cache may keep (http/cache.ts), and the
+// web server keeping to it: no cookie on a page without a form, an ETag and
+// a 304, and `private, no-store` for everything personal.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { GraphQLClient } from '../../src/graphql/client.js';
+import { PERSONAL, PUBLISHED, REVALIDATE, cacheControl, cacheDefaults, isPersonal, lastPublished, sharedCacheable } from '../../src/http/cache.js';
+
+const anonymousGet = { method: 'GET', cookies: [], signedIn: false, setsCookie: false };
+
+describe('the cache policy', () => {
+  it('keeps an anonymous GET with no cookie, or only the language or form cookies, impersonal', () => {
+    expect(isPersonal(anonymousGet)).toBe(false);
+    expect(isPersonal({ ...anonymousGet, method: 'HEAD' })).toBe(false);
+    expect(isPersonal({ ...anonymousGet, cookies: ['fs_lang', 'fs_visitor', 'fs_csrf'] })).toBe(false);
+  });
+
+  it('calls personal anything signed in, with a session or a message, setting a cookie, or not a GET', () => {
+    expect(isPersonal({ ...anonymousGet, signedIn: true })).toBe(true);
+    expect(isPersonal({ ...anonymousGet, cookies: ['fs_session'] })).toBe(true);
+    expect(isPersonal({ ...anonymousGet, cookies: ['fs_lang', 'fs_flash'] })).toBe(true);
+    expect(isPersonal({ ...anonymousGet, setsCookie: true })).toBe(true);
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) expect(isPersonal({ ...anonymousGet, method }), method).toBe(true);
+  });
+
+  it('gives each kind of page its Cache-Control', () => {
+    expect(cacheControl('public', false)).toBe('public, no-cache');
+    expect(cacheControl('published', false)).toBe('public, max-age=60, must-revalidate');
+    expect(cacheControl(undefined, false)).toBe('private, no-store');
+    expect(cacheControl('public', true)).toBe('private, no-store');
+    expect(cacheControl('published', true)).toBe('private, no-store');
+  });
+
+  it('tells which values let a shared cache keep a response', () => {
+    expect(sharedCacheable(REVALIDATE)).toBe(true);
+    expect(sharedCacheable(PUBLISHED)).toBe(true);
+    expect(sharedCacheable('Public, Max-Age=60')).toBe(true);
+    expect(sharedCacheable(PERSONAL)).toBe(false);
+    expect(sharedCacheable('public, no-store')).toBe(false);
+    expect(sharedCacheable('max-age=60')).toBe(false);
+    expect(sharedCacheable(undefined)).toBe(false);
+  });
+
+  it('dates a result by its newest publication, corrections included', () => {
+    expect(lastPublished([])).toBeUndefined();
+    expect(lastPublished([{ publishedAt: null }, { publishedAt: 'not a date' }])).toBeUndefined();
+    const newest = lastPublished([{ publishedAt: '2026-05-01T10:00:00Z' }, { publishedAt: '2026-05-03T09:30:00Z' }, { publishedAt: null }]);
+    expect(newest?.toISOString()).toBe('2026-05-03T09:30:00.000Z');
+  });
+});
+
+describe('a response that sets a cookie', () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    const app = express();
+    app.use(cacheDefaults());
+    app.get('/public-then-cookie', (_req, res) => {
+      res.set('Cache-Control', PUBLISHED);
+      res.cookie('x', 'y');
+      res.send('page');
+    });
+    app.get('/public', (_req, res) => {
+      res.set('Cache-Control', PUBLISHED);
+      res.send('page');
+    });
+    app.get('/nothing-said', (_req, res) => {
+      res.send('page');
+    });
+    server = app.listen(0);
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.close();
+  });
+
+  it('is never left for shared caches, whatever its route said', async () => {
+    const res = await fetch(`${base}/public-then-cookie`);
+    expect(res.headers.getSetCookie()).toHaveLength(1);
+    expect(res.headers.get('cache-control')).toBe(PERSONAL);
+  });
+
+  it('while one without a cookie keeps what its route said, and one that said nothing is private', async () => {
+    expect((await fetch(`${base}/public`)).headers.get('cache-control')).toBe(PUBLISHED);
+    expect((await fetch(`${base}/nothing-said`)).headers.get('cache-control')).toBe(PERSONAL);
+  });
+});
+
+describe('the web server’s caching', () => {
+  const resident = { id: '3', displayName: 'Rhys Resident', language: 'EN', roles: [], groups: [] };
+  const round = {
+    id: '7',
+    title: 'Winter Lights 2026',
+    description: '',
+    phase: 'VOTING',
+    phaseChangedAt: '2026-01-01T00:00:00Z',
+    settingsFrozen: true,
+    closeCheckpoint: null,
+    closeCheckpointSignature: null,
+    observing: false,
+    schedule: { bidsOpenAt: null, bidsCloseAt: null, votingOpensAt: null, votingClosesAt: null },
+    ballot: { kind: 'APPROVAL', minChoices: null, maxChoices: null, scoreMin: null, scoreMax: null, pointsTotal: null, pointsMaxPerBid: null },
+    countingRule: { name: 'greedy', tieBreak: 'COST_SUPPORT_SEED', seed: null, minSupport: null, rankPoints: null, seats: null },
+    eligibility: { relations: ['LIVE'], minAge: null, methods: ['POSTCODE'], postcodeAloneEnough: true, acceptLowAssurance: false },
+    pots: [],
+  };
+  const verification = {
+    id: '1',
+    roundId: '7',
+    relation: 'LIVE',
+    methods: ['POSTCODE'],
+    verified: false,
+    held: false,
+    verifiedAt: null,
+    ageCheckedAtLeast: null,
+    hasPhone: false,
+    hasEmail: true,
+    createdAt: '2026-01-01T00:00:00Z',
+    storedData: [],
+    area: { id: '1', name: 'Hyde Park' },
+  };
+  const page = <T>(nodes: T[]) => ({ nodes, pageInfo: { hasNextPage: false, endCursor: null } });
+  let rounds = [{ id: '7', title: 'Winter Lights 2026', phase: 'VOTING' }];
+  const client: GraphQLClient = {
+    async request(document, _variables, ctx) {
+      const name = /(?:query|mutation) (\w+)/.exec(document.toString())?.[1] ?? '';
+      if (name === 'Me') return { me: ctx.token === 'tok' ? resident : null } as never;
+      if (name === 'StartPage') return { rounds: page(rounds) } as never;
+      if (name === 'RoundPage') return { round } as never;
+      if (name === 'MyVerifications') return { myVerifications: [verification], rounds: page(rounds) } as never;
+      if (name === 'DeleteMyVerification') return { deleteMyVerification: true } as never;
+      if (name === 'AreasCoverage') return { areas: page([{ id: '1', name: 'Hyde Park', coverage: page(['LS6 1']) }]) } as never;
+      throw new Error(`unexpected operation: ${name}`);
+    },
+  };
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    server = createApp({ config: { ...loadConfig({}), secureCookies: false }, client }).listen(0);
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.close();
+    vi.restoreAllMocks();
+  });
+  beforeEach(() => {
+    rounds = [{ id: '7', title: 'Winter Lights 2026', phase: 'VOTING' }];
+  });
+
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers, redirect: 'manual' });
+
+  it.each(['/', '/accessibility', '/rounds/7'])('sends %s to a visitor with no cookies without setting one, for any cache to keep and check again', async (path) => {
+    const res = await get(path);
+    expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(res.headers.get('cache-control')).toBe(REVALIDATE);
+    expect(res.headers.get('vary')).toMatch(/\bCookie\b/);
+    expect(res.headers.get('etag')).toBeTruthy();
+    expect(await res.text()).not.toContain('name="_csrf"');
+  });
+
+  it('answers a repeat with its ETag with a 304 and no body, and a changed page with a 200', async () => {
+    const first = await get('/');
+    const etag = first.headers.get('etag')!;
+    // As a browser or a cache revalidates (fetch would add `no-cache`, a reload that wants the page whatever).
+    const revalidate = { 'if-none-match': etag, 'cache-control': 'max-age=0' };
+    const again = await get('/', revalidate);
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect(again.headers.get('cache-control')).toBe(REVALIDATE);
+    rounds = [{ id: '7', title: 'Winter Lights 2026', phase: 'CLOSED' }];
+    const changed = await get('/', revalidate);
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+  });
+
+  it('keeps a visitor’s language cookie from making the page personal, and varies on it', async () => {
+    const res = await get('/', { cookie: 'fs_lang=cy; fs_visitor=abc' });
+    expect(res.headers.get('cache-control')).toBe(REVALIDATE);
+    expect(res.headers.get('vary')).toMatch(/\bCookie\b/);
+    expect(await res.text()).toContain('<html lang="cy"');
+    // The same choice again in the address sets nothing new.
+    const same = await get('/?lang=cy', { cookie: 'fs_lang=cy' });
+    expect(same.headers.getSetCookie()).toEqual([]);
+    expect(same.headers.get('cache-control')).toBe(REVALIDATE);
+  });
+
+  it('remembers a language switch in a cookie, and then keeps that page from shared caches', async () => {
+    const res = await get('/?lang=cy');
+    expect(res.headers.getSetCookie().map((c) => c.split('=')[0])).toEqual(['fs_lang']);
+    expect(res.headers.get('cache-control')).toBe(PERSONAL);
+  });
+
+  it('sets the form cookies with a page that has a form, kept private', async () => {
+    const res = await get('/postcode');
+    expect(res.headers.getSetCookie().map((c) => c.split('=')[0]).sort()).toEqual(['fs_csrf', 'fs_visitor']);
+    expect(res.headers.get('cache-control')).toBe(PERSONAL);
+    expect(await res.text()).toContain('name="_csrf"');
+  });
+
+  it('makes one token for a page however many forms it has, good for each of them', async () => {
+    const res = await get('/account', { cookie: 'fs_session=tok' });
+    expect(res.status).toBe(200);
+    const tokens = [...(await res.text()).matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]);
+    expect(tokens).toHaveLength(2);
+    expect(new Set(tokens).size).toBe(1);
+    const set = res.headers.getSetCookie();
+    expect(set.filter((c) => c.startsWith('fs_csrf='))).toHaveLength(1);
+    const cookies = [...set.map((c) => c.split(';')[0]), 'fs_session=tok'].join('; ');
+    const posted = await fetch(`${base}/account/verifications/7/delete`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies },
+      body: new URLSearchParams({ _csrf: tokens[0]! }).toString(),
+      redirect: 'manual',
+    });
+    expect(posted.status).toBe(303);
+  });
+
+  it('keeps every page of someone signed in private, a public one with a form included', async () => {
+    for (const path of ['/', '/accessibility', '/rounds/7']) {
+      const res = await get(path, { cookie: 'fs_session=tok' });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cache-control'), path).toBe(PERSONAL);
+    }
+  });
+
+  it('keeps private a page with a success message, and one with a session that has ended', async () => {
+    const flash = await get('/', { cookie: 'fs_flash=checkpoint.observed' });
+    expect(flash.headers.get('cache-control')).toBe(PERSONAL);
+    const ended = await get('/', { cookie: 'fs_session=expired' });
+    expect(ended.headers.get('cache-control')).toBe(PERSONAL);
+    expect(ended.headers.getSetCookie().some((c) => c.startsWith('fs_session=;'))).toBe(true);
+  });
+
+  it('keeps redirects and error pages private', async () => {
+    const missing = await get('/no-such-page');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('cache-control')).toBe(PERSONAL);
+    const redirect = await get('/account');
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('cache-control')).toBe(PERSONAL);
+  });
+
+  it('still refuses a form posted without its token, with no cookies or with the form’s', async () => {
+    const post = (cookie: string, body: string) =>
+      fetch(`${base}/postcode`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body, redirect: 'manual' });
+    const bare = await post('', 'postcode=LS6+1AB');
+    expect(bare.status).toBe(403);
+    expect(bare.headers.get('cache-control')).toBe(PERSONAL);
+    const form = await get('/postcode');
+    const cookies = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    expect((await post(cookies, 'postcode=LS6+1AB')).status).toBe(403);
+    // The token alone, without the visitor it was made for, is refused too.
+    const csrfOnly = cookies.split('; ').filter((c) => c.startsWith('fs_csrf=')).join('; ');
+    expect((await post(csrfOnly, new URLSearchParams({ _csrf: token, postcode: 'LS6 1AB' }).toString())).status).toBe(403);
+    const ok = await post(cookies, new URLSearchParams({ _csrf: token, postcode: 'LS6 1AB' }).toString());
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('cache-control')).toBe(PERSONAL);
+  });
+});
