@@ -19,8 +19,8 @@ mod common;
 use api::config::Settings;
 use api::domain::vote::{Channel, Choice};
 use api::domain::{
-    ballot::TieBreak, BallotKind, BallotSettings, CountingRule, Evidence, Phase, Relation, Role,
-    Schedule,
+    ballot::TieBreak, BallotKind, BallotSettings, CountingRule, Evidence, ParticipantId, Phase,
+    Relation, Role, Schedule,
 };
 use api::service::{
     accounts, areas, bids, groups, lifecycle, results, rounds, verification, voting, Actor,
@@ -82,7 +82,7 @@ async fn main() -> anyhow::Result<()> {
             db,
             &state.secret,
             None,
-            "officer@council.test",
+            &api::service::parse_email("officer@council.test").map_err(err)?,
             Role::Officer,
         )
         .await
@@ -93,16 +93,20 @@ async fn main() -> anyhow::Result<()> {
             db,
             &state.secret,
             None,
-            "cllr@council.test",
+            &api::service::parse_email("cllr@council.test").map_err(err)?,
             Role::Councillor,
         )
         .await
         .map_err(err)?,
     );
     let chair = actor(
-        accounts::ensure(db, &state.secret, "chair@example.org")
-            .await
-            .map_err(err)?,
+        accounts::ensure(
+            db,
+            &state.secret,
+            &api::service::parse_email("chair@example.org").map_err(err)?,
+        )
+        .await
+        .map_err(err)?,
     );
     let area = areas::create(
         db,
@@ -205,17 +209,18 @@ async fn main() -> anyhow::Result<()> {
                     officer,
                     round.id,
                     verification::InPersonRecord {
-                        details: verification::PersonDetails {
-                            name: format!("Resident {}", name_of(i)),
-                            date_of_birth: format!(
+                        details: verification::PersonDetails::parse(
+                            &format!("Resident {}", name_of(i)),
+                            &format!(
                                 "19{}-{:02}-{:02}",
                                 30 + i % 60,
                                 1 + i / 60 % 12,
                                 1 + i / 720 % 28
                             ),
-                            postcode: "LS6 1AB".into(),
-                            relation: Relation::Live,
-                        },
+                            "LS6 1AB",
+                            Relation::Live,
+                        )
+                        .map_err(err)?,
                         evidence: Evidence::ProofOfAddress,
                         email: None,
                         phone: None,
@@ -240,13 +245,13 @@ async fn main() -> anyhow::Result<()> {
 
     let t = Instant::now();
     let mut receipts = Vec::with_capacity(n);
-    for chunk in participants.chunks(200).map(<[i64]>::to_vec) {
+    for chunk in participants.chunks(200).map(<[ParticipantId]>::to_vec) {
         let cast = join_all(chunk.into_iter().enumerate().map(|(k, participant_id)| {
             let (state, officer, on_ballot) = (&state, &officer, &on_ballot);
             async move {
                 let picks = [
-                    on_ballot[(participant_id as usize + k) % on_ballot.len()],
-                    on_ballot[(participant_id as usize * 7) % on_ballot.len()],
+                    on_ballot[(participant_id.get() as usize + k) % on_ballot.len()],
+                    on_ballot[(participant_id.get() as usize * 7) % on_ballot.len()],
                 ];
                 let mut picks = picks.to_vec();
                 picks.sort_unstable();

@@ -188,3 +188,38 @@ pub async fn scrub_after_close(db: &DatabaseConnection) -> Result<(), DbErr> {
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.execute_unprepared("SELECT 1").await.is_ok()
 }
+
+/// A database of its own for one test or benchmark run: a SQLite file in
+/// `dir`, or, when `FAIRSHARE_TEST_DATABASE_URL` names a PostgreSQL server,
+/// a new database on it named `{prefix}_{random}`. Returns its URL, and the
+/// (server, name) to hand to `drop_scratch` on PostgreSQL.
+pub async fn scratch(
+    dir: &std::path::Path,
+    prefix: &str,
+) -> anyhow::Result<(String, Option<(String, String)>)> {
+    let Some(server) = std::env::var("FAIRSHARE_TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+    else {
+        return Ok((format!("sqlite://{}/fairshare.db", dir.display()), None));
+    };
+    let server = server.trim_end_matches('/').to_owned();
+    let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
+    let admin = sea_orm::Database::connect(format!("{server}/postgres")).await?;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await?;
+    admin.close().await.ok();
+    Ok((format!("{server}/{name}"), Some((server, name))))
+}
+
+/// Drops a database `scratch` made on PostgreSQL, whoever is still
+/// connected to it.
+pub async fn drop_scratch(server: &str, name: &str) -> anyhow::Result<()> {
+    let admin = sea_orm::Database::connect(format!("{server}/postgres")).await?;
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await?;
+    admin.close().await.ok();
+    Ok(())
+}

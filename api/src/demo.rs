@@ -4,6 +4,7 @@
 //! groups; and an account for every role, residents verified and not. Seeded
 //! through the same services as everything else, once (it does nothing if
 //! areas exist).
+use crate::domain::id::{BidId, GroupId};
 use crate::domain::{
     ballot::TieBreak, BallotKind, BallotSettings, CountingRule, Evidence, Phase, Relation, Role,
     Schedule,
@@ -65,13 +66,24 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         tracing::info!("the database already has areas: not seeding the demo");
         return Ok(());
     }
-    let officer = accounts::grant_role(db, &state.secret, None, OFFICER_EMAIL, Role::Officer)
-        .await
-        .map_err(err)?;
-    let councillor =
-        accounts::grant_role(db, &state.secret, None, COUNCILLOR_EMAIL, Role::Councillor)
-            .await
-            .map_err(err)?;
+    let officer = accounts::grant_role(
+        db,
+        &state.secret,
+        None,
+        &crate::service::parse_email(OFFICER_EMAIL).map_err(err)?,
+        Role::Officer,
+    )
+    .await
+    .map_err(err)?;
+    let councillor = accounts::grant_role(
+        db,
+        &state.secret,
+        None,
+        &crate::service::parse_email(COUNCILLOR_EMAIL).map_err(err)?,
+        Role::Councillor,
+    )
+    .await
+    .map_err(err)?;
     let councillor = Actor {
         account_id: councillor.id,
         roles: councillor.roles,
@@ -152,9 +164,13 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         .map_err(err)?;
 
     // Groups are registered by their own members, then bid.
-    let chair = accounts::ensure(db, &state.secret, GROUP_EMAIL)
-        .await
-        .map_err(err)?;
+    let chair = accounts::ensure(
+        db,
+        &state.secret,
+        &crate::service::parse_email(GROUP_EMAIL).map_err(err)?,
+    )
+    .await
+    .map_err(err)?;
     let chair = Actor {
         account_id: chair.id,
         roles: vec![],
@@ -163,7 +179,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         (
             "Woodhouse Moor Friends",
             "Volunteers who look after Woodhouse Moor's trees, paths and play area.",
-            woodhouse.id,
+            woodhouse.id.get(),
             [
                 ("Wildflower verges on the Moor", "Turn three mown verges into wildflower meadow with native seed and signs.", pounds(4_800), "environment"),
                 ("Accessible path to the play area", "Replace the rutted grass approach with a level, lit path for buggies and wheelchairs.", pounds(18_500), "public space"),
@@ -172,7 +188,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         (
             "Little London Youth Club",
             "Evening sessions, trips and a homework club for young people aged 11 to 18.",
-            woodhouse.id,
+            woodhouse.id.get(),
             [
                 ("Summer holiday activity weeks", "Four weeks of free daytime activities and lunches for 60 young people.", pounds(9_600), "young people"),
                 ("Youth club kitchen refit", "A safe kitchen where young people learn to cook cheap, healthy meals.", pounds(7_250), "young people"),
@@ -181,7 +197,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         (
             "Chapel Allerton Allotment Society",
             "Plot holders growing food, and teaching others to, since 1946.",
-            chapeltown.id,
+            chapeltown.id.get(),
             [
                 ("Community growing beds", "Raised, wheelchair-height beds for residents without gardens, with weekly sessions.", pounds(6_400), "health"),
                 ("Rainwater harvesting", "Tanks and guttering so the site stops using mains water in summer.", pounds(3_900), "environment"),
@@ -200,7 +216,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
                     "hello@{}.demo.fairshare.localhost",
                     name.to_lowercase().replace(' ', "-")
                 ),
-                area_id,
+                area_id: area_id.into(),
             },
         )
         .await
@@ -212,7 +228,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
                 bids::NewBid {
                     round_id: round.id,
                     group_id: group.id,
-                    area_id,
+                    area_id: area_id.into(),
                     details: bids::BidDetails {
                         title: title.into(),
                         summary: summary.into(),
@@ -228,19 +244,29 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         }
         demo_groups.push((group.id, area_id));
     }
-    accounts::grant_role(db, &state.secret, None, ADMIN_EMAIL, Role::Admin)
-        .await
-        .map_err(err)?;
-    accounts::ensure(db, &state.secret, UNVERIFIED_RESIDENT_EMAIL)
-        .await
-        .map_err(err)?;
+    accounts::grant_role(
+        db,
+        &state.secret,
+        None,
+        &crate::service::parse_email(ADMIN_EMAIL).map_err(err)?,
+        Role::Admin,
+    )
+    .await
+    .map_err(err)?;
+    accounts::ensure(
+        db,
+        &state.secret,
+        &crate::service::parse_email(UNVERIFIED_RESIDENT_EMAIL).map_err(err)?,
+    )
+    .await
+    .map_err(err)?;
     let voting = seed_voting_round(
         state,
         &officer,
         &chair,
         &demo_groups,
-        woodhouse.id,
-        chapeltown.id,
+        woodhouse.id.get(),
+        chapeltown.id.get(),
     )
     .await?;
     let published = seed_published_round(
@@ -249,12 +275,12 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         &councillor,
         &chair,
         &demo_groups,
-        woodhouse.id,
-        chapeltown.id,
+        woodhouse.id.get(),
+        chapeltown.id.get(),
     )
     .await?;
     tracing::info!(
-        round.id = round.id,
+        round.id = round.id.get(),
         voting_round.id = voting,
         published_round.id = published,
         "demo seeded: sign in with a code from the development mail folder"
@@ -269,7 +295,7 @@ async fn seed_voting_round(
     state: &AppState,
     officer: &Actor,
     chair: &Actor,
-    demo_groups: &[(i64, i64)],
+    demo_groups: &[(GroupId, i64)],
     woodhouse: i64,
     chapeltown: i64,
 ) -> anyhow::Result<i64> {
@@ -281,7 +307,7 @@ async fn seed_voting_round(
             title: VOTING_ROUND_TITLE.into(),
             description: "£20,000 for summer projects on our streets. Voting is open: choose up to three bids in your ward."
                 .into(),
-            pots: vec![(woodhouse, pounds(12_000)), (chapeltown, pounds(8_000))],
+            pots: vec![(woodhouse.into(), pounds(12_000)), (chapeltown.into(), pounds(8_000))],
             schedule: Schedule::default(),
             ballot: BallotSettings {
                 kind: BallotKind::Approval,
@@ -317,7 +343,7 @@ async fn seed_voting_round(
         (2, "Seed library", "A free seed library and growing workshops at Chapel Allerton library.", pounds(1_800), "environment"),
         (2, "Allotment open days", "Four open days with tours, tasting and taster plots for new growers.", pounds(2_700), "health"),
     ];
-    eligible_bids(db, officer, chair, round.id, demo_groups, &projects).await?;
+    eligible_bids(db, officer, chair, round.id.get(), demo_groups, &projects).await?;
     for (email, name, dob, postcode) in [
         (
             VERIFIED_RESIDENT_EMAIL,
@@ -337,12 +363,8 @@ async fn seed_voting_round(
             officer,
             round.id,
             verification::InPersonRecord {
-                details: verification::PersonDetails {
-                    name: name.into(),
-                    date_of_birth: dob.into(),
-                    postcode: postcode.into(),
-                    relation: Relation::Live,
-                },
+                details: verification::PersonDetails::parse(name, dob, postcode, Relation::Live)
+                    .map_err(err)?,
                 evidence: Evidence::CouncilRecord,
                 email: Some(email.into()),
                 phone: None,
@@ -356,12 +378,13 @@ async fn seed_voting_round(
         officer,
         round.id,
         verification::InPersonRecord {
-            details: verification::PersonDetails {
-                name: "Gwen Demo".into(),
-                date_of_birth: "1941-06-15".into(),
-                postcode: "LS6 1AB".into(),
-                relation: Relation::Live,
-            },
+            details: verification::PersonDetails::parse(
+                "Gwen Demo",
+                "1941-06-15",
+                "LS6 1AB",
+                Relation::Live,
+            )
+            .map_err(err)?,
             evidence: Evidence::CouncilRecord,
             email: None,
             phone: None,
@@ -374,10 +397,10 @@ async fn seed_voting_round(
         use sea_orm::{ActiveModelTrait, Set};
         let digits: String = DEMO_VOTING_CODE.split_whitespace().collect();
         voting_codes::ActiveModel {
-            round_id: Set(round.id),
-            participant_id: Set(phone_voter.id),
+            round_id: Set(round.id.get()),
+            participant_id: Set(phone_voter.id.get()),
             code_hmac: Set(crate::service::phone::code_hash(&state.secret, &digits)),
-            issued_by: Set(Some(officer.account_id)),
+            issued_by: Set(Some(officer.account_id.get())),
             issued_at: Set(chrono::Utc::now()),
             ..Default::default()
         }
@@ -389,7 +412,7 @@ async fn seed_voting_round(
             .await
             .map_err(err)?;
     }
-    Ok(round.id)
+    Ok(round.id.get())
 }
 
 /// A demo round's bids, submitted by the groups' chair and found eligible
@@ -400,9 +423,9 @@ async fn eligible_bids(
     officer: &Actor,
     chair: &Actor,
     round_id: i64,
-    demo_groups: &[(i64, i64)],
+    demo_groups: &[(GroupId, i64)],
     projects: &[(usize, &str, &str, i64, &str)],
-) -> anyhow::Result<Vec<(i64, i64)>> {
+) -> anyhow::Result<Vec<(i64, BidId)>> {
     let mut out = Vec::new();
     for &(group, title, summary, cost, category) in projects {
         let (group_id, area_id) = demo_groups[group];
@@ -410,9 +433,9 @@ async fn eligible_bids(
             db,
             chair,
             bids::NewBid {
-                round_id,
+                round_id: round_id.into(),
                 group_id,
-                area_id,
+                area_id: area_id.into(),
                 details: bids::BidDetails {
                     title: title.into(),
                     summary: summary.into(),
@@ -443,7 +466,7 @@ async fn seed_published_round(
     officer: &Actor,
     councillor: &Actor,
     chair: &Actor,
-    demo_groups: &[(i64, i64)],
+    demo_groups: &[(GroupId, i64)],
     woodhouse: i64,
     chapeltown: i64,
 ) -> anyhow::Result<i64> {
@@ -457,7 +480,7 @@ async fn seed_published_round(
             title: PUBLISHED_ROUND_TITLE.into(),
             description: "£10,000 for green spaces this spring. The result is published: see what was funded and check the count."
                 .into(),
-            pots: vec![(woodhouse, pounds(6_000)), (chapeltown, pounds(4_000))],
+            pots: vec![(woodhouse.into(), pounds(6_000)), (chapeltown.into(), pounds(4_000))],
             schedule: Schedule::default(),
             ballot: BallotSettings {
                 kind: BallotKind::Approval,
@@ -538,9 +561,9 @@ async fn seed_published_round(
     ];
     let mut by_area: std::collections::HashMap<i64, Vec<i64>> = Default::default();
     for (area_id, bid_id) in
-        eligible_bids(db, officer, chair, round.id, demo_groups, &projects).await?
+        eligible_bids(db, officer, chair, round.id.get(), demo_groups, &projects).await?
     {
-        by_area.entry(area_id).or_default().push(bid_id);
+        by_area.entry(area_id).or_default().push(bid_id.get());
     }
     lifecycle::advance(state, officer, round.id, Phase::BidReview)
         .await
@@ -557,15 +580,16 @@ async fn seed_published_round(
             officer,
             round.id,
             verification::InPersonRecord {
-                details: verification::PersonDetails {
-                    name: format!(
+                details: verification::PersonDetails::parse(
+                    &(format!(
                         "Paper Voter {}",
                         ["Ash", "Birch", "Cedar", "Elm", "Hazel", "Oak"][(i % 6) as usize]
-                    ) + &"e".repeat((i / 6) as usize % 10 + 1),
-                    date_of_birth: format!("19{}-{:02}-{:02}", 50 + i % 40, 1 + i % 12, 1 + i % 28),
-                    postcode: postcode.into(),
-                    relation: Relation::Live,
-                },
+                    ) + &"e".repeat((i / 6) as usize % 10 + 1)),
+                    &format!("19{}-{:02}-{:02}", 50 + i % 40, 1 + i % 12, 1 + i % 28),
+                    postcode,
+                    Relation::Live,
+                )
+                .map_err(err)?,
                 evidence: Evidence::ProofOfAddress,
                 email: None,
                 phone: None,
@@ -605,7 +629,7 @@ async fn seed_published_round(
                 choices: picks
                     .into_iter()
                     .map(|bid_id| Choice {
-                        bid_id,
+                        bid_id: bid_id.into(),
                         value: None,
                     })
                     .collect(),
@@ -622,5 +646,5 @@ async fn seed_published_round(
     lifecycle::publish(state, councillor, round.id)
         .await
         .map_err(err)?;
-    Ok(round.id)
+    Ok(round.id.get())
 }

@@ -58,8 +58,9 @@ async fn run(args: Vec<String>) -> anyhow::Result<()> {
             app.run_until_stopped().await
         }
         ["create-admin", email] => {
+            let address = api::service::parse_email(email).map_err(|e| anyhow::anyhow!("{e}"))?;
             let state = api::startup::build_state(settings).await?;
-            accounts::grant_role(&state.db, &state.secret, None, email, Role::Admin)
+            accounts::grant_role(&state.db, &state.secret, None, &address, Role::Admin)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{email} is an admin: sign in with a code sent to that address");

@@ -401,7 +401,8 @@ async fn your_data_holds_everything_about_you_and_nothing_secret() {
 async fn an_account_that_never_chose_takes_the_language_it_signs_in_from_once() {
     let app = TestApp::spawn().await;
     // Made by an admin, not by its owner: no language chosen yet.
-    api::service::accounts::ensure(&app.state.db, &app.state.secret, "sian@example.org")
+    let email = api::service::parse_email("sian@example.org").unwrap();
+    api::service::accounts::ensure(&app.state.db, &app.state.secret, &email)
         .await
         .unwrap();
     const SIGN_IN: &str = "mutation($e: String!, $c: String!, $l: Language) { signIn(email: $e, code: $c, language: $l) { account { language } } }";

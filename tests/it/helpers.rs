@@ -174,9 +174,16 @@ impl TestApp {
 
     /// An account holding `role`, signed in.
     pub async fn signed_in_as(&self, email: &str, role: api::domain::Role) -> String {
-        api::service::accounts::grant_role(&self.state.db, &self.state.secret, None, email, role)
-            .await
-            .expect("granting a role");
+        let address = api::service::parse_email(email).expect("a valid email address");
+        api::service::accounts::grant_role(
+            &self.state.db,
+            &self.state.secret,
+            None,
+            &address,
+            role,
+        )
+        .await
+        .expect("granting a role");
         self.sign_in(email).await
     }
 
@@ -202,32 +209,10 @@ struct TestDatabase {
 
 impl TestDatabase {
     async fn create(dir: &Path) -> TestDatabase {
-        match std::env::var("FAIRSHARE_TEST_DATABASE_URL")
-            .ok()
-            .filter(|v| !v.is_empty())
-        {
-            None => TestDatabase {
-                url: format!("sqlite://{}/fairshare.db", dir.display()),
-                postgres: None,
-            },
-            Some(server) => {
-                let server = server.trim_end_matches('/').to_owned();
-                let name = format!("fairshare_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = sea_orm::Database::connect(format!("{server}/postgres"))
-                    .await
-                    .expect("PostgreSQL reachable");
-                use sea_orm::ConnectionTrait;
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("creating a test database");
-                admin.close().await.ok();
-                TestDatabase {
-                    url: format!("{server}/{name}"),
-                    postgres: Some((server, name)),
-                }
-            }
-        }
+        let (url, postgres) = api::db::scratch(dir, "fairshare_test")
+            .await
+            .expect("a fresh test database");
+        TestDatabase { url, postgres }
     }
 }
 
@@ -240,17 +225,7 @@ impl Drop for TestDatabase {
                     .enable_all()
                     .build()
                     .ok()?;
-                rt.block_on(async {
-                    use sea_orm::ConnectionTrait;
-                    let admin = sea_orm::Database::connect(format!("{server}/postgres"))
-                        .await
-                        .ok()?;
-                    admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await
-                        .ok()?;
-                    admin.close().await.ok()
-                })
+                rt.block_on(api::db::drop_scratch(&server, &name)).ok()
             })
             .join();
         }

@@ -144,10 +144,10 @@ async fn a_postcode_alone_verifies_where_the_round_says_so() {
         .parse::<i64>()
         .unwrap();
     let eligible = || async {
-        let round = api::service::rounds::load(&app.state.db, round_id)
+        let round = api::service::rounds::load(&app.state.db, round_id.into())
             .await
             .unwrap();
-        api::service::verification::eligible_area(&app.state.db, &round, account_id)
+        api::service::verification::eligible_area(&app.state.db, &round, account_id.into())
             .await
             .map(|e| e.map(|e| e.area_id))
     };
@@ -804,7 +804,7 @@ async fn verification_data_is_purged_after_publication_and_retention() {
     let later = now + chrono::Duration::days(31);
     let purged = purge(&app.state.db, None, retention, later).await.unwrap();
     assert_eq!(purged.len(), 1);
-    assert_eq!(purged[0].round_id, round_id);
+    assert_eq!(purged[0].round_id, round_id.into());
     assert_eq!(purged[0].participants, 2, "Ray, and Sam's held declaration");
     assert_eq!(purged[0].register_entries, 1);
     assert!(purged[0].audit_entries >= 2, "{:?}", purged[0]);

@@ -3,6 +3,7 @@
 pub mod ballot;
 pub mod eligibility;
 pub mod email;
+pub mod id;
 pub mod language;
 pub mod money;
 pub mod person;
@@ -15,6 +16,10 @@ pub mod vote;
 pub use ballot::{BallotKind, BallotSettings, CountingRule};
 pub use eligibility::{Assurance, Eligibility, Evidence, Method, Relation};
 pub use email::EmailAddress;
+pub use id::{
+    AccountId, AreaId, BadId, BidId, ConflictId, GroupId, Id, ImportId, InvitationId,
+    ParticipantId, PotId, RoundId,
+};
 pub use language::Language;
 pub use money::Pence;
 pub use person::{DateOfBirth, PersonName, PhoneNumber};

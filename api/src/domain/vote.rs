@@ -1,4 +1,5 @@
 //! What a ballot holds, how it came in, and the receipt a voter keeps. No IO.
+use super::BidId;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -80,7 +81,7 @@ impl DuplicatePolicy {
 /// its number (score, points or pence). Ranked ballots list bids in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Choice {
-    pub bid_id: i64,
+    pub bid_id: BidId,
     pub value: Option<i64>,
 }
 

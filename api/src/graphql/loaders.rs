@@ -2,6 +2,7 @@
 //! one query for their areas, groups and rounds rather than one query each.
 //! Loaders live for one request.
 use super::Gql;
+use crate::domain::id::{AreaId, GroupId, RoundId};
 use crate::error::ServiceError;
 use crate::service::{
     areas::{self, Area},
@@ -16,11 +17,11 @@ pub struct AreaLoader {
     db: DatabaseConnection,
 }
 
-impl Loader<i64> for AreaLoader {
+impl Loader<AreaId> for AreaLoader {
     type Value = Area;
     type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Area>, Self::Error> {
+    async fn load(&self, keys: &[AreaId]) -> Result<HashMap<AreaId, Area>, Self::Error> {
         let found = areas::get_many(&self.db, keys).await.gql()?;
         Ok(found.into_iter().map(|a| (a.id, a)).collect())
     }
@@ -30,11 +31,11 @@ pub struct GroupLoader {
     db: DatabaseConnection,
 }
 
-impl Loader<i64> for GroupLoader {
+impl Loader<GroupId> for GroupLoader {
     type Value = Group;
     type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Group>, Self::Error> {
+    async fn load(&self, keys: &[GroupId]) -> Result<HashMap<GroupId, Group>, Self::Error> {
         let found = groups::get_many(&self.db, keys).await.gql()?;
         Ok(found.into_iter().map(|g| (g.id, g)).collect())
     }
@@ -46,11 +47,11 @@ pub struct RoundLoader {
     db: DatabaseConnection,
 }
 
-impl Loader<i64> for RoundLoader {
+impl Loader<RoundId> for RoundLoader {
     type Value = Round;
     type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Round>, Self::Error> {
+    async fn load(&self, keys: &[RoundId]) -> Result<HashMap<RoundId, Round>, Self::Error> {
         let found = rounds::get_many(&self.db, keys).await.gql()?;
         Ok(found.into_iter().map(|r| (r.id, r)).collect())
     }
@@ -73,8 +74,8 @@ pub fn attach(request: async_graphql::Request, db: &DatabaseConnection) -> async
 /// The area with this identifier, through the request's loader.
 pub(crate) async fn area(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Area> {
     let found = match ctx.data_opt::<DataLoader<AreaLoader>>() {
-        Some(loader) => loader.load_one(id).await?,
-        None => Some(areas::get(&super::state(ctx).db, id).await.gql()?),
+        Some(loader) => loader.load_one(id.into()).await?,
+        None => Some(areas::get(&super::state(ctx).db, id.into()).await.gql()?),
     };
     found.ok_or_else(|| super::to_gql(ServiceError::not_found("area")))
 }
@@ -82,8 +83,8 @@ pub(crate) async fn area(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Ar
 /// The group with this identifier, through the request's loader.
 pub(crate) async fn group(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Group> {
     let found = match ctx.data_opt::<DataLoader<GroupLoader>>() {
-        Some(loader) => loader.load_one(id).await?,
-        None => Some(groups::get(&super::state(ctx).db, id).await.gql()?),
+        Some(loader) => loader.load_one(id.into()).await?,
+        None => Some(groups::get(&super::state(ctx).db, id.into()).await.gql()?),
     };
     found.ok_or_else(|| super::to_gql(ServiceError::not_found("group")))
 }
@@ -92,8 +93,8 @@ pub(crate) async fn group(ctx: &Context<'_>, id: i64) -> async_graphql::Result<G
 /// request's loader.
 pub(crate) async fn round(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Round> {
     let found = match ctx.data_opt::<DataLoader<RoundLoader>>() {
-        Some(loader) => loader.load_one(id).await?,
-        None => Some(rounds::load(&super::state(ctx).db, id).await.gql()?),
+        Some(loader) => loader.load_one(id.into()).await?,
+        None => Some(rounds::load(&super::state(ctx).db, id.into()).await.gql()?),
     };
     found
         .filter(|r| rounds::may_see(super::caller(ctx), r.phase))

@@ -13,6 +13,8 @@ use crate::service::Actor;
 use crate::state::AppState;
 use async_graphql::{Context, ErrorExtensions, ID};
 
+use crate::domain::Id;
+
 pub use schema::{build_schema, build_schemas, FairshareSchema, Schemas};
 
 /// The session token of the request, when it carried one.
@@ -61,9 +63,11 @@ impl<T> Gql<T> for ServiceResult<T> {
     }
 }
 
-/// Identifiers are opaque strings in the API and integers inside.
-pub(crate) fn parse_id(id: &ID, what: &str) -> async_graphql::Result<i64> {
-    id.parse::<i64>()
+/// Identifiers are opaque strings in the API and typed ids inside: an id
+/// that does not parse names no row, so it is "not found" like one that
+/// names a deleted row.
+pub(crate) fn parse_id<T: Id>(id: &ID, what: &str) -> async_graphql::Result<T> {
+    id.parse::<T>()
         .map_err(|_| to_gql(ServiceError::not_found(what)))
 }
 

@@ -97,7 +97,7 @@ pub(super) async fn result_file(
     {
         return csv_file(&s, round_id, version, pot, &headers, &file).await;
     }
-    let files = match results::bundle(&s.app.db, round_id, Some(version)).await {
+    let files = match results::bundle(&s.app.db, round_id.into(), Some(version)).await {
         Ok(Some(files)) => files,
         Ok(None) => return not_published(),
         Err(crate::error::ServiceError::Refused { .. }) => return not_published(),
@@ -152,17 +152,18 @@ async fn csv_file(
             "sign in as an officer or councillor to download results as CSV",
         );
     };
-    let result = match results::result(&s.app.db, Some(&actor), round_id, Some(version)).await {
-        Ok(Some(r)) => r,
-        Ok(None) | Err(crate::error::ServiceError::Refused { .. }) => return not_published(),
-        Err(e) => return unavailable(e),
-    };
-    let Some(pot) = result.pots.iter().find(|p| p.pot_id == pot_id) else {
+    let result =
+        match results::result(&s.app.db, Some(&actor), round_id.into(), Some(version)).await {
+            Ok(Some(r)) => r,
+            Ok(None) | Err(crate::error::ServiceError::Refused { .. }) => return not_published(),
+            Err(e) => return unavailable(e),
+        };
+    let Some(pot) = result.pots.iter().find(|p| p.pot_id == pot_id.into()) else {
         return not_published();
     };
     let mut titles = std::collections::HashMap::new();
     for (b, _, _) in pot.funded.iter().chain(&pot.unfunded) {
-        match bids::get(&s.app.db, *b).await {
+        match bids::get(&s.app.db, (*b).into()).await {
             Ok(bid) => {
                 titles.insert(*b, bid.title);
             }

@@ -3,8 +3,9 @@
 use super::{audit, Actor};
 use crate::crypto::Secret;
 use crate::db::begin_write;
+use crate::domain::id::AccountId;
 use crate::domain::{EmailAddress, Language, Role};
-use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
+use crate::error::{Context, ServiceError, ServiceResult};
 use crate::store::{account_roles, accounts};
 use chrono::Utc;
 use sea_orm::{
@@ -14,21 +15,21 @@ use sea_orm::{
 
 #[derive(Clone, Debug)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub display_name: Option<String>,
     pub roles: Vec<Role>,
     /// The language of the emails and texts sent to this person.
     pub language: Language,
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Account> {
-    let a = accounts::Entity::find_by_id(id)
+pub async fn get(db: &impl ConnectionTrait, id: AccountId) -> ServiceResult<Account> {
+    let a = accounts::Entity::find_by_id(id.get())
         .one(db)
         .await
         .context("loading an account")?
         .ok_or_else(|| ServiceError::not_found("account"))?;
     Ok(Account {
-        id: a.id,
+        id: a.id.into(),
         display_name: a.display_name,
         language: Language::from_stored(&a.language),
         roles: roles_of(db, id).await?,
@@ -43,7 +44,7 @@ pub async fn grant_role(
     db: &DatabaseConnection,
     secret: &Secret,
     actor: Option<&Actor>,
-    email: &str,
+    email: &EmailAddress,
     role: Role,
 ) -> ServiceResult<Account> {
     let granted_by = match actor {
@@ -54,8 +55,6 @@ pub async fn grant_role(
         // Only the command line passes no actor (creating the first admin).
         None => None,
     };
-    let email = EmailAddress::parse(email)
-        .map_err(|m| ServiceError::refused(ErrorCode::InvalidEmail, m))?;
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
     let account_id =
@@ -72,7 +71,7 @@ pub async fn grant_role(
         account_roles::ActiveModel {
             account_id: Set(account_id),
             role: Set(role.as_str().to_owned()),
-            granted_by: Set(granted_by),
+            granted_by: Set(granted_by.map(|id| id.get())),
             granted_at: Set(now),
         }
         .insert(&txn)
@@ -80,7 +79,7 @@ pub async fn grant_role(
         .context("granting a role")?;
         audit::record(
             &txn,
-            granted_by,
+            granted_by.map(|id| id.get()),
             "role_granted",
             "account",
             account_id,
@@ -90,7 +89,7 @@ pub async fn grant_role(
         .context("auditing a role grant")?;
     }
     txn.commit().await.context("committing a role grant")?;
-    get(db, account_id).await
+    get(db, account_id.into()).await
 }
 
 /// Takes `role` away. Admins cannot remove their own admin role, so that
@@ -98,7 +97,7 @@ pub async fn grant_role(
 pub async fn revoke_role(
     db: &DatabaseConnection,
     actor: &Actor,
-    account_id: i64,
+    account_id: AccountId,
     role: Role,
 ) -> ServiceResult<Account> {
     actor.require(Role::Admin, "take roles away")?;
@@ -118,7 +117,7 @@ pub async fn revoke_role(
     if res.rows_affected > 0 {
         audit::record(
             &txn,
-            Some(actor.account_id),
+            Some(actor.account_id.get()),
             "role_revoked",
             "account",
             account_id,
@@ -135,10 +134,8 @@ pub async fn revoke_role(
 pub async fn ensure(
     db: &DatabaseConnection,
     secret: &Secret,
-    email: &str,
+    email: &EmailAddress,
 ) -> ServiceResult<Account> {
-    let email = EmailAddress::parse(email)
-        .map_err(|m| ServiceError::refused(ErrorCode::InvalidEmail, m))?;
     let txn = begin_write(db).await.context("starting a transaction")?;
     let id = find_or_create_account(
         &txn,
@@ -148,7 +145,7 @@ pub async fn ensure(
     )
     .await?;
     txn.commit().await.context("committing an account")?;
-    get(db, id).await
+    get(db, id.into()).await
 }
 
 /// The language the account with this keyed email hash chose, if there is
@@ -187,7 +184,7 @@ pub async fn set_language(
     language: Language,
 ) -> ServiceResult<Account> {
     let txn = begin_write(db).await.context("starting a transaction")?;
-    let account = accounts::Entity::find_by_id(actor.account_id)
+    let account = accounts::Entity::find_by_id(actor.account_id.get())
         .lock_exclusive()
         .one(&txn)
         .await
@@ -205,7 +202,7 @@ pub async fn set_language(
         .context("storing a language")?;
         audit::record(
             &txn,
-            Some(actor.account_id),
+            Some(actor.account_id.get()),
             "language_changed",
             "account",
             actor.account_id,
@@ -222,9 +219,9 @@ pub async fn set_language(
 /// The language of an account, English if it is not found.
 pub async fn language_of_account(
     db: &impl ConnectionTrait,
-    account_id: i64,
+    account_id: AccountId,
 ) -> ServiceResult<Language> {
-    Ok(accounts::Entity::find_by_id(account_id)
+    Ok(accounts::Entity::find_by_id(account_id.get())
         .one(db)
         .await
         .context("finding an account's language")?
@@ -233,7 +230,10 @@ pub async fn language_of_account(
 }
 
 /// The roles an account holds, sorted.
-pub async fn roles_of(db: &impl ConnectionTrait, account_id: i64) -> ServiceResult<Vec<Role>> {
+pub async fn roles_of(
+    db: &impl ConnectionTrait,
+    account_id: AccountId,
+) -> ServiceResult<Vec<Role>> {
     let rows = crate::store::account_roles::Entity::find()
         .filter(crate::store::account_roles::Column::AccountId.eq(account_id))
         .all(db)

@@ -2,6 +2,7 @@
 //! each covering a set of postcodes, sectors or districts.
 use super::{audit, groups::unique_or, rounds, Actor, Page, PageRequest};
 use crate::db::begin_write;
+use crate::domain::id::AreaId;
 use crate::domain::{
     text::{bounded, name_key},
     CoveragePrefix, Postcode, Role,
@@ -17,7 +18,7 @@ use std::collections::BTreeSet;
 
 #[derive(Clone, Debug)]
 pub struct Area {
-    pub id: i64,
+    pub id: AreaId,
     pub name: String,
     pub kind: String,
     pub description: String,
@@ -101,10 +102,10 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewArea) -> Ser
     .insert(&txn)
     .await
     .map_err(|e| unique_or(e, || name_taken(&name), "creating an area"))?;
-    insert_coverage(&txn, area.id, &coverage).await?;
+    insert_coverage(&txn, area.id.into(), &coverage).await?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "area_created",
         "area",
         area.id,
@@ -113,7 +114,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewArea) -> Ser
     .await
     .context("auditing an area")?;
     txn.commit().await.context("committing an area")?;
-    get(db, area.id).await
+    get(db, area.id.into()).await
 }
 
 fn name_taken(name: &str) -> ServiceError {
@@ -156,21 +157,21 @@ async fn check_name_free(
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
-    area_id: i64,
+    area_id: AreaId,
     name: Option<String>,
     kind: Option<String>,
     description: Option<String>,
 ) -> ServiceResult<Area> {
     actor.require(Role::Officer, "change areas")?;
     let txn = begin_write(db).await.context("starting a transaction")?;
-    areas::Entity::find_by_id(area_id)
+    areas::Entity::find_by_id(area_id.get())
         .lock_exclusive()
         .one(&txn)
         .await
         .context("loading an area")?
         .ok_or_else(|| ServiceError::not_found("area"))?;
     let mut am = areas::ActiveModel {
-        id: sea_orm::Set(area_id),
+        id: sea_orm::Set(area_id.get()),
         ..Default::default()
     };
     let mut changed = Vec::new();
@@ -178,7 +179,7 @@ pub async fn update(
         let n =
             bounded(&n, "the area's name", 1, 120).map_err(|m| ServiceError::invalid("name", m))?;
         let key = parse_name_key(&n)?;
-        check_name_free(&txn, &n, &key, Some(area_id)).await?;
+        check_name_free(&txn, &n, &key, Some(area_id.get())).await?;
         am.name = Set(n);
         am.name_key = Set(Some(key));
         changed.push("name");
@@ -214,7 +215,7 @@ pub async fn update(
         })?;
         audit::record(
             &txn,
-            Some(actor.account_id),
+            Some(actor.account_id.get()),
             "area_updated",
             "area",
             area_id,
@@ -233,13 +234,13 @@ pub async fn update(
 pub async fn set_coverage(
     db: &DatabaseConnection,
     actor: &Actor,
-    area_id: i64,
+    area_id: AreaId,
     entries: Vec<String>,
 ) -> ServiceResult<Area> {
     actor.require(Role::Officer, "change areas")?;
     let coverage = parse_coverage(&entries)?;
     let txn = begin_write(db).await.context("starting a transaction")?;
-    areas::Entity::find_by_id(area_id)
+    areas::Entity::find_by_id(area_id.get())
         .lock_exclusive()
         .one(&txn)
         .await
@@ -264,7 +265,7 @@ pub async fn set_coverage(
     insert_coverage(&txn, area_id, &coverage).await?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "area_coverage_set",
         "area",
         area_id,
@@ -278,13 +279,13 @@ pub async fn set_coverage(
 
 async fn insert_coverage(
     db: &impl ConnectionTrait,
-    area_id: i64,
+    area_id: AreaId,
     coverage: &BTreeSet<CoveragePrefix>,
 ) -> ServiceResult<()> {
     let rows: Vec<area_coverage::ActiveModel> = coverage
         .iter()
         .map(|p| area_coverage::ActiveModel {
-            area_id: Set(area_id),
+            area_id: Set(area_id.get()),
             prefix: Set(p.as_str().to_owned()),
             ..Default::default()
         })
@@ -300,15 +301,15 @@ async fn insert_coverage(
 
 fn to_area(a: areas::Model) -> Area {
     Area {
-        id: a.id,
+        id: a.id.into(),
         name: a.name,
         kind: a.kind,
         description: a.description,
     }
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Area> {
-    areas::Entity::find_by_id(id)
+pub async fn get(db: &impl ConnectionTrait, id: AreaId) -> ServiceResult<Area> {
+    areas::Entity::find_by_id(id.get())
         .one(db)
         .await
         .context("loading an area")?
@@ -320,7 +321,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Area> {
 /// (an area may list thousands).
 pub async fn coverage(
     db: &impl ConnectionTrait,
-    area_id: i64,
+    area_id: AreaId,
     page: PageRequest,
 ) -> ServiceResult<Page<String>> {
     let rows = area_coverage::Entity::find()
@@ -353,7 +354,7 @@ pub async fn list(db: &DatabaseConnection, page: PageRequest) -> ServiceResult<P
 }
 
 /// The areas with these identifiers (those that exist), in one query.
-pub async fn get_many(db: &impl ConnectionTrait, ids: &[i64]) -> ServiceResult<Vec<Area>> {
+pub async fn get_many(db: &impl ConnectionTrait, ids: &[AreaId]) -> ServiceResult<Vec<Area>> {
     Ok(areas::Entity::find()
         .filter(areas::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -365,7 +366,10 @@ pub async fn get_many(db: &impl ConnectionTrait, ids: &[i64]) -> ServiceResult<V
 }
 
 /// The areas whose coverage contains `postcode`.
-pub async fn containing(db: &impl ConnectionTrait, postcode: &Postcode) -> ServiceResult<Vec<i64>> {
+pub async fn containing(
+    db: &impl ConnectionTrait,
+    postcode: &Postcode,
+) -> ServiceResult<Vec<AreaId>> {
     let prefixes = postcode.containing_prefixes();
     let rows = area_coverage::Entity::find()
         .filter(area_coverage::Column::Prefix.is_in(prefixes.iter().map(String::as_str)))
@@ -373,5 +377,5 @@ pub async fn containing(db: &impl ConnectionTrait, postcode: &Postcode) -> Servi
         .await
         .context("matching a postcode")?;
     let ids: BTreeSet<i64> = rows.into_iter().map(|r| r.area_id).collect();
-    Ok(ids.into_iter().collect())
+    Ok(ids.into_iter().map(AreaId::from).collect())
 }

@@ -2,6 +2,7 @@
 //! transaction as the change itself. Entries never hold personal details
 //! (names, addresses, codes), and never anything that ties a person to a
 //! ballot.
+use crate::domain::id::RoundId;
 use crate::store::audit_events;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 
@@ -22,7 +23,7 @@ pub async fn record(
 /// the retention period.
 pub async fn record_personal(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round_id: RoundId,
     actor: Option<i64>,
     action: &str,
     subject_type: &str,
@@ -44,7 +45,7 @@ pub async fn record_personal(
 /// A personal audit entry to write later with others ([`insert_all`]): what
 /// a batch of ballots records in one statement.
 pub fn personal_event(
-    round_id: i64,
+    round_id: RoundId,
     actor: Option<i64>,
     action: &str,
     subject_type: &str,
@@ -58,7 +59,7 @@ pub fn personal_event(
         subject_type: Set(subject_type.to_owned()),
         subject_id: Set(subject_id.to_string()),
         details: Set(details.to_string()),
-        purge_round_id: Set(Some(round_id)),
+        purge_round_id: Set(Some(round_id.get())),
         ..Default::default()
     }
 }
@@ -84,7 +85,7 @@ async fn insert(
     subject_type: &str,
     subject_id: impl ToString,
     details: serde_json::Value,
-    purge_round_id: Option<i64>,
+    purge_round_id: Option<RoundId>,
 ) -> Result<(), DbErr> {
     audit_events::ActiveModel {
         at: Set(chrono::Utc::now()),
@@ -93,7 +94,7 @@ async fn insert(
         subject_type: Set(subject_type.to_owned()),
         subject_id: Set(subject_id.to_string()),
         details: Set(details.to_string()),
-        purge_round_id: Set(purge_round_id),
+        purge_round_id: Set(purge_round_id.map(|id| id.get())),
         ..Default::default()
     }
     .insert(db)

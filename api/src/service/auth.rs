@@ -8,8 +8,9 @@ use super::{
 use crate::channels::templates;
 use crate::crypto::{random_token, sha256_hex};
 use crate::db::begin_write;
+use crate::domain::id::AccountId;
 use crate::domain::{EmailAddress, Language, Role};
-use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
+use crate::error::{Context, ServiceResult};
 use crate::state::AppState;
 use crate::store::{account_roles, sessions};
 use chrono::{DateTime, Duration, Utc};
@@ -40,7 +41,7 @@ pub use super::Client;
 
 pub struct NewSession {
     pub token: String,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -55,13 +56,11 @@ fn email_key(state: &AppState, email: &EmailAddress) -> String {
 #[tracing::instrument(name = "request sign-in code", skip_all)]
 pub async fn request_code(
     state: &AppState,
-    email: &str,
+    email: &EmailAddress,
     client: &Client,
     language: Option<Language>,
 ) -> ServiceResult<()> {
-    let email = EmailAddress::parse(email)
-        .map_err(|m| ServiceError::refused(ErrorCode::InvalidEmail, m))?;
-    let target = email_key(state, &email);
+    let target = email_key(state, email);
     let txn = begin_write(&state.db)
         .await
         .context("starting a transaction")?;
@@ -73,7 +72,7 @@ pub async fn request_code(
     let minutes = CODE_LIFETIME_MINUTES.to_string();
     let message =
         templates::SIGN_IN_CODE.render(language, &[("code", &code), ("minutes", &minutes)]);
-    state.mailer.send(&email, message).await?;
+    state.mailer.send(email, message).await?;
     Ok(())
 }
 
@@ -84,14 +83,12 @@ pub async fn request_code(
 #[tracing::instrument(name = "sign in", skip_all)]
 pub async fn sign_in(
     state: &AppState,
-    email: &str,
+    email: &EmailAddress,
     code: &str,
     language: Option<Language>,
 ) -> ServiceResult<NewSession> {
-    let email = EmailAddress::parse(email)
-        .map_err(|m| ServiceError::refused(ErrorCode::InvalidEmail, m))?;
     let code = codes::parse_code(code, &SIGN_IN)?;
-    let target = email_key(state, &email);
+    let target = email_key(state, email);
     let txn = begin_write(&state.db)
         .await
         .context("starting a transaction")?;
@@ -103,7 +100,7 @@ pub async fn sign_in(
     }
     let now = Utc::now();
     let account_id = super::accounts::find_or_create_account(&txn, &target, now, language).await?;
-    let session = start_session(&txn, account_id, now + state.settings.session_ttl).await?;
+    let session = start_session(&txn, account_id.into(), now + state.settings.session_ttl).await?;
     audit::record(
         &txn,
         Some(account_id),
@@ -121,13 +118,13 @@ pub async fn sign_in(
 
 async fn start_session(
     db: &impl ConnectionTrait,
-    account_id: i64,
+    account_id: AccountId,
     expires_at: DateTime<Utc>,
 ) -> ServiceResult<NewSession> {
     let token = random_token();
     sessions::ActiveModel {
         token_hash: Set(sha256_hex(&token)),
-        account_id: Set(account_id),
+        account_id: Set(account_id.get()),
         created_at: Set(Utc::now()),
         expires_at: Set(expires_at),
         revoked_at: Set(None),
@@ -174,7 +171,10 @@ pub async fn authenticate(db: &DatabaseConnection, token: &str) -> ServiceResult
         .filter_map(|(_, r)| r.as_deref()?.parse().ok())
         .collect();
     roles.sort();
-    Ok(Some(Actor { account_id, roles }))
+    Ok(Some(Actor {
+        account_id: account_id.into(),
+        roles,
+    }))
 }
 
 /// Ends the session the token belongs to.

@@ -10,10 +10,11 @@ use super::bids::{
 };
 use super::{audit, rounds, Actor};
 use crate::db::begin_write;
+use crate::domain::id::{AreaId, BidId, GroupId, RoundId};
 use crate::domain::{text::bounded, Pence, Phase};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::store::bids;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, ModelTrait, Set};
 
 /// What a draft holds: a title, so that the group can tell its drafts
@@ -29,9 +30,9 @@ pub struct DraftDetails {
 }
 
 pub struct NewDraft {
-    pub round_id: i64,
-    pub group_id: i64,
-    pub area_id: i64,
+    pub round_id: RoundId,
+    pub group_id: GroupId,
+    pub area_id: AreaId,
     pub details: DraftDetails,
 }
 
@@ -106,7 +107,7 @@ fn bids_closed(round: &rounds::Round, doing: &str) -> ServiceError {
 async fn lock_draft(
     txn: &DatabaseTransaction,
     actor: &Actor,
-    id: i64,
+    id: BidId,
     instead: &str,
 ) -> ServiceResult<bids::Model> {
     let bid = lock_bid(txn, id).await?;
@@ -114,14 +115,14 @@ async fn lock_draft(
     // not exist.
     let status = parse_status(&bid)?;
     if status == BidStatus::Draft {
-        require_member(txn, actor, bid.group_id)
+        require_member(txn, actor, bid.group_id.into())
             .await
             .map_err(|e| match e.code() {
                 ErrorCode::NotAuthorised => ServiceError::not_found("bid"),
                 _ => e,
             })?;
     } else {
-        require_member(txn, actor, bid.group_id).await?;
+        require_member(txn, actor, bid.group_id.into()).await?;
         return Err(ServiceError::refused(
             ErrorCode::InvalidTransition,
             format!("this bid has already been sent, so it is not a draft: {instead}"),
@@ -131,7 +132,7 @@ async fn lock_draft(
 }
 
 /// Saves a new draft bid for a group, while the round's bids are open.
-#[tracing::instrument(name = "save bid draft", skip_all, fields(round.id = new.round_id, group.id = new.group_id))]
+#[tracing::instrument(name = "save bid draft", skip_all, fields(round.id = new.round_id.get(), group.id = new.group_id.get()))]
 pub async fn save(db: &DatabaseConnection, actor: &Actor, new: NewDraft) -> ServiceResult<Bid> {
     let parsed = parse_draft(&new.details)?;
     let now = Utc::now();
@@ -144,10 +145,18 @@ pub async fn save(db: &DatabaseConnection, actor: &Actor, new: NewDraft) -> Serv
         "drafts can be saved only while bids are open",
     )
     .await?;
-    let bid = insert(&txn, actor, round.id, pot.id, new.group_id, parsed, now).await?;
+    let bid = super::bids::insert(
+        &txn,
+        actor,
+        (round.id, pot.id, new.group_id),
+        parsed,
+        BidStatus::Draft,
+        now,
+    )
+    .await?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "bid_draft_saved",
         "bid",
         bid.id,
@@ -156,42 +165,7 @@ pub async fn save(db: &DatabaseConnection, actor: &Actor, new: NewDraft) -> Serv
     .await
     .context("auditing a draft")?;
     txn.commit().await.context("committing a draft")?;
-    super::bids::get(db, bid.id).await
-}
-
-async fn insert(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    round_id: i64,
-    pot_id: i64,
-    group_id: i64,
-    parsed: Parsed,
-    now: DateTime<Utc>,
-) -> ServiceResult<bids::Model> {
-    bids::ActiveModel {
-        round_id: Set(round_id),
-        pot_id: Set(pot_id),
-        group_id: Set(group_id),
-        title: Set(parsed.title),
-        summary: Set(parsed.summary),
-        description: Set(parsed.description),
-        cost_pence: Set(parsed.cost.get()),
-        category: Set(parsed.category),
-        location_address: Set(parsed.location.address),
-        location_lat_e6: Set(parsed.location.point.map(|p| p.lat_e6)),
-        location_lng_e6: Set(parsed.location.point.map(|p| p.lng_e6)),
-        status: Set(BidStatus::Draft.as_str().into()),
-        review_reason: Set(None),
-        reviewed_by: Set(None),
-        reviewed_at: Set(None),
-        submitted_by: Set(actor.account_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await
-    .context("storing a draft")
+    super::bids::get(db, bid.id.into()).await
 }
 
 /// Changes a draft, while the round's bids are open. The audit trail
@@ -199,14 +173,14 @@ async fn insert(
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: i64,
+    id: BidId,
     details: DraftDetails,
 ) -> ServiceResult<Bid> {
     let parsed = parse_draft(&details)?;
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
     let bid = lock_draft(&txn, actor, id, "change it with updateBid").await?;
-    let round = rounds::lock_shared(&txn, bid.round_id).await?;
+    let round = rounds::lock_shared(&txn, bid.round_id.into()).await?;
     if !round.is_in(Phase::BidsOpen, now) {
         return Err(bids_closed(&round, "drafts can be changed"));
     }
@@ -216,7 +190,7 @@ pub async fn update(
         return super::bids::get(db, id).await;
     }
     bids::ActiveModel {
-        id: Set(id),
+        id: Set(id.get()),
         title: Set(parsed.title),
         summary: Set(parsed.summary),
         description: Set(parsed.description),
@@ -233,7 +207,7 @@ pub async fn update(
     .context("updating a draft")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "bid_draft_updated",
         "bid",
         id,
@@ -275,12 +249,12 @@ fn and_list(items: &[&str]) -> String {
 /// Sends a complete draft: it becomes a submitted bid, with every check a
 /// bid sent at once has (bids open, membership, the details, the cost
 /// within the area's pot), all inside the write's transaction.
-#[tracing::instrument(name = "submit bid draft", skip_all, fields(bid.id = id))]
-pub async fn submit(db: &DatabaseConnection, actor: &Actor, id: i64) -> ServiceResult<Bid> {
+#[tracing::instrument(name = "submit bid draft", skip_all, fields(bid.id = id.get()))]
+pub async fn submit(db: &DatabaseConnection, actor: &Actor, id: BidId) -> ServiceResult<Bid> {
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
     let bid = lock_draft(&txn, actor, id, "it needs no submitting").await?;
-    let round = rounds::lock_shared(&txn, bid.round_id).await?;
+    let round = rounds::lock_shared(&txn, bid.round_id.into()).await?;
     if !round.is_in(Phase::BidsOpen, now) {
         return Err(bids_closed(&round, "drafts can be submitted"));
     }
@@ -312,13 +286,13 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, id: i64) -> ServiceR
     let pot = round
         .pots
         .iter()
-        .find(|p| p.id == bid.pot_id)
+        .find(|p| p.id == bid.pot_id.into())
         .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("bid {id} has no pot")))?;
     cost_check(parsed.cost, pot.amount)?;
     bids::ActiveModel {
-        id: Set(id),
+        id: Set(id.get()),
         status: Set(BidStatus::Submitted.as_str().into()),
-        submitted_by: Set(actor.account_id),
+        submitted_by: Set(actor.account_id.get()),
         updated_at: Set(now),
         ..Default::default()
     }
@@ -327,7 +301,7 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, id: i64) -> ServiceR
     .context("submitting a draft")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "bid_submitted",
         "bid",
         id,
@@ -345,14 +319,14 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, id: i64) -> ServiceR
 
 /// Deletes a draft, at any time: it was never sent, so nothing else refers
 /// to it. The audit trail keeps its title.
-pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: i64) -> ServiceResult<()> {
+pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: BidId) -> ServiceResult<()> {
     let txn = begin_write(db).await.context("starting a transaction")?;
     let bid = lock_draft(&txn, actor, id, "withdraw it instead").await?;
     let title = bid.title.clone();
     bid.delete(&txn).await.context("deleting a draft")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "bid_draft_deleted",
         "bid",
         id,

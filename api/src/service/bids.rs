@@ -2,6 +2,7 @@
 //! the officers' review of them.
 use super::{audit, groups, rounds, Actor, Page, PageRequest};
 use crate::db::begin_write;
+use crate::domain::id::{AreaId, BidId, GroupId, PotId, RoundId};
 use crate::domain::{text::bounded, Language, Pence, Phase, Role};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::store::{bid_reviews, bids};
@@ -76,10 +77,10 @@ pub struct Location {
 
 #[derive(Clone, Debug)]
 pub struct Bid {
-    pub id: i64,
-    pub round_id: i64,
-    pub area_id: i64,
-    pub group_id: i64,
+    pub id: BidId,
+    pub round_id: RoundId,
+    pub area_id: AreaId,
+    pub group_id: GroupId,
     pub title: String,
     pub summary: String,
     pub description: String,
@@ -100,9 +101,9 @@ pub struct BidDetails {
 }
 
 pub struct NewBid {
-    pub round_id: i64,
-    pub group_id: i64,
-    pub area_id: i64,
+    pub round_id: RoundId,
+    pub group_id: GroupId,
+    pub area_id: AreaId,
     pub details: BidDetails,
 }
 
@@ -208,7 +209,7 @@ pub(super) fn phase_closed(message: &str) -> ServiceError {
 pub(super) async fn require_member(
     txn: &DatabaseTransaction,
     actor: &Actor,
-    group_id: i64,
+    group_id: GroupId,
 ) -> ServiceResult<()> {
     groups::get(txn, group_id).await?;
     groups::require_member_locked(txn, actor, group_id).await
@@ -221,7 +222,7 @@ pub(super) async fn require_member(
 pub(super) async fn lock_open_pot(
     txn: &DatabaseTransaction,
     actor: &Actor,
-    (round_id, group_id, area_id): (i64, i64, i64),
+    (round_id, group_id, area_id): (RoundId, GroupId, AreaId),
     now: chrono::DateTime<Utc>,
     closed: &str,
 ) -> ServiceResult<(rounds::Round, rounds::Pot)> {
@@ -249,7 +250,7 @@ pub(super) async fn lock_open_pot(
     Ok((round, pot))
 }
 
-#[tracing::instrument(name = "submit bid", skip_all, fields(round.id = new.round_id, group.id = new.group_id))]
+#[tracing::instrument(name = "submit bid", skip_all, fields(round.id = new.round_id.get(), group.id = new.group_id.get()))]
 pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewBid) -> ServiceResult<Bid> {
     let parsed = parse_details(&new.details)?;
     let now = Utc::now();
@@ -263,33 +264,18 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewBid) -> Serv
     )
     .await?;
     cost_check(parsed.cost, pot.amount)?;
-    let bid = bids::ActiveModel {
-        round_id: Set(round.id),
-        pot_id: Set(pot.id),
-        group_id: Set(new.group_id),
-        title: Set(parsed.title),
-        summary: Set(parsed.summary),
-        description: Set(parsed.description),
-        cost_pence: Set(parsed.cost.get()),
-        category: Set(parsed.category),
-        location_address: Set(parsed.location.address),
-        location_lat_e6: Set(parsed.location.point.map(|p| p.lat_e6)),
-        location_lng_e6: Set(parsed.location.point.map(|p| p.lng_e6)),
-        status: Set(BidStatus::Submitted.as_str().into()),
-        review_reason: Set(None),
-        reviewed_by: Set(None),
-        reviewed_at: Set(None),
-        submitted_by: Set(actor.account_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .context("storing a bid")?;
+    let bid = insert(
+        &txn,
+        actor,
+        (round.id, pot.id, new.group_id),
+        parsed,
+        BidStatus::Submitted,
+        now,
+    )
+    .await?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "bid_submitted",
         "bid",
         bid.id,
@@ -298,12 +284,48 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewBid) -> Serv
     .await
     .context("auditing a bid")?;
     txn.commit().await.context("committing a bid")?;
-    get(db, bid.id).await
+    get(db, bid.id.into()).await
+}
+
+/// Stores a new bid (or draft) for a group on a round's pot, written by
+/// `actor`: the one insert for both.
+pub(super) async fn insert(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    (round_id, pot_id, group_id): (RoundId, PotId, GroupId),
+    parsed: Parsed,
+    status: BidStatus,
+    now: chrono::DateTime<Utc>,
+) -> ServiceResult<bids::Model> {
+    bids::ActiveModel {
+        round_id: Set(round_id.get()),
+        pot_id: Set(pot_id.get()),
+        group_id: Set(group_id.get()),
+        title: Set(parsed.title),
+        summary: Set(parsed.summary),
+        description: Set(parsed.description),
+        cost_pence: Set(parsed.cost.get()),
+        category: Set(parsed.category),
+        location_address: Set(parsed.location.address),
+        location_lat_e6: Set(parsed.location.point.map(|p| p.lat_e6)),
+        location_lng_e6: Set(parsed.location.point.map(|p| p.lng_e6)),
+        status: Set(status.as_str().into()),
+        review_reason: Set(None),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        submitted_by: Set(actor.account_id.get()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .context("storing a bid")
 }
 
 /// The bid's row, locked against other changes until the transaction ends.
-pub(super) async fn lock_bid(txn: &DatabaseTransaction, id: i64) -> ServiceResult<bids::Model> {
-    bids::Entity::find_by_id(id)
+pub(super) async fn lock_bid(txn: &DatabaseTransaction, id: BidId) -> ServiceResult<bids::Model> {
+    bids::Entity::find_by_id(id.get())
         .lock_exclusive()
         .one(txn)
         .await
@@ -355,15 +377,15 @@ pub(super) fn changed_fields(
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: i64,
+    id: BidId,
     details: BidDetails,
 ) -> ServiceResult<Bid> {
     let parsed = parse_details(&details)?;
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
     let bid = lock_bid(&txn, id).await?;
-    require_member(&txn, actor, bid.group_id).await?;
-    let round = rounds::lock_shared(&txn, bid.round_id).await?;
+    require_member(&txn, actor, bid.group_id.into()).await?;
+    let round = rounds::lock_shared(&txn, bid.round_id.into()).await?;
     let status: BidStatus = parse_status(&bid)?;
     let open_for_changes = round.is_in(Phase::BidsOpen, now) || round.is_in(Phase::BidReview, now);
     let editable = match status {
@@ -380,7 +402,7 @@ pub async fn update(
     let pot = round
         .pots
         .iter()
-        .find(|p| p.id == bid.pot_id)
+        .find(|p| p.id == bid.pot_id.into())
         .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("bid {id} has no pot")))?;
     cost_check(parsed.cost, pot.amount)?;
     let changes = changed_fields(&bid, &parsed);
@@ -392,7 +414,7 @@ pub async fn update(
     // with the group until it resubmits it.
     let back_to_review = matches!(status, BidStatus::Eligible | BidStatus::Ineligible);
     let mut am = bids::ActiveModel {
-        id: Set(id),
+        id: Set(id.get()),
         title: Set(parsed.title),
         summary: Set(parsed.summary),
         description: Set(parsed.description),
@@ -411,7 +433,7 @@ pub async fn update(
     am.update(&txn).await.context("updating a bid")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "bid_updated",
         "bid",
         id,
@@ -428,12 +450,12 @@ pub async fn update(
 
 /// The group sends a bid back for review after making the changes an
 /// officer asked for. The officer's reason stays in the bid's history.
-pub async fn resubmit(db: &DatabaseConnection, actor: &Actor, id: i64) -> ServiceResult<Bid> {
+pub async fn resubmit(db: &DatabaseConnection, actor: &Actor, id: BidId) -> ServiceResult<Bid> {
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
     let bid = lock_bid(&txn, id).await?;
-    require_member(&txn, actor, bid.group_id).await?;
-    let round = rounds::lock_shared(&txn, bid.round_id).await?;
+    require_member(&txn, actor, bid.group_id.into()).await?;
+    let round = rounds::lock_shared(&txn, bid.round_id.into()).await?;
     if parse_status(&bid)? != BidStatus::ChangesRequested {
         return Err(ServiceError::refused(
             ErrorCode::InvalidTransition,
@@ -446,7 +468,7 @@ pub async fn resubmit(db: &DatabaseConnection, actor: &Actor, id: i64) -> Servic
         ));
     }
     bids::ActiveModel {
-        id: Set(id),
+        id: Set(id.get()),
         status: Set(BidStatus::Submitted.as_str().into()),
         review_reason: Set(None),
         updated_at: Set(now),
@@ -457,7 +479,7 @@ pub async fn resubmit(db: &DatabaseConnection, actor: &Actor, id: i64) -> Servic
     .context("resubmitting a bid")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "bid_resubmitted",
         "bid",
         id,
@@ -470,12 +492,12 @@ pub async fn resubmit(db: &DatabaseConnection, actor: &Actor, id: i64) -> Servic
 }
 
 /// Withdraws a bid, at any time until voting opens.
-pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, id: i64) -> ServiceResult<Bid> {
+pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, id: BidId) -> ServiceResult<Bid> {
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
     let bid = lock_bid(&txn, id).await?;
-    require_member(&txn, actor, bid.group_id).await?;
-    let round = rounds::lock_shared(&txn, bid.round_id).await?;
+    require_member(&txn, actor, bid.group_id.into()).await?;
+    let round = rounds::lock_shared(&txn, bid.round_id.into()).await?;
     if !(round.is_in(Phase::BidsOpen, now) || round.is_in(Phase::BidReview, now)) {
         return Err(phase_closed(
             "bids can be withdrawn only until voting opens",
@@ -493,7 +515,7 @@ pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, id: i64) -> Servic
         _ => {}
     }
     bids::ActiveModel {
-        id: Set(id),
+        id: Set(id.get()),
         status: Set(BidStatus::Withdrawn.as_str().into()),
         updated_at: Set(now),
         ..Default::default()
@@ -503,7 +525,7 @@ pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, id: i64) -> Servic
     .context("withdrawing a bid")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "bid_withdrawn",
         "bid",
         id,
@@ -520,13 +542,13 @@ pub async fn withdraw(db: &DatabaseConnection, actor: &Actor, id: i64) -> Servic
 pub async fn review_and_tell(
     state: &crate::state::AppState,
     actor: &Actor,
-    id: i64,
+    id: BidId,
     decision: ReviewDecision,
     reason: Option<String>,
 ) -> ServiceResult<Bid> {
     let bid = review(&state.db, actor, id, decision, reason).await?;
     if let Err(e) = tell_group(state, &bid).await {
-        tracing::error!(bid.id = bid.id, error = %e, "emailing a group about a review");
+        tracing::error!(bid.id = bid.id.get(), error = %e, "emailing a group about a review");
     }
     Ok(bid)
 }
@@ -584,7 +606,7 @@ fn review_outcome(language: Language, status: BidStatus) -> Option<&'static str>
 pub async fn review(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: i64,
+    id: BidId,
     decision: ReviewDecision,
     reason: Option<String>,
 ) -> ServiceResult<Bid> {
@@ -611,13 +633,13 @@ pub async fn review(
         // Drafts are the group's own until it sends them.
         return Err(ServiceError::not_found("bid"));
     }
-    if groups::is_member_locked(&txn, actor.account_id, bid.group_id).await? {
+    if groups::is_member_locked(&txn, actor.account_id, bid.group_id.into()).await? {
         return Err(ServiceError::refused(
             ErrorCode::ConflictOfInterest,
             "you are a member of the group that made this bid: another officer must review it",
         ));
     }
-    let round = rounds::lock_shared(&txn, bid.round_id).await?;
+    let round = rounds::lock_shared(&txn, bid.round_id.into()).await?;
     if !(round.is_in(Phase::BidsOpen, now) || round.is_in(Phase::BidReview, now)) {
         return Err(phase_closed("bids can be reviewed only until voting opens"));
     }
@@ -631,10 +653,10 @@ pub async fn review(
         ReviewDecision::ChangesRequested => (BidStatus::ChangesRequested, "bid_changes_requested"),
     };
     bids::ActiveModel {
-        id: Set(id),
+        id: Set(id.get()),
         status: Set(status.as_str().into()),
         review_reason: Set(reason.clone()),
-        reviewed_by: Set(Some(actor.account_id)),
+        reviewed_by: Set(Some(actor.account_id.get())),
         reviewed_at: Set(Some(now)),
         updated_at: Set(now),
         ..Default::default()
@@ -643,10 +665,10 @@ pub async fn review(
     .await
     .context("recording a review")?;
     bid_reviews::ActiveModel {
-        bid_id: Set(id),
+        bid_id: Set(id.get()),
         decision: Set(status.as_str().into()),
         reason: Set(reason),
-        reviewed_by: Set(Some(actor.account_id)),
+        reviewed_by: Set(Some(actor.account_id.get())),
         reviewed_at: Set(now),
         ..Default::default()
     }
@@ -655,7 +677,7 @@ pub async fn review(
     .context("keeping a review")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         action,
         "bid",
         id,
@@ -676,7 +698,7 @@ pub struct Review {
 }
 
 /// Every review decision on a bid, oldest first.
-pub async fn history(db: &impl ConnectionTrait, bid_id: i64) -> ServiceResult<Vec<Review>> {
+pub async fn history(db: &impl ConnectionTrait, bid_id: BidId) -> ServiceResult<Vec<Review>> {
     bid_reviews::Entity::find()
         .filter(bid_reviews::Column::BidId.eq(bid_id))
         .order_by_asc(bid_reviews::Column::Id)
@@ -703,8 +725,8 @@ pub(super) fn parse_status(b: &bids::Model) -> ServiceResult<BidStatus> {
         .map_err(|e: String| ServiceError::Unexpected(anyhow::anyhow!(e)))
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Bid> {
-    let b = bids::Entity::find_by_id(id)
+pub async fn get(db: &impl ConnectionTrait, id: BidId) -> ServiceResult<Bid> {
+    let b = bids::Entity::find_by_id(id.get())
         .one(db)
         .await
         .context("loading a bid")?
@@ -717,7 +739,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Bid> {
 pub async fn get_for(
     db: &DatabaseConnection,
     caller: Option<&Actor>,
-    id: i64,
+    id: BidId,
 ) -> ServiceResult<Bid> {
     let bid = get(db, id).await?;
     if bid.status == BidStatus::Draft {
@@ -754,21 +776,21 @@ async fn to_bids(db: &impl ConnectionTrait, rows: Vec<bids::Model>) -> ServiceRe
             let area_id = *pots.get(&b.pot_id).ok_or_else(|| {
                 ServiceError::Unexpected(anyhow::anyhow!("bid {} has no pot", b.id))
             })?;
-            from_row(b, area_id)
+            from_row(b, area_id.into())
         })
         .collect()
 }
 
-fn from_row(b: bids::Model, area_id: i64) -> ServiceResult<Bid> {
+fn from_row(b: bids::Model, area_id: AreaId) -> ServiceResult<Bid> {
     let status = b
         .status
         .parse()
         .map_err(|e: String| ServiceError::Unexpected(anyhow::anyhow!(e)))?;
     Ok(Bid {
-        id: b.id,
-        round_id: b.round_id,
+        id: b.id.into(),
+        round_id: b.round_id.into(),
         area_id,
-        group_id: b.group_id,
+        group_id: b.group_id.into(),
         title: b.title,
         summary: b.summary,
         description: b.description,
@@ -789,7 +811,7 @@ fn from_row(b: bids::Model, area_id: i64) -> ServiceResult<Bid> {
 /// Which bids of a round to list.
 #[derive(Clone, Debug, Default)]
 pub struct BidFilter {
-    pub area_id: Option<i64>,
+    pub area_id: Option<AreaId>,
     pub category: Option<String>,
     /// Words to find in the title or summary.
     pub search: Option<String>,
@@ -904,7 +926,7 @@ fn escape_like(s: &str) -> String {
 pub async fn of_group(
     db: &DatabaseConnection,
     caller: Option<&Actor>,
-    group_id: i64,
+    group_id: GroupId,
     page: PageRequest,
 ) -> ServiceResult<Page<Bid>> {
     let member = match caller {

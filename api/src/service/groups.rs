@@ -4,6 +4,7 @@
 use super::{audit, Actor, Page, PageRequest};
 use crate::channels::templates;
 use crate::db::begin_write;
+use crate::domain::id::{AccountId, AreaId, GroupId, InvitationId};
 use crate::domain::{
     text::{bounded, name_key},
     EmailAddress,
@@ -22,26 +23,26 @@ pub const INVITATION_DAYS: i64 = 14;
 
 #[derive(Clone, Debug)]
 pub struct Group {
-    pub id: i64,
+    pub id: GroupId,
     pub name: String,
     pub description: String,
     /// The group's public contact address, chosen by the group.
     pub contact_email: String,
-    pub area_id: i64,
+    pub area_id: AreaId,
 }
 
 pub struct NewGroup {
     pub name: String,
     pub description: String,
     pub contact_email: String,
-    pub area_id: i64,
+    pub area_id: AreaId,
 }
 
 /// A member as other members see them: the name they chose for
 /// themselves, if any.
 #[derive(Clone, Debug)]
 pub struct Member {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub display_name: Option<String>,
     pub joined_at: DateTime<Utc>,
 }
@@ -57,8 +58,8 @@ pub enum InvitationStatus {
 
 #[derive(Clone, Debug)]
 pub struct Invitation {
-    pub id: i64,
-    pub group_id: i64,
+    pub id: InvitationId,
+    pub group_id: GroupId,
     pub status: InvitationStatus,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -66,11 +67,11 @@ pub struct Invitation {
 
 fn to_group(g: groups::Model) -> Group {
     Group {
-        id: g.id,
+        id: g.id.into(),
         name: g.name,
         description: g.description,
         contact_email: g.contact_email,
-        area_id: g.area_id,
+        area_id: g.area_id.into(),
     }
 }
 
@@ -87,8 +88,8 @@ fn to_invitation(i: group_invitations::Model, now: DateTime<Utc>) -> Invitation 
         InvitationStatus::Pending
     };
     Invitation {
-        id: i.id,
-        group_id: i.group_id,
+        id: i.id.into(),
+        group_id: i.group_id.into(),
         status,
         created_at: i.created_at,
         expires_at: i.expires_at,
@@ -125,7 +126,7 @@ pub async fn register(
         .map_err(|m| ServiceError::refused(ErrorCode::InvalidEmail, m))?;
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
-    areas::Entity::find_by_id(new.area_id)
+    areas::Entity::find_by_id(new.area_id.get())
         .one(&txn)
         .await
         .context("checking an area")?
@@ -144,8 +145,8 @@ pub async fn register(
         name_key: Set(Some(key)),
         description: Set(description),
         contact_email: Set(contact.as_str().to_owned()),
-        area_id: Set(new.area_id),
-        created_by: Set(actor.account_id),
+        area_id: Set(new.area_id.get()),
+        created_by: Set(actor.account_id.get()),
         created_at: Set(now),
         ..Default::default()
     }
@@ -154,7 +155,7 @@ pub async fn register(
     .map_err(|e| unique_or(e, || name_taken(&name), "registering a group"))?;
     group_members::ActiveModel {
         group_id: Set(g.id),
-        account_id: Set(actor.account_id),
+        account_id: Set(actor.account_id.get()),
         joined_at: Set(now),
     }
     .insert(&txn)
@@ -162,7 +163,7 @@ pub async fn register(
     .context("adding the first member")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "group_registered",
         "group",
         g.id,
@@ -194,15 +195,13 @@ pub(crate) fn unique_or(
 /// Invites the person with this email address to join the group, by email.
 /// Only members invite. Nobody is added without accepting. The answer is
 /// the same whether or not the address has an account.
-#[tracing::instrument(name = "invite group member", skip(state, actor, email), fields(group.id = group_id))]
+#[tracing::instrument(name = "invite group member", skip(state, actor, email), fields(group.id = group_id.get()))]
 pub async fn invite(
     state: &AppState,
     actor: &Actor,
-    group_id: i64,
-    email: &str,
+    group_id: GroupId,
+    email: &EmailAddress,
 ) -> ServiceResult<Invitation> {
-    let email = EmailAddress::parse(email)
-        .map_err(|m| ServiceError::refused(ErrorCode::InvalidEmail, m))?;
     let email_hmac = state.secret.keyed_hash("email", email.as_str());
     let now = Utc::now();
     let txn = begin_write(&state.db)
@@ -216,7 +215,7 @@ pub async fn invite(
         .await
         .context("finding an account")?;
     let already_member = match &invitee {
-        Some(a) => is_member(&txn, a.id, group_id).await?,
+        Some(a) => is_member(&txn, a.id.into(), group_id).await?,
         None => false,
     };
     let language = invitee
@@ -243,9 +242,9 @@ pub async fn invite(
         .await
         .context("replacing an invitation")?;
     let invitation = group_invitations::ActiveModel {
-        group_id: Set(group_id),
+        group_id: Set(group_id.get()),
         email_hmac: Set(email_hmac),
-        invited_by: Set(Some(actor.account_id)),
+        invited_by: Set(Some(actor.account_id.get())),
         created_at: Set(now),
         expires_at: Set(now + Duration::days(INVITATION_DAYS)),
         accepted_at: Set(None),
@@ -258,7 +257,7 @@ pub async fn invite(
     .context("storing an invitation")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "group_member_invited",
         "group",
         group_id,
@@ -271,7 +270,7 @@ pub async fn invite(
     state
         .mailer
         .send(
-            &email,
+            email,
             templates::GROUP_INVITATION
                 .render(language, &[("group", &group.name), ("days", &days)]),
         )
@@ -284,7 +283,7 @@ pub async fn my_invitations(
     db: &DatabaseConnection,
     actor: &Actor,
 ) -> ServiceResult<Vec<Invitation>> {
-    let account = accounts::Entity::find_by_id(actor.account_id)
+    let account = accounts::Entity::find_by_id(actor.account_id.get())
         .one(db)
         .await
         .context("loading an account")?
@@ -307,21 +306,21 @@ pub async fn my_invitations(
 }
 
 /// The person the invitation was sent to accepts or declines it.
-#[tracing::instrument(name = "answer group invitation", skip(db, actor), fields(invitation.id = id))]
+#[tracing::instrument(name = "answer group invitation", skip(db, actor), fields(invitation.id = id.get()))]
 pub async fn answer(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: i64,
+    id: InvitationId,
     accept: bool,
 ) -> ServiceResult<Invitation> {
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
-    let account = accounts::Entity::find_by_id(actor.account_id)
+    let account = accounts::Entity::find_by_id(actor.account_id.get())
         .one(&txn)
         .await
         .context("loading an account")?
         .ok_or_else(|| ServiceError::not_found("account"))?;
-    let invitation = group_invitations::Entity::find_by_id(id)
+    let invitation = group_invitations::Entity::find_by_id(id.get())
         .lock_exclusive()
         .one(&txn)
         .await
@@ -335,15 +334,15 @@ pub async fn answer(
         ));
     }
     let mut am = group_invitations::ActiveModel {
-        id: Set(id),
+        id: Set(id.get()),
         ..Default::default()
     };
     if accept {
         am.accepted_at = Set(Some(now));
-        if !is_member(&txn, actor.account_id, invitation.group_id).await? {
+        if !is_member(&txn, actor.account_id, invitation.group_id.into()).await? {
             group_members::ActiveModel {
                 group_id: Set(invitation.group_id),
-                account_id: Set(actor.account_id),
+                account_id: Set(actor.account_id.get()),
                 joined_at: Set(now),
             }
             .insert(&txn)
@@ -356,7 +355,7 @@ pub async fn answer(
     let saved = am.update(&txn).await.context("answering an invitation")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         if accept {
             "group_invitation_accepted"
         } else {
@@ -376,7 +375,7 @@ pub async fn answer(
 pub async fn members(
     db: &DatabaseConnection,
     actor: &Actor,
-    group_id: i64,
+    group_id: GroupId,
     page: PageRequest,
 ) -> ServiceResult<Page<Member>> {
     require_member(db, actor, group_id).await?;
@@ -401,7 +400,7 @@ pub async fn members(
         .into_iter()
         .map(|m| Member {
             display_name: names.get(&m.account_id).cloned().flatten(),
-            account_id: m.account_id,
+            account_id: m.account_id.into(),
             joined_at: m.joined_at,
         })
         .collect();
@@ -412,7 +411,7 @@ pub async fn members(
 pub async fn invitations(
     db: &DatabaseConnection,
     actor: &Actor,
-    group_id: i64,
+    group_id: GroupId,
 ) -> ServiceResult<Vec<Invitation>> {
     require_member(db, actor, group_id).await?;
     let now = Utc::now();
@@ -433,17 +432,17 @@ pub async fn invitations(
 pub async fn revoke_invitation(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: i64,
+    id: InvitationId,
 ) -> ServiceResult<Invitation> {
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
-    let invitation = group_invitations::Entity::find_by_id(id)
+    let invitation = group_invitations::Entity::find_by_id(id.get())
         .lock_exclusive()
         .one(&txn)
         .await
         .context("loading an invitation")?
         .ok_or_else(|| ServiceError::not_found("invitation"))?;
-    require_member_locked(&txn, actor, invitation.group_id).await?;
+    require_member_locked(&txn, actor, invitation.group_id.into()).await?;
     if to_invitation(invitation.clone(), now).status != InvitationStatus::Pending {
         return Err(ServiceError::refused(
             ErrorCode::InvalidTransition,
@@ -451,7 +450,7 @@ pub async fn revoke_invitation(
         ));
     }
     let saved = group_invitations::ActiveModel {
-        id: Set(id),
+        id: Set(id.get()),
         revoked_at: Set(Some(now)),
         ..Default::default()
     }
@@ -460,7 +459,7 @@ pub async fn revoke_invitation(
     .context("revoking an invitation")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "group_invitation_revoked",
         "group",
         invitation.group_id,
@@ -475,12 +474,12 @@ pub async fn revoke_invitation(
 /// Removes a member from the group: another member doing it, or the member
 /// leaving. A group always keeps at least one member, who can speak for
 /// its bids.
-#[tracing::instrument(name = "remove group member", skip(db, actor), fields(group.id = group_id))]
+#[tracing::instrument(name = "remove group member", skip(db, actor), fields(group.id = group_id.get()))]
 pub async fn remove_member(
     db: &DatabaseConnection,
     actor: &Actor,
-    group_id: i64,
-    account_id: i64,
+    group_id: GroupId,
+    account_id: AccountId,
 ) -> ServiceResult<Group> {
     let txn = begin_write(db).await.context("starting a transaction")?;
     let group = get(&txn, group_id).await?;
@@ -493,7 +492,7 @@ pub async fn remove_member(
         .all(&txn)
         .await
         .context("locking the members")?;
-    if !members.iter().any(|m| m.account_id == account_id) {
+    if !members.iter().any(|m| m.account_id == account_id.get()) {
         return Err(ServiceError::not_found("member"));
     }
     if members.len() == 1 {
@@ -502,13 +501,13 @@ pub async fn remove_member(
             "a group needs at least one member: invite someone else first, or ask the council to close the group",
         ));
     }
-    group_members::Entity::delete_by_id((group_id, account_id))
+    group_members::Entity::delete_by_id((group_id.get(), account_id.get()))
         .exec(&txn)
         .await
         .context("removing a member")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         if account_id == actor.account_id {
             "group_member_left"
         } else {
@@ -526,14 +525,16 @@ pub async fn remove_member(
 
 pub async fn is_member(
     db: &impl ConnectionTrait,
-    account_id: i64,
-    group_id: i64,
+    account_id: AccountId,
+    group_id: GroupId,
 ) -> ServiceResult<bool> {
-    Ok(group_members::Entity::find_by_id((group_id, account_id))
-        .one(db)
-        .await
-        .context("checking membership")?
-        .is_some())
+    Ok(
+        group_members::Entity::find_by_id((group_id.get(), account_id.get()))
+            .one(db)
+            .await
+            .context("checking membership")?
+            .is_some(),
+    )
 }
 
 /// Membership checked inside a write transaction, the membership row locked
@@ -541,15 +542,17 @@ pub async fn is_member(
 /// check and the write.
 pub async fn is_member_locked(
     txn: &DatabaseTransaction,
-    account_id: i64,
-    group_id: i64,
+    account_id: AccountId,
+    group_id: GroupId,
 ) -> ServiceResult<bool> {
-    Ok(group_members::Entity::find_by_id((group_id, account_id))
-        .lock_shared()
-        .one(txn)
-        .await
-        .context("checking membership")?
-        .is_some())
+    Ok(
+        group_members::Entity::find_by_id((group_id.get(), account_id.get()))
+            .lock_shared()
+            .one(txn)
+            .await
+            .context("checking membership")?
+            .is_some(),
+    )
 }
 
 fn not_a_member() -> ServiceError {
@@ -559,7 +562,7 @@ fn not_a_member() -> ServiceError {
 pub async fn require_member(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    group_id: i64,
+    group_id: GroupId,
 ) -> ServiceResult<()> {
     if is_member(db, actor.account_id, group_id).await? {
         Ok(())
@@ -571,7 +574,7 @@ pub async fn require_member(
 pub async fn require_member_locked(
     txn: &DatabaseTransaction,
     actor: &Actor,
-    group_id: i64,
+    group_id: GroupId,
 ) -> ServiceResult<()> {
     if is_member_locked(txn, actor.account_id, group_id).await? {
         Ok(())
@@ -580,8 +583,8 @@ pub async fn require_member_locked(
     }
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Group> {
-    groups::Entity::find_by_id(id)
+pub async fn get(db: &impl ConnectionTrait, id: GroupId) -> ServiceResult<Group> {
+    groups::Entity::find_by_id(id.get())
         .one(db)
         .await
         .context("loading a group")?
@@ -590,7 +593,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Group> {
 }
 
 /// The groups with these identifiers (those that exist), in one query.
-pub async fn get_many(db: &impl ConnectionTrait, ids: &[i64]) -> ServiceResult<Vec<Group>> {
+pub async fn get_many(db: &impl ConnectionTrait, ids: &[GroupId]) -> ServiceResult<Vec<Group>> {
     Ok(groups::Entity::find()
         .filter(groups::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -616,7 +619,10 @@ pub async fn list(db: &DatabaseConnection, page: PageRequest) -> ServiceResult<P
     ))
 }
 
-pub async fn of_account(db: &DatabaseConnection, account_id: i64) -> ServiceResult<Vec<Group>> {
+pub async fn of_account(
+    db: &DatabaseConnection,
+    account_id: AccountId,
+) -> ServiceResult<Vec<Group>> {
     let ids: Vec<i64> = group_members::Entity::find()
         .filter(group_members::Column::AccountId.eq(account_id))
         .limit(1000)
@@ -638,7 +644,7 @@ pub async fn of_account(db: &DatabaseConnection, account_id: i64) -> ServiceResu
 }
 
 /// How many members a group has.
-pub async fn member_count(db: &impl ConnectionTrait, group_id: i64) -> ServiceResult<u64> {
+pub async fn member_count(db: &impl ConnectionTrait, group_id: GroupId) -> ServiceResult<u64> {
     group_members::Entity::find()
         .filter(group_members::Column::GroupId.eq(group_id))
         .count(db)

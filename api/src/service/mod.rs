@@ -21,6 +21,7 @@ pub mod rounds;
 pub mod verification;
 pub mod voting;
 
+use crate::domain::id::AccountId;
 use crate::domain::Role;
 use crate::error::{ErrorCode, ServiceError, ServiceResult};
 
@@ -33,7 +34,7 @@ pub struct Client {
 /// A signed-in account and the roles it holds.
 #[derive(Clone, Debug)]
 pub struct Actor {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub roles: Vec<Role>,
 }
 
@@ -57,6 +58,13 @@ impl Actor {
 }
 
 /// The caller must be signed in.
+/// An email address as a person typed it, parsed at the edge with the
+/// error every channel gives.
+pub fn parse_email(raw: &str) -> ServiceResult<crate::domain::EmailAddress> {
+    crate::domain::EmailAddress::parse(raw)
+        .map_err(|m| ServiceError::refused(crate::error::ErrorCode::InvalidEmail, m))
+}
+
 pub fn signed_in(caller: Option<&Actor>) -> ServiceResult<&Actor> {
     caller.ok_or_else(|| ServiceError::refused(ErrorCode::Unauthenticated, "sign in first"))
 }

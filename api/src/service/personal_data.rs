@@ -15,6 +15,7 @@
 use super::{audit, Actor};
 use crate::crypto::random_token;
 use crate::db::begin_write;
+use crate::domain::id::AccountId;
 use crate::domain::Role;
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::store::{
@@ -40,7 +41,7 @@ const ABOUT_THE_PERSON_ONLY: [&str; 4] = [
 /// Deletes the signed-in person's account, in one transaction. Refused
 /// without `confirm`, for the last admin, and while the person is the only
 /// member of a group (someone must be left to speak for its bids).
-#[tracing::instrument(name = "delete account", skip_all, fields(account.id = actor.account_id))]
+#[tracing::instrument(name = "delete account", skip_all, fields(account.id = actor.account_id.get()))]
 pub async fn delete_account(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -55,7 +56,7 @@ pub async fn delete_account(
     let id = actor.account_id;
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
-    let account = accounts::Entity::find_by_id(id)
+    let account = accounts::Entity::find_by_id(id.get())
         .lock_exclusive()
         .one(&txn)
         .await
@@ -75,7 +76,7 @@ pub async fn delete_account(
         .all(&txn)
         .await
         .context("locking the admins")?;
-    if admins.contains(&id) && admins.len() == 1 {
+    if admins.contains(&id.get()) && admins.len() == 1 {
         return Err(ServiceError::refused(
             ErrorCode::LastAdmin,
             "you are the only admin: make someone else an admin before you delete your account",
@@ -238,7 +239,7 @@ pub async fn delete_account(
     }
     unlink_audit_details(&txn, id).await?;
     accounts::ActiveModel {
-        id: Set(id),
+        id: Set(id.get()),
         email_hmac: Set(format!("deleted:{}", random_token())),
         display_name: Set(None),
         last_sign_in_at: Set(None),
@@ -260,7 +261,7 @@ pub async fn delete_account(
     .await
     .context("auditing a deletion")?;
     txn.commit().await.context("committing a deletion")?;
-    tracing::info!(account.id = id, "account deleted");
+    tracing::info!(account.id = id.get(), "account deleted");
     Ok(())
 }
 
@@ -272,7 +273,10 @@ const ACCOUNT_DETAILS: [&str; 2] = ["account", "to_account"];
 /// Entries about the person (a check in person, a group they left) keep
 /// what was done but lose the link: where their details name the account,
 /// it becomes null, as a resident's own entries lose their actor.
-async fn unlink_audit_details(txn: &sea_orm::DatabaseTransaction, id: i64) -> ServiceResult<()> {
+async fn unlink_audit_details(
+    txn: &sea_orm::DatabaseTransaction,
+    id: AccountId,
+) -> ServiceResult<()> {
     let mut candidates = sea_orm::Condition::any();
     for key in ACCOUNT_DETAILS {
         // serde_json writes no spaces: a cheap filter, checked exactly below.
@@ -290,7 +294,7 @@ async fn unlink_audit_details(txn: &sea_orm::DatabaseTransaction, id: i64) -> Se
         };
         let mut changed = false;
         for key in ACCOUNT_DETAILS {
-            if details.get(key).and_then(serde_json::Value::as_i64) == Some(id) {
+            if details.get(key).and_then(serde_json::Value::as_i64) == Some(id.get()) {
                 details.insert(key.to_owned(), serde_json::Value::Null);
                 changed = true;
             }
@@ -316,7 +320,7 @@ async fn unlink_audit_details(txn: &sea_orm::DatabaseTransaction, id: i64) -> Se
 /// nothing links a person to a ballot), their sessions and the audit
 /// entries they made or that are about their account. Read in one
 /// transaction, so the parts agree.
-#[tracing::instrument(name = "export personal data", skip_all, fields(account.id = actor.account_id))]
+#[tracing::instrument(name = "export personal data", skip_all, fields(account.id = actor.account_id.get()))]
 pub async fn export(db: &DatabaseConnection, actor: &Actor) -> ServiceResult<serde_json::Value> {
     use crate::store::{areas, bids, participation, rounds};
     use sea_orm::TransactionTrait;
@@ -326,7 +330,7 @@ pub async fn export(db: &DatabaseConnection, actor: &Actor) -> ServiceResult<ser
     let id = actor.account_id;
     let now = Utc::now();
     let txn = db.begin().await.context("starting a read")?;
-    let account = accounts::Entity::find_by_id(id)
+    let account = accounts::Entity::find_by_id(id.get())
         .one(&txn)
         .await
         .context("loading the account")?
@@ -518,7 +522,7 @@ pub async fn export(db: &DatabaseConnection, actor: &Actor) -> ServiceResult<ser
         })).collect::<Vec<_>>(),
         "auditEntries": events.iter().map(|e| json!({
             "at": e.at,
-            "byYou": e.actor_account_id == Some(id),
+            "byYou": e.actor_account_id == Some(id.get()),
             "action": e.action,
             "subject": { "type": e.subject_type, "id": e.subject_id },
             "details": serde_json::from_str::<serde_json::Value>(&e.details).unwrap_or_default(),

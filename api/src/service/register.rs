@@ -4,15 +4,20 @@
 //! A bad row never aborts an import: every good row is stored in one
 //! transaction and every bad one is reported with its line and reason.
 use super::{audit, rounds, verification::residence_hash, Actor, PageRequest};
+use crate::crypto::Secret;
 use crate::db::begin_write;
+use crate::domain::id::{ImportId, RoundId};
 use crate::domain::{
     person::residence_material, CoveragePrefix, DateOfBirth, Method, PersonName, Postcode, Role,
 };
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::state::AppState;
 use crate::store::{register_entries, register_imports};
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set,
+};
 use std::collections::{HashMap, HashSet};
 
 /// The largest register file accepted, after base64 decoding: about 60,000
@@ -50,7 +55,7 @@ pub struct RefusedRow {
 
 #[derive(Clone, Debug)]
 pub struct ImportReport {
-    pub import_id: i64,
+    pub import_id: ImportId,
     pub rows_accepted: u32,
     pub rows_refused: u32,
     /// The first `MAX_REPORTED_REFUSALS` refused rows.
@@ -158,11 +163,11 @@ fn layout(headers: &csv::StringRecord, columns: &Columns) -> ServiceResult<Layou
 }
 
 /// Imports a register for a round. Officers only.
-#[tracing::instrument(name = "import register", skip(state, actor, content, columns), fields(round.id = round_id))]
+#[tracing::instrument(name = "import register", skip(state, actor, content, columns), fields(round.id = round_id.get()))]
 pub async fn import(
     state: &AppState,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
     content: Content,
     columns: Columns,
 ) -> ServiceResult<ImportReport> {
@@ -177,23 +182,66 @@ pub async fn import(
         ));
     }
     let bytes = decode(content)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(bytes.as_slice());
-    let headers = reader
-        .headers()
-        .map_err(|_| bad_file("the first line of the file is not a CSV header"))?
-        .clone();
-    if headers.iter().all(|h| h.trim().is_empty()) {
-        return Err(bad_file(
-            "the file is empty: its first line must name the columns",
-        ));
-    }
-    let layout = layout(&headers, &columns)?;
+    let coverage = round_coverage(db, &round).await?;
+    let mut refusals = Refusals::default();
+    let read = read_rows(&bytes, &columns, &coverage, &state.secret, &mut refusals)?;
 
-    // The round's coverage, to refuse rows outside its areas.
-    let mut coverage: Vec<CoveragePrefix> = Vec::new();
+    let now = Utc::now();
+    let txn = begin_write(db).await.context("starting a transaction")?;
+    // Checked again with the round locked: the register is part of who may
+    // vote, which freezes when voting opens.
+    require_unfrozen(&rounds::lock_shared(&txn, round_id).await?)?;
+    let fresh = not_imported_before(&txn, round_id, read, &mut refusals).await?;
+    let rows_accepted = u32::try_from(fresh.len()).unwrap_or(u32::MAX);
+    let import = store(&txn, actor, round_id, fresh, refusals.count, now).await?;
+    txn.commit().await.context("committing an import")?;
+    tracing::info!(
+        round.id = round_id.get(),
+        import.id = import.id,
+        rows.accepted = rows_accepted,
+        rows.refused = refusals.count,
+        "register imported"
+    );
+    let mut refused = refusals.rows;
+    refused.sort_by_key(|r| r.line);
+    Ok(ImportReport {
+        import_id: import.id.into(),
+        rows_accepted,
+        rows_refused: refusals.count,
+        refused,
+    })
+}
+
+/// The rows refused so far: every one counted, the first
+/// `MAX_REPORTED_REFUSALS` reported with their line and reason.
+#[derive(Default)]
+struct Refusals {
+    rows: Vec<RefusedRow>,
+    count: u32,
+}
+
+impl Refusals {
+    fn refuse(&mut self, line: u64, reason: String) {
+        self.count += 1;
+        if self.rows.len() < MAX_REPORTED_REFUSALS {
+            self.rows.push(RefusedRow { line, reason });
+        }
+    }
+}
+
+/// The rows of a file that were accepted: each person's keyed hash, once,
+/// with the line it was first seen on.
+struct ReadRows {
+    hashes: Vec<String>,
+    first_line: HashMap<String, u64>,
+}
+
+/// The round's coverage, to refuse rows outside its areas.
+async fn round_coverage(
+    db: &impl ConnectionTrait,
+    round: &rounds::Round,
+) -> ServiceResult<Vec<CoveragePrefix>> {
+    let mut coverage = Vec::new();
     for pot in &round.pots {
         let prefixes = super::areas::coverage(db, pot.area_id, PageRequest::EVERYTHING).await?;
         coverage.extend(
@@ -203,102 +251,128 @@ pub async fn import(
                 .filter_map(|c| CoveragePrefix::parse(c).ok()),
         );
     }
+    Ok(coverage)
+}
 
+/// Reads the file's header and rows: a row is accepted (as its person's
+/// keyed hash) or refused with its line and the reason.
+fn read_rows(
+    bytes: &[u8],
+    columns: &Columns,
+    coverage: &[CoveragePrefix],
+    secret: &Secret,
+    refusals: &mut Refusals,
+) -> ServiceResult<ReadRows> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let headers = reader
+        .headers()
+        .map_err(|_| bad_file("the first line of the file is not a CSV header"))?
+        .clone();
+    if headers.iter().all(|h| h.trim().is_empty()) {
+        return Err(bad_file(
+            "the file is empty: its first line must name the columns",
+        ));
+    }
+    let layout = layout(&headers, columns)?;
     let today = Utc::now().date_naive();
-    let mut accepted: Vec<String> = Vec::new();
-    let mut first_line: HashMap<String, u64> = HashMap::new();
-    let mut refused: Vec<RefusedRow> = Vec::new();
-    let mut refused_count: u32 = 0;
-    let mut refuse = |line: u64, reason: String| {
-        refused_count += 1;
-        if refused.len() < MAX_REPORTED_REFUSALS {
-            refused.push(RefusedRow { line, reason });
-        }
+    let mut read = ReadRows {
+        hashes: Vec::new(),
+        first_line: HashMap::new(),
     };
     for (i, record) in reader.records().enumerate() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(i as u64 + 2);
-                refuse(line, "the row is not valid CSV".into());
+                refusals.refuse(line, "the row is not valid CSV".into());
                 continue;
             }
         };
         let line = record.position().map(|p| p.line()).unwrap_or(i as u64 + 2);
-        let field = |(idx, col): &(usize, String)| -> Result<String, String> {
-            match record.get(*idx).map(str::trim).filter(|v| !v.is_empty()) {
-                Some(v) => Ok(v.to_owned()),
-                None => Err(format!("no value in the column \"{col}\"")),
-            }
-        };
-        let parsed = (|| -> Result<String, String> {
-            let name_parts = layout
-                .name
-                .iter()
-                .map(field)
-                .collect::<Result<Vec<_>, _>>()?;
-            let dob_text = field(&layout.dob)?;
-            let postcode_text = field(&layout.postcode)?;
-            if name_parts
-                .iter()
-                .chain([&dob_text, &postcode_text])
-                .any(|v| looks_mis_encoded(v))
-            {
-                return Err(
-                    "unreadable characters: the file was probably not saved as UTF-8".into(),
-                );
-            }
-            let name = PersonName::parse(&name_parts.join(" "))
-                .map_err(|_| "the name is empty or unreadable".to_string())?;
-            let dob =
-                DateOfBirth::parse(&dob_text, today).map_err(|m| format!("date of birth: {m}"))?;
-            let postcode = Postcode::parse(&postcode_text)
-                .map_err(|_| "not a valid UK postcode".to_string())?;
-            if !coverage.iter().any(|c| c.contains(&postcode)) {
-                return Err("the postcode is outside this round's areas".into());
-            }
-            Ok(residence_hash(
-                &state.secret,
-                &residence_material(&name, &dob, &postcode),
-            ))
-        })();
-        match parsed {
-            Err(reason) => refuse(line, reason),
-            Ok(hash) => match first_line.get(&hash) {
-                Some(first) => refuse(
+        match person_of(&record, &layout, coverage, today).map(|(name, dob, postcode)| {
+            residence_hash(secret, &residence_material(&name, &dob, &postcode))
+        }) {
+            Err(reason) => refusals.refuse(line, reason),
+            Ok(hash) => match read.first_line.get(&hash) {
+                Some(first) => refusals.refuse(
                     line,
                     format!("the same person (name, date of birth and postcode) as line {first}"),
                 ),
                 None => {
-                    first_line.insert(hash.clone(), line);
-                    accepted.push(hash);
+                    read.first_line.insert(hash.clone(), line);
+                    read.hashes.push(hash);
                 }
             },
         }
     }
+    Ok(read)
+}
 
-    let now = Utc::now();
-    let txn = begin_write(db).await.context("starting a transaction")?;
-    // Checked again with the round locked: the register is part of who may
-    // vote, which freezes when voting opens.
-    require_unfrozen(&rounds::lock_shared(&txn, round_id).await?)?;
-    // Rows already imported for this round (by an earlier file) are refused
-    // too, so that the report says what this import added.
+/// One row's person, or why the row is refused.
+fn person_of(
+    record: &csv::StringRecord,
+    layout: &Layout,
+    coverage: &[CoveragePrefix],
+    today: chrono::NaiveDate,
+) -> Result<(PersonName, DateOfBirth, Postcode), String> {
+    let field = |(idx, col): &(usize, String)| -> Result<String, String> {
+        match record.get(*idx).map(str::trim).filter(|v| !v.is_empty()) {
+            Some(v) => Ok(v.to_owned()),
+            None => Err(format!("no value in the column \"{col}\"")),
+        }
+    };
+    let name_parts = layout
+        .name
+        .iter()
+        .map(field)
+        .collect::<Result<Vec<_>, _>>()?;
+    let dob_text = field(&layout.dob)?;
+    let postcode_text = field(&layout.postcode)?;
+    if name_parts
+        .iter()
+        .chain([&dob_text, &postcode_text])
+        .any(|v| looks_mis_encoded(v))
+    {
+        return Err("unreadable characters: the file was probably not saved as UTF-8".into());
+    }
+    let name = PersonName::parse(&name_parts.join(" "))
+        .map_err(|_| "the name is empty or unreadable".to_string())?;
+    let dob = DateOfBirth::parse(&dob_text, today).map_err(|m| format!("date of birth: {m}"))?;
+    let postcode =
+        Postcode::parse(&postcode_text).map_err(|_| "not a valid UK postcode".to_string())?;
+    if !coverage.iter().any(|c| c.contains(&postcode)) {
+        return Err("the postcode is outside this round's areas".into());
+    }
+    Ok((name, dob, postcode))
+}
+
+/// The accepted rows not already on the round's register from an earlier
+/// file; those are refused too, so that the report says what this import
+/// added.
+async fn not_imported_before(
+    txn: &DatabaseTransaction,
+    round_id: RoundId,
+    read: ReadRows,
+    refusals: &mut Refusals,
+) -> ServiceResult<Vec<String>> {
     let mut existing: HashSet<String> = HashSet::new();
-    for chunk in accepted.chunks(500) {
+    for chunk in read.hashes.chunks(500) {
         let found = register_entries::Entity::find()
             .filter(register_entries::Column::RoundId.eq(round_id))
             .filter(register_entries::Column::IdentityHmac.is_in(chunk.iter().cloned()))
-            .all(&txn)
+            .all(txn)
             .await
             .context("checking earlier imports")?;
         existing.extend(found.into_iter().map(|r| r.identity_hmac));
     }
-    let mut fresh = Vec::with_capacity(accepted.len());
-    for hash in accepted {
+    let mut fresh = Vec::with_capacity(read.hashes.len());
+    for hash in read.hashes {
         if existing.contains(&hash) {
-            let line = first_line.get(&hash).copied().unwrap_or(0);
-            refuse(
+            let line = read.first_line.get(&hash).copied().unwrap_or(0);
+            refusals.refuse(
                 line,
                 "already on this round's register from an earlier import".into(),
             );
@@ -306,23 +380,35 @@ pub async fn import(
             fresh.push(hash);
         }
     }
-    refused.sort_by_key(|r| r.line);
-    let rows_accepted = u32::try_from(fresh.len()).unwrap_or(u32::MAX);
+    Ok(fresh)
+}
+
+/// Stores the import, its people's hashes, the audit entry and the round's
+/// log entry.
+async fn store(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    round_id: RoundId,
+    fresh: Vec<String>,
+    refused: u32,
+    now: DateTime<Utc>,
+) -> ServiceResult<register_imports::Model> {
+    let accepted = u32::try_from(fresh.len()).unwrap_or(u32::MAX);
     let import = register_imports::ActiveModel {
-        round_id: Set(round_id),
-        imported_by: Set(actor.account_id),
+        round_id: Set(round_id.get()),
+        imported_by: Set(actor.account_id.get()),
         imported_at: Set(now),
-        rows_accepted: Set(rows_accepted as i32),
-        rows_refused: Set(refused_count as i32),
+        rows_accepted: Set(accepted as i32),
+        rows_refused: Set(refused as i32),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .context("recording an import")?;
     let rows: Vec<register_entries::ActiveModel> = fresh
         .into_iter()
         .map(|h| register_entries::ActiveModel {
-            round_id: Set(round_id),
+            round_id: Set(round_id.get()),
             import_id: Set(import.id),
             identity_hmac: Set(h),
             ..Default::default()
@@ -330,42 +416,29 @@ pub async fn import(
         .collect();
     for chunk in rows.chunks(500) {
         register_entries::Entity::insert_many(chunk.to_vec())
-            .exec(&txn)
+            .exec(txn)
             .await
             .context("storing register hashes")?;
     }
     audit::record(
-        &txn,
-        Some(actor.account_id),
+        txn,
+        Some(actor.account_id.get()),
         "register_imported",
         "round",
         round_id,
-        serde_json::json!({ "import": import.id, "accepted": rows_accepted, "refused": refused_count }),
+        serde_json::json!({ "import": import.id, "accepted": accepted, "refused": refused }),
     )
     .await
     .context("auditing an import")?;
     super::round_log::append(
-        &txn,
+        txn,
         round_id,
         "register_imported",
-        serde_json::json!({ "by": actor.account_id, "accepted": rows_accepted, "refused": refused_count }),
+        serde_json::json!({ "by": actor.account_id, "accepted": accepted, "refused": refused }),
         now,
     )
     .await?;
-    txn.commit().await.context("committing an import")?;
-    tracing::info!(
-        round.id = round_id,
-        import.id = import.id,
-        rows.accepted = rows_accepted,
-        rows.refused = refused_count,
-        "register imported"
-    );
-    Ok(ImportReport {
-        import_id: import.id,
-        rows_accepted,
-        rows_refused: refused_count,
-        refused,
-    })
+    Ok(import)
 }
 
 /// The register decides who may vote: it can change only until voting

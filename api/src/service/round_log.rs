@@ -5,6 +5,7 @@
 //! Entries never hold personal data, and never anything that ties a person
 //! to a ballot.
 use crate::db::lock_key;
+use crate::domain::id::RoundId;
 use crate::error::{Context, ServiceResult};
 use crate::store::round_log;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -18,7 +19,7 @@ use serde_json::{json, Value};
 /// its hash.
 pub async fn append(
     txn: &DatabaseTransaction,
-    round_id: i64,
+    round_id: RoundId,
     kind: &str,
     details: Value,
     now: DateTime<Utc>,
@@ -40,7 +41,7 @@ pub async fn append(
     let entry = json!({ "seq": seq, "at": at, "kind": kind, "details": details, "prev": prev });
     let hash = tally::bundle::entry_hash(&entry);
     round_log::ActiveModel {
-        round_id: Set(round_id),
+        round_id: Set(round_id.get()),
         seq: Set(seq),
         at: Set(now),
         kind: Set(kind.to_owned()),
@@ -55,7 +56,7 @@ pub async fn append(
 }
 
 /// The round's log, oldest first, each entry as published.
-pub async fn entries(db: &impl ConnectionTrait, round_id: i64) -> ServiceResult<Vec<Value>> {
+pub async fn entries(db: &impl ConnectionTrait, round_id: RoundId) -> ServiceResult<Vec<Value>> {
     Ok(round_log::Entity::find()
         .filter(round_log::Column::RoundId.eq(round_id))
         .order_by_asc(round_log::Column::Seq)
@@ -84,4 +85,23 @@ pub fn to_jsonl(entries: &[Value]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// When voting opened and closed (`DD.MM.YYYY`, as pabulib writes dates),
+/// from the round's log.
+pub async fn voting_dates(
+    db: &impl ConnectionTrait,
+    round_id: RoundId,
+) -> ServiceResult<(String, String)> {
+    let entries = entries(db, round_id).await?;
+    let when = |to: &str| {
+        entries
+            .iter()
+            .rev()
+            .find(|e| e["kind"] == "phase_changed" && e["details"]["to"] == to)
+            .and_then(|e| DateTime::parse_from_rfc3339(e["at"].as_str()?).ok())
+            .map(|at| at.format("%d.%m.%Y").to_string())
+    };
+    let end = when("closed").unwrap_or_else(|| Utc::now().format("%d.%m.%Y").to_string());
+    Ok((when("voting").unwrap_or_else(|| end.clone()), end))
 }

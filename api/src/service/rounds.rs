@@ -2,6 +2,7 @@
 //! counting rule.
 use super::{audit, Actor, Page, PageRequest};
 use crate::db::begin_write;
+use crate::domain::id::{AreaId, PotId, RoundId};
 use crate::domain::{
     text::bounded, BallotSettings, CountingRule, Eligibility, Pence, Phase, Role, Schedule,
     ScheduleError,
@@ -18,14 +19,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug)]
 pub struct Pot {
-    pub id: i64,
-    pub area_id: i64,
+    pub id: PotId,
+    pub area_id: AreaId,
     pub amount: Pence,
 }
 
 #[derive(Clone, Debug)]
 pub struct Round {
-    pub id: i64,
+    pub id: RoundId,
     pub title: String,
     pub description: String,
     pub phase: Phase,
@@ -46,7 +47,7 @@ pub struct Round {
 }
 
 impl Round {
-    pub fn pot_for_area(&self, area_id: i64) -> Option<&Pot> {
+    pub fn pot_for_area(&self, area_id: AreaId) -> Option<&Pot> {
         self.pots.iter().find(|p| p.area_id == area_id)
     }
 
@@ -62,7 +63,7 @@ impl Round {
 pub struct NewRound {
     pub title: String,
     pub description: String,
-    pub pots: Vec<(i64, i64)>,
+    pub pots: Vec<(AreaId, i64)>,
     pub schedule: Schedule,
     pub ballot: BallotSettings,
     pub rule: CountingRule,
@@ -73,7 +74,7 @@ pub struct RoundChanges {
     pub title: Option<String>,
     pub description: Option<String>,
     pub schedule: Option<Schedule>,
-    pub pots: Option<Vec<(i64, i64)>>,
+    pub pots: Option<Vec<(AreaId, i64)>>,
     /// Frozen, with the ballot settings, once voting opens.
     pub eligibility: Option<Eligibility>,
 }
@@ -106,8 +107,8 @@ fn parse_settings(
 
 async fn parse_pots(
     db: &impl ConnectionTrait,
-    pots: &[(i64, i64)],
-) -> ServiceResult<Vec<(i64, Pence)>> {
+    pots: &[(AreaId, i64)],
+) -> ServiceResult<Vec<(AreaId, Pence)>> {
     if pots.is_empty() {
         return Err(ServiceError::invalid(
             "pots",
@@ -127,7 +128,7 @@ async fn parse_pots(
         if amount.get() == 0 {
             return Err(ServiceError::invalid("pots", "a pot must hold some money"));
         }
-        areas::Entity::find_by_id(area_id)
+        areas::Entity::find_by_id(area_id.get())
             .one(db)
             .await
             .context("checking an area")?
@@ -176,7 +177,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewRound) -> Se
         eligibility: Set(to_json(&eligibility)?),
         verification_purged_at: Set(None),
         count_error: Set(None),
-        created_by: Set(actor.account_id),
+        created_by: Set(actor.account_id.get()),
         created_at: Set(now),
         updated_at: Set(now),
         phase_changed_at: Set(now),
@@ -185,10 +186,10 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewRound) -> Se
     .insert(&txn)
     .await
     .context("creating a round")?;
-    insert_pots(&txn, round.id, &pots).await?;
+    insert_pots(&txn, round.id.into(), &pots).await?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "round_created",
         "round",
         round.id,
@@ -197,18 +198,18 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewRound) -> Se
     .await
     .context("auditing a round")?;
     txn.commit().await.context("committing a round")?;
-    load(db, round.id).await
+    load(db, round.id.into()).await
 }
 
 async fn insert_pots(
     db: &impl ConnectionTrait,
-    round_id: i64,
-    pots: &[(i64, Pence)],
+    round_id: RoundId,
+    pots: &[(AreaId, Pence)],
 ) -> ServiceResult<()> {
     for (area_id, amount) in pots {
         round_pots::ActiveModel {
-            round_id: Set(round_id),
-            area_id: Set(*area_id),
+            round_id: Set(round_id.get()),
+            area_id: Set((*area_id).get()),
             amount_pence: Set(amount.get()),
             ..Default::default()
         }
@@ -229,7 +230,7 @@ fn to_json<T: serde::Serialize>(v: &T) -> ServiceResult<String> {
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: i64,
+    id: RoundId,
     changes: RoundChanges,
 ) -> ServiceResult<Round> {
     actor.require(Role::Officer, "change funding rounds")?;
@@ -246,7 +247,7 @@ pub async fn update(
         ));
     }
     let mut am = rounds::ActiveModel {
-        id: Set(id),
+        id: Set(id.get()),
         updated_at: Set(Utc::now()),
         ..Default::default()
     };
@@ -299,7 +300,7 @@ pub async fn update(
     am.update(&txn).await.context("updating a round")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "round_updated",
         "round",
         id,
@@ -316,7 +317,7 @@ pub async fn update(
 pub async fn update_settings(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: i64,
+    id: RoundId,
     ballot: BallotSettings,
     rule: CountingRule,
 ) -> ServiceResult<Round> {
@@ -346,7 +347,7 @@ pub async fn update_settings(
     }
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "round_settings_changed",
         "round",
         id,
@@ -383,7 +384,7 @@ fn frozen(phase: Phase) -> ServiceError {
 /// two instances doing the same change agree on who did it.
 pub(crate) async fn set_phase(
     db: &impl ConnectionTrait,
-    id: i64,
+    id: RoundId,
     from: Phase,
     to: Phase,
     now: DateTime<Utc>,
@@ -445,29 +446,34 @@ pub async fn due(
 /// row would do the same, but every new sharer rewrites the row's lock
 /// list, which hundreds of ballots a second cannot afford. On SQLite a
 /// write transaction already excludes every other writer.
-pub async fn lock_shared(txn: &DatabaseTransaction, id: i64) -> ServiceResult<Round> {
+pub async fn lock_shared(txn: &DatabaseTransaction, id: RoundId) -> ServiceResult<Round> {
     crate::db::lock_key_shared(txn, &round_key(id))
         .await
         .context("locking a round")?;
-    load_with(txn, id, rounds::Entity::find_by_id(id)).await
+    load_with(txn, id, rounds::Entity::find_by_id(id.get())).await
 }
 
 /// The round, locked exclusively for a change of the round itself: it waits
 /// for every write holding the round shared, and they wait for it.
-pub async fn lock_exclusive(txn: &DatabaseTransaction, id: i64) -> ServiceResult<Round> {
+pub async fn lock_exclusive(txn: &DatabaseTransaction, id: RoundId) -> ServiceResult<Round> {
     crate::db::lock_key(txn, &round_key(id))
         .await
         .context("locking a round")?;
-    load_with(txn, id, rounds::Entity::find_by_id(id).lock_exclusive()).await
+    load_with(
+        txn,
+        id,
+        rounds::Entity::find_by_id(id.get()).lock_exclusive(),
+    )
+    .await
 }
 
-fn round_key(id: i64) -> String {
+fn round_key(id: RoundId) -> String {
     format!("round:{id}")
 }
 
 async fn load_with(
     db: &impl ConnectionTrait,
-    id: i64,
+    id: RoundId,
     query: Select<rounds::Entity>,
 ) -> ServiceResult<Round> {
     let row = query
@@ -484,8 +490,8 @@ async fn load_with(
     to_round(row, pots)
 }
 
-pub async fn load(db: &impl ConnectionTrait, id: i64) -> ServiceResult<Round> {
-    load_with(db, id, rounds::Entity::find_by_id(id)).await
+pub async fn load(db: &impl ConnectionTrait, id: RoundId) -> ServiceResult<Round> {
+    load_with(db, id, rounds::Entity::find_by_id(id.get())).await
 }
 
 fn to_round(row: rounds::Model, pots: Vec<round_pots::Model>) -> ServiceResult<Round> {
@@ -496,7 +502,7 @@ fn to_round(row: rounds::Model, pots: Vec<round_pots::Model>) -> ServiceResult<R
         ))
     };
     Ok(Round {
-        id: row.id,
+        id: row.id.into(),
         phase: row.phase.parse().map_err(|e| corrupt("phase", e))?,
         ballot: serde_json::from_str(&row.ballot_settings)
             .map_err(|e| corrupt("ballot", e.to_string()))?,
@@ -511,8 +517,8 @@ fn to_round(row: rounds::Model, pots: Vec<round_pots::Model>) -> ServiceResult<R
         pots: pots
             .into_iter()
             .map(|p| Pot {
-                id: p.id,
-                area_id: p.area_id,
+                id: p.id.into(),
+                area_id: p.area_id.into(),
                 amount: Pence::parse(p.amount_pence).unwrap_or(Pence::ZERO),
             })
             .collect(),
@@ -538,7 +544,7 @@ pub fn may_see(caller: Option<&Actor>, phase: Phase) -> bool {
 pub async fn get(
     db: &impl ConnectionTrait,
     caller: Option<&Actor>,
-    id: i64,
+    id: RoundId,
 ) -> ServiceResult<Round> {
     let round = load(db, id).await?;
     if !may_see(caller, round.phase) {
@@ -549,7 +555,7 @@ pub async fn get(
 
 /// The rounds with these identifiers, whatever their phase, in two
 /// queries: the caller checks who may see them (`may_see`).
-pub async fn get_many(db: &impl ConnectionTrait, ids: &[i64]) -> ServiceResult<Vec<Round>> {
+pub async fn get_many(db: &impl ConnectionTrait, ids: &[RoundId]) -> ServiceResult<Vec<Round>> {
     let rows = rounds::Entity::find()
         .filter(rounds::Column::Id.is_in(ids.iter().copied()))
         .all(db)
@@ -609,7 +615,7 @@ async fn with_pots(
 /// locked against a change of phase until the transaction ends.
 pub async fn frozen_with_area(
     txn: &DatabaseTransaction,
-    area_id: i64,
+    area_id: AreaId,
 ) -> ServiceResult<Vec<Round>> {
     let round_ids: Vec<i64> = round_pots::Entity::find()
         .filter(round_pots::Column::AreaId.eq(area_id))
@@ -621,7 +627,7 @@ pub async fn frozen_with_area(
         .collect();
     let mut out = Vec::new();
     for id in round_ids {
-        let round = lock_shared(txn, id).await?;
+        let round = lock_shared(txn, id.into()).await?;
         if round.phase.settings_frozen() && !round.phase.is_final() {
             out.push(round);
         }

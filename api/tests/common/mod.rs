@@ -14,25 +14,10 @@ pub const OFFICER: &str = "officer@council.test";
 
 /// A fresh database: a SQLite file in `dir`, or a new PostgreSQL database.
 pub async fn database(dir: &Path) -> String {
-    match std::env::var("FAIRSHARE_TEST_DATABASE_URL")
-        .ok()
-        .filter(|v| !v.is_empty())
-    {
-        None => format!("sqlite://{}/fairshare.db", dir.display()),
-        Some(server) => {
-            let server = server.trim_end_matches('/').to_owned();
-            let name = format!("fairshare_proc_{}", uuid::Uuid::new_v4().simple());
-            let admin = sea_orm::Database::connect(format!("{server}/postgres"))
-                .await
-                .expect("PostgreSQL reachable");
-            use sea_orm::ConnectionTrait;
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("creating a database");
-            format!("{server}/{name}")
-        }
-    }
+    api::db::scratch(dir, "fairshare_proc")
+        .await
+        .expect("a fresh database")
+        .0
 }
 
 pub fn free_port() -> u16 {

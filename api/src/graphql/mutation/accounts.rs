@@ -25,9 +25,14 @@ impl AccountMutation {
             .unwrap_or(auth::Client {
                 ip: "unknown".into(),
             });
-        auth::request_code(state(ctx), &email, &client, language.map(Into::into))
-            .await
-            .gql()?;
+        auth::request_code(
+            state(ctx),
+            &crate::service::parse_email(&email).gql()?,
+            &client,
+            language.map(Into::into),
+        )
+        .await
+        .gql()?;
         Ok(CodeRequested {
             sent: true,
             message: format!(
@@ -48,9 +53,14 @@ impl AccountMutation {
         language: Option<Language>,
     ) -> async_graphql::Result<SignInPayload> {
         let st = state(ctx);
-        let session = auth::sign_in(st, &email, &code, language.map(Into::into))
-            .await
-            .gql()?;
+        let session = auth::sign_in(
+            st,
+            &crate::service::parse_email(&email).gql()?,
+            &code,
+            language.map(Into::into),
+        )
+        .await
+        .gql()?;
         let max_age = (session.expires_at - chrono::Utc::now())
             .num_seconds()
             .max(0);
@@ -130,9 +140,15 @@ impl AccountMutation {
         let actor = signed_in(ctx)?;
         let st = state(ctx);
         Ok(Account(
-            accounts::grant_role(&st.db, &st.secret, Some(actor), &email, role.into())
-                .await
-                .gql()?,
+            accounts::grant_role(
+                &st.db,
+                &st.secret,
+                Some(actor),
+                &crate::service::parse_email(&email).gql()?,
+                role.into(),
+            )
+            .await
+            .gql()?,
         ))
     }
 

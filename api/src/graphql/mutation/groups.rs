@@ -38,7 +38,14 @@ impl GroupMutation {
         let actor = signed_in(ctx)?;
         let id = parse_id(&group_id, "group")?;
         Ok(GroupInvitation(
-            groups::invite(state(ctx), actor, id, &email).await.gql()?,
+            groups::invite(
+                state(ctx),
+                actor,
+                id,
+                &crate::service::parse_email(&email).gql()?,
+            )
+            .await
+            .gql()?,
         ))
     }
 

@@ -1,3 +1,4 @@
+use crate::domain::id::BidId;
 use crate::graphql::types::round::Round;
 use crate::graphql::{parse_id, signed_in, state, Gql};
 use crate::service::lifecycle;
@@ -49,7 +50,7 @@ impl ResultsMutation {
         let exclude = exclude_bid_ids
             .iter()
             .map(|b| parse_id(b, "bid"))
-            .collect::<async_graphql::Result<Vec<i64>>>()?;
+            .collect::<async_graphql::Result<Vec<BidId>>>()?;
         lifecycle::correct(state(ctx), actor, id, &reason, exclude)
             .await
             .gql()

@@ -1,3 +1,4 @@
+use crate::domain::id::AreaId;
 use crate::error::ServiceError;
 use crate::graphql::types::round::{
     BallotSettings, CountingRule, CreateRoundInput, Phase, PotInput, Round, UpdateRoundInput,
@@ -9,7 +10,7 @@ use async_graphql::{Context, Object, ID};
 #[derive(Default)]
 pub struct RoundMutation;
 
-fn pots(input: Vec<PotInput>) -> async_graphql::Result<Vec<(i64, i64)>> {
+fn pots(input: Vec<PotInput>) -> async_graphql::Result<Vec<(AreaId, i64)>> {
     input
         .into_iter()
         .map(|p| Ok((parse_id(&p.area_id, "area")?, p.amount_pence.0)))

@@ -36,7 +36,7 @@ impl VerificationMutation {
         let actor = signed_in(ctx)?;
         let id = parse_id(&round_id, "round")?;
         Ok(Verification(
-            verification::declare(state(ctx), actor, id, person.into(), &client(ctx))
+            verification::declare(state(ctx), actor, id, person.parse()?, &client(ctx))
                 .await
                 .gql()?,
         ))
@@ -125,7 +125,7 @@ impl VerificationMutation {
         let actor = signed_in(ctx)?;
         let id = parse_id(&round_id, "round")?;
         let record = verification::InPersonRecord {
-            details: input.person.into(),
+            details: input.person.parse()?,
             evidence: input.evidence.into(),
             email: input.email,
             phone: input.phone,

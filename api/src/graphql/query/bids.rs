@@ -14,7 +14,7 @@ impl BidQuery {
             .await
             .gql()?;
         // A bid is visible where its round is.
-        crate::graphql::loaders::round(ctx, bid.round_id).await?;
+        crate::graphql::loaders::round(ctx, bid.round_id.get()).await?;
         Ok(Bid(bid))
     }
 

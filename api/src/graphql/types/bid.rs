@@ -148,17 +148,17 @@ impl Bid {
     }
     async fn area(&self, ctx: &Context<'_>) -> async_graphql::Result<Area> {
         Ok(Area(
-            crate::graphql::loaders::area(ctx, self.0.area_id).await?,
+            crate::graphql::loaders::area(ctx, self.0.area_id.get()).await?,
         ))
     }
     async fn group(&self, ctx: &Context<'_>) -> async_graphql::Result<Group> {
         Ok(Group(
-            crate::graphql::loaders::group(ctx, self.0.group_id).await?,
+            crate::graphql::loaders::group(ctx, self.0.group_id.get()).await?,
         ))
     }
     async fn round(&self, ctx: &Context<'_>) -> async_graphql::Result<Round> {
         Ok(Round(
-            crate::graphql::loaders::round(ctx, self.0.round_id).await?,
+            crate::graphql::loaders::round(ctx, self.0.round_id.get()).await?,
         ))
     }
 }

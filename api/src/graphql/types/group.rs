@@ -26,7 +26,7 @@ impl Group {
     /// The area the group works in.
     async fn area(&self, ctx: &Context<'_>) -> async_graphql::Result<Area> {
         Ok(Area(
-            crate::graphql::loaders::area(ctx, self.0.area_id).await?,
+            crate::graphql::loaders::area(ctx, self.0.area_id.get()).await?,
         ))
     }
     /// The group's bids; withdrawn ones only for its members.
@@ -111,7 +111,7 @@ impl GroupInvitation {
     }
     async fn group(&self, ctx: &Context<'_>) -> async_graphql::Result<Group> {
         Ok(Group(
-            crate::graphql::loaders::group(ctx, self.0.group_id).await?,
+            crate::graphql::loaders::group(ctx, self.0.group_id.get()).await?,
         ))
     }
     async fn status(&self) -> InvitationStatus {

@@ -17,7 +17,9 @@ pub struct FundedBid {
 #[Object]
 impl FundedBid {
     async fn bid(&self, ctx: &Context<'_>) -> async_graphql::Result<Bid> {
-        Ok(Bid(bids::get(&state(ctx).db, self.bid_id).await.gql()?))
+        Ok(Bid(bids::get(&state(ctx).db, self.bid_id.into())
+            .await
+            .gql()?))
     }
     /// What the bid gets: its cost.
     async fn amount_pence(&self) -> Pence {
@@ -44,7 +46,9 @@ pub struct UnfundedBid {
 #[Object]
 impl UnfundedBid {
     async fn bid(&self, ctx: &Context<'_>) -> async_graphql::Result<Bid> {
-        Ok(Bid(bids::get(&state(ctx).db, self.bid_id).await.gql()?))
+        Ok(Bid(bids::get(&state(ctx).db, self.bid_id.into())
+            .await
+            .gql()?))
     }
     /// What the bid asked for.
     async fn cost_pence(&self) -> Pence {
@@ -75,7 +79,7 @@ pub struct PotResult {
 impl PotResult {
     async fn area(&self, ctx: &Context<'_>) -> async_graphql::Result<Area> {
         Ok(Area(
-            crate::graphql::loaders::area(ctx, self.pot.area_id).await?,
+            crate::graphql::loaders::area(ctx, self.pot.area_id.get()).await?,
         ))
     }
     async fn budget_pence(&self) -> Pence {
@@ -105,7 +109,7 @@ impl PotResult {
         let db = &state(ctx).db;
         let mut out = Vec::new();
         for (b, _, _) in &self.pot.unfunded {
-            out.push(Bid(bids::get(db, *b).await.gql()?));
+            out.push(Bid(bids::get(db, (*b).into()).await.gql()?));
         }
         Ok(out)
     }
@@ -183,7 +187,7 @@ impl PotResult {
         let db = &state(ctx).db;
         let mut titles = std::collections::HashMap::new();
         for (b, _, _) in self.pot.funded.iter().chain(&self.pot.unfunded) {
-            titles.insert(*b, bids::get(db, *b).await.gql()?.title);
+            titles.insert(*b, bids::get(db, (*b).into()).await.gql()?.title);
         }
         Ok(Some(results::csv(&self.pot, &titles)))
     }
@@ -233,7 +237,7 @@ impl RoundResult {
             .iter()
             .cloned()
             .map(|pot| PotResult {
-                round_id: self.0.round_id,
+                round_id: self.0.round_id.get(),
                 version: self.0.version,
                 pot,
             })

@@ -212,7 +212,7 @@ impl Pot {
     }
     async fn area(&self, ctx: &Context<'_>) -> async_graphql::Result<Area> {
         Ok(Area(
-            crate::graphql::loaders::area(ctx, self.0.area_id).await?,
+            crate::graphql::loaders::area(ctx, self.0.area_id.get()).await?,
         ))
     }
 }

@@ -110,14 +110,17 @@ pub struct PersonDetailsInput {
     pub relation: Relation,
 }
 
-impl From<PersonDetailsInput> for verification::PersonDetails {
-    fn from(p: PersonDetailsInput) -> Self {
-        verification::PersonDetails {
-            name: p.name,
-            date_of_birth: p.date_of_birth,
-            postcode: p.postcode,
-            relation: p.relation.into(),
-        }
+impl PersonDetailsInput {
+    /// The details parsed, each field's error named.
+    pub fn parse(self) -> async_graphql::Result<verification::PersonDetails> {
+        use crate::graphql::Gql;
+        verification::PersonDetails::parse(
+            &self.name,
+            &self.date_of_birth,
+            &self.postcode,
+            self.relation.into(),
+        )
+        .gql()
     }
 }
 
@@ -158,7 +161,7 @@ impl Verification {
     }
     async fn area(&self, ctx: &Context<'_>) -> async_graphql::Result<Area> {
         Ok(Area(
-            crate::graphql::loaders::area(ctx, self.0.area_id).await?,
+            crate::graphql::loaders::area(ctx, self.0.area_id.get()).await?,
         ))
     }
     async fn relation(&self) -> Relation {

@@ -255,7 +255,7 @@ impl Turnout {
             .by_area
             .iter()
             .map(|&(area_id, voted, verified)| AreaTurnout {
-                area_id,
+                area_id: area_id.get(),
                 voted,
                 verified,
             })

@@ -14,6 +14,7 @@
 //! hashes were rebuilt.
 use super::super::{accounts, audit, phone, results, round_log, rounds, voting, Actor};
 use crate::db::begin_write;
+use crate::domain::id::{AccountId, RoundId};
 use crate::domain::{EmailAddress, Phase};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::state::AppState;
@@ -62,7 +63,7 @@ pub(super) async fn checkpoint(
         }
         Err(e) => {
             savepoint.rollback().await.context("rolling back a seal")?;
-            tracing::warn!(round.id = round.id, reason = %e, "the ballots could not be sealed at the close");
+            tracing::warn!(round.id = round.id.get(), reason = %e, "the ballots could not be sealed at the close");
             Ok(None)
         }
     }
@@ -81,9 +82,9 @@ pub(super) async fn seal_and_sign(
     let signature = state
         .settings
         .signing_key
-        .sign_checkpoint(round.id, &checkpoint);
+        .sign_checkpoint(round.id.get(), &checkpoint);
     round_rows::ActiveModel {
-        id: Set(round.id),
+        id: Set(round.id.get()),
         close_checkpoint: Set(Some(checkpoint.clone())),
         close_signature: Set(Some(signature)),
         ..Default::default()
@@ -97,10 +98,10 @@ pub(super) async fn seal_and_sign(
 /// After the close commits: the database files are scrubbed of what the
 /// close deleted, the witnesses are sent the checkpoint, and the round is
 /// counted.
-pub(super) async fn after_close(state: &AppState, round_id: i64) {
+pub(super) async fn after_close(state: &AppState, round_id: RoundId) {
     scrub(state).await;
     if let Err(e) = notify_witnesses(state, round_id).await {
-        tracing::error!(round.id = round_id, error = %e, "sending the close checkpoint");
+        tracing::error!(round.id = round_id.get(), error = %e, "sending the close checkpoint");
     }
     // Counted at once with the frozen rule. A count that fails leaves the
     // round closed with the reason on it, for officers.
@@ -135,8 +136,8 @@ async fn scrub(state: &AppState) {
 /// Emails the close checkpoint, with the council's signature, to every
 /// group with a bid in the round and to every observer, each in their
 /// language.
-pub(super) async fn notify_witnesses(state: &AppState, round_id: i64) -> ServiceResult<()> {
-    let round = round_rows::Entity::find_by_id(round_id)
+pub(super) async fn notify_witnesses(state: &AppState, round_id: RoundId) -> ServiceResult<()> {
+    let round = round_rows::Entity::find_by_id(round_id.get())
         .one(&state.db)
         .await
         .context("loading a round")?
@@ -171,7 +172,10 @@ pub(super) async fn notify_witnesses(state: &AppState, round_id: i64) -> Service
         .context("loading the round's observers")?
     {
         if let Some(address) = key
-            .open(&observer_context(o.round_id, o.account_id), &o.email_sealed)
+            .open(
+                &observer_context(o.round_id.into(), o.account_id.into()),
+                &o.email_sealed,
+            )
             .and_then(|b| String::from_utf8(b).ok())
         {
             to.insert(address);
@@ -198,7 +202,7 @@ pub(super) async fn notify_witnesses(state: &AppState, round_id: i64) -> Service
         );
         if let Err(e) = state.mailer.send(&address, message).await {
             failures += 1;
-            tracing::warn!(round.id = round_id, error = %e, "emailing a witness the close checkpoint");
+            tracing::warn!(round.id = round_id.get(), error = %e, "emailing a witness the close checkpoint");
         }
     }
     if failures > 0 {
@@ -209,7 +213,7 @@ pub(super) async fn notify_witnesses(state: &AppState, round_id: i64) -> Service
     Ok(())
 }
 
-fn observer_context(round_id: i64, account_id: i64) -> String {
+fn observer_context(round_id: RoundId, account_id: AccountId) -> String {
     format!("round-observer:{round_id}:{account_id}")
 }
 
@@ -219,11 +223,11 @@ fn observer_context(round_id: i64, account_id: i64) -> String {
 /// sign in with. It is kept sealed, for this one email, until they stop
 /// observing, delete their account, or the round's verification data is
 /// purged.
-#[tracing::instrument(name = "observe round", skip_all, fields(round.id = round_id))]
+#[tracing::instrument(name = "observe round", skip_all, fields(round.id = round_id.get()))]
 pub async fn observe(
     state: &AppState,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
     email: &EmailAddress,
 ) -> ServiceResult<()> {
     let txn = begin_write(&state.db)
@@ -239,7 +243,7 @@ pub async fn observe(
             "voting in this round has closed: its checkpoint is on the round's page",
         ));
     }
-    let account = account_rows::Entity::find_by_id(actor.account_id)
+    let account = account_rows::Entity::find_by_id(actor.account_id.get())
         .one(&txn)
         .await
         .context("loading an account")?
@@ -258,8 +262,8 @@ pub async fn observe(
         email.as_str().as_bytes(),
     );
     round_observers::Entity::insert(round_observers::ActiveModel {
-        round_id: Set(round_id),
-        account_id: Set(actor.account_id),
+        round_id: Set(round_id.get()),
+        account_id: Set(actor.account_id.get()),
         email_sealed: Set(sealed),
         created_at: Set(Utc::now()),
         ..Default::default()
@@ -277,7 +281,7 @@ pub async fn observe(
     .context("keeping an observer")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "round_observed",
         "round",
         round_id,
@@ -291,7 +295,11 @@ pub async fn observe(
 
 /// Stops sending the round's checkpoint to the signed-in person, and
 /// deletes their address.
-pub async fn stop_observing(state: &AppState, actor: &Actor, round_id: i64) -> ServiceResult<()> {
+pub async fn stop_observing(
+    state: &AppState,
+    actor: &Actor,
+    round_id: RoundId,
+) -> ServiceResult<()> {
     let txn = begin_write(&state.db)
         .await
         .context("starting a transaction")?;
@@ -303,7 +311,7 @@ pub async fn stop_observing(state: &AppState, actor: &Actor, round_id: i64) -> S
         .context("removing an observer")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "round_unobserved",
         "round",
         round_id,
@@ -316,7 +324,7 @@ pub async fn stop_observing(state: &AppState, actor: &Actor, round_id: i64) -> S
 }
 
 /// Whether the signed-in person observes the round.
-pub async fn observing(state: &AppState, actor: &Actor, round_id: i64) -> ServiceResult<bool> {
+pub async fn observing(state: &AppState, actor: &Actor, round_id: RoundId) -> ServiceResult<bool> {
     Ok(round_observers::Entity::find()
         .filter(round_observers::Column::RoundId.eq(round_id))
         .filter(round_observers::Column::AccountId.eq(actor.account_id))

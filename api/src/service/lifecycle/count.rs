@@ -3,6 +3,7 @@
 use super::super::results::{count_in, store_version};
 use super::super::{audit, rounds, Actor};
 use crate::db::begin_write;
+use crate::domain::id::RoundId;
 use crate::domain::{Phase, Role};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::state::AppState;
@@ -16,11 +17,11 @@ use serde_json::json;
 /// with a provisional result for councillors to review. A failure (an
 /// exact tie the rule cannot break, say) leaves it closed, with the reason
 /// on the round for officers, and nothing else written.
-#[tracing::instrument(name = "count round", skip(state, actor), fields(round.id = round_id))]
+#[tracing::instrument(name = "count round", skip(state, actor), fields(round.id = round_id.get()))]
 pub async fn count(
     state: &AppState,
     actor: Option<&Actor>,
-    round_id: i64,
+    round_id: RoundId,
 ) -> ServiceResult<rounds::Round> {
     if let Some(a) = actor {
         a.require(Role::Officer, "count a round")?;
@@ -60,7 +61,7 @@ pub async fn count(
         Ok(p) => p,
         Err(reason) => {
             txn.rollback().await.context("rolling back a count")?;
-            tracing::warn!(round.id = round_id, reason = %reason, "the count failed");
+            tracing::warn!(round.id = round_id.get(), reason = %reason, "the count failed");
             let txn = begin_write(db).await.context("starting a transaction")?;
             round_rows::Entity::update_many()
                 .col_expr(round_rows::Column::CountError, Expr::value(reason.clone()))
@@ -70,7 +71,7 @@ pub async fn count(
                 .context("recording why a count failed")?;
             audit::record(
                 &txn,
-                actor.map(|a| a.account_id),
+                actor.map(|a| a.account_id).map(|id| id.get()),
                 "round_count_failed",
                 "round",
                 round_id,
@@ -98,7 +99,7 @@ pub async fn count(
         .context("clearing a count error")?;
     audit::record(
         &txn,
-        actor.map(|a| a.account_id),
+        actor.map(|a| a.account_id).map(|id| id.get()),
         "round_counted",
         "round",
         round_id,
@@ -109,9 +110,9 @@ pub async fn count(
     txn.commit().await.context("committing a count")?;
     if sealing {
         if let Err(e) = super::close::notify_witnesses(state, round_id).await {
-            tracing::error!(round.id = round_id, error = %e, "sending the close checkpoint");
+            tracing::error!(round.id = round_id.get(), error = %e, "sending the close checkpoint");
         }
     }
-    tracing::info!(round.id = round_id, version, "round counted");
+    tracing::info!(round.id = round_id.get(), version, "round counted");
     rounds::load(db, round_id).await
 }

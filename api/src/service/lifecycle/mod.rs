@@ -22,6 +22,7 @@
 //! row), `voting`, `phone` and `results`; none of them calls back up.
 use super::{audit, round_log, rounds, Actor};
 use crate::db::begin_write;
+use crate::domain::id::RoundId;
 use crate::domain::{Phase, Role};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::state::AppState;
@@ -47,7 +48,7 @@ enum By<'a> {
 impl By<'_> {
     fn account(self) -> Option<i64> {
         match self {
-            By::Officer(a) => Some(a.account_id),
+            By::Officer(a) => Some(a.account_id.get()),
             By::Schedule => None,
         }
     }
@@ -64,11 +65,11 @@ impl By<'_> {
 /// Publishing the results is for councillors; every other step is for
 /// officers. Voting opens only once every bid has been decided; a round is
 /// counted only by the count itself, never by hand.
-#[tracing::instrument(name = "advance round", skip(state, actor), fields(round.id = id, to = to.as_str()))]
+#[tracing::instrument(name = "advance round", skip(state, actor), fields(round.id = id.get(), to = to.as_str()))]
 pub async fn advance(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: RoundId,
     to: Phase,
 ) -> ServiceResult<rounds::Round> {
     if to == Phase::Published {
@@ -112,7 +113,7 @@ pub async fn advance(
 
 /// Publishes a counted round's result (a councillor), then emails each
 /// group with a bid on the ballot whether it was funded.
-pub async fn publish(state: &AppState, actor: &Actor, id: i64) -> ServiceResult<rounds::Round> {
+pub async fn publish(state: &AppState, actor: &Actor, id: RoundId) -> ServiceResult<rounds::Round> {
     advance(state, actor, id, Phase::Published).await
 }
 
@@ -138,14 +139,14 @@ pub async fn apply_due(
             continue;
         }
         if let Err(e) = step(state, &txn, &current, next, By::Schedule, now).await {
-            tracing::warn!(round.id = round.id, to = next.as_str(), reason = %e, "a scheduled phase change cannot be made");
+            tracing::warn!(round.id = round.id.get(), to = next.as_str(), reason = %e, "a scheduled phase change cannot be made");
             continue;
         }
         txn.commit()
             .await
             .context("committing a scheduled phase change")?;
         tracing::info!(
-            round.id = round.id,
+            round.id = round.id.get(),
             phase = next.as_str(),
             "scheduled phase change"
         );
@@ -220,7 +221,7 @@ async fn after(state: &AppState, round: &rounds::Round, to: Phase) {
         Phase::Closed => close::after_close(state, round.id).await,
         Phase::Published => {
             if let Err(e) = publish::notify_groups(state, round.id).await {
-                tracing::error!(round.id = round.id, error = %e, "emailing groups about a result");
+                tracing::error!(round.id = round.id.get(), error = %e, "emailing groups about a result");
             }
         }
         _ => {}
@@ -230,7 +231,7 @@ async fn after(state: &AppState, round: &rounds::Round, to: Phase) {
 /// Voting opens only when every bid is eligible, ineligible or withdrawn:
 /// only eligible bids are on the ballot, and a bid still being reviewed or
 /// changed must not be left off it, or put on it, by accident.
-async fn require_bids_decided(txn: &DatabaseTransaction, round_id: i64) -> ServiceResult<()> {
+async fn require_bids_decided(txn: &DatabaseTransaction, round_id: RoundId) -> ServiceResult<()> {
     let undecided = bids::Entity::find()
         .filter(bids::Column::RoundId.eq(round_id))
         .filter(bids::Column::Status.is_in(["submitted", "changes_requested"]))

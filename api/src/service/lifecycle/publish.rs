@@ -2,6 +2,7 @@
 use super::super::results::{count_in, result, store_version};
 use super::super::{accounts, audit, groups, round_log, rounds, Actor};
 use crate::db::begin_write;
+use crate::domain::id::{BidId, RoundId};
 use crate::domain::{Phase, Role};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::state::AppState;
@@ -18,7 +19,7 @@ use std::collections::BTreeMap;
 pub(super) async fn publish_in(
     txn: &DatabaseTransaction,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
     now: DateTime<Utc>,
 ) -> ServiceResult<i32> {
     let latest = result_versions::Entity::find()
@@ -32,7 +33,7 @@ pub(super) async fn publish_in(
         })?;
     result_versions::ActiveModel {
         id: Set(latest.id),
-        published_by: Set(Some(actor.account_id)),
+        published_by: Set(Some(actor.account_id.get())),
         published_at: Set(Some(now)),
         ..Default::default()
     }
@@ -53,13 +54,13 @@ pub(super) async fn publish_in(
 /// Corrects a published result: a councillor recounts, leaving out bids
 /// that can no longer go ahead, and publishes the recount as a new version
 /// with the reason. Every version stays visible.
-#[tracing::instrument(name = "correct result", skip(state, actor, reason), fields(round.id = round_id))]
+#[tracing::instrument(name = "correct result", skip(state, actor, reason), fields(round.id = round_id.get()))]
 pub async fn correct(
     state: &AppState,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
     reason: &str,
-    exclude: Vec<i64>,
+    exclude: Vec<BidId>,
 ) -> ServiceResult<i32> {
     actor.require(Role::Councillor, "publish a correction")?;
     let reason = crate::domain::text::bounded(reason, "the reason for the correction", 10, 2000)
@@ -85,11 +86,11 @@ pub async fn correct(
         .unwrap_or_default();
     let mut excluded = previous;
     for b in exclude {
-        let bid = bids::Entity::find_by_id(b)
+        let bid = bids::Entity::find_by_id(b.get())
             .one(&txn)
             .await
             .context("loading a bid")?
-            .filter(|x| x.round_id == round_id && x.status == "eligible")
+            .filter(|x| x.round_id == round_id.get() && x.status == "eligible")
             .ok_or_else(|| {
                 ServiceError::invalid(
                     "excludeBidIds",
@@ -123,7 +124,7 @@ pub async fn correct(
         .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("a stored version vanished")))?;
     result_versions::ActiveModel {
         id: Set(v.id),
-        published_by: Set(Some(actor.account_id)),
+        published_by: Set(Some(actor.account_id.get())),
         published_at: Set(Some(now)),
         ..Default::default()
     }
@@ -140,7 +141,7 @@ pub async fn correct(
     .await?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "result_corrected",
         "round",
         round_id,
@@ -154,7 +155,7 @@ pub async fn correct(
 
 /// Emails each group with a bid on the ballot whether it was funded, once
 /// the result is published.
-pub(super) async fn notify_groups(state: &AppState, round_id: i64) -> ServiceResult<()> {
+pub(super) async fn notify_groups(state: &AppState, round_id: RoundId) -> ServiceResult<()> {
     let round = rounds::load(&state.db, round_id).await?;
     let Some(result) = result(&state.db, None, round.id, None).await? else {
         return Ok(());
@@ -178,7 +179,7 @@ pub(super) async fn notify_groups(state: &AppState, round_id: i64) -> ServiceRes
             .push((b.title, funded.contains(&b.id)));
     }
     for (group_id, lines) in by_group {
-        let group = groups::get(&state.db, group_id).await?;
+        let group = groups::get(&state.db, group_id.into()).await?;
         let Ok(to) = crate::domain::EmailAddress::parse(&group.contact_email) else {
             continue;
         };

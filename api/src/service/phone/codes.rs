@@ -19,6 +19,7 @@
 use super::{code_hash, format_code, letters};
 use crate::crypto::{random_code, SealKey, Secret};
 use crate::db::begin_write;
+use crate::domain::id::{ParticipantId, RoundId};
 use crate::domain::{Phase, Role};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::service::{audit, rounds, verification, Actor, Page, PageRequest};
@@ -43,9 +44,9 @@ pub const KEEP_LETTERS: Duration = Duration::hours(24);
 
 /// Who a letter goes to. The name and address are printed, and kept
 /// (sealed) only with the batch until its letters are safe.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Recipient {
-    pub participant_id: i64,
+    pub participant_id: ParticipantId,
     pub name: Option<String>,
     pub address: Vec<String>,
 }
@@ -54,7 +55,7 @@ pub struct Recipient {
 #[derive(Clone, Debug)]
 pub struct Batch {
     pub id: String,
-    pub round_id: i64,
+    pub round_id: RoundId,
     pub issued_by: Option<i64>,
     /// How many codes (letters) it holds.
     pub letters: u32,
@@ -84,11 +85,11 @@ fn refused(code: ErrorCode, message: impl Into<String>) -> ServiceError {
 /// at most `MAX_LETTERS` at a time, then prints their letters. Naming a
 /// participant who has a code already issues a new one, which voids the
 /// old.
-#[tracing::instrument(name = "issue voting codes", skip_all, fields(round.id = round_id))]
+#[tracing::instrument(name = "issue voting codes", skip_all, fields(round.id = round_id.get()))]
 pub async fn issue(
     state: &AppState,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
     recipients: Option<Vec<Recipient>>,
 ) -> ServiceResult<Letters> {
     actor.require(Role::Officer, "issue voting codes")?;
@@ -134,7 +135,7 @@ fn check_recipients(list: &[Recipient]) -> ServiceResult<()> {
 async fn store_batch(
     state: &AppState,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
     recipients: Option<Vec<Recipient>>,
 ) -> ServiceResult<(Batch, Vec<letters::Letter>)> {
     let now = Utc::now();
@@ -167,7 +168,7 @@ async fn store_batch(
     let batch = Batch {
         id: uuid::Uuid::new_v4().to_string(),
         round_id,
-        issued_by: Some(actor.account_id),
+        issued_by: Some(actor.account_id.get()),
         letters: letters.len() as u32,
         remaining,
         issued_at: now,
@@ -179,7 +180,7 @@ async fn store_batch(
     audit::record_personal(
         &txn,
         round_id,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "voting_codes.issued",
         "round",
         round_id,
@@ -198,7 +199,7 @@ async fn store_batch(
 }
 
 /// The participants of the round who hold a live code.
-async fn with_code(txn: &DatabaseTransaction, round_id: i64) -> ServiceResult<HashSet<i64>> {
+async fn with_code(txn: &DatabaseTransaction, round_id: RoundId) -> ServiceResult<HashSet<i64>> {
     Ok(voting_codes::Entity::find()
         .filter(voting_codes::Column::RoundId.eq(round_id))
         .filter(voting_codes::Column::VoidedAt.is_null())
@@ -219,7 +220,7 @@ async fn named(
     round: &rounds::Round,
     list: Vec<Recipient>,
 ) -> ServiceResult<Chosen> {
-    let ids: Vec<i64> = list.iter().map(|r| r.participant_id).collect();
+    let ids: Vec<ParticipantId> = list.iter().map(|r| r.participant_id).collect();
     let records: HashMap<i64, verified_participants::Model> = verified_participants::Entity::find()
         .filter(verified_participants::Column::Id.is_in(ids))
         .filter(verified_participants::Column::RoundId.eq(round.id))
@@ -232,15 +233,18 @@ async fn named(
         .collect();
     let mut out = Vec::with_capacity(list.len());
     for r in list {
-        let record = records.get(&r.participant_id).cloned().ok_or_else(|| {
-            ServiceError::invalid(
-                "recipients",
-                format!(
-                    "verification {} is not a verified participant of this round",
-                    r.participant_id
-                ),
-            )
-        })?;
+        let record = records
+            .get(&r.participant_id.get())
+            .cloned()
+            .ok_or_else(|| {
+                ServiceError::invalid(
+                    "recipients",
+                    format!(
+                        "verification {} is not a verified participant of this round",
+                        r.participant_id
+                    ),
+                )
+            })?;
         if verification::eligible(round, &record).is_err() {
             return Err(refused(
                 ErrorCode::NotVerified,
@@ -278,8 +282,9 @@ async fn waiting(
         .take(MAX_LETTERS)
         .map(|r| {
             let recipient = Recipient {
-                participant_id: r.id,
-                ..Default::default()
+                participant_id: r.id.into(),
+                name: None,
+                address: Vec::new(),
             };
             (r, recipient)
         })
@@ -339,7 +344,7 @@ async fn store_codes(
             participant_id: Set(record.id),
             code_hmac: Set(code_hash(secret, &digits)),
             phone_hmac: Set(None),
-            issued_by: Set(Some(actor.account_id)),
+            issued_by: Set(Some(actor.account_id.get())),
             issued_at: Set(now),
             voided_at: Set(None),
             ..Default::default()
@@ -366,7 +371,7 @@ fn letters_key(secret: &Secret) -> SealKey {
     secret.seal_key("voting-code-letters")
 }
 
-fn letters_context(id: &str, round_id: i64) -> String {
+fn letters_context(id: &str, round_id: RoundId) -> String {
     format!("voting_code_batches:{id}:{round_id}")
 }
 
@@ -380,7 +385,7 @@ async fn keep_letters(
         .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("keeping letters: {e}")))?;
     voting_code_batches::Entity::insert(voting_code_batches::ActiveModel {
         id: Set(batch.id.clone()),
-        round_id: Set(batch.round_id),
+        round_id: Set(batch.round_id.get()),
         issued_by: Set(batch.issued_by),
         letters: Set(batch.letters as i32),
         remaining: Set(batch.remaining as i32),
@@ -436,7 +441,7 @@ async fn print(
 fn to_batch(row: &voting_code_batches::Model) -> Batch {
     Batch {
         id: row.id.clone(),
-        round_id: row.round_id,
+        round_id: row.round_id.into(),
         issued_by: row.issued_by,
         letters: row.letters.max(0) as u32,
         remaining: row.remaining.max(0) as u32,
@@ -483,7 +488,7 @@ pub async fn reprint(state: &AppState, actor: &Actor, batch_id: &str) -> Service
     let row = kept_batch(&txn, batch_id, now).await?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "voting_codes.reprinted",
         "round",
         row.round_id,
@@ -493,12 +498,12 @@ pub async fn reprint(state: &AppState, actor: &Actor, batch_id: &str) -> Service
     .context("auditing a reprint")?;
     txn.commit().await.context("committing a reprint")?;
     let letters: Vec<letters::Letter> = letters_key(&state.secret)
-        .open(&letters_context(&row.id, row.round_id), &row.sealed)
+        .open(&letters_context(&row.id, row.round_id.into()), &row.sealed)
         .and_then(|plain| serde_json::from_slice(&plain).ok())
         .ok_or_else(|| {
             ServiceError::Unexpected(anyhow::anyhow!("a batch's letters do not open"))
         })?;
-    let live = live_codes(state, row.round_id, &letters).await?;
+    let live = live_codes(state, row.round_id.into(), &letters).await?;
     let letters = letters
         .into_iter()
         .filter(|l| live.contains(&l.code))
@@ -509,7 +514,7 @@ pub async fn reprint(state: &AppState, actor: &Actor, batch_id: &str) -> Service
 /// The codes (as printed) among `letters` that are still live.
 async fn live_codes(
     state: &AppState,
-    round_id: i64,
+    round_id: RoundId,
     letters: &[letters::Letter],
 ) -> ServiceResult<HashSet<String>> {
     let by_hash: HashMap<String, &str> = letters
@@ -557,7 +562,7 @@ pub async fn collect(state: &AppState, actor: &Actor, batch_id: &str) -> Service
         .context("forgetting a batch of letters")?;
     audit::record(
         &txn,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "voting_codes.collected",
         "round",
         row.round_id,
@@ -574,7 +579,7 @@ pub async fn collect(state: &AppState, actor: &Actor, batch_id: &str) -> Service
 pub async fn batches(
     state: &AppState,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
     page: PageRequest,
 ) -> ServiceResult<Page<Batch>> {
     actor.require(Role::Officer, "see voting-code letters")?;

@@ -19,6 +19,7 @@
 use super::{limits, rounds, verification};
 use crate::crypto::Secret;
 use crate::db::begin_write;
+use crate::domain::id::{BidId, ParticipantId, RoundId};
 use crate::domain::{ballot::BallotKind, vote::Choice, Language, Pence, Phase};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::store::{
@@ -108,8 +109,8 @@ pub fn format_code(digits: &str) -> String {
 /// Who a message or call is from, once identified.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Participant {
-    pub round_id: i64,
-    pub participant_id: i64,
+    pub round_id: RoundId,
+    pub participant_id: ParticipantId,
 }
 
 /// Takes one voting-code attempt for `caller_key` and looks the code up:
@@ -154,8 +155,8 @@ pub(crate) async fn by_phone(db: &DatabaseConnection, phone_hmac: &str) -> Servi
         .context("finding a phone number")?
         .into_iter()
         .map(|r| Participant {
-            round_id: r.round_id,
-            participant_id: r.id,
+            round_id: r.round_id.into(),
+            participant_id: r.id.into(),
         })
         .collect();
     found.extend(
@@ -167,8 +168,8 @@ pub(crate) async fn by_phone(db: &DatabaseConnection, phone_hmac: &str) -> Servi
             .context("finding a phone number")?
             .into_iter()
             .map(|c| Participant {
-                round_id: c.round_id,
-                participant_id: c.participant_id,
+                round_id: c.round_id.into(),
+                participant_id: c.participant_id.into(),
             }),
     );
     found.sort_by_key(|p| (p.round_id, p.participant_id));
@@ -192,7 +193,7 @@ pub(crate) async fn by_phone(db: &DatabaseConnection, phone_hmac: &str) -> Servi
 #[derive(Clone, Debug)]
 pub struct PhoneBallot {
     pub round: rounds::Round,
-    pub participant_id: i64,
+    pub participant_id: ParticipantId,
     pub area_name: String,
     pub pot: Pence,
     pub bids: Vec<bids::Model>,
@@ -219,7 +220,7 @@ pub(crate) async fn ballot_for(
             NoBallot::Closed
         }));
     }
-    let Some(record) = verified_participants::Entity::find_by_id(who.participant_id)
+    let Some(record) = verified_participants::Entity::find_by_id(who.participant_id.get())
         .one(db)
         .await
         .context("finding the voter")?
@@ -234,7 +235,7 @@ pub(crate) async fn ballot_for(
     let Some(pot) = round.pot_for_area(eligible.area_id).cloned() else {
         return Ok(Err(NoBallot::NotEligible));
     };
-    let area_name = areas::Entity::find_by_id(eligible.area_id)
+    let area_name = areas::Entity::find_by_id(eligible.area_id.get())
         .one(db)
         .await
         .context("loading the area")?
@@ -286,7 +287,7 @@ impl PhoneBallot {
                 .iter()
                 .map(|&n| {
                     Ok(Choice {
-                        bid_id: bid(n)?,
+                        bid_id: (bid(n)?).into(),
                         value: None,
                     })
                 })
@@ -300,7 +301,7 @@ impl PhoneBallot {
                         v
                     };
                     Ok(Choice {
-                        bid_id: bid(n)?,
+                        bid_id: (bid(n)?).into(),
                         value: Some(value),
                     })
                 })
@@ -310,8 +311,11 @@ impl PhoneBallot {
     }
 
     /// The number of a bid on this ballot.
-    pub fn number_of(&self, bid_id: i64) -> Option<usize> {
-        self.bids.iter().position(|b| b.id == bid_id).map(|i| i + 1)
+    pub fn number_of(&self, bid_id: BidId) -> Option<usize> {
+        self.bids
+            .iter()
+            .position(|b| b.id == bid_id.get())
+            .map(|i| i + 1)
     }
 
     pub fn closes_at(&self) -> Option<DateTime<Utc>> {
@@ -411,7 +415,7 @@ pub async fn prune(db: &impl ConnectionTrait) -> ServiceResult<()> {
 
 /// At close: everything that could tie a phone, a code or a call to a
 /// ballot goes, in the transaction that closes voting.
-pub async fn seal(db: &impl ConnectionTrait, round_id: i64) -> ServiceResult<()> {
+pub async fn seal(db: &impl ConnectionTrait, round_id: RoundId) -> ServiceResult<()> {
     phone_calls::Entity::delete_many()
         .filter(phone_calls::Column::RoundId.eq(round_id))
         .exec(db)

@@ -96,7 +96,7 @@ pub fn read_back(
             let title = b
                 .bids
                 .iter()
-                .find(|x| x.id == c.bid_id)
+                .find(|x| x.id == c.bid_id.get())
                 .map(|x| short(&x.title, 60))
                 .unwrap_or_default();
             let project = fill(w.project, &[("number", &n.to_string()), ("title", &title)]);

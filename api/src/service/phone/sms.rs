@@ -10,6 +10,7 @@ use super::{
     ballot_for, by_phone, check_code, code_digits, no_ballot, phone_key, refusal, ByPhone, Entry,
     EntryProblem, NoBallot, Participant, PhoneBallot,
 };
+use crate::domain::id::RoundId;
 use crate::domain::{ballot::BallotKind, vote::Channel, Language};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::service::voting::{self, CastRequest, Voter};
@@ -218,7 +219,13 @@ pub async fn handle(state: &AppState, inbound: Inbound) -> Vec<String> {
     let (_, lang, _) = parse(&inbound.body);
     match answer(state, &inbound).await {
         Ok((parts, round_id)) => {
-            keep_reply(state, &inbound.message_sid, round_id, &parts).await;
+            keep_reply(
+                state,
+                &inbound.message_sid,
+                round_id.map(Into::into),
+                &parts,
+            )
+            .await;
             parts
         }
         Err(e) => {
@@ -250,14 +257,19 @@ async fn earlier_reply(state: &AppState, message_sid: &str) -> Option<Vec<String
 }
 
 /// Keeps a reply, sealed, so that a retried message gets the same one.
-async fn keep_reply(state: &AppState, message_sid: &str, round_id: Option<i64>, parts: &[String]) {
+async fn keep_reply(
+    state: &AppState,
+    message_sid: &str,
+    round_id: Option<RoundId>,
+    parts: &[String],
+) {
     if message_sid.is_empty() {
         return;
     }
     let reply = serde_json::to_string(parts).unwrap_or_default();
     let stored = phone_messages::Entity::insert(phone_messages::ActiveModel {
         message_sid: Set(message_sid.to_owned()),
-        round_id: Set(round_id),
+        round_id: Set(round_id.map(|id| id.get())),
         reply: Set(super::seal_state(
             &state.secret,
             "phone_messages",
@@ -320,8 +332,8 @@ async fn who_texts(
             .context("remembering the phone that used a code")?;
     }
     Ok(Ok(Participant {
-        round_id: found.round_id,
-        participant_id: found.participant_id,
+        round_id: found.round_id.into(),
+        participant_id: found.participant_id.into(),
     }))
 }
 
@@ -339,7 +351,10 @@ async fn answer(state: &AppState, inbound: &Inbound) -> ServiceResult<(Vec<Strin
         Ok(b) => b,
         Err(why) => {
             let round = crate::service::rounds::load(&state.db, who.round_id).await?;
-            return Ok((vec![ctx.no_ballot(why, &round.title)], round_id));
+            return Ok((
+                vec![ctx.no_ballot(why, &round.title)],
+                round_id.map(|id| id.get()),
+            ));
         }
     };
     let how = phrases::sms_how_to(lang, &ballot);
@@ -367,7 +382,7 @@ async fn answer(state: &AppState, inbound: &Inbound) -> ServiceResult<(Vec<Strin
             vec![vote(state, lang, inbound, &ballot, keyword, &text).await?]
         }
     };
-    Ok((parts, round_id))
+    Ok((parts, round_id.map(|id| id.get())))
 }
 
 /// The ballot's projects, numbered, in as many messages as they need.

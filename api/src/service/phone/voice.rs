@@ -122,7 +122,7 @@ pub async fn handle(state: &AppState, inbound: Inbound) -> Answer {
 async fn save(state: &AppState, sid: &str, call: &Call) -> ServiceResult<()> {
     let row = phone_calls::ActiveModel {
         call_sid: Set(sid.to_owned()),
-        round_id: Set(call.who.map(|w| w.round_id)),
+        round_id: Set(call.who.map(|w| w.round_id).map(|id| id.get())),
         state: Set(super::seal_state(
             &state.secret,
             "phone_calls",
@@ -465,8 +465,8 @@ async fn on_code(
         return failed(state, call, w.voice_code_unknown.into(), None);
     };
     let who = Participant {
-        round_id: found.round_id,
-        participant_id: found.participant_id,
+        round_id: found.round_id.into(),
+        participant_id: found.participant_id.into(),
     };
     let b = match ballot_for(&state.db, who).await? {
         Ok(b) => b,

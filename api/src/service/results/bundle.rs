@@ -1,6 +1,7 @@
 //! The files of a published result, as `tally verify` reads them.
 use super::super::{round_log, rounds};
 use super::{result, sha256_hex};
+use crate::domain::id::RoundId;
 use crate::error::ServiceResult;
 use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
@@ -8,7 +9,7 @@ use serde_json::{json, Value};
 /// The files of a published result version, as `tally verify` reads them.
 pub async fn bundle(
     db: &DatabaseConnection,
-    round_id: i64,
+    round_id: RoundId,
     version: Option<i32>,
 ) -> ServiceResult<Option<Vec<(String, Vec<u8>)>>> {
     let Some(result) = result(db, None, round_id, version).await? else {

@@ -3,6 +3,7 @@
 //! stored result versions.
 use super::super::{round_log, rounds, voting, Actor};
 use super::sha256_hex;
+use crate::domain::id::PotId;
 use crate::domain::{ballot::BallotKind, vote::BallotContent, CountingRule};
 use crate::error::{Context, ServiceError, ServiceResult};
 use crate::store::{areas, ballots, bids, pot_results, result_versions, sealed_pots};
@@ -56,7 +57,7 @@ async fn pot_election(
     voting: &(String, String),
 ) -> ServiceResult<tally::Election> {
     use tally::model::{BallotRef, Ballots};
-    let area = areas::Entity::find_by_id(pot.area_id)
+    let area = areas::Entity::find_by_id(pot.area_id.get())
         .one(db)
         .await
         .context("loading an area")?
@@ -182,22 +183,6 @@ async fn pot_election(
     })
 }
 
-/// When voting opened and closed (`DD.MM.YYYY`, as pabulib writes dates),
-/// from the round's log.
-async fn voting_dates(db: &impl ConnectionTrait, round_id: i64) -> ServiceResult<(String, String)> {
-    let entries = round_log::entries(db, round_id).await?;
-    let when = |to: &str| {
-        entries
-            .iter()
-            .rev()
-            .find(|e| e["kind"] == "phase_changed" && e["details"]["to"] == to)
-            .and_then(|e| DateTime::parse_from_rfc3339(e["at"].as_str()?).ok())
-            .map(|at| at.format("%d.%m.%Y").to_string())
-    };
-    let end = when("closed").unwrap_or_else(|| Utc::now().format("%d.%m.%Y").to_string());
-    Ok((when("voting").unwrap_or_else(|| end.clone()), end))
-}
-
 /// What the close of voting sealed: each pot's ballots file, its hash and
 /// its number of ballots, and the receipt commitments' count and Merkle
 /// root. The round log's `sealed` entry holds exactly this.
@@ -210,7 +195,7 @@ pub struct Sealed {
 
 #[derive(Clone, Debug)]
 pub struct SealedPot {
-    pub pot_id: i64,
+    pub pot_id: PotId,
     pub ballots: u64,
     pub ballots_sha256: String,
 }
@@ -238,7 +223,7 @@ pub(crate) async fn seal_pots(
     txn: &DatabaseTransaction,
     round: &rounds::Round,
 ) -> ServiceResult<Sealed> {
-    let voting = voting_dates(txn, round.id).await?;
+    let voting = round_log::voting_dates(txn, round.id).await?;
     let mut pots = Vec::new();
     for pot in &round.pots {
         let election = pot_election(txn, round, pot, &voting).await?;
@@ -249,8 +234,8 @@ pub(crate) async fn seal_pots(
             ballots_sha256: sha256_hex(pb.as_bytes()),
         };
         sealed_pots::ActiveModel {
-            round_id: Set(round.id),
-            pot_id: Set(pot.id),
+            round_id: Set(round.id.get()),
+            pot_id: Set(pot.id.get()),
             ballots: Set(sealed.ballots as i64),
             ballots_pb: Set(pb),
             ballots_sha256: Set(sealed.ballots_sha256.clone()),
@@ -299,10 +284,10 @@ pub(crate) async fn count_in(
         // A round published before ballots files were sealed at the close
         // has none: its file is written from its ballots, as its first
         // count wrote it.
-        let (pb, pb_sha256) = match files.get(&pot.id) {
+        let (pb, pb_sha256) = match files.get(&pot.id.get()) {
             Some(f) => (f.ballots_pb.clone(), f.ballots_sha256.clone()),
             None => {
-                let voting = voting_dates(txn, round.id)
+                let voting = round_log::voting_dates(txn, round.id)
                     .await
                     .map_err(|e| e.to_string())?;
                 let election = pot_election(txn, round, pot, &voting)
@@ -316,14 +301,14 @@ pub(crate) async fn count_in(
         let spec = rule_spec_excluding(
             &round.rule,
             excluded_by_pot
-                .get(&pot.id)
+                .get(&pot.id.get())
                 .map(Vec::as_slice)
                 .unwrap_or(&[]),
         );
         let result = tally::bundle::count_pot(&spec, &pb)
             .map_err(|e| format!("the pot for area {}: {e}", pot.area_id))?;
         out.push(pot_results::ActiveModel {
-            pot_id: Set(pot.id),
+            pot_id: Set(pot.id.get()),
             ballots_sha256: Set(pb_sha256),
             ballots_pb: Set(pb),
             result_sha256: Set(sha256_hex(result.as_bytes())),
@@ -355,12 +340,12 @@ pub(crate) async fn store_version(
         &rule_spec_excluding(&round.rule, excluded).to_json(),
     );
     let v = result_versions::ActiveModel {
-        round_id: Set(round.id),
+        round_id: Set(round.id.get()),
         version: Set(version),
         reason: Set(reason.map(str::to_owned)),
         config_json: Set(config.clone()),
         excluded_bids: Set(serde_json::to_string(excluded).unwrap_or_else(|_| "[]".into())),
-        created_by: Set(actor.map(|a| a.account_id)),
+        created_by: Set(actor.map(|a| a.account_id).map(|id| id.get())),
         created_at: Set(now),
         published_by: Set(None),
         published_at: Set(None),

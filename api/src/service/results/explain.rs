@@ -1,168 +1,215 @@
-//! The count in plain words, step by step, in English and Welsh.
-use super::view::{pence_of, pounds};
+//! The count in plain words, step by step, in English and Welsh: typed
+//! steps (`trace`) told with every sentence from the one dictionary
+//! (`crate::words`).
+use super::trace::{Decision, Stage, StageAction, Step, Term, Trace};
+use super::view::pounds;
 use crate::domain::Language;
 use crate::words::{self, fill, Words};
-use serde_json::Value;
 use std::collections::HashMap;
 
-/// What `tally` writes about a bid or the count's end, in the reader's
-/// words (`words::Words`, `term_…`); `None` for anything it does not
-/// know, which is then shown as written.
-fn known_term(w: &Words, term: &str) -> Option<&'static str> {
-    Some(match term {
-        "skipped: does not fit" => w.term_skipped_does_not_fit,
-        "does not fit: count stops" => w.term_does_not_fit_count_stops,
-        "below threshold" => w.term_below_threshold,
-        "not considered: count stopped" => w.term_not_considered,
-        "single run" => w.term_single_run,
-        "raising the share once more would overspend" => w.term_raising_would_overspend,
-        "first run already overspends" => w.term_first_run_overspends,
-        "outcome is exhaustive" => w.term_outcome_exhaustive,
-        "every supported project is funded" => w.term_every_supported_funded,
-        "elected" => w.term_elected,
-        "excluded" => w.term_excluded,
-        "eliminated" => w.term_eliminated,
-        "surplus transferred from" => w.term_surplus_transferred,
-        "first preferences counted" => w.term_first_preferences,
-        _ => return None,
-    })
+impl Term {
+    /// The term in the reader's words.
+    fn in_words(&self, w: &Words) -> String {
+        match self {
+            Self::SkippedDoesNotFit => w.term_skipped_does_not_fit,
+            Self::DoesNotFitCountStops => w.term_does_not_fit_count_stops,
+            Self::BelowThreshold => w.term_below_threshold,
+            Self::NotConsidered => w.term_not_considered,
+            Self::SingleRun => w.term_single_run,
+            Self::RaisingWouldOverspend => w.term_raising_would_overspend,
+            Self::FirstRunOverspends => w.term_first_run_overspends,
+            Self::OutcomeExhaustive => w.term_outcome_exhaustive,
+            Self::EverySupportedFunded => w.term_every_supported_funded,
+            Self::Elected => w.term_elected,
+            Self::Excluded => w.term_excluded,
+            Self::Eliminated => w.term_eliminated,
+            Self::SurplusTransferred => w.term_surplus_transferred,
+            Self::FirstPreferences => w.term_first_preferences,
+            Self::Other(text) => return text.clone(),
+        }
+        .to_owned()
+    }
 }
 
-/// The count in plain words, one line per step, in English or Welsh: every
-/// sentence from the one dictionary (`crate::words`).
-pub(super) fn explain(
-    result: &Value,
-    titles: &HashMap<String, String>,
-    rule: &str,
-    language: Language,
-) -> Vec<String> {
-    let w = words::of(language);
-    let term = |t: &str| -> String { known_term(w, t).unwrap_or(t).to_owned() };
-    let title = |id: &Value| {
-        id.as_str()
-            .and_then(|i| titles.get(i))
-            .cloned()
-            .unwrap_or_else(|| fill(w.explain_bid, &[("id", &id.to_string())]))
-    };
-    let money = |v: &Value| pounds(pence_of(v.as_str().unwrap_or("0")));
-    let mut out = Vec::new();
-    let rounds = result["rounds"].as_array().cloned().unwrap_or_default();
-    match rule {
-        "irv" | "stv-scottish" => {
-            for (i, r) in rounds.iter().enumerate() {
-                let summary = summarise_stage(r, titles, &term);
-                let n = (i + 1).to_string();
-                out.push(fill(w.explain_stage, &[("n", &n), ("summary", &summary)]));
-            }
-        }
-        _ => {
-            for r in &rounds {
-                out.push(step(w, r, &title, &money, &term));
-            }
-        }
-    }
-    if let Some(reason) = result["details"]["equal_shares"]["stop_reason"].as_str() {
-        out.push(fill(w.explain_stopped, &[("reason", &term(reason))]));
-    }
-    out
-}
-
-/// One round of a greedy or Equal Shares count, in words.
-fn step(
-    w: &Words,
-    r: &Value,
-    title: &dyn Fn(&Value) -> String,
-    money: &dyn Fn(&Value) -> String,
-    term: &dyn Fn(&str) -> String,
-) -> String {
-    let phase = r["phase"].as_str().unwrap_or("");
-    if phase == "equal shares" {
-        let count = |key: &str| {
-            r[key]
-                .as_str()
-                .and_then(|s| s.parse::<u64>().ok())
-                .unwrap_or(0)
+impl Trace {
+    /// The count in plain words, one line per step, in English or Welsh.
+    pub(super) fn explain(
+        &self,
+        titles: &HashMap<String, String>,
+        language: Language,
+    ) -> Vec<String> {
+        let w = words::of(language);
+        let title = |id: &str| {
+            titles
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| fill(w.explain_bid, &[("id", &format!("\"{id}\""))]))
         };
-        let supporters = (count("supporters_paying_share")
-            + count("supporters_paying_all_they_had"))
-        .to_string();
-        return fill(
+        let name = |id: &String| titles.get(id).cloned().unwrap_or_else(|| id.clone());
+        let mut out = Vec::new();
+        for (i, s) in self.stages.iter().enumerate() {
+            let summary = summarise_stage(w, s, &name);
+            let n = (i + 1).to_string();
+            out.push(fill(w.explain_stage, &[("n", &n), ("summary", &summary)]));
+        }
+        for s in &self.steps {
+            out.push(step(w, s, &title));
+        }
+        if let Some(reason) = &self.stopped {
+            out.push(fill(w.explain_stopped, &[("reason", &reason.in_words(w))]));
+        }
+        out
+    }
+}
+
+/// One step of a greedy or Equal Shares count, in words.
+fn step(w: &Words, s: &Step, title: &dyn Fn(&str) -> String) -> String {
+    match s {
+        Step::EqualShares {
+            n,
+            bid,
+            supporters,
+            paid,
+            cost,
+        } => fill(
             w.explain_equal_shares,
             &[
-                ("n", &r["round"].to_string()),
-                ("bid", &title(&r["project"])),
-                ("supporters", &supporters),
-                ("paid", &money(&r["payment_per_supporter"])),
-                ("cost", &money(&r["cost"])),
+                ("n", &n.to_string()),
+                ("bid", &title(bid)),
+                ("supporters", &supporters.to_string()),
+                ("paid", &pounds(*paid)),
+                ("cost", &pounds(*cost)),
             ],
-        );
-    }
-    let decision = r["decision"].as_str().unwrap_or("");
-    let left = money(&r["remaining_budget"]);
-    let position = r["position"]
-        .as_u64()
-        .or_else(|| r["round"].as_u64())
-        .unwrap_or(0)
-        .to_string();
-    let what = match decision {
-        "funded" => fill(w.explain_funded, &[("left", &left)]),
-        "" => fill(w.explain_phase, &[("phase", &term(phase)), ("left", &left)]),
-        other => fill(
-            w.explain_not_funded,
-            &[("why", &term(&other.replace('_', " "))), ("left", &left)],
         ),
-    };
-    fill(
-        w.explain_step,
-        &[
-            ("position", &position),
-            ("bid", &title(&r["project"])),
-            ("support", r["support"].as_str().unwrap_or("0")),
-            ("cost", &money(&r["cost"])),
-            ("what", &what),
-        ],
-    )
+        Step::Considered {
+            position,
+            bid,
+            support,
+            cost,
+            decision,
+            left,
+        } => {
+            let left = pounds(*left);
+            let what = match decision {
+                Decision::Funded => fill(w.explain_funded, &[("left", &left)]),
+                Decision::Phase(phase) => fill(
+                    w.explain_phase,
+                    &[("phase", &phase.in_words(w)), ("left", &left)],
+                ),
+                Decision::NotFunded(why) => fill(
+                    w.explain_not_funded,
+                    &[("why", &why.in_words(w)), ("left", &left)],
+                ),
+            };
+            fill(
+                w.explain_step,
+                &[
+                    ("position", &position.to_string()),
+                    ("bid", &title(bid)),
+                    ("support", support),
+                    ("cost", &pounds(*cost)),
+                    ("what", &what),
+                ],
+            )
+        }
+    }
 }
 
-fn summarise_stage(
-    r: &Value,
-    titles: &HashMap<String, String>,
-    term: &dyn Fn(&str) -> String,
-) -> String {
-    let name = |v: &Value| {
-        v.as_str()
-            .and_then(|s| titles.get(s).cloned())
-            .unwrap_or_else(|| v.to_string().trim_matches('"').to_owned())
-    };
+fn summarise_stage(w: &Words, s: &Stage, name: &dyn Fn(&String) -> String) -> String {
     let mut parts = Vec::new();
-    for key in ["elected", "excluded", "eliminated"] {
-        if let Some(list) = r[key].as_array() {
-            if !list.is_empty() {
-                parts.push(format!(
-                    "{}: {}",
-                    term(key),
-                    list.iter().map(name).collect::<Vec<_>>().join(", ")
-                ));
-            }
+    for (term, list) in [
+        (Term::Elected, &s.elected),
+        (Term::Excluded, &s.excluded),
+        (Term::Eliminated, &s.eliminated),
+    ] {
+        if !list.is_empty() {
+            let names: Vec<String> = list.iter().map(name).collect();
+            parts.push(format!("{}: {}", term.in_words(w), names.join(", ")));
         }
     }
     // A stage that names no list says what it did in its action.
     if parts.is_empty() {
-        let action = &r["action"];
-        let who = || name(&action["candidate"]);
-        match action["kind"].as_str() {
-            Some("elected") => parts.push(format!("{}: {}", term("elected"), who())),
-            Some("exclusion") => parts.push(format!("{}: {}", term("excluded"), who())),
-            Some("surplus") => {
-                parts.push(format!("{} {}", term("surplus transferred from"), who()))
+        match &s.action {
+            Some(StageAction::Elected(who)) => {
+                parts.push(format!("{}: {}", Term::Elected.in_words(w), name(who)))
             }
-            Some("first-preferences") => parts.push(term("first preferences counted")),
-            _ => {}
+            Some(StageAction::Excluded(who)) => {
+                parts.push(format!("{}: {}", Term::Excluded.in_words(w), name(who)))
+            }
+            Some(StageAction::Surplus(who)) => parts.push(format!(
+                "{} {}",
+                Term::SurplusTransferred.in_words(w),
+                name(who)
+            )),
+            Some(StageAction::FirstPreferences) => parts.push(Term::FirstPreferences.in_words(w)),
+            None => {}
         }
     }
-    if parts.is_empty() {
-        r.to_string()
-    } else {
-        parts.join("; ")
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn greedy_steps_are_read_into_typed_values_and_told_in_both_languages() {
+        let result = json!({
+            "rounds": [
+                {"phase": "greedy", "position": 1, "project": "7", "support": "12",
+                 "cost": "500.00", "decision": "funded", "remaining_budget": "500.00"},
+                {"phase": "greedy", "position": 2, "project": "9", "support": "4",
+                 "cost": "800.00", "decision": "skipped: does not fit", "remaining_budget": "500.00"}
+            ]
+        });
+        let trace = Trace::read(&result, "greedy");
+        assert_eq!(
+            trace.steps[1],
+            Step::Considered {
+                position: 2,
+                bid: "9".into(),
+                support: "4".into(),
+                cost: 80_000,
+                decision: Decision::NotFunded(Term::SkippedDoesNotFit),
+                left: 50_000,
+            }
+        );
+        let titles = HashMap::from([("7".to_string(), "Benches".to_string())]);
+        let en = trace.explain(&titles, Language::En);
+        let cy = trace.explain(&titles, Language::Cy);
+        assert_eq!(en.len(), 2);
+        assert!(
+            en[0].contains("Benches") && en[0].contains("£500"),
+            "{en:?}"
+        );
+        assert_ne!(en, cy);
+    }
+
+    #[test]
+    fn equal_shares_and_ranked_stages_are_typed() {
+        let mes = json!({
+            "rounds": [{"phase": "equal shares", "round": 1, "project": "3", "cost": "300",
+                        "payment_per_supporter": "10.0000",
+                        "supporters_paying_share": "20", "supporters_paying_all_they_had": "5"}],
+            "details": {"equal_shares": {"stop_reason": "outcome is exhaustive"}}
+        });
+        let t = Trace::read(&mes, "equal-shares");
+        assert!(matches!(
+            t.steps[0],
+            Step::EqualShares { supporters: 25, .. }
+        ));
+        assert_eq!(t.stopped, Some(Term::OutcomeExhaustive));
+        let stv = json!({"rounds": [
+            {"stage": 1, "action": {"kind": "first-preferences"}, "elected": []},
+            {"stage": 2, "action": {"kind": "surplus", "candidate": "4"},
+             "elected": [{"candidate": "4", "votes": "10", "by": "quota"}]}
+        ]});
+        let t = Trace::read(&stv, "stv-scottish");
+        assert_eq!(t.stages[0].action, Some(StageAction::FirstPreferences));
+        assert_eq!(t.stages[1].elected, vec!["4".to_string()]);
+        let titles = HashMap::from([("4".to_string(), "Play park".to_string())]);
+        let lines = t.explain(&titles, Language::En);
+        assert!(lines[1].contains("Play park"), "{lines:?}");
     }
 }

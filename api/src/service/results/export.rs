@@ -53,8 +53,8 @@ mod tests {
             ("Plain", "\"Plain\""),
         ] {
             let p = PotResult {
-                pot_id: 1,
-                area_id: 1,
+                pot_id: crate::domain::PotId::new(1),
+                area_id: crate::domain::AreaId::new(1),
                 budget_pence: 100,
                 funded: vec![(7, 50, "3".into())],
                 unfunded: vec![],

@@ -15,6 +15,7 @@ mod count;
 mod explain;
 mod export;
 mod receipts;
+mod trace;
 mod view;
 
 pub use bundle::bundle;

@@ -1,4 +1,5 @@
 //! Receipt commitments and their inclusion proofs.
+use crate::domain::id::RoundId;
 use crate::error::{Context, ServiceError, ServiceResult};
 use crate::store::{ballots, result_versions};
 use sea_orm::{
@@ -9,7 +10,7 @@ use sea_orm::{
 /// Merkle tree.
 pub(crate) async fn commitments(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round_id: RoundId,
 ) -> ServiceResult<Vec<[u8; 32]>> {
     let mut out: Vec<[u8; 32]> = ballots::Entity::find()
         .select_only()
@@ -34,7 +35,7 @@ pub(crate) async fn commitments(
 /// no ballot has this receipt.
 pub async fn receipt_proof(
     db: &DatabaseConnection,
-    round_id: i64,
+    round_id: RoundId,
     code: &str,
 ) -> ServiceResult<Option<(tally::bundle::Inclusion, String, String)>> {
     let published = result_versions::Entity::find()

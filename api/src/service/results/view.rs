@@ -1,8 +1,9 @@
 //! A stored result as people read it: funded and unfunded bids, money,
 //! turnout and the explanation, for each version the caller may see.
 use super::super::{rounds, voting, Actor};
-use super::explain::explain;
 use super::reviewer;
+use super::trace::Trace;
+use crate::domain::id::{AreaId, PotId, RoundId};
 use crate::domain::Language;
 use crate::error::{Context, ServiceError, ServiceResult};
 use crate::store::{bids, participation, pot_results, result_versions};
@@ -14,8 +15,8 @@ use std::collections::{BTreeMap, HashMap};
 /// A pot's result, as people read it.
 #[derive(Clone, Debug)]
 pub struct PotResult {
-    pub pot_id: i64,
-    pub area_id: i64,
+    pub pot_id: PotId,
+    pub area_id: AreaId,
     pub budget_pence: i64,
     /// Funded bids in the order funded, with what each costs and its
     /// support.
@@ -41,7 +42,7 @@ pub struct PotResult {
 /// One version of a round's result.
 #[derive(Clone, Debug)]
 pub struct RoundResult {
-    pub round_id: i64,
+    pub round_id: RoundId,
     pub version: i32,
     pub reason: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -73,7 +74,7 @@ pub(super) fn pounds(p: i64) -> String {
 pub async fn result(
     db: &DatabaseConnection,
     caller: Option<&Actor>,
-    round_id: i64,
+    round_id: RoundId,
     version: Option<i32>,
 ) -> ServiceResult<Option<RoundResult>> {
     let round = rounds::get(db, caller, round_id).await?;
@@ -110,7 +111,7 @@ pub async fn result(
         let pot = round
             .pots
             .iter()
-            .find(|p| p.id == row.pot_id)
+            .find(|p| p.id == row.pot_id.into())
             .ok_or_else(|| {
                 ServiceError::Unexpected(anyhow::anyhow!("a result for another round's pot"))
             })?;
@@ -154,7 +155,7 @@ pub async fn result(
             .collect();
         let spent: i64 = funded.iter().map(|(_, c, _)| c).sum();
         let mut by_channel: BTreeMap<String, u64> = BTreeMap::new();
-        for p in turnout.iter().filter(|p| p.pot_id == pot.id) {
+        for p in turnout.iter().filter(|p| p.pot_id == pot.id.get()) {
             *by_channel.entry(p.channel.clone()).or_default() += 1;
         }
         // The ballots that named each bid, as the published file says.
@@ -166,13 +167,14 @@ pub async fn result(
                     .collect()
             })
             .unwrap_or_default();
+        let trace = Trace::read(&r, &round.rule.name);
         pots.push(PotResult {
             votes,
             pot_id: pot.id,
             area_id: pot.area_id,
             budget_pence: pot.amount.get(),
-            explanation: explain(&r, &titles, &round.rule.name, Language::En),
-            explanation_cy: explain(&r, &titles, &round.rule.name, Language::Cy),
+            explanation: trace.explain(&titles, Language::En),
+            explanation_cy: trace.explain(&titles, Language::Cy),
             funded,
             unfunded,
             spent_pence: spent,
@@ -206,7 +208,7 @@ pub async fn result(
 pub async fn versions(
     db: &DatabaseConnection,
     caller: Option<&Actor>,
-    round_id: i64,
+    round_id: RoundId,
 ) -> ServiceResult<Vec<(i32, Option<String>, DateTime<Utc>, Option<DateTime<Utc>>)>> {
     rounds::get(db, caller, round_id).await?;
     let mut q =

@@ -1,6 +1,7 @@
 //! Duplicate and similar identities, for officers to resolve.
 use super::*;
 use crate::db::begin_write;
+use crate::domain::id::{AccountId, ConflictId, ParticipantId, RoundId};
 use crate::domain::Role;
 use crate::service::{Page, PageRequest};
 use sea_orm::sea_query::Expr;
@@ -8,12 +9,12 @@ use sea_orm::{DatabaseConnection, QuerySelect};
 
 #[derive(Clone, Debug)]
 pub struct Conflict {
-    pub id: i64,
-    pub round_id: i64,
+    pub id: ConflictId,
+    pub round_id: RoundId,
     /// The record already holding the identity (gone if it was deleted).
-    pub participant_id: Option<i64>,
+    pub participant_id: Option<ParticipantId>,
     /// The account that tried to verify (gone if it was deleted).
-    pub claimant_account_id: Option<i64>,
+    pub claimant_account_id: Option<AccountId>,
     /// What matched: `identity`, `similar`, `sms` or `email`.
     pub kind: String,
     pub created_at: DateTime<Utc>,
@@ -23,10 +24,10 @@ pub struct Conflict {
 
 fn to_conflict(c: verification_conflicts::Model) -> Conflict {
     Conflict {
-        id: c.id,
-        round_id: c.round_id,
-        participant_id: c.participant_id,
-        claimant_account_id: c.claimant_account_id,
+        id: c.id.into(),
+        round_id: c.round_id.into(),
+        participant_id: c.participant_id.map(Into::into),
+        claimant_account_id: c.claimant_account_id.map(Into::into),
         kind: c.kind,
         created_at: c.created_at,
         resolved_at: c.resolved_at,
@@ -39,7 +40,7 @@ fn to_conflict(c: verification_conflicts::Model) -> Conflict {
 pub async fn conflicts(
     db: &DatabaseConnection,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
     page: PageRequest,
 ) -> ServiceResult<Page<Conflict>> {
     actor.require(Role::Officer, "see duplicate verifications")?;
@@ -80,17 +81,17 @@ impl Resolution {
 }
 
 /// Officers: resolves a duplicate, with an audit entry.
-#[tracing::instrument(name = "resolve verification conflict", skip(db, actor), fields(conflict.id = conflict_id))]
+#[tracing::instrument(name = "resolve verification conflict", skip(db, actor), fields(conflict.id = conflict_id.get()))]
 pub async fn resolve(
     db: &DatabaseConnection,
     actor: &Actor,
-    conflict_id: i64,
+    conflict_id: ConflictId,
     resolution: Resolution,
 ) -> ServiceResult<Conflict> {
     actor.require(Role::Officer, "resolve duplicate verifications")?;
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
-    let c = verification_conflicts::Entity::find_by_id(conflict_id)
+    let c = verification_conflicts::Entity::find_by_id(conflict_id.get())
         .lock_exclusive()
         .one(&txn)
         .await
@@ -102,12 +103,12 @@ pub async fn resolve(
             "this duplicate has already been resolved",
         ));
     }
-    let round = rounds::lock_shared(&txn, c.round_id).await?;
+    let round = rounds::lock_shared(&txn, c.round_id.into()).await?;
     if round.phase.settings_frozen() && !round.is_in(Phase::Voting, now) {
         return Err(closed(&round));
     }
     let claimant_record = match c.claimant_account_id {
-        Some(a) => own_record(&txn, c.round_id, a).await?,
+        Some(a) => own_record(&txn, c.round_id.into(), a.into()).await?,
         None => None,
     };
     match resolution {
@@ -167,7 +168,7 @@ pub async fn resolve(
     let saved = verification_conflicts::ActiveModel {
         id: Set(c.id),
         resolved_at: Set(Some(now)),
-        resolved_by: Set(Some(actor.account_id)),
+        resolved_by: Set(Some(actor.account_id.get())),
         resolution: Set(Some(resolution.as_str().into())),
         ..Default::default()
     }
@@ -176,8 +177,8 @@ pub async fn resolve(
     .context("resolving a conflict")?;
     audit::record_personal(
         &txn,
-        c.round_id,
-        Some(actor.account_id),
+        c.round_id.into(),
+        Some(actor.account_id.get()),
         "verification_conflict_resolved",
         "verified_participant",
         c.participant_id.map(|p| p.to_string()).unwrap_or_default(),

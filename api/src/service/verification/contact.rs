@@ -3,6 +3,7 @@
 use super::*;
 use crate::channels::templates;
 use crate::db::begin_write;
+use crate::domain::id::RoundId;
 use crate::service::{
     auth::Client,
     codes::{self, Check},
@@ -33,11 +34,11 @@ fn parse_contact(secret: &Secret, channel: Channel, to: &str) -> ServiceResult<(
 
 /// Sends a verification code by text message or email. The answer is the
 /// same whether or not the number or address is known to us.
-#[tracing::instrument(name = "request verification code", skip(state, actor, to, client), fields(round.id = round_id, channel = ?channel))]
+#[tracing::instrument(name = "request verification code", skip(state, actor, to, client), fields(round.id = round_id.get(), channel = ?channel))]
 pub async fn request_code(
     state: &AppState,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
     channel: Channel,
     to: &str,
     client: &Client,
@@ -91,11 +92,11 @@ pub async fn request_code(
 }
 
 /// Checks a verification code and records the proven contact.
-#[tracing::instrument(name = "confirm verification code", skip(state, actor, to, code), fields(round.id = round_id, channel = ?channel))]
+#[tracing::instrument(name = "confirm verification code", skip(state, actor, to, code), fields(round.id = round_id.get(), channel = ?channel))]
 pub async fn confirm_code(
     state: &AppState,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
     channel: Channel,
     to: &str,
     code: &str,
@@ -134,7 +135,14 @@ pub async fn confirm_code(
         .await?
         .filter(|o| o.id != own.id)
     {
-        record_conflict(&txn, round_id, other.id, actor.account_id, method.as_str()).await?;
+        record_conflict(
+            &txn,
+            round_id,
+            other.id.into(),
+            actor.account_id,
+            method.as_str(),
+        )
+        .await?;
         txn.commit().await.context("committing a conflict")?;
         return Err(already_verified());
     }
@@ -164,7 +172,7 @@ pub async fn confirm_code(
     audit::record_personal(
         &txn,
         round_id,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "verification_code_confirmed",
         "verified_participant",
         saved.id,

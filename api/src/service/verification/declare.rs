@@ -1,6 +1,7 @@
 //! A resident states who they are and where they live, work or study.
 use super::*;
 use crate::db::begin_write;
+use crate::domain::id::RoundId;
 use crate::service::{auth::Client, limits};
 use crate::state::AppState;
 
@@ -15,11 +16,11 @@ use crate::state::AppState;
 /// resident is told only that their details need a check, which a similar
 /// name can cause as well: nobody learns from this whether someone else
 /// took part.
-#[tracing::instrument(name = "declare eligibility", skip(state, actor, details, client), fields(round.id = round_id))]
+#[tracing::instrument(name = "declare eligibility", skip(state, actor, details, client), fields(round.id = round_id.get()))]
 pub async fn declare(
     state: &AppState,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
     details: PersonDetails,
     client: &Client,
 ) -> ServiceResult<Participant> {
@@ -63,9 +64,16 @@ pub async fn declare(
         None => similar_to(&txn, round_id, &checked.similarity_hmacs, own_id).await?,
     };
     if let Some(other) = &same {
-        record_conflict(&txn, round_id, other.id, actor.account_id, "identity").await?;
+        record_conflict(
+            &txn,
+            round_id,
+            other.id.into(),
+            actor.account_id,
+            "identity",
+        )
+        .await?;
     } else if let Some(other) = similar {
-        record_conflict(&txn, round_id, other, actor.account_id, "similar").await?;
+        record_conflict(&txn, round_id, other.into(), actor.account_id, "similar").await?;
     }
     let held = same.is_some() || similar.is_some();
     // The identity key is unique in a round: a record held because the same
@@ -99,7 +107,7 @@ pub async fn declare(
     let saved = match own {
         Some(own) => verified_participants::ActiveModel {
             id: Set(own.id),
-            area_id: Set(checked.area_id),
+            area_id: Set(checked.area_id.get()),
             relation: Set(checked.relation.as_str().into()),
             identity_hmac: Set(identity_hmac),
             residence_hmac: Set(Some(checked.residence_hmac.clone())),
@@ -131,11 +139,11 @@ pub async fn declare(
         .await
         .map_err(|e| duplicate_or(e, "storing a declaration"))?,
     };
-    store_similarity_keys(&txn, round_id, saved.id, &checked.similarity_hmacs).await?;
+    store_similarity_keys(&txn, round_id, saved.id.into(), &checked.similarity_hmacs).await?;
     audit::record_personal(
         &txn,
         round_id,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "eligibility_declared",
         "verified_participant",
         saved.id,

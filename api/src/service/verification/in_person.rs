@@ -1,6 +1,7 @@
 //! An officer records that they checked a person in person.
 use super::*;
 use crate::db::begin_write;
+use crate::domain::id::RoundId;
 use crate::domain::Role;
 use crate::service::accounts::find_or_create_account;
 use crate::state::AppState;
@@ -18,11 +19,11 @@ pub struct InPersonRecord {
 /// An officer records that they checked a person at an event, a library or
 /// by phone. The person may have no email or phone at all. Officers see
 /// duplicates plainly: they are the ones who resolve them.
-#[tracing::instrument(name = "verify in person", skip(state, actor, record), fields(round.id = round_id))]
+#[tracing::instrument(name = "verify in person", skip(state, actor, record), fields(round.id = round_id.get()))]
 pub async fn record_in_person(
     state: &AppState,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
     record: InPersonRecord,
 ) -> ServiceResult<Participant> {
     actor.require(Role::Officer, "verify people in person")?;
@@ -67,14 +68,14 @@ pub async fn record_in_person(
         ),
         None => None,
     };
-    if account_id == Some(actor.account_id) {
+    if account_id == Some(actor.account_id.get()) {
         return Err(ServiceError::refused(
             ErrorCode::ConflictOfInterest,
             "you cannot verify yourself: another officer must check you",
         ));
     }
     let own = match account_id {
-        Some(a) => own_record(&txn, round_id, a).await?,
+        Some(a) => own_record(&txn, round_id, a.into()).await?,
         None => None,
     };
     let own_id = own.as_ref().map(|o| o.id);
@@ -133,7 +134,7 @@ pub async fn record_in_person(
             held: Set(false),
             methods: Set(methods_to_string(&methods)),
             evidence: Set(Some(record.evidence.as_str().into())),
-            recorded_by: Set(Some(actor.account_id)),
+            recorded_by: Set(Some(actor.account_id.get())),
             updated_at: Set(now),
             verified_at: Set(verified),
             ..Default::default()
@@ -143,7 +144,7 @@ pub async fn record_in_person(
         .map_err(|e| duplicate_or(e, "recording an in-person check"))?,
         None => new_participant(NewParticipant {
             round_id,
-            account_id,
+            account_id: account_id.map(Into::into),
             checked: &checked,
             identity_hmac: checked.identity_hmac.clone(),
             held: false,
@@ -151,7 +152,7 @@ pub async fn record_in_person(
             email_hmac: mailbox,
             methods: &methods,
             evidence: Some(record.evidence),
-            recorded_by: Some(actor.account_id),
+            recorded_by: Some(actor.account_id.get()),
             now,
             verified_at: verified,
         })
@@ -159,11 +160,11 @@ pub async fn record_in_person(
         .await
         .map_err(|e| duplicate_or(e, "recording an in-person check"))?,
     };
-    store_similarity_keys(&txn, round_id, saved.id, &checked.similarity_hmacs).await?;
+    store_similarity_keys(&txn, round_id, saved.id.into(), &checked.similarity_hmacs).await?;
     audit::record_personal(
         &txn,
         round_id,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "verified_in_person",
         "verified_participant",
         saved.id,

@@ -41,6 +41,7 @@ use super::{
     Actor,
 };
 use crate::crypto::Secret;
+use crate::domain::id::{AccountId, AreaId, ParticipantId, RoundId};
 use crate::domain::{
     person::{identity_material, residence_material, similarity_materials},
     Assurance, DateOfBirth, EmailAddress, Evidence, Method, PersonName, Phase, PhoneNumber,
@@ -60,10 +61,10 @@ use std::collections::BTreeSet;
 /// A verified (or partly verified) participant, without personal data.
 #[derive(Clone, Debug)]
 pub struct Participant {
-    pub id: i64,
-    pub round_id: i64,
-    pub account_id: Option<i64>,
-    pub area_id: i64,
+    pub id: ParticipantId,
+    pub round_id: RoundId,
+    pub account_id: Option<AccountId>,
+    pub area_id: AreaId,
     pub relation: Relation,
     pub methods: BTreeSet<Method>,
     /// When the proofs first met the round's rules; `None` while more proof
@@ -86,12 +87,33 @@ impl Participant {
     }
 }
 
-/// What a person states about themselves, or an officer records.
+/// What a person states about themselves, or an officer records: parsed
+/// at the edge that received it.
 pub struct PersonDetails {
-    pub name: String,
-    pub date_of_birth: String,
-    pub postcode: String,
+    pub name: PersonName,
+    pub date_of_birth: DateOfBirth,
+    pub postcode: Postcode,
     pub relation: Relation,
+}
+
+impl PersonDetails {
+    /// Parses the details as a person typed them, with the error each
+    /// field gets; a date of birth is checked against today.
+    pub fn parse(
+        name: &str,
+        date_of_birth: &str,
+        postcode: &str,
+        relation: Relation,
+    ) -> ServiceResult<Self> {
+        Ok(Self {
+            name: PersonName::parse(name).map_err(|m| ServiceError::invalid("name", m))?,
+            date_of_birth: DateOfBirth::parse(date_of_birth, Utc::now().date_naive())
+                .map_err(|m| ServiceError::invalid("dateOfBirth", m))?,
+            postcode: Postcode::parse(postcode)
+                .map_err(|m| ServiceError::refused(ErrorCode::InvalidPostcode, m))?,
+            relation,
+        })
+    }
 }
 
 /// Which carrier a verification code goes by.
@@ -220,10 +242,10 @@ fn methods_of(s: &str) -> BTreeSet<Method> {
 
 fn to_participant(r: verified_participants::Model) -> Participant {
     Participant {
-        id: r.id,
-        round_id: r.round_id,
-        account_id: r.account_id,
-        area_id: r.area_id,
+        id: r.id.into(),
+        round_id: r.round_id.into(),
+        account_id: r.account_id.map(Into::into),
+        area_id: r.area_id.into(),
         relation: Relation::parse(&r.relation).unwrap_or(Relation::Live),
         methods: methods_of(&r.methods),
         verified_at: r.verified_at.filter(|_| !r.held),
@@ -239,7 +261,7 @@ fn to_participant(r: verified_participants::Model) -> Participant {
 
 /// Details that passed every check, reduced to what is kept.
 struct Checked {
-    area_id: i64,
+    area_id: AreaId,
     relation: Relation,
     identity_hmac: String,
     residence_hmac: String,
@@ -249,8 +271,8 @@ struct Checked {
 
 /// What a new verified-participant row holds.
 struct NewParticipant<'a> {
-    round_id: i64,
-    account_id: Option<i64>,
+    round_id: RoundId,
+    account_id: Option<AccountId>,
     checked: &'a Checked,
     identity_hmac: String,
     held: bool,
@@ -265,9 +287,9 @@ struct NewParticipant<'a> {
 
 fn new_participant(p: NewParticipant<'_>) -> verified_participants::ActiveModel {
     verified_participants::ActiveModel {
-        round_id: Set(p.round_id),
-        account_id: Set(p.account_id),
-        area_id: Set(p.checked.area_id),
+        round_id: Set(p.round_id.get()),
+        account_id: Set(p.account_id.map(|id| id.get())),
+        area_id: Set(p.checked.area_id.get()),
         relation: Set(p.checked.relation.as_str().into()),
         identity_hmac: Set(p.identity_hmac),
         residence_hmac: Set(Some(p.checked.residence_hmac.clone())),
@@ -324,7 +346,7 @@ fn not_declared() -> ServiceError {
 async fn round_for_resident(
     txn: &DatabaseTransaction,
     actor: &Actor,
-    id: i64,
+    id: RoundId,
 ) -> ServiceResult<Round> {
     let round = rounds::lock_shared(txn, id).await?;
     if !rounds::may_see(Some(actor), round.phase) {
@@ -342,7 +364,7 @@ async fn round_for_resident(
 
 /// Officers verify people from the draft until voting closes. Checked
 /// inside the write's transaction, the round locked.
-async fn round_for_officer(txn: &DatabaseTransaction, id: i64) -> ServiceResult<Round> {
+async fn round_for_officer(txn: &DatabaseTransaction, id: RoundId) -> ServiceResult<Round> {
     let round = rounds::lock_shared(txn, id).await?;
     let now = Utc::now();
     let open = !round.phase.settings_frozen() || round.is_in(Phase::Voting, now);
@@ -383,12 +405,8 @@ async fn check_person(
         ));
     }
     let now = Utc::now();
-    let name = PersonName::parse(&details.name).map_err(|m| ServiceError::invalid("name", m))?;
-    let dob = DateOfBirth::parse(&details.date_of_birth, now.date_naive())
-        .map_err(|m| ServiceError::invalid("dateOfBirth", m))?;
-    let postcode = Postcode::parse(&details.postcode)
-        .map_err(|m| ServiceError::refused(ErrorCode::InvalidPostcode, m))?;
-    let containing = super::areas::containing(db, &postcode).await?;
+    let (name, dob, postcode) = (&details.name, &details.date_of_birth, &details.postcode);
+    let containing = super::areas::containing(db, postcode).await?;
     let Some(area_id) = round
         .pots
         .iter()
@@ -415,9 +433,9 @@ async fn check_person(
     Ok(Checked {
         area_id,
         relation: details.relation,
-        identity_hmac: identity_hash(secret, &identity_material(&name, &dob)),
-        residence_hmac: residence_hash(secret, &residence_material(&name, &dob, &postcode)),
-        similarity_hmacs: similarity_materials(&name, &dob)
+        identity_hmac: identity_hash(secret, &identity_material(name, dob)),
+        residence_hmac: residence_hash(secret, &residence_material(name, dob, postcode)),
+        similarity_hmacs: similarity_materials(name, dob)
             .iter()
             .map(|m| similarity_hash(secret, m))
             .collect(),
@@ -426,7 +444,7 @@ async fn check_person(
 }
 
 async fn area_names(db: &impl ConnectionTrait, round: &Round) -> ServiceResult<Vec<String>> {
-    let ids: Vec<i64> = round.pots.iter().map(|p| p.area_id).collect();
+    let ids: Vec<AreaId> = round.pots.iter().map(|p| p.area_id).collect();
     Ok(area_rows::Entity::find()
         .filter(area_rows::Column::Id.is_in(ids))
         .order_by_asc(area_rows::Column::Name)
@@ -440,8 +458,8 @@ async fn area_names(db: &impl ConnectionTrait, round: &Round) -> ServiceResult<V
 
 async fn own_record(
     db: &impl ConnectionTrait,
-    round_id: i64,
-    account_id: i64,
+    round_id: RoundId,
+    account_id: AccountId,
 ) -> ServiceResult<Option<verified_participants::Model>> {
     verified_participants::Entity::find()
         .filter(verified_participants::Column::RoundId.eq(round_id))
@@ -453,7 +471,7 @@ async fn own_record(
 
 async fn holder_of(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round_id: RoundId,
     column: verified_participants::Column,
     hmac: &str,
 ) -> ServiceResult<Option<verified_participants::Model>> {
@@ -471,7 +489,7 @@ async fn holder_of(
 /// up anyone else.
 async fn similar_to(
     db: &impl ConnectionTrait,
-    round_id: i64,
+    round_id: RoundId,
     keys: &[String],
     except: Option<i64>,
 ) -> ServiceResult<Option<i64>> {
@@ -502,8 +520,8 @@ async fn similar_to(
 /// Replaces a record's similarity keys.
 async fn store_similarity_keys(
     db: &impl ConnectionTrait,
-    round_id: i64,
-    participant_id: i64,
+    round_id: RoundId,
+    participant_id: ParticipantId,
     keys: &[String],
 ) -> ServiceResult<()> {
     identity_keys::Entity::delete_many()
@@ -514,8 +532,8 @@ async fn store_similarity_keys(
     let rows: Vec<identity_keys::ActiveModel> = keys
         .iter()
         .map(|k| identity_keys::ActiveModel {
-            round_id: Set(round_id),
-            participant_id: Set(participant_id),
+            round_id: Set(round_id.get()),
+            participant_id: Set(participant_id.get()),
             key_hmac: Set(k.clone()),
             ..Default::default()
         })
@@ -533,9 +551,9 @@ async fn store_similarity_keys(
 /// (`identity`, `similar`, `sms` or `email`), for an officer to resolve.
 async fn record_conflict(
     db: &impl ConnectionTrait,
-    round_id: i64,
-    participant_id: i64,
-    claimant: i64,
+    round_id: RoundId,
+    participant_id: ParticipantId,
+    claimant: AccountId,
     kind: &str,
 ) -> ServiceResult<()> {
     let open = verification_conflicts::Entity::find()
@@ -547,9 +565,9 @@ async fn record_conflict(
         .context("finding a conflict")?;
     if open.is_none() {
         let c = verification_conflicts::ActiveModel {
-            round_id: Set(round_id),
-            participant_id: Set(Some(participant_id)),
-            claimant_account_id: Set(Some(claimant)),
+            round_id: Set(round_id.get()),
+            participant_id: Set(Some(participant_id.get())),
+            claimant_account_id: Set(Some(claimant.get())),
             kind: Set(kind.to_owned()),
             created_at: Set(Utc::now()),
             resolved_at: Set(None),
@@ -563,7 +581,7 @@ async fn record_conflict(
         audit::record_personal(
             db,
             round_id,
-            Some(claimant),
+            Some(claimant.get()),
             "verification_conflict",
             "round",
             round_id,

@@ -1,13 +1,14 @@
 //! Deleting a finished round's verification data.
 use super::*;
 use crate::db::begin_write;
+use crate::domain::id::RoundId;
 use crate::store::{audit_events, register_entries, rounds as round_rows};
 use sea_orm::sea_query::Expr;
 use sea_orm::DatabaseConnection;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Purged {
-    pub round_id: i64,
+    pub round_id: RoundId,
     pub participants: u64,
     pub register_entries: u64,
     pub audit_entries: u64,
@@ -26,7 +27,7 @@ pub async fn purge(
     let cutoff = now - retention;
     let finished = [Phase::Published.as_str(), Phase::Cancelled.as_str()];
     if let Some(id) = only {
-        let round = rounds::load(db, id).await?;
+        let round = rounds::load(db, id.into()).await?;
         if !round.phase.is_final() {
             return Err(ServiceError::refused(
                 ErrorCode::PhaseClosed,
@@ -120,7 +121,7 @@ pub async fn purge(
             "verification data purged"
         );
         out.push(Purged {
-            round_id: r.id,
+            round_id: r.id.into(),
             participants,
             register_entries,
             audit_entries,

@@ -2,6 +2,7 @@
 //! and what voting asks.
 use super::*;
 use crate::db::begin_write;
+use crate::domain::id::{AccountId, AreaId, ParticipantId, RoundId};
 use crate::domain::Role;
 use crate::service::{Page, PageRequest};
 use sea_orm::{DatabaseConnection, QuerySelect};
@@ -28,7 +29,7 @@ pub async fn mine(db: &DatabaseConnection, actor: &Actor) -> ServiceResult<Vec<P
 pub async fn delete_mine(
     db: &DatabaseConnection,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
 ) -> ServiceResult<bool> {
     let txn = begin_write(db).await.context("starting a transaction")?;
     let Some(own) = own_record(&txn, round_id, actor.account_id).await? else {
@@ -41,7 +42,7 @@ pub async fn delete_mine(
     audit::record_personal(
         &txn,
         round_id,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "verification_deleted_by_resident",
         "verified_participant",
         own.id,
@@ -57,7 +58,7 @@ pub async fn delete_mine(
 pub async fn participants(
     db: &DatabaseConnection,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
     page: PageRequest,
 ) -> ServiceResult<Page<Participant>> {
     actor.require(Role::Officer, "see who is verified")?;
@@ -79,8 +80,8 @@ pub async fn participants(
 /// What voting needs to know of a verified participant.
 #[derive(Clone, Debug)]
 pub struct Eligible {
-    pub participant_id: i64,
-    pub area_id: i64,
+    pub participant_id: ParticipantId,
+    pub area_id: AreaId,
     pub assurance: Assurance,
 }
 
@@ -100,7 +101,7 @@ pub enum Ineligible {
 pub async fn eligible_area(
     db: &impl ConnectionTrait,
     round: &Round,
-    account_id: i64,
+    account_id: AccountId,
 ) -> ServiceResult<Option<Eligible>> {
     let Some(record) = own_record(db, round.id, account_id).await? else {
         return Ok(None);
@@ -130,8 +131,8 @@ pub fn eligible(
         return Err(Ineligible::NotEligible);
     }
     Ok(Eligible {
-        participant_id: record.id,
-        area_id: record.area_id,
+        participant_id: record.id.into(),
+        area_id: record.area_id.into(),
         assurance: Assurance::of(&proven),
     })
 }

@@ -1,6 +1,7 @@
 //! A resident's declaration is found on the council's register.
 use super::*;
 use crate::db::begin_write;
+use crate::domain::id::RoundId;
 use crate::service::{auth::Client, limits};
 use crate::state::AppState;
 use crate::store::register_entries;
@@ -9,11 +10,11 @@ use crate::store::register_entries;
 /// postcode) against the register the council imported for this round.
 /// Capped per account, per connection and per register entry tried, so
 /// that the register cannot be used to look people up.
-#[tracing::instrument(name = "match register", skip(state, actor, client), fields(round.id = round_id))]
+#[tracing::instrument(name = "match register", skip(state, actor, client), fields(round.id = round_id.get()))]
 pub async fn match_register(
     state: &AppState,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
     client: &Client,
 ) -> ServiceResult<Participant> {
     let txn = begin_write(&state.db)
@@ -80,7 +81,7 @@ pub async fn match_register(
     audit::record_personal(
         &txn,
         round_id,
-        Some(actor.account_id),
+        Some(actor.account_id.get()),
         "register_matched",
         "verified_participant",
         saved.id,

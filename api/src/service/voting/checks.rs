@@ -1,5 +1,6 @@
 //! What a ballot may say: the bids on a pot's ballot, and the choices
 //! checked by the counting module's own constraints.
+use crate::domain::id::PotId;
 use crate::domain::{
     ballot::BallotKind,
     vote::{BallotContent, Choice},
@@ -16,7 +17,7 @@ fn refused(code: ErrorCode, message: impl Into<String>) -> ServiceError {
 /// The bids on a pot's ballot: its eligible bids, by identifier.
 pub(crate) async fn ballot_bids(
     db: &impl ConnectionTrait,
-    pot_id: i64,
+    pot_id: PotId,
 ) -> ServiceResult<Vec<bids::Model>> {
     bids::Entity::find()
         .filter(bids::Column::PotId.eq(pot_id))
@@ -61,7 +62,7 @@ pub(crate) fn check_choices(
     let mut projects = Vec::with_capacity(choices.len());
     let mut points = Vec::with_capacity(choices.len());
     for c in &choices {
-        let Some(&i) = index.get(&c.bid_id) else {
+        let Some(&i) = index.get(&c.bid_id.get()) else {
             return Err(refused(
                 ErrorCode::BidNotInPot,
                 "one of your choices is not on the ballot for your area",
@@ -159,7 +160,8 @@ pub(crate) fn check_choices(
     }
     // Canonical order: a ranking keeps its order; anything else is sorted
     // by bid.
-    let mut lines: Vec<(i64, Option<i64>)> = choices.iter().map(|c| (c.bid_id, c.value)).collect();
+    let mut lines: Vec<(i64, Option<i64>)> =
+        choices.iter().map(|c| (c.bid_id.get(), c.value)).collect();
     if kind.kind != BallotKind::Ranked {
         lines.sort_by_key(|(b, _)| *b);
     }

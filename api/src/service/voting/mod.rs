@@ -17,6 +17,7 @@
 //! (area, channel, assurance, when), never which ballot.
 use super::{audit, rounds, verification, Actor};
 use crate::crypto::Secret;
+use crate::domain::id::{ParticipantId, PotId, RoundId};
 use crate::domain::{
     vote::{Channel, Choice, Receipt},
     Phase, Role,
@@ -56,15 +57,18 @@ pub enum Voter {
     /// A signed-in participant, for themselves.
     Account(Actor),
     /// An officer, for the verified participant with this record.
-    Officer { officer: Actor, participant_id: i64 },
+    Officer {
+        officer: Actor,
+        participant_id: ParticipantId,
+    },
     /// A participant identified by another channel (a voting code, a
     /// verified phone number), by their verification record.
-    Participant { participant_id: i64 },
+    Participant { participant_id: ParticipantId },
 }
 
 #[derive(Clone, Debug)]
 pub struct CastRequest {
-    pub round_id: i64,
+    pub round_id: RoundId,
     pub voter: Voter,
     pub channel: Channel,
     pub choices: Vec<Choice>,
@@ -87,7 +91,7 @@ pub struct Cast {
 /// Casts a ballot through the group-commit writer (one transaction and one
 /// disk sync for every ballot waiting in its lane). It is acknowledged only
 /// once committed.
-#[tracing::instrument(name = "cast ballot", skip_all, fields(round.id = request.round_id, channel = request.channel.as_str()))]
+#[tracing::instrument(name = "cast ballot", skip_all, fields(round.id = request.round_id.get(), channel = request.channel.as_str()))]
 pub async fn cast(state: &AppState, request: CastRequest) -> ServiceResult<Cast> {
     check_key(&request.idempotency_key)?;
     state.ballot_writer.cast(request).await
@@ -112,7 +116,7 @@ fn refused(code: ErrorCode, message: impl Into<String>) -> ServiceError {
 /// The verification record of the voter, and who is acting.
 async fn voter_record(
     txn: &DatabaseTransaction,
-    round_id: i64,
+    round_id: RoundId,
     voter: &Voter,
 ) -> ServiceResult<(verified_participants::Model, Option<i64>)> {
     let not_verified = || {
@@ -131,35 +135,35 @@ async fn voter_record(
                 .await
                 .context("finding the voter")?
                 .ok_or_else(not_verified)?;
-            Ok((record, Some(actor.account_id)))
+            Ok((record, Some(actor.account_id.get())))
         }
         Voter::Officer {
             officer,
             participant_id,
         } => {
             officer.require(Role::Officer, "enter ballots for other people")?;
-            let record = verified_participants::Entity::find_by_id(*participant_id)
+            let record = verified_participants::Entity::find_by_id((*participant_id).get())
                 .lock_exclusive()
                 .one(txn)
                 .await
                 .context("finding the voter")?
-                .filter(|r| r.round_id == round_id)
+                .filter(|r| r.round_id == round_id.get())
                 .ok_or_else(|| ServiceError::not_found("verified participant"))?;
-            if record.account_id == Some(officer.account_id) {
+            if record.account_id == Some(officer.account_id.get()) {
                 return Err(refused(
                     ErrorCode::ConflictOfInterest,
                     "you cannot enter your own ballot as an officer: vote online, or ask another officer",
                 ));
             }
-            Ok((record, Some(officer.account_id)))
+            Ok((record, Some(officer.account_id.get())))
         }
         Voter::Participant { participant_id } => {
-            let record = verified_participants::Entity::find_by_id(*participant_id)
+            let record = verified_participants::Entity::find_by_id((*participant_id).get())
                 .lock_exclusive()
                 .one(txn)
                 .await
                 .context("finding the voter")?
-                .filter(|r| r.round_id == round_id)
+                .filter(|r| r.round_id == round_id.get())
                 .ok_or_else(not_verified)?;
             let account = record.account_id;
             Ok((record, account))
@@ -204,9 +208,9 @@ fn already_voted(by_officer: bool) -> ServiceError {
 /// while the transaction holds the round locked.
 #[derive(Default)]
 pub(crate) struct BatchCache {
-    rounds: HashMap<i64, rounds::Round>,
-    bids: HashMap<i64, Vec<bids::Model>>,
-    keys: HashMap<i64, store::RoundKey>,
+    rounds: HashMap<RoundId, rounds::Round>,
+    bids: HashMap<PotId, Vec<bids::Model>>,
+    keys: HashMap<RoundId, store::RoundKey>,
     /// Writes every cast makes that nothing in the batch reads back:
     /// written together by [`flush`] before the batch commits.
     audits: Vec<crate::store::audit_events::ActiveModel>,
@@ -252,7 +256,7 @@ impl BatchCache {
     async fn round(
         &mut self,
         txn: &DatabaseTransaction,
-        round_id: i64,
+        round_id: RoundId,
     ) -> ServiceResult<rounds::Round> {
         if let Some(r) = self.rounds.get(&round_id) {
             return Ok(r.clone());
@@ -266,7 +270,7 @@ impl BatchCache {
     async fn bids(
         &mut self,
         txn: &DatabaseTransaction,
-        pot_id: i64,
+        pot_id: PotId,
     ) -> ServiceResult<&[bids::Model]> {
         if let std::collections::hash_map::Entry::Vacant(e) = self.bids.entry(pot_id) {
             e.insert(ballot_bids(txn, pot_id).await?);
@@ -283,7 +287,7 @@ impl BatchCache {
         &mut self,
         txn: &DatabaseTransaction,
         secret: &Secret,
-        round_id: i64,
+        round_id: RoundId,
     ) -> ServiceResult<store::RoundKey> {
         if let Some(k) = self.keys.get(&round_id) {
             return Ok(k.clone());
@@ -317,7 +321,7 @@ pub(crate) async fn cast_in(
     // One cast at a time per voter: the voter's record was read `FOR
     // UPDATE` on PostgreSQL; on SQLite the write transaction is alone.
     let key = cache.key(txn, secret, round.id).await?;
-    match store::answer(txn, &key, record.id, &request.idempotency_key).await? {
+    match store::answer(txn, &key, record.id.into(), &request.idempotency_key).await? {
         Some(store::Answer::Cast {
             receipt_code,
             receipt_key,
@@ -334,7 +338,7 @@ pub(crate) async fn cast_in(
         }
         Some(store::Answer::Kept) => {
             // Refused before under the duplicate policy: the same answer.
-            let current = store::current(txn, &key, record.id).await?;
+            let current = store::current(txn, &key, record.id.into()).await?;
             let by_officer = current.is_some_and(|c| c.channel.through_officer());
             return Ok(Outcome::Kept(already_voted(by_officer)));
         }
@@ -346,13 +350,13 @@ pub(crate) async fn cast_in(
     let on_ballot = cache.bids(txn, pot.id).await?;
     let content = check_choices(&round.ballot, pot.amount.get(), on_ballot, &request.choices)?;
 
-    let current = store::current(txn, &key, record.id).await?;
+    let current = store::current(txn, &key, record.id.into()).await?;
     if let Some(old) = &current {
         if !replaces(txn, &round, old.channel, request.channel, now).await? {
             store::keep_answer(
                 txn,
                 &key,
-                record.id,
+                record.id.into(),
                 &request.idempotency_key,
                 &store::Answer::Kept,
             )
@@ -365,12 +369,12 @@ pub(crate) async fn cast_in(
     OsRng
         .try_fill_bytes(&mut receipt_key)
         .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("the random source failed: {e}")))?;
-    let receipt = Receipt::new(round.id, &receipt_key);
+    let receipt = Receipt::new(round.id.get(), &receipt_key);
     let replaced = current.is_some();
     store::put(
         txn,
         &key,
-        record.id,
+        record.id.into(),
         pot.id,
         &store::SealedBallot {
             content,
@@ -383,7 +387,7 @@ pub(crate) async fn cast_in(
     store::keep_answer(
         txn,
         &key,
-        record.id,
+        record.id.into(),
         &request.idempotency_key,
         &store::Answer::Cast {
             receipt_code: receipt.code.clone(),
@@ -398,7 +402,7 @@ pub(crate) async fn cast_in(
         txn,
         cache,
         request,
-        (&round, pot_id, &record, &eligible),
+        (&round, pot_id.get(), &record, &eligible),
         actor_account,
         replaced,
         now,
@@ -471,7 +475,7 @@ async fn replaces(
     if old.through_officer() != new.through_officer() {
         let (kept, dropped) = if replaces { (new, old) } else { (old, new) };
         ballot_duplicates::ActiveModel {
-            round_id: Set(round.id),
+            round_id: Set(round.id.get()),
             kept_channel: Set(kept.as_str().into()),
             dropped_channel: Set(dropped.as_str().into()),
             day: Set(now.format("%Y-%m-%d").to_string()),
@@ -503,9 +507,9 @@ async fn record_participation(
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
     cache.participation.insert(
-        (round.id, record.id),
+        (round.id.get(), record.id),
         participation::ActiveModel {
-            round_id: Set(round.id),
+            round_id: Set(round.id.get()),
             participant_id: Set(Some(record.id)),
             pot_id: Set(pot_id),
             channel: Set(request.channel.as_str().into()),

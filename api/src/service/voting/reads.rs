@@ -2,6 +2,7 @@
 //! status and current ballot, turnout, and how many ballots a round holds.
 use super::super::{rounds, verification, Actor};
 use super::store;
+use crate::domain::id::{AreaId, ParticipantId, PotId, RoundId};
 use crate::domain::{
     vote::{Channel, Choice},
     Phase, Role,
@@ -37,7 +38,7 @@ pub struct VoteStatus {
 pub async fn my_status(
     db: &DatabaseConnection,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
 ) -> ServiceResult<VoteStatus> {
     let round = rounds::get(db, Some(actor), round_id).await?;
     let record = verified_participants::Entity::find()
@@ -76,7 +77,7 @@ pub async fn my_status(
 pub async fn my_ballot(
     state: &AppState,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
 ) -> ServiceResult<Option<MyBallot>> {
     let db = &state.db;
     let round = rounds::get(db, Some(actor), round_id).await?;
@@ -95,7 +96,7 @@ pub async fn my_ballot(
     let Some(key) = store::existing_key(db, &state.secret, round_id).await? else {
         return Ok(None);
     };
-    let Some(ballot) = store::current(db, &key, record.id).await? else {
+    let Some(ballot) = store::current(db, &key, record.id.into()).await? else {
         return Ok(None);
     };
     let content = ballot.content;
@@ -104,7 +105,7 @@ pub async fn my_ballot(
         .iter()
         .enumerate()
         .map(|(i, &bid_id)| Choice {
-            bid_id,
+            bid_id: bid_id.into(),
             value: content.values.as_ref().and_then(|v| v.get(i).copied()),
         })
         .collect();
@@ -133,7 +134,7 @@ pub async fn stored_ballots(state: &AppState) -> ServiceResult<Vec<ballots::Mode
     let mut keys = HashMap::new();
     for row in sealed {
         if let std::collections::hash_map::Entry::Vacant(e) = keys.entry(row.round_id) {
-            e.insert(store::existing_key(&state.db, &state.secret, row.round_id).await?);
+            e.insert(store::existing_key(&state.db, &state.secret, row.round_id.into()).await?);
         }
         let Some(Some(key)) = keys.get(&row.round_id) else {
             continue;
@@ -155,8 +156,8 @@ pub async fn stored_ballots(state: &AppState) -> ServiceResult<Vec<ballots::Mode
 /// (`None` if they have not voted).
 pub(crate) async fn current_channel(
     state: &AppState,
-    round_id: i64,
-    participant_id: i64,
+    round_id: RoundId,
+    participant_id: ParticipantId,
 ) -> ServiceResult<Option<Channel>> {
     let Some(key) = store::existing_key(&state.db, &state.secret, round_id).await? else {
         return Ok(None);
@@ -172,7 +173,7 @@ pub(crate) async fn current_channel(
 pub struct Turnout {
     pub voted: u64,
     pub verified: u64,
-    pub by_area: Vec<(i64, u64, u64)>,
+    pub by_area: Vec<(AreaId, u64, u64)>,
     pub by_channel: Vec<(Channel, u64)>,
     pub by_assurance: Vec<(String, u64)>,
     /// People who voted both through an officer and by themselves:
@@ -183,7 +184,7 @@ pub struct Turnout {
 pub async fn turnout(
     db: &DatabaseConnection,
     actor: &Actor,
-    round_id: i64,
+    round_id: RoundId,
 ) -> ServiceResult<Turnout> {
     if !(actor.has(Role::Officer) || actor.has(Role::Councillor)) {
         return Err(ServiceError::not_authorised(
@@ -208,13 +209,14 @@ pub async fn turnout(
         verified: verified.len() as u64,
         ..Default::default()
     };
-    let mut by_area: BTreeMap<i64, (u64, u64)> =
+    let mut by_area: BTreeMap<AreaId, (u64, u64)> =
         round.pots.iter().map(|p| (p.area_id, (0, 0))).collect();
-    let area_of_pot: HashMap<i64, i64> = round.pots.iter().map(|p| (p.id, p.area_id)).collect();
+    let area_of_pot: HashMap<PotId, AreaId> =
+        round.pots.iter().map(|p| (p.id, p.area_id)).collect();
     let mut by_channel: BTreeMap<Channel, u64> = BTreeMap::new();
     let mut by_assurance: BTreeMap<String, u64> = BTreeMap::new();
     for r in &rows {
-        if let Some(area) = area_of_pot.get(&r.pot_id) {
+        if let Some(area) = area_of_pot.get(&PotId::from(r.pot_id)) {
             by_area.entry(*area).or_default().0 += 1;
         }
         if let Some(c) = Channel::parse(&r.channel) {
@@ -223,7 +225,7 @@ pub async fn turnout(
         *by_assurance.entry(r.assurance.clone()).or_default() += 1;
     }
     for v in &verified {
-        by_area.entry(v.area_id).or_default().1 += 1;
+        by_area.entry(v.area_id.into()).or_default().1 += 1;
     }
     t.by_area = by_area.into_iter().map(|(a, (v, e))| (a, v, e)).collect();
     t.by_channel = by_channel.into_iter().collect();
@@ -248,7 +250,7 @@ pub async fn turnout(
 
 /// How many ballots a round holds (all pots).
 /// Before the close these are in the sealed store; after it, in `ballots`.
-pub async fn ballot_count(db: &impl ConnectionTrait, round_id: i64) -> ServiceResult<u64> {
+pub async fn ballot_count(db: &impl ConnectionTrait, round_id: RoundId) -> ServiceResult<u64> {
     let open = crate::store::sealed_ballots::Entity::find()
         .filter(crate::store::sealed_ballots::Column::RoundId.eq(round_id))
         .count(db)

@@ -2,6 +2,7 @@
 use super::store;
 use super::MIN_CHANNEL_GROUP;
 use crate::crypto::Secret;
+use crate::domain::id::RoundId;
 use crate::error::{Context, ServiceResult};
 use crate::store::{ballots, cast_answers, round_keys, sealed_ballots};
 use rand::{rngs::OsRng, seq::SliceRandom, TryRngCore};
@@ -15,7 +16,11 @@ use std::collections::BTreeMap;
 /// round's key. Runs in the transaction that moves the round from voting
 /// to closed, before anything is counted. Returns how many ballots the
 /// round holds.
-pub async fn seal(txn: &DatabaseTransaction, secret: &Secret, round_id: i64) -> ServiceResult<u64> {
+pub async fn seal(
+    txn: &DatabaseTransaction,
+    secret: &Secret,
+    round_id: RoundId,
+) -> ServiceResult<u64> {
     let sealed = sealed_ballots::Entity::find()
         .filter(sealed_ballots::Column::RoundId.eq(round_id))
         .all(txn)
@@ -45,7 +50,7 @@ pub async fn seal(txn: &DatabaseTransaction, secret: &Secret, round_id: i64) -> 
             let keep = groups[&(*pot, b.channel.as_str())] >= MIN_CHANNEL_GROUP;
             ballots::ActiveModel {
                 id: Set(uuid::Uuid::new_v4().simple().to_string()),
-                round_id: Set(round_id),
+                round_id: Set(round_id.get()),
                 pot_id: Set(*pot),
                 content: Set(b.content.to_json()),
                 commitment: Set(b.commitment.clone()),
@@ -64,7 +69,7 @@ pub async fn seal(txn: &DatabaseTransaction, secret: &Secret, round_id: i64) -> 
         .exec(txn)
         .await
         .context("removing the answers to casts")?;
-    round_keys::Entity::delete_by_id(round_id)
+    round_keys::Entity::delete_by_id(round_id.get())
         .exec(txn)
         .await
         .context("destroying the round's key")?;

@@ -17,6 +17,7 @@
 //! (the key needs the server secret to open); one taken after the close
 //! shows ballots that name nobody (see ARCHITECTURE.md, "Secrecy at rest").
 use crate::crypto::{SealKey, Secret};
+use crate::domain::id::{ParticipantId, PotId, RoundId};
 use crate::domain::vote::{BallotContent, Channel};
 use crate::error::{Context, ServiceError, ServiceResult};
 use crate::store::{cast_answers, round_keys, sealed_ballots};
@@ -31,7 +32,7 @@ const ROUND_KEY_PURPOSE: &str = "round-key";
 /// A round's key, opened.
 #[derive(Clone, Debug)]
 pub(crate) struct RoundKey {
-    round_id: i64,
+    round_id: RoundId,
     key: SealKey,
 }
 
@@ -60,11 +61,11 @@ pub(crate) enum Answer {
 
 impl RoundKey {
     /// The identifier of a voter's ballot row while voting is open.
-    pub(crate) fn voter_tag(&self, participant_id: i64) -> String {
+    pub(crate) fn voter_tag(&self, participant_id: ParticipantId) -> String {
         self.key.keyed_hash("voter", &participant_id.to_string())
     }
 
-    fn answer_tag(&self, participant_id: i64, idempotency_key: &str) -> String {
+    fn answer_tag(&self, participant_id: ParticipantId, idempotency_key: &str) -> String {
         self.key.keyed_hash(
             "cast-answer",
             &format!("{participant_id}:{idempotency_key}"),
@@ -121,7 +122,7 @@ fn open_round_key(secret: &Secret, row: &round_keys::Model) -> ServiceResult<Rou
             ))
         })?;
     Ok(RoundKey {
-        round_id: row.round_id,
+        round_id: row.round_id.into(),
         key: SealKey::from_bytes(bytes),
     })
 }
@@ -131,9 +132,9 @@ fn open_round_key(secret: &Secret, row: &round_keys::Model) -> ServiceResult<Rou
 pub(crate) async fn existing_key(
     db: &impl ConnectionTrait,
     secret: &Secret,
-    round_id: i64,
+    round_id: RoundId,
 ) -> ServiceResult<Option<RoundKey>> {
-    round_keys::Entity::find_by_id(round_id)
+    round_keys::Entity::find_by_id(round_id.get())
         .one(db)
         .await
         .context("loading a round's key")?
@@ -146,7 +147,7 @@ pub(crate) async fn existing_key(
 pub(crate) async fn key(
     db: &impl ConnectionTrait,
     secret: &Secret,
-    round_id: i64,
+    round_id: RoundId,
 ) -> ServiceResult<RoundKey> {
     if let Some(k) = existing_key(db, secret, round_id).await? {
         return Ok(k);
@@ -154,7 +155,7 @@ pub(crate) async fn key(
     let fresh = SealKey::random();
     let sealed = seal_key_of(secret).seal(&format!("round-key:{round_id}"), fresh.as_bytes());
     round_keys::Entity::insert(round_keys::ActiveModel {
-        round_id: Set(round_id),
+        round_id: Set(round_id.get()),
         sealed_key: Set(sealed),
         created_at: Set(Utc::now()),
     })
@@ -175,7 +176,7 @@ pub(crate) async fn key(
 pub(crate) async fn current(
     db: &impl ConnectionTrait,
     key: &RoundKey,
-    participant_id: i64,
+    participant_id: ParticipantId,
 ) -> ServiceResult<Option<SealedBallot>> {
     sealed_ballots::Entity::find_by_id(key.voter_tag(participant_id))
         .one(db)
@@ -189,16 +190,16 @@ pub(crate) async fn current(
 pub(crate) async fn put(
     db: &impl ConnectionTrait,
     key: &RoundKey,
-    participant_id: i64,
-    pot_id: i64,
+    participant_id: ParticipantId,
+    pot_id: PotId,
     ballot: &SealedBallot,
 ) -> ServiceResult<()> {
     let tag = key.voter_tag(participant_id);
     let sealed = key.seal("ballot", &tag, ballot)?;
     sealed_ballots::Entity::insert(sealed_ballots::ActiveModel {
         id: Set(tag),
-        round_id: Set(key.round_id),
-        pot_id: Set(pot_id),
+        round_id: Set(key.round_id.get()),
+        pot_id: Set(pot_id.get()),
         sealed: Set(sealed),
     })
     .on_conflict(
@@ -219,11 +220,11 @@ pub(crate) async fn put(
 pub(crate) async fn answer(
     db: &impl ConnectionTrait,
     key: &RoundKey,
-    participant_id: i64,
+    participant_id: ParticipantId,
     idempotency_key: &str,
 ) -> ServiceResult<Option<Answer>> {
     let tag = key.answer_tag(participant_id, idempotency_key);
-    cast_answers::Entity::find_by_id((key.round_id, tag.clone()))
+    cast_answers::Entity::find_by_id((key.round_id.get(), tag.clone()))
         .one(db)
         .await
         .context("looking for an earlier cast")?
@@ -235,14 +236,14 @@ pub(crate) async fn answer(
 pub(crate) async fn keep_answer(
     db: &impl ConnectionTrait,
     key: &RoundKey,
-    participant_id: i64,
+    participant_id: ParticipantId,
     idempotency_key: &str,
     answer: &Answer,
 ) -> ServiceResult<()> {
     let tag = key.answer_tag(participant_id, idempotency_key);
     let sealed = key.seal("answer", &tag, answer)?;
     cast_answers::ActiveModel {
-        round_id: Set(key.round_id),
+        round_id: Set(key.round_id.get()),
         key_tag: Set(tag),
         sealed: Set(sealed),
     }
@@ -259,17 +260,26 @@ mod tests {
     #[test]
     fn tags_and_seals_depend_on_the_round_key() {
         let a = RoundKey {
-            round_id: 1,
+            round_id: RoundId::new(1),
             key: SealKey::random(),
         };
         let b = RoundKey {
-            round_id: 1,
+            round_id: RoundId::new(1),
             key: SealKey::random(),
         };
-        assert_eq!(a.voter_tag(7), a.voter_tag(7));
-        assert_ne!(a.voter_tag(7), a.voter_tag(8));
-        assert_ne!(a.voter_tag(7), b.voter_tag(7));
-        assert_eq!(a.voter_tag(7).len(), 64);
+        assert_eq!(
+            a.voter_tag(ParticipantId::new(7)),
+            a.voter_tag(ParticipantId::new(7))
+        );
+        assert_ne!(
+            a.voter_tag(ParticipantId::new(7)),
+            a.voter_tag(ParticipantId::new(8))
+        );
+        assert_ne!(
+            a.voter_tag(ParticipantId::new(7)),
+            b.voter_tag(ParticipantId::new(7))
+        );
+        assert_eq!(a.voter_tag(ParticipantId::new(7)).len(), 64);
         let ballot = SealedBallot {
             content: BallotContent {
                 bids: vec![3, 5],
@@ -279,7 +289,7 @@ mod tests {
             channel: Channel::Sms,
             cast_at: Utc::now(),
         };
-        let tag = a.voter_tag(7);
+        let tag = a.voter_tag(ParticipantId::new(7));
         let sealed = a.seal("ballot", &tag, &ballot).unwrap();
         assert!(!sealed.contains("bids"));
         let row = sealed_ballots::Model {
@@ -292,7 +302,7 @@ mod tests {
         assert!(b.open_ballot(&row).is_err());
         // A sealed ballot moved to another voter's row does not open.
         let moved = sealed_ballots::Model {
-            id: a.voter_tag(8),
+            id: a.voter_tag(ParticipantId::new(8)),
             ..row
         };
         assert!(a.open_ballot(&moved).is_err());

@@ -61,9 +61,9 @@ impl BallotWriter {
         // The same person always takes the same lane: by account when they
         // vote themselves, by verification record otherwise.
         let who = match &request.voter {
-            Voter::Account(actor) => actor.account_id,
+            Voter::Account(actor) => actor.account_id.get(),
             Voter::Officer { participant_id, .. } | Voter::Participant { participant_id } => {
-                *participant_id
+                participant_id.get()
             }
         };
         let lane = who.unsigned_abs() as usize % self.lanes.len();

@@ -1,0 +1,243 @@
+//! A count's steps as typed values. `tally` records each step of a count
+//! in its result (`rounds`, and the Equal Shares stop reason in `details`);
+//! that record is read here, once, into the types below, which `explain`
+//! then tells in words.
+use super::view::pence_of;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A word `tally` writes about a bid or the count's end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Term {
+    SkippedDoesNotFit,
+    DoesNotFitCountStops,
+    BelowThreshold,
+    NotConsidered,
+    SingleRun,
+    RaisingWouldOverspend,
+    FirstRunOverspends,
+    OutcomeExhaustive,
+    EverySupportedFunded,
+    Elected,
+    Excluded,
+    Eliminated,
+    SurplusTransferred,
+    FirstPreferences,
+    /// Anything this version does not know: shown as written.
+    Other(String),
+}
+
+impl Term {
+    pub(super) fn parse(text: &str) -> Self {
+        match text {
+            "skipped: does not fit" => Self::SkippedDoesNotFit,
+            "does not fit: count stops" => Self::DoesNotFitCountStops,
+            "below threshold" => Self::BelowThreshold,
+            "not considered: count stopped" => Self::NotConsidered,
+            "single run" => Self::SingleRun,
+            "raising the share once more would overspend" => Self::RaisingWouldOverspend,
+            "first run already overspends" => Self::FirstRunOverspends,
+            "outcome is exhaustive" => Self::OutcomeExhaustive,
+            "every supported project is funded" => Self::EverySupportedFunded,
+            "elected" => Self::Elected,
+            "excluded" => Self::Excluded,
+            "eliminated" => Self::Eliminated,
+            "surplus transferred from" => Self::SurplusTransferred,
+            "first preferences counted" => Self::FirstPreferences,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+/// What became of a bid at one step of a greedy or Phragmén count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Decision {
+    Funded,
+    /// A step that decided nothing about a bid: the phase is named.
+    Phase(Term),
+    NotFunded(Term),
+}
+
+/// One step of a count over allocation ballots.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Step {
+    /// Equal Shares bought `bid`: this many supporters paid, each `paid`.
+    EqualShares {
+        n: u64,
+        bid: String,
+        supporters: u64,
+        paid: i64,
+        cost: i64,
+    },
+    /// A bid was considered in its place in the order.
+    Considered {
+        position: u64,
+        bid: String,
+        support: String,
+        cost: i64,
+        decision: Decision,
+        left: i64,
+    },
+}
+
+/// One stage of a ranked count.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Stage {
+    pub(super) elected: Vec<String>,
+    pub(super) excluded: Vec<String>,
+    pub(super) eliminated: Vec<String>,
+    pub(super) action: Option<StageAction>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum StageAction {
+    Elected(String),
+    Excluded(String),
+    Surplus(String),
+    FirstPreferences,
+}
+
+/// A step as `tally` records it (the greedy, Phragmén and Equal Shares
+/// rules write the same keys where they share a meaning).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct RecordedStep {
+    phase: String,
+    round: Option<u64>,
+    position: Option<u64>,
+    project: Option<Name>,
+    support: Option<String>,
+    cost: Option<String>,
+    decision: Option<String>,
+    remaining_budget: Option<String>,
+    payment_per_supporter: Option<String>,
+    supporters_paying_share: Option<String>,
+    supporters_paying_all_they_had: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct RecordedStage {
+    elected: Vec<Name>,
+    excluded: Vec<Name>,
+    eliminated: Vec<Name>,
+    action: Option<RecordedAction>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RecordedAction {
+    kind: String,
+    candidate: Option<Name>,
+}
+
+/// A bid or candidate as a step names it: its id as text, or an object
+/// naming the candidate (an STV stage's `elected` entries).
+#[derive(Deserialize, Clone)]
+#[serde(untagged)]
+pub(super) enum Name {
+    Text(String),
+    Number(i64),
+    Candidate { candidate: String },
+}
+
+impl Name {
+    fn id(self) -> String {
+        match self {
+            Self::Text(s) | Self::Candidate { candidate: s } => s,
+            Self::Number(n) => n.to_string(),
+        }
+    }
+}
+
+pub(super) fn money(text: Option<&str>) -> i64 {
+    pence_of(text.unwrap_or("0"))
+}
+
+impl From<RecordedStep> for Step {
+    fn from(r: RecordedStep) -> Self {
+        let bid = r.project.map(Name::id).unwrap_or_default();
+        if r.phase == "equal shares" {
+            let count = |v: &Option<String>| v.as_deref().and_then(|s| s.parse::<u64>().ok());
+            return Step::EqualShares {
+                n: r.round.unwrap_or(0),
+                bid,
+                supporters: count(&r.supporters_paying_share).unwrap_or(0)
+                    + count(&r.supporters_paying_all_they_had).unwrap_or(0),
+                paid: money(r.payment_per_supporter.as_deref()),
+                cost: money(r.cost.as_deref()),
+            };
+        }
+        let decision = match r.decision.as_deref().unwrap_or("") {
+            "funded" => Decision::Funded,
+            "" => Decision::Phase(Term::parse(&r.phase)),
+            other => Decision::NotFunded(Term::parse(&other.replace('_', " "))),
+        };
+        Step::Considered {
+            position: r.position.or(r.round).unwrap_or(0),
+            bid,
+            support: r.support.unwrap_or_else(|| "0".into()),
+            cost: money(r.cost.as_deref()),
+            decision,
+            left: money(r.remaining_budget.as_deref()),
+        }
+    }
+}
+
+impl From<RecordedStage> for Stage {
+    fn from(r: RecordedStage) -> Self {
+        let ids = |v: Vec<Name>| v.into_iter().map(Name::id).collect();
+        let action = r.action.and_then(|a| {
+            let who = a.candidate.map(Name::id).unwrap_or_default();
+            Some(match a.kind.as_str() {
+                "elected" => StageAction::Elected(who),
+                "exclusion" => StageAction::Excluded(who),
+                "surplus" => StageAction::Surplus(who),
+                "first-preferences" => StageAction::FirstPreferences,
+                _ => return None,
+            })
+        });
+        Stage {
+            elected: ids(r.elected),
+            excluded: ids(r.excluded),
+            eliminated: ids(r.eliminated),
+            action,
+        }
+    }
+}
+
+/// A count's steps, read from `tally`'s result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Trace {
+    pub(super) steps: Vec<Step>,
+    pub(super) stages: Vec<Stage>,
+    pub(super) stopped: Option<Term>,
+}
+
+impl Trace {
+    /// Reads the steps of a count by `rule` from its result; a ranked rule
+    /// records stages, the others steps.
+    pub(super) fn read(result: &Value, rule: &str) -> Self {
+        let rounds = result["rounds"].as_array().cloned().unwrap_or_default();
+        let ranked = matches!(rule, "irv" | "stv-scottish");
+        let (mut steps, mut stages) = (Vec::new(), Vec::new());
+        for r in rounds {
+            if ranked {
+                stages.push(Stage::from(
+                    serde_json::from_value::<RecordedStage>(r).unwrap_or_default(),
+                ));
+            } else {
+                steps.push(Step::from(
+                    serde_json::from_value::<RecordedStep>(r).unwrap_or_default(),
+                ));
+            }
+        }
+        let stopped = result["details"]["equal_shares"]["stop_reason"]
+            .as_str()
+            .map(Term::parse);
+        Trace {
+            steps,
+            stages,
+            stopped,
+        }
+    }
+}
