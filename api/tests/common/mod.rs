@@ -36,7 +36,11 @@ pub struct Server {
 impl Server {
     pub fn start(db: &str, dir: &Path) -> Server {
         let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_fairshare"))
+        // FAIRSHARE_BIN runs another build of the server (a benchmark's
+        // "before").
+        let bin = std::env::var("FAIRSHARE_BIN")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_fairshare").to_owned());
+        let child = Command::new(bin)
             .arg("serve")
             .env("DATABASE_URL", db)
             .env("FAIRSHARE_ADDR", format!("127.0.0.1:{port}"))
