@@ -53,6 +53,9 @@ impl Application {
 
 pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let db = crate::db::connect(settings.database_url.expose_secret()).await?;
+    crate::service::results::backfill(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("filling in stored results: {e}"))?;
     let mailer = Mailer::from_settings(&settings.email)?;
     let sms = SmsSender::from_settings(&settings.sms)?;
     let lanes = match db.get_database_backend() {

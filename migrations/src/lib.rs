@@ -11,6 +11,7 @@ mod m20261205_000006_phone;
 mod m20261206_000007_accounts;
 mod m20261206_000008_sealed_ballots;
 mod m20261206_000009_phone_safety;
+mod m20261207_000010_public_reads;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000007_accounts::Migration),
             Box::new(m20261206_000008_sealed_ballots::Migration),
             Box::new(m20261206_000009_phone_safety::Migration),
+            Box::new(m20261207_000010_public_reads::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ pub mod canonical;
 pub mod model;
 pub mod outcome;
 pub mod pb;
+pub mod receipt_tree;
 pub mod rules;
 pub mod tiebreak;
 

@@ -10,6 +10,7 @@ mod hardening;
 mod helpers;
 mod http;
 mod phone;
+mod public_reads;
 mod register;
 mod results;
 mod rounds;

@@ -834,6 +834,8 @@ async fn a_failed_count_leaves_the_round_closed_with_its_reason() {
         content: Set("{\"bids\": [".into()),
         commitment: Set("00".repeat(32)),
         channel: Set(None),
+        leaf: Set(None),
+        receipt_key: Set(None),
     }
     .insert(db)
     .await

@@ -2,10 +2,11 @@
 //! one query for their areas, groups and rounds rather than one query each.
 //! Loaders live for one request.
 use super::Gql;
-use crate::domain::id::{AreaId, GroupId, RoundId};
+use crate::domain::id::{AreaId, BidId, GroupId, RoundId};
 use crate::error::ServiceError;
 use crate::service::{
     areas::{self, Area},
+    bids::{self, Bid},
     groups::{self, Group},
     rounds::{self, Round},
 };
@@ -41,6 +42,22 @@ impl Loader<GroupId> for GroupLoader {
     }
 }
 
+/// Bids by identifier, whatever their status: the resolver decides who may
+/// see them (a result names only bids that were on the ballot).
+pub struct BidLoader {
+    db: DatabaseConnection,
+}
+
+impl Loader<BidId> for BidLoader {
+    type Value = Bid;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[BidId]) -> Result<HashMap<BidId, Bid>, Self::Error> {
+        let found = bids::get_many(&self.db, keys).await.gql()?;
+        Ok(found.into_iter().map(|b| (b.id, b)).collect())
+    }
+}
+
 /// Rounds by identifier, whatever their phase: the resolver decides who
 /// may see them.
 pub struct RoundLoader {
@@ -69,6 +86,37 @@ pub fn attach(request: async_graphql::Request, db: &DatabaseConnection) -> async
             RoundLoader { db: db.clone() },
             tokio::spawn,
         ))
+        .data(DataLoader::new(BidLoader { db: db.clone() }, tokio::spawn))
+}
+
+/// The bid with this identifier, through the request's loader.
+pub(crate) async fn bid(ctx: &Context<'_>, id: BidId) -> async_graphql::Result<Bid> {
+    let found = match ctx.data_opt::<DataLoader<BidLoader>>() {
+        Some(loader) => loader.load_one(id).await?,
+        None => Some(bids::get(&super::state(ctx).db, id).await.gql()?),
+    };
+    found.ok_or_else(|| super::to_gql(ServiceError::not_found("bid")))
+}
+
+/// The bids with these identifiers, in the order given, through the
+/// request's loader.
+pub(crate) async fn bids(ctx: &Context<'_>, ids: &[BidId]) -> async_graphql::Result<Vec<Bid>> {
+    let mut found = match ctx.data_opt::<DataLoader<BidLoader>>() {
+        Some(loader) => loader.load_many(ids.iter().copied()).await?,
+        None => bids::get_many(&super::state(ctx).db, ids)
+            .await
+            .gql()?
+            .into_iter()
+            .map(|b| (b.id, b))
+            .collect(),
+    };
+    ids.iter()
+        .map(|id| {
+            found
+                .remove(id)
+                .ok_or_else(|| super::to_gql(ServiceError::not_found("bid")))
+        })
+        .collect()
 }
 
 /// The area with this identifier, through the request's loader.

@@ -1,8 +1,10 @@
 //! Plain downloads of published results: every file of a result version at
 //! a stable address, `/rounds/ROUND/results/vN/FILE`, and all of them at
 //! once as `bundle.tar`, the archive `tally verify` reads. A published
-//! version never changes, so its files may be cached for good. Officers
-//! and councillors also download each pot's result as CSV.
+//! version never changes, so its files may be cached for good
+//! (`immutable`, with a strong `ETag` of their bytes, and `304 Not
+//! Modified` for a client that holds them). Officers and councillors also
+//! download each pot's result as CSV, which nothing in between may keep.
 use super::{error_body, session_token, HttpState};
 use crate::domain::Role;
 use crate::service::{auth, bids, results};
@@ -13,11 +15,53 @@ use axum::{
 };
 
 fn not_published() -> Response {
-    error_body(
+    let mut r = error_body(
         StatusCode::NOT_FOUND,
         "NOT_FOUND",
         "there is no published result at this address",
-    )
+    );
+    // It may be published in a minute: nothing in between keeps the "no".
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// A published file never changes: kept a year by anyone, and never asked
+/// for again (`immutable`).
+const FOREVER: &str = "public, max-age=31536000, immutable";
+
+/// A strong validator of these exact bytes: the first 128 bits of their
+/// SHA-256, quoted.
+fn etag_of(bytes: &[u8]) -> String {
+    format!("\"{}\"", &tally::canonical::sha256_hex(bytes)[..32])
+}
+
+/// Whether `If-None-Match` names this validator (or `*`).
+fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || t == etag || t.strip_prefix("W/") == Some(etag))
+}
+
+/// A published file, or `304 Not Modified` when the client holds it.
+fn published_file(name: &str, bytes: Vec<u8>, headers: &HeaderMap) -> Response {
+    let etag = etag_of(&bytes);
+    let mut response = if not_modified(headers, &etag) {
+        let mut r = StatusCode::NOT_MODIFIED.into_response();
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(FOREVER));
+        r
+    } else {
+        file_response(name, bytes, FOREVER)
+    };
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response
 }
 
 fn unavailable(e: impl std::fmt::Display) -> Response {
@@ -103,7 +147,6 @@ pub(super) async fn result_file(
         Err(crate::error::ServiceError::Refused { .. }) => return not_published(),
         Err(e) => return unavailable(e),
     };
-    const FOREVER: &str = "public, max-age=31536000, immutable";
     if file == "bundle.tar" {
         let folder = format!("round-{round_id}-v{version}");
         let mtime = files
@@ -114,12 +157,12 @@ pub(super) async fn result_file(
             .map(|t| t.timestamp().max(0) as u64)
             .unwrap_or(0);
         return match tar_of(&folder, &files, mtime) {
-            Ok(bytes) => file_response(&format!("{folder}.tar"), bytes, FOREVER),
+            Ok(bytes) => published_file(&format!("{folder}.tar"), bytes, &headers),
             Err(e) => unavailable(e),
         };
     }
     match files.into_iter().find(|(n, _)| *n == file) {
-        Some((name, bytes)) => file_response(&name, bytes, FOREVER),
+        Some((name, bytes)) => published_file(&name, bytes, &headers),
         None => error_body(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
@@ -161,15 +204,11 @@ async fn csv_file(
     let Some(pot) = result.pots.iter().find(|p| p.pot_id == pot_id.into()) else {
         return not_published();
     };
-    let mut titles = std::collections::HashMap::new();
-    for (b, _, _) in pot.funded.iter().chain(&pot.unfunded) {
-        match bids::get(&s.app.db, (*b).into()).await {
-            Ok(bid) => {
-                titles.insert(*b, bid.title);
-            }
-            Err(e) => return unavailable(e),
-        }
-    }
+    let ids: Vec<_> = pot.summary.bids().collect();
+    let titles = match bids::get_many(&s.app.db, &ids).await {
+        Ok(found) => found.into_iter().map(|b| (b.id, b.title)).collect(),
+        Err(e) => return unavailable(e),
+    };
     file_response(
         name,
         results::csv(pot, &titles).into_bytes(),

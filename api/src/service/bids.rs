@@ -734,6 +734,17 @@ pub async fn get(db: &impl ConnectionTrait, id: BidId) -> ServiceResult<Bid> {
     to_bid(db, b).await
 }
 
+/// The bids with these identifiers, in one query (those that exist, in no
+/// particular order).
+pub async fn get_many(db: &impl ConnectionTrait, ids: &[BidId]) -> ServiceResult<Vec<Bid>> {
+    let rows = bids::Entity::find()
+        .filter(bids::Column::Id.is_in(ids.iter().map(|i| i.get())))
+        .all(db)
+        .await
+        .context("loading bids")?;
+    to_bids(db, rows).await
+}
+
 /// A bid as `caller` may see it: a draft only by its group's members;
 /// to anyone else it does not exist.
 pub async fn get_for(

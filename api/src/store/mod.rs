@@ -20,6 +20,7 @@ pub mod phone_calls;
 pub mod phone_messages;
 pub mod pot_results;
 pub mod rate_events;
+pub mod receipt_nodes;
 pub mod register_entries;
 pub mod register_imports;
 pub mod result_versions;

@@ -1,5 +1,6 @@
 //! Storage model of the `pot_results` table: a pot's ballots as published
-//! (pabulib text) and its result (canonical JSON), in one result version.
+//! (pabulib text), its result (canonical JSON) and what the result shows,
+//! in one result version.
 //! Never exposed through the API directly.
 use sea_orm::entity::prelude::*;
 
@@ -16,6 +17,10 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub result_json: String,
     pub result_sha256: String,
+    /// What the result shows, worked out when it was stored
+    /// (`service::results::summary::PotSummary`, JSON).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub summary: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

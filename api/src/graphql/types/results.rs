@@ -1,14 +1,14 @@
 //! A round's result, its versions, receipt proofs and the round's log.
 use super::{account::Language, area::Area, bid::Bid, scalars::Pence};
-use crate::domain::Role;
-use crate::graphql::{caller, state, Gql};
-use crate::service::{bids, results};
+use crate::domain::{BidId, Role};
+use crate::graphql::{caller, loaders};
+use crate::service::results;
 use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
 /// A funded bid, what it gets and its support under the rule.
 pub struct FundedBid {
-    bid_id: i64,
+    bid_id: BidId,
     cost: i64,
     support: String,
     votes: u64,
@@ -17,9 +17,7 @@ pub struct FundedBid {
 #[Object]
 impl FundedBid {
     async fn bid(&self, ctx: &Context<'_>) -> async_graphql::Result<Bid> {
-        Ok(Bid(bids::get(&state(ctx).db, self.bid_id.into())
-            .await
-            .gql()?))
+        Ok(Bid(loaders::bid(ctx, self.bid_id).await?))
     }
     /// What the bid gets: its cost.
     async fn amount_pence(&self) -> Pence {
@@ -38,7 +36,7 @@ impl FundedBid {
 /// A bid on the ballot that was not funded: what it asked for and how
 /// many ballots chose it.
 pub struct UnfundedBid {
-    bid_id: i64,
+    bid_id: BidId,
     cost: i64,
     votes: u64,
 }
@@ -46,9 +44,7 @@ pub struct UnfundedBid {
 #[Object]
 impl UnfundedBid {
     async fn bid(&self, ctx: &Context<'_>) -> async_graphql::Result<Bid> {
-        Ok(Bid(bids::get(&state(ctx).db, self.bid_id.into())
-            .await
-            .gql()?))
+        Ok(Bid(loaders::bid(ctx, self.bid_id).await?))
     }
     /// What the bid asked for.
     async fn cost_pence(&self) -> Pence {
@@ -86,53 +82,56 @@ impl PotResult {
         Pence(self.pot.budget_pence)
     }
     async fn spent_pence(&self) -> Pence {
-        Pence(self.pot.spent_pence)
+        Pence(self.pot.summary.spent_pence)
     }
     async fn left_pence(&self) -> Pence {
-        Pence(self.pot.budget_pence - self.pot.spent_pence)
+        Pence(self.pot.budget_pence - self.pot.summary.spent_pence)
     }
     /// Funded bids, in the order the count funded them.
     async fn funded(&self) -> Vec<FundedBid> {
         self.pot
+            .summary
             .funded
             .iter()
-            .map(|(b, c, s)| FundedBid {
-                bid_id: *b,
-                cost: *c,
-                support: s.clone(),
-                votes: self.pot.votes.get(b).copied().unwrap_or(0),
+            .map(|f| FundedBid {
+                bid_id: f.bid,
+                cost: f.cost_pence,
+                support: f.support.clone(),
+                votes: f.votes,
             })
             .collect()
     }
     /// Bids on the ballot that were not funded.
     async fn unfunded(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Bid>> {
-        let db = &state(ctx).db;
-        let mut out = Vec::new();
-        for (b, _, _) in &self.pot.unfunded {
-            out.push(Bid(bids::get(db, (*b).into()).await.gql()?));
-        }
-        Ok(out)
+        let ids: Vec<BidId> = self.pot.summary.unfunded.iter().map(|u| u.bid).collect();
+        Ok(loaders::bids(ctx, &ids)
+            .await?
+            .into_iter()
+            .map(Bid)
+            .collect())
     }
     /// Bids on the ballot that were not funded, with what they asked for
     /// and how many ballots chose them (the same bids as `unfunded`).
     async fn unfunded_bids(&self) -> Vec<UnfundedBid> {
         self.pot
+            .summary
             .unfunded
             .iter()
-            .map(|(b, c, _)| UnfundedBid {
-                bid_id: *b,
-                cost: *c,
-                votes: self.pot.votes.get(b).copied().unwrap_or(0),
+            .map(|u| UnfundedBid {
+                bid_id: u.bid,
+                cost: u.cost_pence,
+                votes: u.votes,
             })
             .collect()
     }
     /// Ballots counted.
     async fn voters(&self) -> u64 {
-        self.pot.voters
+        self.pot.summary.voters
     }
     /// People who voted, by channel.
     async fn turnout_by_channel(&self) -> Vec<ChannelCount> {
         self.pot
+            .summary
             .turnout_by_channel
             .iter()
             .map(|(c, n)| ChannelCount {
@@ -148,8 +147,8 @@ impl PotResult {
         #[graphql(default_with = "Language::En")] language: Language,
     ) -> &[String] {
         match language {
-            Language::En => &self.pot.explanation,
-            Language::Cy => &self.pot.explanation_cy,
+            Language::En => &self.pot.summary.explanation,
+            Language::Cy => &self.pot.summary.explanation_cy,
         }
     }
     /// SHA-256 of the published ballots file.
@@ -158,7 +157,7 @@ impl PotResult {
     }
     /// SHA-256 of the ballots as the count read them.
     async fn input_sha256(&self) -> &str {
-        &self.pot.input_sha256
+        &self.pot.summary.input_sha256
     }
     async fn result_sha256(&self) -> &str {
         &self.pot.result_sha256
@@ -184,11 +183,12 @@ impl PotResult {
         if !staff {
             return Ok(None);
         }
-        let db = &state(ctx).db;
-        let mut titles = std::collections::HashMap::new();
-        for (b, _, _) in self.pot.funded.iter().chain(&self.pot.unfunded) {
-            titles.insert(*b, bids::get(db, (*b).into()).await.gql()?.title);
-        }
+        let ids: Vec<BidId> = self.pot.summary.bids().collect();
+        let titles = loaders::bids(ctx, &ids)
+            .await?
+            .into_iter()
+            .map(|b| (b.id, b.title))
+            .collect();
         Ok(Some(results::csv(&self.pot, &titles)))
     }
 }

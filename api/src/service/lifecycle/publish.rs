@@ -163,7 +163,7 @@ pub(super) async fn notify_groups(state: &AppState, round_id: RoundId) -> Servic
     let funded: std::collections::HashSet<i64> = result
         .pots
         .iter()
-        .flat_map(|p| p.funded.iter().map(|(b, _, _)| *b))
+        .flat_map(|p| p.summary.funded.iter().map(|f| f.bid.get()))
         .collect();
     let on_ballot = bids::Entity::find()
         .filter(bids::Column::RoundId.eq(round.id))

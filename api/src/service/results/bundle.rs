@@ -1,9 +1,11 @@
 //! The files of a published result, as `tally verify` reads them.
 use super::super::{round_log, rounds};
-use super::{result, sha256_hex};
+use super::sha256_hex;
+use super::view::find_version;
 use crate::domain::id::RoundId;
-use crate::error::ServiceResult;
-use sea_orm::DatabaseConnection;
+use crate::error::{Context, ServiceResult};
+use crate::store::pot_results;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 
 /// The files of a published result version, as `tally verify` reads them.
@@ -12,10 +14,16 @@ pub async fn bundle(
     round_id: RoundId,
     version: Option<i32>,
 ) -> ServiceResult<Option<Vec<(String, Vec<u8>)>>> {
-    let Some(result) = result(db, None, round_id, version).await? else {
+    let round = rounds::get(db, None, round_id).await?;
+    let Some(result) = find_version(db, None, round_id, version).await? else {
         return Ok(None);
     };
-    let round = rounds::load(db, round_id).await?;
+    let stored = pot_results::Entity::find()
+        .filter(pot_results::Column::VersionId.eq(result.id))
+        .order_by_asc(pot_results::Column::PotId)
+        .all(db)
+        .await
+        .context("loading a result's files")?;
     let leaves = super::receipts::commitments(db, round_id).await?;
     let commitments_txt: String = leaves
         .iter()
@@ -36,19 +44,24 @@ pub async fn bundle(
     let audit = round_log::to_jsonl(&log);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut pots = Vec::new();
-    for p in &result.pots {
+    for p in stored {
+        let area = round
+            .pots
+            .iter()
+            .find(|x| x.id.get() == p.pot_id)
+            .map(|x| x.area_id.get());
         let pb_name = format!("pot-{}.pb", p.pot_id);
         let result_name = format!("pot-{}.result.json", p.pot_id);
         pots.push(json!({
             "id": p.pot_id,
-            "area": p.area_id,
+            "area": area,
             "ballots": pb_name,
             "ballots_sha256": p.ballots_sha256,
             "result": result_name,
             "result_sha256": p.result_sha256,
         }));
-        files.push((pb_name, p.ballots_pb.clone().into_bytes()));
-        files.push((result_name, p.result_json.clone().into_bytes()));
+        files.push((pb_name, p.ballots_pb.into_bytes()));
+        files.push((result_name, p.result_json.into_bytes()));
     }
     let manifest = json!({
         "format": tally::bundle::FORMAT,

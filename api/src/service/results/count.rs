@@ -246,6 +246,7 @@ pub(crate) async fn seal_pots(
         pots.push(sealed);
     }
     let leaves = super::receipts::commitments(txn, round.id).await?;
+    super::receipts::store_tree(txn, round.id, &leaves).await?;
     Ok(Sealed {
         pots,
         commitments: leaves.len(),
@@ -307,7 +308,11 @@ pub(crate) async fn count_in(
         );
         let result = tally::bundle::count_pot(&spec, &pb)
             .map_err(|e| format!("the pot for area {}: {e}", pot.area_id))?;
+        let summary = super::summary::summarise(txn, round, pot, &pb, &result)
+            .await
+            .map_err(|e| e.to_string())?;
         out.push(pot_results::ActiveModel {
+            summary: Set(Some(super::summary::to_json(&summary))),
             pot_id: Set(pot.id.get()),
             ballots_sha256: Set(pb_sha256),
             ballots_pb: Set(pb),

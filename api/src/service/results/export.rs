@@ -1,5 +1,6 @@
 //! Results as CSV for council reports.
 use super::PotResult;
+use crate::domain::BidId;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -18,17 +19,28 @@ pub fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
 
 /// A pot's result as CSV, for council reports: one line per bid on the
 /// ballot, each title quoted and made safe to open in a spreadsheet.
-pub fn csv(p: &PotResult, titles: &HashMap<i64, String>) -> String {
+pub fn csv(p: &PotResult, titles: &HashMap<BidId, String>) -> String {
     let mut out = String::from("bid_id,title,cost_pence,funded,support\n");
-    let title = |b: &i64| {
+    let title = |b: &BidId| {
         let safe = spreadsheet_safe(titles.get(b).map(String::as_str).unwrap_or(""));
         format!("\"{}\"", safe.replace('"', "\"\""))
     };
-    for (b, cost, support) in &p.funded {
-        out.push_str(&format!("{b},{},{cost},yes,{support}\n", title(b)));
+    for f in &p.summary.funded {
+        out.push_str(&format!(
+            "{},{},{},yes,{}\n",
+            f.bid,
+            title(&f.bid),
+            f.cost_pence,
+            f.support
+        ));
     }
-    for (b, cost, _) in &p.unfunded {
-        out.push_str(&format!("{b},{},{cost},no,\n", title(b)));
+    for u in &p.summary.unfunded {
+        out.push_str(&format!(
+            "{},{},{},no,\n",
+            u.bid,
+            title(&u.bid),
+            u.cost_pence
+        ));
     }
     out
 }
@@ -56,21 +68,21 @@ mod tests {
                 pot_id: crate::domain::PotId::new(1),
                 area_id: crate::domain::AreaId::new(1),
                 budget_pence: 100,
-                funded: vec![(7, 50, "3".into())],
-                unfunded: vec![],
-                spent_pence: 50,
-                voters: 3,
-                turnout_by_channel: vec![],
-                votes: HashMap::new(),
-                explanation: vec![],
-                explanation_cy: vec![],
                 ballots_sha256: String::new(),
                 result_sha256: String::new(),
-                input_sha256: String::new(),
-                result_json: String::new(),
-                ballots_pb: String::new(),
+                summary: super::super::PotSummary {
+                    funded: vec![super::super::FundedLine {
+                        bid: BidId::new(7),
+                        cost_pence: 50,
+                        support: "3".into(),
+                        votes: 3,
+                    }],
+                    spent_pence: 50,
+                    voters: 3,
+                    ..Default::default()
+                },
             };
-            let out = csv(&p, &HashMap::from([(7, title.to_owned())]));
+            let out = csv(&p, &HashMap::from([(BidId::new(7), title.to_owned())]));
             let line = out.lines().nth(1).unwrap_or_default().to_owned();
             let rest = out.split_once('\n').map(|(_, r)| r).unwrap_or("");
             assert!(

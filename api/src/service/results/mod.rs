@@ -1,6 +1,7 @@
 //! Results: counting a closed round's sealed ballots files with its frozen
-//! rule (`count`), the stored result as people read it (`view`, with the
-//! count explained in `explain`), and everything a resident or a
+//! rule (`count`), what each pot's result shows worked out once as it is
+//! stored (`summary`, with the count explained in `explain`), the stored
+//! result as people read it (`view`), and everything a resident or a
 //! journalist needs to check the count: the bundle (`bundle`), receipt
 //! proofs (`receipts`) and CSV (`export`). When these happen is the
 //! lifecycle's business (`service::lifecycle`).
@@ -8,13 +9,16 @@
 //! Invariant: a round is `counted` only with a stored count, made in the
 //! transaction that moves it there. A count that fails leaves the round
 //! closed, with the reason for officers and nothing half-written. Before
-//! publication only councillors and admins see any figure.
+//! publication only councillors and admins see any figure. Reads never
+//! parse ballots: a result is read from its stored summary, a receipt's
+//! proof from the receipt tree kept at the close.
 
 mod bundle;
 mod count;
 mod explain;
 mod export;
 mod receipts;
+mod summary;
 mod trace;
 mod view;
 
@@ -22,11 +26,24 @@ pub use bundle::bundle;
 pub(crate) use count::{count_in, seal_pots, store_version};
 pub use count::{rule_spec, rule_spec_excluding, Sealed, SealedPot};
 pub use export::csv;
-pub use receipts::receipt_proof;
+pub use receipts::{receipt_key_of, receipt_proof};
+pub use summary::{FundedLine, PotSummary, UnfundedLine};
 pub use view::{result, versions, PotResult, RoundResult};
 
 use super::Actor;
 use crate::domain::Role;
+
+/// What results and rounds stored before summaries and receipt trees
+/// were kept need: each result's summary, each closed round's receipt
+/// tree. Run when the server starts, after the migrations; idempotent.
+pub async fn backfill(db: &sea_orm::DatabaseConnection) -> crate::error::ServiceResult<()> {
+    let summaries = summary::backfill(db).await?;
+    let trees = receipts::backfill_trees(db).await?;
+    if summaries + trees > 0 {
+        tracing::info!(summaries, trees, "filled in stored results");
+    }
+    Ok(())
+}
 
 fn sha256_hex(bytes: &[u8]) -> String {
     tally::canonical::sha256_hex(bytes)

@@ -147,6 +147,8 @@ pub async fn stored_ballots(state: &AppState) -> ServiceResult<Vec<ballots::Mode
             content: b.content.to_json(),
             commitment: b.commitment,
             channel: Some(b.channel.as_str().to_owned()),
+            leaf: None,
+            receipt_key: None,
         });
     }
     Ok(out)

@@ -44,11 +44,18 @@ pub async fn seal(
     for (pot, b) in &rows {
         *groups.entry((*pot, b.channel.as_str())).or_default() += 1;
     }
+    // Each ballot's leaf in the receipt tree: its place among the sorted
+    // commitments (hex sorts as the bytes do).
+    let mut sorted: Vec<&str> = rows.iter().map(|(_, b)| b.commitment.as_str()).collect();
+    sorted.sort_unstable();
     let mut fresh: Vec<ballots::ActiveModel> = rows
         .iter()
         .map(|(pot, b)| {
             let keep = groups[&(*pot, b.channel.as_str())] >= MIN_CHANNEL_GROUP;
+            let leaf = sorted.binary_search(&b.commitment.as_str()).ok();
             ballots::ActiveModel {
+                leaf: Set(leaf.map(|l| l as i64)),
+                receipt_key: Set(crate::service::results::receipt_key_of(&b.commitment)),
                 id: Set(uuid::Uuid::new_v4().simple().to_string()),
                 round_id: Set(round_id.get()),
                 pot_id: Set(*pot),

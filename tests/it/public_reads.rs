@@ -1,0 +1,396 @@
+//! Public reads at scale: a published result is read from what the count
+//! stored, never from the ballots; a receipt's proof comes from the tree
+//! kept at the close; published files are cacheable for good and nothing
+//! provisional or personal is.
+use crate::helpers::TestApp;
+use crate::results::{download, untar, PUBLISH};
+use crate::voting::{election, CAST};
+use api::domain::vote::{Channel, Choice};
+use api::domain::{BidId, Evidence, Phase, Relation, Role, RoundId};
+use api::service::{accounts, lifecycle, results, verification, voting, Actor};
+use sea_orm::ConnectionTrait;
+use serde_json::{json, Value};
+
+const RESULT: &str = "query($r: ID!) { roundResult(roundId: $r) { version pots { area { name } budgetPence spentPence leftPence voters funded { bid { id title } amountPence support votes } unfunded { id title costPence } unfundedBids { bid { id } costPence votes } turnoutByChannel { channel voted } explanation explanationCy: explanation(language: CY) ballotsSha256 inputSha256 resultSha256 } } }";
+const PROOF: &str = "query($r: ID!, $c: String!) { receiptProof(roundId: $r, code: $c) { code commitment leafIndex treeSize hashes root verified } }";
+
+/// A round of five ballots, counted and published; its receipts.
+async fn published(app: &TestApp) -> (String, Vec<String>) {
+    let e = election(app, json!({ "kind": "APPROVAL", "maxChoices": 3 }), 5).await;
+    let councillor = app
+        .signed_in_as("cllr@council.test", Role::Councillor)
+        .await;
+    let mut receipts = Vec::new();
+    for (i, voter) in e.voters.iter().enumerate() {
+        let picks = if i < 3 {
+            json!([{ "bidId": e.bids[0] }, { "bidId": e.bids[2] }])
+        } else {
+            json!([{ "bidId": e.bids[3] }])
+        };
+        let data = app
+            .ok(
+                Some(&voter.token),
+                CAST,
+                json!({ "i": { "roundId": e.round, "choices": picks, "idempotencyKey": format!("reads-voter-{i:04}") } }),
+            )
+            .await;
+        receipts.push(
+            data["castBallot"]["receipt"]["code"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    crate::fixtures::advance(app, &e.officer, &e.round, "CLOSED").await;
+    app.ok(Some(&councillor), PUBLISH, json!({ "r": e.round }))
+        .await;
+    (e.round, receipts)
+}
+
+/// Overwrites every stored copy of a round's ballots files.
+async fn spoil_ballots_files(app: &TestApp, round: &str) {
+    let db = &app.state.db;
+    for sql in [
+        format!(
+            "UPDATE sealed_pots SET ballots_pb = 'not a ballots file' WHERE round_id = {round}"
+        ),
+        format!(
+            "UPDATE pot_results SET ballots_pb = 'not a ballots file' WHERE version_id IN \
+             (SELECT id FROM result_versions WHERE round_id = {round})"
+        ),
+    ] {
+        db.execute_unprepared(&sql).await.expect("an update");
+    }
+}
+
+#[tokio::test]
+async fn a_published_result_is_read_from_what_the_count_stored() {
+    let app = TestApp::spawn().await;
+    let (round, receipts) = published(&app).await;
+    let before = app.ok(None, RESULT, json!({ "r": round })).await;
+    let pot = &before["roundResult"]["pots"][0];
+    assert_eq!(pot["voters"], 5);
+    assert_eq!(pot["funded"][0]["votes"], 3, "{pot:#}");
+    assert!(!pot["explanation"].as_array().unwrap().is_empty());
+    assert_ne!(pot["explanation"], pot["explanationCy"]);
+    assert_eq!(
+        pot["turnoutByChannel"],
+        json!([{ "channel": "web", "voted": 5 }])
+    );
+
+    // Before: the published bundle checks out.
+    let path = format!("/rounds/{round}/results/v1/bundle.tar");
+    let (status, tar) = download(&app, &path, None).await;
+    assert_eq!(status, 200);
+    let files = untar(&tar);
+    assert!(tally::bundle::verify(&|n: &str| files.get(n).cloned()).is_ok());
+
+    // An attacker (or a fault) replaces every stored ballots file.
+    spoil_ballots_files(&app, &round).await;
+
+    // The result reads exactly as before: nothing read the ballots.
+    let after = app.ok(None, RESULT, json!({ "r": round })).await;
+    assert_eq!(after, before);
+    // Receipts still prove their ballots.
+    let proof = app
+        .ok(None, PROOF, json!({ "r": round, "c": receipts[0] }))
+        .await;
+    assert_eq!(proof["receiptProof"]["verified"], true);
+    // But the bundle, which serves the stored files, no longer checks out:
+    // `tally verify` finds the ballots file does not match its hash.
+    let (status, tar) = download(&app, &path, None).await;
+    assert_eq!(status, 200);
+    let files = untar(&tar);
+    let problems: Vec<String> = tally::bundle::verify(&|n: &str| files.get(n).cloned())
+        .expect_err("the spoiled bundle fails")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(problems.iter().any(|p| p.contains(".pb")), "{problems:?}");
+}
+
+#[tokio::test]
+async fn results_and_trees_stored_before_are_filled_in_at_start() {
+    let app = TestApp::spawn().await;
+    let (round, receipts) = published(&app).await;
+    let before = app.ok(None, RESULT, json!({ "r": round })).await;
+    let proof_before = app
+        .ok(None, PROOF, json!({ "r": round, "c": receipts[1] }))
+        .await;
+    // As a database from before summaries and receipt trees were kept.
+    let db = &app.state.db;
+    for sql in [
+        "UPDATE pot_results SET summary = NULL".to_owned(),
+        format!("DELETE FROM receipt_nodes WHERE round_id = {round}"),
+        format!("UPDATE ballots SET leaf = NULL, receipt_key = NULL WHERE round_id = {round}"),
+    ] {
+        db.execute_unprepared(&sql).await.expect("a change");
+    }
+    let gone = app
+        .ok(None, PROOF, json!({ "r": round, "c": receipts[1] }))
+        .await;
+    assert_eq!(gone["receiptProof"], Value::Null);
+    // What the server does when it starts.
+    results::backfill(db).await.expect("filled in");
+    results::backfill(db)
+        .await
+        .expect("a second run changes nothing");
+    assert_eq!(app.ok(None, RESULT, json!({ "r": round })).await, before);
+    assert_eq!(
+        app.ok(None, PROOF, json!({ "r": round, "c": receipts[1] }))
+            .await,
+        proof_before
+    );
+}
+
+/// Every receipt of a round of 1,000 ballots: its proof read from the
+/// stored tree is the proof made from the whole tree rebuilt from the
+/// published commitments, and it checks out against the published root.
+#[tokio::test]
+async fn proofs_from_the_stored_tree_equal_the_rebuilt_trees_for_every_leaf() {
+    const BALLOTS: usize = 1_000;
+    let app = TestApp::spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL", "maxChoices": 3 }), 0).await;
+    let state = &app.state;
+    let officer = accounts::grant_role(
+        &state.db,
+        &state.secret,
+        None,
+        &api::service::parse_email("officer@council.test").unwrap(),
+        Role::Officer,
+    )
+    .await
+    .unwrap();
+    let officer = Actor {
+        account_id: officer.id,
+        roles: officer.roles,
+    };
+    let councillor = accounts::grant_role(
+        &state.db,
+        &state.secret,
+        None,
+        &api::service::parse_email("cllr@council.test").unwrap(),
+        Role::Councillor,
+    )
+    .await
+    .unwrap();
+    let councillor = Actor {
+        account_id: councillor.id,
+        roles: councillor.roles,
+    };
+    let round: RoundId = e.round.parse().unwrap();
+    let bids: Vec<BidId> = e.bids.iter().map(|b| b.parse().unwrap()).collect();
+    for chunk in (0..BALLOTS).collect::<Vec<_>>().chunks(100) {
+        let cast = futures_util::future::join_all(chunk.iter().map(|&i| {
+            let (officer, bids) = (&officer, &bids);
+            async move {
+                let person = verification::record_in_person(
+                    state,
+                    officer,
+                    round,
+                    verification::InPersonRecord {
+                        details: verification::PersonDetails::parse(
+                            &format!("Resident {}", name_of(i)),
+                            &format!(
+                                "19{}-{:02}-{:02}",
+                                30 + i % 60,
+                                1 + i / 60 % 12,
+                                1 + i / 720 % 28
+                            ),
+                            "LS6 1AB",
+                            Relation::Live,
+                        )
+                        .unwrap(),
+                        evidence: Evidence::ProofOfAddress,
+                        email: None,
+                        phone: None,
+                    },
+                )
+                .await
+                .unwrap();
+                voting::cast(
+                    state,
+                    voting::CastRequest {
+                        round_id: round,
+                        voter: voting::Voter::Officer {
+                            officer: officer.clone(),
+                            participant_id: person.id,
+                        },
+                        channel: Channel::Paper,
+                        choices: vec![Choice {
+                            bid_id: bids[i % bids.len()],
+                            value: None,
+                        }],
+                        idempotency_key: format!("paper-ballot-{i:06}"),
+                    },
+                )
+                .await
+                .unwrap()
+                .receipt_code
+            }
+        }))
+        .await;
+        assert_eq!(cast.len(), chunk.len());
+    }
+    let closed = lifecycle::advance(state, &officer, round, Phase::Closed)
+        .await
+        .unwrap();
+    assert_eq!(closed.phase, Phase::Counted);
+    lifecycle::publish(state, &councillor, round).await.unwrap();
+
+    let (status, commitments) = download(
+        &app,
+        &format!("/rounds/{round}/results/v1/commitments.txt"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let leaves = tally::bundle::parse_commitments(&String::from_utf8_lossy(&commitments))
+        .expect("commitments");
+    assert_eq!(leaves.len(), BALLOTS);
+    let root = tally::bundle::merkle_root(&leaves);
+    let rebuilt = tally::bundle::inclusion_proofs(&leaves);
+    for (i, leaf) in leaves.iter().enumerate() {
+        let code = tally::bundle::receipt_code(leaf);
+        let (proof, stored_root, commitment) = results::receipt_proof(&state.db, round, &code)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no proof for leaf {i}"));
+        assert_eq!(proof, rebuilt[i], "leaf {i}");
+        assert_eq!(stored_root, root, "leaf {i}");
+        let hex: String = leaf.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(commitment, hex);
+        assert!(tally::bundle::verify_inclusion(&root, leaf, &proof));
+    }
+}
+
+/// A distinct made-up surname for resident `i`: letters only, as names are.
+fn name_of(i: usize) -> String {
+    const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
+    let mut s = String::from("Q");
+    let mut k = i;
+    for _ in 0..4 {
+        s.push(LETTERS[k % 26] as char);
+        k /= 26;
+    }
+    s
+}
+
+#[tokio::test]
+async fn published_files_are_cached_for_good_and_nothing_else_is() {
+    let app = TestApp::spawn().await;
+    let (round, _) = published(&app).await;
+    let councillor = app
+        .signed_in_as("cllr@council.test", Role::Councillor)
+        .await;
+    let pots = app
+        .ok(
+            None,
+            "query($r: ID!) { roundResult(roundId: $r) { pots { ballotsUrl resultUrl } } }",
+            json!({ "r": round }),
+        )
+        .await;
+    let mut paths: Vec<String> = [
+        "bundle.tar",
+        "round.json",
+        "commitments.txt",
+        "audit.jsonl",
+        "config.json",
+    ]
+    .iter()
+    .map(|f| format!("/rounds/{round}/results/v1/{f}"))
+    .collect();
+    for p in pots["roundResult"]["pots"].as_array().unwrap() {
+        paths.push(p["ballotsUrl"].as_str().unwrap().to_owned());
+        paths.push(p["resultUrl"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(paths.len(), 9, "two pots' files and the round's");
+    for file in &paths {
+        let url = format!("{}{file}", app.base);
+        let res = app.client.get(&url).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{file}");
+        let headers = res.headers().clone();
+        let body = res.bytes().await.unwrap();
+        assert_eq!(
+            headers["cache-control"], "public, max-age=31536000, immutable",
+            "{file}"
+        );
+        assert!(headers.get("set-cookie").is_none(), "{file}");
+        // A strong validator: quoted, no W/, and it names these bytes.
+        let etag = headers["etag"].to_str().unwrap().to_owned();
+        assert!(
+            etag.starts_with('"') && etag.ends_with('"'),
+            "{file}: {etag}"
+        );
+        assert_eq!(
+            etag,
+            format!("\"{}\"", &tally::canonical::sha256_hex(&body)[..32]),
+            "{file}"
+        );
+        // The same request with it is a 304 with no body.
+        let again = app
+            .client
+            .get(&url)
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304, "{file}");
+        assert_eq!(again.headers()["etag"], etag.as_str());
+        assert_eq!(
+            again.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert!(again.bytes().await.unwrap().is_empty());
+        // Another validator is not a match.
+        let other = app
+            .client
+            .get(&url)
+            .header("if-none-match", "\"0000\"")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), 200, "{file}");
+    }
+    // The CSV is for staff: never stored by anything in between, no
+    // validator to replay.
+    let pot = app
+        .ok(
+            Some(&councillor),
+            "query($r: ID!) { roundResult(roundId: $r) { pots { ballotsUrl } } }",
+            json!({ "r": round }),
+        )
+        .await["roundResult"]["pots"][0]["ballotsUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let csv_url = format!("{}{}", app.base, pot.replace(".pb", ".csv"));
+    let csv = app
+        .client
+        .get(&csv_url)
+        .bearer_auth(&councillor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert_eq!(csv.headers()["cache-control"], "private, no-store");
+    assert!(csv.headers().get("etag").is_none());
+
+    // Nothing at an address that is not published is cacheable.
+    let missing = app
+        .client
+        .get(format!("{}/rounds/{round}/results/v9/round.json", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_ne!(
+        missing
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default(),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(missing.headers().get("etag").is_none());
+}
