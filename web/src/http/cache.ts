@@ -69,6 +69,16 @@ export function sharedCacheable(value: unknown): boolean {
   return directives.includes('public') && !directives.includes('private') && !directives.includes('no-store');
 }
 
+/**
+ * The validator of a published result's page, made without rendering it: the
+ * page is a function of the round, the version asked for, the language, the
+ * newest publication (a correction changes it) and this build's templates.
+ */
+export function publishedPageEtag(parts: { page: string; version: number | null; lang: string; lastModified: Date; build: string }): string {
+  const version = parts.version === null ? 'latest' : `v${parts.version}`;
+  return `W/"${parts.page}-${version}-${parts.lang}-${parts.lastModified.getTime()}-${parts.build}"`;
+}
+
 /** When a result last changed: its newest publication, a correction included; undefined before any. */
 export function lastPublished(versions: readonly { publishedAt?: string | null }[]): Date | undefined {
   const times = versions.map((v) => (v.publishedAt ? Date.parse(v.publishedAt) : NaN)).filter((t) => Number.isFinite(t));

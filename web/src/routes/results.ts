@@ -3,11 +3,12 @@
 // officer/results.ts. The files themselves (bundle.tar, pot-N.pb…) are the
 // API's, at /rounds/ROUND/results/vN/FILE: see `forwardsToApi` in http/proxy.ts.
 import { Router, type Request, type Response } from 'express';
-import { ReceiptProofDocument, ReceiptRoundDocument, RoundResultPageDocument } from '../graphql/generated/graphql.js';
+import { ReceiptProofDocument, ReceiptRoundDocument, ResultFreshnessDocument, RoundResultPageDocument } from '../graphql/generated/graphql.js';
 import { addApiError } from '../forms/api-error.js';
 import { parseReceipt } from '../forms/results.js';
 import { apiLanguage } from '../i18n/index.js';
-import { lastPublished, publicPage } from '../http/cache.js';
+import { lastPublished, publicPage, publishedPageEtag, sharedCacheable } from '../http/cache.js';
+import { BUILD_ID } from '../http/build-id.js';
 import { ctx } from '../http/request.js';
 import { publishedVersions, resultView, versionParam } from '../view-models/results.js';
 import { closeCheckpoint } from '../view-models/checkpoint.js';
@@ -35,6 +36,31 @@ async function receiptPage(req: Request, res: Response, locals: Record<string, u
   });
 }
 
+/** The validator of a round's published results page, as the page would be rendered now. */
+function resultsEtag(req: Request, roundId: string, version: number | null, lastModified: Date): string {
+  return publishedPageEtag({ page: `results-${roundId}`, version, lang: req.lang, lastModified, build: BUILD_ID });
+}
+
+/**
+ * A conditional request for a published result answered from when it was
+ * last published, before the result is fetched or the page rendered: the
+ * request that everyone's browser and every cache repeats on results day.
+ * True when it sent the 304.
+ */
+async function notModified(req: Request, res: Response, roundId: string, version: number | null): Promise<boolean> {
+  if (!req.get('if-none-match') && !req.get('if-modified-since')) return false;
+  const { resultVersions } = await req.api.request(ResultFreshnessDocument, { roundId }, ctx(req));
+  const lastModified = lastPublished(resultVersions);
+  if (!lastModified) return false;
+  if (version !== null && !resultVersions.some((v) => v.version === version && v.publishedAt)) return false;
+  publicPage(req, res, 'published', lastModified);
+  if (!sharedCacheable(res.getHeader('cache-control'))) return false;
+  res.set('ETag', resultsEtag(req, roundId, version, lastModified));
+  if (!req.fresh) return false;
+  res.status(304).end();
+  return true;
+}
+
 export function resultRoutes() {
   const r = Router();
 
@@ -46,6 +72,7 @@ export function resultRoutes() {
       return;
     }
     const roundId = String(req.params.id);
+    if (await notModified(req, res, roundId, version)) return;
     const data = await req.api.request(RoundResultPageDocument, { roundId, version, language: apiLanguage(req.lang) }, ctx(req));
     const result = data.roundResult;
     // Before publication the public page says so, even to a councillor: their provisional figures are on the staff pages.
@@ -64,7 +91,11 @@ export function resultRoutes() {
       return;
     }
     // Published: kept a minute by any cache, then checked again, since a correction can follow.
-    publicPage(req, res, 'published', lastPublished(data.resultVersions));
+    const lastModified = lastPublished(data.resultVersions);
+    publicPage(req, res, 'published', lastModified);
+    if (lastModified && sharedCacheable(res.getHeader('cache-control'))) {
+      res.set('ETag', resultsEtag(req, roundId, version, lastModified));
+    }
     res.render('pages/results', {
       pageTitle: `${t.results.title}: ${data.round.title}`,
       round: data.round,

@@ -57,7 +57,8 @@ test('a published result: kept a minute, dated by its publication, one ETag for 
   expect(res.headers()['cache-control']).toBe(PUBLISHED);
   const etag = res.headers()['etag']!;
   const lastModified = res.headers()['last-modified']!;
-  expect(etag).toBeTruthy();
+  // Made from the publication, not the page: a conditional request is answered before anything is rendered.
+  expect(etag).toMatch(new RegExp(`^W/"results-${published}-latest-en-\\d+-[0-9a-f]{12}"$`));
   expect(Date.parse(lastModified)).toBeLessThanOrEqual(Date.now());
   expect(await res.text()).toContain('Version 1. Published on');
 
@@ -74,10 +75,16 @@ test('a published result: kept a minute, dated by its publication, one ETag for 
   expect(cy.headers()['cache-control']).toBe(PUBLISHED);
   expect(setCookies(cy)).toEqual([]);
 
-  // One version by its number is public in the same way.
+  // One version by its number is public in the same way, with a validator of its own.
   const v1 = await context.request.get(`${path}?version=1`);
   expect(v1.headers()['cache-control']).toBe(PUBLISHED);
   expect(setCookies(v1)).toEqual([]);
+  expect(v1.headers()['etag']).not.toBe(etag);
+  const v1again = await context.request.get(`${path}?version=1`, revalidating({ 'if-none-match': v1.headers()['etag']! }));
+  expect(v1again.status()).toBe(304);
+  expect(v1again.headers()['cache-control']).toBe(PUBLISHED);
+  // A version that does not exist is not answered from a validator.
+  expect((await context.request.get(`${path}?version=9`, revalidating({ 'if-none-match': etag }))).status()).toBe(404);
   await context.close();
 });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { GraphQLClient } from '../../src/graphql/client.js';
-import { PERSONAL, PUBLISHED, REVALIDATE, cacheControl, cacheDefaults, isPersonal, lastPublished, sharedCacheable } from '../../src/http/cache.js';
+import { PERSONAL, PUBLISHED, REVALIDATE, cacheControl, cacheDefaults, isPersonal, lastPublished, publishedPageEtag, sharedCacheable } from '../../src/http/cache.js';
 
 const anonymousGet = { method: 'GET', cookies: [], signedIn: false, setsCookie: false };
 
@@ -265,5 +265,19 @@ describe('the web server’s caching', () => {
     const ok = await post(cookies, new URLSearchParams({ _csrf: token, postcode: 'LS6 1AB' }).toString());
     expect(ok.status).toBe(303);
     expect(ok.headers.get('cache-control')).toBe(PERSONAL);
+  });
+});
+
+describe('publishedPageEtag', () => {
+  const base = { page: 'results-3', version: null, lang: 'en', lastModified: new Date(1_700_000_000_000), build: 'abc123def456' };
+  it('is weak and names the page, version, language, publication and build', () => {
+    expect(publishedPageEtag(base)).toBe('W/"results-3-latest-en-1700000000000-abc123def456"');
+    expect(publishedPageEtag({ ...base, version: 2 })).toBe('W/"results-3-v2-en-1700000000000-abc123def456"');
+  });
+  it('changes with a correction, a language and a release', () => {
+    const etag = publishedPageEtag(base);
+    expect(publishedPageEtag({ ...base, lastModified: new Date(1_700_000_060_000) })).not.toBe(etag);
+    expect(publishedPageEtag({ ...base, lang: 'cy' })).not.toBe(etag);
+    expect(publishedPageEtag({ ...base, build: 'fff000fff000' })).not.toBe(etag);
   });
 });

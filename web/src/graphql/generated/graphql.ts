@@ -908,6 +908,13 @@ export type CorrectResultMutationVariables = Exact<{
 
 export type CorrectResultMutation = { correctResult: number };
 
+export type ResultFreshnessQueryVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type ResultFreshnessQuery = { resultVersions: Array<{ version: number, publishedAt: string | null }> };
+
 export type VerifyRoundQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -2144,6 +2151,14 @@ export const CorrectResultDocument = new TypedDocumentString(`
   correctResult(roundId: $roundId, reason: $reason, excludeBidIds: $excludeBidIds)
 }
     `) as unknown as TypedDocumentString<CorrectResultMutation, CorrectResultMutationVariables>;
+export const ResultFreshnessDocument = new TypedDocumentString(`
+    query ResultFreshness($roundId: ID!) {
+  resultVersions(roundId: $roundId) {
+    version
+    publishedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ResultFreshnessQuery, ResultFreshnessQueryVariables>;
 export const VerifyRoundDocument = new TypedDocumentString(`
     query VerifyRound($id: ID!) {
   round(id: $id) {
