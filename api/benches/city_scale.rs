@@ -906,7 +906,7 @@ async fn main() -> anyhow::Result<()> {
     let base = api.base.clone();
     let web = start_web(&base);
     let web_base = match &web {
-        Some((_, b)) if wait_for(&http, &format!("{b}/health")).await => Some(b.clone()),
+        Some((_, b)) if wait_for(&http, &format!("{b}/accessibility")).await => Some(b.clone()),
         _ => None,
     };
 
