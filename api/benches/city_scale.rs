@@ -22,7 +22,8 @@
 //! ```
 //! `FAIRSHARE_BENCH_BALLOTS` (100000), `FAIRSHARE_BENCH_SECONDS` per
 //! request kind (10), `FAIRSHARE_BENCH_CONNECTIONS` (32),
-//! `FAIRSHARE_BENCH_RULE` (greedy). Casting 100,000 ballots takes minutes:
+//! `FAIRSHARE_BENCH_RULE` (greedy); `FAIRSHARE_BENCH_BREAKDOWN=1` adds
+//! `RoundBids` built up part by part, to see where its time goes. Casting 100,000 ballots takes minutes:
 //! with `FAIRSHARE_BENCH_KEEP=DIR` the round in voting is kept (a SQLite
 //! file in DIR, or a PostgreSQL template database) and the next run with
 //! the same number of ballots starts from a copy of it. The web client is
@@ -897,6 +898,43 @@ async fn main() -> anyhow::Result<()> {
     lifecycle::publish(state, &councillor, small)
         .await
         .map_err(err)?;
+    // The same 10 pots and bids with 6 ballots each: what the figures at
+    // 100,000 ballots are compared with, so that only the ballots differ.
+    let mut shape = if seeded.source.starts_with("Warszawa") {
+        warszawa(seeded.ballots).unwrap_or_else(|| generated(seeded.ballots))
+    } else {
+        generated(seeded.ballots)
+    };
+    for p in &mut shape {
+        p.ballots.truncate(6);
+    }
+    let chair = Actor {
+        account_id: accounts::ensure(
+            &state.db,
+            &state.secret,
+            &api::service::parse_email("chair@example.org").map_err(err)?,
+        )
+        .await
+        .map_err(err)?
+        .id,
+        roles: vec![],
+    };
+    let (same, _, same_receipts) = seed_round(
+        state,
+        &officer,
+        &chair,
+        "City Fund (60 ballots)",
+        &shape,
+        11,
+        300_000,
+    )
+    .await?;
+    lifecycle::advance(state, &officer, same, Phase::Closed)
+        .await
+        .map_err(err)?;
+    lifecycle::publish(state, &councillor, same)
+        .await
+        .map_err(err)?;
     drop(app);
 
     // The release server, and the web client in front of it.
@@ -967,7 +1005,11 @@ async fn main() -> anyhow::Result<()> {
         api_load(Arc::new(vec![result_body(round)]), base.clone()).await,
     ));
     rows.push((
-        "API RoundResultPage, 60 ballots".into(),
+        "API RoundResultPage, 60 ballots, same 10 pots".into(),
+        api_load(Arc::new(vec![result_body(same)]), base.clone()).await,
+    ));
+    rows.push((
+        "API RoundResultPage, 60 ballots, 1 pot of 20".into(),
         api_load(Arc::new(vec![result_body(small)]), base.clone()).await,
     ));
     rows.push((
@@ -975,13 +1017,31 @@ async fn main() -> anyhow::Result<()> {
         api_load(receipt_bodies(round, &seeded.receipts), base.clone()).await,
     ));
     rows.push((
-        "API ReceiptProof, 60 ballots".into(),
+        "API ReceiptProof, 60 ballots, same 10 pots".into(),
+        api_load(receipt_bodies(same, &same_receipts), base.clone()).await,
+    ));
+    rows.push((
+        "API ReceiptProof, 60 ballots, 1 pot of 20".into(),
         api_load(receipt_bodies(small, &seeded.small_receipts), base.clone()).await,
     ));
     rows.push((
         "API RoundBids (20 bids of a pot)".into(),
         api_load(Arc::new(vec![bids_body.clone()]), base.clone()).await,
     ));
+    // Where RoundBids' time goes: the same request built up part by part.
+    if std::env::var_os("FAIRSHARE_BENCH_BREAKDOWN").is_some() {
+        let vars = json!({ "id": round.to_string(), "areaId": seeded.area.to_string() });
+        for (what, q) in [
+            ("  round only", "query($id: ID!) { round(id: $id) { id title phase } }"),
+            ("  + pots and areas", "query($id: ID!) { round(id: $id) { id title phase pots { id amountPence amountDisplay area { id name } } } }"),
+            ("  + 20 bids, no group", "query($id: ID!, $areaId: ID!) { round(id: $id) { id bids(areaId: $areaId, first: 20) { nodes { id title summary costPence costDisplay category status } } } }"),
+            ("  + 20 bids with groups", "query($id: ID!, $areaId: ID!) { round(id: $id) { id bids(areaId: $areaId, first: 20) { nodes { id title summary costPence costDisplay category status group { id name } } } } }"),
+        ] {
+            let b = body(q, vars.clone());
+            anyhow::ensure!(graphql(&http, &base, &b).await.is_some(), "{what} failed");
+            rows.push((what.into(), api_load(Arc::new(vec![b]), base.clone()).await));
+        }
+    }
     if let Some(web) = &web_base {
         let page = format!("{web}/rounds/{round}/results");
         let first = http.get(&page).send().await?;

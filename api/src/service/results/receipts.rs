@@ -11,9 +11,10 @@
 use crate::domain::id::RoundId;
 use crate::error::{Context, ServiceError, ServiceResult};
 use crate::store::{ballots, receipt_nodes, result_versions};
-use sea_orm::sea_query::{Condition, Expr, Func};
+use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use tally::receipt_tree;
 
@@ -201,15 +202,19 @@ pub async fn receipt_proof(
     };
     let leaf_bytes = decode(&commitment)?;
     let index = leaf.ok_or_else(damaged)? as u64;
-    let last: Option<i64> = ballots::Entity::find()
+    // The last leaf, through the index on (round, leaf): its place plus one
+    // is the tree's size.
+    let last: Option<Option<i64>> = ballots::Entity::find()
         .select_only()
-        .expr(Func::max(Expr::col(ballots::Column::Leaf)))
+        .column(ballots::Column::Leaf)
         .filter(ballots::Column::RoundId.eq(round_id))
-        .into_tuple::<Option<i64>>()
+        .filter(ballots::Column::Leaf.is_not_null())
+        .order_by_desc(ballots::Column::Leaf)
+        .into_tuple()
         .one(db)
         .await
-        .context("sizing the receipt tree")?
-        .flatten();
+        .context("sizing the receipt tree")?;
+    let last = last.flatten();
     let size = last.map_or(0, |l| l as u64 + 1);
     let needed = receipt_tree::proof_nodes(index, size);
     let top = receipt_tree::height(size).saturating_sub(1);
@@ -238,16 +243,18 @@ pub async fn receipt_proof(
         .collect();
     let mut root = receipt_tree::leaf_hash(&leaf_bytes);
     if !wanted.is_empty() {
+        // Each term names a whole primary key, so that both databases read
+        // each node by its key rather than scan the round's tree.
         let mut any = Condition::any();
         for (l, p) in &wanted {
             any = any.add(
                 Condition::all()
+                    .add(receipt_nodes::Column::RoundId.eq(round_id))
                     .add(receipt_nodes::Column::Level.eq(*l as i32))
                     .add(receipt_nodes::Column::Position.eq(*p as i64)),
             );
         }
         let nodes = receipt_nodes::Entity::find()
-            .filter(receipt_nodes::Column::RoundId.eq(round_id))
             .filter(any)
             .all(db)
             .await
