@@ -42,29 +42,49 @@ function resultsEtag(req: Request, roundId: string, version: number | null, last
 }
 
 /**
- * A conditional request for a published result answered from when it was
- * last published, before the result is fetched or the page rendered: the
- * request that everyone's browser and every cache repeats on results day.
- * True when it sent the 304.
+ * A published result's validator, from when it was last published, before
+ * the result is fetched or the page rendered: it answers the conditional
+ * request that everyone's browser and every cache repeats on results day,
+ * and names the page in `renderedPages`. Undefined when the page is not a
+ * published result anyone may share (nothing published, or this request is
+ * personal).
  */
-async function notModified(req: Request, res: Response, roundId: string, version: number | null): Promise<boolean> {
-  if (!req.get('if-none-match') && !req.get('if-modified-since')) return false;
+async function publishedValidator(req: Request, res: Response, roundId: string, version: number | null): Promise<string | undefined> {
   const { resultVersions } = await req.api.request(ResultFreshnessDocument, { roundId }, ctx(req));
   const lastModified = lastPublished(resultVersions);
-  if (!lastModified) return false;
-  if (version !== null && !resultVersions.some((v) => v.version === version && v.publishedAt)) return false;
+  if (!lastModified) return undefined;
+  if (version !== null && !resultVersions.some((v) => v.version === version && v.publishedAt)) return undefined;
   publicPage(req, res, 'published', lastModified);
-  if (!sharedCacheable(res.getHeader('cache-control'))) return false;
-  res.set('ETag', resultsEtag(req, roundId, version, lastModified));
-  if (!req.fresh) return false;
-  res.status(304).end();
-  return true;
+  if (!sharedCacheable(res.getHeader('cache-control'))) return undefined;
+  const etag = resultsEtag(req, roundId, version, lastModified);
+  res.set('ETag', etag);
+  return etag;
+}
+
+/**
+ * Published results pages as rendered, for the visitors who share them: a
+ * page is the same for everyone at its validator (which changes with a
+ * correction, the language and a release) and its address, so it is
+ * rendered once, not for every visitor. Few pages are wanted at once; the
+ * oldest goes first.
+ */
+const renderedPages = new Map<string, string>();
+const RENDERED_PAGES = 64;
+
+function keepRendered(key: string, html: string) {
+  renderedPages.delete(key);
+  renderedPages.set(key, html);
+  while (renderedPages.size > RENDERED_PAGES) {
+    const oldest = renderedPages.keys().next().value;
+    if (oldest === undefined) break;
+    renderedPages.delete(oldest);
+  }
 }
 
 export function resultRoutes() {
   const r = Router();
 
-  r.get('/rounds/:id/results', async (req, res) => {
+  r.get('/rounds/:id/results', async (req, res, next) => {
     const t = res.locals.t;
     const version = versionParam(req.query.version);
     if (version === undefined) {
@@ -72,7 +92,18 @@ export function resultRoutes() {
       return;
     }
     const roundId = String(req.params.id);
-    if (await notModified(req, res, roundId, version)) return;
+    const validator = await publishedValidator(req, res, roundId, version);
+    if (validator && req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    // The page as it was rendered for the same address, host and validator.
+    const key = validator && `${validator} ${origin(req)}${req.originalUrl}`;
+    const rendered = key ? renderedPages.get(key) : undefined;
+    if (rendered !== undefined) {
+      res.type('html').send(rendered);
+      return;
+    }
     const data = await req.api.request(RoundResultPageDocument, { roundId, version, language: apiLanguage(req.lang) }, ctx(req));
     const result = data.roundResult;
     // Before publication the public page says so, even to a councillor: their provisional figures are on the staff pages.
@@ -96,7 +127,7 @@ export function resultRoutes() {
     if (lastModified && sharedCacheable(res.getHeader('cache-control'))) {
       res.set('ETag', resultsEtag(req, roundId, version, lastModified));
     }
-    res.render('pages/results', {
+    const locals = {
       pageTitle: `${t.results.title}: ${data.round.title}`,
       round: data.round,
       ...resultView(result),
@@ -104,6 +135,15 @@ export function resultRoutes() {
       checkpoint: closeCheckpoint(data.round),
       origin: origin(req),
       backLink: `/rounds/${data.round.id}`,
+    };
+    res.render('pages/results', locals, (err: Error | null, html: string) => {
+      if (err) {
+        next(err);
+        return;
+      }
+      // Kept only when it is the shared page: nothing in it was this visitor's (no cookie was set while rendering it).
+      if (key && res.getHeader('set-cookie') === undefined && sharedCacheable(res.getHeader('cache-control'))) keepRendered(key, html);
+      res.send(html);
     });
   });
 

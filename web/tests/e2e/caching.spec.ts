@@ -60,7 +60,13 @@ test('a published result: kept a minute, dated by its publication, one ETag for 
   // Made from the publication, not the page: a conditional request is answered before anything is rendered.
   expect(etag).toMatch(new RegExp(`^W/"results-${published}-latest-en-\\d+-[0-9a-f]{12}"$`));
   expect(Date.parse(lastModified)).toBeLessThanOrEqual(Date.now());
-  expect(await res.text()).toContain('Version 1. Published on');
+  const page = await res.text();
+  expect(page).toContain('Version 1. Published on');
+  // Rendered once for everyone who shares it: the same page again, byte for byte, with the same validator.
+  const again = await context.request.get(path);
+  expect(again.status()).toBe(200);
+  expect(await again.text()).toBe(page);
+  expect(again.headers()['etag']).toBe(etag);
 
   expect((await context.request.get(path, revalidating({ 'if-modified-since': lastModified }))).status()).toBe(304);
   expect((await context.request.get(path, revalidating({ 'if-none-match': etag, 'if-modified-since': lastModified }))).status()).toBe(304);
