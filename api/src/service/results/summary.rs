@@ -198,7 +198,15 @@ pub(crate) async fn backfill(db: &impl ConnectionTrait) -> ServiceResult<u64> {
         let Some(pot) = round.pots.iter().find(|p| p.id.get() == row.pot_id) else {
             continue;
         };
-        let summary = summarise(db, &round, pot, &row.ballots_pb, &row.result_json).await?;
+        // A stored file that cannot be read leaves that result unreadable
+        // and logged, not the whole server unable to start.
+        let summary = match summarise(db, &round, pot, &row.ballots_pb, &row.result_json).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(pot_result = row.id, error = %e, "a stored result could not be summarised");
+                continue;
+            }
+        };
         let mut active: pot_results::ActiveModel = row.into();
         active.summary = Set(Some(to_json(&summary)));
         active
