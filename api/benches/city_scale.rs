@@ -228,18 +228,6 @@ fn actor(id: i64, role: Role) -> Actor {
     }
 }
 
-/// A distinct made-up surname for resident `i`: letters only, as names are.
-fn name_of(i: usize) -> String {
-    const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
-    let mut s = String::from("Q");
-    let mut k = i;
-    for _ in 0..5 {
-        s.push(LETTERS[k % 26] as char);
-        k /= 26;
-    }
-    s
-}
-
 /// A round in voting with one pot per entry of `pots`, each in its own
 /// area, its bids reviewed, and one resident verified in person and one
 /// paper ballot cast per ballot. Returns the round, its first area and
@@ -376,7 +364,7 @@ async fn seed_round(
                 round.id,
                 verification::InPersonRecord {
                     details: verification::PersonDetails::parse(
-                        &format!("Resident {}", name_of(i)),
+                        &format!("Resident {}", common::name_of(i)),
                         &format!(
                             "19{}-{:02}-{:02}",
                             30 + i % 60,

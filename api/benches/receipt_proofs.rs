@@ -210,7 +210,7 @@ async fn main() -> anyhow::Result<()> {
                     round.id,
                     verification::InPersonRecord {
                         details: verification::PersonDetails::parse(
-                            &format!("Resident {}", name_of(i)),
+                            &format!("Resident {}", common::name_of(i)),
                             &format!(
                                 "19{}-{:02}-{:02}",
                                 30 + i % 60,
@@ -374,16 +374,4 @@ async fn main() -> anyhow::Result<()> {
         sample.len()
     );
     Ok(())
-}
-
-/// A distinct made-up surname for resident `i`: letters only, as names are.
-fn name_of(i: usize) -> String {
-    const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
-    let mut s = String::from("Q");
-    let mut k = i;
-    for _ in 0..4 {
-        s.push(LETTERS[k % 26] as char);
-        k /= 26;
-    }
-    s
 }

@@ -215,6 +215,23 @@ pub fn normalise_code(input: &str) -> Option<String> {
         .then(|| format_code(&cleaned))
 }
 
+/// The first 64 bits of a commitment (hex), big-endian, as a number: the
+/// key a ballot's receipt is looked up by (`ballots.receipt_key`).
+pub fn receipt_key(commitment_hex: &str) -> Option<i64> {
+    let bytes = hex::decode(commitment_hex.get(..16)?).ok()?;
+    Some(i64::from_be_bytes(bytes.try_into().ok()?))
+}
+
+/// The receipt key a receipt code gives: its 16 characters are the first
+/// 80 bits of the commitment, five to a character.
+pub fn receipt_key_of_code(code: &str) -> Option<i64> {
+    let bytes = from_base32(code)?;
+    if bytes.len() != 10 {
+        return None;
+    }
+    Some(i64::from_be_bytes(bytes[..8].try_into().ok()?))
+}
+
 fn format_code(s: &str) -> String {
     s.as_bytes()
         .chunks(4)
@@ -236,6 +253,10 @@ mod tests {
         assert_eq!(Receipt::from_key(42, &r.key), Some(r.clone()));
         assert_ne!(Receipt::new(43, &key).commitment, r.commitment);
         assert_eq!(Receipt::code_of(&r.commitment), Some(r.code.clone()));
+        // The code gives the key its ballot is found by.
+        assert!(receipt_key(&r.commitment).is_some());
+        assert_eq!(receipt_key_of_code(&r.code), receipt_key(&r.commitment));
+        assert_eq!(receipt_key_of_code("not a code"), None);
         let typed = r.code.to_lowercase().replace('-', " ");
         assert_eq!(normalise_code(&typed), Some(r.code.clone()));
         assert_eq!(normalise_code("not a code"), None);

@@ -348,3 +348,16 @@ pub async fn stored(db: &str) -> (Vec<(String, String)>, Vec<String>, usize) {
     conn.close().await.ok();
     (ballots, links, participation)
 }
+
+/// A distinct made-up surname for resident `i` (up to 26^5 of them):
+/// letters only, as names are.
+pub fn name_of(i: usize) -> String {
+    const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
+    let mut s = String::from("Q");
+    let mut k = i;
+    for _ in 0..5 {
+        s.push(LETTERS[k % 26] as char);
+        k /= 26;
+    }
+    s
+}

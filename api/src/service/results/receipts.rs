@@ -9,6 +9,7 @@
 //! an index, and its proof is a handful of stored rows: the cost of a
 //! receipt check does not grow with the number of ballots.
 use crate::domain::id::RoundId;
+use crate::domain::vote::{receipt_key, receipt_key_of_code};
 use crate::error::{Context, ServiceError, ServiceResult};
 use crate::store::{ballots, receipt_nodes, result_versions};
 use sea_orm::sea_query::{Condition, Expr};
@@ -44,29 +45,6 @@ pub(crate) async fn commitments(
 
 /// Rows per insert: well under both databases' limits on bound values.
 const BATCH: usize = 2_000;
-
-/// The first 64 bits of a commitment (hex), big-endian, as a number: the
-/// key a receipt is looked up by (`ballots.receipt_key`).
-pub fn receipt_key_of(commitment_hex: &str) -> Option<i64> {
-    let bytes = hex::decode(commitment_hex.get(..16)?).ok()?;
-    Some(i64::from_be_bytes(
-        <[u8; 8]>::try_from(bytes.as_slice()).ok()?,
-    ))
-}
-
-/// The receipt key a receipt code gives: its 16 characters are the first
-/// 80 bits of the commitment, five to a character.
-fn receipt_key_of_code(code: &str) -> Option<i64> {
-    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let mut acc: u128 = 0;
-    let mut n = 0;
-    for c in code.bytes().filter(|c| *c != b'-') {
-        let v = ALPHABET.iter().position(|a| *a == c)?;
-        acc = (acc << 5) | v as u128;
-        n += 1;
-    }
-    (n == 16).then_some((acc >> 16) as u64 as i64)
-}
 
 /// Keeps the receipt tree of a round's sorted commitments: every node above
 /// the leaves (the leaves are the ballots, each with its place). Run in
@@ -134,7 +112,7 @@ pub(crate) async fn backfill_trees(db: &impl ConnectionTrait) -> ServiceResult<u
                 .col_expr(ballots::Column::Leaf, Expr::value(leaf.map(|l| l as i64)))
                 .col_expr(
                     ballots::Column::ReceiptKey,
-                    Expr::value(receipt_key_of(commitment)),
+                    Expr::value(receipt_key(commitment)),
                 )
                 .filter(ballots::Column::Id.eq(ballot.as_str()))
                 .exec(db)
@@ -282,24 +260,4 @@ pub async fn receipt_proof(
         hex::encode(root),
         commitment,
     )))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_receipt_code_gives_its_commitments_key() {
-        for seed in 0u8..50 {
-            let c: [u8; 32] =
-                std::array::from_fn(|i| seed.wrapping_mul(31).wrapping_add(i as u8 * 7));
-            let code = tally::bundle::receipt_code(&c);
-            assert_eq!(
-                receipt_key_of_code(&code),
-                receipt_key_of(&hex::encode(c)),
-                "{code}"
-            );
-        }
-        assert_eq!(receipt_key_of_code("not a code"), None);
-    }
 }

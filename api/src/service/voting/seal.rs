@@ -55,7 +55,7 @@ pub async fn seal(
             let leaf = sorted.binary_search(&b.commitment.as_str()).ok();
             ballots::ActiveModel {
                 leaf: Set(leaf.map(|l| l as i64)),
-                receipt_key: Set(crate::service::results::receipt_key_of(&b.commitment)),
+                receipt_key: Set(crate::domain::vote::receipt_key(&b.commitment)),
                 id: Set(uuid::Uuid::new_v4().simple().to_string()),
                 round_id: Set(round_id.get()),
                 pot_id: Set(*pot),
