@@ -23,7 +23,7 @@
 //! `FAIRSHARE_BENCH_BALLOTS` (100000), `FAIRSHARE_BENCH_SECONDS` per
 //! request kind (10), `FAIRSHARE_BENCH_CONNECTIONS` (32),
 //! `FAIRSHARE_BENCH_RULE` (greedy); `FAIRSHARE_BENCH_BREAKDOWN=1` adds
-//! `RoundBids` built up part by part, to see where its time goes. Casting 100,000 ballots takes minutes:
+//! `RoundBids` and `RoundResultPage` built up part by part, to see where their time goes. Casting 100,000 ballots takes minutes:
 //! with `FAIRSHARE_BENCH_KEEP=DIR` the round in voting is kept (a SQLite
 //! file in DIR, or a PostgreSQL template database) and the next run with
 //! the same number of ballots starts from a copy of it. The web client is
@@ -1024,6 +1024,20 @@ async fn main() -> anyhow::Result<()> {
             ("  + pots and areas", "query($id: ID!) { round(id: $id) { id title phase pots { id amountPence amountDisplay area { id name } } } }"),
             ("  + 20 bids, no group", "query($id: ID!, $areaId: ID!) { round(id: $id) { id bids(areaId: $areaId, first: 20) { nodes { id title summary costPence costDisplay category status } } } }"),
             ("  + 20 bids with groups", "query($id: ID!, $areaId: ID!) { round(id: $id) { id bids(areaId: $areaId, first: 20) { nodes { id title summary costPence costDisplay category status group { id name } } } } }"),
+        ] {
+            let b = body(q, vars.clone());
+            anyhow::ensure!(graphql(&http, &base, &b).await.is_some(), "{what} failed");
+            rows.push((what.into(), api_load(Arc::new(vec![b]), base.clone()).await));
+        }
+        // And RoundResultPage's.
+        let vars = json!({ "r": round.to_string() });
+        for (what, q) in [
+            ("  result: version only", "query($r: ID!) { roundResult(roundId: $r) { version } }"),
+            ("  + pots' figures", "query($r: ID!) { roundResult(roundId: $r) { version pots { budgetPence spentPence voters ballotsSha256 } } }"),
+            ("  + explanations", "query($r: ID!) { roundResult(roundId: $r) { version pots { voters explanation } } }"),
+            ("  + areas", "query($r: ID!) { roundResult(roundId: $r) { version pots { area { id name } } } }"),
+            ("  + funded bids", "query($r: ID!) { roundResult(roundId: $r) { version pots { funded { bid { id title } amountPence support votes } } } }"),
+            ("  + unfunded bids", "query($r: ID!) { roundResult(roundId: $r) { version pots { unfunded { id title costPence } unfundedBids { bid { id } votes } } } }"),
         ] {
             let b = body(q, vars.clone());
             anyhow::ensure!(graphql(&http, &base, &b).await.is_some(), "{what} failed");

@@ -3,6 +3,7 @@
 //! webhooks (`phone`).
 mod downloads;
 mod phone;
+mod public_reads;
 pub mod twiml;
 
 use crate::domain::Role;
@@ -39,6 +40,8 @@ pub const REQUEST_TIME_BUDGET: std::time::Duration = std::time::Duration::from_s
 struct HttpState {
     app: AppState,
     schemas: Schemas,
+    /// Public answers kept while nothing they came from has changed.
+    public: std::sync::Arc<public_reads::PublicReads>,
 }
 
 pub fn router(app: AppState, schemas: Schemas) -> Router {
@@ -57,7 +60,11 @@ pub fn router(app: AppState, schemas: Schemas) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CatchPanicLayer::custom(|_| internal_error()))
         .layer(TraceLayer::new_for_http())
-        .with_state(HttpState { app, schemas })
+        .with_state(HttpState {
+            app,
+            schemas,
+            public: Default::default(),
+        })
 }
 
 fn error_body(status: StatusCode, code: &str, message: &str) -> Response {
@@ -171,6 +178,18 @@ fn client_ip(headers: &HeaderMap, peer: SocketAddr, hops: usize) -> String {
     }
 }
 
+/// A GraphQL answer already in JSON, as `graphql` sends every answer.
+fn json_answer(body: axum::body::Bytes) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// `POST /graphql`. Only `application/json` is accepted: browsers cannot send
 /// it cross-site without a preflight, which is our defence against
 /// cross-site request forgery. Batches are refused.
@@ -220,6 +239,16 @@ async fn graphql(
             )
         }
     };
+    // Someone not signed in asking what anyone may read: the answer kept
+    // for this exact request, if nothing it came from has changed since.
+    let public_key = token.is_none().then(|| public_reads::key(&body));
+    let mut revision = None;
+    if let Some(key) = public_key.as_ref().filter(|k| s.public.has(k)) {
+        revision = public_reads::revision(&s.app.db).await;
+        if let Some(kept) = revision.and_then(|r| s.public.get(key, r)) {
+            return json_answer(kept);
+        }
+    }
     let value: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(_) => {
@@ -247,6 +276,17 @@ async fn graphql(
         Err(_) => return error_body(StatusCode::BAD_REQUEST, "BAD_REQUEST", SHAPE),
     };
 
+    // The revision is read before the answer is worked out: a change made
+    // meanwhile moves it on, and the answer is then not sent again.
+    let keep = match public_key {
+        Some(key) if public_reads::keepable(&request.query) => {
+            if revision.is_none() {
+                revision = public_reads::revision(&s.app.db).await;
+            }
+            revision.map(|r| (key, r))
+        }
+        _ => None,
+    };
     request = crate::graphql::loaders::attach(request, &s.app.db);
     if let Some(actor) = actor {
         request = request.data(actor);
@@ -288,6 +328,15 @@ async fn graphql(
         let ext = e.extensions.get_or_insert_with(Default::default);
         if ext.get("code").is_none() {
             ext.set("code", "GRAPHQL_VALIDATION_FAILED");
+        }
+    }
+    if let Some((key, revision)) = keep {
+        if response.errors.is_empty() && response.http_headers.is_empty() {
+            if let Ok(body) = serde_json::to_vec(&response) {
+                let body = axum::body::Bytes::from(body);
+                s.public.put(key, revision, body.clone());
+                return json_answer(body);
+            }
         }
     }
     let headers = std::mem::take(&mut response.http_headers);

@@ -70,6 +70,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         sms,
         settings,
         ballot_writer,
+        receipt_trees: Default::default(),
     })
 }
 

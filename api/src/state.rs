@@ -4,8 +4,10 @@
 use crate::channels::{email::Mailer, sms::SmsSender};
 use crate::config::Settings;
 use crate::crypto::Secret;
+use crate::service::results::ReceiptTrees;
 use crate::service::voting::writer::BallotWriter;
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,4 +19,6 @@ pub struct AppState {
     /// The group-commit writer every ballot goes through (one lane on
     /// SQLite, several on PostgreSQL).
     pub ballot_writer: BallotWriter,
+    /// Published rounds' receipt trees, held in memory (they never change).
+    pub receipt_trees: Arc<ReceiptTrees>,
 }

@@ -12,6 +12,7 @@ mod m20261206_000007_accounts;
 mod m20261206_000008_sealed_ballots;
 mod m20261206_000009_phone_safety;
 mod m20261207_000010_public_reads;
+mod m20261207_000011_public_revision;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000008_sealed_ballots::Migration),
             Box::new(m20261206_000009_phone_safety::Migration),
             Box::new(m20261207_000010_public_reads::Migration),
+            Box::new(m20261207_000011_public_revision::Migration),
         ]
     }
 }

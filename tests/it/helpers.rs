@@ -83,6 +83,17 @@ impl TestApp {
         }
     }
 
+    /// Starts a second instance of the server on the same database, as a
+    /// load balancer would run it beside this one; its base address.
+    pub async fn spawn_beside(&self) -> String {
+        let app = Application::build(self.state.settings.clone())
+            .await
+            .expect("a second instance builds");
+        let addr = app.local_addr().expect("bound address");
+        tokio::spawn(app.run_until_stopped());
+        format!("http://{addr}")
+    }
+
     /// The SQLite database file, when the test runs on SQLite.
     pub fn database_path(&self) -> Option<PathBuf> {
         self._db

@@ -1,7 +1,8 @@
 //! Public reads at scale: a published result is read from what the count
 //! stored, never from the ballots; a receipt's proof comes from the tree
 //! kept at the close; published files are cacheable for good and nothing
-//! provisional or personal is.
+//! provisional or personal is; public answers are kept only while nothing
+//! they came from changed, on any instance.
 use crate::helpers::TestApp;
 use crate::results::{download, untar, PUBLISH};
 use crate::voting::{election, CAST};
@@ -126,10 +127,13 @@ async fn results_and_trees_stored_before_are_filled_in_at_start() {
     ] {
         db.execute_unprepared(&sql).await.expect("a change");
     }
-    let gone = app
-        .ok(None, PROOF, json!({ "r": round, "c": receipts[1] }))
-        .await;
-    assert_eq!(gone["receiptProof"], Value::Null);
+    // The stored tree is gone (the instance that answered before still
+    // holds the round's tree in memory, which is the same tree).
+    let round_id = RoundId::new(round.parse().unwrap());
+    let gone = results::receipt_proof(db, round_id, &receipts[1])
+        .await
+        .expect("a read");
+    assert!(gone.is_none());
     // What the server does when it starts.
     results::backfill(db).await.expect("filled in");
     results::backfill(db)
@@ -261,7 +265,21 @@ async fn proofs_from_the_stored_tree_equal_the_rebuilt_trees_for_every_leaf() {
         let hex: String = leaf.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(commitment, hex);
         assert!(tally::bundle::verify_inclusion(&root, leaf, &proof));
+        // And from the tree held in memory, as the receipt check answers.
+        let held = results::receipt_proof_held(&state.receipt_trees, &state.db, round, &code)
+            .await
+            .unwrap();
+        assert_eq!(held, Some((proof, stored_root, commitment)), "leaf {i}");
     }
+    let unknown = results::receipt_proof_held(
+        &state.receipt_trees,
+        &state.db,
+        round,
+        "AAAA-AAAA-AAAA-AAAA",
+    )
+    .await
+    .unwrap();
+    assert!(unknown.is_none(), "a code no ballot has finds nothing");
 }
 
 /// A distinct made-up surname for resident `i`: letters only, as names are.
@@ -393,4 +411,175 @@ async fn published_files_are_cached_for_good_and_nothing_else_is() {
         "public, max-age=31536000, immutable"
     );
     assert!(missing.headers().get("etag").is_none());
+}
+
+const PAGE: &str = "query($r: ID!) { round(id: $r) { id title phase pots { area { id name } } } roundResult(roundId: $r) { version pots { area { name } funded { bid { id title } votes } unfunded { id title } } } resultVersions(roundId: $r) { version publishedAt } }";
+
+/// The same request, sent with or without a session, to one instance.
+async fn ask(app: &TestApp, base: &str, token: Option<&str>, variables: Value) -> Value {
+    let mut req = app
+        .client
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": PAGE, "variables": variables }));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let v: Value = req.send().await.unwrap().json().await.unwrap();
+    assert!(v.get("errors").is_none(), "{v}");
+    v["data"].clone()
+}
+
+fn names(page: &Value) -> (String, Vec<String>) {
+    let pots = page["roundResult"]["pots"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let area = pots[0]["area"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let titles = pots
+        .iter()
+        .flat_map(|p| {
+            let mut t: Vec<Value> = p["funded"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| f["bid"]["title"].clone())
+                .collect();
+            t.extend(
+                p["unfunded"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|u| u["title"].clone()),
+            );
+            t
+        })
+        .filter_map(|t| t.as_str().map(str::to_owned))
+        .collect();
+    (area, titles)
+}
+
+#[tokio::test]
+async fn a_kept_public_answer_follows_every_change_made_on_any_instance() {
+    let app = TestApp::spawn().await;
+    let (round, _) = published(&app).await;
+    let a = app.base.clone();
+    let b = app.spawn_beside().await;
+    let vars = json!({ "r": round });
+    let first = ask(&app, &a, None, vars.clone()).await;
+    let (area, titles) = names(&first);
+    assert_eq!(area, "Hyde Park");
+    assert_eq!(ask(&app, &a, None, vars.clone()).await, first);
+
+    // The answer is kept: a change the database's revision does not show
+    // (made here by putting the revision back) is not seen...
+    let db = &app.state.db;
+    let revision = |db: &sea_orm::DatabaseConnection| {
+        let db = db.clone();
+        async move {
+            db.query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT n FROM public_revision WHERE id = 1",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap()
+        }
+    };
+    let before = revision(db).await;
+    db.execute_unprepared(&format!(
+        "UPDATE bids SET title = 'Renamed behind the revision' WHERE round_id = {round}"
+    ))
+    .await
+    .unwrap();
+    assert!(
+        revision(db).await > before,
+        "a change to bids moves the revision on"
+    );
+    db.execute_unprepared(&format!(
+        "UPDATE public_revision SET n = {before} WHERE id = 1"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        ask(&app, &a, None, vars.clone()).await,
+        first,
+        "the kept answer was sent"
+    );
+
+    // ...but every real change is, whichever instance made it: an officer
+    // renaming the area on the other instance,
+    let officer = app.officer().await;
+    let area_id = first["round"]["pots"][0]["area"]["id"].clone();
+    let renamed: Value = app
+        .client
+        .post(format!("{b}/graphql"))
+        .bearer_auth(&officer)
+        .json(&json!({
+            "query": "mutation($a: ID!, $i: UpdateAreaInput!) { updateArea(areaId: $a, input: $i) { id } }",
+            "variables": { "a": area_id, "i": { "name": "Hyde Park and Woodhouse" } },
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(renamed.get("errors").is_none(), "{renamed}");
+    let after = ask(&app, &a, None, vars.clone()).await;
+    let (area, new_titles) = names(&after);
+    assert_eq!(area, "Hyde Park and Woodhouse");
+    assert!(new_titles
+        .iter()
+        .all(|t| t == "Renamed behind the revision"));
+    assert_ne!(titles, new_titles);
+
+    // and a tool writing to the database directly.
+    db.execute_unprepared(&format!(
+        "UPDATE rounds SET title = 'Neighbourhood Fund 2027' WHERE id = {round}"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        ask(&app, &a, None, vars.clone()).await["round"]["title"],
+        "Neighbourhood Fund 2027"
+    );
+    assert_eq!(
+        ask(&app, &b, None, vars.clone()).await,
+        ask(&app, &a, None, vars).await,
+        "both instances give the same answer"
+    );
+}
+
+#[tokio::test]
+async fn a_signed_in_answer_is_never_kept_or_given_to_anyone_else() {
+    let app = TestApp::spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL", "maxChoices": 3 }), 2).await;
+    for (i, voter) in e.voters.iter().enumerate() {
+        app.ok(
+            Some(&voter.token),
+            CAST,
+            json!({ "i": { "roundId": e.round, "choices": [{ "bidId": e.bids[0] }], "idempotencyKey": format!("kept-voter-{i:04}") } }),
+        )
+        .await;
+    }
+    crate::fixtures::advance(&app, &e.officer, &e.round, "CLOSED").await;
+    let councillor = app
+        .signed_in_as("cllr@council.test", Role::Councillor)
+        .await;
+    let vars = json!({ "r": e.round });
+    // The councillor sees the provisional result with the very request an
+    // anonymous reader sends next; the reader does not.
+    let staff = ask(&app, &app.base, Some(&councillor), vars.clone()).await;
+    assert!(staff["roundResult"]["version"].is_number(), "{staff}");
+    let public = ask(&app, &app.base, None, vars.clone()).await;
+    assert!(public["roundResult"].is_null(), "{public}");
+    // Nor does a kept anonymous answer reach the councillor.
+    assert_eq!(ask(&app, &app.base, Some(&councillor), vars).await, staff);
 }

@@ -56,9 +56,10 @@ impl ResultsQuery {
         code: String,
     ) -> async_graphql::Result<Option<ReceiptProof>> {
         let id = parse_id(&round_id, "round")?;
-        let Some((proof, root, commitment)) = results::receipt_proof(&state(ctx).db, id, &code)
-            .await
-            .gql()?
+        let Some((proof, root, commitment)) =
+            results::receipt_proof_held(&state(ctx).receipt_trees, &state(ctx).db, id, &code)
+                .await
+                .gql()?
         else {
             return Ok(None);
         };

@@ -26,7 +26,7 @@ pub use bundle::bundle;
 pub(crate) use count::{count_in, seal_pots, store_version};
 pub use count::{rule_spec, rule_spec_excluding, Sealed, SealedPot};
 pub use export::csv;
-pub use receipts::receipt_proof;
+pub use receipts::{receipt_proof, receipt_proof_held, ReceiptTrees};
 pub use summary::{FundedLine, PotSummary, UnfundedLine};
 pub use view::{result, versions, PotResult, RoundResult};
 

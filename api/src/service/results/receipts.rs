@@ -17,6 +17,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
+use std::sync::Arc;
 use tally::receipt_tree;
 
 /// The receipt commitments of a round's ballots, sorted: the leaves of its
@@ -260,4 +261,170 @@ pub async fn receipt_proof(
         hex::encode(root),
         commitment,
     )))
+}
+
+/// A published round's receipt tree, held in memory: the sorted
+/// commitments and every level above them.
+struct Tree {
+    commitments: Vec<[u8; 32]>,
+    levels: Vec<Vec<[u8; 32]>>,
+}
+
+impl Tree {
+    /// The proof for `code`, from memory. The commitments are sorted, so
+    /// those a code's first 64 bits name sit together.
+    fn proof(&self, code: &str, key: i64) -> Option<(tally::bundle::Inclusion, String, String)> {
+        // The key is the first 64 bits, big-endian, as a signed number:
+        // the same bits read unsigned order as the sorted commitments do.
+        let key = key as u64;
+        let first = self
+            .commitments
+            .partition_point(|c| u64::from_be_bytes(c[..8].try_into().unwrap_or_default()) < key);
+        let index = self.commitments[first..]
+            .iter()
+            .take_while(|c| u64::from_be_bytes(c[..8].try_into().unwrap_or_default()) == key)
+            .position(|c| tally::bundle::receipt_code(c) == code)?
+            + first;
+        let size = self.commitments.len() as u64;
+        let hashes = receipt_tree::proof_nodes(index as u64, size)
+            .into_iter()
+            .map(|(level, position)| hex::encode(self.levels[level as usize][position as usize]))
+            .collect();
+        let root = self.levels.last()?.first()?;
+        Some((
+            tally::bundle::Inclusion {
+                index: index as u64,
+                tree_size: size,
+                hashes,
+            },
+            hex::encode(root),
+            hex::encode(self.commitments[index]),
+        ))
+    }
+}
+
+/// The most leaves the receipt trees held in memory may have between them
+/// (about 100 bytes each): a round larger than this is answered from the
+/// stored tree.
+const TREE_LEAVES_HELD: usize = 1_000_000;
+
+/// Published rounds' receipt trees, held in memory once one of their
+/// receipts is checked. A round's tree is made when voting closes and a
+/// round is published only after that, and no round goes back to voting:
+/// a tree held for a published round is the tree every instance holds, so
+/// holding it needs no word between instances. Bounded by
+/// `TREE_LEAVES_HELD`, the least recently used round going first.
+pub struct ReceiptTrees {
+    held: std::sync::Mutex<lru::LruCache<i64, Slot>>,
+}
+
+/// A round's place among the held trees: filled once, by the first check
+/// (`None` when the round's tree is too large to hold).
+type Slot = Arc<tokio::sync::OnceCell<Option<Arc<Tree>>>>;
+
+impl Default for ReceiptTrees {
+    fn default() -> Self {
+        Self {
+            held: std::sync::Mutex::new(lru::LruCache::unbounded()),
+        }
+    }
+}
+
+impl ReceiptTrees {
+    fn slot(&self, round_id: RoundId) -> Slot {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        held.get_or_insert(round_id.get(), Default::default).clone()
+    }
+
+    /// Drops the least recently used trees until those held fit the bound.
+    fn trim(&self) {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        let leaves = |h: &lru::LruCache<i64, Slot>| {
+            h.iter()
+                .filter_map(|(_, c)| c.get().cloned().flatten())
+                .map(|t| t.commitments.len())
+                .sum::<usize>()
+        };
+        while held.len() > 1 && leaves(&held) > TREE_LEAVES_HELD {
+            held.pop_lru();
+        }
+    }
+}
+
+/// `receipt_proof`, answered from memory once the round's tree is held:
+/// the first check of a published round reads its commitments once; every
+/// later one reads nothing. Not published, or too large to hold: read from
+/// the stored tree.
+pub async fn receipt_proof_held(
+    trees: &ReceiptTrees,
+    db: &DatabaseConnection,
+    round_id: RoundId,
+    code: &str,
+) -> ServiceResult<Option<(tally::bundle::Inclusion, String, String)>> {
+    let slot = trees.slot(round_id);
+    let tree = match slot.get() {
+        Some(tree) => tree.clone(),
+        None => {
+            let published = result_versions::Entity::find()
+                .filter(result_versions::Column::RoundId.eq(round_id))
+                .filter(result_versions::Column::PublishedAt.is_not_null())
+                .one(db)
+                .await
+                .context("finding a published result")?
+                .is_some();
+            if !published {
+                return receipt_proof(db, round_id, code).await;
+            }
+            let tree = slot.get_or_try_init(|| hold(db, round_id)).await?.clone();
+            trees.trim();
+            tree
+        }
+    };
+    let Some(tree) = tree else {
+        return receipt_proof(db, round_id, code).await;
+    };
+    let code = crate::domain::vote::normalise_code(code);
+    let (Some(code), Some(key)) = (code.clone(), code.as_deref().and_then(receipt_key_of_code))
+    else {
+        return Err(ServiceError::invalid(
+            "code",
+            "a receipt code has 16 letters and digits, like 7K3M-9QXD-2RTF-HJ4W",
+        ));
+    };
+    Ok(tree.proof(&code, key))
+}
+
+/// Reads a published round's tree into memory, and checks its root against
+/// the one kept at the close. `None` (answer from the stored tree) when it
+/// is too large to hold.
+async fn hold(db: &DatabaseConnection, round_id: RoundId) -> ServiceResult<Option<Arc<Tree>>> {
+    let commitments = commitments(db, round_id).await?;
+    if commitments.len() > TREE_LEAVES_HELD {
+        return Ok(None);
+    }
+    let levels = receipt_tree::levels(&commitments);
+    let top = levels.len().saturating_sub(1);
+    if top > 0 {
+        let kept: Option<String> = receipt_nodes::Entity::find()
+            .select_only()
+            .column(receipt_nodes::Column::Hash)
+            .filter(receipt_nodes::Column::RoundId.eq(round_id))
+            .filter(receipt_nodes::Column::Level.eq(top as i32))
+            .filter(receipt_nodes::Column::Position.eq(0))
+            .into_tuple()
+            .one(db)
+            .await
+            .context("reading the receipt tree")?;
+        if kept.as_deref() != levels[top].first().map(hex::encode).as_deref() {
+            tracing::error!(
+                round = round_id.get(),
+                "the receipt tree's commitments do not give the root kept at the close"
+            );
+            return Ok(None);
+        }
+    }
+    Ok(Some(Arc::new(Tree {
+        commitments,
+        levels,
+    })))
 }

@@ -1,0 +1,336 @@
+//! Public answers, kept while nothing they were made of has changed.
+//!
+//! The pages most people read at once (a published result, a round's bids,
+//! the list of rounds) are the same for everyone who is not signed in. An
+//! answer to such a query is kept, by the exact request, with the
+//! database's `public_revision` as it was before the answer was worked out.
+//! Triggers in the database move that number on with every change to the
+//! tables these queries read (`migrations::m20261207_000011`), whoever
+//! makes the change. Before a kept answer is sent again the number is read
+//! once more: the same number means nothing it was made of has changed, on
+//! this instance or any other; a new one means it is worked out afresh.
+//!
+//! Only queries of requests without a session are kept, and only when every
+//! field they name is one whose value comes from those tables
+//! (`ROOT_FIELDS`, `FIELDS`): a query that names anything else (turnout,
+//! the round's log, a person's own data, receipts) is always answered
+//! afresh. Answers with errors are never kept.
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
+};
+use axum::body::Bytes;
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sha2::{Digest, Sha256};
+use std::sync::Mutex;
+
+/// Root fields whose answers come only from the tables `public_revision`
+/// follows.
+const ROOT_FIELDS: &[&str] = &[
+    "__typename",
+    "areas",
+    "area",
+    "rounds",
+    "round",
+    "groups",
+    "group",
+    "bid",
+    "bidCategories",
+    "roundResult",
+    "resultVersions",
+];
+
+/// Fields below the root whose values come only from those tables (or
+/// from the stored result, which never changes once written). Names, not
+/// types: a name is listed only if it is safe on every type that has it.
+const FIELDS: &[&str] = &[
+    "__typename",
+    // Connections.
+    "nodes",
+    "edges",
+    "node",
+    "cursor",
+    "pageInfo",
+    "hasNextPage",
+    "hasPreviousPage",
+    "startCursor",
+    "endCursor",
+    // Rounds and pots.
+    "id",
+    "title",
+    "description",
+    "phase",
+    "phaseChangedAt",
+    "schedule",
+    "bidsOpenAt",
+    "bidsCloseAt",
+    "votingOpensAt",
+    "votingClosesAt",
+    "ballot",
+    "kind",
+    "minChoices",
+    "maxChoices",
+    "scoreMin",
+    "scoreMax",
+    "pointsTotal",
+    "pointsMaxPerBid",
+    "duplicatePolicy",
+    "countingRule",
+    "name",
+    "tieBreak",
+    "seed",
+    "minSupport",
+    "borda",
+    "rankPoints",
+    "seats",
+    "eligibility",
+    "relations",
+    "minAge",
+    "methods",
+    "postcodeAloneEnough",
+    "acceptLowAssurance",
+    "settingsFrozen",
+    "closeCheckpoint",
+    "closeCheckpointSignature",
+    "pots",
+    "amountPence",
+    "amountDisplay",
+    "area",
+    "round",
+    // Bids and groups.
+    "bids",
+    "summary",
+    "costPence",
+    "costDisplay",
+    "category",
+    "location",
+    "address",
+    "latitude",
+    "longitude",
+    "status",
+    "group",
+    "contactEmail",
+    // Results.
+    "version",
+    "reason",
+    "countedAt",
+    "publishedAt",
+    "provisional",
+    "configuration",
+    "configurationSha256",
+    "excludedBidIds",
+    "bundleUrl",
+    "budgetPence",
+    "spentPence",
+    "leftPence",
+    "funded",
+    "unfunded",
+    "unfundedBids",
+    "bid",
+    "support",
+    "votes",
+    "voters",
+    "turnoutByChannel",
+    "channel",
+    "voted",
+    "explanation",
+    "ballotsUrl",
+    "resultUrl",
+    "ballotsSha256",
+    "inputSha256",
+    "resultSha256",
+];
+
+/// Whether the answer to `query` may be kept for people who are not signed
+/// in: one query operation, naming only listed fields.
+pub fn keepable(query: &str) -> bool {
+    let Ok(doc) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    let operations: Vec<_> = match &doc.operations {
+        DocumentOperations::Single(op) => vec![op],
+        DocumentOperations::Multiple(ops) => ops.values().collect(),
+    };
+    let [op] = operations.as_slice() else {
+        return false;
+    };
+    op.node.ty == OperationType::Query
+        && names_only(&doc, &op.node.selection_set.node, ROOT_FIELDS, 0)
+        && doc
+            .fragments
+            .values()
+            .all(|f| names_only(&doc, &f.node.selection_set.node, FIELDS, 0))
+}
+
+/// Deeper than any page asks: a document nested further is not kept (and
+/// is not walked, nor are fragments that spread each other forever).
+const DEEPEST: usize = 16;
+
+/// Every field of `set` is in `allowed`, and every field below it in
+/// `FIELDS`. A fragment's fields are checked against `FIELDS` where it is
+/// defined, and here too (a fragment spread at the root names root
+/// fields).
+fn names_only(
+    doc: &ExecutableDocument,
+    set: &SelectionSet,
+    allowed: &[&str],
+    depth: usize,
+) -> bool {
+    depth < DEEPEST
+        && set.items.iter().all(|item| match &item.node {
+            Selection::Field(f) => {
+                allowed.contains(&f.node.name.node.as_str())
+                    && names_only(doc, &f.node.selection_set.node, FIELDS, depth + 1)
+            }
+            Selection::InlineFragment(f) => {
+                names_only(doc, &f.node.selection_set.node, allowed, depth + 1)
+            }
+            Selection::FragmentSpread(s) => doc
+                .fragments
+                .get(&s.node.fragment_name.node)
+                .is_some_and(|f| names_only(doc, &f.node.selection_set.node, allowed, depth + 1)),
+        })
+}
+
+/// The database's public revision now.
+pub async fn revision(db: &DatabaseConnection) -> Option<i64> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT n FROM public_revision WHERE id = 1",
+        ))
+        .await
+        .ok()??;
+    row.try_get::<i64>("", "n").ok()
+}
+
+/// Most bytes of answers kept at once, and the largest answer kept.
+const HELD_BYTES: usize = 64 << 20;
+const LARGEST: usize = 8 << 20;
+
+struct Kept {
+    revision: i64,
+    body: Bytes,
+}
+
+struct Held {
+    answers: lru::LruCache<[u8; 32], Kept>,
+    bytes: usize,
+}
+
+/// The answers kept on this instance, least recently used first out.
+pub struct PublicReads {
+    held: Mutex<Held>,
+}
+
+impl Default for PublicReads {
+    fn default() -> Self {
+        Self {
+            held: Mutex::new(Held {
+                answers: lru::LruCache::unbounded(),
+                bytes: 0,
+            }),
+        }
+    }
+}
+
+/// What names a request: the hash of its exact body.
+pub fn key(body: &[u8]) -> [u8; 32] {
+    Sha256::digest(body).into()
+}
+
+impl PublicReads {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Held> {
+        self.held.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether an answer is kept for this request (of any revision).
+    pub fn has(&self, key: &[u8; 32]) -> bool {
+        self.lock().answers.contains(key)
+    }
+
+    /// The answer kept for this request, if it was made at `revision`.
+    pub fn get(&self, key: &[u8; 32], revision: i64) -> Option<Bytes> {
+        let mut held = self.lock();
+        held.answers
+            .get(key)
+            .filter(|k| k.revision == revision)
+            .map(|k| k.body.clone())
+    }
+
+    /// Keeps an answer made at `revision`.
+    pub fn put(&self, key: [u8; 32], revision: i64, body: Bytes) {
+        if body.len() > LARGEST {
+            return;
+        }
+        let mut held = self.lock();
+        held.bytes += body.len();
+        if let Some((_, old)) = held.answers.push(key, Kept { revision, body }) {
+            held.bytes -= old.body.len();
+        }
+        while held.bytes > HELD_BYTES {
+            match held.answers.pop_lru() {
+                Some((_, old)) => held.bytes -= old.body.len(),
+                None => break,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_fields_of_one_query_are_kept() {
+        assert!(keepable("{ __typename }"));
+        assert!(keepable(
+            "query R($r: ID!) { round(id: $r) { id title pots { area { name } } } \
+             roundResult(roundId: $r) { ...F } } \
+             fragment F on RoundResult { version pots { funded { bid { id title } votes } } }"
+        ));
+        // Something not made of the public tables, at the root or below.
+        assert!(!keepable("{ me { id } }"));
+        assert!(!keepable(
+            "query($r: ID!) { turnout(roundId: $r) { voted } }"
+        ));
+        assert!(!keepable(
+            "query($b: ID!) { bid(id: $b) { id reviewHistory { reason } } }"
+        ));
+        assert!(!keepable(
+            "query($r: ID!) { round(id: $r) { id observing } }"
+        ));
+        // Through a fragment spread at the root.
+        assert!(!keepable(
+            "query { ...Q } fragment Q on Query { me { id } }"
+        ));
+        // Not a query, more than one operation, or not GraphQL.
+        assert!(!keepable("mutation { signOut }"));
+        assert!(!keepable("query A { __typename } query B { __typename }"));
+        assert!(!keepable("{ round(id: "));
+        // Nested past any page, or fragments spreading each other.
+        let deep = format!(
+            "{{ {}__typename{} }}",
+            "round(id: 1) { ".repeat(40),
+            " }".repeat(40)
+        );
+        assert!(!keepable(&deep));
+        assert!(!keepable(
+            "query { round(id: 1) { ...A } } fragment A on Round { ...B } fragment B on Round { ...A }"
+        ));
+    }
+
+    #[test]
+    fn answers_are_kept_by_revision_within_the_bound() {
+        let reads = PublicReads::default();
+        let k = key(b"one");
+        reads.put(k, 7, Bytes::from_static(b"answer"));
+        assert_eq!(reads.get(&k, 7).as_deref(), Some(&b"answer"[..]));
+        assert_eq!(reads.get(&k, 8), None);
+        let big = Bytes::from(vec![0u8; LARGEST]);
+        for i in 0..(HELD_BYTES / LARGEST + 2) {
+            reads.put(key(&i.to_be_bytes()), 1, big.clone());
+        }
+        assert!(reads.lock().bytes <= HELD_BYTES);
+        assert_eq!(reads.get(&k, 7), None, "the oldest answer went first");
+    }
+}
