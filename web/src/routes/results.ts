@@ -3,7 +3,7 @@
 // officer/results.ts. The files themselves (bundle.tar, pot-N.pb…) are the
 // API's, at /rounds/ROUND/results/vN/FILE: see `forwardsToApi` in http/proxy.ts.
 import { Router, type Request, type Response } from 'express';
-import { ReceiptProofDocument, ReceiptRoundDocument, ResultFreshnessDocument, RoundResultPageDocument } from '../graphql/generated/graphql.js';
+import { ReceiptProofDocument, ReceiptRoundDocument, ResultFreshnessDocument, RoundResultPageDocument, type ResultFreshnessQuery } from '../graphql/generated/graphql.js';
 import { addApiError } from '../forms/api-error.js';
 import { parseReceipt } from '../forms/results.js';
 import { apiLanguage } from '../i18n/index.js';
@@ -41,6 +41,28 @@ function resultsEtag(req: Request, roundId: string, version: number | null, last
   return publishedPageEtag({ page: `results-${roundId}`, version, lang: req.lang, lastModified, build: BUILD_ID });
 }
 
+type Versions = ResultFreshnessQuery['resultVersions'];
+
+/**
+ * Asks for a round's published versions on behalf of everyone not signed
+ * in who asks at the same moment: a request that arrives while the API is
+ * being asked for that round waits for the same answer rather than asking
+ * again. The answer is never older than the request it waits on, which was
+ * sent a few milliseconds before; nothing is kept once it comes. A
+ * signed-in request always asks for itself.
+ */
+const askingNow = new Map<string, Promise<Versions>>();
+
+function freshness(req: Request, roundId: string): Promise<Versions> {
+  const ask = () => req.api.request(ResultFreshnessDocument, { roundId }, ctx(req)).then((d) => d.resultVersions);
+  if (req.token) return ask();
+  const asking = askingNow.get(roundId);
+  if (asking) return asking;
+  const answer = ask().finally(() => askingNow.delete(roundId));
+  askingNow.set(roundId, answer);
+  return answer;
+}
+
 /**
  * A published result's validator, from when it was last published, before
  * the result is fetched or the page rendered: it answers the conditional
@@ -50,7 +72,7 @@ function resultsEtag(req: Request, roundId: string, version: number | null, last
  * personal).
  */
 async function publishedValidator(req: Request, res: Response, roundId: string, version: number | null): Promise<string | undefined> {
-  const { resultVersions } = await req.api.request(ResultFreshnessDocument, { roundId }, ctx(req));
+  const resultVersions = await freshness(req, roundId);
   const lastModified = lastPublished(resultVersions);
   if (!lastModified) return undefined;
   if (version !== null && !resultVersions.some((v) => v.version === version && v.publishedAt)) return undefined;

@@ -281,3 +281,78 @@ describe('publishedPageEtag', () => {
     expect(publishedPageEtag({ ...base, build: 'fff000fff000' })).not.toBe(etag);
   });
 });
+
+describe('a published result’s freshness, asked for many at once', () => {
+  const version = { version: 1, reason: null, countedAt: '2026-03-01T10:00:00Z', publishedAt: '2026-03-02T10:00:00Z' };
+  const round = { id: '8', title: 'Spring Greens 2026', phase: 'PUBLISHED', closeCheckpoint: null, closeCheckpointSignature: null };
+  const result = { ...version, provisional: false, bundleUrl: '/rounds/8/results/v1/bundle.tar', configurationSha256: 'c0ffee', excludedBidIds: [], pots: [] };
+  const asked: (string | undefined)[] = [];
+  let answer: () => void = () => undefined;
+  const client: GraphQLClient = {
+    async request(document, _variables, ctx) {
+      const name = /(?:query|mutation) (\w+)/.exec(document.toString())?.[1] ?? '';
+      if (name === 'Me') return { me: ctx.token === 'tok' ? { id: '3', displayName: 'Rhys', language: 'EN', roles: [], groups: [] } : null } as never;
+      if (name === 'ResultFreshness') {
+        asked.push(ctx.token);
+        // The API answers when the test says so.
+        await new Promise<void>((resolve) => {
+          const before = answer;
+          answer = () => {
+            before();
+            resolve();
+          };
+        });
+        return { resultVersions: [version] } as never;
+      }
+      if (name === 'RoundResultPage') return { round, roundResult: result, resultVersions: [version] } as never;
+      throw new Error(`unexpected operation: ${name}`);
+    },
+  };
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    server = createApp({ config: { ...loadConfig({}), secureCookies: false }, client }).listen(0);
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.close();
+    vi.restoreAllMocks();
+  });
+
+  const settle = async (n: number) => {
+    while (asked.length < n) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
+  };
+
+  it('asks the API once for visitors who arrive together, and again for the next', async () => {
+    asked.length = 0;
+    const together = Array.from({ length: 10 }, () => fetch(`${base}/rounds/8/results`));
+    await settle(1);
+    expect(asked).toEqual([undefined]);
+    answer();
+    const pages = await Promise.all(together);
+    expect(pages.map((p) => p.status)).toEqual(Array(10).fill(200));
+    const etags = new Set(pages.map((p) => p.headers.get('etag')));
+    expect(etags.size).toBe(1);
+    // Nothing was kept: the next visitor's request asks again.
+    const next = fetch(`${base}/rounds/8/results`);
+    await settle(2);
+    answer();
+    expect((await next).status).toBe(200);
+    expect(asked).toEqual([undefined, undefined]);
+  });
+
+  it('lets a signed-in person ask for themselves', async () => {
+    asked.length = 0;
+    const visitor = fetch(`${base}/rounds/8/results`);
+    await settle(1);
+    const signedIn = fetch(`${base}/rounds/8/results`, { headers: { cookie: 'fs_session=tok' } });
+    await settle(2);
+    expect(asked).toEqual([undefined, 'tok']);
+    answer();
+    expect((await visitor).status).toBe(200);
+    expect((await signedIn).status).toBe(200);
+  });
+});
