@@ -206,6 +206,10 @@ pub async fn revision(db: &DatabaseConnection) -> Option<i64> {
 /// Most bytes of answers kept at once, and the largest answer kept.
 const HELD_BYTES: usize = 64 << 20;
 const LARGEST: usize = 8 << 20;
+/// What an answer costs beside its bytes (its key, revision and place in
+/// the list), counted so that many small answers (one per search typed,
+/// say) stay within the bound too.
+const ENTRY: usize = 128;
 
 struct Kept {
     revision: i64,
@@ -263,13 +267,13 @@ impl PublicReads {
             return;
         }
         let mut held = self.lock();
-        held.bytes += body.len();
+        held.bytes += ENTRY + body.len();
         if let Some((_, old)) = held.answers.push(key, Kept { revision, body }) {
-            held.bytes -= old.body.len();
+            held.bytes -= ENTRY + old.body.len();
         }
         while held.bytes > HELD_BYTES {
             match held.answers.pop_lru() {
-                Some((_, old)) => held.bytes -= old.body.len(),
+                Some((_, old)) => held.bytes -= ENTRY + old.body.len(),
                 None => break,
             }
         }
@@ -332,5 +336,12 @@ mod tests {
         }
         assert!(reads.lock().bytes <= HELD_BYTES);
         assert_eq!(reads.get(&k, 7), None, "the oldest answer went first");
+        // Many tiny answers are bounded by what each costs beside its bytes.
+        for i in 0..(HELD_BYTES / ENTRY + 10) {
+            reads.put(key(&(i as u64).to_be_bytes()), 1, Bytes::new());
+        }
+        let held = reads.lock();
+        assert!(held.bytes <= HELD_BYTES);
+        assert!(held.answers.len() <= HELD_BYTES / ENTRY);
     }
 }
