@@ -46,6 +46,16 @@ impl Outcome {
     pub fn to_json_string(&self) -> String {
         to_canonical_string(&self.json)
     }
+
+    /// Puts notes on how the rule was chosen (`official_config`'s) before
+    /// the count's own.
+    pub fn noting_first(mut self, first: Vec<String>) -> Self {
+        let mut notes = first;
+        notes.append(&mut self.notes);
+        self.json["notes"] = Value::from(notes.clone());
+        self.notes = notes;
+        self
+    }
 }
 
 /// The rule an election's META names (`rule` and its options), and notes
@@ -78,14 +88,55 @@ pub fn official_config(e: &Election) -> Result<(RuleConfig, Vec<String>), CountE
         "equalshares" => mes_rule(Add1::Off, false, false),
         "equalshares/add1" => mes_rule(Add1::UntilOverspend, false, false),
         "equalshares/add1-comparison" => mes_rule(Add1::UntilOverspend, false, true),
-        other => {
-            notes.push(format!(
-                "META rule `{other}` names no rule this counter applies; counted with greedy (the META comment may describe what was done)"
-            ));
-            Rule::Greedy(GreedyVariant::Skip)
-        }
+        other => match rule_in_comment(e) {
+            Some((variant, said)) => {
+                notes.push(format!(
+                    "META rule `{other}`: counted as the META comment describes it ({said})"
+                ));
+                Rule::Greedy(variant)
+            }
+            None => {
+                notes.push(format!(
+                    "META rule `{other}` names no rule this counter applies; counted with greedy (the META comment may describe what was done)"
+                ));
+                Rule::Greedy(GreedyVariant::Skip)
+            }
+        },
     };
     Ok((RuleConfig::new(r), notes))
+}
+
+/// The rule a file's META comment spells out, where the rule it names is
+/// not one this counter knows: only what the comment states, in the words
+/// pabulib's files use, never anything inferred from the data. Today:
+/// greedy that stops at the first project that does not fit ("until the
+/// next project on the list does not fit within the budget"), and a
+/// reserve for that project ("at least 80% of that project"), as in
+/// Poznań's files.
+fn rule_in_comment(e: &Election) -> Option<(GreedyVariant, String)> {
+    let comment = e.meta("comment")?.to_lowercase();
+    if !comment.contains("until the next project on the list does not fit") {
+        return None;
+    }
+    let reserve = comment.split("at least ").skip(1).find_map(|rest| {
+        let (pct, after) = rest.split_once('%')?;
+        after
+            .trim_start()
+            .starts_with("of that project")
+            .then(|| pct.trim().parse::<u8>().ok())
+            .flatten()
+            .filter(|p| (1..=100).contains(p))
+    });
+    Some(match reserve {
+        Some(pct) => (
+            GreedyVariant::NoSkipReserve(pct),
+            format!("greedy that stops at the first project that does not fit; that project funded from a reserve if the money left covers at least {pct}% of its cost"),
+        ),
+        None => (
+            GreedyVariant::NoSkip,
+            "greedy that stops at the first project that does not fit".into(),
+        ),
+    })
 }
 
 fn mes_rule(add1: Add1, completion: bool, comparison: bool) -> Rule {

@@ -175,8 +175,8 @@ struct Row {
     /// The rule counted with (the META rule as `official` reads it, or the
     /// one the comment describes).
     counted_with: String,
-    /// What `--rule official` gives, where the count used another rule.
-    official_rule_selection: Option<BTreeSet<String>>,
+    /// What plain greedy gives, where the META comment describes the rule.
+    greedy_selection: Option<BTreeSet<String>>,
     official: Option<BTreeSet<String>>,
     /// Projects marked with other values than 0 and 1: value -> ids.
     markers: BTreeMap<String, BTreeSet<String>>,
@@ -432,7 +432,7 @@ fn count_file(path: &Path, table: &[Entry]) -> Row {
         rule: String::new(),
         category: "unknown",
         counted_with: String::new(),
-        official_rule_selection: None,
+        greedy_selection: None,
         official: None,
         markers: BTreeMap::new(),
         ours: BTreeSet::new(),
@@ -527,8 +527,9 @@ fn count_file(path: &Path, table: &[Entry]) -> Row {
         }
     }
     if described.is_some() {
-        match recount(&e, None, &[]) {
-            Ok(s) => row.official_rule_selection = Some(s),
+        // What plain greedy gives, for the report.
+        match recount(&e, Some("greedy"), &[]) {
+            Ok(s) => row.greedy_selection = Some(s),
             Err(err) => row.error = Some(err),
         }
     }
@@ -713,7 +714,7 @@ fn check(rows: &[Row], table: &[Entry], full: bool) -> Summary {
     let matched = with.iter().filter(|r| is(r, Verdict::Match)).count();
     let described: Vec<&&Row> = with
         .iter()
-        .filter(|r| is(r, Verdict::Match) && r.official_rule_selection.is_some())
+        .filter(|r| is(r, Verdict::Match) && r.greedy_selection.is_some())
         .collect();
     let explained: Vec<&&Row> = with.iter().filter(|r| is(r, Verdict::Explained)).collect();
     let unexplained: Vec<&&Row> = with
@@ -802,7 +803,7 @@ describes the rule.\n",
     // Rules described in comments.
     let mut by_entry: BTreeMap<String, Vec<&&Row>> = BTreeMap::new();
     for r in &with {
-        if let (Some(q), Some(_)) = (&r.entry, &r.official_rule_selection) {
+        if let (Some(q), Some(_)) = (&r.entry, &r.greedy_selection) {
             by_entry.entry(q.pattern.clone()).or_default().push(r);
         }
     }
@@ -814,12 +815,13 @@ describes the rule.\n",
         let ok = rs.iter().filter(|r| is(r, Verdict::Match)).count();
         let off = rs
             .iter()
-            .filter(|r| r.official_rule_selection.as_ref() != r.official.as_ref())
+            .filter(|r| r.greedy_selection.as_ref() != r.official.as_ref())
             .collect::<Vec<_>>();
         rep.push_str(&format!(
             "`{pattern}` ({} files, META rule `{}`): {}. The comment says: {}.\n\n\
-Counted with `{}`: {ok} of {} identical to the official outcome. Counted with greedy, \
-as `--rule official` counts `{}`, {} of them would differ:\n\n",
+Counted with `{}`: {ok} of {} identical to the official outcome, as `--rule official` \
+counts them now that it reads the comment. Counted with plain greedy, as it counted \
+`{}` before, {} of them would differ:\n\n",
             rs.len(),
             rs[0].rule,
             q.why,
@@ -835,7 +837,7 @@ as `--rule official` counts `{}`, {} of them would differ:\n\n",
         ));
         rep.push_str("| file | official | greedy: + funded too, − not funded | greedy-no-skip (as described) |\n|---|---|---|---|\n");
         for r in off {
-            let g = r.official_rule_selection.clone().unwrap_or_default();
+            let g = r.greedy_selection.clone().unwrap_or_default();
             let o = r.official.clone().unwrap_or_default();
             let plus = diff(&g, &o);
             let minus = diff(&o, &g);
@@ -942,7 +944,7 @@ what the file itself says is quoted where it says anything.\n\n\
 
     let marked: Vec<&Row> = rows
         .iter()
-        .filter(|r| !r.markers.is_empty() && r.official_rule_selection.is_none())
+        .filter(|r| !r.markers.is_empty() && r.greedy_selection.is_none())
         .collect();
     rep.push_str(&format!(
         "\n## Projects funded outside the count (`selected=2`, `3`)\n\n\
@@ -1053,7 +1055,7 @@ fn fixtures_match_or_are_explained() {
     );
     assert_eq!(p.counted_with, "greedy-no-skip");
     assert_eq!(p.verdict, Some(Verdict::Match));
-    assert_ne!(p.official_rule_selection, p.official, "greedy differs");
+    assert_ne!(p.greedy_selection, p.official, "greedy differs");
     assert_eq!(p.markers["2"], BTreeSet::from(["RD-XI.1".to_string()]));
     assert!(p
         .marker_notes
@@ -1065,7 +1067,7 @@ fn fixtures_match_or_are_explained() {
         "Poland_Poznan_2024_1_-_Nowe_Winogrady_Polnoc_Nowe_Winogrady_Poludnie_Nowe_Winogrady_Wschod_Stare_Winogrady__large.pb",
     );
     assert_eq!(p3.verdict, Some(Verdict::Match));
-    assert_ne!(p3.official_rule_selection, p3.official, "greedy differs");
+    assert_ne!(p3.greedy_selection, p3.official, "greedy differs");
     assert!(p3
         .marker_notes
         .iter()

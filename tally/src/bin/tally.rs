@@ -235,14 +235,16 @@ fn run(args: &CountArgs) -> Result<String, String> {
         return Ok(format!("rule: {}\nelected: {}", args.rule, v["selected"]));
     }
     let election = tally::pb::parse(&text).map_err(|e| format!("{}: {e}", args.file))?;
-    let mut cfg = if args.rule == "official" {
-        tally::official_config(&election)
-            .map_err(|e| format!("{}: {e}", args.file))?
-            .0
+    // `official`: the file's rule, and how it was read from the file.
+    let (mut cfg, chosen) = if args.rule == "official" {
+        tally::official_config(&election).map_err(|e| format!("{}: {e}", args.file))?
     } else {
-        tally::RuleConfig::new(
-            tally::outcome::parse_rule(&args.rule, &election)
-                .map_err(|e| format!("{}: {e}", args.file))?,
+        (
+            tally::RuleConfig::new(
+                tally::outcome::parse_rule(&args.rule, &election)
+                    .map_err(|e| format!("{}: {e}", args.file))?,
+            ),
+            Vec::new(),
         )
     };
     if let Some(tb) = &args.tie_break {
@@ -256,7 +258,9 @@ fn run(args: &CountArgs) -> Result<String, String> {
             _ => return Err("--completion greedy applies to the mes rules only".into()),
         }
     }
-    let outcome = tally::count(&election, &cfg).map_err(|e| format!("{}: {e}", args.file))?;
+    let outcome = tally::count(&election, &cfg)
+        .map_err(|e| format!("{}: {e}", args.file))?
+        .noting_first(chosen);
     // The process ends right after printing: leave freeing the election
     // (tens of thousands of ballots) to the operating system.
     std::mem::forget(election);

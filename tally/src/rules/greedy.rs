@@ -63,9 +63,26 @@ pub fn run(
         } else if cost <= remaining {
             decision = "funded";
             funded = true;
-        } else if variant == GreedyVariant::NoSkip {
+        } else if matches!(
+            variant,
+            GreedyVariant::NoSkip | GreedyVariant::NoSkipReserve(_)
+        ) {
             decision = "does not fit: count stops";
             stopped = true;
+            if let GreedyVariant::NoSkipReserve(pct) = variant {
+                // The money left covers at least `pct`% of the cost.
+                if u128::from(remaining) * 100 >= u128::from(cost) * u128::from(pct) {
+                    res.details.insert(
+                        "reserve".into(),
+                        json!({
+                            "project": e.projects[p].id,
+                            "cost": format_money(cost, e.money_scale),
+                            "remaining_budget": format_money(remaining, e.money_scale),
+                            "percent": pct,
+                        }),
+                    );
+                }
+            }
         } else {
             decision = "skipped: does not fit";
         }

@@ -24,6 +24,12 @@ pub enum GreedyVariant {
     /// Like `NoSkip`, but a project needs at least `threshold` support
     /// (projects below it are passed over without stopping).
     NoSkipThreshold(u64),
+    /// Like `NoSkip`; then the project that stopped the count is funded
+    /// from a reserve outside the budget when the money left covers at
+    /// least this percentage of its cost (Poznań's rule, as its files'
+    /// comments describe it). The reserve's project is reported in the
+    /// result's `details.reserve`, not among the projects the budget funds.
+    NoSkipReserve(u8),
 }
 
 /// How the Method of Equal Shares measures a voter's gain from a project
@@ -93,6 +99,9 @@ impl RuleConfig {
             Rule::Greedy(GreedyVariant::Threshold(t)) => format!("greedy-threshold:{t}"),
             Rule::Greedy(GreedyVariant::NoSkipThreshold(t)) => {
                 format!("greedy-no-skip-threshold:{t}")
+            }
+            Rule::Greedy(GreedyVariant::NoSkipReserve(pct)) => {
+                format!("greedy-no-skip-reserve:{pct}")
             }
             Rule::Mes {
                 utility,
