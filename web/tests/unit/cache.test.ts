@@ -10,6 +10,23 @@ import { loadConfig } from '../../src/config.js';
 import type { GraphQLClient } from '../../src/graphql/client.js';
 import { PERSONAL, PUBLISHED, REVALIDATE, cacheControl, cacheDefaults, isPersonal, lastPublished, publishedPageEtag, sharedCacheable } from '../../src/http/cache.js';
 
+/** The web client on a free port over `client`, for one describe block. */
+function serving(client: GraphQLClient): { base: string } {
+  const served = { base: '' };
+  let server: Server;
+  beforeAll(async () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    server = createApp({ config: { ...loadConfig({}), secureCookies: false }, client }).listen(0);
+    await new Promise((r) => server.once('listening', r));
+    served.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.close();
+    vi.restoreAllMocks();
+  });
+  return served;
+}
+
 const anonymousGet = { method: 'GET', cookies: [], signedIn: false, setsCookie: false };
 
 describe('the cache policy', () => {
@@ -138,24 +155,12 @@ describe('the web server’s caching', () => {
       throw new Error(`unexpected operation: ${name}`);
     },
   };
-  let server: Server;
-  let base: string;
-
-  beforeAll(async () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    server = createApp({ config: { ...loadConfig({}), secureCookies: false }, client }).listen(0);
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => {
-    server.close();
-    vi.restoreAllMocks();
-  });
+  const served = serving(client);
   beforeEach(() => {
     rounds = [{ id: '7', title: 'Winter Lights 2026', phase: 'VOTING' }];
   });
 
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers, redirect: 'manual' });
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${served.base}${path}`, { headers, redirect: 'manual' });
 
   it.each(['/', '/accessibility', '/rounds/7'])('sends %s to a visitor with no cookies without setting one, for any cache to keep and check again', async (path) => {
     const res = await get(path);
@@ -215,7 +220,7 @@ describe('the web server’s caching', () => {
     const set = res.headers.getSetCookie();
     expect(set.filter((c) => c.startsWith('fs_csrf='))).toHaveLength(1);
     const cookies = [...set.map((c) => c.split(';')[0]), 'fs_session=tok'].join('; ');
-    const posted = await fetch(`${base}/account/verifications/7/delete`, {
+    const posted = await fetch(`${served.base}/account/verifications/7/delete`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies },
       body: new URLSearchParams({ _csrf: tokens[0]! }).toString(),
@@ -251,7 +256,7 @@ describe('the web server’s caching', () => {
 
   it('still refuses a form posted without its token, with no cookies or with the form’s', async () => {
     const post = (cookie: string, body: string) =>
-      fetch(`${base}/postcode`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body, redirect: 'manual' });
+      fetch(`${served.base}/postcode`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body, redirect: 'manual' });
     const bare = await post('', 'postcode=LS6+1AB');
     expect(bare.status).toBe(403);
     expect(bare.headers.get('cache-control')).toBe(PERSONAL);
@@ -308,18 +313,7 @@ describe('a published result’s freshness, asked for many at once', () => {
       throw new Error(`unexpected operation: ${name}`);
     },
   };
-  let server: Server;
-  let base: string;
-  beforeAll(async () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    server = createApp({ config: { ...loadConfig({}), secureCookies: false }, client }).listen(0);
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => {
-    server.close();
-    vi.restoreAllMocks();
-  });
+  const served = serving(client);
 
   const settle = async (n: number) => {
     while (asked.length < n) await new Promise((r) => setTimeout(r, 5));
@@ -328,7 +322,7 @@ describe('a published result’s freshness, asked for many at once', () => {
 
   it('asks the API once for visitors who arrive together, and again for the next', async () => {
     asked.length = 0;
-    const together = Array.from({ length: 10 }, () => fetch(`${base}/rounds/8/results`));
+    const together = Array.from({ length: 10 }, () => fetch(`${served.base}/rounds/8/results`));
     await settle(1);
     expect(asked).toEqual([undefined]);
     answer();
@@ -337,7 +331,7 @@ describe('a published result’s freshness, asked for many at once', () => {
     const etags = new Set(pages.map((p) => p.headers.get('etag')));
     expect(etags.size).toBe(1);
     // Nothing was kept: the next visitor's request asks again.
-    const next = fetch(`${base}/rounds/8/results`);
+    const next = fetch(`${served.base}/rounds/8/results`);
     await settle(2);
     answer();
     expect((await next).status).toBe(200);
@@ -346,9 +340,9 @@ describe('a published result’s freshness, asked for many at once', () => {
 
   it('lets a signed-in person ask for themselves', async () => {
     asked.length = 0;
-    const visitor = fetch(`${base}/rounds/8/results`);
+    const visitor = fetch(`${served.base}/rounds/8/results`);
     await settle(1);
-    const signedIn = fetch(`${base}/rounds/8/results`, { headers: { cookie: 'fs_session=tok' } });
+    const signedIn = fetch(`${served.base}/rounds/8/results`, { headers: { cookie: 'fs_session=tok' } });
     await settle(2);
     expect(asked).toEqual([undefined, 'tok']);
     answer();
