@@ -1016,28 +1016,22 @@ async fn main() -> anyhow::Result<()> {
         "API RoundBids (20 bids of a pot)".into(),
         api_load(Arc::new(vec![bids_body.clone()]), base.clone()).await,
     ));
-    // Where RoundBids' time goes: the same request built up part by part.
+    // Where RoundBids' and RoundResultPage's time goes: each request
+    // built up part by part.
     if std::env::var_os("FAIRSHARE_BENCH_BREAKDOWN").is_some() {
-        let vars = json!({ "id": round.to_string(), "areaId": seeded.area.to_string() });
-        for (what, q) in [
-            ("  round only", "query($id: ID!) { round(id: $id) { id title phase } }"),
-            ("  + pots and areas", "query($id: ID!) { round(id: $id) { id title phase pots { id amountPence amountDisplay area { id name } } } }"),
-            ("  + 20 bids, no group", "query($id: ID!, $areaId: ID!) { round(id: $id) { id bids(areaId: $areaId, first: 20) { nodes { id title summary costPence costDisplay category status } } } }"),
-            ("  + 20 bids with groups", "query($id: ID!, $areaId: ID!) { round(id: $id) { id bids(areaId: $areaId, first: 20) { nodes { id title summary costPence costDisplay category status group { id name } } } } }"),
-        ] {
-            let b = body(q, vars.clone());
-            anyhow::ensure!(graphql(&http, &base, &b).await.is_some(), "{what} failed");
-            rows.push((what.into(), api_load(Arc::new(vec![b]), base.clone()).await));
-        }
-        // And RoundResultPage's.
-        let vars = json!({ "r": round.to_string() });
-        for (what, q) in [
-            ("  result: version only", "query($r: ID!) { roundResult(roundId: $r) { version } }"),
-            ("  + pots' figures", "query($r: ID!) { roundResult(roundId: $r) { version pots { budgetPence spentPence voters ballotsSha256 } } }"),
-            ("  + explanations", "query($r: ID!) { roundResult(roundId: $r) { version pots { voters explanation } } }"),
-            ("  + areas", "query($r: ID!) { roundResult(roundId: $r) { version pots { area { id name } } } }"),
-            ("  + funded bids", "query($r: ID!) { roundResult(roundId: $r) { version pots { funded { bid { id title } amountPence support votes } } } }"),
-            ("  + unfunded bids", "query($r: ID!) { roundResult(roundId: $r) { version pots { unfunded { id title costPence } unfundedBids { bid { id } votes } } } }"),
+        let bids = json!({ "id": round.to_string(), "areaId": seeded.area.to_string() });
+        let result = json!({ "r": round.to_string() });
+        for (what, q, vars) in [
+            ("  round only", "query($id: ID!) { round(id: $id) { id title phase } }", &bids),
+            ("  + pots and areas", "query($id: ID!) { round(id: $id) { id title phase pots { id amountPence amountDisplay area { id name } } } }", &bids),
+            ("  + 20 bids, no group", "query($id: ID!, $areaId: ID!) { round(id: $id) { id bids(areaId: $areaId, first: 20) { nodes { id title summary costPence costDisplay category status } } } }", &bids),
+            ("  + 20 bids with groups", "query($id: ID!, $areaId: ID!) { round(id: $id) { id bids(areaId: $areaId, first: 20) { nodes { id title summary costPence costDisplay category status group { id name } } } } }", &bids),
+            ("  result: version only", "query($r: ID!) { roundResult(roundId: $r) { version } }", &result),
+            ("  + pots' figures", "query($r: ID!) { roundResult(roundId: $r) { version pots { budgetPence spentPence voters ballotsSha256 } } }", &result),
+            ("  + explanations", "query($r: ID!) { roundResult(roundId: $r) { version pots { voters explanation } } }", &result),
+            ("  + areas", "query($r: ID!) { roundResult(roundId: $r) { version pots { area { id name } } } }", &result),
+            ("  + funded bids", "query($r: ID!) { roundResult(roundId: $r) { version pots { funded { bid { id title } amountPence support votes } } } }", &result),
+            ("  + unfunded bids", "query($r: ID!) { roundResult(roundId: $r) { version pots { unfunded { id title costPence } unfundedBids { bid { id } votes } } } }", &result),
         ] {
             let b = body(q, vars.clone());
             anyhow::ensure!(graphql(&http, &base, &b).await.is_some(), "{what} failed");

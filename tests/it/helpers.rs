@@ -115,9 +115,21 @@ impl TestApp {
         query: &str,
         variables: Value,
     ) -> Value {
+        self.gql_at(&self.base, ip, token, query, variables).await
+    }
+
+    /// The same, sent to the instance at `base` (one `spawn_beside` started).
+    pub async fn gql_at(
+        &self,
+        base: &str,
+        ip: &str,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Value {
         let mut req = self
             .client
-            .post(format!("{}/graphql", self.base))
+            .post(format!("{base}/graphql"))
             .header("x-forwarded-for", ip)
             .json(&json!({ "query": query, "variables": variables }));
         if let Some(t) = token {

@@ -3,7 +3,7 @@
 //! kept at the close; published files are cacheable for good and nothing
 //! provisional or personal is; public answers are kept only while nothing
 //! they came from changed, on any instance.
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, DEFAULT_CLIENT_IP};
 use crate::results::{download, untar, PUBLISH};
 use crate::voting::{election, CAST};
 use api::domain::vote::{Channel, Choice};
@@ -417,14 +417,9 @@ const PAGE: &str = "query($r: ID!) { round(id: $r) { id title phase pots { area 
 
 /// The same request, sent with or without a session, to one instance.
 async fn ask(app: &TestApp, base: &str, token: Option<&str>, variables: Value) -> Value {
-    let mut req = app
-        .client
-        .post(format!("{base}/graphql"))
-        .json(&json!({ "query": PAGE, "variables": variables }));
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let v: Value = req.send().await.unwrap().json().await.unwrap();
+    let v = app
+        .gql_at(base, DEFAULT_CLIENT_IP, token, PAGE, variables)
+        .await;
     assert!(v.get("errors").is_none(), "{v}");
     v["data"].clone()
 }
@@ -517,20 +512,15 @@ async fn a_kept_public_answer_follows_every_change_made_on_any_instance() {
     // renaming the area on the other instance,
     let officer = app.officer().await;
     let area_id = first["round"]["pots"][0]["area"]["id"].clone();
-    let renamed: Value = app
-        .client
-        .post(format!("{b}/graphql"))
-        .bearer_auth(&officer)
-        .json(&json!({
-            "query": "mutation($a: ID!, $i: UpdateAreaInput!) { updateArea(areaId: $a, input: $i) { id } }",
-            "variables": { "a": area_id, "i": { "name": "Hyde Park and Woodhouse" } },
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let renamed = app
+        .gql_at(
+            &b,
+            DEFAULT_CLIENT_IP,
+            Some(&officer),
+            "mutation($a: ID!, $i: UpdateAreaInput!) { updateArea(areaId: $a, input: $i) { id } }",
+            json!({ "a": area_id, "i": { "name": "Hyde Park and Woodhouse" } }),
+        )
+        .await;
     assert!(renamed.get("errors").is_none(), "{renamed}");
     let after = ask(&app, &a, None, vars.clone()).await;
     let (area, new_titles) = names(&after);
