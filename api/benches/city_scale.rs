@@ -13,8 +13,9 @@
 //! - requests per second, p50 and p99 for `{ __typename }` (the floor of
 //!   the stack, and the ratio's denominator), the web client's results
 //!   query and receipt check (`RoundResultPage`, `ReceiptProof`) at both
-//!   sizes, `RoundBids`, and the web client's results page (uncached and
-//!   as a conditional GET) and receipt check.
+//!   sizes, `RoundBids`, and the web client's results page (uncached, as
+//!   a browser asks for it and uncompressed, and as a conditional GET) and
+//!   receipt check.
 //!
 //! ```sh
 //! cargo bench -p api --bench city_scale
@@ -23,7 +24,10 @@
 //! `FAIRSHARE_BENCH_BALLOTS` (100000), `FAIRSHARE_BENCH_SECONDS` per
 //! request kind (10), `FAIRSHARE_BENCH_CONNECTIONS` (32),
 //! `FAIRSHARE_BENCH_RULE` (greedy); `FAIRSHARE_BENCH_BREAKDOWN=1` adds
-//! `RoundBids` and `RoundResultPage` built up part by part, to see where their time goes. Casting 100,000 ballots takes minutes:
+//! `RoundBids` and `RoundResultPage` built up part by part, to see where
+//! their time goes; `FAIRSHARE_BENCH_HOLD=SECONDS` waits that long, with
+//! the addresses printed, before the load starts. Casting 100,000 ballots
+//! takes minutes:
 //! with `FAIRSHARE_BENCH_KEEP=DIR` the round in voting is kept (a SQLite
 //! file in DIR, or a PostgreSQL template database) and the next run with
 //! the same number of ballots starts from a copy of it. The web client is
@@ -740,6 +744,9 @@ fn body(query: &str, variables: Value) -> String {
     json!({ "query": query, "variables": variables }).to_string()
 }
 
+/// What a browser says it accepts (Chromium's `Accept-Encoding`).
+const BROWSER_ENCODINGS: &str = "gzip, deflate, br, zstd";
+
 /// The web client, run as in production, in front of the API at `api`.
 fn start_web(api: &str) -> Option<(std::process::Child, String)> {
     let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("../web");
@@ -935,6 +942,16 @@ async fn main() -> anyhow::Result<()> {
         Some((_, b)) if wait_for(&http, &format!("{b}/accessibility")).await => Some(b.clone()),
         _ => None,
     };
+    // To look at the published round by hand (a profiler, a browser)
+    // before the load starts.
+    let hold: u64 = env_or("FAIRSHARE_BENCH_HOLD", 0);
+    if hold > 0 {
+        println!(
+            "  holding {hold} s: the API at {base}, the web client at {}, round {round}",
+            web_base.as_deref().unwrap_or("(not running)")
+        );
+        tokio::time::sleep(Duration::from_secs(hold)).await;
+    }
 
     let typename = body("{ __typename }", json!({}));
     let result_page = operation("RoundResultPage");
@@ -1051,20 +1068,49 @@ async fn main() -> anyhow::Result<()> {
             .get("etag")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let p = page.clone();
-        rows.push((
-            "web results page, uncached".into(),
-            load(connections, seconds, move |http, _| {
-                let p = p.clone();
-                async move {
-                    match http.get(&p).send().await {
-                        Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
-                        _ => false,
+        // The page is compressed once, in the background, after it is first
+        // rendered: wait until it is.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let r = http
+                .get(&page)
+                .header("accept-encoding", BROWSER_ENCODINGS)
+                .send()
+                .await?;
+            if r.headers().contains_key("content-encoding") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // As a browser asks (every browser accepts brotli and gzip), then
+        // as a client that accepts no compression.
+        for (what, accept) in [
+            ("web results page, uncached", Some(BROWSER_ENCODINGS)),
+            ("web results page, uncached, uncompressed", None),
+        ] {
+            let p = page.clone();
+            rows.push((
+                what.into(),
+                load(connections, seconds, move |http, _| {
+                    let p = p.clone();
+                    async move {
+                        let mut get = http.get(&p);
+                        if let Some(accept) = accept {
+                            get = get.header("accept-encoding", accept);
+                        }
+                        match get.send().await {
+                            Ok(r) if r.status().is_success() => {
+                                // Compressed exactly when it was asked for.
+                                let coded = r.headers().contains_key("content-encoding");
+                                coded == accept.is_some() && r.bytes().await.is_ok()
+                            }
+                            _ => false,
+                        }
                     }
-                }
-            })
-            .await,
-        ));
+                })
+                .await,
+            ));
+        }
         if let Some(etag) = etag {
             let p = page.clone();
             rows.push((

@@ -9,6 +9,7 @@ import { parseReceipt } from '../forms/results.js';
 import { apiLanguage } from '../i18n/index.js';
 import { lastPublished, publicPage, publishedPageEtag, sharedCacheable } from '../http/cache.js';
 import { BUILD_ID } from '../http/build-id.js';
+import { RenderedPages, sendRendered } from '../http/rendered.js';
 import { ctx } from '../http/request.js';
 import { publishedVersions, resultView, versionParam } from '../view-models/results.js';
 import { closeCheckpoint } from '../view-models/checkpoint.js';
@@ -80,28 +81,13 @@ async function publishedValidator(req: Request, res: Response, roundId: string, 
   if (!sharedCacheable(res.getHeader('cache-control'))) return undefined;
   const etag = resultsEtag(req, roundId, version, lastModified);
   res.set('ETag', etag);
+  // Its visitors after the first get it compressed when they can (http/rendered.ts): caches keep a copy per coding.
+  res.vary('Accept-Encoding');
   return etag;
 }
 
-/**
- * Published results pages as rendered, for the visitors who share them: a
- * page is the same for everyone at its validator (which changes with a
- * correction, the language and a release) and its address, so it is
- * rendered once, not for every visitor. Few pages are wanted at once; the
- * oldest goes first.
- */
-const renderedPages = new Map<string, string>();
-const RENDERED_PAGES = 64;
-
-function keepRendered(key: string, html: string) {
-  renderedPages.delete(key);
-  renderedPages.set(key, html);
-  while (renderedPages.size > RENDERED_PAGES) {
-    const oldest = renderedPages.keys().next().value;
-    if (oldest === undefined) break;
-    renderedPages.delete(oldest);
-  }
-}
+/** Published results pages as rendered (http/rendered.ts): few are wanted at once. */
+const renderedPages = new RenderedPages(64);
 
 export function resultRoutes() {
   const r = Router();
@@ -123,7 +109,7 @@ export function resultRoutes() {
     const key = validator && `${validator} ${origin(req)}${req.originalUrl}`;
     const rendered = key ? renderedPages.get(key) : undefined;
     if (rendered !== undefined) {
-      res.type('html').send(rendered);
+      sendRendered(req, res, rendered);
       return;
     }
     const data = await req.api.request(RoundResultPageDocument, { roundId, version, language: apiLanguage(req.lang) }, ctx(req));
@@ -164,7 +150,9 @@ export function resultRoutes() {
         return;
       }
       // Kept only when it is the shared page: nothing in it was this visitor's (no cookie was set while rendering it).
-      if (key && res.getHeader('set-cookie') === undefined && sharedCacheable(res.getHeader('cache-control'))) keepRendered(key, html);
+      if (key && res.getHeader('set-cookie') === undefined && sharedCacheable(res.getHeader('cache-control'))) {
+        void renderedPages.keep(key, html);
+      }
       res.send(html);
     });
   });

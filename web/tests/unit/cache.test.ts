@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { GraphQLClient } from '../../src/graphql/client.js';
+import { RenderedPages } from '../../src/http/rendered.js';
 import { PERSONAL, PUBLISHED, REVALIDATE, cacheControl, cacheDefaults, isPersonal, lastPublished, publishedPageEtag, sharedCacheable } from '../../src/http/cache.js';
 
 /** The web client on a free port over `client`, for one describe block. */
@@ -348,5 +349,76 @@ describe('a published result’s freshness, asked for many at once', () => {
     answer();
     expect((await visitor).status).toBe(200);
     expect((await signedIn).status).toBe(200);
+  });
+});
+
+describe('a published results page kept as rendered', () => {
+  const version = { version: 1, reason: null, countedAt: '2026-03-01T10:00:00Z', publishedAt: '2026-03-02T10:00:00Z' };
+  const round = { id: '9', title: 'Autumn Greens 2026', phase: 'PUBLISHED', closeCheckpoint: null, closeCheckpointSignature: null };
+  const result = { ...version, provisional: false, bundleUrl: '/rounds/9/results/v1/bundle.tar', configurationSha256: 'c0ffee', excludedBidIds: [], pots: [] };
+  let rendered = 0;
+  const client: GraphQLClient = {
+    async request(document) {
+      const name = /(?:query|mutation) (\w+)/.exec(document.toString())?.[1] ?? '';
+      if (name === 'ResultFreshness') return { resultVersions: [version] } as never;
+      if (name === 'RoundResultPage') {
+        rendered += 1;
+        return { round, roundResult: result, resultVersions: [version] } as never;
+      }
+      throw new Error(`unexpected operation: ${name}`);
+    },
+  };
+  const served = serving(client);
+  const page = () => `${served.base}/rounds/9/results`;
+  const get = (encodings?: string) => fetch(page(), { headers: encodings === undefined ? {} : { 'accept-encoding': encodings } });
+
+  it('is rendered once, then sent compressed to whoever accepts it, and as it is otherwise', async () => {
+    rendered = 0;
+    const first = await get('identity');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-encoding')).toBeNull();
+    expect(first.headers.get('vary')).toMatch(/Accept-Encoding/);
+    const html = await first.text();
+    const length = Buffer.byteLength(html);
+    // Compressed in the background: brotli comes as soon as it is ready.
+    let br = await get('gzip, deflate, br, zstd');
+    for (let i = 0; i < 100 && !br.headers.get('content-encoding'); i += 1) {
+      await new Promise((r) => setTimeout(r, 20));
+      br = await get('gzip, deflate, br, zstd');
+    }
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(Number(br.headers.get('content-length'))).toBeLessThan(length);
+    expect(br.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(br.headers.get('cache-control')).toBe(PUBLISHED);
+    expect(br.headers.get('vary')).toMatch(/Accept-Encoding/);
+    expect(await br.text()).toBe(html);
+    const gz = await get('gzip');
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(await gz.text()).toBe(html);
+    // Brotli refused: the next best.
+    expect((await get('br;q=0, gzip')).headers.get('content-encoding')).toBe('gzip');
+    for (const plain of [await get('identity'), await get('')]) {
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      expect(Number(plain.headers.get('content-length'))).toBe(length);
+      expect(await plain.text()).toBe(html);
+    }
+    // The conditional GET still answers 304 with no body.
+    // (As a cache revalidates: fetch alone would add `no-cache`.)
+    const again = await fetch(page(), { headers: { 'if-none-match': first.headers.get('etag') ?? '', 'cache-control': 'max-age=0', 'accept-encoding': 'br' } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    expect(rendered).toBe(1);
+  });
+
+  it('keeps only as many pages as it may, the least recently used going first', async () => {
+    const pages = new RenderedPages(2);
+    await pages.keep('a', '<p>a</p>');
+    await pages.keep('b', '<p>b</p>');
+    expect(pages.get('a')?.html.toString()).toBe('<p>a</p>');
+    await pages.keep('c', '<p>c</p>');
+    expect(pages.get('b')).toBeUndefined();
+    expect(pages.get('a')?.gzip).toBeDefined();
+    expect(pages.get('c')?.br).toBeDefined();
+    expect(pages.size).toBe(2);
   });
 });
