@@ -287,12 +287,14 @@ impl Constraints {
                             })?,
                     )
                 }
-                "min_share" => c.min_share =
-                    Some(value.as_str().and_then(Percent::parse).ok_or_else(|| {
-                        ConstraintError(format!(
+                "min_share" => {
+                    c.min_share =
+                        Some(value.as_str().and_then(Percent::parse).ok_or_else(|| {
+                            ConstraintError(format!(
                             "min_share: `{value}` is not a share of the voters (write e.g. \"5%\")"
                         ))
-                    })?),
+                        })?)
+                }
                 "exclusive" => {
                     let Value::Array(sets) = value else {
                         return bad("exclusive must be a list of lists of project ids");
