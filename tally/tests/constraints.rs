@@ -58,10 +58,13 @@ fn passed_over(v: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A rule, its constraints, the projects funded in order, and those passed
+/// over with the decision recorded.
+type Case<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, &'a str)]);
+
 #[test]
 fn each_constraint_with_greedy_worked_by_hand() {
-    // (rule, constraints, funded in order, passed over with the decision)
-    let cases: &[(&str, &str, &str, &[(&str, &str)])] = &[
+    let cases: &[Case<'_>] = &[
         ("greedy", "{}", "a,b,c", &[]),
         (
             "greedy",
@@ -325,7 +328,7 @@ fn meta_constraints_apply_and_the_configuration_replaces_them() {
         ["a", "b", "c"]
     );
     // The file keeps the key when written back.
-    assert_eq!(tally::pb::write(&e).contains("constraints;"), true);
+    assert!(tally::pb::write(&e).contains("constraints;"));
     let bad = PB.replace(
         "vote_type;approval",
         "vote_type;approval\nconstraints;{\"max\":1}",
