@@ -415,6 +415,15 @@ impl Kind {
             format!("y categori ‘{key}’")
         }
     }
+
+    /// Without the article, for after "â’r" ("with the").
+    fn cy_bare(self, key: &str) -> String {
+        if self.is_area() {
+            format!("ardal ‘{key}’")
+        } else {
+            format!("categori ‘{key}’")
+        }
+    }
 }
 
 /// One limit on the money given to a category or an area.
@@ -775,8 +784,8 @@ impl Plan {
                         l.kind.en(&l.key)
                     ),
                     cy: format!(
-                        "wedi’i hepgor: byddai ei ariannu ({cost}) yn mynd â {} i {t}, dros ei uchafswm o {mx}",
-                        l.kind.cy(&l.key)
+                        "wedi’i hepgor: byddai ei ariannu ({cost}) yn mynd â’r {} i {t}, dros ei uchafswm o {mx}",
+                        l.kind.cy_bare(&l.key)
                     ),
                     constraint: json!({"kind": l.kind.key(), "key": l.key, "limit": mx, "would_be": t}),
                 }
