@@ -453,8 +453,6 @@ struct RunOut {
     /// Projects a constraint took out of the candidates, with the round
     /// (1-based) before which it did, when the run was asked to record.
     barred: Vec<(usize, usize, Block)>,
-    /// Every project a constraint took out (recorded or not).
-    out: Vec<usize>,
 }
 
 struct Engine<'a, S> {
@@ -1419,7 +1417,6 @@ impl<'a, S: Scalar> Engine<'a, S> {
         let mut kept_poor: Vec<bool> = Vec::new();
         let mut steps = Vec::new();
         let mut barred = Vec::new();
-        let mut out = Vec::new();
         // The constraints' state: the must_fund and free projects funded,
         // money held back out of what the voters' shares add up to.
         let mut limits = self.plan.map(|plan| {
@@ -1434,20 +1431,18 @@ impl<'a, S: Scalar> Engine<'a, S> {
         loop {
             round += 1;
             let t = round - 1;
-            // The candidates a constraint now forbids leave the run, first
-            // (before the previous run's bounds drop anything or its end
-            // ends this run), so that `out` is complete. What is forbidden depends on the projects funded so
-            // far and, for the hold-back, on the money the shares add up
-            // to: a run with less money forbids at least what a richer one
-            // forbade after the same rounds, so the trace stays valid (see
-            // [`Trace`]).
+            // The candidates a constraint now forbids leave the run. What
+            // is forbidden depends on the projects funded so far and, for
+            // the hold-back, on the money the shares add up to: a run with
+            // less money forbids at least what a richer one forbade after
+            // the same rounds, or cannot afford it (it costs more than all
+            // the money left), so the trace stays valid (see [`Trace`]).
             if let Some(st) = &limits {
                 let mut any = false;
                 for &q in &remaining {
                     if let Some(b) = st.check(q) {
                         dropped[q] = true;
                         any = true;
-                        out.push(q);
                         if self.record {
                             barred.push((round, q, b));
                         }
@@ -1673,7 +1668,6 @@ impl<'a, S: Scalar> Engine<'a, S> {
             ties,
             steps,
             barred,
-            out,
         })
     }
 
@@ -1861,14 +1855,43 @@ pub fn count_limited(
         }
         _ => inp,
     };
-    // Whether nothing else could be funded after a run that funded
-    // `selected` and in which a constraint took `out` out: (every
-    // candidate funded or out; every candidate funded, out or too dear for
-    // what is left).
-    let finished = |selected: &[usize], out: &[usize], cost: u128| -> (bool, bool) {
+    // Whether nothing else could be funded after a run with the shares
+    // adding up to `shares` that funded `selected`: (every candidate
+    // funded or out; every candidate funded, out or too dear for what is
+    // left). A candidate is *out* when a constraint forbids it before some
+    // round of that history; this depends on the history alone, not on
+    // which projects the run found unaffordable on the way (which a run
+    // that reuses a trace may not have looked at).
+    let finished = |selected: &[usize], shares: u128, cost: u128| -> (bool, bool) {
         let mut sel = vec![false; inp.costs.len()];
-        for &p in selected.iter().chain(out) {
+        for &p in selected {
             sel[p] = true;
+        }
+        if let Some(plan) = plan {
+            let paid = State::new(plan).spent;
+            let mut st = State::with_budget(plan, paid + shares);
+            let mut open: Vec<usize> = inp
+                .candidates
+                .iter()
+                .copied()
+                .filter(|&p| !sel[p])
+                .collect();
+            let mut out = Vec::new();
+            for at in 0..=selected.len() {
+                open.retain(|&q| {
+                    let barred = st.check(q).is_some();
+                    if barred {
+                        out.push(q);
+                    }
+                    !barred
+                });
+                if let Some(&p) = selected.get(at) {
+                    st.fund(p);
+                }
+            }
+            for p in out {
+                sel[p] = true;
+            }
         }
         let budget = u128::from(inp.budget);
         let (mut all, mut exhaustive) = (true, true);
@@ -1905,16 +1928,16 @@ pub fn count_limited(
         let mut prev: Option<(Vec<usize>, u128)> = None;
         let mut first = 0u128;
         let mut size = 1u128;
-        let mut block: Vec<(Vec<usize>, Vec<usize>, bool)> = Vec::new();
+        let mut block: Vec<(Vec<usize>, bool)> = Vec::new();
         'blocks: loop {
             block.clear();
             for i in (0..size).rev() {
                 let share = budget + (first + i) * unit * n;
                 let (out, exact) = runner.run(share, n, ranks, false, i + 1 < size)?;
-                block.push((out.selected, out.out, exact));
+                block.push((out.selected, exact));
             }
             block.reverse();
-            for (i, (selected, out, exact)) in block.drain(..).enumerate() {
+            for (i, (selected, exact)) in block.drain(..).enumerate() {
                 share_num = budget + (first + i as u128) * unit * n;
                 iterations += 1;
                 if exact {
@@ -1934,7 +1957,9 @@ pub fn count_limited(
                     }
                     break 'blocks;
                 }
-                let (everything, exhaustive) = finished(&selected, &out, cost);
+                // What the shares add up to (`share_num / n` each).
+                let shares = share_num * inp.n_voters / n;
+                let (everything, exhaustive) = finished(&selected, shares, cost);
                 if add1 == Add1::StopWhenExhaustive && exhaustive {
                     stop_reason = "outcome is exhaustive";
                     final_share = share_num;
@@ -2098,11 +2123,6 @@ mod tests {
                 .expect("decides");
             let b = fresh(k);
             assert_eq!(a.selected, b.selected, "step {k}, warm {warm}");
-            let sorted = |mut v: Vec<usize>| {
-                v.sort_unstable();
-                v
-            };
-            assert_eq!(sorted(a.out), sorted(b.out), "step {k}, warm {warm}");
             assert_eq!(
                 format!("{:?}", a.ties),
                 format!("{:?}", b.ties),
