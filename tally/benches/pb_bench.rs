@@ -7,6 +7,9 @@
 //!   of 7 runs;
 //! - plain MES and greedy on the largest Wrocław 2015 file (target: under
 //!   100 ms);
+//! - the same under a constraint: the category with the most money asked
+//!   for capped at 30% of the budget, and without it, best and median of 7
+//!   each, alternating;
 //! - MES+Add1 (until overspend) on `Poland_Wieliczka_2023_Green_Budget.pb`.
 
 use std::path::PathBuf;
@@ -52,6 +55,62 @@ fn rule(name: &str, e: &tally::Election) -> tally::RuleConfig {
     tally::RuleConfig::new(r)
 }
 
+/// Warszawa 2026 under Equal Shares with Add1, with and without a 30% cap
+/// on its largest category (by the cost of its bids).
+fn add1_with_a_category_cap(text: &str, e: &tally::Election) {
+    let mut asked: std::collections::BTreeMap<String, u64> = Default::default();
+    for p in &e.projects {
+        for c in tally::constraints::names(p.category.as_deref()) {
+            *asked.entry(c).or_default() += p.cost;
+        }
+    }
+    let Some((largest, _)) = asked.iter().max_by_key(|(_, &c)| c) else {
+        println!("Warszawa 2026 has no categories; skipping the constrained count");
+        return;
+    };
+    let plain = rule("mes-add1", e);
+    let mut capped = plain.clone();
+    capped.constraints = Some(
+        tally::Constraints::from_json(
+            &serde_json::json!({"category_max": {largest.as_str(): "30%"}}),
+        )
+        .expect("constraints"),
+    );
+    let run = |cfg: &tally::RuleConfig| {
+        let e = tally::pb::parse(text).expect("parses");
+        tally::count(&e, cfg).expect("counts")
+    };
+    // Alternate, so that drift in the machine's speed touches both alike.
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    let (mut o_with, mut o_without) = (None, None);
+    for _ in 0..7 {
+        let t = Instant::now();
+        o_without = Some(run(&plain));
+        without.push(t.elapsed());
+        let t = Instant::now();
+        o_with = Some(run(&capped));
+        with.push(t.elapsed());
+    }
+    with.sort();
+    without.sort();
+    let (o_with, o_without) = (o_with.expect("ran"), o_without.expect("ran"));
+    let steps = |o: &tally::Outcome| o.to_json()["details"]["equal_shares"]["add1_runs"].clone();
+    let passed = o_with.to_json()["details"]["constraints"]["passed_over"]
+        .as_array()
+        .map_or(0, Vec::len);
+    println!(
+        "Warszawa 2026, parse + MES with Add1: without constraints {} best, {} median ({} steps, {} funded); with `{largest}` capped at 30% {} best, {} median ({} steps, {} funded, {passed} bids passed over by the cap), of 7 each",
+        ms(without[0]),
+        ms(without[3]),
+        steps(&o_without),
+        o_without.selected.len(),
+        ms(with[0]),
+        ms(with[3]),
+        steps(&o_with),
+        o_with.selected.len(),
+    );
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -83,6 +142,7 @@ fn main() {
             d["add1_runs"],
             d["add1_runs_needing_exact_arithmetic"],
         );
+        add1_with_a_category_cap(&text, &e);
     } else {
         println!("Poland_Warszawa_2026.pb not found; skipping");
     }

@@ -10,6 +10,7 @@ pub mod ranked;
 pub mod arith;
 pub mod bundle;
 pub mod canonical;
+pub mod constraints;
 pub mod model;
 pub mod outcome;
 pub mod pb;
@@ -17,6 +18,7 @@ pub mod receipt_tree;
 pub mod rules;
 pub mod tiebreak;
 
+pub use constraints::{ConstraintError, Constraints};
 pub use model::{Ballot, BallotProblem, Election, Project, VoteType};
 pub use outcome::{count, official_config, CountError, Outcome};
 pub use rules::{Add1, GreedyVariant, MesUtility, Rule, RuleConfig};

@@ -19,7 +19,8 @@ pub struct Project {
     pub name: Option<String>,
     pub category: Option<String>,
     /// Every other column of the input, in input order (`votes`, `score`,
-    /// `selected`, coordinates...). Kept so the writer can round-trip a file.
+    /// `selected`, coordinates, `area`...). Kept so the writer can
+    /// round-trip a file.
     pub extra: Vec<(String, String)>,
 }
 
@@ -31,6 +32,23 @@ impl Project {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
             .filter(|v| !v.is_empty())
+    }
+
+    /// The optional `area` column: the area (or areas, comma-separated)
+    /// of a pot the bid belongs to, which `area_max` and `area_min`
+    /// constraints bound. It is kept among the other columns, so a file
+    /// without it is read and written exactly as before, and one with it
+    /// keeps the column where it was.
+    pub fn area(&self) -> Option<&str> {
+        self.field("area")
+    }
+
+    /// Sets the `area` column (`None` removes it).
+    pub fn set_area(&mut self, area: Option<&str>) {
+        self.extra.retain(|(k, _)| k != "area");
+        if let Some(a) = area {
+            self.extra.push(("area".into(), a.trim().to_owned()));
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Counting an election and the explained outcome.
 
 use crate::canonical::{input_sha256, sha256_hex, to_canonical_string};
+use crate::constraints::{Constraints, Plan, State};
 use crate::model::{Election, VoteType};
 use crate::pb::format_money;
 use crate::rules::{
@@ -148,12 +149,35 @@ fn mes_rule(add1: Add1, completion: bool, comparison: bool) -> Rule {
     }
 }
 
-/// Counts an election.
+/// The constraints a count applies: the configuration's, else the
+/// election's META `constraints`; `None` when there are none.
+pub fn constraints_in_force(
+    e: &Election,
+    cfg: &RuleConfig,
+) -> Result<Option<Constraints>, CountError> {
+    let c = match &cfg.constraints {
+        Some(c) => Some(c.clone()),
+        None => Constraints::of_election(e).map_err(|e| CountError(e.to_string()))?,
+    };
+    Ok(c.filter(|c| !c.is_empty()))
+}
+
+/// Counts an election, under the constraints of the configuration or, if
+/// it gives none, of the election's META (see [`crate::constraints`]).
 pub fn count(e: &Election, cfg: &RuleConfig) -> Result<Outcome, CountError> {
+    let spec = constraints_in_force(e, cfg)?;
+    let plan = match &spec {
+        Some(c) => Some(Plan::new(c, e).map_err(|e| CountError(e.to_string()))?),
+        None => None,
+    };
     let rp = rules::rank_points(e, cfg);
     let support = rules::support(e, &rp);
     let ranks = cfg.tie_break.ranks(&e.projects, &support);
     let mut notes = Vec::new();
+    if let Some(plan) = &plan {
+        let result = count_limited(e, cfg, plan, &support, &ranks, &mut notes)?;
+        return Ok(finish(e, cfg, spec.as_ref(), &support, result, notes));
+    }
     let result = match &cfg.rule {
         Rule::Greedy(v) => greedy::run(e, &support, &ranks, *v, e.budget, &[], "greedy"),
         Rule::Phragmen => {
@@ -199,6 +223,18 @@ pub fn count(e: &Election, cfg: &RuleConfig) -> Result<Outcome, CountError> {
             r
         }
     };
+    Ok(finish(e, cfg, None, &support, result, notes))
+}
+
+/// The outcome of a rule's result: the canonical JSON and its hashes.
+fn finish(
+    e: &Election,
+    cfg: &RuleConfig,
+    spec: Option<&Constraints>,
+    support: &[u128],
+    result: RuleResult,
+    mut notes: Vec<String>,
+) -> Outcome {
     let selected: Vec<String> = result
         .selected
         .iter()
@@ -226,7 +262,7 @@ pub fn count(e: &Election, cfg: &RuleConfig) -> Result<Outcome, CountError> {
         })
         .collect();
     let input_sha = input_sha256(e);
-    let cfg_json = cfg.to_json();
+    let cfg_json = cfg.to_json_with(spec);
     let config_sha = sha256_hex(to_canonical_string(&cfg_json).as_bytes());
     let total: u64 = result.selected.iter().map(|&p| e.projects[p].cost).sum();
     let ties: Vec<Value> = result
@@ -265,7 +301,7 @@ pub fn count(e: &Election, cfg: &RuleConfig) -> Result<Outcome, CountError> {
         "config_sha256": config_sha,
         "notes": notes,
     });
-    Ok(Outcome {
+    Outcome {
         rule: cfg.rule_name(),
         tie_break: cfg.tie_break.name(),
         selected,
@@ -274,7 +310,189 @@ pub fn count(e: &Election, cfg: &RuleConfig) -> Result<Outcome, CountError> {
         config_sha256: config_sha,
         notes,
         json,
-    })
+    }
+}
+
+/// A count under constraints: the must_fund projects first, then the
+/// rule with every constraint applied before each decision, then the
+/// minimums filled, and what is still unmet reported.
+fn count_limited(
+    e: &Election,
+    cfg: &RuleConfig,
+    plan: &Plan,
+    support: &[u128],
+    ranks: &[usize],
+    notes: &mut Vec<String>,
+) -> Result<RuleResult, CountError> {
+    let mut st = State::new(plan);
+    let mut res = RuleResult::default();
+    must_fund_rows(e, support, plan, &mut res);
+    let mut r = match &cfg.rule {
+        Rule::Greedy(v) => greedy_limited(e, support, ranks, *v, &mut st),
+        Rule::Phragmen => {
+            if !e.vote_type.is_approval_like() {
+                return Err(CountError(format!(
+                    "phragmen needs approval ballots, this election has {}",
+                    e.vote_type.as_str()
+                )));
+            }
+            let mut r = phragmen::count_limited(e, ranks, Some(&mut st));
+            r.selected.splice(0..0, plan.must_fund.iter().copied());
+            r
+        }
+        Rule::Mes {
+            utility,
+            add1,
+            greedy_completion,
+            comparison,
+        } => {
+            let inp = mes::MesInput::from_election(e, cfg, *utility).paying_first(&plan.must_fund);
+            let mut r = mes::count_limited(&inp, ranks, *add1, e.money_scale, Some(plan))
+                .map_err(|e| CountError(e.to_string()))?;
+            for &p in &r.selected {
+                st.fund(p);
+            }
+            r.selected.splice(0..0, plan.must_fund.iter().copied());
+            if *greedy_completion {
+                let before = r.selected.len();
+                let c = greedy::run_limited(
+                    e,
+                    support,
+                    ranks,
+                    GreedyVariant::Skip,
+                    e.budget,
+                    &r.selected,
+                    "greedy completion",
+                    Some(&mut st),
+                );
+                notes.push(format!(
+                    "greedy completion funded {} more project(s)",
+                    c.selected.len() - before
+                ));
+                r.selected = c.selected;
+                r.ties.extend(c.ties);
+                r.rounds.extend(c.rounds);
+                r.passed_over.extend(c.passed_over);
+            }
+            fill_minimums(e, support, ranks, &mut st, &mut r);
+            if *comparison {
+                let mut gst = State::new(plan);
+                let mut g = greedy_limited(e, support, ranks, GreedyVariant::Skip, &mut gst);
+                fill_minimums(e, support, ranks, &mut gst, &mut g);
+                let switched = compare(e, &mut r, &g, notes);
+                if switched {
+                    r.selected = std::mem::take(&mut g.selected);
+                    r.ties.append(&mut g.ties);
+                    st = gst;
+                }
+            }
+            r
+        }
+    };
+    if !matches!(cfg.rule, Rule::Mes { .. }) {
+        fill_minimums(e, support, ranks, &mut st, &mut r);
+    }
+    res.selected = r.selected;
+    res.ties = r.ties;
+    res.rounds.append(&mut r.rounds);
+    res.details = r.details;
+    res.passed_over = r.passed_over;
+    for (k, short) in st.unmet() {
+        let told = st.tell_unmet(k, short);
+        notes.push(told.en.clone());
+        let mut row = json!({"phase": "minimums", "project": Value::Null});
+        told.put(&mut row);
+        res.rounds.push(row);
+    }
+    res.details
+        .insert("constraints".into(), st.details(&res.passed_over));
+    Ok(res)
+}
+
+/// The explanation's rows for the must_fund projects.
+fn must_fund_rows(e: &Election, support: &[u128], plan: &Plan, res: &mut RuleResult) {
+    let mut left = e.budget;
+    for (i, &p) in plan.must_fund.iter().enumerate() {
+        let cost = e.projects[p].cost;
+        left = left.saturating_sub(cost);
+        let mut row = json!({
+            "phase": "must fund",
+            "position": i + 1,
+            "project": e.projects[p].id,
+            "support": support[p].to_string(),
+            "cost": format_money(cost, e.money_scale),
+            "remaining_budget": format_money(left, e.money_scale),
+        });
+        plan.tell_must_fund().put(&mut row);
+        res.rounds.push(row);
+    }
+}
+
+/// Greedy under constraints, from the must_fund projects (`st` holds
+/// them), its minimums not yet filled.
+fn greedy_limited(
+    e: &Election,
+    support: &[u128],
+    ranks: &[usize],
+    v: GreedyVariant,
+    st: &mut State<'_>,
+) -> RuleResult {
+    let initial = st.plan.must_fund.clone();
+    greedy::run_limited(e, support, ranks, v, e.budget, &initial, "greedy", Some(st))
+}
+
+/// After the rule: the projects of every minimum not met, most supported
+/// first (ties by the tie-break order), funded while they are in a
+/// minimum still not met, fit the money left and pass every constraint.
+fn fill_minimums(
+    e: &Election,
+    support: &[u128],
+    ranks: &[usize],
+    st: &mut State<'_>,
+    res: &mut RuleResult,
+) {
+    if st.unmet().is_empty() {
+        return;
+    }
+    let plan = st.plan;
+    let mut order: Vec<usize> = (0..e.projects.len())
+        .filter(|&p| !st.is_funded(p) && st.in_unmet_minimum(p))
+        .collect();
+    order.sort_by(|&a, &b| support[b].cmp(&support[a]).then(ranks[a].cmp(&ranks[b])));
+    let budget = u128::from(e.budget);
+    for (pos, p) in order.into_iter().enumerate() {
+        if !st.in_unmet_minimum(p) {
+            continue;
+        }
+        let cost = e.projects[p].cost;
+        let left = |st: &State<'_>| {
+            format_money(
+                u64::try_from(budget.saturating_sub(st.spent)).unwrap_or(u64::MAX),
+                e.money_scale,
+            )
+        };
+        let mut row = json!({
+            "phase": "minimums",
+            "position": pos + 1,
+            "project": e.projects[p].id,
+            "support": support[p].to_string(),
+            "cost": format_money(cost, e.money_scale),
+        });
+        if let Some(b) = st.check(p) {
+            let told = plan.tell(p, &b);
+            res.passed_over.push((p, told.constraint.clone()));
+            told.put(&mut row);
+        } else if st.spent + u128::from(cost) > budget {
+            row["decision"] = json!("skipped: does not fit");
+        } else {
+            let told = plan.tell_filled(p, st);
+            st.fund(p);
+            res.selected.push(p);
+            told.put(&mut row);
+        }
+        row["remaining_budget"] = json!(left(st));
+        res.rounds.push(row);
+    }
 }
 
 /// The equalshares.net comparison step: each voter prefers the outcome in
@@ -296,6 +514,15 @@ fn comparison_step(
         &[],
         "greedy",
     );
+    if compare(e, r, &g, notes) {
+        r.selected = g.selected;
+        r.ties.extend(g.ties);
+    }
+}
+
+/// The comparison itself: records it in `r.details` and the notes, and
+/// says whether greedy's outcome `g` is to be used.
+fn compare(e: &Election, r: &mut RuleResult, g: &RuleResult, notes: &mut Vec<String>) -> bool {
     let mut in_mes = vec![false; e.projects.len()];
     let mut in_greedy = vec![false; e.projects.len()];
     for &p in &r.selected {
@@ -331,10 +558,7 @@ fn comparison_step(
     notes.push(format!(
         "comparison step: {prefer_mes} voters prefer the equal-shares outcome, {prefer_greedy} prefer greedy"
     ));
-    if switched {
-        r.selected = g.selected;
-        r.ties.extend(g.ties);
-    }
+    switched
 }
 
 /// Parses a rule name of the command line (`official` is handled by the

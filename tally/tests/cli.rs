@@ -310,3 +310,169 @@ fn verify_prints_the_checkpoint_and_refuses_a_forgery_against_it() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn constraints_come_from_the_meta_or_the_command_line() {
+    let file = fixture("constraints/riverside.pb");
+    let count = |extra: &[&str]| {
+        let mut args = vec!["count", &file, "--rule", "greedy", "--json"];
+        args.extend_from_slice(extra);
+        json_of(&tally(&args))
+    };
+    // The META's: transport capped at 50%, c and d exclusive.
+    let v = count(&[]);
+    assert_eq!(v["selected"], serde_json::json!(["a", "c", "f", "e"]));
+    assert_eq!(
+        v["config"]["constraints"],
+        serde_json::json!({"category_max":{"transport":"50%"},"exclusive":[["c","d"]]})
+    );
+    let over: Vec<&str> = v["rounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["because"].is_object())
+        .map(|r| r["decision"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        over,
+        ["passed over: over maximum", "passed over: exclusive set"]
+    );
+    // The command line's replace them.
+    let json = fixture("constraints/area-min.json");
+    let v = count(&["--constraints", &json]);
+    assert_eq!(v["selected"], serde_json::json!(["e", "a", "b", "d"]));
+    assert_eq!(
+        v["config"]["constraints"],
+        serde_json::json!({"area_min":{"2":"40%"},"must_fund":["e"]})
+    );
+    assert_eq!(
+        v["details"]["constraints"]["must_fund"],
+        serde_json::json!(["e"])
+    );
+    // `{}` counts without any: as a file without the key.
+    let dir = std::env::temp_dir().join(format!("tally-cli-constraints-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let empty = dir.join("empty.json");
+    std::fs::write(&empty, "{}").expect("write");
+    let v = count(&["--constraints", &empty.display().to_string()]);
+    assert_eq!(v["selected"], serde_json::json!(["a", "b", "c"]));
+    assert!(v["config"].get("constraints").is_none());
+    assert!(v["details"].get("constraints").is_none());
+    // The summary says what each constraint did.
+    let out = tally(&["count", &file, "--rule", "mes-add1"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains("constraint: "), "{text}");
+}
+
+#[test]
+fn bad_constraints_are_one_line_and_a_failure() {
+    let file = fixture("constraints/riverside.pb");
+    let out = tally(&[
+        "count",
+        &file,
+        "--rule",
+        "mes",
+        "--constraints",
+        &fixture("constraints/unknown-key.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let line = error_line(&out);
+    assert!(
+        line.contains("unknown-key.json") && line.contains("unknown key `area_minimum`"),
+        "{line}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    // Constraints that cannot hold are refused before counting.
+    let dir = std::env::temp_dir().join(format!("tally-cli-badc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let over = dir.join("over.json");
+    std::fs::write(&over, r#"{"must_fund":["a","b","c","d"]}"#).expect("write");
+    let out = tally(&[
+        "count",
+        &file,
+        "--rule",
+        "greedy",
+        "--constraints",
+        &over.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        error_line(&out).contains("the must_fund bids cost 1200, more than the budget of 1000"),
+        "{}",
+        error_line(&out)
+    );
+    // Not for ranked ballots.
+    let out = tally(&[
+        "count",
+        &fixture("blt/Calton-2007.blt"),
+        "--rule",
+        "irv",
+        "--constraints",
+        &over.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(error_line(&out).contains("--constraints"));
+    // The help says the command line's replace the META's.
+    let out = tally(&["count", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        help.contains("--constraints") && help.contains("replaces"),
+        "{help}"
+    );
+}
+
+#[test]
+fn a_bundle_with_constraints_verifies_and_altered_constraints_do_not() {
+    let pb = std::fs::read_to_string(crate_dir().join("testdata/constraints/riverside.pb"))
+        .expect("fixture");
+    let g = forge::build(&[(3, &pb)], true);
+    let result: Value = serde_json::from_slice(&g.files["pot-3.result.json"]).unwrap();
+    assert!(result["details"]["constraints"].is_object());
+    let dir = std::env::temp_dir().join(format!("tally-cli-verify-c-{}", std::process::id()));
+    let path = |name: &str| dir.join(name).display().to_string();
+    forge::write_dir(&g.files, &dir.join("genuine"));
+    let out = tally(&["verify", &path("genuine"), "--checkpoint", &g.checkpoint]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The constraints loosened, the pot recounted and every hash rebuilt
+    // (the seal too): another outcome, which the witnessed checkpoint
+    // refuses; keeping the seal, the bundle fails on its own.
+    let altered = pb.replace(
+        r#"constraints;{"category_max":{"transport":"50%"},"exclusive":[["c","d"]]}"#,
+        r#"constraints;{"exclusive":[["c","d"]]}"#,
+    );
+    assert_ne!(altered, pb);
+    assert_ne!(
+        forge::selected(&forge::forge(&g.files, 3, &altered, true), 3),
+        forge::selected(&g.files, 3)
+    );
+    forge::write_dir(
+        &forge::forge(&g.files, 3, &altered, true),
+        &dir.join("resealed"),
+    );
+    forge::write_dir(
+        &forge::forge(&g.files, 3, &altered, false),
+        &dir.join("kept-seal"),
+    );
+    let out = tally(&["verify", &path("resealed"), "--checkpoint", &g.checkpoint]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = tally(&["verify", &path("kept-seal")]);
+    assert_eq!(out.status.code(), Some(1));
+    // Only the constraints edited in place: the file's hash and the
+    // recount both give it away.
+    let mut files = g.files.clone();
+    files.insert("pot-3.pb".into(), altered.into_bytes());
+    forge::write_dir(&files, &dir.join("edited"));
+    let out = tally(&["verify", &path("edited")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(err.contains("pot-3"), "{err}");
+}

@@ -1,8 +1,11 @@
-//! `tally count FILE --rule RULE [--tie-break ORDER] [--completion greedy] [--json]`
+//! `tally count FILE --rule RULE [--tie-break ORDER] [--completion greedy]
+//! [--constraints FILE.json] [--json]`
 //!
 //! Reads a pabulib `.pb` file (or a `.blt` file for ranked rules), counts it
 //! and prints the result: one canonical JSON object with `--json`, a short
-//! summary otherwise. Bad input: a one-line error on stderr, exit code 1.
+//! summary otherwise. A `.pb` whose META has `constraints` is counted under
+//! them; `--constraints` replaces them. Bad input: a one-line error on
+//! stderr, exit code 1.
 //!
 //! `tally verify BUNDLE [--checkpoint HEX] [--receipt CODE]`
 //!
@@ -69,6 +72,13 @@ struct CountArgs {
     /// rules only).
     #[arg(long, value_name = "METHOD", value_parser = ["greedy"])]
     completion: Option<String>,
+    /// The council's constraints, a JSON object (.pb only): category_max,
+    /// category_min, area_max, area_min (pence or "30%" of the budget),
+    /// min_votes or min_share, exclusive, must_fund. It replaces the
+    /// constraints the file's META carries under `constraints` ({} counts
+    /// without any); without it those are applied.
+    #[arg(long, value_name = "FILE.json")]
+    constraints: Option<String>,
     /// Prints the result as one canonical JSON object.
     #[arg(long)]
     json: bool,
@@ -223,8 +233,10 @@ fn run(args: &CountArgs) -> Result<String, String> {
     let bytes = std::fs::read(&args.file).map_err(|e| format!("{}: {e}", args.file))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{}: not valid UTF-8", args.file))?;
     if args.file.to_ascii_lowercase().ends_with(".blt") {
-        if args.tie_break.is_some() || args.completion.is_some() {
-            return Err("--tie-break and --completion apply to .pb files only".into());
+        if args.tie_break.is_some() || args.completion.is_some() || args.constraints.is_some() {
+            return Err(
+                "--tie-break, --completion and --constraints apply to .pb files only".into(),
+            );
         }
         let out = tally::ranked::count_blt_json(&text, &args.rule)
             .map_err(|e| format!("{}: {e}", args.file))?;
@@ -258,6 +270,11 @@ fn run(args: &CountArgs) -> Result<String, String> {
             _ => return Err("--completion greedy applies to the mes rules only".into()),
         }
     }
+    if let Some(path) = &args.constraints {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+        cfg.constraints =
+            Some(tally::Constraints::parse(&text).map_err(|e| format!("{path}: {e}"))?);
+    }
     let outcome = tally::count(&election, &cfg)
         .map_err(|e| format!("{}: {e}", args.file))?
         .noting_first(chosen);
@@ -284,6 +301,15 @@ fn run(args: &CountArgs) -> Result<String, String> {
             .unwrap_or_default()
         {
             s.push_str(&format!("\ntie: {t}"));
+        }
+        // What each constraint did, in English.
+        for r in outcome.to_json()["rounds"].as_array().into_iter().flatten() {
+            if let Some(because) = r["because"]["en"].as_str() {
+                match r["project"].as_str() {
+                    Some(p) => s.push_str(&format!("\nconstraint: {p}: {because}")),
+                    None => s.push_str(&format!("\nconstraint: {because}")),
+                }
+            }
         }
         for n in &outcome.notes {
             s.push_str(&format!("\nnote: {n}"));

@@ -13,8 +13,16 @@
 //!
 //! A tie is reported when projects with equal support received different
 //! decisions (so the tie-break decided).
+//!
+//! With constraints ([`run_limited`]), a project a constraint forbids when
+//! its turn comes (too few votes, an exclusive set already used, a maximum
+//! it would break, money held back for minimums) is passed over and the
+//! count carries on, in every variant: for `greedy-no-skip` only a project
+//! that does not fit the money left stops the count. The threshold is
+//! tested first, then the constraints, then the money.
 
 use super::{GreedyVariant, RuleResult, Tie};
+use crate::constraints::State;
 use crate::model::{Election, Money};
 use crate::pb::format_money;
 use serde_json::json;
@@ -29,6 +37,23 @@ pub fn run(
     budget: Money,
     initial: &[usize],
     phase: &'static str,
+) -> RuleResult {
+    run_limited(e, support, ranks, variant, budget, initial, phase, None)
+}
+
+/// [`run`] under constraints: `limits` holds the state after `initial`
+/// (and the must_fund projects, whose cost `initial` must include if they
+/// are to be paid from `budget`), and is kept up to date.
+#[allow(clippy::too_many_arguments)]
+pub fn run_limited(
+    e: &Election,
+    support: &[u128],
+    ranks: &[usize],
+    variant: GreedyVariant,
+    budget: Money,
+    initial: &[usize],
+    phase: &'static str,
+    mut limits: Option<&mut State<'_>>,
 ) -> RuleResult {
     let mut order: Vec<usize> = (0..e.projects.len())
         .filter(|p| !initial.contains(p))
@@ -46,8 +71,33 @@ pub fn run(
         let cost = e.projects[p].cost;
         let decision;
         let mut funded = false;
+        let below = match variant {
+            GreedyVariant::Threshold(t) | GreedyVariant::NoSkipThreshold(t) => {
+                support[p] < u128::from(t)
+            }
+            _ => false,
+        };
+        let blocked = match (&limits, stopped || below) {
+            (Some(st), false) => st.check(p),
+            _ => None,
+        };
         if stopped {
             decision = "not considered: count stopped";
+        } else if let (Some(b), Some(st)) = (&blocked, &limits) {
+            let told = st.plan.tell(p, b);
+            let mut row = json!({
+                "phase": phase,
+                "position": pos + 1,
+                "project": e.projects[p].id,
+                "support": support[p].to_string(),
+                "cost": format_money(cost, e.money_scale),
+                "remaining_budget": format_money(remaining, e.money_scale),
+            });
+            res.passed_over.push((p, told.constraint.clone()));
+            told.put(&mut row);
+            decisions.push((p, false));
+            res.rounds.push(row);
+            continue;
         } else if let GreedyVariant::Threshold(t) | GreedyVariant::NoSkipThreshold(t) = variant {
             if support[p] < u128::from(t) {
                 decision = "below threshold";
@@ -89,6 +139,9 @@ pub fn run(
         if funded {
             remaining -= cost;
             res.selected.push(p);
+            if let Some(st) = limits.as_deref_mut() {
+                st.fund(p);
+            }
         }
         decisions.push((p, funded));
         res.rounds.push(json!({

@@ -34,7 +34,9 @@ use super::{
     Utilities, UtilityBallot,
 };
 use crate::arith::{fmt_decimal, fmt_ratio, u128_approx, Exact, Guarded, Scalar};
+use crate::constraints::{Block, Plan, State};
 use crate::model::{Ballots, Election, Money};
+use crate::pb::format_money;
 use serde_json::{json, Value};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -364,6 +366,16 @@ impl MesInput {
     }
 
     /// Number of distinct ballots.
+    /// The input with `paid` funded before the count: their cost comes
+    /// off the budget the voters share, and they are no longer candidates.
+    pub fn paying_first(mut self, paid: &[usize]) -> Self {
+        let cost: Money = paid.iter().map(|&p| self.costs[p]).sum();
+        self.budget = self.budget.saturating_sub(cost);
+        self.candidates.retain(|p| !paid.contains(p));
+        self.free.retain(|p| !paid.contains(p));
+        self
+    }
+
     pub fn groups(&self) -> usize {
         self.mult.len()
     }
@@ -438,10 +450,16 @@ struct RunOut {
     ties: Vec<Tie>,
     /// The explanation, when the run was asked to record it.
     steps: Vec<Step>,
+    /// Projects a constraint took out of the candidates, with the round
+    /// (1-based) before which it did, when the run was asked to record.
+    barred: Vec<(usize, usize, Block)>,
 }
 
 struct Engine<'a, S> {
     inp: &'a MesInput,
+    /// The constraints, if any: before each round, the candidates they
+    /// forbid leave the run (see [`count_limited`]).
+    plan: Option<&'a Plan>,
     /// Per group: its budget class and its number of voters, side by side
     /// (the hot loop reads both at one random place).
     cls: Vec<[u32; 2]>,
@@ -647,6 +665,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
             share: (1, 1),
             record: false,
             inp,
+            plan: None,
             cls: Vec::new(),
             cls_rounds: 0,
             counts: Vec::new(),
@@ -1397,9 +1416,42 @@ impl<'a, S: Scalar> Engine<'a, S> {
         let mut tied: Vec<usize> = Vec::new();
         let mut kept_poor: Vec<bool> = Vec::new();
         let mut steps = Vec::new();
+        let mut barred = Vec::new();
+        // The constraints' state: the must_fund and free projects funded,
+        // money held back out of what the voters' shares add up to.
+        let mut limits = self.plan.map(|plan| {
+            let paid = State::new(plan).spent;
+            let shares = self.share.0 * inp.n_voters / self.share.1.max(1);
+            let mut st = State::with_budget(plan, paid + shares);
+            for &p in &inp.free {
+                st.fund(p);
+            }
+            st
+        });
         loop {
             round += 1;
             let t = round - 1;
+            // The candidates a constraint now forbids leave the run. What
+            // is forbidden depends on the projects funded so far and, for
+            // the hold-back, on the money the shares add up to: a run with
+            // less money forbids at least what a richer one forbade after
+            // the same rounds, or cannot afford it (it costs more than all
+            // the money left), so the trace stays valid (see [`Trace`]).
+            if let Some(st) = &limits {
+                let mut any = false;
+                for &q in &remaining {
+                    if let Some(b) = st.check(q) {
+                        dropped[q] = true;
+                        any = true;
+                        if self.record {
+                            barred.push((round, q, b));
+                        }
+                    }
+                }
+                if any {
+                    remaining.retain(|&q| !dropped[q]);
+                }
+            }
             if follow && prev_rounds.is_some_and(|n| t >= n) {
                 if richer {
                     // With more money nothing was affordable here, so
@@ -1564,6 +1616,9 @@ impl<'a, S: Scalar> Engine<'a, S> {
                 synced = t + 1;
             }
             selected.push(chosen);
+            if let Some(st) = &mut limits {
+                st.fund(chosen);
+            }
             if self.record {
                 steps.push(self.step(chosen, &rho, poor_n, rich_n, &selected));
             }
@@ -1612,6 +1667,7 @@ impl<'a, S: Scalar> Engine<'a, S> {
             selected,
             ties,
             steps,
+            barred,
         })
     }
 
@@ -1666,10 +1722,12 @@ struct Runner<'a> {
 }
 
 impl<'a> Runner<'a> {
-    fn new(inp: &'a MesInput) -> Self {
+    fn new(inp: &'a MesInput, plan: Option<&'a Plan>) -> Self {
+        let mut guarded = Engine::new(inp, 0, 1);
+        guarded.plan = plan;
         Runner {
             inp,
-            guarded: Engine::new(inp, 0, 1),
+            guarded,
             exact: None,
             trace: Trace::default(),
         }
@@ -1710,9 +1768,12 @@ impl<'a> Runner<'a> {
         }
         self.trace.valid = false;
         let inp = self.inp;
-        let eng = self
-            .exact
-            .get_or_insert_with(|| Engine::new(inp, share_num, share_den));
+        let plan = self.guarded.plan;
+        let eng = self.exact.get_or_insert_with(|| {
+            let mut eng = Engine::new(inp, share_num, share_den);
+            eng.plan = plan;
+            eng
+        });
         eng.reset(share_num, share_den, false);
         eng.record = record;
         // Exact comparisons always answer, so this cannot fail; if it ever
@@ -1747,6 +1808,105 @@ pub fn count(
     add1: Add1,
     money_scale: u32,
 ) -> Result<RuleResult, Undecided> {
+    count_limited(inp, ranks, add1, money_scale, None)
+}
+
+/// [`count`] under constraints (`plan`). `inp` must be built with the
+/// must_fund projects paid first (see [`MesInput::paying_first`]): the
+/// voters' shares come from what is left.
+///
+/// Before each round, every candidate a constraint forbids given the
+/// projects funded so far (the must_fund ones and zero-cost ones
+/// included) leaves the run, and its supporters keep their money; it is
+/// reported before that round. Add1 raises the shares as without
+/// constraints; a run's outcome is *exhaustive* when every project not
+/// funded does not fit the money left or is forbidden by a constraint,
+/// and the raising also ends, as it does when every project is funded,
+/// once every candidate is funded or forbidden (with more money nothing
+/// else could be bought).
+pub fn count_limited(
+    inp: &MesInput,
+    ranks: &[usize],
+    add1: Add1,
+    money_scale: u32,
+    plan: Option<&Plan>,
+) -> Result<RuleResult, Undecided> {
+    // Zero-cost projects are funded first, in order, unless a constraint
+    // forbids them.
+    let mut barred_free = Vec::new();
+    let owned;
+    let inp = match plan {
+        Some(plan) if !inp.free.is_empty() => {
+            let mut st = State::new(plan);
+            let mut free = Vec::new();
+            for &p in &inp.free {
+                match st.check(p) {
+                    None => {
+                        st.fund(p);
+                        free.push(p);
+                    }
+                    Some(b) => barred_free.push((1, p, b)),
+                }
+            }
+            let mut copy = inp.clone();
+            copy.free = free;
+            owned = copy;
+            &owned
+        }
+        _ => inp,
+    };
+    // Whether nothing else could be funded after a run with the shares
+    // adding up to `shares` that funded `selected`: (every candidate
+    // funded or out; every candidate funded, out or too dear for what is
+    // left). A candidate is *out* when a constraint forbids it before some
+    // round of that history; this depends on the history alone, not on
+    // which projects the run found unaffordable on the way (which a run
+    // that reuses a trace may not have looked at).
+    let finished = |selected: &[usize], shares: u128, cost: u128| -> (bool, bool) {
+        let mut sel = vec![false; inp.costs.len()];
+        for &p in selected {
+            sel[p] = true;
+        }
+        if let Some(plan) = plan {
+            let paid = State::new(plan).spent;
+            let mut st = State::with_budget(plan, paid + shares);
+            let mut open: Vec<usize> = inp
+                .candidates
+                .iter()
+                .copied()
+                .filter(|&p| !sel[p])
+                .collect();
+            let mut out = Vec::new();
+            for at in 0..=selected.len() {
+                open.retain(|&q| {
+                    let barred = st.check(q).is_some();
+                    if barred {
+                        out.push(q);
+                    }
+                    !barred
+                });
+                if let Some(&p) = selected.get(at) {
+                    st.fund(p);
+                }
+            }
+            for p in out {
+                sel[p] = true;
+            }
+        }
+        let budget = u128::from(inp.budget);
+        let (mut all, mut exhaustive) = (true, true);
+        for &p in &inp.candidates {
+            if sel[p] {
+                continue;
+            }
+            all = false;
+            if cost + u128::from(inp.costs[p]) <= budget {
+                exhaustive = false;
+                break;
+            }
+        }
+        (all, exhaustive)
+    };
     let n = inp.n_voters.max(1);
     let budget = u128::from(inp.budget);
     // Per-voter share = share_num / n.
@@ -1756,7 +1916,7 @@ pub fn count(
     let mut exact_runs = 0u64;
     let mut stop_reason = "single run";
     let mut final_share = share_num;
-    let mut runner = Runner::new(inp);
+    let mut runner = Runner::new(inp, plan);
     if add1 != Add1::Off && inp.n_voters > 0 {
         // Step k raises the share by k money units. The steps are decided
         // in blocks, each from its highest step down, so that every run but
@@ -1797,18 +1957,9 @@ pub fn count(
                     }
                     break 'blocks;
                 }
-                let sel_set: Vec<bool> = {
-                    let mut v = vec![false; inp.costs.len()];
-                    for &p in &selected {
-                        v[p] = true;
-                    }
-                    v
-                };
-                let exhaustive = inp
-                    .candidates
-                    .iter()
-                    .all(|&p| sel_set[p] || cost + u128::from(inp.costs[p]) > budget);
-                let everything = inp.candidates.iter().all(|&p| sel_set[p]);
+                // What the shares add up to (`share_num / n` each).
+                let shares = share_num * inp.n_voters / n;
+                let (everything, exhaustive) = finished(&selected, shares, cost);
                 if add1 == Add1::StopWhenExhaustive && exhaustive {
                     stop_reason = "outcome is exhaustive";
                     final_share = share_num;
@@ -1830,12 +1981,31 @@ pub fn count(
         exact_runs += 1;
     }
     let steps = std::mem::take(&mut out.steps);
+    let mut barred = barred_free;
+    barred.append(&mut out.barred);
     let mut res = RuleResult {
         selected: out.selected,
         ties: out.ties,
         ..Default::default()
     };
-    for (i, s) in steps.iter().enumerate() {
+    let mut barred = barred.into_iter().peekable();
+    for i in 0..=steps.len() {
+        // The projects a constraint took out before this round.
+        while let Some((_, p, b)) = barred.next_if(|x| x.0 <= i + 1) {
+            if let Some(plan) = plan {
+                let told = plan.tell(p, &b);
+                let mut row = json!({
+                    "phase": "constraints",
+                    "round": i + 1,
+                    "project": inp.ids[p],
+                    "cost": format_money(inp.costs[p], money_scale),
+                });
+                res.passed_over.push((p, told.constraint.clone()));
+                told.put(&mut row);
+                res.rounds.push(row);
+            }
+        }
+        let Some(s) = steps.get(i) else { break };
         res.rounds.push(json!({
             "phase": "equal shares",
             "round": i + 1,
@@ -1920,24 +2090,31 @@ mod tests {
     /// blocks do), and up again, each reusing only the entries of the run
     /// below (as the first run of a block does).
     fn check_warm_runs(e: &Election, steps: u128) {
+        check_warm_runs_limited(e, steps, None)
+    }
+
+    /// Warm runs (reusing the trace of the run above) take the decisions
+    /// of cold runs, under constraints too.
+    fn check_warm_runs_limited(e: &Election, steps: u128, plan: Option<&Plan>) {
         let cfg = RuleConfig::new(Rule::Mes {
             utility: MesUtility::Cost,
             add1: Add1::Off,
             greedy_completion: false,
             comparison: false,
         });
-        let inp = MesInput::from_election(e, &cfg, MesUtility::Cost);
+        let paid = plan.map(|p| p.must_fund.clone()).unwrap_or_default();
+        let inp = MesInput::from_election(e, &cfg, MesUtility::Cost).paying_first(&paid);
         let ranks: Vec<usize> = (0..inp.costs.len()).collect();
         let n = inp.n_voters.max(1);
         let unit = 10u128.pow(e.money_scale);
         let share = |k: u128| u128::from(inp.budget) + k * unit * n;
         let fresh = |k: u128| {
-            Runner::new(&inp)
+            Runner::new(&inp, plan)
                 .run(share(k), n, &ranks, false, false)
                 .expect("decides")
                 .0
         };
-        let mut runner = Runner::new(&inp);
+        let mut runner = Runner::new(&inp, plan);
         let down = (0..steps).rev().map(|k| (k, k + 1 < steps));
         let up = (0..steps).map(|k| (k, false));
         for (k, warm) in down.chain(up) {
@@ -1989,6 +2166,50 @@ mod tests {
             }
             let e = crate::pb::parse(&text).expect("a valid file");
             check_warm_runs(&e, 25);
+        }
+
+        #[test]
+        fn warm_runs_decide_as_cold_runs_under_constraints(
+            costs in proptest::collection::vec(1u64..60, 2..9),
+            cats in proptest::collection::vec(0usize..3, 9),
+            budget in 20u64..150,
+            votes in proptest::collection::vec(
+                proptest::collection::vec(0usize..9, 1..5), 1..40),
+            max in (0usize..3, 0u64..100),
+            min in proptest::option::of((0usize..3, 0u64..60)),
+            excl in proptest::option::of((0usize..9, 0usize..9)),
+            must in proptest::option::of(0usize..9),
+        ) {
+            let names = ["x", "y", "z"];
+            let m = costs.len();
+            let mut text = format!(
+                "META\nkey;value\nbudget;{budget}\nvote_type;approval\nPROJECTS\nproject_id;cost;category\n"
+            );
+            for (i, c) in costs.iter().enumerate() {
+                text.push_str(&format!("p{i};{c};{}\n", names[cats[i]]));
+            }
+            text.push_str("VOTES\nvoter_id;vote\n");
+            for (v, vote) in votes.iter().enumerate() {
+                let set: std::collections::BTreeSet<usize> = vote.iter().map(|p| p % m).collect();
+                let ids: Vec<String> = set.iter().map(|p| format!("p{p}")).collect();
+                text.push_str(&format!("v{v};{}\n", ids.join(",")));
+            }
+            let e = crate::pb::parse(&text).expect("a valid file");
+            let mut c = serde_json::json!({"category_max": {names[max.0]: format!("{}%", max.1)}});
+            if let Some((k, x)) = min {
+                c["category_min"] = serde_json::json!({names[k]: x});
+            }
+            if let Some((a, b)) = excl {
+                if a % m != b % m {
+                    c["exclusive"] = serde_json::json!([[format!("p{}", a % m), format!("p{}", b % m)]]);
+                }
+            }
+            if let Some(p) = must {
+                c["must_fund"] = serde_json::json!([format!("p{}", p % m)]);
+            }
+            let Ok(spec) = crate::constraints::Constraints::from_json(&c) else { return Ok(()) };
+            let Ok(plan) = Plan::new(&spec, &e) else { return Ok(()) };
+            check_warm_runs_limited(&e, 25, Some(&plan));
         }
     }
 

@@ -8,6 +8,7 @@ pub mod greedy;
 pub mod mes;
 pub mod phragmen;
 
+use crate::constraints::Constraints;
 use crate::model::{Election, VoteType};
 use crate::tiebreak::TieBreak;
 use serde_json::{json, Value};
@@ -80,6 +81,10 @@ pub struct RuleConfig {
     /// Points per rank position for ordinal ballots (first = top choice).
     /// `None`: `max_length` points for the first, one less for each next.
     pub rank_points: Option<Vec<u64>>,
+    /// The council's constraints (see [`crate::constraints`]). `None`:
+    /// those the election's META carries under `constraints`, if any;
+    /// `Some` replaces them (an empty set counts without any).
+    pub constraints: Option<Constraints>,
 }
 
 impl RuleConfig {
@@ -88,6 +93,7 @@ impl RuleConfig {
             rule,
             tie_break: TieBreak::default(),
             rank_points: None,
+            constraints: None,
         }
     }
 
@@ -132,12 +138,24 @@ impl RuleConfig {
     }
 
     /// The configuration as canonical JSON (what its SHA-256 covers).
+    /// Constraints are not part of it: see [`RuleConfig::to_json_with`].
     pub fn to_json(&self) -> Value {
         json!({
             "rule": self.rule_name(),
             "tie_break": self.tie_break.name(),
             "rank_points": self.rank_points,
         })
+    }
+
+    /// The configuration of a count with the constraints in force: those
+    /// are written under `constraints` only when there are some, so a
+    /// count without constraints is described exactly as before.
+    pub fn to_json_with(&self, constraints: Option<&Constraints>) -> Value {
+        let mut v = self.to_json();
+        if let Some(c) = constraints.filter(|c| !c.is_empty()) {
+            v["constraints"] = c.to_json();
+        }
+        v
     }
 }
 
@@ -162,6 +180,9 @@ pub struct RuleResult {
     pub rounds: Vec<Value>,
     /// Extra facts about the count (Add1 steps, comparison...).
     pub details: serde_json::Map<String, Value>,
+    /// Projects a constraint passed over, with the constraint (empty
+    /// without constraints).
+    pub passed_over: Vec<(usize, Value)>,
 }
 
 /// The support of each project: approvals, sum of points, or sum of rank

@@ -7,15 +7,31 @@
 //! the tie-break order, reported) and sets its supporters' loads to it. The
 //! count stops when that project does not fit in the remaining budget.
 //! Projects nobody approves are never funded.
+//!
+//! With constraints ([`count_limited`]), before each round every project a
+//! constraint now forbids leaves the candidates (passed over; the count
+//! goes on); the must_fund projects' cost is taken from the budget first
+//! and loads no voter.
 
 use super::{resolve_tie, RuleResult};
 use crate::arith::{fmt_decimal, fmt_ratio, Exact, Scalar};
+use crate::constraints::State;
 use crate::model::Election;
 use crate::pb::format_money;
 use serde_json::json;
 use std::collections::HashMap;
 
 pub fn count(e: &Election, ranks: &[usize]) -> RuleResult {
+    count_limited(e, ranks, None)
+}
+
+/// [`count`] under constraints: `limits` holds the state after the
+/// must_fund projects and is kept up to date.
+pub fn count_limited(
+    e: &Election,
+    ranks: &[usize],
+    mut limits: Option<&mut State<'_>>,
+) -> RuleResult {
     // Group identical ballots.
     let mut groups: HashMap<Vec<u32>, usize> = HashMap::new();
     let mut mult: Vec<u128> = Vec::new();
@@ -42,12 +58,39 @@ pub fn count(e: &Election, ranks: &[usize]) -> RuleResult {
     let mut remaining: Vec<usize> = (0..e.projects.len())
         .filter(|&p| approvals[p] > 0 && e.projects[p].cost <= e.budget)
         .collect();
-    let mut spent: u64 = 0;
+    let mut spent: u64 = limits
+        .as_deref()
+        .map_or(0, |st| u64::try_from(st.spent).unwrap_or(u64::MAX));
+    if let Some(st) = limits.as_deref() {
+        remaining.retain(|&p| !st.is_funded(p));
+    }
     let mut res = RuleResult::default();
     let mut acc: Vec<u128> = Vec::new();
     let mut round = 0;
     while !remaining.is_empty() {
         round += 1;
+        if let Some(st) = limits.as_deref() {
+            remaining.retain(|&p| match st.check(p) {
+                None => true,
+                Some(b) => {
+                    let told = st.plan.tell(p, &b);
+                    let mut row = json!({
+                        "phase": "phragmen",
+                        "round": round,
+                        "project": e.projects[p].id,
+                        "cost": format_money(e.projects[p].cost, e.money_scale),
+                        "remaining_budget": format_money(e.budget.saturating_sub(spent), e.money_scale),
+                    });
+                    res.passed_over.push((p, told.constraint.clone()));
+                    told.put(&mut row);
+                    res.rounds.push(row);
+                    false
+                }
+            });
+            if remaining.is_empty() {
+                break;
+            }
+        }
         let mut best: Option<Exact> = None;
         let mut tied: Vec<usize> = Vec::new();
         for &p in &remaining {
@@ -93,6 +136,9 @@ pub fn count(e: &Election, ranks: &[usize]) -> RuleResult {
             break;
         }
         spent += cost;
+        if let Some(st) = limits.as_deref_mut() {
+            st.fund(chosen);
+        }
         loads.push(best.clone());
         let nc = loads.len() - 1;
         for &g in &supporters[chosen] {
