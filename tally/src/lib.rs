@@ -20,6 +20,6 @@ pub mod tiebreak;
 
 pub use constraints::{ConstraintError, Constraints};
 pub use model::{Ballot, BallotProblem, Election, Project, VoteType};
-pub use outcome::{count, official_config, CountError, Outcome};
+pub use outcome::{count, official_config, official_election, CountError, Outcome};
 pub use rules::{Add1, GreedyVariant, MesUtility, Rule, RuleConfig};
 pub use tiebreak::TieBreak;

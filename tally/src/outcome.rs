@@ -140,6 +140,192 @@ fn rule_in_comment(e: &Election) -> Option<(GreedyVariant, String)> {
     })
 }
 
+/// The election as its file says it was counted, with the rule of
+/// [`official_config`] and its notes. Beyond the rule, two things a META
+/// comment can state are applied, each with a note, and only where the
+/// comment states them in so many words (never inferred from the data):
+///
+/// - the budget, where the comment says it was changed before the count
+///   ("the budget was increased to 7,605,325", "we adjusted the budget
+///   from 194 431 to 236 277"): the count uses the amount it was changed
+///   to. In every pabulib file that says so, META `budget` is already that
+///   amount, and the note says that they agree;
+/// - a project that was not a candidate, where the comment says it should
+///   not have been admitted to the ballot, or was withdrawn, and that its
+///   cost was set to an artificial value ("the recorded cost was changed
+///   to the artificial value 999999999"), and the file gives it that cost:
+///   it is left out of the count (as [`crate::bundle::without_projects`]
+///   leaves out a correction's excluded projects), so it is never funded.
+///   A cost set to an artificial value for another reason (free projects
+///   given a cost of 1) changes nothing.
+pub fn official_election(
+    mut e: Election,
+) -> Result<(Election, RuleConfig, Vec<String>), CountError> {
+    let (cfg, mut notes) = official_config(&e)?;
+    if let Some(stated) = budget_in_comment(&e) {
+        let said = stated.said;
+        let amount = 10u64
+            .checked_pow(e.money_scale)
+            .and_then(|p| stated.amount.checked_mul(p))
+            .ok_or_else(|| {
+                CountError(format!(
+                    "the budget the META comment states, {said}, is too large"
+                ))
+            })?;
+        let meta = format_money(e.budget, e.money_scale);
+        if amount == e.budget {
+            notes.push(format!(
+                "budget as the META comment states it ({said}): {meta}, which is META budget"
+            ));
+        } else {
+            notes.push(format!(
+                "budget as the META comment states it ({said}): {}, not META budget {meta}",
+                format_money(amount, e.money_scale)
+            ));
+            e.budget = amount;
+        }
+    }
+    let left_out = not_candidates_in_comment(&e);
+    if !left_out.is_empty() {
+        for (id, why) in &left_out {
+            notes.push(format!(
+                "project {id} is not a candidate: the META comment states {why}; it is left out of the count and never funded"
+            ));
+        }
+        let ids: Vec<String> = left_out.into_iter().map(|(id, _)| id).collect();
+        e = crate::bundle::without_projects(e, &ids).map_err(CountError)?;
+    }
+    Ok((e, cfg, notes))
+}
+
+/// A budget a META comment states, in whole currency units, and the
+/// comment's words for it.
+struct StatedBudget {
+    amount: u64,
+    said: String,
+}
+
+/// The budget a file's META comment says the count had after a change,
+/// in the words pabulib's files use: "budget was increased to N",
+/// "budget increased to N", "the budget from A to N". `None` when the
+/// comment says no such thing, or states more than one such amount.
+fn budget_in_comment(e: &Election) -> Option<StatedBudget> {
+    let comment = e.meta("comment")?;
+    let lower = comment.to_ascii_lowercase();
+    let mut found: Vec<StatedBudget> = Vec::new();
+    for phrase in ["budget was increased to ", "budget increased to "] {
+        for (at, _) in lower.match_indices(phrase) {
+            let rest = &lower[at + phrase.len()..];
+            if let Some((amount, len)) = amount_at(rest) {
+                found.push(StatedBudget {
+                    amount,
+                    said: format!("«{}»", &comment[at..at + phrase.len() + len]),
+                });
+            }
+        }
+    }
+    let phrase = "the budget from ";
+    for (at, _) in lower.match_indices(phrase) {
+        let rest = &lower[at + phrase.len()..];
+        let Some((_, from_len)) = amount_at(rest) else {
+            continue;
+        };
+        let Some(to) = rest[from_len..].strip_prefix(" to ") else {
+            continue;
+        };
+        if let Some((amount, len)) = amount_at(to) {
+            let end = at + phrase.len() + from_len + " to ".len() + len;
+            found.push(StatedBudget {
+                amount,
+                said: format!("«{}»", &comment[at..end]),
+            });
+        }
+    }
+    let first = found.first()?;
+    found
+        .iter()
+        .all(|b| b.amount == first.amount)
+        .then(|| found.swap_remove(0))
+}
+
+/// The whole amount at the start of `s`, its thousands separated by a
+/// comma or a space or not at all ("7,605,325", "236 277", "999999999"),
+/// and its length in bytes. `None` for anything else, a fraction or
+/// "4.6 million" included.
+fn amount_at(s: &str) -> Option<(u64, usize)> {
+    let b = s.as_bytes();
+    let mut end = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if end == 0 {
+        return None;
+    }
+    let grouped = end <= 3;
+    while grouped
+        && b.len() >= end + 4
+        && matches!(b[end], b',' | b' ')
+        && b[end + 1..end + 4].iter().all(u8::is_ascii_digit)
+        && b.get(end + 4).is_none_or(|c| !c.is_ascii_digit())
+    {
+        end += 4;
+    }
+    let after = &s[end..];
+    let fraction = after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit());
+    let scaled = after.trim_start().starts_with("million") || after.trim_start().starts_with("mln");
+    if fraction || scaled {
+        return None;
+    }
+    let digits: String = s[..end].chars().filter(char::is_ascii_digit).collect();
+    Some((digits.parse().ok()?, end))
+}
+
+/// The projects a file's META comment says were not candidates, each
+/// with the comment's reason: within one `#n:` item of the comment, that
+/// the project should not have been admitted to the ballot or was
+/// withdrawn, and that its cost was set to an artificial value, which is
+/// the cost the file gives it. The project is named by its id in that
+/// item.
+fn not_candidates_in_comment(e: &Election) -> Vec<(String, String)> {
+    let Some(comment) = e.meta("comment") else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, String)> = Vec::new();
+    for item in comment.split('#') {
+        let lower = item.to_ascii_lowercase();
+        let reason = if lower.contains("should not have been admitted") {
+            "it should not have been admitted to the ballot"
+        } else if lower.contains("withdrawn") {
+            "it was withdrawn"
+        } else {
+            continue;
+        };
+        let phrase = "artificial value ";
+        let Some(at) = lower.find(phrase) else {
+            continue;
+        };
+        let Some((value, _)) = amount_at(&lower[at + phrase.len()..]) else {
+            continue;
+        };
+        let Some(cost) = 10u64
+            .checked_pow(e.money_scale)
+            .and_then(|p| value.checked_mul(p))
+        else {
+            continue;
+        };
+        let words = item.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'));
+        for word in words {
+            let Some(p) = e.project_index(word) else {
+                continue;
+            };
+            if e.projects[p].cost == cost && !out.iter().any(|(id, _)| id == word) {
+                out.push((
+                    word.to_string(),
+                    format!("{reason} and that its cost was set to the artificial value {value}"),
+                ));
+            }
+        }
+    }
+    out
+}
+
 fn mes_rule(add1: Add1, completion: bool, comparison: bool) -> Rule {
     Rule::Mes {
         utility: MesUtility::Cost,

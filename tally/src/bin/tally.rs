@@ -60,8 +60,8 @@ struct CountArgs {
     #[arg(value_name = "FILE")]
     file: String,
     /// For .pb: greedy, greedy-no-skip, greedy-threshold, mes, mes-add1,
-    /// mes-add1-no-early-stop, phragmen, official (the rule the file
-    /// names). For .blt: stv-scottish, irv.
+    /// mes-add1-no-early-stop, phragmen, official (the rule, budget and
+    /// candidates the file states). For .blt: stv-scottish, irv.
     #[arg(long, value_name = "RULE")]
     rule: String,
     /// How exact ties are broken (.pb only): lexicographic, or
@@ -247,17 +247,14 @@ fn run(args: &CountArgs) -> Result<String, String> {
         return Ok(format!("rule: {}\nelected: {}", args.rule, v["selected"]));
     }
     let election = tally::pb::parse(&text).map_err(|e| format!("{}: {e}", args.file))?;
-    // `official`: the file's rule, and how it was read from the file.
-    let (mut cfg, chosen) = if args.rule == "official" {
-        tally::official_config(&election).map_err(|e| format!("{}: {e}", args.file))?
+    // `official`: the file's rule, budget and candidates, and how they were
+    // read from the file.
+    let (election, mut cfg, chosen) = if args.rule == "official" {
+        tally::official_election(election).map_err(|e| format!("{}: {e}", args.file))?
     } else {
-        (
-            tally::RuleConfig::new(
-                tally::outcome::parse_rule(&args.rule, &election)
-                    .map_err(|e| format!("{}: {e}", args.file))?,
-            ),
-            Vec::new(),
-        )
+        let rule = tally::outcome::parse_rule(&args.rule, &election)
+            .map_err(|e| format!("{}: {e}", args.file))?;
+        (election, tally::RuleConfig::new(rule), Vec::new())
     };
     if let Some(tb) = &args.tie_break {
         cfg.tie_break = tally::outcome::parse_tie_break(tb).map_err(|e| e.to_string())?;
