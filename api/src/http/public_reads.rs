@@ -141,7 +141,9 @@ const FIELDS: &[&str] = &[
 ];
 
 /// Whether the answer to `query` may be kept for people who are not signed
-/// in: one query operation, naming only listed fields.
+/// in: one query operation, naming only listed fields, at least one of
+/// them data (`{ __typename }` alone reads nothing: it is answered without
+/// the database, not kept).
 pub fn keepable(query: &str) -> bool {
     let Ok(doc) = async_graphql::parser::parse_query(query) else {
         return false;
@@ -155,6 +157,7 @@ pub fn keepable(query: &str) -> bool {
     };
     op.node.ty == OperationType::Query
         && names_only(&doc, &op.node.selection_set.node, ROOT_FIELDS, 0)
+        && names_data(&doc, &op.node.selection_set.node, 0)
         && doc
             .fragments
             .values()
@@ -188,6 +191,20 @@ fn names_only(
                 .fragments
                 .get(&s.node.fragment_name.node)
                 .is_some_and(|f| names_only(doc, &f.node.selection_set.node, allowed, depth + 1)),
+        })
+}
+
+/// Some field of `set` (at its level, through fragments) is not
+/// `__typename`.
+fn names_data(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> bool {
+    depth < DEEPEST
+        && set.items.iter().any(|item| match &item.node {
+            Selection::Field(f) => f.node.name.node.as_str() != "__typename",
+            Selection::InlineFragment(f) => names_data(doc, &f.node.selection_set.node, depth + 1),
+            Selection::FragmentSpread(s) => doc
+                .fragments
+                .get(&s.node.fragment_name.node)
+                .is_some_and(|f| names_data(doc, &f.node.selection_set.node, depth + 1)),
         })
 }
 
@@ -286,7 +303,10 @@ mod tests {
 
     #[test]
     fn only_public_fields_of_one_query_are_kept() {
-        assert!(keepable("{ __typename }"));
+        assert!(keepable("{ __typename rounds { id } }"));
+        // Nothing read: nothing to keep, and no revision to read for it.
+        assert!(!keepable("{ __typename }"));
+        assert!(!keepable("{ ... on Query { __typename } }"));
         assert!(keepable(
             "query R($r: ID!) { round(id: $r) { id title pots { area { name } } } \
              roundResult(roundId: $r) { ...F } } \
