@@ -295,6 +295,7 @@ async fn seed_round(
                 min_support: None,
                 rank_points: None,
                 seats: None,
+                constraints: None,
             },
             eligibility: api::domain::Eligibility::default(),
         },

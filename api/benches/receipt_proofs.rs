@@ -145,6 +145,7 @@ async fn main() -> anyhow::Result<()> {
                 min_support: None,
                 rank_points: None,
                 seats: None,
+                constraints: None,
             },
             eligibility: api::domain::Eligibility::default(),
         },

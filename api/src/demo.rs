@@ -150,6 +150,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
                 min_support: None,
                 rank_points: None,
                 seats: None,
+                constraints: None,
             },
             eligibility: crate::domain::Eligibility {
                 min_age: Some(11),
@@ -326,6 +327,7 @@ async fn seed_voting_round(
                 min_support: None,
                 rank_points: None,
                 seats: None,
+                constraints: None,
             },
             eligibility: crate::domain::Eligibility::default(),
         },
@@ -499,6 +501,7 @@ async fn seed_published_round(
                 min_support: None,
                 rank_points: None,
                 seats: None,
+                constraints: None,
             },
             eligibility: crate::domain::Eligibility::default(),
         },

@@ -13,6 +13,7 @@ mod m20261206_000008_sealed_ballots;
 mod m20261206_000009_phone_safety;
 mod m20261207_000010_public_reads;
 mod m20261207_000011_public_revision;
+mod m20261207_000012_bid_locality;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000009_phone_safety::Migration),
             Box::new(m20261207_000010_public_reads::Migration),
             Box::new(m20261207_000011_public_revision::Migration),
+            Box::new(m20261207_000012_bid_locality::Migration),
         ]
     }
 }

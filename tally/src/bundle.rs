@@ -228,8 +228,10 @@ fn excluded_in(spec: &RuleSpec, e: &Election) -> Vec<String> {
 
 /// The election without the projects `ids`: they leave the list of
 /// projects, and every ballot keeps the rest of its choices, in order,
-/// with their points. The same election as reading a file that never had
-/// those projects, so its count (input SHA-256 included) is that file's.
+/// with their points, and the META constraints no longer name them (see
+/// [`crate::constraints::Constraints::without`]). The same election as
+/// reading a file that never had those projects, so its count (input
+/// SHA-256 included) is that file's.
 /// An id that is not a project here is an error naming it.
 pub fn without_projects(election: Election, ids: &[String]) -> Result<Election, String> {
     if ids.is_empty() {
@@ -237,7 +239,7 @@ pub fn without_projects(election: Election, ids: &[String]) -> Result<Election, 
     }
     known(&election, ids)?;
     let Election {
-        meta,
+        mut meta,
         ballot_columns,
         budget,
         money_scale,
@@ -253,6 +255,18 @@ pub fn without_projects(election: Election, ids: &[String]) -> Result<Election, 
         if !ids.contains(&p.id) {
             index[i] = Some(kept.len() as u32);
             kept.push(p);
+        }
+    }
+    // The council's constraints no longer name the projects left out.
+    if let Some((_, text)) = meta
+        .iter_mut()
+        .find(|(k, _)| k.eq_ignore_ascii_case("constraints"))
+    {
+        if let Ok(c) = crate::constraints::Constraints::parse(text) {
+            let trimmed = c.without(ids, &kept);
+            if trimmed != c {
+                *text = trimmed.to_json().to_string();
+            }
         }
     }
     let mut out = Ballots::new(ballots.with_points());

@@ -360,6 +360,28 @@ impl Constraints {
         Value::Object(o)
     }
 
+    /// The constraints once the projects `removed` have left an election
+    /// whose projects are now `kept` (a correction): the removed projects
+    /// leave `must_fund` and the exclusive sets (a set left with one bid is
+    /// no constraint), and a maximum whose category or area no kept
+    /// project has, which can no longer bind, goes. Minimums stay: one that
+    /// can no longer be met is refused when counting, never dropped.
+    pub fn without(&self, removed: &[String], kept: &[crate::model::Project]) -> Constraints {
+        let mut c = self.clone();
+        c.must_fund.retain(|id| !removed.contains(id));
+        for set in &mut c.exclusive {
+            set.retain(|id| !removed.contains(id));
+        }
+        c.exclusive.retain(|set| set.len() >= 2);
+        c.category_max.retain(|k, _| {
+            kept.iter()
+                .any(|p| names(p.category.as_deref()).contains(k))
+        });
+        c.area_max
+            .retain(|k, _| kept.iter().any(|p| names(p.area()).contains(k)));
+        c
+    }
+
     /// The constraints a `.pb` file's META carries (key `constraints`), if
     /// any.
     pub fn of_election(e: &Election) -> Result<Option<Constraints>, ConstraintError> {
@@ -1091,6 +1113,35 @@ impl<'p> State<'p> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn projects_left_out_leave_the_constraints_too() {
+        let c = Constraints::parse(
+            r#"{"category_max":{"sport":"10%","parks":"20%"},"category_min":{"sport":"1"},
+                "exclusive":[["1","2"],["3","4","5"]],"must_fund":["2","6"]}"#,
+        )
+        .unwrap();
+        let project = |id: &str, category: &str| crate::model::Project {
+            id: id.into(),
+            cost: 1,
+            name: None,
+            category: Some(category.into()),
+            extra: Vec::new(),
+        };
+        let kept = [
+            project("1", "parks"),
+            project("3", "parks"),
+            project("4", "parks"),
+        ];
+        let t = c.without(&["2".into(), "5".into(), "6".into()], &kept);
+        // Sport has no bid left: its maximum goes, its minimum stays.
+        assert_eq!(
+            t.to_json(),
+            serde_json::json!({"category_max": {"parks": "20%"}, "category_min": {"sport": "1"},
+                               "exclusive": [["3", "4"]]})
+        );
+        assert_eq!(c.without(&[], &kept).must_fund, c.must_fund);
+    }
 
     #[test]
     fn shares_are_exact_and_written_back() {

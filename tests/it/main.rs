@@ -5,6 +5,7 @@ mod auth;
 mod bid_drafts;
 mod bids;
 mod checkpoint;
+mod constraints;
 mod fixtures;
 mod hardening;
 mod helpers;

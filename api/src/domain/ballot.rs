@@ -193,6 +193,9 @@ pub struct CountingRule {
     pub rank_points: Option<Vec<u32>>,
     /// `stv-scottish` and `irv`: how many bids to elect.
     pub seats: Option<u32>,
+    /// Council rules the count applies in each pot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraints: Option<super::constraints::CountConstraints>,
 }
 
 impl CountingRule {
@@ -268,6 +271,7 @@ mod tests {
             min_support: None,
             rank_points: None,
             seats: None,
+            constraints: None,
         }
     }
 

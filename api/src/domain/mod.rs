@@ -1,6 +1,8 @@
 //! Domain types: values that parse at the edge and are valid once they exist.
 //! Nothing here does IO.
 pub mod ballot;
+pub mod category;
+pub mod constraints;
 pub mod eligibility;
 pub mod email;
 pub mod id;

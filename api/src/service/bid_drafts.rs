@@ -5,8 +5,9 @@
 //! sent only while bids are open; after that it stays a draft that the
 //! group may delete.
 use super::bids::{
-    changed_fields, cost_check, lock_bid, lock_open_pot, parse_details, parse_status, phase_closed,
-    require_member, Bid, BidDetails, BidStatus, Location, MapPoint, Parsed, CATEGORIES,
+    changed_fields, check_locality, cost_check, lock_bid, lock_open_pot, parse_details,
+    parse_status, phase_closed, require_member, Bid, BidDetails, BidStatus, Location, MapPoint,
+    Parsed, CATEGORIES,
 };
 use super::{audit, rounds, Actor};
 use crate::db::begin_write;
@@ -134,7 +135,7 @@ async fn lock_draft(
 /// Saves a new draft bid for a group, while the round's bids are open.
 #[tracing::instrument(name = "save bid draft", skip_all, fields(round.id = new.round_id.get(), group.id = new.group_id.get()))]
 pub async fn save(db: &DatabaseConnection, actor: &Actor, new: NewDraft) -> ServiceResult<Bid> {
-    let parsed = parse_draft(&new.details)?;
+    let mut parsed = parse_draft(&new.details)?;
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
     let (round, pot) = lock_open_pot(
@@ -145,6 +146,7 @@ pub async fn save(db: &DatabaseConnection, actor: &Actor, new: NewDraft) -> Serv
         "drafts can be saved only while bids are open",
     )
     .await?;
+    check_locality(&txn, &mut parsed.location, pot.area_id).await?;
     let bid = super::bids::insert(
         &txn,
         actor,
@@ -176,7 +178,7 @@ pub async fn update(
     id: BidId,
     details: DraftDetails,
 ) -> ServiceResult<Bid> {
-    let parsed = parse_draft(&details)?;
+    let mut parsed = parse_draft(&details)?;
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
     let bid = lock_draft(&txn, actor, id, "change it with updateBid").await?;
@@ -184,6 +186,13 @@ pub async fn update(
     if !round.is_in(Phase::BidsOpen, now) {
         return Err(bids_closed(&round, "drafts can be changed"));
     }
+    let pot_area = round
+        .pots
+        .iter()
+        .find(|p| p.id == bid.pot_id.into())
+        .map(|p| p.area_id)
+        .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("draft {id} has no pot")))?;
+    check_locality(&txn, &mut parsed.location, pot_area).await?;
     let changes = changed_fields(&bid, &parsed);
     if changes.is_empty() {
         txn.commit().await.context("ending a transaction")?;
@@ -199,6 +208,7 @@ pub async fn update(
         location_address: Set(parsed.location.address),
         location_lat_e6: Set(parsed.location.point.map(|p| p.lat_e6)),
         location_lng_e6: Set(parsed.location.point.map(|p| p.lng_e6)),
+        locality_area_id: Set(parsed.location.area.map(|a| a.get())),
         updated_at: Set(now),
         ..Default::default()
     }
@@ -281,6 +291,7 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, id: BidId) -> Servic
                 .location_lat_e6
                 .zip(bid.location_lng_e6)
                 .map(|(lat_e6, lng_e6)| MapPoint { lat_e6, lng_e6 }),
+            area: bid.locality_area_id.map(AreaId::from),
         },
     })?;
     let pot = round

@@ -73,6 +73,10 @@ pub struct MapPoint {
 pub struct Location {
     pub address: Option<String>,
     pub point: Option<MapPoint>,
+    /// The part of the pot's area the bid is for (a ward of a
+    /// borough-wide pot), which council rules on areas count it in; `None`:
+    /// the pot's whole area.
+    pub area: Option<AreaId>,
 }
 
 #[derive(Clone, Debug)]
@@ -107,20 +111,7 @@ pub struct NewBid {
     pub details: BidDetails,
 }
 
-pub const CATEGORIES: &[&str] = &[
-    "community",
-    "environment",
-    "health",
-    "young people",
-    "older people",
-    "sport",
-    "culture",
-    "education",
-    "transport",
-    "public space",
-    "safety",
-    "other",
-];
+pub use crate::domain::category::CATEGORIES;
 
 pub(super) struct Parsed {
     pub(super) title: String,
@@ -178,8 +169,30 @@ pub(super) fn parse_details(d: &BidDetails) -> ServiceResult<Parsed> {
         location: Location {
             address,
             point: d.location.point,
+            area: d.location.area,
         },
     })
+}
+
+/// The locality a bid names must be an area; the pot's own area is stored
+/// as none. Checked inside the write.
+pub(super) async fn check_locality(
+    txn: &DatabaseTransaction,
+    location: &mut Location,
+    pot_area: AreaId,
+) -> ServiceResult<()> {
+    match location.area {
+        Some(a) if a == pot_area => location.area = None,
+        Some(a) => {
+            crate::store::areas::Entity::find_by_id(a.get())
+                .one(txn)
+                .await
+                .context("checking an area")?
+                .ok_or_else(|| ServiceError::invalid("localityId", "there is no such area"))?;
+        }
+        None => {}
+    }
+    Ok(())
 }
 
 pub(super) fn cost_check(cost: Pence, pot: Pence) -> ServiceResult<()> {
@@ -252,7 +265,7 @@ pub(super) async fn lock_open_pot(
 
 #[tracing::instrument(name = "submit bid", skip_all, fields(round.id = new.round_id.get(), group.id = new.group_id.get()))]
 pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewBid) -> ServiceResult<Bid> {
-    let parsed = parse_details(&new.details)?;
+    let mut parsed = parse_details(&new.details)?;
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
     let (round, pot) = lock_open_pot(
@@ -264,6 +277,7 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, new: NewBid) -> Serv
     )
     .await?;
     cost_check(parsed.cost, pot.amount)?;
+    check_locality(&txn, &mut parsed.location, pot.area_id).await?;
     let bid = insert(
         &txn,
         actor,
@@ -309,6 +323,7 @@ pub(super) async fn insert(
         location_address: Set(parsed.location.address),
         location_lat_e6: Set(parsed.location.point.map(|p| p.lat_e6)),
         location_lng_e6: Set(parsed.location.point.map(|p| p.lng_e6)),
+        locality_area_id: Set(parsed.location.area.map(|a| a.get())),
         status: Set(status.as_str().into()),
         review_reason: Set(None),
         reviewed_by: Set(None),
@@ -367,6 +382,11 @@ pub(super) fn changed_fields(
             new.location.point.map(|p| p.lng_e6)
         ]),
     );
+    field(
+        "locality_area_id",
+        json!(old.locality_area_id),
+        json!(new.location.area.map(|a| a.get())),
+    );
     out
 }
 
@@ -380,7 +400,7 @@ pub async fn update(
     id: BidId,
     details: BidDetails,
 ) -> ServiceResult<Bid> {
-    let parsed = parse_details(&details)?;
+    let mut parsed = parse_details(&details)?;
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
     let bid = lock_bid(&txn, id).await?;
@@ -405,6 +425,7 @@ pub async fn update(
         .find(|p| p.id == bid.pot_id.into())
         .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("bid {id} has no pot")))?;
     cost_check(parsed.cost, pot.amount)?;
+    check_locality(&txn, &mut parsed.location, pot.area_id).await?;
     let changes = changed_fields(&bid, &parsed);
     if changes.is_empty() {
         txn.commit().await.context("ending a transaction")?;
@@ -423,6 +444,7 @@ pub async fn update(
         location_address: Set(parsed.location.address),
         location_lat_e6: Set(parsed.location.point.map(|p| p.lat_e6)),
         location_lng_e6: Set(parsed.location.point.map(|p| p.lng_e6)),
+        locality_area_id: Set(parsed.location.area.map(|a| a.get())),
         updated_at: Set(now),
         ..Default::default()
     };
@@ -813,6 +835,7 @@ fn from_row(b: bids::Model, area_id: AreaId) -> ServiceResult<Bid> {
                 .location_lat_e6
                 .zip(b.location_lng_e6)
                 .map(|(lat_e6, lng_e6)| MapPoint { lat_e6, lng_e6 }),
+            area: b.locality_area_id.map(AreaId::from),
         },
         status,
         review_reason: b.review_reason,

@@ -18,6 +18,7 @@ pub mod register;
 pub mod results;
 pub mod round_log;
 pub mod rounds;
+pub mod simulate;
 pub mod verification;
 pub mod voting;
 

@@ -99,10 +99,79 @@ fn parse_settings(
     let ballot = ballot
         .parse()
         .map_err(|m| ServiceError::invalid("ballot", m))?;
-    let rule = rule
+    let mut rule = rule
         .parse(ballot.kind)
         .map_err(|m| ServiceError::invalid("countingRule", m))?;
+    if let Some(c) = rule.constraints.take() {
+        let c = c
+            .parse(&rule.name, crate::domain::category::CATEGORIES)
+            .map_err(|m| ServiceError::invalid("countingRule", m))?;
+        rule.constraints = (!c.is_empty()).then_some(c);
+    }
     Ok((ballot, rule))
+}
+
+/// Checks a round's council rules against what exists: every area they
+/// name, and every bid they name a bid of this round, each exclusive set
+/// within one pot. Run inside the write that stores them.
+async fn check_constraints(
+    db: &impl ConnectionTrait,
+    round_id: RoundId,
+    rule: &CountingRule,
+) -> ServiceResult<()> {
+    use crate::store::bids;
+    let Some(c) = &rule.constraints else {
+        return Ok(());
+    };
+    let invalid = |m: String| ServiceError::invalid("countingRule", m);
+    for id in c.area_max.keys().chain(c.area_min.keys()) {
+        let found = areas::Entity::find_by_id(*id)
+            .one(db)
+            .await
+            .context("checking an area")?;
+        if found.is_none() {
+            return Err(invalid(format!(
+                "a council rule names area {id}, which does not exist"
+            )));
+        }
+    }
+    let named: BTreeSet<i64> = c
+        .exclusive
+        .iter()
+        .flatten()
+        .chain(&c.must_fund)
+        .copied()
+        .collect();
+    if named.is_empty() {
+        return Ok(());
+    }
+    let pots: BTreeMap<i64, i64> = bids::Entity::find()
+        .select_only()
+        .column(bids::Column::Id)
+        .column(bids::Column::PotId)
+        .filter(bids::Column::RoundId.eq(round_id))
+        .filter(bids::Column::Id.is_in(named.iter().copied()))
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await
+        .context("checking the bids a rule names")?
+        .into_iter()
+        .collect();
+    if let Some(missing) = named.iter().find(|id| !pots.contains_key(id)) {
+        return Err(invalid(format!(
+            "a council rule names bid {missing}, which is not a bid of this round"
+        )));
+    }
+    for (i, set) in c.exclusive.iter().enumerate() {
+        let first = pots[&set[0]];
+        if set.iter().any(|b| pots[b] != first) {
+            return Err(invalid(format!(
+                "exclusive set {} names bids of different pots; each pot is counted on its own",
+                i + 1
+            )));
+        }
+    }
+    Ok(())
 }
 
 async fn parse_pots(
@@ -187,6 +256,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewRound) -> Se
     .await
     .context("creating a round")?;
     insert_pots(&txn, round.id.into(), &pots).await?;
+    check_constraints(&txn, round.id.into(), &rule).await?;
     audit::record(
         &txn,
         Some(actor.account_id.get()),
@@ -328,6 +398,7 @@ pub async fn update_settings(
     if round.phase.settings_frozen() {
         return Err(frozen(round.phase));
     }
+    check_constraints(&txn, id, &rule).await?;
     // The phase check is repeated in the update itself, so that a phase
     // change racing with this one cannot slip between them.
     let res = rounds::Entity::update_many()
@@ -351,7 +422,11 @@ pub async fn update_settings(
         "round_settings_changed",
         "round",
         id,
-        serde_json::json!({ "ballot": ballot_json(&ballot), "rule": rule.name }),
+        serde_json::json!({
+            "ballot": ballot_json(&ballot),
+            "rule": rule.name,
+            "constraints": rule.constraints.as_ref().map(|c| c.to_tally(None)),
+        }),
     )
     .await
     .context("auditing settings")?;
@@ -631,6 +706,103 @@ pub async fn frozen_with_area(
         if round.phase.settings_frozen() && !round.phase.is_final() {
             out.push(round);
         }
+    }
+    Ok(out)
+}
+
+/// A round's council rules in plain words, in English or Welsh, naming
+/// bids by their titles and areas by their names: what the round page tells
+/// residents before they vote. Empty when there are none.
+pub async fn rules_in_words(
+    db: &impl ConnectionTrait,
+    round: &Round,
+    language: crate::domain::Language,
+) -> ServiceResult<Vec<String>> {
+    use crate::domain::constraints::Limit;
+    use crate::store::bids;
+    use crate::words::{self, fill};
+    let Some(c) = &round.rule.constraints else {
+        return Ok(Vec::new());
+    };
+    let w = words::of(language);
+    let limit = |l: &Limit| match l {
+        Limit::Pence(p) => Pence::parse(*p as i64).unwrap_or(Pence::ZERO).to_string(),
+        Limit::Share(s) => fill(w.rules_share_of_pot, &[("share", s)]),
+    };
+    let named: Vec<i64> = c
+        .exclusive
+        .iter()
+        .flatten()
+        .chain(&c.must_fund)
+        .copied()
+        .collect();
+    let titles: BTreeMap<i64, String> = if named.is_empty() {
+        BTreeMap::new()
+    } else {
+        bids::Entity::find()
+            .select_only()
+            .column(bids::Column::Id)
+            .column(bids::Column::Title)
+            .filter(bids::Column::RoundId.eq(round.id))
+            .filter(bids::Column::Id.is_in(named))
+            .into_tuple::<(i64, String)>()
+            .all(db)
+            .await
+            .context("loading the bids a rule names")?
+            .into_iter()
+            .collect()
+    };
+    let title = |id: &i64| {
+        titles
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| fill(w.explain_bid, &[("id", &id.to_string())]))
+    };
+    let mut area_names = BTreeMap::new();
+    for id in c.area_max.keys().chain(c.area_min.keys()) {
+        if let Some(a) = areas::Entity::find_by_id(*id)
+            .one(db)
+            .await
+            .context("loading an area")?
+        {
+            area_names.insert(*id, a.name);
+        }
+    }
+    let area = |id: &i64| {
+        area_names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    };
+    let mut out = Vec::new();
+    for (text, m) in [
+        (w.rules_category_max, &c.category_max),
+        (w.rules_category_min, &c.category_min),
+    ] {
+        for (k, l) in m {
+            out.push(fill(text, &[("limit", &limit(l)), ("category", k)]));
+        }
+    }
+    for (text, m) in [
+        (w.rules_area_max, &c.area_max),
+        (w.rules_area_min, &c.area_min),
+    ] {
+        for (k, l) in m {
+            out.push(fill(text, &[("limit", &limit(l)), ("area", &area(k))]));
+        }
+    }
+    if let Some(v) = c.min_votes {
+        out.push(fill(w.rules_min_votes, &[("votes", &v.to_string())]));
+    }
+    if let Some(s) = &c.min_share {
+        out.push(fill(w.rules_min_share, &[("share", s)]));
+    }
+    for set in &c.exclusive {
+        let names: Vec<String> = set.iter().map(title).collect();
+        out.push(fill(w.rules_exclusive, &[("bids", &names.join(", "))]));
+    }
+    for id in &c.must_fund {
+        out.push(fill(w.rules_must_fund, &[("bid", &title(id))]));
     }
     Ok(out)
 }

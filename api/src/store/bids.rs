@@ -20,6 +20,8 @@ pub struct Model {
     pub location_address: Option<String>,
     pub location_lat_e6: Option<i64>,
     pub location_lng_e6: Option<i64>,
+    /// The part of the pot's area the bid is for; `None`: all of it.
+    pub locality_area_id: Option<i64>,
     pub status: String,
     #[sea_orm(column_type = "Text")]
     pub review_reason: Option<String>,

@@ -202,6 +202,26 @@ dictionary! {
     term_eliminated,
     term_surplus_transferred,
     term_first_preferences,
+
+    // Council rules in the count: how a step under one is told, and the
+    // rules themselves in words.
+    explain_funded_first,
+    explain_funded_for_minimum,
+    explain_minimum_not_met,
+    why_below_min_votes,
+    why_exclusive,
+    why_over_maximum,
+    why_held_back,
+    limit_category,
+    rules_share_of_pot,
+    rules_category_max,
+    rules_category_min,
+    rules_area_max,
+    rules_area_min,
+    rules_min_votes,
+    rules_min_share,
+    rules_exclusive,
+    rules_must_fund,
 }
 
 /// The words of `language`.

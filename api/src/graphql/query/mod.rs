@@ -5,6 +5,7 @@ mod bids;
 mod groups;
 mod results;
 mod rounds;
+mod simulate;
 mod verification;
 mod voting;
 
@@ -18,4 +19,5 @@ pub struct Query(
     verification::VerificationQuery,
     voting::VotingQuery,
     results::ResultsQuery,
+    simulate::SimulateQuery,
 );

@@ -80,8 +80,20 @@ impl Location {
         Ok(bids::Location {
             address: self.address,
             point,
+            area: None,
         })
     }
+}
+
+/// The area a bid's `localityId` names.
+fn locality(id: Option<ID>) -> Result<Option<crate::domain::AreaId>, String> {
+    id.map(|i| {
+        i.trim()
+            .parse::<i64>()
+            .map(crate::domain::AreaId::from)
+            .map_err(|_| format!("`{}` is not an area id", i.as_str()))
+    })
+    .transpose()
 }
 
 pub struct Bid(pub bids::Bid);
@@ -151,6 +163,16 @@ impl Bid {
             crate::graphql::loaders::area(ctx, self.0.area_id.get()).await?,
         ))
     }
+    /// The part of its pot's area the bid is for (a ward of a borough-wide
+    /// pot); null: the pot's whole area.
+    async fn locality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Area>> {
+        match self.0.location.area {
+            Some(a) => Ok(Some(Area(
+                crate::graphql::loaders::area(ctx, a.get()).await?,
+            ))),
+            None => Ok(None),
+        }
+    }
     async fn group(&self, ctx: &Context<'_>) -> async_graphql::Result<Group> {
         Ok(Group(
             crate::graphql::loaders::group(ctx, self.0.group_id.get()).await?,
@@ -173,17 +195,22 @@ pub struct BidDetailsInput {
     pub category: String,
     #[graphql(default)]
     pub location: Location,
+    /// The part of the pot's area the bid is for (a ward of a borough-wide
+    /// pot), which council rules on areas count it in; none: all of it.
+    pub locality_id: Option<ID>,
 }
 
 impl BidDetailsInput {
     pub fn into_domain(self) -> Result<bids::BidDetails, String> {
+        let mut location = self.location.into_domain()?;
+        location.area = locality(self.locality_id)?;
         Ok(bids::BidDetails {
             title: self.title,
             summary: self.summary,
             description: self.description,
             cost_pence: self.cost_pence.0,
             category: self.category,
-            location: self.location.into_domain()?,
+            location,
         })
     }
 }
@@ -208,17 +235,21 @@ pub struct BidDraftInput {
     pub category: Option<String>,
     #[graphql(default)]
     pub location: Location,
+    /// As for a bid: the part of the pot's area it is for.
+    pub locality_id: Option<ID>,
 }
 
 impl BidDraftInput {
     pub fn into_domain(self) -> Result<bid_drafts::DraftDetails, String> {
+        let mut location = self.location.into_domain()?;
+        location.area = locality(self.locality_id)?;
         Ok(bid_drafts::DraftDetails {
             title: self.title,
             summary: self.summary,
             description: self.description,
             cost_pence: self.cost_pence.map(|p| p.0),
             category: self.category,
-            location: self.location.into_domain()?,
+            location,
         })
     }
 }

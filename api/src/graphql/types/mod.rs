@@ -3,6 +3,7 @@
 pub mod account;
 pub mod area;
 pub mod bid;
+pub mod constraints;
 pub mod group;
 pub mod results;
 pub mod round;

@@ -1,6 +1,8 @@
 use super::{
+    account::Language,
     area::Area,
     bid::{Bid, BidStatus},
+    constraints::CountConstraints,
     scalars::Pence,
     verification::Eligibility,
 };
@@ -126,6 +128,9 @@ pub struct CountingRule {
     pub rank_points: Option<Vec<u32>>,
     /// irv and stv-scottish: how many bids to elect.
     pub seats: Option<u32>,
+    /// Council rules the count applies in each pot (greedy, greedy-no-skip,
+    /// the Equal Shares rules and phragmen only); null: none.
+    pub constraints: Option<CountConstraints>,
 }
 
 impl From<ballot::CountingRule> for CountingRule {
@@ -137,6 +142,7 @@ impl From<ballot::CountingRule> for CountingRule {
             min_support: r.min_support.map(|m| m.min(u32::MAX as u64) as u32),
             rank_points: r.rank_points,
             seats: r.seats,
+            constraints: r.constraints.map(Into::into),
         }
     }
 }
@@ -158,6 +164,7 @@ impl CountingRule {
             min_support: self.min_support.map(u64::from),
             rank_points: self.rank_points,
             seats: self.seats,
+            constraints: self.constraints.map(|c| c.into_domain()).transpose()?,
         })
     }
 }
@@ -245,6 +252,18 @@ impl Round {
     }
     async fn counting_rule(&self) -> CountingRule {
         self.0.rule.clone().into()
+    }
+    /// The round's council rules in plain words, for residents before they
+    /// vote: English unless `language` says otherwise. Empty when there are
+    /// none.
+    async fn constraints_in_words(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "Language::En")] language: Language,
+    ) -> async_graphql::Result<Vec<String>> {
+        rounds::rules_in_words(&state(ctx).db, &self.0, language.into())
+            .await
+            .gql()
     }
     /// Who may take part, and how they prove it. Frozen with the ballot
     /// settings once voting opens.

@@ -170,6 +170,7 @@ async fn step(
 ) -> ServiceResult<()> {
     if to == Phase::Voting {
         require_bids_decided(txn, round.id).await?;
+        super::results::check_rules(txn, round).await?;
     }
     if to == Phase::Closed {
         close::seal_voting(state, txn, round).await?;

@@ -3,6 +3,7 @@
 //! stored result versions.
 use super::super::{round_log, rounds, voting, Actor};
 use super::sha256_hex;
+use crate::domain::constraints::PotBid;
 use crate::domain::id::PotId;
 use crate::domain::{ballot::BallotKind, vote::BallotContent, CountingRule};
 use crate::error::{Context, ServiceError, ServiceResult};
@@ -116,6 +117,28 @@ async fn pot_election(
             .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("building a pot: {e}")))?;
     }
     let spec = rule_spec(&round.rule);
+    // The council rules that apply in this pot, and each bid's area (its
+    // locality, else the pot's area) when a rule limits areas: written only where there are some, so that a
+    // round without them seals the files it always did.
+    let pot_bids: Vec<PotBid<'_>> = on_ballot
+        .iter()
+        .map(|b| PotBid {
+            id: b.id,
+            category: &b.category,
+            area_id: b.locality_area_id.unwrap_or(pot.area_id.get()),
+        })
+        .collect();
+    let rules = round
+        .rule
+        .constraints
+        .as_ref()
+        .map(|c| c.to_tally(Some(&pot_bids)))
+        .filter(|v| v.as_object().is_some_and(|o| !o.is_empty()));
+    let by_area = round
+        .rule
+        .constraints
+        .as_ref()
+        .is_some_and(|c| !c.area_max.is_empty() || !c.area_min.is_empty());
     // In the order pabulib's checker expects; `write` fills in the budget.
     let mut meta = vec![
         (
@@ -130,9 +153,15 @@ async fn pot_election(
         ("budget".into(), String::new()),
         ("vote_type".into(), vote_type.as_str().into()),
         ("rule".into(), spec.name.clone()),
+        (
+            "constraints".into(),
+            rules.map(|r| r.to_string()).unwrap_or_default(),
+        ),
         ("date_begin".into(), voting.0.clone()),
         ("date_end".into(), voting.1.clone()),
     ];
+    // A META line with nothing in it is left out.
+    meta.retain(|(k, v)| k != "constraints" || !v.is_empty());
     let money = |p: u64| tally::pb::format_money(p, MONEY_SCALE);
     for (key, value) in [
         ("min_length", constraints.min_length.map(|v| v.to_string())),
@@ -170,17 +199,55 @@ async fn pot_election(
         projects: on_ballot
             .iter()
             .enumerate()
-            .map(|(i, b)| tally::Project {
-                id: b.id.to_string(),
-                cost: b.cost_pence.max(0) as u64,
-                name: Some(b.title.clone()),
-                category: Some(b.category.clone()),
-                extra: vec![("votes".into(), named[i].to_string())],
+            .map(|(i, b)| {
+                let mut p = tally::Project {
+                    id: b.id.to_string(),
+                    cost: b.cost_pence.max(0) as u64,
+                    name: Some(b.title.clone()),
+                    category: Some(b.category.clone()),
+                    extra: vec![("votes".into(), named[i].to_string())],
+                };
+                if by_area {
+                    let area = b.locality_area_id.unwrap_or(pot.area_id.get());
+                    p.set_area(Some(&area.to_string()));
+                }
+                p
             })
             .collect(),
         ballots,
         constraints,
     })
+}
+
+/// Checks a round's council rules against each pot's ballot as it will be
+/// when voting opens, with the counting module's own checks: a minimum no
+/// bid can meet, bids funded first that break a limit or cost more than
+/// the pot, and the rest are refused here, so that the count at the close
+/// is never refused for them. Run in the transaction that opens voting.
+pub(crate) async fn check_rules(
+    txn: &DatabaseTransaction,
+    round: &rounds::Round,
+) -> ServiceResult<()> {
+    if round.rule.constraints.is_none() {
+        return Ok(());
+    }
+    let no_dates = (String::new(), String::new());
+    for pot in &round.pots {
+        let election = pot_election(txn, round, pot, &no_dates).await?;
+        let refuse = |m: String| {
+            let area = election.meta("unit").unwrap_or("a pot").to_owned();
+            ServiceError::invalid(
+                "countingRule",
+                format!("the council rules cannot hold in the pot for {area}: {m}; change them before voting opens"),
+            )
+        };
+        if let Some(c) =
+            tally::constraints::Constraints::of_election(&election).map_err(|e| refuse(e.0))?
+        {
+            tally::constraints::Plan::new(&c, &election).map_err(|e| refuse(e.0))?;
+        }
+    }
+    Ok(())
 }
 
 /// What the close of voting sealed: each pot's ballots file, its hash and

@@ -1,7 +1,7 @@
 //! The count in plain words, step by step, in English and Welsh: typed
 //! steps (`trace`) told with every sentence from the one dictionary
 //! (`crate::words`).
-use super::trace::{Decision, Stage, StageAction, Step, Term, Trace};
+use super::trace::{Decision, LimitName, Passed, Stage, StageAction, Step, Term, Trace};
 use super::view::pounds;
 use crate::domain::Language;
 use crate::words::{self, fill, Words};
@@ -31,13 +31,31 @@ impl Term {
     }
 }
 
+/// What an explanation names by id: bids by their titles, areas by their
+/// names.
+#[derive(Default)]
+pub(super) struct Names {
+    pub(super) bids: HashMap<String, String>,
+    pub(super) areas: HashMap<String, String>,
+}
+
+impl Names {
+    fn limit(&self, w: &Words, l: &LimitName) -> String {
+        if l.area {
+            self.areas
+                .get(&l.key)
+                .cloned()
+                .unwrap_or_else(|| l.key.clone())
+        } else {
+            fill(w.limit_category, &[("key", &l.key)])
+        }
+    }
+}
+
 impl Trace {
     /// The count in plain words, one line per step, in English or Welsh.
-    pub(super) fn explain(
-        &self,
-        titles: &HashMap<String, String>,
-        language: Language,
-    ) -> Vec<String> {
+    pub(super) fn explain(&self, names: &Names, language: Language) -> Vec<String> {
+        let titles = &names.bids;
         let w = words::of(language);
         let title = |id: &str| {
             titles
@@ -53,7 +71,7 @@ impl Trace {
             out.push(fill(w.explain_stage, &[("n", &n), ("summary", &summary)]));
         }
         for s in &self.steps {
-            out.push(step(w, s, &title));
+            out.push(step(w, s, &title, names));
         }
         if let Some(reason) = &self.stopped {
             out.push(fill(w.explain_stopped, &[("reason", &reason.in_words(w))]));
@@ -63,8 +81,22 @@ impl Trace {
 }
 
 /// One step of a greedy or Equal Shares count, in words.
-fn step(w: &Words, s: &Step, title: &dyn Fn(&str) -> String) -> String {
+fn step(w: &Words, s: &Step, title: &dyn Fn(&str) -> String, names: &Names) -> String {
     match s {
+        Step::MinimumNotMet {
+            limit,
+            minimum,
+            funded,
+            short,
+        } => fill(
+            w.explain_minimum_not_met,
+            &[
+                ("limit", &pounds(*minimum)),
+                ("what", &names.limit(w, limit)),
+                ("funded", &pounds(*funded)),
+                ("short", &pounds(*short)),
+            ],
+        ),
         Step::EqualShares {
             n,
             bid,
@@ -100,6 +132,18 @@ fn step(w: &Words, s: &Step, title: &dyn Fn(&str) -> String) -> String {
                     w.explain_not_funded,
                     &[("why", &why.in_words(w)), ("left", &left)],
                 ),
+                Decision::FundedFirst => fill(w.explain_funded_first, &[("left", &left)]),
+                Decision::FundedForMinimum(limits) => {
+                    let list: Vec<String> = limits.iter().map(|l| names.limit(w, l)).collect();
+                    fill(
+                        w.explain_funded_for_minimum,
+                        &[("limits", &list.join(", ")), ("left", &left)],
+                    )
+                }
+                Decision::PassedOver(p) => fill(
+                    w.explain_not_funded,
+                    &[("why", &passed(w, p, title, names)), ("left", &left)],
+                ),
             };
             fill(
                 w.explain_step,
@@ -112,6 +156,39 @@ fn step(w: &Words, s: &Step, title: &dyn Fn(&str) -> String) -> String {
                 ],
             )
         }
+    }
+}
+
+/// Why a council rule kept a bid out, in words.
+fn passed(w: &Words, p: &Passed, title: &dyn Fn(&str) -> String, names: &Names) -> String {
+    match p {
+        Passed::BelowMinVotes { votes, need } => fill(
+            w.why_below_min_votes,
+            &[("votes", &votes.to_string()), ("need", &need.to_string())],
+        ),
+        Passed::Exclusive { funded, set } => {
+            let set: Vec<String> = set.iter().map(|b| title(b)).collect();
+            fill(
+                w.why_exclusive,
+                &[("bid", &title(funded)), ("set", &set.join(", "))],
+            )
+        }
+        Passed::OverMaximum {
+            limit,
+            maximum,
+            would_be,
+        } => fill(
+            w.why_over_maximum,
+            &[
+                ("what", &names.limit(w, limit)),
+                ("total", &pounds(*would_be)),
+                ("limit", &pounds(*maximum)),
+            ],
+        ),
+        Passed::HeldBack { left, need } => fill(
+            w.why_held_back,
+            &[("left", &pounds(*left)), ("need", &pounds(*need))],
+        ),
     }
 }
 
@@ -175,7 +252,10 @@ mod tests {
                 left: 50_000,
             }
         );
-        let titles = HashMap::from([("7".to_string(), "Benches".to_string())]);
+        let titles = Names {
+            bids: HashMap::from([("7".to_string(), "Benches".to_string())]),
+            ..Default::default()
+        };
         let en = trace.explain(&titles, Language::En);
         let cy = trace.explain(&titles, Language::Cy);
         assert_eq!(en.len(), 2);
@@ -208,7 +288,10 @@ mod tests {
         let t = Trace::read(&stv, "stv-scottish");
         assert_eq!(t.stages[0].action, Some(StageAction::FirstPreferences));
         assert_eq!(t.stages[1].elected, vec!["4".to_string()]);
-        let titles = HashMap::from([("4".to_string(), "Play park".to_string())]);
+        let titles = Names {
+            bids: HashMap::from([("4".to_string(), "Play park".to_string())]),
+            ..Default::default()
+        };
         let lines = t.explain(&titles, Language::En);
         assert!(lines[1].contains("Play park"), "{lines:?}");
     }

@@ -23,7 +23,7 @@ mod trace;
 mod view;
 
 pub use bundle::bundle;
-pub(crate) use count::{count_in, seal_pots, store_version};
+pub(crate) use count::{check_rules, count_in, seal_pots, store_version};
 pub use count::{rule_spec, rule_spec_excluding, Sealed, SealedPot};
 pub use export::csv;
 pub use receipts::{receipt_proof, receipt_proof_held, ReceiptTrees};
@@ -73,6 +73,7 @@ mod tests {
                 min_support: Some(3),
                 rank_points: Some(vec![3, 2, 1]),
                 seats: Some(2),
+                constraints: None,
             };
             let spec = rule_spec(&rule);
             assert_eq!(spec.name, *name);
@@ -97,6 +98,7 @@ mod tests {
             min_support: None,
             rank_points: None,
             seats: None,
+            constraints: None,
         });
         assert_eq!(lexicographic.tie_break, "lexicographic");
         assert!(lexicographic.pb_config().is_ok());

@@ -4,6 +4,7 @@
 //! and nothing else: never the ballots file, so a read costs the same at
 //! 60 ballots and at 100,000.
 use super::super::{rounds, voting};
+use super::explain::Names;
 use super::trace::Trace;
 use crate::domain::id::BidId;
 use crate::domain::Language;
@@ -99,10 +100,13 @@ pub(super) async fn summarise(
         })
         .collect();
     let bids = voting::ballot_bids(db, pot.id).await?;
-    let titles: HashMap<String, String> = bids
-        .iter()
-        .map(|b| (b.id.to_string(), b.title.clone()))
-        .collect();
+    let titles = Names {
+        bids: bids
+            .iter()
+            .map(|b| (b.id.to_string(), b.title.clone()))
+            .collect(),
+        areas: area_names(db).await?,
+    };
     let on_ballot: Vec<(BidId, i64, u64)> = bids
         .iter()
         .map(|b| {
@@ -216,6 +220,19 @@ pub(crate) async fn backfill(db: &impl ConnectionTrait) -> ServiceResult<u64> {
         done += 1;
     }
     Ok(done)
+}
+
+/// Every area's name by id, for the council rules an explanation names.
+pub(super) async fn area_names(
+    db: &impl ConnectionTrait,
+) -> ServiceResult<HashMap<String, String>> {
+    Ok(crate::store::areas::Entity::find()
+        .all(db)
+        .await
+        .context("loading area names")?
+        .into_iter()
+        .map(|a| (a.id.to_string(), a.name))
+        .collect())
 }
 
 pub(super) fn to_json(summary: &PotSummary) -> String {

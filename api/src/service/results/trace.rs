@@ -53,9 +53,97 @@ impl Term {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Decision {
     Funded,
+    /// Committed before the count (`must_fund`).
+    FundedFirst,
+    /// Funded after the rule, to meet these minimums.
+    FundedForMinimum(Vec<LimitName>),
     /// A step that decided nothing about a bid: the phase is named.
     Phase(Term),
     NotFunded(Term),
+    /// A council rule kept it out.
+    PassedOver(Passed),
+}
+
+/// A category or an area that a council rule limits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct LimitName {
+    pub(super) area: bool,
+    /// The category, or the area's id.
+    pub(super) key: String,
+}
+
+impl LimitName {
+    fn read(c: &Value) -> Option<Self> {
+        let kind = c["kind"].as_str()?;
+        Some(LimitName {
+            area: kind.starts_with("area"),
+            key: c["key"].as_str()?.to_owned(),
+        })
+    }
+}
+
+/// Which council rule kept a bid out, with its figures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Passed {
+    BelowMinVotes {
+        votes: u64,
+        need: u64,
+    },
+    /// `funded` is already funded, and at most one of `set` may be.
+    Exclusive {
+        funded: String,
+        set: Vec<String>,
+    },
+    OverMaximum {
+        limit: LimitName,
+        maximum: i64,
+        would_be: i64,
+    },
+    /// Funding it would leave `left`, less than `need` held back.
+    HeldBack {
+        left: i64,
+        need: i64,
+    },
+}
+
+fn number(v: &Value) -> u64 {
+    v.as_u64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn money_of(v: &Value) -> i64 {
+    match v {
+        Value::String(s) => pence_of(s),
+        Value::Number(n) => pence_of(&n.to_string()),
+        _ => 0,
+    }
+}
+
+impl Passed {
+    /// The rule a step names (its decision and its `constraint`).
+    fn read(decision: &str, c: &Value) -> Option<Self> {
+        Some(match decision {
+            "below minimum votes" => Passed::BelowMinVotes {
+                votes: number(&c["votes"]),
+                need: number(&c["need"]),
+            },
+            "passed over: exclusive set" => Passed::Exclusive {
+                funded: Name::read(&c["funded"])?,
+                set: c["set"].as_array()?.iter().filter_map(Name::read).collect(),
+            },
+            "passed over: over maximum" => Passed::OverMaximum {
+                limit: LimitName::read(c)?,
+                maximum: money_of(&c["limit"]),
+                would_be: money_of(&c["would_be"]),
+            },
+            "passed over: money held for minimums" => Passed::HeldBack {
+                left: money_of(&c["left"]),
+                need: money_of(&c["held_back"]),
+            },
+            _ => return None,
+        })
+    }
 }
 
 /// One step of a count over allocation ballots.
@@ -77,6 +165,13 @@ pub(super) enum Step {
         cost: i64,
         decision: Decision,
         left: i64,
+    },
+    /// A minimum a council rule set was not met.
+    MinimumNotMet {
+        limit: LimitName,
+        minimum: i64,
+        funded: i64,
+        short: i64,
     },
 }
 
@@ -113,6 +208,8 @@ pub(super) struct RecordedStep {
     payment_per_supporter: Option<String>,
     supporters_paying_share: Option<String>,
     supporters_paying_all_they_had: Option<String>,
+    /// A council rule's part in the step.
+    constraint: Option<Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -141,6 +238,15 @@ pub(super) enum Name {
 }
 
 impl Name {
+    /// A bid id written as text or a number.
+    fn read(v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
     fn id(self) -> String {
         match self {
             Self::Text(s) | Self::Candidate { candidate: s } => s,
@@ -167,10 +273,32 @@ impl From<RecordedStep> for Step {
                 cost: money(r.cost.as_deref()),
             };
         }
-        let decision = match r.decision.as_deref().unwrap_or("") {
-            "funded" => Decision::Funded,
-            "" => Decision::Phase(Term::parse(&r.phase)),
-            other => Decision::NotFunded(Term::parse(&other.replace('_', " "))),
+        let c = r.constraint.unwrap_or(Value::Null);
+        let d = r.decision.as_deref().unwrap_or("");
+        if d == "minimum not met" {
+            if let Some(limit) = LimitName::read(&c) {
+                return Step::MinimumNotMet {
+                    limit,
+                    minimum: money_of(&c["limit"]),
+                    funded: money_of(&c["funded"]),
+                    short: money_of(&c["short_by"]),
+                };
+            }
+        }
+        let decision = match (d, c["kind"].as_str()) {
+            ("funded", Some("must_fund")) => Decision::FundedFirst,
+            ("funded", Some("minimums")) => Decision::FundedForMinimum(
+                c["for"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(LimitName::read).collect())
+                    .unwrap_or_default(),
+            ),
+            ("funded", _) => Decision::Funded,
+            ("", _) => Decision::Phase(Term::parse(&r.phase)),
+            (other, _) => match Passed::read(other, &c) {
+                Some(p) => Decision::PassedOver(p),
+                None => Decision::NotFunded(Term::parse(&other.replace('_', " "))),
+            },
         };
         Step::Considered {
             position: r.position.or(r.round).unwrap_or(0),
