@@ -327,7 +327,15 @@ async fn seed_voting_round(
                 min_support: None,
                 rank_points: None,
                 seats: None,
-                constraints: None,
+                // A council rule, which the round page tells residents.
+                constraints: Some(crate::domain::constraints::CountConstraints {
+                    category_max: [(
+                        "environment".to_string(),
+                        crate::domain::constraints::Limit::Share("50%".into()),
+                    )]
+                    .into(),
+                    ..Default::default()
+                }),
             },
             eligibility: crate::domain::Eligibility::default(),
         },
