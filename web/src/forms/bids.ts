@@ -13,6 +13,8 @@ export interface BidValues {
   cost: string;
   category: string;
   address: string;
+  /** The part of the pot's area the project is for; '' for the whole area. */
+  areaId: string;
 }
 
 export function bidValues(body: unknown): BidValues {
@@ -24,12 +26,22 @@ export function bidValues(body: unknown): BidValues {
     cost: str(body, 'cost'),
     category: str(body, 'category'),
     address: str(body, 'address'),
+    areaId: str(body, 'areaId'),
   };
 }
 
 /** The form's values for a bid or draft as it is; a draft with no cost yet shows none. */
 export function bidValuesOf(
-  bid: { round: { id: string }; title: string; summary: string; description: string; costPence: number; category: string; location: { address?: string | null } },
+  bid: {
+    round: { id: string };
+    title: string;
+    summary: string;
+    description: string;
+    costPence: number;
+    category: string;
+    location: { address?: string | null };
+    locality?: { id: string } | null;
+  },
   { blankZeroCost = false } = {},
 ): BidValues {
   return {
@@ -40,6 +52,7 @@ export function bidValuesOf(
     cost: blankZeroCost && bid.costPence <= 0 ? '' : penceToInput(bid.costPence),
     category: bid.category,
     address: bid.location.address ?? '',
+    areaId: bid.locality?.id ?? '',
   };
 }
 
@@ -53,8 +66,13 @@ export function confirmed(body: unknown): boolean {
   return str(body, 'confirm') === 'yes';
 }
 
-/** A bid to send: every answer given. */
-export function validateBid(t: Dictionary, v: BidValues, needRound: boolean, categories: string[]): FormErrors {
+/** Adds an error when the area chosen is not one the form offers. */
+function checkArea(t: Dictionary, v: BidValues, areaIds: string[] | undefined, errors: FormErrors) {
+  if (v.areaId && areaIds && !areaIds.includes(v.areaId)) errors.add('areaId', t.bidForm.errorArea);
+}
+
+/** A bid to send: every answer given; the area, if chosen, one of `areaIds`. */
+export function validateBid(t: Dictionary, v: BidValues, needRound: boolean, categories: string[], areaIds?: string[]): FormErrors {
   const errors = new FormErrors();
   if (needRound && !v.roundId) errors.add('roundId', t.bidForm.errorRound);
   if (!v.title) errors.add('title', t.bidForm.errorTitle);
@@ -63,11 +81,12 @@ export function validateBid(t: Dictionary, v: BidValues, needRound: boolean, cat
   const pence = parsePounds(v.cost);
   if (pence === null || pence <= 0) errors.add('cost', t.bidForm.errorCost);
   if (!categories.includes(v.category)) errors.add('category', t.bidForm.errorCategory);
+  checkArea(t, v, areaIds, errors);
   return errors;
 }
 
 /** A draft needs only a round and a name; what else is given must make sense. */
-export function validateDraft(t: Dictionary, v: BidValues, needRound: boolean, categories: string[]): FormErrors {
+export function validateDraft(t: Dictionary, v: BidValues, needRound: boolean, categories: string[], areaIds?: string[]): FormErrors {
   const errors = new FormErrors();
   if (needRound && !v.roundId) errors.add('roundId', t.bidForm.errorRound);
   if (!v.title) errors.add('title', t.bidForm.errorDraftTitle);
@@ -76,6 +95,7 @@ export function validateDraft(t: Dictionary, v: BidValues, needRound: boolean, c
     if (pence === null || pence < 0) errors.add('cost', t.bidForm.errorCost);
   }
   if (v.category && !categories.includes(v.category)) errors.add('category', t.bidForm.errorCategory);
+  checkArea(t, v, areaIds, errors);
   return errors;
 }
 
@@ -95,6 +115,8 @@ export function bidDetails(v: BidValues) {
     costPence: parsePounds(v.cost) ?? 0,
     category: v.category,
     location: { address: v.address || null, latitude: null, longitude: null },
+    // No locality: the whole of the pot's area.
+    localityId: v.areaId || null,
   };
 }
 
@@ -107,6 +129,7 @@ export function draftDetails(v: BidValues) {
     costPence: v.cost ? parsePounds(v.cost) : null,
     category: v.category || null,
     location: { address: v.address || null, latitude: null, longitude: null },
+    localityId: v.areaId || null,
   };
 }
 
@@ -115,8 +138,8 @@ export function groupApiErrors(t: Dictionary): ApiErrorMapping {
   return {
     field: 'title',
     byCode: { BID_COST_EXCEEDS_POT: 'cost', PHASE_CLOSED: 'roundId', AREA_NOT_IN_ROUND: 'roundId', NAME_TAKEN: 'name', INVALID_EMAIL: 'contactEmail' },
-    // The API names the cost costPence; the form's field is cost. Other names are the form's own.
-    fieldOf: (f) => (f === 'costPence' ? 'cost' : f),
+    // The API names the cost costPence and the area localityId; the form's fields are cost and areaId. Other names are the form's own.
+    fieldOf: (f) => (f === 'costPence' ? 'cost' : f === 'localityId' ? 'areaId' : f),
     messages: t.api,
   };
 }

@@ -4,6 +4,7 @@
 import type {
   BallotKind,
   BallotSettingsInput,
+  CountConstraintsInput,
   CountingRuleInput,
   EligibilityInput,
   Phase,
@@ -15,6 +16,7 @@ import type {
 import { instantFromLocal, localFromInstant } from '../lib/dates.js';
 import { FormErrors, str, strs } from '../lib/forms.js';
 import { parsePounds, penceToInput } from '../lib/money.js';
+import { isEmptyConstraints, leastVotesText, limitText, minAboveMax, readExclusiveSets, readIds, readLeastVotes, readLimit, setsText, type Limit } from './constraints.js';
 
 export const NEXT_PHASE: Partial<Record<Phase, Phase>> = {
   DRAFT: 'BIDS_OPEN',
@@ -55,17 +57,96 @@ export function staffFieldOf(apiField: string): string | undefined {
   return FIELD_IDS[apiField];
 }
 
+// Council rules: a limit per category and per area, each a most and a
+// least, then the least support, exclusive sets and bids funded first.
+
+type LimitKind = 'categoryMax' | 'categoryMin' | 'areaMax' | 'areaMin';
+const COUNCIL_RULE_FIELDS = ['leastVotes', 'exclusive', 'mustFund'] as const;
+
+/**
+ * The round form's id for a field the API names: a refusal of the counting
+ * rule goes beside the council rules when the form gives some (the API
+ * names the whole rule), otherwise beside the rule.
+ */
+export function roundFieldOf(values: RoundValues): (apiField: string) => string | undefined {
+  const withRules = COUNCIL_RULE_FIELDS.some((k) => typeof values[k] === 'string' && values[k] !== '') || Object.entries(values).some(([k, v]) => /^(category|area)(Max|Min)-/.test(k) && v !== '');
+  return (apiField) => (apiField === 'countingRule' && withRules ? 'constraints' : staffFieldOf(apiField));
+}
+
+/** A category as a form id: "young people" → "young-people". */
+export function categorySlug(category: string): string {
+  return category.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}
+
+/** The form's fields for a category's limits, for the view. */
+export function categoryFields(categories: string[]) {
+  return categories.map((name) => ({ name, max: `categoryMax-${categorySlug(name)}`, min: `categoryMin-${categorySlug(name)}` }));
+}
+
+/** The form's fields for an area's limits, for the view. */
+export function areaFields(areas: { id: string; name: string }[]) {
+  return areas.map((a) => ({ id: a.id, name: a.name, max: `areaMax-${a.id}`, min: `areaMin-${a.id}` }));
+}
+
+/**
+ * The council rules in the posted values, or null when none is given.
+ * Money is typed in pounds and sent in pence; bids are named by number.
+ */
+export function parseCouncilRules(v: RoundValues, categories: string[], areaIds: string[], errors: FormErrors, areaNames: Record<string, string> = {}): CountConstraintsInput | null {
+  const s = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
+  const limits = (kind: LimitKind, keys: { key: string; name: string; field: string }[]) => {
+    const out: { key: string; name: string; limit: Limit; field: string }[] = [];
+    const most = kind.endsWith('Max');
+    for (const { key, name, field } of keys) {
+      const read = readLimit(s(field));
+      if (read.error !== undefined) errors.add(field, `Enter the ${most ? 'most' : 'least'} for ${name} in whole pounds, like 5000, or as a share of the pot, like 30%`);
+      else if (read.value) out.push({ key, name, limit: read.value, field });
+    }
+    return { kind, out };
+  };
+  const cats = (kind: 'categoryMax' | 'categoryMin') => limits(kind, categories.map((c) => ({ key: c, name: c, field: `${kind}-${categorySlug(c)}` })));
+  const areas = (kind: 'areaMax' | 'areaMin') => limits(kind, areaIds.map((id) => ({ key: id, name: areaNames[id] ?? `area ${id}`, field: `${kind}-${id}` })));
+  const [catMax, catMin, areaMax, areaMin] = [cats('categoryMax'), cats('categoryMin'), areas('areaMax'), areas('areaMin')];
+  for (const [max, min] of [[catMax, catMin], [areaMax, areaMin]] as const) {
+    for (const m of min.out) {
+      const top = max.out.find((x) => x.key === m.key);
+      if (top && minAboveMax(m.limit, top.limit)) errors.add(m.field, `The least for ${m.name} must not be more than the most`);
+    }
+  }
+  const least = readLeastVotes(s('leastVotes'));
+  if (least.error !== undefined) errors.add('leastVotes', least.error);
+  const exclusive = readExclusiveSets(s('exclusive'), 'number');
+  if (exclusive.error !== undefined) errors.add('exclusive', exclusive.error);
+  const mustFund = readIds(s('mustFund'), 'number');
+  if (mustFund.error !== undefined) errors.add('mustFund', mustFund.error);
+  const toInput = (l: { out: { key: string; limit: Limit }[] }) => l.out.map((x) => ({ key: x.key, ...x.limit }));
+  const input: CountConstraintsInput = {
+    categoryMax: toInput(catMax),
+    categoryMin: toInput(catMin),
+    areaMax: toInput(areaMax),
+    areaMin: toInput(areaMin),
+    minVotes: least.value?.minVotes ?? null,
+    minShare: least.value?.minShare ?? null,
+    exclusive: exclusive.value ?? [],
+    mustFund: mustFund.value ?? [],
+  };
+  return isEmptyConstraints(input) ? null : input;
+}
+
 function optInt(v: string): number | null {
   if (v === '') return null;
   const n = Number(v);
   return Number.isInteger(n) ? n : Number.NaN;
 }
 
-/** The posted values, for the areas with these ids. */
-export function roundValuesFrom(body: unknown, areaIds: string[]): RoundValues {
+/** The posted values, for the areas with these ids and the bid categories. */
+export function roundValuesFrom(body: unknown, areaIds: string[], categories: string[] = []): RoundValues {
   const v: RoundValues = {};
-  for (const k of ['title', 'description', 'kind', 'minChoices', 'maxChoices', 'scoreMin', 'scoreMax', 'pointsTotal', 'pointsMaxPerBid', 'rule', 'seed', 'minSupport', 'seats', 'rankPoints', 'minAge', 'postcodeAloneEnough', 'acceptLowAssurance']) {
+  for (const k of ['title', 'description', 'kind', 'minChoices', 'maxChoices', 'scoreMin', 'scoreMax', 'pointsTotal', 'pointsMaxPerBid', 'rule', 'seed', 'minSupport', 'seats', 'rankPoints', 'minAge', 'postcodeAloneEnough', 'acceptLowAssurance', ...COUNCIL_RULE_FIELDS]) {
     v[k] = str(body, k);
+  }
+  for (const f of [...categoryFields(categories).flatMap((c) => [c.max, c.min]), ...areaIds.flatMap((id) => [`areaMax-${id}`, `areaMin-${id}`])]) {
+    v[f] = str(body, f);
   }
   for (const f of SCHEDULE_FIELDS) {
     v[`${f}-date`] = str(body, `${f}-date`);
@@ -88,7 +169,7 @@ export interface RoundInput {
 }
 
 /** Checks the values and builds the API's input; the errors say what is wrong. */
-export function parseRound(v: RoundValues, areaIds: string[], errors: FormErrors = new FormErrors()): RoundInput {
+export function parseRound(v: RoundValues, areaIds: string[], errors: FormErrors = new FormErrors(), categories: string[] = [], areaNames: Record<string, string> = {}): RoundInput {
   const s = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
   if (!s('title')) errors.add('title', 'Enter a title');
   const pots = areaIds
@@ -119,7 +200,8 @@ export function parseRound(v: RoundValues, areaIds: string[], errors: FormErrors
   if (!RULES.includes(s('rule'))) errors.add('rule', 'Select the counting rule');
   const rankPoints = s('rankPoints') ? s('rankPoints').split(/[\s,]+/).filter(Boolean).map(Number) : null;
   if (rankPoints?.some((n) => !Number.isInteger(n))) errors.add('rankPoints', 'Enter whole numbers separated by commas');
-  const countingRule: CountingRuleInput = { name: s('rule'), seed: s('seed') || null, minSupport: ints.minSupport, seats: ints.seats, rankPoints };
+  const constraints = parseCouncilRules(v, categories, areaIds, errors, areaNames);
+  const countingRule: CountingRuleInput = { name: s('rule'), seed: s('seed') || null, minSupport: ints.minSupport, seats: ints.seats, rankPoints, constraints };
   const schedule: ScheduleInput = {};
   for (const f of SCHEDULE_FIELDS) {
     const date = s(`${f}-date`);
@@ -164,6 +246,16 @@ export function roundValuesOf(round: Round): RoundValues {
   };
   for (const k of ['minChoices', 'maxChoices', 'scoreMin', 'scoreMax', 'pointsTotal', 'pointsMaxPerBid'] as const) v[k] = round.ballot[k]?.toString() ?? '';
   for (const k of ['minSupport', 'seats'] as const) v[k] = round.countingRule[k]?.toString() ?? '';
+  const rules = round.countingRule.constraints;
+  if (rules) {
+    for (const l of rules.categoryMax) v[`categoryMax-${categorySlug(l.key)}`] = limitText(l);
+    for (const l of rules.categoryMin) v[`categoryMin-${categorySlug(l.key)}`] = limitText(l);
+    for (const l of rules.areaMax) v[`areaMax-${l.key}`] = limitText(l);
+    for (const l of rules.areaMin) v[`areaMin-${l.key}`] = limitText(l);
+    v.leastVotes = leastVotesText(rules);
+    v.exclusive = setsText(rules.exclusive);
+    v.mustFund = rules.mustFund.join(', ');
+  }
   v.minAge = round.eligibility.minAge?.toString() ?? '';
   for (const f of SCHEDULE_FIELDS) {
     const { date, time } = localFromInstant(round.schedule[f]);

@@ -8,7 +8,7 @@ import multer from 'multer';
 
 /** The largest form without a file, in either encoding. */
 export const FORM_LIMIT_BYTES = 200 * 1024;
-/** The largest file a form may carry (a council's register as CSV). */
+/** The largest file a form may carry (a council's register as CSV, a pabulib file to count). */
 export const FILE_LIMIT_BYTES = 4 * 1024 * 1024;
 /** Fields in one form, at most: a ballot has one or two per bid. */
 const FIELD_LIMIT = 1000;
@@ -17,7 +17,10 @@ const FIELD_LIMIT = 1000;
  * The forms that carry a file, and the field it comes in. Every other
  * multipart form may hold text fields only.
  */
-export const FILE_FORMS: { path: RegExp; field: string }[] = [{ path: /^\/officer\/rounds\/[^/]+\/register\/?$/, field: 'file' }];
+export const FILE_FORMS: { path: RegExp; field: string }[] = [
+  { path: /^\/officer\/rounds\/[^/]+\/register\/?$/, field: 'file' },
+  { path: /^\/officer\/simulator\/?$/, field: 'pbFile' },
+];
 
 /** The field a file may come in on this path, if any. */
 export function fileFieldFor(pathname: string): string | undefined {

@@ -38,3 +38,34 @@ export function potChart(pot: ChartPot): ChartBar[] {
   const most = Math.max(0, ...bars.map((b) => b.votes));
   return bars.map((b) => ({ ...b, votesWidth: width(b.votes, most), moneyWidth: width(b.moneyPence, pot.budgetPence) }));
 }
+
+// The rule simulator's chart: for each category (or area), the share of
+// the votes its bids got, then the share of the money each rule gave them,
+// so that a rule's fairness to each category shows at a glance.
+
+export interface ShareChartRow {
+  label: string;
+  /** 0 to 1. */
+  voteShare: number;
+  voteShareText: string;
+  /** One per rule, in order; null for a rule that could not count. */
+  rules: ({ share: number; shareText: string } | null)[];
+}
+
+export interface ShareChartGroup {
+  label: string;
+  bars: { label: string; kind: 'votes' | 'money'; text: string; width: number }[];
+}
+
+export function shareChart(rows: ShareChartRow[], rules: { label: string }[]): ShareChartGroup[] {
+  return rows.map((row) => ({
+    label: row.label,
+    bars: [
+      { label: 'Share of the votes', kind: 'votes' as const, text: row.voteShareText, width: width(row.voteShare, 1) },
+      ...rules.flatMap((rule, i) => {
+        const cell = row.rules[i];
+        return cell ? [{ label: `${rule.label}: share of the money`, kind: 'money' as const, text: cell.shareText, width: width(cell.share, 1) }] : [];
+      }),
+    ],
+  }));
+}

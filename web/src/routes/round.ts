@@ -7,6 +7,7 @@ import { addApiError } from '../forms/api-error.js';
 import { observeApiErrors, parseObserve } from '../forms/checkpoint.js';
 import { publicPage } from '../http/cache.js';
 import { ctx } from '../http/request.js';
+import { apiLanguage } from '../i18n/index.js';
 import { formStatus } from '../http/render.js';
 import { setFlash } from '../lib/flash.js';
 import type { FormErrors } from '../lib/forms.js';
@@ -18,7 +19,8 @@ interface FormState {
 }
 
 async function roundPage(req: Request, res: Response, form: FormState = {}) {
-  const { round } = await req.api.request(RoundPageDocument, { id: String(req.params.id) }, ctx(req));
+  // The council rules in the page's language.
+  const { round } = await req.api.request(RoundPageDocument, { id: String(req.params.id), language: apiLanguage(req.lang) }, ctx(req));
   // Public to anyone signed out; with the form to get the checkpoint by email (signed in) it is not.
   publicPage(req, res, 'public');
   res.status(formStatus(form.errors)).render('pages/round', {

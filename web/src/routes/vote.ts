@@ -21,7 +21,7 @@ import {
 import { allPages } from '../graphql/pages.js';
 import { readBallot, ordinal } from '../lib/ballot.js';
 import { FormErrors, str } from '../lib/forms.js';
-import { fmt, type Dictionary } from '../i18n/index.js';
+import { apiLanguage, fmt, type Dictionary } from '../i18n/index.js';
 
 async function ballotBids(req: Request, roundId: string, areaId: string): Promise<BallotBid[]> {
   return allPages(async (after) => (await req.api.request(BallotBidsDocument, { roundId, areaId, after }, ctx(req))).round.bids);
@@ -119,7 +119,7 @@ async function residentBallot(req: Request, res: Response): Promise<{ c: BallotC
 }
 
 function loadVotePage(req: Request) {
-  return req.api.request(VotePageDocument, { roundId: String(req.params.id) }, ctx(req));
+  return req.api.request(VotePageDocument, { roundId: String(req.params.id), language: apiLanguage(req.lang) }, ctx(req));
 }
 
 async function staffBallot(req: Request): Promise<BallotContext> {

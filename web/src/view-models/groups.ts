@@ -30,6 +30,16 @@ export function bidFormData(data: BidFormDataQuery) {
   return { group: data.group, rounds, categories: data.bidCategories };
 }
 
+/**
+ * The areas a bid may be for besides the whole of its pot's area (which is
+ * the form's first choice, sent as no area), and the answer to show on
+ * check answers.
+ */
+export function bidAreas(areas: { id: string; name: string }[], potArea: { id: string; name: string }, chosen: string) {
+  const others = areas.filter((a) => a.id !== potArea.id);
+  return { potArea, areaOptions: others, chosenArea: others.find((a) => a.id === chosen) ?? null };
+}
+
 /** A draft with the pot of its group's area, and whether it is still this group's draft. */
 export function draftData(data: BidDraftQuery, groupId: string) {
   const pot = data.bid.round.pots.find((p) => p.area.id === data.group.area.id);

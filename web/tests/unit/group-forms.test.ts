@@ -4,7 +4,7 @@ import { bidDetails, bidValues, bidValuesOf, checkCostWithinPot, confirmed, draf
 import { acceptsInvitation, parseGroup, parseMemberEmail } from '../../src/forms/groups.js';
 import { cy, en } from '../../src/i18n/index.js';
 import { FormErrors } from '../../src/lib/forms.js';
-import { bidFormData, draftData, groupPage } from '../../src/view-models/groups.js';
+import { bidAreas, bidFormData, draftData, groupPage } from '../../src/view-models/groups.js';
 
 const fields = (errors: FormErrors) => errors.list.map((e) => e.href.slice(1));
 const categories = ['Parks', 'Streets'];
@@ -50,7 +50,24 @@ describe('groups/bids', () => {
     expect(confirmed({ confirm: 'yes' })).toBe(true);
   });
   it('builds the API’s details', () => {
-    expect(bidDetails(bidValues(complete))).toEqual({ title: 'Benches', summary: 'Six benches', description: 'On the moor', costPence: 120_050, category: 'Parks', location: { address: null, latitude: null, longitude: null } });
+    expect(bidDetails(bidValues(complete))).toEqual({ title: 'Benches', summary: 'Six benches', description: 'On the moor', costPence: 120_050, category: 'Parks', location: { address: null, latitude: null, longitude: null }, localityId: null });
+  });
+  it('sends the area chosen, or none for the whole of the pot’s area, which is not offered again', () => {
+    const areas = [{ id: '1', name: 'Hyde Park and Woodhouse' }, { id: '5', name: 'Little Woodhouse' }];
+    const offered = bidAreas(areas, { id: '1', name: 'Hyde Park and Woodhouse' }, '5');
+    expect(offered.areaOptions).toEqual([{ id: '5', name: 'Little Woodhouse' }]);
+    expect(offered.chosenArea).toEqual({ id: '5', name: 'Little Woodhouse' });
+    expect(bidAreas(areas, { id: '1', name: 'Hyde Park and Woodhouse' }, '').chosenArea).toBeNull();
+    const ids = offered.areaOptions.map((a) => a.id);
+    expect(bidDetails(bidValues({ ...complete, areaId: '5' })).localityId).toBe('5');
+    expect(draftDetails(bidValues({ title: 'x', areaId: '5' })).localityId).toBe('5');
+    expect(validateBid(en, bidValues({ ...complete, areaId: '5' }), true, categories, ids).any).toBe(false);
+    // The pot's own area is the first choice, sent as no area: posted as itself, it is not one offered.
+    const wrong = validateBid(cy, bidValues({ ...complete, areaId: '1' }), true, categories, ids);
+    expect(fields(wrong)).toEqual(['areaId']);
+    expect(wrong.list[0]?.text).toBe(cy.bidForm.errorArea);
+    expect(fields(validateDraft(en, bidValues({ title: 'x', areaId: '99' }), false, categories, ids))).toEqual(['areaId']);
+    expect(bidValuesOf({ round: { id: '2' }, title: 'B', summary: '', description: '', costPence: 1, category: '', location: {}, locality: { id: '5' } }).areaId).toBe('5');
   });
   it('offers the rounds with a pot for the group’s area', () => {
     const data = bidFormData({
@@ -68,7 +85,7 @@ describe('groups/drafts', () => {
     expect(fields(validateDraft(en, bidValues({ roundId: '2' }), true, categories))).toEqual(['title']);
     expect(en.bidForm.errorDraftTitle).not.toBe(en.bidForm.errorTitle);
     expect(fields(validateDraft(en, bidValues({ title: 'x', cost: 'lots', category: 'Moon' }), false, categories))).toEqual(['cost', 'category']);
-    expect(draftDetails(bidValues({ title: 'Benches' }))).toEqual({ title: 'Benches', summary: null, description: null, costPence: null, category: null, location: { address: null, latitude: null, longitude: null } });
+    expect(draftDetails(bidValues({ title: 'Benches' }))).toEqual({ title: 'Benches', summary: null, description: null, costPence: null, category: null, location: { address: null, latitude: null, longitude: null }, localityId: null });
   });
   it('fills the form with what was saved, with no cost yet shown as none', () => {
     const bid = { round: { id: '2' }, title: 'Benches', summary: '', description: '', costPence: 0, category: '', location: { address: null } };

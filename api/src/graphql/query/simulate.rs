@@ -185,7 +185,7 @@ impl SimulateQuery {
     /// (once voting has closed; until its result is published, councillors
     /// and admins only, as for the provisional result) or an uploaded
     /// pabulib `.pb` file of at most 4 MiB. Residents are refused with
-    /// FORBIDDEN; a file that cannot be read with INVALID_INPUT (field
+    /// NOT_AUTHORISED; a file that cannot be read with INVALID_INPUT (field
     /// `pbFile`) saying what is wrong. Nothing is stored.
     async fn simulate_count(
         &self,

@@ -48,6 +48,11 @@ export type BidDetailsInput = {
   category: string;
   costPence: number;
   description: string;
+  /**
+   * The part of the pot's area the bid is for (a ward of a borough-wide
+   * pot), which council rules on areas count it in; none: all of it.
+   */
+  localityId?: string | number | null | undefined;
   location?: LocationInput;
   /** One or two sentences, shown on the ballot. */
   summary: string;
@@ -62,6 +67,8 @@ export type BidDraftInput = {
   category?: string | null | undefined;
   costPence?: number | null | undefined;
   description?: string | null | undefined;
+  /** As for a bid: the part of the pot's area it is for. */
+  localityId?: string | number | null | undefined;
   location?: LocationInput;
   summary?: string | null | undefined;
   title: string;
@@ -117,8 +124,33 @@ export type ContentEncoding =
   /** The CSV text itself. */
   | 'TEXT';
 
+/**
+ * Council rules the count applies in every pot of the round: spending
+ * limits by category and area, the least support a bid needs, sets of bids
+ * of which at most one may be funded, and bids funded first.
+ */
+export type CountConstraintsInput = {
+  areaMax?: Array<SpendingLimitInput>;
+  areaMin?: Array<SpendingLimitInput>;
+  categoryMax?: Array<SpendingLimitInput>;
+  categoryMin?: Array<SpendingLimitInput>;
+  /** Sets of bid ids of which at most one may be funded. */
+  exclusive?: Array<Array<string | number>>;
+  /** Or the least share of the voters, as "5%". */
+  minShare?: string | null | undefined;
+  /** The least number of votes a bid needs to be fundable. */
+  minVotes?: number | null | undefined;
+  /** Bid ids funded first, their cost taken from the pot. */
+  mustFund?: Array<string | number>;
+};
+
 /** The published rule that counts the ballots. */
 export type CountingRuleInput = {
+  /**
+   * Council rules the count applies in each pot (greedy, greedy-no-skip,
+   * the Equal Shares rules and phragmen only); null: none.
+   */
+  constraints?: CountConstraintsInput | null | undefined;
   /** greedy-threshold: the least support a bid needs. */
   minSupport?: number | null | undefined;
   /**
@@ -331,6 +363,46 @@ export type ScheduleInput = {
   bidsOpenAt?: string | null | undefined;
   votingClosesAt?: string | null | undefined;
   votingOpensAt?: string | null | undefined;
+};
+
+export type SimulatedRuleInput = {
+  /**
+   * Council rules, by the file's names: categories, areas (a round's
+   * area ids) and bid ids as its ballots file writes them. Null: none,
+   * whatever the round or file sets.
+   */
+  constraints?: CountConstraintsInput | null | undefined;
+  /**
+   * greedy, greedy-no-skip, mes, mes-add1, mes-add1-no-early-stop or
+   * phragmen.
+   */
+  name: string;
+};
+
+/** The ballots to count: a round's, or a file's (exactly one). */
+export type SimulationInput = {
+  /** The text of a pabulib `.pb` file, at most 4 MiB. */
+  pbFile?: string | null | undefined;
+  /** A closed, counted or published round. */
+  roundId?: string | number | null | undefined;
+  /** One to six rules to compare. */
+  rules: Array<SimulatedRuleInput>;
+};
+
+/**
+ * A limit on the money bids of one category, or of one area, may receive
+ * in a pot's count: an amount or a share of the pot (exactly one is set).
+ */
+export type SpendingLimitInput = {
+  /**
+   * A bid category (categoryMax, categoryMin) or an area's id (areaMax,
+   * areaMin).
+   */
+  key: string;
+  /** Whole pounds, in pence. */
+  pence?: number | null | undefined;
+  /** A share of the pot, as "30%" or "12.5%". */
+  share?: string | null | undefined;
 };
 
 export type SubmitBidInput = {
@@ -587,7 +659,7 @@ export type BidDraftQueryVariables = Exact<{
 }>;
 
 
-export type BidDraftQuery = { bidCategories: Array<string>, bid: { id: string, title: string, summary: string, description: string, costPence: number, category: string, status: BidStatus, location: { address: string | null }, group: { id: string }, round: { id: string, title: string, pots: Array<{ amountDisplay: string, amountPence: number, area: { id: string } }> } }, group: { id: string, name: string, area: { id: string, name: string } } };
+export type BidDraftQuery = { bidCategories: Array<string>, bid: { id: string, title: string, summary: string, description: string, costPence: number, category: string, status: BidStatus, location: { address: string | null }, locality: { id: string, name: string } | null, group: { id: string }, round: { id: string, title: string, pots: Array<{ amountDisplay: string, amountPence: number, area: { id: string } }> } }, group: { id: string, name: string, area: { id: string, name: string } } };
 
 export type SaveBidDraftMutationVariables = Exact<{
   input: SaveBidDraftInput;
@@ -791,12 +863,15 @@ export type AreaRoundsQueryVariables = Exact<{
 
 export type AreaRoundsQuery = { area: { id: string, name: string, kind: string, description: string }, rounds: { nodes: Array<{ id: string, title: string, description: string, phase: Phase, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
+export type CountConstraintsFieldsFragment = { minVotes: number | null, minShare: string | null, exclusive: Array<Array<string>>, mustFund: Array<string>, categoryMax: Array<{ key: string, pence: number | null, share: string | null }>, categoryMin: Array<{ key: string, pence: number | null, share: string | null }>, areaMax: Array<{ key: string, pence: number | null, share: string | null }>, areaMin: Array<{ key: string, pence: number | null, share: string | null }> };
+
 export type RoundPageQueryVariables = Exact<{
   id: string | number;
+  language?: Language;
 }>;
 
 
-export type RoundPageQuery = { round: { id: string, title: string, description: string, phase: Phase, phaseChangedAt: string, settingsFrozen: boolean, closeCheckpoint: string | null, closeCheckpointSignature: string | null, observing: boolean, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean, acceptLowAssurance: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> } };
+export type RoundPageQuery = { round: { id: string, title: string, description: string, phase: Phase, phaseChangedAt: string, settingsFrozen: boolean, closeCheckpoint: string | null, closeCheckpointSignature: string | null, observing: boolean, constraintsInWords: Array<string>, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null, constraints: { minVotes: number | null, minShare: string | null, exclusive: Array<Array<string>>, mustFund: Array<string>, categoryMax: Array<{ key: string, pence: number | null, share: string | null }>, categoryMin: Array<{ key: string, pence: number | null, share: string | null }>, areaMax: Array<{ key: string, pence: number | null, share: string | null }>, areaMin: Array<{ key: string, pence: number | null, share: string | null }> } | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean, acceptLowAssurance: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> } };
 
 export type RoundBidsQueryVariables = Exact<{
   id: string | number;
@@ -829,7 +904,7 @@ export type BidPageQueryVariables = Exact<{
 }>;
 
 
-export type BidPageQuery = { bid: { id: string, title: string, summary: string, description: string, costPence: number, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, reviewHistory: Array<{ decision: BidStatus, reason: string | null, reviewedAt: string }>, location: { address: string | null, latitude: number | null, longitude: number | null }, area: { id: string, name: string }, group: { id: string, name: string, description: string, contactEmail: string }, round: { id: string, title: string, phase: Phase } } };
+export type BidPageQuery = { bid: { id: string, title: string, summary: string, description: string, costPence: number, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, reviewHistory: Array<{ decision: BidStatus, reason: string | null, reviewedAt: string }>, location: { address: string | null, latitude: number | null, longitude: number | null }, area: { id: string, name: string }, locality: { id: string, name: string } | null, group: { id: string, name: string, description: string, contactEmail: string }, round: { id: string, title: string, phase: Phase } } };
 
 export type StartPageQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -915,6 +990,13 @@ export type ResultFreshnessQueryVariables = Exact<{
 
 export type ResultFreshnessQuery = { resultVersions: Array<{ version: number, publishedAt: string | null }> };
 
+export type SimulateCountQueryVariables = Exact<{
+  input: SimulationInput;
+}>;
+
+
+export type SimulateCountQuery = { simulateCount: { pots: Array<{ name: string, budgetPence: number, voters: number, bids: Array<{ id: string, title: string, costPence: number, categories: Array<string>, areas: Array<string>, votes: number }>, outcomes: Array<{ rule: string, error: string | null, funded: Array<string>, spentPence: number, votersWithFundedChoice: number, averagePencePerVoter: number, constraints: { minVotes: number | null, minShare: string | null, exclusive: Array<Array<string>>, mustFund: Array<string>, categoryMax: Array<{ key: string, pence: number | null, share: string | null }>, categoryMin: Array<{ key: string, pence: number | null, share: string | null }>, areaMax: Array<{ key: string, pence: number | null, share: string | null }>, areaMin: Array<{ key: string, pence: number | null, share: string | null }> } | null, byCategory: Array<{ key: string, label: string, pence: number, moneyShare: number, voteShare: number }>, byArea: Array<{ key: string, label: string, pence: number, moneyShare: number, voteShare: number }> }> }> } };
+
 export type VerifyRoundQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -958,10 +1040,11 @@ export type MatchRegisterMutation = { matchRegister: { id: string, verified: boo
 
 export type VotePageQueryVariables = Exact<{
   roundId: string | number;
+  language?: Language;
 }>;
 
 
-export type VotePageQuery = { round: { id: string, title: string, phase: Phase, schedule: { votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, pots: Array<{ amountPence: number, area: { id: string, name: string } }> }, myVerifications: Array<{ roundId: string, verified: boolean, held: boolean, area: { id: string, name: string } }>, myVote: { voted: boolean, lastVotedAt: string | null, channel: VoteChannel | null, canVote: boolean }, myBallot: { lines: Array<{ position: number, value: number | null, bid: { id: string } }> } | null };
+export type VotePageQuery = { round: { id: string, title: string, phase: Phase, constraintsInWords: Array<string>, schedule: { votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, pots: Array<{ amountPence: number, area: { id: string, name: string } }> }, myVerifications: Array<{ roundId: string, verified: boolean, held: boolean, area: { id: string, name: string } }>, myVote: { voted: boolean, lastVotedAt: string | null, channel: VoteChannel | null, canVote: boolean }, myBallot: { lines: Array<{ position: number, value: number | null, bid: { id: string } }> } | null };
 
 export type BallotBidsQueryVariables = Exact<{
   roundId: string | number;
@@ -1024,6 +1107,34 @@ export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
   endCursor
 }
     `, {"fragmentName":"PageInfoFields"}) as unknown as TypedDocumentString<PageInfoFieldsFragment, unknown>;
+export const CountConstraintsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment CountConstraintsFields on CountConstraints {
+  categoryMax {
+    key
+    pence
+    share
+  }
+  categoryMin {
+    key
+    pence
+    share
+  }
+  areaMax {
+    key
+    pence
+    share
+  }
+  areaMin {
+    key
+    pence
+    share
+  }
+  minVotes
+  minShare
+  exclusive
+  mustFund
+}
+    `, {"fragmentName":"CountConstraintsFields"}) as unknown as TypedDocumentString<CountConstraintsFieldsFragment, unknown>;
 export const PotResultFieldsFragmentDoc = new TypedDocumentString(`
     fragment PotResultFields on PotResult {
   area {
@@ -1438,6 +1549,10 @@ export const BidDraftDocument = new TypedDocumentString(`
     location {
       address
     }
+    locality {
+      id
+      name
+    }
     group {
       id
     }
@@ -1787,7 +1902,7 @@ export const AreaRoundsDocument = new TypedDocumentString(`
   endCursor
 }`) as unknown as TypedDocumentString<AreaRoundsQuery, AreaRoundsQueryVariables>;
 export const RoundPageDocument = new TypedDocumentString(`
-    query RoundPage($id: ID!) {
+    query RoundPage($id: ID!, $language: Language! = EN) {
   round(id: $id) {
     id
     title
@@ -1820,7 +1935,11 @@ export const RoundPageDocument = new TypedDocumentString(`
       minSupport
       rankPoints
       seats
+      constraints {
+        ...CountConstraintsFields
+      }
     }
+    constraintsInWords(language: $language)
     eligibility {
       relations
       minAge
@@ -1839,7 +1958,32 @@ export const RoundPageDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<RoundPageQuery, RoundPageQueryVariables>;
+    fragment CountConstraintsFields on CountConstraints {
+  categoryMax {
+    key
+    pence
+    share
+  }
+  categoryMin {
+    key
+    pence
+    share
+  }
+  areaMax {
+    key
+    pence
+    share
+  }
+  areaMin {
+    key
+    pence
+    share
+  }
+  minVotes
+  minShare
+  exclusive
+  mustFund
+}`) as unknown as TypedDocumentString<RoundPageQuery, RoundPageQueryVariables>;
 export const RoundBidsDocument = new TypedDocumentString(`
     query RoundBids($id: ID!, $areaId: ID!, $category: String, $search: String, $after: String) {
   round(id: $id) {
@@ -1925,6 +2069,10 @@ export const BidPageDocument = new TypedDocumentString(`
       longitude
     }
     area {
+      id
+      name
+    }
+    locality {
       id
       name
     }
@@ -2159,6 +2307,75 @@ export const ResultFreshnessDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ResultFreshnessQuery, ResultFreshnessQueryVariables>;
+export const SimulateCountDocument = new TypedDocumentString(`
+    query SimulateCount($input: SimulationInput!) {
+  simulateCount(input: $input) {
+    pots {
+      name
+      budgetPence
+      voters
+      bids {
+        id
+        title
+        costPence
+        categories
+        areas
+        votes
+      }
+      outcomes {
+        rule
+        error
+        funded
+        spentPence
+        votersWithFundedChoice
+        averagePencePerVoter
+        constraints {
+          ...CountConstraintsFields
+        }
+        byCategory {
+          key
+          label
+          pence
+          moneyShare
+          voteShare
+        }
+        byArea {
+          key
+          label
+          pence
+          moneyShare
+          voteShare
+        }
+      }
+    }
+  }
+}
+    fragment CountConstraintsFields on CountConstraints {
+  categoryMax {
+    key
+    pence
+    share
+  }
+  categoryMin {
+    key
+    pence
+    share
+  }
+  areaMax {
+    key
+    pence
+    share
+  }
+  areaMin {
+    key
+    pence
+    share
+  }
+  minVotes
+  minShare
+  exclusive
+  mustFund
+}`) as unknown as TypedDocumentString<SimulateCountQuery, SimulateCountQueryVariables>;
 export const VerifyRoundDocument = new TypedDocumentString(`
     query VerifyRound($id: ID!) {
   round(id: $id) {
@@ -2240,11 +2457,12 @@ export const MatchRegisterDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<MatchRegisterMutation, MatchRegisterMutationVariables>;
 export const VotePageDocument = new TypedDocumentString(`
-    query VotePage($roundId: ID!) {
+    query VotePage($roundId: ID!, $language: Language! = EN) {
   round(id: $roundId) {
     id
     title
     phase
+    constraintsInWords(language: $language)
     schedule {
       votingClosesAt
     }

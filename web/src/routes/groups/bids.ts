@@ -19,9 +19,14 @@ import { FormErrors } from '../../lib/forms.js';
 import { formatPence, parsePounds } from '../../lib/money.js';
 import { formStatus } from '../../http/render.js';
 import { ctx, requireSignIn } from '../../http/request.js';
-import { bidFormData } from '../../view-models/groups.js';
+import { allAreas } from '../../graphql/load.js';
+import { bidAreas, bidFormData } from '../../view-models/groups.js';
 
-const formData = async (req: Request, groupId: string) => bidFormData(await req.api.request(BidFormDataDocument, { groupId }, ctx(req)));
+/** The open rounds, the categories, and every area a bid may be for. */
+const formData = async (req: Request, groupId: string) => {
+  const [data, areas] = await Promise.all([req.api.request(BidFormDataDocument, { groupId }, ctx(req)), allAreas(req)]);
+  return { ...bidFormData(data), areas };
+};
 
 async function newBidForm(req: Request, res: Response, values: Partial<BidValues>, errors?: FormErrors) {
   const groupId = String(req.params.id);
@@ -30,6 +35,7 @@ async function newBidForm(req: Request, res: Response, values: Partial<BidValues
   res.status(formStatus(errors)).render('pages/bid-form', {
     pageTitle: res.locals.t.bidForm.newTitle,
     ...data,
+    ...bidAreas(data.areas, data.group.area, values.areaId ?? ''),
     values,
     errors,
     action: `/groups/${groupId}/bids/new`,
@@ -41,6 +47,7 @@ async function newBidForm(req: Request, res: Response, values: Partial<BidValues
 async function editForm(req: Request, res: Response, values?: BidValues, errors?: FormErrors) {
   const { bid } = await req.api.request(BidPageDocument, { id: String(req.params.id) }, ctx(req));
   const data = await formData(req, bid.group.id);
+  const shown = values ?? bidValuesOf(bid);
   res.status(formStatus(errors)).render('pages/bid-form', {
     pageTitle: res.locals.t.bidForm.editTitle,
     editing: true,
@@ -48,7 +55,8 @@ async function editForm(req: Request, res: Response, values?: BidValues, errors?
     group: data.group,
     rounds: [],
     categories: data.categories,
-    values: values ?? bidValuesOf(bid),
+    ...bidAreas(data.areas, bid.area, shown.areaId),
+    values: shown,
     errors,
     action: `/bids/${bid.id}/edit`,
     backLink: `/bids/${bid.id}`,
@@ -67,7 +75,8 @@ export function bidRoutes() {
     const data = await formData(req, groupId);
     const round = data.rounds.find((x) => x.id === values.roundId);
     const draft = savingDraft(req.body);
-    const errors = draft ? validateDraft(t, values, true, data.categories) : validateBid(t, values, true, data.categories);
+    const areaIds = bidAreas(data.areas, data.group.area, '').areaOptions.map((a) => a.id);
+    const errors = draft ? validateDraft(t, values, true, data.categories, areaIds) : validateBid(t, values, true, data.categories, areaIds);
     if (!round) errors.add('roundId', t.bidForm.errorRound);
     if (!draft) checkCostWithinPot(t, values, round?.pot, errors);
     if (errors.any || !round) {
@@ -79,6 +88,7 @@ export function bidRoutes() {
         pageTitle: t.bidForm.checkTitle,
         group: data.group,
         round,
+        ...bidAreas(data.areas, data.group.area, values.areaId),
         values,
         costText: formatPence(parsePounds(values.cost) ?? 0, req.lang),
         action: `/groups/${groupId}/bids/new`,
@@ -111,8 +121,13 @@ export function bidRoutes() {
   r.get('/bids/:id/edit', (req, res) => editForm(req, res));
   r.post('/bids/:id/edit', async (req, res) => {
     const values = bidValues(req.body);
-    const { bidCategories } = await req.api.request(BidCategoriesDocument, {}, ctx(req));
-    const errors = validateBid(res.locals.t, values, false, bidCategories);
+    const [{ bidCategories }, { bid }, areas] = await Promise.all([
+      req.api.request(BidCategoriesDocument, {}, ctx(req)),
+      req.api.request(BidPageDocument, { id: String(req.params.id) }, ctx(req)),
+      allAreas(req),
+    ]);
+    const areaIds = bidAreas(areas, bid.area, '').areaOptions.map((a) => a.id);
+    const errors = validateBid(res.locals.t, values, false, bidCategories, areaIds);
     if (!errors.any) {
       try {
         const { updateBid } = await req.api.request(UpdateBidDocument, { id: String(req.params.id), details: bidDetails(values) }, ctx(req));

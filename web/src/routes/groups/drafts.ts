@@ -9,11 +9,13 @@ import { FormErrors } from '../../lib/forms.js';
 import { formatPence, parsePounds } from '../../lib/money.js';
 import { formStatus } from '../../http/render.js';
 import { ctx } from '../../http/request.js';
-import { draftData } from '../../view-models/groups.js';
+import { allAreas } from '../../graphql/load.js';
+import { bidAreas, draftData } from '../../view-models/groups.js';
 
 async function loadDraft(req: Request) {
   const groupId = String(req.params.id);
-  return draftData(await req.api.request(BidDraftDocument, { id: String(req.params.draftId), groupId }, ctx(req)), groupId);
+  const [data, areas] = await Promise.all([req.api.request(BidDraftDocument, { id: String(req.params.draftId), groupId }, ctx(req)), allAreas(req)]);
+  return { ...draftData(data, groupId), areas };
 }
 
 type Draft = Awaited<ReturnType<typeof loadDraft>>;
@@ -30,6 +32,7 @@ async function draftForm(req: Request, res: Response, values?: BidValues, errors
   const data = await draftOrBid(req, res);
   if (!data) return;
   const { bid } = data;
+  const shown = values ?? bidValuesOf(bid, { blankZeroCost: true });
   res.status(formStatus(errors)).render('pages/bid-form', {
     pageTitle: res.locals.t.bidForm.draftTitle,
     draft: bid,
@@ -38,7 +41,8 @@ async function draftForm(req: Request, res: Response, values?: BidValues, errors
     group: data.group,
     rounds: [],
     categories: data.bidCategories,
-    values: values ?? bidValuesOf(bid, { blankZeroCost: true }),
+    ...bidAreas(data.areas, data.group.area, shown.areaId),
+    values: shown,
     errors,
     action: `/groups/${data.groupId}/drafts/${bid.id}`,
     backLink: `/groups/${data.groupId}`,
@@ -59,7 +63,8 @@ export function draftRoutes() {
     const { bid, groupId } = data;
     const values = { ...bidValues(req.body), roundId: bid.round.id };
     const draft = savingDraft(req.body);
-    const errors = draft ? validateDraft(t, values, false, data.bidCategories) : validateBid(t, values, false, data.bidCategories);
+    const areaIds = bidAreas(data.areas, data.group.area, '').areaOptions.map((a) => a.id);
+    const errors = draft ? validateDraft(t, values, false, data.bidCategories, areaIds) : validateBid(t, values, false, data.bidCategories, areaIds);
     if (!draft) checkCostWithinPot(t, values, data.pot, errors);
     if (errors.any) {
       await draftForm(req, res, values, errors);
@@ -79,6 +84,7 @@ export function draftRoutes() {
           pageTitle: t.bidForm.checkTitle,
           group: data.group,
           round: bid.round,
+          ...bidAreas(data.areas, data.group.area, values.areaId),
           values,
           costText: formatPence(parsePounds(values.cost) ?? 0, req.lang),
           action: `/groups/${groupId}/drafts/${bid.id}`,

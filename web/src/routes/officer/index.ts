@@ -1,6 +1,7 @@
 // Staff pages (in English): areas, rounds and their settings, reviewing
 // bids, the register, in-person verification, voting-code letters,
-// turnout; councillors publish results. Each area of work is its own module.
+// turnout; councillors publish results; staff compare counting rules.
+// Each area of work is its own module.
 import { Router } from 'express';
 import { OfficerAreasDocument, OfficerRoundsDocument } from '../../graphql/generated/graphql.js';
 import { allPages } from '../../graphql/pages.js';
@@ -12,6 +13,7 @@ import { staffResultRoutes } from './results.js';
 import { reviewRoutes } from './review.js';
 import { roleRoutes } from './roles.js';
 import { roundRoutes } from './rounds.js';
+import { simulationRoutes } from './simulation.js';
 import { verificationRoutes } from './verification.js';
 
 export function officerRoutes() {
@@ -26,6 +28,6 @@ export function officerRoutes() {
     renderStaff(res, 'staff/home', { pageTitle: 'Staff pages', rounds, areas });
   });
 
-  r.use(areaRoutes(), roleRoutes(), roundRoutes(), reviewRoutes(), verificationRoutes(), letterRoutes(), staffResultRoutes());
+  r.use(areaRoutes(), roleRoutes(), roundRoutes(), reviewRoutes(), verificationRoutes(), letterRoutes(), staffResultRoutes(), simulationRoutes());
   return r;
 }

@@ -1,29 +1,70 @@
 // Rounds: setting one up, its page, changing it, moving it to its next phase.
 import { Router, type Request, type Response } from 'express';
-import { AdvanceRoundDocument, CreateRoundDocument, UpdateRoundDocument, UpdateRoundSettingsDocument, type Phase } from '../../graphql/generated/graphql.js';
+import { AdvanceRoundDocument, BidCategoriesDocument, CreateRoundDocument, UpdateRoundDocument, UpdateRoundSettingsDocument, type Phase } from '../../graphql/generated/graphql.js';
 import { allAreas, loadRound, staffResultLocals } from '../../graphql/load.js';
 import { addApiError } from '../../forms/api-error.js';
-import { BALLOT_KINDS, METHODS, NEW_ROUND_VALUES, NEXT_PHASE, RELATIONS, RULES, parseRound, roundUpdate, roundValuesFrom, roundValuesOf, staffFieldOf, withFixedValues, type Round, type RoundValues } from '../../forms/rounds.js';
+import {
+  BALLOT_KINDS,
+  METHODS,
+  NEW_ROUND_VALUES,
+  NEXT_PHASE,
+  RELATIONS,
+  RULES,
+  areaFields,
+  categoryFields,
+  parseRound,
+  roundFieldOf,
+  roundUpdate,
+  roundValuesFrom,
+  roundValuesOf,
+  staffFieldOf,
+  withFixedValues,
+  type Round,
+  type RoundValues,
+} from '../../forms/rounds.js';
+import { mayCompareRules } from '../../forms/simulation.js';
 import { FormErrors, str } from '../../lib/forms.js';
 import { setFlash } from '../../lib/flash.js';
 import { formStatus, renderStaff } from '../../http/render.js';
 import { ctx } from '../../http/request.js';
 
 const apiErrors = { field: 'title', fieldOf: staffFieldOf, every: true };
+/** The round form's refusals: the counting rule's beside the council rules when the form gives some. */
+const roundApiErrors = (values: RoundValues) => ({ ...apiErrors, fieldOf: roundFieldOf(values) });
+
+/** What the round form lists: every area (for pots and area limits) and the bid categories. */
+async function formLists(req: Request) {
+  const [areas, { bidCategories }] = await Promise.all([allAreas(req), req.api.request(BidCategoriesDocument, {}, ctx(req))]);
+  return { areas, areaIds: areas.map((a) => a.id), areaNames: Object.fromEntries(areas.map((a) => [a.id, a.name])), categories: bidCategories };
+}
 
 async function roundForm(req: Request, res: Response, values: RoundValues, errors?: FormErrors, round?: Round) {
-  const areas = await allAreas(req);
+  const { areas, categories } = await formLists(req);
   renderStaff(
     res,
     'staff/round-form',
-    { pageTitle: round ? 'Change the round' : 'Set up a funding round', areas, values, errors, round, kinds: BALLOT_KINDS, rules: RULES, methods: METHODS, relations: RELATIONS, backLink: '/officer' },
+    {
+      pageTitle: round ? 'Change the round' : 'Set up a funding round',
+      areas,
+      categoryFields: categoryFields(categories),
+      areaFields: areaFields(areas),
+      values,
+      errors,
+      round,
+      kinds: BALLOT_KINDS,
+      rules: RULES,
+      methods: METHODS,
+      relations: RELATIONS,
+      backLink: '/officer',
+    },
     formStatus(errors),
   );
 }
 
 async function roundPage(req: Request, res: Response, round: Round, errors?: FormErrors) {
   const results = await staffResultLocals(req, round.id, round.phase);
-  renderStaff(res, 'staff/round', { pageTitle: round.title, round, next: NEXT_PHASE[round.phase], ...results, errors, backLink: '/officer' }, formStatus(errors));
+  const mayCompare = mayCompareRules(round.phase, req.me?.roles ?? []);
+  renderStaff(res, 'staff/round', { pageTitle: round.title, round, next: NEXT_PHASE[round.phase], mayCompare, ...results, errors, backLink: '/officer' }, formStatus(errors));
 }
 
 export function roundRoutes() {
@@ -31,10 +72,10 @@ export function roundRoutes() {
 
   r.get('/officer/rounds/new', (req, res) => roundForm(req, res, { ...NEW_ROUND_VALUES }));
   r.post('/officer/rounds/new', async (req, res) => {
-    const ids = (await allAreas(req)).map((a) => a.id);
-    const values = roundValuesFrom(req.body, ids);
+    const { areaIds, areaNames, categories } = await formLists(req);
+    const values = roundValuesFrom(req.body, areaIds, categories);
     const errors = new FormErrors();
-    const input = parseRound(values, ids, errors);
+    const input = parseRound(values, areaIds, errors, categories, areaNames);
     if (!errors.any) {
       try {
         const { createRound } = await req.api.request(CreateRoundDocument, { input }, ctx(req));
@@ -42,7 +83,7 @@ export function roundRoutes() {
         res.redirect(303, `/officer/rounds/${createRound.id}`);
         return;
       } catch (e) {
-        addApiError(errors, e, apiErrors);
+        addApiError(errors, e, roundApiErrors(values));
       }
     }
     await roundForm(req, res, values, errors);
@@ -56,10 +97,10 @@ export function roundRoutes() {
   });
   r.post('/officer/rounds/:id/edit', async (req, res) => {
     const round = await loadRound(req);
-    const ids = (await allAreas(req)).map((a) => a.id);
-    const values = withFixedValues(roundValuesFrom(req.body, ids), round);
+    const { areaIds, areaNames, categories } = await formLists(req);
+    const values = withFixedValues(roundValuesFrom(req.body, areaIds, categories), round);
     const errors = new FormErrors();
-    const parsed = parseRound(values, ids, errors);
+    const parsed = parseRound(values, areaIds, errors, categories, areaNames);
     if (!errors.any) {
       try {
         await req.api.request(UpdateRoundDocument, roundUpdate(round, parsed), ctx(req));
@@ -70,7 +111,7 @@ export function roundRoutes() {
         res.redirect(303, `/officer/rounds/${round.id}`);
         return;
       } catch (e) {
-        addApiError(errors, e, apiErrors);
+        addApiError(errors, e, roundApiErrors(values));
       }
     }
     await roundForm(req, res, values, errors, round);
