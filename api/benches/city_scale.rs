@@ -383,6 +383,7 @@ async fn seed_round(
                     evidence: Evidence::ProofOfAddress,
                     email: None,
                     phone: None,
+                    reference: None,
                 },
             )
             .await

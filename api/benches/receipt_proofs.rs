@@ -225,6 +225,7 @@ async fn main() -> anyhow::Result<()> {
                         evidence: Evidence::ProofOfAddress,
                         email: None,
                         phone: None,
+                        reference: None,
                     },
                 )
                 .await

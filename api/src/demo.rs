@@ -378,6 +378,7 @@ async fn seed_voting_round(
                 evidence: Evidence::CouncilRecord,
                 email: Some(email.into()),
                 phone: None,
+                reference: None,
             },
         )
         .await
@@ -398,6 +399,7 @@ async fn seed_voting_round(
             evidence: Evidence::CouncilRecord,
             email: None,
             phone: None,
+            reference: None,
         },
     )
     .await
@@ -604,6 +606,7 @@ async fn seed_published_round(
                 evidence: Evidence::ProofOfAddress,
                 email: None,
                 phone: None,
+                reference: None,
             },
         )
         .await

@@ -24,6 +24,9 @@ pub enum ErrorCode {
     NotInArea,
     TooYoung,
     AlreadyVerifiedElsewhere,
+    /// An officer's in-person check of someone who started online: the
+    /// reference from their screen (or their email address) is needed.
+    StartedOnline,
     RegisterNoMatch,
     InvalidPhone,
     MethodNotAccepted,
@@ -77,6 +80,7 @@ impl ErrorCode {
             ErrorCode::NotInArea => "NOT_IN_AREA",
             ErrorCode::TooYoung => "TOO_YOUNG",
             ErrorCode::AlreadyVerifiedElsewhere => "ALREADY_VERIFIED_ELSEWHERE",
+            ErrorCode::StartedOnline => "STARTED_ONLINE",
             ErrorCode::RegisterNoMatch => "REGISTER_NO_MATCH",
             ErrorCode::InvalidPhone => "INVALID_PHONE",
             ErrorCode::MethodNotAccepted => "METHOD_NOT_ACCEPTED",

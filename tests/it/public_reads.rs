@@ -208,6 +208,7 @@ async fn proofs_from_the_stored_tree_equal_the_rebuilt_trees_for_every_leaf() {
                         evidence: Evidence::ProofOfAddress,
                         email: None,
                         phone: None,
+                        reference: None,
                     },
                 )
                 .await

@@ -902,3 +902,91 @@ async fn look_alike_letters_do_not_make_a_second_person() {
     assert_eq!(kinds.len(), 2, "{conflicts}");
     assert!(kinds.contains(&"identity"), "{kinds:?}");
 }
+
+/// Someone who starts online and chooses to be seen in person is completed
+/// by the officer's check: with the reference on their screen (or their
+/// email address), their own record; without it, the officer is told what
+/// to ask for, not that they are "already verified".
+#[tokio::test]
+async fn someone_who_started_online_is_completed_in_person_by_their_reference() {
+    let app = TestApp::spawn().await;
+    // A postcode alone is not enough here: Kim is part-way after declaring.
+    let r = verification_round(&app, eligibility(json!({}))).await;
+    let kim = app.sign_in("kim@example.org").await;
+    let kim_details = person("Kim Lee", "1948-02-03", "LS6 1AB");
+    let res = declare(&app, &kim, &r.round, kim_details.clone()).await;
+    assert_eq!(
+        res["data"]["declareEligibility"]["verified"], false,
+        "{res:#}"
+    );
+    let mine = app
+        .ok(
+            Some(&kim),
+            "{ myVerifications { id verified inPersonReference } }",
+            json!({}),
+        )
+        .await;
+    let reference = mine["myVerifications"][0]["inPersonReference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let own_id = mine["myVerifications"][0]["id"].clone();
+    assert!(reference.starts_with(&format!("{}-", own_id.as_str().unwrap())));
+
+    let check = |reference: Option<&str>, details: Value| json!({ "r": r.round, "i": { "person": details, "evidence": "PROOF_OF_ADDRESS", "reference": reference } });
+    // Without the reference: what to ask for, by its own code.
+    let res = app
+        .gql(
+            Some(&r.officer),
+            &in_person_query(),
+            check(None, kim_details.clone()),
+        )
+        .await;
+    assert_eq!(
+        crate::helpers::error_code(&res),
+        "STARTED_ONLINE",
+        "{res:#}"
+    );
+    assert!(res["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("reference on their screen"));
+    // A made-up reference, and someone else's details with the right one.
+    let forged = format!("{}-AAAAA", own_id.as_str().unwrap());
+    let res = app
+        .gql(
+            Some(&r.officer),
+            &in_person_query(),
+            check(Some(&forged), kim_details.clone()),
+        )
+        .await;
+    assert_eq!(crate::helpers::error_code(&res), "INVALID_INPUT", "{res:#}");
+    let res = app
+        .gql(
+            Some(&r.officer),
+            &in_person_query(),
+            check(
+                Some(&reference),
+                person("Kim Leigh", "1948-02-03", "LS6 1AB"),
+            ),
+        )
+        .await;
+    assert_eq!(crate::helpers::error_code(&res), "INVALID_INPUT", "{res:#}");
+    // Read aloud and typed in lower case with a space: still hers.
+    let typed = reference.to_lowercase().replace('-', " - ");
+    let done = app
+        .ok(
+            Some(&r.officer),
+            &in_person_query(),
+            check(Some(&typed), kim_details),
+        )
+        .await;
+    let v = &done["recordInPersonVerification"];
+    assert_eq!(v["id"], own_id);
+    assert_eq!(v["verified"], true, "{done:#}");
+    let mine = app
+        .ok(Some(&kim), "{ myVerifications { id verified } }", json!({}))
+        .await;
+    assert_eq!(mine["myVerifications"][0]["verified"], true);
+    assert_eq!(mine["myVerifications"].as_array().unwrap().len(), 1);
+}

@@ -129,6 +129,7 @@ impl VerificationMutation {
             evidence: input.evidence.into(),
             email: input.email,
             phone: input.phone,
+            reference: input.reference,
         };
         Ok(Verification(
             verification::record_in_person(state(ctx), actor, id, record)

@@ -140,6 +140,11 @@ pub struct InPersonVerificationInput {
     pub email: Option<String>,
     /// The person's UK mobile number, if they have one.
     pub phone: Option<String>,
+    /// The reference on the screen of someone who started online
+    /// (`Verification.inPersonReference`): their own record is completed.
+    /// Without it (or their email address), an in-person check of someone
+    /// part-way is refused with STARTED_ONLINE.
+    pub reference: Option<String>,
 }
 
 pub struct Verification(pub verification::Participant);
@@ -148,6 +153,12 @@ pub struct Verification(pub verification::Participant);
 /// which area, how they are connected to it, and how they proved it.
 #[Object]
 impl Verification {
+    /// What the person shows an officer who checks them in person, so that
+    /// the check completes this record (`InPersonVerificationInput.reference`),
+    /// like `1234-K7QX2`.
+    async fn in_person_reference(&self, ctx: &Context<'_>) -> String {
+        verification::in_person_reference(&crate::graphql::state(ctx).secret, self.0.id)
+    }
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }

@@ -14,6 +14,46 @@ pub struct InPersonRecord {
     /// later (to see or delete their data).
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// The reference on the screen of someone who started online and
+    /// chose to be seen in person (`reference`).
+    pub reference: Option<String>,
+}
+
+/// Crockford's base 32: no I, L, O or U, so a reference read aloud or
+/// typed from a screen is not mistaken.
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+fn check_letters(secret: &crate::crypto::Secret, id: i64) -> String {
+    let mac = secret.keyed_hash("in-person-reference", &id.to_string());
+    mac.bytes()
+        .take(5)
+        .map(|b| ALPHABET[(b as usize) % 32] as char)
+        .collect()
+}
+
+/// The reference a person who started online shows an officer, so that
+/// the officer's check completes their own record: their record's number
+/// and five letters only the server can make for it (a keyed hash), like
+/// `1234-K7QX2`. It is worked out, never stored.
+pub fn reference(secret: &crate::crypto::Secret, id: ParticipantId) -> String {
+    format!("{}-{}", id.get(), check_letters(secret, id.get()))
+}
+
+/// The record a reference names, if its letters are right; typed in any
+/// case, with or without spaces, O read as 0 and I or L as 1.
+fn parse_reference(secret: &crate::crypto::Secret, text: &str) -> Option<i64> {
+    let clean: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect();
+    let (id, letters) = clean.split_once('-')?;
+    let id: i64 = id.parse().ok()?;
+    crate::crypto::constant_time_eq(letters, &check_letters(secret, id)).then_some(id)
 }
 
 /// An officer records that they checked a person at an event, a library or
@@ -74,29 +114,83 @@ pub async fn record_in_person(
             "you cannot verify yourself: another officer must check you",
         ));
     }
-    let own = match account_id {
+    let by_email = match account_id {
         Some(a) => own_record(&txn, round_id, a.into()).await?,
         None => None,
     };
+    // Someone who started online is completed by the reference on their
+    // screen: the details the officer checked must be the ones they gave.
+    let by_reference = match record.reference.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => {
+            let wrong = || {
+                ServiceError::invalid(
+                    "reference",
+                    "this reference is not right: check it against the person's screen, or leave it empty",
+                )
+            };
+            let id = parse_reference(&state.secret, text).ok_or_else(wrong)?;
+            let found = verified_participants::Entity::find_by_id(id)
+                .filter(verified_participants::Column::RoundId.eq(round_id))
+                .one(&txn)
+                .await
+                .context("finding a reference")?
+                .ok_or_else(wrong)?;
+            if found.identity_hmac != checked.identity_hmac {
+                return Err(ServiceError::invalid(
+                    "reference",
+                    "the name, date of birth or postcode you entered are not the ones this person gave online: check them with the person",
+                ));
+            }
+            Some(found)
+        }
+    };
+    if let (Some(a), Some(b)) = (&by_email, &by_reference) {
+        if a.id != b.id {
+            return Err(ServiceError::refused(
+                ErrorCode::AlreadyVerifiedElsewhere,
+                "the email address and the reference belong to two different people's records: check which is right",
+            ));
+        }
+    }
+    let own = by_reference.or(by_email);
     let own_id = own.as_ref().map(|o| o.id);
-    for (column, value) in [
+    for (column, value, identity) in [
         (
             verified_participants::Column::IdentityHmac,
             Some(&checked.identity_hmac),
+            true,
         ),
-        (verified_participants::Column::PhoneHmac, phone.as_ref()),
-        (verified_participants::Column::EmailHmac, mailbox.as_ref()),
+        (
+            verified_participants::Column::PhoneHmac,
+            phone.as_ref(),
+            false,
+        ),
+        (
+            verified_participants::Column::EmailHmac,
+            mailbox.as_ref(),
+            false,
+        ),
     ] {
         let Some(value) = value else { continue };
-        if holder_of(&txn, round_id, column, value)
+        let Some(other) = holder_of(&txn, round_id, column, value)
             .await?
-            .is_some_and(|o| Some(o.id) != own_id)
-        {
+            .filter(|o| Some(o.id) != own_id)
+        else {
+            continue;
+        };
+        if identity && other.verified_at.is_none() {
+            // They started online and are part-way: their own record is
+            // completed, once the officer knows which it is.
             return Err(ServiceError::refused(
-                ErrorCode::AlreadyVerifiedElsewhere,
-                "this person, phone number or email address is already verified for this round: look them up before recording them again",
+                ErrorCode::StartedOnline,
+                "this person started proving who they are online: ask them for the reference on their screen (it looks like 1234-K7QX2), or the email address they signed in with, and enter it",
             ));
         }
+        return Err(ServiceError::refused(
+            ErrorCode::AlreadyVerifiedElsewhere,
+            "this person, phone number or email address is already verified for this round",
+        ));
     }
     if own
         .as_ref()

@@ -249,6 +249,13 @@ export type InPersonVerificationInput = {
   person: PersonDetailsInput;
   /** The person's UK mobile number, if they have one. */
   phone?: string | null | undefined;
+  /**
+   * The reference on the screen of someone who started online
+   * (`Verification.inPersonReference`): their own record is completed.
+   * Without it (or their email address), an in-person check of someone
+   * part-way is refused with STARTED_ONLINE.
+   */
+  reference?: string | null | undefined;
 };
 
 export type InvitationStatus =
