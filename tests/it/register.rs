@@ -359,3 +359,43 @@ async fn officers_may_upload_a_large_register_and_nobody_else_a_large_body() {
         assert_eq!(res.status().as_u16(), 413);
     }
 }
+
+/// A round that accepts the register but was given none does not offer the
+/// check (it could only ever fail); once a register with people on it is
+/// imported it does, and anonymous readers of the round see the change.
+#[tokio::test]
+async fn the_register_is_offered_only_once_there_is_one_to_check() {
+    let app = TestApp::spawn().await;
+    let r = verification_round(
+        &app,
+        eligibility(json!({ "methods": ["REGISTER", "IN_PERSON"] })),
+    )
+    .await;
+    let available = "query($id: ID!) { round(id: $id) { registerAvailable } }";
+    let vars = json!({ "id": r.round });
+    assert_eq!(
+        app.ok(None, available, vars.clone()).await["round"]["registerAvailable"],
+        false
+    );
+    let ann = app.sign_in("ann@example.org").await;
+    app.ok(
+        Some(&ann),
+        &declare_query(),
+        json!({ "r": r.round, "p": person("Ann Smith", "21/03/1984", "LS6 1AB") }),
+    )
+    .await;
+    let res = app.gql(Some(&ann), MATCH, json!({ "r": r.round })).await;
+    assert_eq!(error_code(&res), "METHOD_NOT_ACCEPTED", "{res:#}");
+    assert!(res["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("has not given this round a register"));
+    app.ok(Some(&r.officer), IMPORT, import_input(&r.round, REGISTER))
+        .await;
+    assert_eq!(
+        app.ok(None, available, vars).await["round"]["registerAvailable"],
+        true
+    );
+    let data = app.ok(Some(&ann), MATCH, json!({ "r": r.round })).await;
+    assert_eq!(data["matchRegister"]["verified"], true);
+}

@@ -394,6 +394,17 @@ async fn store(
     now: DateTime<Utc>,
 ) -> ServiceResult<register_imports::Model> {
     let accepted = u32::try_from(fresh.len()).unwrap_or(u32::MAX);
+    // The round's public answers (whether a register can be checked)
+    // change with it.
+    crate::store::rounds::Entity::update_many()
+        .col_expr(
+            crate::store::rounds::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(crate::store::rounds::Column::Id.eq(round_id))
+        .exec(txn)
+        .await
+        .context("marking the round changed")?;
     let import = register_imports::ActiveModel {
         round_id: Set(round_id.get()),
         imported_by: Set(actor.account_id.get()),
@@ -443,6 +454,19 @@ async fn store(
 
 /// The register decides who may vote: it can change only until voting
 /// opens.
+/// Whether the council has given the round a register with anyone on it:
+/// without one, checking against the register could only ever fail, so it
+/// is not offered.
+pub async fn available(db: &impl ConnectionTrait, round_id: RoundId) -> ServiceResult<bool> {
+    Ok(register_imports::Entity::find()
+        .filter(register_imports::Column::RoundId.eq(round_id))
+        .filter(register_imports::Column::RowsAccepted.gt(0))
+        .one(db)
+        .await
+        .context("finding a register")?
+        .is_some())
+}
+
 fn require_unfrozen(round: &rounds::Round) -> ServiceResult<()> {
     if round.phase.settings_frozen() {
         return Err(ServiceError::refused(

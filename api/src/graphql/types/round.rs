@@ -270,6 +270,21 @@ impl Round {
     async fn eligibility(&self) -> Eligibility {
         self.0.eligibility.clone().into()
     }
+    /// Whether residents can be checked against the council's register:
+    /// the round accepts it and a register with people on it was imported.
+    /// Without one the check could only fail, so it is not offered.
+    async fn register_available(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        if !self
+            .0
+            .eligibility
+            .accepts(crate::domain::eligibility::Method::Register)
+        {
+            return Ok(false);
+        }
+        crate::service::register::available(&state(ctx).db, self.0.id)
+            .await
+            .gql()
+    }
     /// When the round's verification data was purged, if it has been.
     async fn verification_purged_at(&self) -> Option<DateTime<Utc>> {
         self.0.verification_purged_at

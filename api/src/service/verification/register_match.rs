@@ -24,6 +24,12 @@ pub async fn match_register(
     if !round.eligibility.accepts(Method::Register) {
         return Err(not_accepted(Method::Register));
     }
+    if !crate::service::register::available(&txn, round_id).await? {
+        return Err(ServiceError::refused(
+            ErrorCode::MethodNotAccepted,
+            "the council has not given this round a register to check you against: choose another way to prove who you are",
+        ));
+    }
     let Some(own) = own_record(&txn, round_id, actor.account_id).await? else {
         return Err(not_declared());
     };
