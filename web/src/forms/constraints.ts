@@ -182,23 +182,3 @@ export function constraintsInput(c: CountConstraintsFieldsFragment | null | unde
   };
   return isEmptyConstraints(input) ? null : input;
 }
-
-/** Council rules in a few words, for the simulator's tables: "most for transport 30%; least votes 3". */
-export function constraintsSummary(c: CountConstraintsFieldsFragment | null | undefined, areaName: (key: string) => string = (k) => k): string {
-  if (!c) return '';
-  const parts: string[] = [];
-  for (const l of c.categoryMax) parts.push(`at most ${limitShown(l)} for ${l.key}`);
-  for (const l of c.categoryMin) parts.push(`at least ${limitShown(l)} for ${l.key}`);
-  for (const l of c.areaMax) parts.push(`at most ${limitShown(l)} for ${areaName(l.key)}`);
-  for (const l of c.areaMin) parts.push(`at least ${limitShown(l)} for ${areaName(l.key)}`);
-  if (typeof c.minVotes === 'number') parts.push(`bids need ${c.minVotes} ${c.minVotes === 1 ? 'vote' : 'votes'}`);
-  if (c.minShare) parts.push(`bids need ${c.minShare} of the voters`);
-  for (const s of c.exclusive) parts.push(`at most one of ${s.join(', ')}`);
-  if (c.mustFund.length) parts.push(`${c.mustFund.join(', ')} funded first`);
-  return parts.join('; ');
-}
-
-function limitShown(l: { pence?: number | null; share?: string | null }): string {
-  if (l.share) return `${l.share} of the pot`;
-  return `£${new Intl.NumberFormat('en-GB').format((l.pence ?? 0) / 100)}`;
-}

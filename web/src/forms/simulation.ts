@@ -1,8 +1,10 @@
-// The rule simulator's form (staff, in English): up to three counting rules,
-// each with council rules of its own, to count a round's sealed ballots or
-// an uploaded pabulib file side by side. Pure: read the posted values,
-// check them, and build the API's SimulationInput.
+// The rule simulator's form: up to three counting rules, each with council
+// rules of its own, to count a round's sealed ballots or an uploaded
+// pabulib file side by side. Pure: read the posted values, check them, and
+// build the API's SimulationInput. Unlike the other staff forms its texts
+// are in the page's language (the dictionaries' `simulator`).
 import type { CountConstraintsInput, Phase, Role, SimulatedRuleInput, SimulationInput } from '../graphql/generated/graphql.js';
+import { en, fmt, type Dictionary } from '../i18n/index.js';
 import { FormErrors, str } from '../lib/forms.js';
 import { isEmptyConstraints, keyedLimitsText, leastVotesText, readExclusiveSets, readIds, readKeyedLimits, readLeastVotes, setsText, type IdKind } from './constraints.js';
 import type { ApiErrorMapping } from './api-error.js';
@@ -86,23 +88,59 @@ function areaKey(typed: string, areas: NamedArea[]): string | undefined {
  * bounded as it is read (http/bodies.ts: a larger file gets the too-large
  * page) and the API reads what it says.
  */
-export function pbFileText(file: { buffer: Buffer } | undefined): { text: string } | { error: string } {
-  if (!file) return { error: 'Select a pabulib file (.pb)' };
-  if (file.buffer.length === 0) return { error: 'The selected file is empty' };
+export function pbFileText(file: { buffer: Buffer } | undefined, t: Dictionary = en): { text: string } | { error: string } {
+  const e = t.simulator.errors;
+  if (!file) return { error: e.fileMissing };
+  if (file.buffer.length === 0) return { error: e.fileEmpty };
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(file.buffer) };
   } catch {
-    return { error: 'The selected file must be a pabulib file in UTF-8 text' };
+    return { error: e.fileNotText };
   }
 }
 
+type SimErrors = Dictionary['simulator']['errors'];
+
+/**
+ * What the council-rule readers (forms/constraints.ts) say, in English for
+ * the round form: each message, after any "Line N: ", matched back to the
+ * dictionary's words. A message that matches none stays as it is.
+ */
+const READER_ERRORS: [RegExp, (e: SimErrors, m: RegExpExecArray) => string][] = [
+  [/^write the category, a colon and the limit, like /, (e) => e.categoryLimitLine],
+  [/^write the area, a colon and the limit, like /, (e) => e.areaLimitLine],
+  [/^(.+) has a limit already$/, (e, m) => fmt(e.limitTwice, { key: m[1] })],
+  [/^enter a number of votes, like 20, or a share of the voters, like 5%$/i, (e) => e.leastVotes],
+  [/^enter bid numbers separated by commas, like 12, 15: “(.*)” is not a bid number$/i, (e, m) => fmt(e.notBidNumbers, { id: m[1] })],
+  [/^“(.*)” is not a project id$/, (e, m) => fmt(e.notProjectId, { id: m[1] })],
+  [/^bid (.+) is named twice$/i, (e, m) => fmt(e.bidTwice, { id: m[1] })],
+  [/^“(.*)” is not a bid number; write one set a line, like 12, 15$/, (e, m) => fmt(e.setNotBidNumber, { id: m[1] })],
+  [/^“(.*)” is not a project id; write one set a line, like 12, 15$/, (e, m) => fmt(e.setNotProjectId, { id: m[1] })],
+  [/^a set needs at least two bids, separated by commas, like 12, 15$/i, (e) => e.setTooSmall],
+  [/^bid (.+) is in more than one set, or twice in one$/i, (e, m) => fmt(e.setOverlap, { id: m[1] })],
+];
+
+/**
+ * A council-rule reader's message as the simulator shows it, saying which
+ * rule it is about: "Rule 2: …", "Rule 2, line 3: …", in the page's language.
+ */
+export function ruleError(slot: number, message: string, t: Dictionary = en): string {
+  const e = t.simulator.errors;
+  const lined = /^Line (\d+): (.*)$/s.exec(message);
+  const text = lined ? (lined[2] ?? '') : message;
+  const found = READER_ERRORS.map(([re, words]) => {
+    const m = re.exec(text);
+    return m ? words(e, m) : undefined;
+  }).find((w) => w !== undefined);
+  const error = found ?? (lined ? text : `${text.charAt(0).toLowerCase()}${text.slice(1)}`);
+  return lined ? fmt(e.inRuleLine, { n: slot, line: lined[1], error }) : fmt(e.inRule, { n: slot, error });
+}
+
 /** One rule's council rules, or null when none is given. Round bids are numbers; a file's projects have ids of their own. */
-function ruleConstraints(v: SimValues, slot: number, ids: IdKind, errors: FormErrors, areas?: NamedArea[]): CountConstraintsInput | null {
+function ruleConstraints(v: SimValues, slot: number, ids: IdKind, errors: FormErrors, t: Dictionary, areas?: NamedArea[]): CountConstraintsInput | null {
   const field = (f: string) => `${f}-${slot}`;
   const s = (f: string) => v[field(f)] ?? '';
-  // Each message says which rule it is about: "Rule 2: …", "Rule 2, line 3: …".
-  const add = (f: string, text: string) =>
-    errors.add(field(f), text.startsWith('Line ') ? `Rule ${slot}, line ${text.slice(5)}` : `Rule ${slot}: ${text.charAt(0).toLowerCase()}${text.slice(1)}`);
+  const add = (f: string, text: string) => errors.add(field(f), ruleError(slot, text, t));
   const keyed = (f: 'categoryMax' | 'categoryMin' | 'areaMax' | 'areaMin') => {
     const read = readKeyedLimits(s(f), f.startsWith('category') ? 'category' : 'area');
     if (read.error !== undefined) add(f, read.error);
@@ -110,7 +148,7 @@ function ruleConstraints(v: SimValues, slot: number, ids: IdKind, errors: FormEr
     if (!areas || f.startsWith('category')) return limits;
     // A round's areas go to the API by id.
     const unknown = limits.find((l) => areaKey(l.key, areas) === undefined);
-    if (unknown) add(f, `“${unknown.key}” is not an area: write one of ${areas.map((a) => a.name).join(', ')}`);
+    if (unknown) errors.add(field(f), fmt(t.simulator.errors.inRule, { n: slot, error: fmt(t.simulator.errors.notAnArea, { area: unknown.key, areas: areas.map((a) => a.name).join(', ') }) }));
     return limits.map((l) => ({ ...l, key: areaKey(l.key, areas) ?? l.key }));
   };
   const input: CountConstraintsInput = { categoryMax: keyed('categoryMax'), categoryMin: keyed('categoryMin'), areaMax: keyed('areaMax'), areaMin: keyed('areaMin') };
@@ -126,12 +164,13 @@ function ruleConstraints(v: SimValues, slot: number, ids: IdKind, errors: FormEr
   return isEmptyConstraints(input) ? null : input;
 }
 
-/** Checks the comparison and builds the API's input, which is null while there are errors. */
-export function parseSimulation(v: SimValues, source: SimSource): Parsed<SimValues, SimulationInput> {
+/** Checks the comparison and builds the API's input, which is null while there are errors; the errors are in `t`'s language. */
+export function parseSimulation(v: SimValues, source: SimSource, t: Dictionary = en): Parsed<SimValues, SimulationInput> {
+  const e = t.simulator.errors;
   const errors = new FormErrors();
   let pbFile: string | null = null;
   if ('file' in source) {
-    const read = pbFileText(source.file);
+    const read = pbFileText(source.file, t);
     if ('error' in read) errors.add('pbFile', read.error);
     else pbFile = read.text;
   }
@@ -140,17 +179,17 @@ export function parseSimulation(v: SimValues, source: SimSource): Parsed<SimValu
   for (const slot of SIM_SLOTS) {
     const name = v[`rule-${slot}`] ?? '';
     if (name !== '' && !(SIM_RULES as readonly string[]).includes(name)) {
-      errors.add(`rule-${slot}`, `Select rule ${slot}’s counting rule from the list`);
+      errors.add(`rule-${slot}`, fmt(e.ruleNotListed, { n: slot }));
       continue;
     }
-    const constraints = ruleConstraints(v, slot, ids, errors, 'roundId' in source ? source.areas : undefined);
+    const constraints = ruleConstraints(v, slot, ids, errors, t, 'roundId' in source ? source.areas : undefined);
     if (name === '') {
-      if (constraints) errors.add(`rule-${slot}`, `Select the counting rule for rule ${slot}’s council rules, or clear them`);
+      if (constraints) errors.add(`rule-${slot}`, fmt(e.ruleMissing, { n: slot }));
       continue;
     }
     rules.push({ name, constraints });
   }
-  if (rules.length === 0 && !errors.any) errors.add('rule-1', 'Select at least one counting rule');
+  if (rules.length === 0 && !errors.any) errors.add('rule-1', e.noRule);
   const input: SimulationInput = 'roundId' in source ? { roundId: source.roundId, rules } : { pbFile, rules };
   return { values: v, errors, input: errors.any ? null : input };
 }

@@ -2,6 +2,7 @@
 // first (in the order the count funded them), then the rest. Widths are
 // whole percentages, so that the stylesheet can draw them with classes
 // (the Content-Security-Policy allows no inline style).
+import { en, fmt, type Dictionary } from '../i18n/index.js';
 
 export interface ChartPot {
   budgetPence: number;
@@ -41,7 +42,8 @@ export function potChart(pot: ChartPot): ChartBar[] {
 
 // The rule simulator's chart: for each category (or area), the share of
 // the votes its bids got, then the share of the money each rule gave them,
-// so that a rule's fairness to each category shows at a glance.
+// so that a rule's fairness to each category shows at a glance. The bars'
+// words are in the page's language (the dictionaries' `simulator`).
 
 export interface ShareChartRow {
   label: string;
@@ -57,14 +59,15 @@ export interface ShareChartGroup {
   bars: { label: string; kind: 'votes' | 'money'; text: string; width: number }[];
 }
 
-export function shareChart(rows: ShareChartRow[], rules: { label: string }[]): ShareChartGroup[] {
+export function shareChart(rows: ShareChartRow[], rules: { label: string }[], t: Dictionary = en): ShareChartGroup[] {
+  const s = t.simulator;
   return rows.map((row) => ({
     label: row.label,
     bars: [
-      { label: 'Share of the votes', kind: 'votes' as const, text: row.voteShareText, width: width(row.voteShare, 1) },
+      { label: s.chartVoteShare, kind: 'votes' as const, text: row.voteShareText, width: width(row.voteShare, 1) },
       ...rules.flatMap((rule, i) => {
         const cell = row.rules[i];
-        return cell ? [{ label: `${rule.label}: share of the money`, kind: 'money' as const, text: cell.shareText, width: width(cell.share, 1) }] : [];
+        return cell ? [{ label: fmt(s.chartMoneyShare, { rule: rule.label }), kind: 'money' as const, text: cell.shareText, width: width(cell.share, 1) }] : [];
       }),
     ],
   }));

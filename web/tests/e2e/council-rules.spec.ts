@@ -1,7 +1,8 @@
 // Council rules in the count: officers set them on a round and residents
 // read them before voting, in English and Welsh; a group says which part
 // of the area a bid is for; staff compare counting rules on an uploaded
-// pabulib file and on a published round; residents cannot.
+// pabulib file (in English and in Welsh) and on a published round;
+// residents cannot.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
@@ -62,6 +63,56 @@ test('admin: compares three counting rules on an uploaded pabulib file', async (
   await expect(page.getByLabel('Most money for a category for rule 2')).toHaveValue('young people: 30%');
   await expectAccessible(page);
   await screenshots(page, 'simulator-result');
+  await context.close();
+});
+
+test('admin: compares counting rules on a pabulib file in Welsh', async ({ browser }) => {
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  await page.goto('/officer/simulator');
+  await signIn(page, DEMO.admin, '/officer/simulator');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Compare counting rules');
+  try {
+    // The language switch in the header, as on the public pages.
+    await page.getByRole('link', { name: /Cymraeg/ }).click();
+    await expect(page).toHaveURL(/\/officer\/simulator\?lang=cy$/);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'cy');
+    await expect(page.locator('main')).not.toHaveAttribute('lang');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Cymharu rheolau cyfrif');
+    await expectAccessible(page);
+
+    // No file: the error in Welsh, and the rules chosen are kept.
+    await page.getByLabel('Rheol gyfrif ar gyfer rheol 3').selectOption('mes');
+    await page.getByRole('button', { name: 'Cymharu’r rheolau' }).click();
+    await expect(page).toHaveTitle(/^Gwall: Cymharu rheolau cyfrif ar ffeil pabulib/);
+    await expect(page.getByRole('alert')).toContainText('Dewiswch ffeil pabulib (.pb)');
+    await expect(page.getByLabel('Rheol gyfrif ar gyfer rheol 3')).toHaveValue('mes');
+    await expectAccessible(page);
+
+    await page.getByLabel('Ffeil pabulib (.pb)').setInputFiles(FIXTURE);
+    await page.getByText('Rheolau’r cyngor ar gyfer rheol 2 (dewisol)').click();
+    await page.getByLabel('Uchafswm yr arian ar gyfer categori ar gyfer rheol 2').fill('young people: 30%');
+    await page.getByRole('button', { name: 'Cymharu’r rheolau' }).click();
+
+    await expect(page.getByRole('heading', { level: 2, name: 'Beth fyddai pob rheol yn ei ariannu' })).toBeVisible();
+    const table = page.getByRole('table', { name: 'Y rheolau ochr yn ochr' });
+    await expect(table).toBeVisible();
+    // Rule names stay as they are.
+    for (const rule of ['1. greedy', '2. mes-add1', '3. mes']) await expect(table.getByRole('rowheader', { name: rule })).toBeVisible();
+    await expect(table).toContainText('Gyda rheolau’r cyngor: 30% o’r pot ar y mwyaf ar gyfer young people');
+    const playArea = page.getByRole('table', { name: 'Ceisiadau a fyddai’n cael cyllid o dan bob rheol' }).getByRole('row', { name: /Play area repairs/ });
+    await expect(playArea.getByRole('cell').nth(2)).toHaveText('✓ Yn cael cyllid');
+    await expect(playArea.getByRole('cell').nth(3)).toContainText('Heb gyllid');
+    await expect(page.getByRole('table', { name: 'Arian ar gyfer pob categori' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Cyfran o’r pleidleisiau ac o’r arian, fesul categori' })).toBeVisible();
+    await expect(page.getByRole('listitem').filter({ hasText: '1. greedy: cyfran o’r arian' }).first()).toBeVisible();
+    await expectAccessible(page);
+    await screenshots(page, 'simulator-result-cy');
+  } finally {
+    // The switch keeps Welsh on the admin's account: back to English for the other journeys.
+    await page.goto('/officer/simulator?lang=en');
+  }
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Compare counting rules');
   await context.close();
 });
 

@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   constraintsInput,
-  constraintsSummary,
   keyedLimitsText,
   readExclusiveSets,
   readIds,
@@ -96,11 +95,6 @@ describe('council rules read back', () => {
     expect(constraintsInput(rules)).toEqual({ ...rules, categoryMax: [{ key: 'transport', pence: null, share: '30%' }] });
     expect(constraintsInput(noRules)).toBeNull();
     expect(constraintsInput(null)).toBeNull();
-  });
-  it('in a few words', () => {
-    expect(constraintsSummary(rules)).toBe('at most 30% of the pot for transport; bids need 3 votes; at most one of 7, 8; 9 funded first');
-    expect(constraintsSummary({ ...noRules, areaMin: [{ key: '1', pence: 500_000, share: null }], minShare: '5%' }, () => 'Headingley')).toBe('at least £5,000 for Headingley; bids need 5% of the voters');
-    expect(constraintsSummary(null)).toBe('');
   });
 });
 

@@ -1,7 +1,8 @@
 // The rule simulator: its form (forms/simulation.ts), what the page shows
 // (view-models/simulation.ts, lib/chart.ts), and its routes with a
 // stand-in for the API: staff only, a pabulib file read with its limits,
-// the API's refusals beside their fields or on the error pages.
+// the API's refusals beside their fields or on the error pages; in
+// English and in Welsh.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -13,11 +14,13 @@ import { loadConfig } from '../../src/config.js';
 import { ApiError, type GraphQLClient } from '../../src/graphql/client.js';
 import type { SimulateCountQuery, SimulationInput } from '../../src/graphql/generated/graphql.js';
 import { addApiError } from '../../src/forms/api-error.js';
-import { NEW_SIM_VALUES, askedRules, mayCompareRules, parseSimulation, simValuesForRound, simValuesFrom, simulationApiErrors } from '../../src/forms/simulation.js';
+import { readExclusiveSets, readIds, readKeyedLimits, readLeastVotes } from '../../src/forms/constraints.js';
+import { NEW_SIM_VALUES, askedRules, mayCompareRules, parseSimulation, ruleError, simValuesForRound, simValuesFrom, simulationApiErrors } from '../../src/forms/simulation.js';
+import { cy, en } from '../../src/i18n/index.js';
 import type { Round } from '../../src/forms/rounds.js';
 import { shareChart, width } from '../../src/lib/chart.js';
 import { FormErrors } from '../../src/lib/forms.js';
-import { percent, simulationView } from '../../src/view-models/simulation.js';
+import { councilRulesInWords, percent, simulationView } from '../../src/view-models/simulation.js';
 
 const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/riverside-small.pb');
 const pb = readFileSync(FIXTURE);
@@ -108,6 +111,60 @@ describe('the simulator’s form', () => {
   });
 });
 
+describe('the simulator’s form in Welsh', () => {
+  it('says what is wrong in Welsh, naming the rule and the line', () => {
+    const rules = { ...NEW_SIM_VALUES };
+    expect(parseSimulation(rules, { file: undefined }, cy).errors.byField.pbFile?.text).toBe('Dewiswch ffeil pabulib (.pb)');
+    expect(parseSimulation(simValuesFrom({}), { roundId: '7' }, cy).errors.byField['rule-1']?.text).toBe('Dewiswch o leiaf un rheol gyfrif');
+    const wrong = parseSimulation(simValuesFrom({ 'rule-1': 'borda', 'rule-2': '', 'leastVotes-2': '3', 'rule-3': 'mes', 'categoryMax-3': 'transport 30%' }), { roundId: '7' }, cy);
+    expect(fields(wrong.errors)).toEqual(['rule-1', 'rule-2', 'categoryMax-3']);
+    expect(wrong.errors.byField['rule-1']?.text).toBe('Dewiswch o’r rhestr y rheol gyfrif ar gyfer rheol 1');
+    expect(wrong.errors.byField['rule-2']?.text).toBe('Dewiswch y rheol gyfrif ar gyfer rheolau’r cyngor yn rheol 2, neu cliriwch nhw');
+    expect(wrong.errors.byField['categoryMax-3']?.text).toBe('Rheol 3, llinell 1: ysgrifennwch y categori, colon a’r terfyn, fel transport: 30% neu transport: 5000');
+    const areas = [{ id: '1', name: 'Hyde Park and Woodhouse' }];
+    expect(parseSimulation(simValuesFrom({ 'rule-1': 'mes', 'areaMin-1': 'Leeds: 5%' }), { roundId: '7', areas }, cy).errors.byField['areaMin-1']?.text).toBe('Rheol 1: nid yw “Leeds” yn ardal: rhowch un o’r rhain: Hyde Park and Woodhouse');
+  });
+
+  // The readers of council rules (forms/constraints.ts) speak English for
+  // the round form; the simulator words each of their messages itself.
+  const wrongRules: [string, string, 'number' | 'name'][] = [
+    ['categoryMax', 'transport 30%', 'name'],
+    ['areaMax', 'Headingley: 5000\nHeadingley: lots', 'name'],
+    ['categoryMin', 'a: 1%\na: 2%', 'name'],
+    ['leastVotes', 'twenty', 'name'],
+    ['mustFund', '12, x', 'number'],
+    ['mustFund', `p1, ${'x'.repeat(101)}`, 'name'],
+    ['mustFund', '12, 12', 'number'],
+    ['exclusive', '12', 'number'],
+    ['exclusive', '12, 15\n15, 16', 'number'],
+    ['exclusive', '12, 12', 'number'],
+    ['exclusive', '12, 15\n1, a', 'number'],
+    ['exclusive', `a, b\nc, ${'x'.repeat(101)}`, 'name'],
+    ['exclusive', `${'x'.repeat(101)}, c`, 'name'],
+  ];
+  const readerMessage = (f: string, text: string, ids: 'number' | 'name') =>
+    f === 'leastVotes' ? readLeastVotes(text).error : f === 'mustFund' ? readIds(text, ids).error : f === 'exclusive' ? readExclusiveSets(text, ids).error : readKeyedLimits(text, f.startsWith('category') ? 'category' : 'area').error;
+  it.each(wrongRules)('words the readers’ message in both languages: %s, case %#', (f, text, ids) => {
+    const message = readerMessage(f, text, ids) ?? '';
+    expect(message).not.toBe('');
+    const source = ids === 'number' ? { roundId: '7' } : { file: { buffer: pb } };
+    const shown = (t: typeof en) => parseSimulation(simValuesFrom({ 'rule-2': 'greedy', [`${f}-2`]: text }), source, t).errors.byField[`${f}-2`]?.text;
+    // English: the reader's own words after "Rule 2: " or "Rule 2, line N: ".
+    const lined = /^Line (\d+): (.*)$/.exec(message);
+    expect(shown(en)).toBe(lined ? `Rule 2, line ${lined[1]}: ${lined[2]}` : `Rule 2: ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
+    expect(ruleError(2, message, en)).toBe(shown(en));
+    // Welsh: none of the reader's English is left.
+    const welsh = shown(cy) ?? '';
+    expect(welsh).toMatch(lined ? new RegExp(`^Rheol 2, llinell ${lined[1]}: `) : /^Rheol 2: /);
+    expect(welsh).not.toMatch(/\b(the|write|enter|is not|named|needs|limit|line)\b/i);
+  });
+
+  it('keeps a message it does not know, after the rule’s number', () => {
+    expect(ruleError(3, 'Something new', cy)).toBe('Rheol 3: something new');
+    expect(ruleError(3, 'Line 2: something new', cy)).toBe('Rheol 3, llinell 2: something new');
+  });
+});
+
 const outcome = (rule: string, funded: string[], spentPence: number, votersWithFundedChoice: number, byCategory: { key: string; pence: number; moneyShare: number; voteShare: number }[]) => ({
   rule,
   error: null,
@@ -186,6 +243,19 @@ describe('the comparison', () => {
   });
 });
 
+describe('the comparison in Welsh', () => {
+  const [pot] = simulationView(SIMULATION, [1, 2, 3], undefined, cy);
+  it('words the council rules and the chart in Welsh; rule names stay as they are', () => {
+    expect(pot?.rules[1]).toMatchObject({ label: '2. mes-add1', constraints: '30% o’r pot ar y mwyaf ar gyfer young people', spentShare: '30%' });
+    expect(pot?.chart[0]?.bars.map((b) => b.label)).toEqual(['Cyfran o’r pleidleisiau', '1. greedy: cyfran o’r arian', '2. mes-add1: cyfran o’r arian']);
+    const rules = { ...noRules, categoryMin: [{ key: 'culture', pence: 200_000, share: null }], areaMax: [{ key: '1', pence: null, share: '40%' }], minVotes: 2, exclusive: [['7', '8']], mustFund: ['9'] };
+    expect(councilRulesInWords(rules, () => 'Headingley', cy)).toBe(
+      'o leiaf £2,000 ar gyfer culture; 40% o’r pot ar y mwyaf ar gyfer Headingley; mae angen 2 bleidlais ar bob cais; un ar y mwyaf o 7, 8; 9 yn cael cyllid yn gyntaf',
+    );
+    expect(councilRulesInWords({ ...noRules, minVotes: 1, minShare: '5%' }, undefined, en)).toBe('bids need 1 vote; bids need 5% of the voters');
+  });
+});
+
 // The routes, with a stand-in for the API.
 
 const people: Record<string, string[]> = { officer: ['OFFICER'], councillor: ['COUNCILLOR'], resident: [] };
@@ -203,6 +273,7 @@ const client: GraphQLClient = {
       const id = String(vars.id);
       return { round: { id, title: 'Spring Greens 2026', phase: phases[id] ?? 'VOTING', pots: [{ area: { id: '1', name: 'Hyde Park and Woodhouse' } }], countingRule: { name: 'mes-add1', constraints: null } } } as never;
     }
+    if (name === 'SetLanguage') return { setLanguage: { id: '9', language: 'CY' } } as never;
     if (name === 'GroupAreas') return { areas: { nodes: [{ id: '1', name: 'Hyde Park and Woodhouse' }], pageInfo: { hasNextPage: false, endCursor: null } } } as never;
     if (name === 'SimulateCount') {
       const input = vars.input as SimulationInput;
@@ -230,11 +301,13 @@ afterAll(() => {
   vi.restoreAllMocks();
 });
 
-/** The simulator's page for someone signed in, with the cookies and token to post it. */
-async function page(who: string, at = '/officer/simulator') {
-  const res = await fetch(`${base}${at}`, { headers: { cookie: `fs_session=${who}` } });
+/** The simulator's page for someone signed in, with the cookies and token to post it; `lang`, the language cookie the switch leaves. */
+async function page(who: string, at = '/officer/simulator', lang?: 'en' | 'cy') {
+  const mine = [`fs_session=${who}`, ...(lang ? [`fs_lang=${lang}`] : [])];
+  const res = await fetch(`${base}${at}`, { headers: { cookie: mine.join('; ') } });
   const html = await res.text();
-  const cookies = [...res.headers.getSetCookie().map((c) => c.split(';')[0]), `fs_session=${who}`].join('; ');
+  const set = res.headers.getSetCookie().map((c) => c.split(';')[0] ?? '');
+  const cookies = [...set, ...mine.filter((c) => !set.some((x) => x.split('=')[0] === c.split('=')[0]))].join('; ');
   return { res, html, cookies, token: /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '' };
 }
 
@@ -330,5 +403,67 @@ describe('the simulator’s pages', () => {
     expect((await page('officer', '/officer/rounds/8/compare')).res.status).toBe(403);
     expect((await page('councillor', '/officer/rounds/8/compare')).res.status).toBe(200);
     expect((await page('councillor', '/officer/rounds/9/compare')).res.status).toBe(403);
+  });
+});
+
+describe('the simulator’s pages in Welsh', () => {
+  it('follow the language switch: Welsh words, and no English-only part', async () => {
+    const { res, html } = await page('officer', '/officer/simulator?lang=cy');
+    expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie().join()).toContain('fs_lang=cy');
+    expect(html).toContain('<html lang="cy"');
+    expect(html).toMatch(/<main class="govuk-main-wrapper" id="main-content">/);
+    expect(html).toContain('<title>Cymharu rheolau cyfrif ar ffeil pabulib – ');
+    expect(html).toContain('<h1 class="govuk-heading-l">Cymharu rheolau cyfrif</h1>');
+    expect(html).toContain('Rheol gyfrif<span class="govuk-visually-hidden"> ar gyfer rheol 2</span>');
+    expect(html).toContain('Rheolau’r cyngor ar gyfer rheol 3 (dewisol)');
+    // The switch leads back to English on the same page.
+    expect(html).toContain('href="/officer/simulator?lang=en"');
+    expect(html).not.toContain('Compare counting rules');
+  });
+
+  it('count an uploaded file and show the comparison in Welsh', async () => {
+    const { cookies, token } = await page('officer', '/officer/simulator', 'cy');
+    const res = await fetch(`${base}/officer/simulator`, {
+      method: 'POST',
+      headers: { cookie: cookies },
+      body: form(token, { 'rule-1': 'greedy', 'rule-2': 'mes-add1', 'categoryMax-2': 'young people: 30%', 'rule-3': 'phragmen' }, { text: pb.toString('utf8') }),
+    });
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).toContain('<html lang="cy"');
+    expect(html).toContain('Beth fyddai pob rheol yn ei ariannu');
+    expect(html).toContain('<caption class="govuk-table__caption govuk-table__caption--s">Y rheolau ochr yn ochr</caption>');
+    expect(html).toContain('Ceisiadau a fyddai’n cael cyllid o dan bob rheol');
+    expect(html).toContain('Cyfran o’r pleidleisiau ac o’r arian, fesul categori');
+    expect(html).toContain('Gyda rheolau’r cyngor: 30% o’r pot ar y mwyaf ar gyfer young people');
+    expect(html).toContain('<span aria-hidden="true">✓</span> Yn cael cyllid');
+    // The API's reason a rule could not count is its own, in English, and says so.
+    expect(html).toContain('<strong>Nid oedd modd cyfrif y pleidleisiau hyn:</strong> <span class="app-break-words" lang="en">constraints: must_fund names');
+    for (const english of ['The rules compared', 'Bids funded by each rule', 'Share of the votes', 'of the money', 'Compare the rules']) expect(html).not.toContain(english);
+  });
+
+  it('say what is wrong in Welsh', async () => {
+    const { cookies, token } = await page('officer', '/officer/simulator', 'cy');
+    const res = await fetch(`${base}/officer/simulator`, { method: 'POST', headers: { cookie: cookies }, body: form(token, { 'rule-1': 'greedy', 'leastVotes-1': 'lots' }) });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('<title>Gwall: Cymharu rheolau cyfrif ar ffeil pabulib');
+    expect(html).toContain('Dewiswch ffeil pabulib (.pb)');
+    expect(html).toContain('Rheol 1: rhowch nifer o bleidleisiau, fel 20, neu gyfran o’r pleidleiswyr, fel 5%');
+  });
+
+  it('compare a round’s rules in Welsh, its areas named in the hint', async () => {
+    const { res, html } = await page('officer', '/officer/rounds/7/compare', 'cy');
+    expect(res.status).toBe(200);
+    expect(html).toContain('<title>Cymharu rheolau cyfrif: Spring Greens 2026 – ');
+    expect(html).toContain('Enw’r ardal, fel Hyde Park and Woodhouse.');
+    expect(html).toContain('Rhifau’r ceisiadau, gyda choma rhwng pob un');
+  });
+
+  it('refuse a round not open to this person with the not-allowed page, in Welsh too', async () => {
+    const res = await fetch(`${base}/officer/rounds/8/compare`, { headers: { cookie: 'fs_session=officer; fs_lang=cy' } });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('Ni allwch weld y dudalen hon');
   });
 });

@@ -1,15 +1,18 @@
 // The rule simulator (officers, councillors, admins): count a round's
 // sealed ballots, or an uploaded pabulib file, under up to three rules side
 // by side, each with council rules of its own. Nothing is stored; the API
-// decides who may see which round's ballots and refuses residents.
+// decides who may see which round's ballots and refuses residents. Unlike
+// the other staff pages (renderStaff, in English), these follow the page's
+// language: every word is in the dictionaries' `simulator`.
 import { Router, type Request, type Response } from 'express';
 import { SimulateCountDocument } from '../../graphql/generated/graphql.js';
 import { allAreas, loadRound } from '../../graphql/load.js';
 import { addApiError } from '../../forms/api-error.js';
 import type { Round } from '../../forms/rounds.js';
 import { NEW_SIM_VALUES, SIM_RULES, SIM_SLOTS, askedRules, hasConstraintValues, mayCompareRules, parseSimulation, simulationApiErrors, simValuesForRound, simValuesFrom, type SimValues } from '../../forms/simulation.js';
+import { fmt, type Dictionary } from '../../i18n/index.js';
 import type { FormErrors } from '../../lib/forms.js';
-import { formStatus, renderStaff } from '../../http/render.js';
+import { formStatus } from '../../http/render.js';
 import { ctx } from '../../http/request.js';
 import { simulationView } from '../../view-models/simulation.js';
 
@@ -19,38 +22,42 @@ interface PageState {
   pots?: ReturnType<typeof simulationView>;
 }
 
+/** The page's dictionary (http/locals.ts), from the language switch or its cookie. */
+function words(res: Response): Dictionary {
+  return res.locals.t as Dictionary;
+}
+
+/** The simulator's page in the page's language: the staff section of the navigation, and no English-only `lang` on the main content. */
 function simulatorPage(res: Response, state: PageState, round?: Round) {
-  renderStaff(
-    res,
-    'staff/simulate',
-    {
-      pageTitle: round ? `Compare counting rules: ${round.title}` : 'Compare counting rules on a pabulib file',
-      round,
-      action: round ? `/officer/rounds/${round.id}/compare` : '/officer/simulator',
-      rules: SIM_RULES,
-      // A rule's council rules show open when any is given (a field with an error always is).
-      slots: SIM_SLOTS.map((n) => ({ n, open: hasConstraintValues(state.values, n) })),
-      values: state.values,
-      errors: state.errors,
-      pots: state.pots,
-      columnClass: 'govuk-grid-column-full',
-      backLink: round ? `/officer/rounds/${round.id}` : '/officer',
-    },
-    formStatus(state.errors),
-  );
+  const s = words(res).simulator;
+  res.status(formStatus(state.errors)).render('staff/simulate', {
+    navSection: 'officer',
+    pageTitle: round ? fmt(s.titleRound, { round: round.title }) : s.titleFile,
+    round,
+    action: round ? `/officer/rounds/${round.id}/compare` : '/officer/simulator',
+    rules: SIM_RULES,
+    // A rule's council rules show open when any is given (a field with an error always is).
+    slots: SIM_SLOTS.map((n) => ({ n, open: hasConstraintValues(state.values, n) })),
+    values: state.values,
+    errors: state.errors,
+    pots: state.pots,
+    columnClass: 'govuk-grid-column-full',
+    backLink: round ? `/officer/rounds/${round.id}` : '/officer',
+  });
 }
 
 /** Counts the posted comparison, then shows it with the form again, or the form with its errors. */
 async function compare(req: Request, res: Response, round?: Round) {
+  const t = words(res);
   const values = simValuesFrom(req.body);
   const areas = round ? await allAreas(req) : [];
-  const { errors, input } = parseSimulation(values, round ? { roundId: round.id, areas } : { file: req.file });
+  const { errors, input } = parseSimulation(values, round ? { roundId: round.id, areas } : { file: req.file }, t);
   if (input) {
     try {
       const { simulateCount } = await req.api.request(SimulateCountDocument, { input }, ctx(req));
       // A round's area limits name areas by id; a file's by the names it gives them.
       const areaName = (key: string) => areas.find((a) => a.id === key)?.name ?? key;
-      simulatorPage(res, { values, pots: simulationView(simulateCount, askedRules(values).map((r) => r.slot), areaName) }, round);
+      simulatorPage(res, { values, pots: simulationView(simulateCount, askedRules(values).map((r) => r.slot), areaName, t) }, round);
       return;
     } catch (e) {
       addApiError(errors, e, simulationApiErrors(values, !round));
