@@ -14,6 +14,7 @@ mod m20261206_000009_phone_safety;
 mod m20261207_000010_public_reads;
 mod m20261207_000011_public_revision;
 mod m20261207_000012_bid_locality;
+mod m20261207_000013_closed_codes;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_public_reads::Migration),
             Box::new(m20261207_000011_public_revision::Migration),
             Box::new(m20261207_000012_bid_locality::Migration),
+            Box::new(m20261207_000013_closed_codes::Migration),
         ]
     }
 }

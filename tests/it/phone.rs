@@ -429,14 +429,11 @@ async fn texts_explain_every_error_and_cast_nothing() {
         "{page}"
     );
 
-    // Once voting closes, the code and the phone mean nothing, and nothing
-    // is cast.
+    // Once voting closes, the code says so and the phone means nothing,
+    // and nothing is cast.
     crate::fixtures::advance(&app, &e.officer, &e.round, "CLOSED").await;
     let closed = one(text(&app, phone, &format!("{code} VOTE 1")).await);
-    assert!(
-        closed.starts_with("We do not recognise that voting code"),
-        "{closed}"
-    );
+    assert_eq!(closed, "Voting in Neighbourhood Fund has closed.");
     let after = one(text(&app, phone, "VOTE 1").await);
     assert!(
         after.starts_with("We do not recognise this phone"),
@@ -1379,5 +1376,51 @@ async fn a_lost_batch_of_letters_is_made_again_until_collected() {
             audit.iter().any(|r| r["action"] == action),
             "{action} audited"
         );
+    }
+}
+
+/// A code from a letter, texted or keyed after voting has closed, is told
+/// that voting has closed (not that it is unknown); a made-up code is
+/// still unknown; and nothing of it outlives the round's verification
+/// data.
+#[tokio::test]
+async fn a_code_after_the_close_is_told_voting_has_closed() {
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL", "maxChoices": 3 }), 0).await;
+    let codes = phone_voters(&app, &e, 2).await;
+    let reply = text(&app, "+447700900020", &format!("{} VOTE 1", codes[0])).await;
+    assert!(reply[0].contains("You chose"), "{reply:?}");
+    crate::fixtures::advance(&app, &e.officer, &e.round, "CLOSED").await;
+    // Texted: by the voter who voted, and by one who did not.
+    for (from, code) in [("+447700900020", &codes[0]), ("+447700900021", &codes[1])] {
+        let reply = text(&app, from, &format!("{code} BIDS")).await;
+        assert_eq!(
+            reply,
+            ["Voting in Neighbourhood Fund has closed."],
+            "{reply:?}"
+        );
+    }
+    let reply = text(&app, "+447700900022", "1234 5678 9012 3456 BIDS").await;
+    assert!(
+        reply[0].starts_with("We do not recognise that voting code."),
+        "{reply:?}"
+    );
+    // Keyed.
+    let call = sid("CA");
+    let from = "+441134960020";
+    press(&app, &call, from, None).await;
+    press(&app, &call, from, Some("1")).await;
+    let digits: String = codes[1].chars().filter(char::is_ascii_digit).collect();
+    let (said, _) = press(&app, &call, from, Some(&format!("{digits}#"))).await;
+    assert!(
+        said.contains("Voting in Neighbourhood Fund has closed."),
+        "{said}"
+    );
+    // What is kept: the codes' keyed hashes with the round, nothing else.
+    let kept = crate::voting::dump_table(&app, "closed_codes").await;
+    assert_eq!(kept.len(), 2, "{kept:#?}");
+    for row in &kept {
+        let keys: Vec<&String> = row.keys().collect();
+        assert_eq!(keys, ["code_hmac", "round_id"]);
     }
 }

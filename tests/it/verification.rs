@@ -802,7 +802,24 @@ async fn verification_data_is_purged_after_publication_and_retention() {
 
     // After it: gone, for that round only, once.
     let later = now + chrono::Duration::days(31);
+    // The keyed hashes of the round's closed voting codes go with it.
+    for round in [round_id, open.parse().unwrap()] {
+        use sea_orm::{ActiveModelTrait, Set};
+        api::store::closed_codes::ActiveModel {
+            code_hmac: Set(format!("code-of-{round}")),
+            round_id: Set(round),
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+    }
     let purged = purge(&app.state.db, None, retention, later).await.unwrap();
+    let codes_left = api::store::closed_codes::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(codes_left.len(), 1);
+    assert_eq!(codes_left[0].round_id.to_string(), open);
     assert_eq!(purged.len(), 1);
     assert_eq!(purged[0].round_id, round_id.into());
     assert_eq!(purged[0].participants, 2, "Ray, and Sam's held declaration");

@@ -10,6 +10,7 @@ pub mod ballots;
 pub mod bid_reviews;
 pub mod bids;
 pub mod cast_answers;
+pub mod closed_codes;
 pub mod group_invitations;
 pub mod group_members;
 pub mod groups;

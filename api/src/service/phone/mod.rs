@@ -113,24 +113,43 @@ pub struct Participant {
     pub participant_id: ParticipantId,
 }
 
+/// What a voting code is.
+pub(crate) enum CodeIs {
+    /// A code of a round in voting (or about to be).
+    Valid(voting_codes::Model),
+    /// A code of a round whose voting has closed.
+    Closed(RoundId),
+    /// Not a code (or one replaced by a new one).
+    Unknown,
+}
+
 /// Takes one voting-code attempt for `caller_key` and looks the code up:
-/// `Err(RATE_LIMITED)` once the caller has used their attempts, `Ok(None)`
-/// for a code that is not (or no longer) valid.
+/// `Err(RATE_LIMITED)` once the caller has used their attempts.
 pub(crate) async fn check_code(
     db: &DatabaseConnection,
     secret: &Secret,
     caller_key: &str,
     digits: &str,
-) -> ServiceResult<Option<voting_codes::Model>> {
+) -> ServiceResult<CodeIs> {
     let txn = begin_write(db).await.context("starting a transaction")?;
     limits::take(&txn, &CODE_ATTEMPTS, caller_key).await?;
     txn.commit().await.context("recording a code attempt")?;
-    voting_codes::Entity::find()
-        .filter(voting_codes::Column::CodeHmac.eq(code_hash(secret, digits)))
+    let hmac = code_hash(secret, digits);
+    if let Some(found) = voting_codes::Entity::find()
+        .filter(voting_codes::Column::CodeHmac.eq(&hmac))
         .filter(voting_codes::Column::VoidedAt.is_null())
         .one(db)
         .await
-        .context("looking up a voting code")
+        .context("looking up a voting code")?
+    {
+        return Ok(CodeIs::Valid(found));
+    }
+    Ok(crate::store::closed_codes::Entity::find()
+        .filter(crate::store::closed_codes::Column::CodeHmac.eq(&hmac))
+        .one(db)
+        .await
+        .context("looking up a closed code")?
+        .map_or(CodeIs::Unknown, |c| CodeIs::Closed(c.round_id.into())))
 }
 
 /// What a phone number alone says about who is texting.
@@ -379,6 +398,17 @@ pub fn refusal(lang: Language, error: &ServiceError) -> String {
     .into()
 }
 
+/// A code of a round whose voting has closed, in one sentence: "Voting in
+/// {round} has closed."
+pub(crate) async fn closed_round(
+    db: &impl ConnectionTrait,
+    lang: Language,
+    round_id: RoundId,
+) -> ServiceResult<String> {
+    let round = rounds::load(db, round_id).await?;
+    Ok(no_ballot(lang, &NoBallot::Closed, &round.title))
+}
+
 /// Why there is no ballot, in one sentence, for texts and calls alike.
 pub(crate) fn no_ballot(lang: Language, why: &NoBallot, round: &str) -> String {
     let w = crate::words::of(lang);
@@ -414,8 +444,30 @@ pub async fn prune(db: &impl ConnectionTrait) -> ServiceResult<()> {
 }
 
 /// At close: everything that could tie a phone, a code or a call to a
-/// ballot goes, in the transaction that closes voting.
+/// ballot goes, in the transaction that closes voting. Only the codes' keyed
+/// hashes stay, each with the round alone (`closed_codes`), so that a code
+/// from a letter is answered "voting has closed".
 pub async fn seal(db: &impl ConnectionTrait, round_id: RoundId) -> ServiceResult<()> {
+    use sea_orm::sea_query::{Alias, Query};
+    let keep = Query::insert()
+        .into_table(Alias::new("closed_codes"))
+        .columns([Alias::new("code_hmac"), Alias::new("round_id")])
+        .select_from(
+            Query::select()
+                .columns([
+                    voting_codes::Column::CodeHmac,
+                    voting_codes::Column::RoundId,
+                ])
+                .from(voting_codes::Entity)
+                .and_where(voting_codes::Column::RoundId.eq(round_id.get()))
+                .and_where(voting_codes::Column::VoidedAt.is_null())
+                .to_owned(),
+        )
+        .map_err(|e| ServiceError::Unexpected(anyhow::anyhow!("keeping closed codes: {e}")))?
+        .to_owned();
+    db.execute_raw(db.get_database_backend().build(&keep))
+        .await
+        .context("keeping the codes' hashes")?;
     phone_calls::Entity::delete_many()
         .filter(phone_calls::Column::RoundId.eq(round_id))
         .exec(db)

@@ -7,8 +7,8 @@
 //! gateway's markup (`http::twiml`).
 use super::phrases::{self, short};
 use super::{
-    ballot_for, by_phone, check_code, code_digits, no_ballot, phone_key, refusal, ByPhone, Entry,
-    EntryProblem, NoBallot, Participant, PhoneBallot,
+    ballot_for, by_phone, check_code, closed_round, code_digits, no_ballot, phone_key, refusal,
+    ByPhone, CodeIs, Entry, EntryProblem, NoBallot, Participant, PhoneBallot,
 };
 use crate::domain::id::RoundId;
 use crate::domain::{ballot::BallotKind, vote::Channel, Language};
@@ -316,11 +316,14 @@ async fn who_texts(
     let found = match check_code(&state.db, &state.secret, &caller_key, &digits).await {
         Err(e @ ServiceError::Refused { .. }) => return Ok(Err(refusal(ctx.lang, &e))),
         Err(e) => return Err(e),
-        Ok(None) => {
+        Ok(CodeIs::Unknown) => {
             let help = [("help", ctx.help_line())];
             return Ok(Err(fill(w.sms_code_unknown, &help)));
         }
-        Ok(Some(found)) => found,
+        Ok(CodeIs::Closed(round)) => {
+            return Ok(Err(closed_round(&state.db, ctx.lang, round).await?));
+        }
+        Ok(CodeIs::Valid(found)) => found,
     };
     // The next messages from this phone need no code: a code sent to the
     // resident came from this number.

@@ -11,8 +11,8 @@
 //! writes it as the gateway's markup (`http::twiml`).
 use super::phrases::{self, money, short};
 use super::{
-    ballot_for, check_code, code_digits, no_ballot, phone_key, refusal, Entry, EntryProblem,
-    NoBallot, Participant, PhoneBallot,
+    ballot_for, check_code, closed_round, code_digits, no_ballot, phone_key, refusal, CodeIs,
+    Entry, EntryProblem, NoBallot, Participant, PhoneBallot,
 };
 use crate::domain::{ballot::BallotKind, vote::Channel, Language};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
@@ -459,10 +459,14 @@ async fn on_code(
             return Ok((call, answer, Keep::Forget));
         }
         Err(e) => return Err(e),
-        Ok(found) => found,
-    };
-    let Some(found) = found else {
-        return failed(state, call, w.voice_code_unknown.into(), None);
+        Ok(CodeIs::Valid(found)) => found,
+        Ok(CodeIs::Closed(round)) => {
+            let said = closed_round(&state.db, lang, round).await?;
+            return Ok((call, goodbye(state, lang, &said), Keep::Forget));
+        }
+        Ok(CodeIs::Unknown) => {
+            return failed(state, call, w.voice_code_unknown.into(), None);
+        }
     };
     let who = Participant {
         round_id: found.round_id.into(),

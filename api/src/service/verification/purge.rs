@@ -69,6 +69,11 @@ pub async fn purge(
             .exec(&txn)
             .await
             .context("purging conflicts")?;
+        crate::store::closed_codes::Entity::delete_many()
+            .filter(crate::store::closed_codes::Column::RoundId.eq(r.id))
+            .exec(&txn)
+            .await
+            .context("purging closed codes")?;
         crate::store::round_observers::Entity::delete_many()
             .filter(crate::store::round_observers::Column::RoundId.eq(r.id))
             .exec(&txn)
