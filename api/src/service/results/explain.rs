@@ -280,6 +280,16 @@ mod tests {
             Step::EqualShares { supporters: 25, .. }
         ));
         assert_eq!(t.stopped, Some(Term::OutcomeExhaustive));
+        // In words a resident follows: residents pay nothing; the shares
+        // are the pot's, and why the count stopped is a plain clause.
+        let lines = t.explain(&Names::default(), Language::En);
+        assert_eq!(
+            lines,
+            [
+                "Round 1: bid \"3\" was funded. The pot is shared out equally among the voters, and the shares of 25 of the voters who chose it paid £10.00 each towards its cost of £300.00.",
+                "The count stopped because no bid that is left costs less than the money that is left.",
+            ]
+        );
         let stv = json!({"rounds": [
             {"stage": 1, "action": {"kind": "first-preferences"}, "elected": []},
             {"stage": 2, "action": {"kind": "surplus", "candidate": "4"},
