@@ -1,8 +1,9 @@
 //! Your account: the language we write to you in, the data we hold about
 //! you, and deleting it.
 use crate::fixtures;
-use crate::helpers::{decoded, TestApp};
-use serde_json::json;
+use crate::helpers::{decoded, error_code, TestApp};
+use api::domain::Role;
+use serde_json::{json, Value};
 
 const SET_LANGUAGE: &str = "mutation($l: Language!) { setLanguage(language: $l) { id language } }";
 const ME: &str = "{ me { id language } }";
@@ -471,4 +472,57 @@ async fn a_check_in_person_no_longer_names_a_deleted_account() {
     let after = checked(&crate::voting::dump_table(&app, "audit_events").await);
     assert!(after["account"].is_null(), "{after}");
     assert_eq!(after["evidence"], before["evidence"], "what was done stays");
+}
+
+const HOLDERS: &str = "{ roleHolders(first: 50) { nodes { id displayName roles hasSignedIn } } }";
+const GRANT_ROLE: &str =
+    "mutation($e: String!, $r: Role!) { grantRole(email: $e, role: $r) { id roles hasSignedIn } }";
+const REVOKE_ROLE: &str =
+    "mutation($a: ID!, $r: Role!) { revokeRole(accountId: $a, role: $r) { id roles } }";
+const SET_NAME: &str = "mutation($n: String!) { setDisplayName(name: $n) { displayName } }";
+
+/// Admins see who holds roles and take them away; a role granted to an
+/// address nobody has signed in with says so (it may be mistyped); people
+/// name themselves, and the list shows the names.
+#[tokio::test]
+async fn admins_list_role_holders_and_people_name_themselves() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in_as("admin@council.test", Role::Admin).await;
+    let officer = app.officer().await;
+    app.ok(Some(&officer), SET_NAME, json!({ "n": "  Olu Officer " }))
+        .await;
+    // A mistyped address: the account exists, but nobody has used it.
+    let typo = app
+        .ok(
+            Some(&admin),
+            GRANT_ROLE,
+            json!({ "e": "offcer@council.test", "r": "OFFICER" }),
+        )
+        .await;
+    assert_eq!(typo["grantRole"]["hasSignedIn"], false);
+    let holders = app.ok(Some(&admin), HOLDERS, json!({})).await;
+    let nodes = holders["roleHolders"]["nodes"].as_array().unwrap().clone();
+    assert_eq!(nodes.len(), 3, "{nodes:#?}");
+    assert!(nodes.iter().any(|n| n["displayName"] == "Olu Officer"
+        && n["roles"] == json!(["OFFICER"])
+        && n["hasSignedIn"] == true));
+    // Taken away again: no longer listed.
+    app.ok(
+        Some(&admin),
+        REVOKE_ROLE,
+        json!({ "a": typo["grantRole"]["id"], "r": "OFFICER" }),
+    )
+    .await;
+    let holders = app.ok(Some(&admin), HOLDERS, json!({})).await;
+    assert_eq!(holders["roleHolders"]["nodes"].as_array().unwrap().len(), 2);
+    // Only admins see the list.
+    let res = app.gql(Some(&officer), HOLDERS, json!({})).await;
+    assert_eq!(error_code(&res), "NOT_AUTHORISED");
+    // A name too long is refused; an empty one clears it.
+    let res = app
+        .gql(Some(&officer), SET_NAME, json!({ "n": "x".repeat(61) }))
+        .await;
+    assert_eq!(error_code(&res), "INVALID_INPUT");
+    let cleared = app.ok(Some(&officer), SET_NAME, json!({ "n": " " })).await;
+    assert_eq!(cleared["setDisplayName"]["displayName"], Value::Null);
 }

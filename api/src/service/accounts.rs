@@ -10,7 +10,7 @@ use crate::store::{account_roles, accounts};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, Set,
+    QueryOrder, QuerySelect, Set,
 };
 
 #[derive(Clone, Debug)]
@@ -20,6 +20,9 @@ pub struct Account {
     pub roles: Vec<Role>,
     /// The language of the emails and texts sent to this person.
     pub language: Language,
+    /// Whether anyone has signed in to it yet: a role granted to an address
+    /// nobody has used may be a mistyped one.
+    pub has_signed_in: bool,
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: AccountId) -> ServiceResult<Account> {
@@ -33,7 +36,60 @@ pub async fn get(db: &impl ConnectionTrait, id: AccountId) -> ServiceResult<Acco
         display_name: a.display_name,
         language: Language::from_stored(&a.language),
         roles: roles_of(db, id).await?,
+        has_signed_in: a.last_sign_in_at.is_some(),
     })
+}
+
+/// Admins: the accounts that hold a role, a page at a time, by account.
+pub async fn role_holders(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    page: super::PageRequest,
+) -> ServiceResult<super::Page<Account>> {
+    actor.require(Role::Admin, "see who holds roles")?;
+    let ids: Vec<i64> = account_roles::Entity::find()
+        .select_only()
+        .column(account_roles::Column::AccountId)
+        .distinct()
+        .order_by_asc(account_roles::Column::AccountId)
+        .offset(page.offset)
+        .limit(page.limit + 1)
+        .into_tuple()
+        .all(db)
+        .await
+        .context("listing role holders")?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.push(get(db, id.into()).await?);
+    }
+    Ok(super::Page::from_rows(out, page))
+}
+
+/// The signed-in person sets the name other members of their groups and
+/// the council's staff see (or clears it with an empty one).
+pub async fn set_display_name(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    name: &str,
+) -> ServiceResult<Account> {
+    let name = match name.trim() {
+        "" => None,
+        n => Some(
+            crate::domain::text::bounded(n, "your name", 1, 60)
+                .map_err(|m| ServiceError::invalid("displayName", m))?,
+        ),
+    };
+    accounts::Entity::update_many()
+        .col_expr(
+            accounts::Column::DisplayName,
+            sea_orm::sea_query::Expr::value(name),
+        )
+        .filter(accounts::Column::Id.eq(actor.account_id))
+        .filter(accounts::Column::DeletedAt.is_null())
+        .exec(db)
+        .await
+        .context("setting a name")?;
+    get(db, actor.account_id).await
 }
 
 /// Grants `role` to the account with this email address, making the account
@@ -57,9 +113,29 @@ pub async fn grant_role(
     };
     let now = Utc::now();
     let txn = begin_write(db).await.context("starting a transaction")?;
-    let account_id =
-        find_or_create_account(&txn, &secret.keyed_hash("email", email.as_str()), now, None)
-            .await?;
+    // Found, or made for the person's first sign-in; granting a role is
+    // not signing in, so nobody has signed in to a new account yet.
+    let email_hmac = secret.keyed_hash("email", email.as_str());
+    let found = accounts::Entity::find()
+        .filter(accounts::Column::EmailHmac.eq(&email_hmac))
+        .one(&txn)
+        .await
+        .context("finding an account")?;
+    let account_id = match found {
+        Some(a) => a.id,
+        None => {
+            let id = find_or_create_account(&txn, &email_hmac, now, None).await?;
+            accounts::ActiveModel {
+                id: Set(id),
+                last_sign_in_at: Set(None),
+                ..Default::default()
+            }
+            .update(&txn)
+            .await
+            .context("marking an account not yet used")?;
+            id
+        }
+    };
     let exists = account_roles::Entity::find()
         .filter(account_roles::Column::AccountId.eq(account_id))
         .filter(account_roles::Column::Role.eq(role.as_str()))

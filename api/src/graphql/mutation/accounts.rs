@@ -167,4 +167,19 @@ impl AccountMutation {
                 .gql()?,
         ))
     }
+
+    /// Sets the name the other members of your groups, and the council's
+    /// staff, see (at most 60 characters); an empty name clears it.
+    async fn set_display_name(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+    ) -> async_graphql::Result<Account> {
+        let actor = signed_in(ctx)?;
+        Ok(Account(
+            accounts::set_display_name(&state(ctx).db, actor, &name)
+                .await
+                .gql()?,
+        ))
+    }
 }

@@ -1,7 +1,8 @@
+use crate::graphql::pagination::{self, DEFAULT_PAGE, MAX_PAGE};
 use crate::graphql::signed_in;
 use crate::graphql::{caller, state, types::account::Account, Gql};
 use crate::service::{accounts, personal_data};
-use async_graphql::{Context, Object};
+use async_graphql::{connection::Connection, Context, Object};
 
 #[derive(Default)]
 pub struct AccountQuery;
@@ -16,6 +17,25 @@ impl AccountQuery {
                 accounts::get(&state(ctx).db, a.account_id).await.gql()?,
             ))),
         }
+    }
+
+    /// Admins only: the accounts that hold a role (officer, councillor or
+    /// admin), by account, with their names and roles. Email addresses are
+    /// not stored, so a role holder shows their name once they have set one
+    /// (`setDisplayName`).
+    #[graphql(complexity = "pagination::cost(first, DEFAULT_PAGE, child_complexity)")]
+    async fn role_holders(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<u64, Account>> {
+        let actor = signed_in(ctx)?;
+        let req = pagination::request(first, after, DEFAULT_PAGE, MAX_PAGE)?;
+        let page = accounts::role_holders(&state(ctx).db, actor, req)
+            .await
+            .gql()?;
+        Ok(pagination::connection(page, req, Account))
     }
 
     /// Everything the platform holds about the signed-in person, as a JSON

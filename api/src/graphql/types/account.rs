@@ -39,6 +39,12 @@ impl Account {
         self.0.language.into()
     }
 
+    /// Whether anyone has signed in to this account yet. A role granted to
+    /// an address nobody has used may have been mistyped.
+    async fn has_signed_in(&self) -> bool {
+        self.0.has_signed_in
+    }
+
     /// Roles beyond resident, which every account is.
     async fn roles(&self) -> Vec<Role> {
         self.0.roles.iter().map(|r| Role::from(*r)).collect()

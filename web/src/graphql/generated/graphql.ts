@@ -1009,7 +1009,7 @@ export type VerifyRoundQueryVariables = Exact<{
 }>;
 
 
-export type VerifyRoundQuery = { round: { id: string, title: string, phase: Phase, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean }, pots: Array<{ area: { id: string, name: string } }> }, myVerifications: Array<{ id: string, roundId: string, verified: boolean, held: boolean, methods: Array<VerificationMethod>, relation: Relation, area: { id: string, name: string } }> };
+export type VerifyRoundQuery = { round: { id: string, title: string, phase: Phase, registerAvailable: boolean, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean }, pots: Array<{ area: { id: string, name: string } }> }, myVerifications: Array<{ id: string, roundId: string, verified: boolean, held: boolean, methods: Array<VerificationMethod>, relation: Relation, inPersonReference: string, area: { id: string, name: string } }> };
 
 export type DeclareEligibilityMutationVariables = Exact<{
   roundId: string | number;
@@ -2395,6 +2395,7 @@ export const VerifyRoundDocument = new TypedDocumentString(`
       methods
       postcodeAloneEnough
     }
+    registerAvailable
     pots {
       area {
         id
@@ -2409,6 +2410,7 @@ export const VerifyRoundDocument = new TypedDocumentString(`
     held
     methods
     relation
+    inPersonReference
     area {
       id
       name
