@@ -5,7 +5,8 @@
 import type { Evidence, Relation, ReviewDecision, Role } from '../graphql/generated/graphql.js';
 import { dateFromParts } from '../lib/dates.js';
 import { FormErrors, str } from '../lib/forms.js';
-import { RELATIONS } from './rounds.js';
+import type { ApiErrorMapping } from './api-error.js';
+import { RELATIONS, staffFieldOf } from './rounds.js';
 
 export const EVIDENCE: Evidence[] = ['PHOTO_ID', 'PROOF_OF_ADDRESS', 'COUNCIL_RECORD', 'PHONE_CALL_CHECKS', 'KNOWN_TO_OFFICER'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -104,6 +105,7 @@ export function parseInPerson(body: unknown) {
     evidence: str(body, 'evidence'),
     email: str(body, 'email'),
     phone: str(body, 'phone'),
+    reference: str(body, 'reference'),
   };
   const errors = new FormErrors();
   if (!values.name) errors.add('name', 'Enter the person’s full name');
@@ -117,8 +119,22 @@ export function parseInPerson(body: unknown) {
     evidence: values.evidence as Evidence,
     email: values.email || null,
     phone: values.phone || null,
+    reference: values.reference || null,
   });
 }
+
+/**
+ * Where the API's refusal of an in-person check goes: that the person
+ * started online (ask for the reference on their screen, or their email
+ * address), and a reference that is wrong or names someone else's details,
+ * beside the reference.
+ */
+export const IN_PERSON_API_ERRORS: ApiErrorMapping = {
+  field: 'name',
+  every: true,
+  byCode: { STARTED_ONLINE: 'reference' },
+  fieldOf: (apiField) => (apiField === 'reference' ? 'reference' : staffFieldOf(apiField)),
+};
 
 // Voting-code letters
 

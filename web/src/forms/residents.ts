@@ -19,6 +19,13 @@ export function parseSignInEmail(body: unknown, t: Dictionary) {
   return { values: { email }, errors, email: errors.any ? null : email };
 }
 
+/**
+ * How long a sign-in or verification code works, in minutes: the API's
+ * `CODE_LIFETIME_MINUTES` (api/src/service/codes.rs), which its emails and
+ * texts give. A unit test reads the API's to keep the two the same.
+ */
+export const CODE_LIFETIME_MINUTES = 10;
+
 /** A code as typed, spaces taken out. */
 export function typedCode(body: unknown): string {
   return str(body, 'code').replace(/\s+/g, '');

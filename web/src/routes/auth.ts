@@ -6,7 +6,7 @@ import { apiLanguage, webLanguage } from '../i18n/index.js';
 import { addApiError } from '../forms/api-error.js';
 import { RequestSignInCodeDocument, SignInDocument, SignOutDocument } from '../graphql/generated/graphql.js';
 import { FormErrors, str } from '../lib/forms.js';
-import { parseSignInEmail, typedCode } from '../forms/residents.js';
+import { CODE_LIFETIME_MINUTES, parseSignInEmail, typedCode } from '../forms/residents.js';
 import { localPath } from '../lib/safe-redirect.js';
 
 export function authRoutes(cookieBase: CookieOptions) {
@@ -33,7 +33,7 @@ export function authRoutes(cookieBase: CookieOptions) {
       res.status(400).render('pages/sign-in-email', { pageTitle: t.signIn.emailTitle, next, errors, values: { email }, backLink: '/' });
       return;
     }
-    res.render('pages/sign-in-code', { pageTitle: t.signIn.codeTitle, email, next, values: {} });
+    res.render('pages/sign-in-code', { pageTitle: t.signIn.codeTitle, email, next, minutes: CODE_LIFETIME_MINUTES, values: {} });
   });
 
   r.post('/sign-in/code', async (req, res) => {
@@ -57,7 +57,7 @@ export function authRoutes(cookieBase: CookieOptions) {
         addApiError(errors, e, { field: 'code', messages: t.api, text: () => t.signIn.errorCodeWrong, rethrow: [] });
       }
     }
-    res.status(400).render('pages/sign-in-code', { pageTitle: t.signIn.codeTitle, email, next, errors, values: { code } });
+    res.status(400).render('pages/sign-in-code', { pageTitle: t.signIn.codeTitle, email, next, minutes: CODE_LIFETIME_MINUTES, errors, values: { code } });
   });
 
   const signOut = async (req: import('express').Request, res: import('express').Response) => {

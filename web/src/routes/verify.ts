@@ -13,7 +13,9 @@ import {
   type CodeChannel,
 } from '../graphql/generated/graphql.js';
 import { FormErrors, str } from '../lib/forms.js';
+import { setFlash } from '../lib/flash.js';
 import { parseDeclaration, typedCode } from '../forms/residents.js';
+import { offeredMethods } from '../view-models/verify.js';
 
 async function load(req: Request) {
   const data = await req.api.request(VerifyRoundDocument, { id: String(req.params.id) }, ctx(req));
@@ -74,7 +76,7 @@ export function verifyRoutes() {
       res.redirect(`/rounds/${round.id}/verify`);
       return;
     }
-    const methods = round.eligibility.methods.filter((m) => m !== 'POSTCODE');
+    const methods = offeredMethods(round, mine.methods);
     res.status(errors?.any ? 400 : 200).render('pages/verify-method', {
       pageTitle: res.locals.t.verify.methodTitle,
       round,
@@ -142,7 +144,14 @@ export function verifyRoutes() {
     else {
       try {
         const { confirmVerificationCode } = await req.api.request(ConfirmVerificationCodeDocument, { roundId: round.id, channel, to, code }, ctx(req));
-        res.redirect(303, confirmVerificationCode.verified ? `/rounds/${round.id}/verify` : `/rounds/${round.id}/verify/method`);
+        if (confirmVerificationCode.verified || confirmVerificationCode.held) {
+          res.redirect(303, `/rounds/${round.id}/verify`);
+          return;
+        }
+        // The code was right, but the round needs one more proof: say so
+        // above the ways that are left.
+        setFlash(res, channel === 'SMS' ? 'verify.phoneConfirmed' : 'verify.emailConfirmed');
+        res.redirect(303, `/rounds/${round.id}/verify/method`);
         return;
       } catch (e) {
         addApiError(errors, e, apiErrors(res, 'code'));
@@ -153,6 +162,11 @@ export function verifyRoutes() {
 
   r.get('/rounds/:id/verify/register', async (req, res) => {
     const { round } = await load(req);
+    if (!round.registerAvailable) {
+      // No register to check yet: the check could only fail.
+      res.redirect(`/rounds/${round.id}/verify/method`);
+      return;
+    }
     res.render('pages/verify-register', { pageTitle: res.locals.t.verify.registerTitle, round, backLink: `/rounds/${round.id}/verify/method` });
   });
 
@@ -166,9 +180,20 @@ export function verifyRoutes() {
     }
   });
 
+  // Someone who gave their details online shows the officer the reference
+  // on this page, so that the officer's check completes their own record.
   r.get('/rounds/:id/verify/in-person', async (req, res) => {
-    const { round } = await load(req);
-    res.render('pages/verify-in-person', { pageTitle: res.locals.t.verify.inPersonTitle, round, backLink: `/rounds/${round.id}/verify/method` });
+    const { round, mine } = await load(req);
+    if (mine?.verified || mine?.held) {
+      res.redirect(`/rounds/${round.id}/verify`);
+      return;
+    }
+    res.render('pages/verify-in-person', {
+      pageTitle: res.locals.t.verify.inPersonTitle,
+      round,
+      reference: mine?.inPersonReference ?? null,
+      backLink: `/rounds/${round.id}/verify/method`,
+    });
   });
 
   return r;

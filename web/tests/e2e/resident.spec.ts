@@ -91,8 +91,11 @@ async function residentJourney(page: Page, person: Person, opts: { shots?: boole
   await page.getByLabel('Enter the code we sent you').fill(await codeFor(email, before));
   await page.getByRole('button', { name: 'Continue' }).click();
 
-  // An email code proves a contact, not an address: the round asks for more, here a text message.
+  // An email code proves a contact, not an address: the page says so, and the round asks for more, here a text message.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('How do you want to prove who you are?');
+  await expect(page.locator('.govuk-notification-banner')).toContainText('Your email address is confirmed. This round needs one more proof of who you are: choose another way.');
+  await expect(page.getByLabel('A code sent by email')).toHaveCount(0);
+  await shot('verify-method-email-confirmed');
   await page.getByLabel('A code sent by text message').check();
   await page.getByRole('button', { name: 'Continue' }).click();
   const beforeSms = folderCount('sms');
@@ -123,7 +126,7 @@ test('resident: the same journey with JavaScript turned off', async ({ browser }
   await context.close();
 });
 
-test('resident: a text-message code, and the register for a round that uses it', async ({ browser }) => {
+test('resident: a text-message code, and no register check for a round that has no register yet', async ({ browser }) => {
   const context = await newPerson(browser);
   const page = await context.newPage();
   await page.goto('/rounds/1/verify');
@@ -134,12 +137,15 @@ test('resident: a text-message code, and the register for a round that uses it',
   await page.getByLabel('Year').fill('1990');
   await page.getByLabel('Postcode').fill('LS7 3AA');
   await page.getByRole('button', { name: 'Continue' }).click();
-  // The register has not been imported for this round: the resident is told, and can choose again.
-  await page.getByLabel('A check against the council’s register').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('button', { name: 'Check the register' }).click();
-  await expect(page.getByRole('alert')).toContainText('register');
+  // The round accepts the register, but none has been imported: a check could only fail, so it is not offered.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('How do you want to prove who you are?');
+  await expect(page.getByLabel('A code sent by text message')).toBeVisible();
+  await expect(page.getByLabel('In person, with a council officer')).toBeVisible();
+  await expect(page.getByLabel('A check against the council’s register')).toHaveCount(0);
   await expectAccessible(page);
+  // Its page, reached by its address, leads back to the ways there are.
+  await page.goto('/rounds/1/verify/register');
+  await expect(page).toHaveURL(/\/rounds\/1\/verify\/method$/);
   await page.getByLabel('A code sent by text message').check();
   await page.getByRole('button', { name: 'Continue' }).click();
   const before = folderCount('sms');

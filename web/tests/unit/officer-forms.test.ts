@@ -1,8 +1,10 @@
 // The staff forms, one describe per route module in src/routes/officer/.
 import { describe, expect, it } from 'vitest';
-import { conflictResolution, coverageList, parseArea, parseInPerson, parseLetter, parseLetters, parseRegister, parseReview, parseRole } from '../../src/forms/officer.js';
+import { addApiError } from '../../src/forms/api-error.js';
+import { IN_PERSON_API_ERRORS, conflictResolution, coverageList, parseArea, parseInPerson, parseLetter, parseLetters, parseRegister, parseReview, parseRole } from '../../src/forms/officer.js';
 import { parseCorrection } from '../../src/forms/results.js';
 import { NEW_ROUND_VALUES, parseRound, roundUpdate, roundValuesFrom, roundValuesOf, withFixedValues, type Round } from '../../src/forms/rounds.js';
+import { ApiError } from '../../src/graphql/client.js';
 import { FormErrors } from '../../src/lib/forms.js';
 import { afterParam, letterFile, reviewPage, reviewStatus, verificationCounts } from '../../src/view-models/officer.js';
 
@@ -89,7 +91,17 @@ describe('officer/verification', () => {
   it('checks a person verified in person', () => {
     expect(fields(parseInPerson({ 'dob-day': '31', 'dob-month': '2', 'dob-year': '1980' }).errors)).toEqual(['name', 'dob-day', 'postcode', 'relation', 'evidence']);
     const ok = parseInPerson({ name: 'Ada', 'dob-day': '27', 'dob-month': '3', 'dob-year': '1980', postcode: 'LS6 1AB', relation: 'LIVE', evidence: 'PHOTO_ID', phone: '' });
-    expect(ok.input).toEqual({ person: { name: 'Ada', dateOfBirth: '1980-03-27', postcode: 'LS6 1AB', relation: 'LIVE' }, evidence: 'PHOTO_ID', email: null, phone: null });
+    expect(ok.input).toEqual({ person: { name: 'Ada', dateOfBirth: '1980-03-27', postcode: 'LS6 1AB', relation: 'LIVE' }, evidence: 'PHOTO_ID', email: null, phone: null, reference: null });
+    const online = parseInPerson({ name: 'Ada', 'dob-day': '27', 'dob-month': '3', 'dob-year': '1980', postcode: 'LS6 1AB', relation: 'LIVE', evidence: 'PHOTO_ID', reference: ' 1234-K7QX2 ' });
+    expect(online.input?.reference).toBe('1234-K7QX2');
+  });
+  it('puts what the API says about someone who started online beside the reference', () => {
+    const started = new ApiError([{ code: 'STARTED_ONLINE', message: 'this person started proving who they are online: ask them for the reference on their screen' }]);
+    expect(addApiError(new FormErrors(), started, IN_PERSON_API_ERRORS).list).toEqual([{ text: started.errors[0]?.message, href: '#reference' }]);
+    const wrong = new ApiError([{ code: 'INVALID_INPUT', message: 'this reference is not right', field: 'reference' }]);
+    expect(addApiError(new FormErrors(), wrong, IN_PERSON_API_ERRORS).byField).toEqual({ reference: { text: 'this reference is not right' } });
+    const other = new ApiError([{ code: 'ALREADY_VERIFIED_ELSEWHERE', message: 'already verified' }]);
+    expect(addApiError(new FormErrors(), other, IN_PERSON_API_ERRORS).list).toEqual([{ text: 'already verified', href: '#name' }]);
   });
   it('resolves a conflict only in the ways offered', () => {
     expect(conflictResolution({ resolution: 'DISTINCT_PEOPLE' })).toBe('DISTINCT_PEOPLE');

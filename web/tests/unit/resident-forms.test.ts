@@ -1,12 +1,15 @@
 // Residents' forms and pages, one describe per route module in src/routes/.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { choicesFor, formFromBody, formFromLines, problemErrors, wholeBallotField, type BallotContext } from '../../src/forms/ballot.js';
-import { parseDeclaration, parseDeletion, parsePostcode, parseSignInEmail, typedCode } from '../../src/forms/residents.js';
+import { CODE_LIFETIME_MINUTES, parseDeclaration, parseDeletion, parsePostcode, parseSignInEmail, typedCode } from '../../src/forms/residents.js';
 import { parseReceipt } from '../../src/forms/results.js';
+import type { VerificationMethod } from '../../src/graphql/generated/graphql.js';
 import { cy, en } from '../../src/i18n/index.js';
 import { readBallot } from '../../src/lib/ballot.js';
 import { bidsInOrder, checkLines, hiddenFields, scoreScale, summaryTexts } from '../../src/view-models/ballot.js';
 import { publishedVersions } from '../../src/view-models/results.js';
+import { offeredMethods } from '../../src/view-models/verify.js';
 
 const bid = (id: string, costPence: number) => ({ id, title: `Bid ${id}`, summary: '', costPence, group: { name: 'G' } });
 const ballot = (rules: BallotContext['rules']): BallotContext => ({
@@ -40,6 +43,10 @@ describe('auth', () => {
     expect(parseSignInEmail({ email: ' ada@example.com ' }, en).email).toBe('ada@example.com');
     expect(typedCode({ code: ' 123 456 ' })).toBe('123456');
   });
+  it('says a code lasts as long as the API lets it, as its emails do', () => {
+    const api = readFileSync(new URL('../../../api/src/service/codes.rs', import.meta.url), 'utf8');
+    expect(Number(/CODE_LIFETIME_MINUTES: i64 = (\d+);/.exec(api)?.[1])).toBe(CODE_LIFETIME_MINUTES);
+  });
 });
 
 describe('verify', () => {
@@ -50,6 +57,14 @@ describe('verify', () => {
     expect(two.person).toBeNull();
     expect(two.errors.byField).toEqual({ relation: { text: en.verify.errorRelation } });
     expect(parseDeclaration({}, ['LIVE'], cy).errors.list.map((e) => e.href)).toEqual(['#name', '#dob-day', '#postcode']);
+  });
+  it('offers the ways still to try: the register only when there is one, and no proof twice', () => {
+    const methods: VerificationMethod[] = ['POSTCODE', 'SMS', 'EMAIL', 'REGISTER', 'IN_PERSON'];
+    const round = (registerAvailable: boolean) => ({ eligibility: { methods }, registerAvailable });
+    expect(offeredMethods(round(false))).toEqual(['SMS', 'EMAIL', 'IN_PERSON']);
+    expect(offeredMethods(round(true))).toEqual(['SMS', 'EMAIL', 'REGISTER', 'IN_PERSON']);
+    expect(offeredMethods(round(true), ['POSTCODE', 'EMAIL'])).toEqual(['SMS', 'REGISTER', 'IN_PERSON']);
+    expect(offeredMethods({ eligibility: { methods: ['POSTCODE', 'REGISTER'] }, registerAvailable: false })).toEqual([]);
   });
 });
 

@@ -13,7 +13,7 @@ import {
 import { loadRound } from '../../graphql/load.js';
 import { allPages } from '../../graphql/pages.js';
 import { addApiError } from '../../forms/api-error.js';
-import { EVIDENCE, REGISTER_COLUMNS, conflictResolution, parseInPerson, parseRegister } from '../../forms/officer.js';
+import { EVIDENCE, IN_PERSON_API_ERRORS, REGISTER_COLUMNS, conflictResolution, parseInPerson, parseRegister } from '../../forms/officer.js';
 import { RELATIONS, staffFieldOf } from '../../forms/rounds.js';
 import { setFlash } from '../../lib/flash.js';
 import { renderStaff } from '../../http/render.js';
@@ -61,7 +61,7 @@ export function verificationRoutes() {
         renderStaff(res, 'staff/in-person-done', { pageTitle: 'Resident verified', round, verification: recordInPersonVerification });
         return;
       } catch (e) {
-        addApiError(errors, e, { field: 'name', fieldOf: staffFieldOf, every: true });
+        addApiError(errors, e, IN_PERSON_API_ERRORS);
       }
     }
     renderStaff(res, 'staff/in-person', { ...inPerson, round, values, errors, backLink: back(round.id) }, 400);
