@@ -508,12 +508,43 @@ async fn a_text_replaces_a_browser_ballot_and_letters_carry_the_code() {
         "0113 496 0999",
         "Cyngor Arddangos Leeds",
         "Tecstiwch",
+        "this letter in large print or Braille",
+        "llythyr hwn mewn print bras neu Braille",
     ] {
         assert!(
             printed.contains(expected),
             "the letter says {expected:?}:\n{printed}"
         );
     }
+    // Clear print: the size of every line of text as the PDF sets it
+    // (each `Tf` operator of every page's content), not a guess from the
+    // code that wrote it. At least 12 points everywhere, and the body,
+    // most lines, at 14.
+    let doc = lopdf::Document::load_mem(&pdf).expect("the letters are a PDF");
+    let mut sizes: Vec<f64> = Vec::new();
+    for (_, page) in doc.get_pages() {
+        let content =
+            lopdf::content::Content::decode(&doc.get_page_content(page).unwrap()).unwrap();
+        for op in content.operations.iter().filter(|op| op.operator == "Tf") {
+            sizes.push(match &op.operands[1] {
+                lopdf::Object::Integer(i) => *i as f64,
+                lopdf::Object::Real(r) => f64::from(*r),
+                other => panic!("a font size {other:?}"),
+            });
+        }
+    }
+    assert_eq!(doc.get_pages().len(), 2, "one sheet: English, then Welsh");
+    assert!(sizes.len() > 30, "{sizes:?}");
+    let smallest = sizes.iter().cloned().fold(f64::MAX, f64::min);
+    assert!(
+        smallest >= 12.0,
+        "the smallest text is {smallest} points: {sizes:?}"
+    );
+    let body = sizes.iter().filter(|s| **s == 14.0).count();
+    assert!(
+        body * 2 > sizes.len(),
+        "most lines are at 14 points: {sizes:?}"
+    );
 
     // By text, the ballot replaces the browser's.
     let reply = text(&app, "+447700900003", &format!("{code} VOTE 2 3")).await;

@@ -129,6 +129,7 @@ pub const CY: Words = Words {
     letter_online: "Ar-lein",
     letter_read_about: "Darllenwch am y prosiectau yn {web}",
     letter_help: "Angen help, neu eisiau pleidleisio mewn ffordd arall? Ffoniwch {help}.",
+    letter_large_print: "Gallwch ofyn am y llythyr hwn mewn print bras neu Braille: ffoniwch {help}.",
 
     review_eligible: "Mae’n gymwys: bydd ar y papur pleidleisio pan fydd y pleidleisio’n agor.",
     review_ineligible: "Nid yw’n gymwys, felly ni fydd ar y papur pleidleisio.",

@@ -128,6 +128,7 @@ pub const EN: Words = Words {
     letter_online: "Online",
     letter_read_about: "Read about the projects at {web}",
     letter_help: "Need help, or want to vote another way? Call {help}.",
+    letter_large_print: "You can ask for this letter in large print or Braille: call {help}.",
 
     review_eligible: "It is eligible: it will be on the ballot when voting opens.",
     review_ineligible: "It is not eligible, so it will not be on the ballot.",

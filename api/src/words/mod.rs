@@ -169,6 +169,7 @@ dictionary! {
     letter_online,
     letter_read_about,
     letter_help,
+    letter_large_print,
     // Email to groups: a bid's review, and the published result.
     review_eligible,
     review_ineligible,

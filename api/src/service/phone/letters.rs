@@ -1,6 +1,7 @@
-//! Voting-code letters: a PDF for mail merge (one A4 page per person, in
-//! English and, where the council offers it, Welsh) made with `printpdf`,
-//! and a CSV of the same for a print supplier.
+//! Voting-code letters: a PDF for mail merge (one A4 page per person in
+//! English and, where the council offers it, a second in Welsh: the two
+//! sides of one sheet), in clear print (body text 14 points), made with
+//! `printpdf`, and a CSV of the same for a print supplier.
 use super::day;
 use super::phrases::example;
 use crate::config::Settings;
@@ -58,7 +59,12 @@ impl Words {
     }
 }
 
-/// The lines of one language's half of a letter: (font size, text).
+/// Body text, in points.
+const BODY: f32 = 14.0;
+/// Headings, in points.
+const HEADING: f32 = 16.0;
+
+/// The lines of one language's page of a letter: (font size, text).
 fn body(words: &Words, letter: &Letter, lang: Language) -> Vec<(f32, String)> {
     let w = words::of(lang);
     let (ex, means) = example(lang, words.kind);
@@ -67,36 +73,45 @@ fn body(words: &Words, letter: &Letter, lang: Language) -> Vec<(f32, String)> {
         Some(c) => fill(w.letter_closes_on, &[("day", &day(lang, c))]),
         None => w.letter_closes.into(),
     };
+    // Clear print: body text at 14 points, headings larger (RNIB's clear
+    // print guidance asks for 12 to 14).
     vec![
-        (15.0, fill(w.letter_title, &[("round", &words.round)])),
-        (10.0, fill(w.letter_intro, &[("area", &letter.area)])),
-        (10.0, w.letter_code_label.into()),
-        (18.0, code.to_owned()),
-        (10.0, closes),
-        (10.0, w.letter_keep_safe.into()),
-        (11.0, w.letter_by_phone.into()),
         (
-            10.0,
+            HEADING + 2.0,
+            fill(w.letter_title, &[("round", &words.round)]),
+        ),
+        (BODY, fill(w.letter_intro, &[("area", &letter.area)])),
+        (BODY, w.letter_code_label.into()),
+        (HEADING + 4.0, code.to_owned()),
+        (BODY, closes),
+        (BODY, w.letter_keep_safe.into()),
+        (HEADING, w.letter_by_phone.into()),
+        (
+            BODY,
             fill(w.letter_call, &[("voice_number", &words.voice_number)]),
         ),
-        (11.0, w.letter_by_text.into()),
+        (HEADING, w.letter_by_text.into()),
         (
-            10.0,
+            BODY,
             fill(
                 w.letter_text_bids,
                 &[("code", code), ("sms_number", &words.sms_number)],
             ),
         ),
         (
-            10.0,
+            BODY,
             fill(
                 w.letter_text_vote,
                 &[("code", code), ("example", ex), ("means", means)],
             ),
         ),
-        (11.0, w.letter_online.into()),
-        (10.0, fill(w.letter_read_about, &[("web", &words.web)])),
-        (10.0, fill(w.letter_help, &[("help", &words.help_line)])),
+        (HEADING, w.letter_online.into()),
+        (BODY, fill(w.letter_read_about, &[("web", &words.web)])),
+        (BODY, fill(w.letter_help, &[("help", &words.help_line)])),
+        (
+            BODY,
+            fill(w.letter_large_print, &[("help", &words.help_line)]),
+        ),
     ]
 }
 
@@ -146,57 +161,59 @@ pub fn pdf(words: &Words, letters: &[Letter]) -> ServiceResult<Vec<u8>> {
         ..Default::default()
     }));
     let font = doc.add_external_font(FONT).map_err(failed)?;
-    for (i, letter) in letters.iter().enumerate() {
-        let layer = if i == 0 {
-            doc.get_page(first_page).get_layer(first_layer)
-        } else {
-            let (page, layer) = doc.add_page(Mm(WIDTH), Mm(HEIGHT), "letter");
-            doc.get_page(page).get_layer(layer)
-        };
-        let mut y = HEIGHT - 20.0;
-        let put = |size: f32, text: &str, y: &mut f32| {
-            for line in wrap(text, size, WIDTH - 2.0 * LEFT) {
-                *y -= size * 0.3528 * 1.35;
-                layer.use_text(line, size, Mm(LEFT), Mm(*y), &font);
-            }
-        };
-        let council = if words.welsh {
-            format!("{} / {}", words.council, words.council_cy)
-        } else {
-            words.council.clone()
-        };
-        put(12.0, &council, &mut y);
-        put(
-            9.0,
-            &fill(
-                words::of(Language::En).letter_reference,
-                &[("reference", &letter.reference)],
-            ),
-            &mut y,
-        );
-        y -= 4.0;
-        if let Some(name) = &letter.name {
-            put(11.0, name, &mut y);
-        }
-        for line in &letter.address {
-            put(11.0, line, &mut y);
-        }
-        y -= 6.0;
-        let langs: &[Language] = if words.welsh {
-            &[Language::En, Language::Cy]
-        } else {
-            &[Language::En]
-        };
+    let langs: &[Language] = if words.welsh {
+        &[Language::En, Language::Cy]
+    } else {
+        &[Language::En]
+    };
+    let council = if words.welsh {
+        format!("{} / {}", words.council, words.council_cy)
+    } else {
+        words.council.clone()
+    };
+    let mut first = Some((first_page, first_layer));
+    for letter in letters {
+        // A page for each language (the two sides of one sheet), so that
+        // both are in clear print.
         for (n, lang) in langs.iter().enumerate() {
-            if n > 0 {
-                y -= 5.0;
+            let layer = match first.take() {
+                Some((page, layer)) => doc.get_page(page).get_layer(layer),
+                None => {
+                    let (page, layer) = doc.add_page(Mm(WIDTH), Mm(HEIGHT), "letter");
+                    doc.get_page(page).get_layer(layer)
+                }
+            };
+            let mut y = HEIGHT - 20.0;
+            let put = |size: f32, text: &str, y: &mut f32| {
+                for line in wrap(text, size, WIDTH - 2.0 * LEFT) {
+                    *y -= size * 0.3528 * 1.35;
+                    layer.use_text(line, size, Mm(LEFT), Mm(*y), &font);
+                }
+            };
+            put(BODY, &council, &mut y);
+            put(
+                12.0,
+                &fill(
+                    words::of(Language::En).letter_reference,
+                    &[("reference", &letter.reference)],
+                ),
+                &mut y,
+            );
+            y -= 4.0;
+            // The address, for the envelope's window, on the first side.
+            if n == 0 {
+                if let Some(name) = &letter.name {
+                    put(12.0, name, &mut y);
+                }
+                for line in &letter.address {
+                    put(12.0, line, &mut y);
+                }
+                y -= 6.0;
             }
             for (size, text) in body(words, letter, *lang) {
-                if size >= 11.0 {
+                if size > BODY {
                     y -= 1.5;
                 }
-                // Two languages fit one page in a smaller type.
-                let size = if words.welsh { size * 0.9 } else { size };
                 put(size, &text, &mut y);
             }
         }
