@@ -1,5 +1,5 @@
-// The staff forms other than the round's (in English): an area, a role,
-// a bid's review, the register, a resident verified in person, voting-code
+// The staff forms other than the round's (in English): an area, a role
+// given or taken away, a bid's review, the register, a resident verified in person, voting-code
 // letters. Each reads the posted values, checks them and builds the API's
 // input, which is null while there are errors.
 import type { Evidence, Relation, ReviewDecision, Role } from '../graphql/generated/graphql.js';
@@ -58,6 +58,20 @@ export function parseRole(body: unknown) {
   if (!ROLES.includes(values.role as Role)) errors.add('role', 'Select a role');
   return parsed(values, errors, { email: values.email, role: values.role as Role });
 }
+
+/** A role as the roles page writes it in an address (`officer`, `councillor`, `admin`), or null. */
+export function roleFromPath(param: unknown): Role | null {
+  return ROLES.find((r) => typeof param === 'string' && r.toLowerCase() === param) ?? null;
+}
+
+/**
+ * Taking a role away: a refusal (your own admin role) is the API's own
+ * message, beside the confirmation page's buttons.
+ */
+export const ROLE_REMOVAL_API_ERRORS: ApiErrorMapping = {
+  field: 'remove',
+  rethrow: ['INTERNAL', 'NOT_AUTHORISED'],
+};
 
 // Reviewing a bid
 

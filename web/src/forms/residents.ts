@@ -1,8 +1,9 @@
 // Residents' forms, in the page's language: a postcode to find your area,
 // signing in by email, the details that say who you are before you prove
-// you may vote, deleting your account. Pure.
+// you may vote, the name your groups see, deleting your account. Pure.
 import type { Relation } from '../graphql/generated/graphql.js';
 import type { Dictionary } from '../i18n/index.js';
+import type { ApiErrorMapping } from './api-error.js';
 import { dateFromParts } from '../lib/dates.js';
 import { FormErrors, str, strs } from '../lib/forms.js';
 import { normalisePostcode } from '../lib/postcode.js';
@@ -62,6 +63,27 @@ export function parsePostcode(body: unknown, t: Dictionary) {
   if (!raw) errors.add('postcode', t.postcode.errorEmpty);
   else if (!postcode) errors.add('postcode', t.postcode.errorInvalid);
   return { values: { postcode: raw }, errors, postcode: errors.any ? null : postcode };
+}
+
+/** The most characters a name may have: the API's limit for `setDisplayName`. */
+export const DISPLAY_NAME_MAX = 60;
+
+/**
+ * The name other members of your groups see: at most 60 characters (as the
+ * API counts them, by code point), none that cannot be shown; empty
+ * removes it. `name` is null while there are errors ('' is a name to send).
+ */
+export function parseDisplayName(body: unknown, t: Dictionary) {
+  const name = str(body, 'name');
+  const errors = new FormErrors();
+  if ([...name].length > DISPLAY_NAME_MAX) errors.add('name', t.account.nameErrorLong);
+  else if (/\p{Cc}/u.test(name)) errors.add('name', t.account.nameErrorCharacters);
+  return { values: { name }, errors, name: errors.any ? null : name };
+}
+
+/** The API refuses a name only for what the form checks first: its characters, once the length is right. */
+export function displayNameApiErrors(t: Dictionary): ApiErrorMapping {
+  return { field: 'name', messages: { ...t.api, INVALID_INPUT: t.account.nameErrorCharacters } };
 }
 
 /** Deleting an account needs its box ticked. */

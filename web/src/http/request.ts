@@ -70,3 +70,10 @@ export function requireCouncillor(req: Request, res: Response, next: NextFunctio
   if (!req.me.roles.includes('COUNCILLOR') && !req.me.roles.includes('ADMIN')) return notAllowed(res);
   next();
 }
+
+/** Requires an admin. */
+export function requireAdmin(req: Request, res: Response, next: NextFunction) {
+  if (!req.me) return signInFirst(req, res);
+  if (!req.me.roles.includes('ADMIN')) return notAllowed(res);
+  next();
+}

@@ -15,6 +15,7 @@ export function setFlash(res: Response, key: string) {
 /** Staff pages are in English only, so their messages are here, not in the dictionaries. */
 const STAFF: Record<string, string> = {
   'officer.areaSaved': 'The area was saved.',
+  'officer.roleRemoved': 'The role was removed.',
   'officer.roundSaved': 'The round was saved.',
   'officer.phaseChanged': 'The round moved on.',
   'officer.reviewed': 'The review was saved. The group has been told.',

@@ -1,18 +1,26 @@
-// Your account: your details, your verification for each round, your
-// data to download, deleting the account, signing out.
-import { Router, type CookieOptions, type Request } from 'express';
+// Your account: your details (and the name your groups see), your
+// verification for each round, your data to download, deleting the
+// account, signing out.
+import { Router, type CookieOptions, type Request, type Response } from 'express';
 import { COOKIES, ctx, requireSignIn } from '../http/request.js';
 import { ApiError } from '../graphql/client.js';
 import { addApiError } from '../forms/api-error.js';
-import { DeleteMyAccountDocument, DeleteMyVerificationDocument, MyDataDocument, MyGroupsAloneDocument, MyVerificationsDocument, MyVoteDocument } from '../graphql/generated/graphql.js';
+import { DeleteMyAccountDocument, DeleteMyVerificationDocument, MyDataDocument, MyGroupsAloneDocument, MyVerificationsDocument, MyVoteDocument, SetDisplayNameDocument } from '../graphql/generated/graphql.js';
 import { setFlash } from '../lib/flash.js';
-import { parseDeletion } from '../forms/residents.js';
+import type { FormErrors } from '../lib/forms.js';
+import { formStatus } from '../http/render.js';
+import { displayNameApiErrors, parseDeletion, parseDisplayName } from '../forms/residents.js';
 import { fmt } from '../i18n/index.js';
 
 /** The groups the signed-in person is the only member of. */
 async function groupsAlone(req: Request): Promise<string[]> {
   const data = await req.api.request(MyGroupsAloneDocument, {}, ctx(req));
   return (data.me?.groups ?? []).filter((g) => g.members.nodes.length === 1).map((g) => g.name);
+}
+
+/** The one question of the name page. */
+function nameForm(res: Response, values: { name: string }, errors?: FormErrors) {
+  res.status(formStatus(errors)).render('pages/account-name', { pageTitle: res.locals.t.account.nameTitle, values, errors, backLink: '/account', navSection: 'account' });
 }
 
 export function accountRoutes(cookieBase: CookieOptions) {
@@ -29,6 +37,24 @@ export function accountRoutes(cookieBase: CookieOptions) {
     res.set('cache-control', 'no-store');
     res.attachment('fairshare-your-data.json');
     res.type('application/json').send(data.myData);
+  });
+
+  // The name the other members of your groups see; empty removes it.
+  r.get('/account/name', (req, res) => nameForm(res, { name: req.me?.displayName ?? '' }));
+  r.post('/account/name', async (req, res) => {
+    const t = res.locals.t;
+    const { values, errors, name } = parseDisplayName(req.body, t);
+    if (name !== null) {
+      try {
+        await req.api.request(SetDisplayNameDocument, { name }, ctx(req));
+        setFlash(res, name ? 'account.nameSaved' : 'account.nameRemoved');
+        res.redirect(303, '/account');
+        return;
+      } catch (e) {
+        addApiError(errors, e, displayNameApiErrors(t));
+      }
+    }
+    nameForm(res, values, errors);
   });
 
   r.get('/account/delete', async (req, res) => {

@@ -1,6 +1,6 @@
 // What staff pages show, built from the API's answers. Pure, so each can be
 // checked without a server.
-import type { ReviewBidsQuery, RoundVerificationsQuery } from '../graphql/generated/graphql.js';
+import type { ReviewBidsQuery, Role, RoleHoldersQuery, RoundVerificationsQuery } from '../graphql/generated/graphql.js';
 
 export const REVIEW_STATUSES = ['SUBMITTED', 'ELIGIBLE', 'INELIGIBLE', 'CHANGES_REQUESTED', 'WITHDRAWN'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -29,6 +29,40 @@ export function reviewPage(round: ReviewBidsQuery['round'], status: ReviewStatus
     next,
     first: after ? base : null,
     backLink: `/officer/rounds/${round.id}`,
+  };
+}
+
+/** A role's name in a staff page's sentence ("the officer role"). */
+export const ROLE_NAMES: Record<Role, string> = { OFFICER: 'officer', COUNCILLOR: 'councillor', ADMIN: 'admin' };
+
+type RoleHolder = RoleHoldersQuery['roleHolders']['nodes'][number];
+
+/**
+ * One person on the roles page: their name (or that they have given none),
+ * each role with the address of its confirmation page to take it away, and
+ * whether they have signed in yet.
+ */
+export function roleHolderRow(holder: RoleHolder, myId: string | undefined) {
+  const name = holder.displayName?.trim() || null;
+  return {
+    id: holder.id,
+    name,
+    isYou: holder.id === myId,
+    /** Who a link or a question is about, when there is no name: the account's number tells two such people apart. */
+    who: name ?? `the person with no name (account ${holder.id})`,
+    hasSignedIn: holder.hasSignedIn,
+    roles: holder.roles.map((role) => ({ role, name: ROLE_NAMES[role], removeHref: `/officer/roles/${encodeURIComponent(holder.id)}/${role.toLowerCase()}/remove` })),
+  };
+}
+
+/** The roles page: a page of the people who hold a role, with links to the next page and back to the first. */
+export function rolesPage(holders: RoleHoldersQuery['roleHolders'], after: string | null, myId: string | undefined) {
+  const base = '/officer/roles';
+  const { pageInfo } = holders;
+  return {
+    holders: holders.nodes.map((h) => roleHolderRow(h, myId)),
+    next: pageInfo.hasNextPage && pageInfo.endCursor ? `${base}?after=${encodeURIComponent(pageInfo.endCursor)}` : null,
+    first: after ? base : null,
   };
 }
 

@@ -3,7 +3,7 @@
 // accounts' sign-in codes are left to the other journeys.
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { apiSession, emailsTo, expectAccessible, folderCount, newPerson, signIn } from './helpers.js';
+import { apiSession, emailsTo, expectAccessible, expectNoHorizontalScroll, folderCount, newPerson, screenshots, signIn } from './helpers.js';
 
 test('the language switch, signed in, is kept by the account for its emails and the next sign-in', async ({ browser }) => {
   const context = await newPerson(browser);
@@ -95,5 +95,72 @@ test('download your data: a JSON file with your account, groups and verification
   await page.goto('/account?lang=cy');
   await expect(page.getByRole('link', { name: 'Lawrlwytho eich data' })).toBeVisible();
   await expectAccessible(page);
+  await context.close();
+});
+
+test('your name: given in Welsh and changed in English at 320 px, and shown to the rest of your group', async ({ browser }) => {
+  const email = 'enw@example.org';
+  const api = await apiSession(email);
+  const { areas } = await api('{ areas(first: 20) { nodes { id } } }');
+  const { registerGroup } = await api('mutation($i: RegisterGroupInput!) { registerGroup(input: $i) { id } }', {
+    i: { name: 'Bench Menders', description: 'We mend the benches on Woodhouse Moor.', contactEmail: email, areaId: areas.nodes[0].id },
+  });
+  const context = await newPerson(browser, { viewport: { width: 320, height: 800 } });
+  const page = await context.newPage();
+  const heading = page.getByRole('heading', { level: 1 });
+  const details = page.locator('.govuk-summary-list').first();
+  const check = async () => {
+    await expectNoHorizontalScroll(page);
+    await expectAccessible(page);
+  };
+  await signIn(page, email);
+
+  await page.goto('/account?lang=cy');
+  await expect(heading).toHaveText('Eich cyfrif');
+  await expect(details).toContainText('Heb ei osod');
+  await check();
+  await page.getByRole('link', { name: 'Newid eich enw' }).click();
+  await expect(heading).toHaveText('Pa enw ddylai aelodau eraill eich grwpiau ei weld?');
+  await check();
+  await screenshots(page, 'account-name');
+  const field = page.getByLabel('Pa enw ddylai aelodau eraill eich grwpiau ei weld?');
+  await field.fill('a'.repeat(61));
+  await page.getByRole('button', { name: 'Cadw' }).click();
+  await expect(page).toHaveTitle(/^Gwall: /);
+  await expect(page.getByRole('alert')).toContainText('Rhaid i’ch enw fod yn 60 nod neu lai');
+  await expect(field).toHaveValue('a'.repeat(61));
+  await check();
+  await field.fill('Siân Jones');
+  await page.getByRole('button', { name: 'Cadw' }).click();
+  await expect(heading).toHaveText('Eich cyfrif');
+  await expect(page.getByText('Cafodd eich enw ei gadw.')).toBeVisible();
+  await expect(details).toContainText('Siân Jones');
+  await check();
+
+  await page.goto('/account?lang=en');
+  await page.getByRole('link', { name: 'Change your name' }).click();
+  await expect(heading).toHaveText('What name should other members of your groups see?');
+  const englishField = page.getByLabel('What name should other members of your groups see?');
+  await expect(englishField).toHaveValue('Siân Jones');
+  await check();
+  await englishField.fill('Siân Jones, chair');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Your name was saved.')).toBeVisible();
+  await expect(details).toContainText('Siân Jones, chair');
+  await check();
+
+  // The group's members see the name.
+  await page.goto(`/groups/${registerGroup.id}`);
+  await expect(page.locator('.app-member')).toContainText('Siân Jones, chair');
+  await check();
+
+  // An empty name removes it.
+  await page.goto('/account/name');
+  await englishField.fill('');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Your name was removed.')).toBeVisible();
+  await expect(details).toContainText('Not set');
+  await page.goto(`/groups/${registerGroup.id}`);
+  await expect(page.locator('.app-member')).toContainText('A member who has not given a name');
   await context.close();
 });

@@ -1,9 +1,9 @@
 // Officers set up areas and rounds, review bids, import a register and
 // verify a resident in person; the group sees the review; councillors see
-// the staff pages.
+// the staff pages; admins see who holds a role, give roles and take them away.
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
-import { DEMO, expectAccessible, newPerson, screenshots, signIn } from './helpers.js';
+import { DEMO, apiSession, expectAccessible, newPerson, screenshots, signIn } from './helpers.js';
 
 test('officer: areas, a round, its phases, the register and in-person verification', async ({ browser }) => {
   const context = await newPerson(browser);
@@ -174,18 +174,69 @@ test('councillor: sees the staff pages and the rounds', async ({ browser }) => {
   await context.close();
 });
 
-test('admin: gives someone the officer role', async ({ browser }) => {
+// The demo admin's sign-in codes are nearly all used by other journeys: this
+// one signs in once, and the person given a role is a new address of its own.
+test('admin: sees who holds a role, gives one to a new address, is warned, and takes it away', async ({ browser }) => {
   const context = await newPerson(browser);
   const page = await context.newPage();
+  const heading = page.getByRole('heading', { level: 1 });
+  const table = page.getByRole('table', { name: 'People with a role' });
   await page.goto('/officer');
-  await signIn(page, 'admin@demo.fairshare.localhost', '/officer');
-  await page.getByRole('link', { name: 'Give someone a role' }).click();
+  await signIn(page, DEMO.admin, '/officer');
+  await page.getByRole('link', { name: 'See who has a role, give a role or take one away' }).click();
+  await expect(heading).toHaveText('Roles');
+  const me = table.getByRole('row', { name: /\(you\)/ });
+  await expect(me.getByRole('cell').first()).toContainText('Admin');
+  await expect(me.getByRole('cell').last()).toHaveText('Yes');
+  await expect(table).toContainText('Councillor');
+  await expectAccessible(page);
+  await screenshots(page, 'roles');
+
   await page.getByRole('button', { name: 'Give the role' }).click();
   await expect(page.getByRole('alert')).toContainText('Enter their email address');
   await expectAccessible(page);
-  await page.getByLabel('Their email address').fill('new.officer@example.org');
-  await page.getByLabel('Officer').check();
+
+  // Nobody has signed in with this address: the admin is asked to check it.
+  const email = 'olu.officer@example.org';
+  await page.getByLabel('Their email address').fill(email);
+  await page.getByLabel('Officer', { exact: true }).check();
   await page.getByRole('button', { name: 'Give the role' }).click();
   await expect(page.getByText('Role given')).toBeVisible();
+  await expect(page.locator('.govuk-warning-text')).toContainText(`Nobody has signed in with ${email} yet. They will have the officer role when they first sign in with it. Check the address is right.`);
+  await expect(table).toContainText('Not yet');
+  await expectAccessible(page);
+  await screenshots(page, 'role-given');
+
+  // They sign in and give their name; the table shows it.
+  const olu = await apiSession(email);
+  await olu('mutation { setDisplayName(name: "Olu Officer") { id } }');
+  await page.goto('/officer/roles');
+  const row = table.getByRole('row', { name: /Olu Officer/ });
+  await expect(row.getByRole('cell').first()).toContainText('Officer');
+  await expect(row.getByRole('cell').last()).toHaveText('Yes');
+
+  // Taking the role away: a confirmation page first, which can be left.
+  await row.getByRole('link', { name: 'Remove the officer role from Olu Officer' }).click();
+  await expect(heading).toHaveText('Are you sure you want to remove the officer role from Olu Officer?');
+  await expectAccessible(page);
+  await screenshots(page, 'role-remove');
+  await page.getByRole('link', { name: 'Cancel' }).click();
+  await expect(row).toHaveCount(1);
+  await row.getByRole('link', { name: 'Remove the officer role from Olu Officer' }).click();
+  await page.getByRole('button', { name: 'Remove role' }).click();
+  await expect(heading).toHaveText('Roles');
+  await expect(page.getByText('The role was removed.')).toBeVisible();
+  await expect(table.getByRole('row', { name: /Olu Officer/ })).toHaveCount(0);
+  await expectAccessible(page);
+
+  // An admin cannot take their own admin role away: the page gives the API's reason.
+  await me.getByRole('link', { name: /^Remove the admin role from/ }).click();
+  await expect(heading).toHaveText('Are you sure you want to remove the admin role from this person?');
+  await page.getByRole('button', { name: 'Remove role' }).click();
+  await expect(page).toHaveTitle(/^Error: /);
+  await expect(page.getByRole('alert')).toContainText('you cannot remove your own admin role');
+  await expectAccessible(page);
+  await page.goto('/officer/roles');
+  await expect(me.getByRole('cell').first()).toContainText('Admin');
   await context.close();
 });

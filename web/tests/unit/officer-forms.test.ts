@@ -1,12 +1,12 @@
 // The staff forms, one describe per route module in src/routes/officer/.
 import { describe, expect, it } from 'vitest';
 import { addApiError } from '../../src/forms/api-error.js';
-import { IN_PERSON_API_ERRORS, conflictResolution, coverageList, parseArea, parseInPerson, parseLetter, parseLetters, parseRegister, parseReview, parseRole } from '../../src/forms/officer.js';
+import { IN_PERSON_API_ERRORS, ROLE_REMOVAL_API_ERRORS, conflictResolution, coverageList, parseArea, parseInPerson, parseLetter, parseLetters, parseRegister, parseReview, parseRole, roleFromPath } from '../../src/forms/officer.js';
 import { parseCorrection } from '../../src/forms/results.js';
 import { NEW_ROUND_VALUES, parseRound, roundUpdate, roundValuesFrom, roundValuesOf, withFixedValues, type Round } from '../../src/forms/rounds.js';
 import { ApiError } from '../../src/graphql/client.js';
 import { FormErrors } from '../../src/lib/forms.js';
-import { afterParam, letterFile, reviewPage, reviewStatus, verificationCounts } from '../../src/view-models/officer.js';
+import { afterParam, letterFile, reviewPage, reviewStatus, rolesPage, verificationCounts } from '../../src/view-models/officer.js';
 
 const fields = (errors: FormErrors) => errors.list.map((e) => e.href.slice(1));
 
@@ -27,6 +27,46 @@ describe('officer/roles', () => {
   it('needs an email address and one of the roles', () => {
     expect(fields(parseRole({ email: 'nope', role: 'KING' }).errors)).toEqual(['email', 'role']);
     expect(parseRole({ email: 'a@b.uk', role: 'COUNCILLOR' }).input).toEqual({ email: 'a@b.uk', role: 'COUNCILLOR' });
+  });
+  it('reads the role to take away from the address, and nothing else', () => {
+    expect(roleFromPath('officer')).toBe('OFFICER');
+    expect(roleFromPath('admin')).toBe('ADMIN');
+    expect(roleFromPath('ADMIN')).toBeNull();
+    expect(roleFromPath('resident')).toBeNull();
+    expect(roleFromPath(['officer'])).toBeNull();
+  });
+  it('shows the API’s refusal to take your own admin role away beside the buttons', () => {
+    const own = new ApiError([{ code: 'INVALID_INPUT', message: 'you cannot remove your own admin role', field: 'accountId' }]);
+    expect(addApiError(new FormErrors(), own, ROLE_REMOVAL_API_ERRORS).list).toEqual([{ text: 'you cannot remove your own admin role', href: '#remove' }]);
+    expect(() => addApiError(new FormErrors(), new ApiError([{ code: 'NOT_AUTHORISED', message: 'admins only' }]), ROLE_REMOVAL_API_ERRORS)).toThrow(ApiError);
+  });
+  it('lists the people who hold a role, with a link to take each role away and the next page', () => {
+    const holders = {
+      nodes: [
+        { id: '3', displayName: null, roles: ['ADMIN' as const], hasSignedIn: true },
+        { id: '9', displayName: ' Olu Officer ', roles: ['OFFICER' as const, 'COUNCILLOR' as const], hasSignedIn: false },
+      ],
+      pageInfo: { hasNextPage: true, endCursor: 'Mg==' },
+    };
+    const page = rolesPage(holders, null, '3');
+    expect(page.holders).toEqual([
+      { id: '3', name: null, isYou: true, who: 'the person with no name (account 3)', hasSignedIn: true, roles: [{ role: 'ADMIN', name: 'admin', removeHref: '/officer/roles/3/admin/remove' }] },
+      {
+        id: '9',
+        name: 'Olu Officer',
+        isYou: false,
+        who: 'Olu Officer',
+        hasSignedIn: false,
+        roles: [
+          { role: 'OFFICER', name: 'officer', removeHref: '/officer/roles/9/officer/remove' },
+          { role: 'COUNCILLOR', name: 'councillor', removeHref: '/officer/roles/9/councillor/remove' },
+        ],
+      },
+    ]);
+    expect(page.next).toBe('/officer/roles?after=Mg%3D%3D');
+    expect(page.first).toBeNull();
+    const last = rolesPage({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } }, 'Mg==', '3');
+    expect(last).toEqual({ holders: [], next: null, first: '/officer/roles' });
   });
 });
 

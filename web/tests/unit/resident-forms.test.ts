@@ -2,11 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { choicesFor, formFromBody, formFromLines, problemErrors, wholeBallotField, type BallotContext } from '../../src/forms/ballot.js';
-import { CODE_LIFETIME_MINUTES, parseDeclaration, parseDeletion, parsePostcode, parseSignInEmail, typedCode } from '../../src/forms/residents.js';
+import { addApiError } from '../../src/forms/api-error.js';
+import { CODE_LIFETIME_MINUTES, DISPLAY_NAME_MAX, displayNameApiErrors, parseDeclaration, parseDeletion, parseDisplayName, parsePostcode, parseSignInEmail, typedCode } from '../../src/forms/residents.js';
+import { ApiError } from '../../src/graphql/client.js';
 import { parseReceipt } from '../../src/forms/results.js';
 import type { VerificationMethod } from '../../src/graphql/generated/graphql.js';
 import { cy, en } from '../../src/i18n/index.js';
 import { readBallot } from '../../src/lib/ballot.js';
+import { FormErrors } from '../../src/lib/forms.js';
 import { bidsInOrder, checkLines, hiddenFields, scoreScale, summaryTexts } from '../../src/view-models/ballot.js';
 import { publishedVersions } from '../../src/view-models/results.js';
 import { offeredMethods } from '../../src/view-models/verify.js';
@@ -33,6 +36,26 @@ describe('account', () => {
   it('deletes an account only with its box ticked', () => {
     expect(parseDeletion({ confirm: 'yes' }, en).confirmed).toBe(true);
     expect(parseDeletion({ confirm: ['no'] }, cy).errors.byField).toEqual({ confirm: { text: cy.account.deleteErrorConfirm } });
+  });
+  it('takes a name of at most 60 characters, trimmed, or an empty one that removes it', () => {
+    expect(parseDisplayName({ name: '  Siân Jones ' }, cy)).toMatchObject({ name: 'Siân Jones', values: { name: 'Siân Jones' } });
+    expect(parseDisplayName({}, en)).toMatchObject({ name: '', values: { name: '' } });
+    expect(parseDisplayName({ name: '   ' }, en).name).toBe('');
+    // Counted as the API counts: by character, so 60 Welsh or emoji characters are allowed.
+    expect(parseDisplayName({ name: 'ŵ'.repeat(DISPLAY_NAME_MAX) }, cy).name).toBe('ŵ'.repeat(60));
+    expect(parseDisplayName({ name: '🌳'.repeat(60) }, en).errors.any).toBe(false);
+    const long = parseDisplayName({ name: 'a'.repeat(61) }, cy);
+    expect(long.name).toBeNull();
+    expect(long.values.name).toBe('a'.repeat(61));
+    expect(long.errors.byField).toEqual({ name: { text: cy.account.nameErrorLong } });
+    expect(parseDisplayName({ name: 'Olu\u0007' }, en).errors.byField).toEqual({ name: { text: en.account.nameErrorCharacters } });
+  });
+  it('puts the API’s refusal of a name beside the field, in the page’s language', () => {
+    const refused = new ApiError([{ code: 'INVALID_INPUT', message: 'your name contains characters that cannot be shown', field: 'displayName' }]);
+    expect(addApiError(new FormErrors(), refused, displayNameApiErrors(cy)).byField).toEqual({ name: { text: cy.account.nameErrorCharacters } });
+    const limited = new ApiError([{ code: 'RATE_LIMITED', message: 'slow down' }]);
+    expect(addApiError(new FormErrors(), limited, displayNameApiErrors(en)).byField).toEqual({ name: { text: en.api.RATE_LIMITED } });
+    expect(() => addApiError(new FormErrors(), new ApiError([{ code: 'INTERNAL', message: 'boom' }]), displayNameApiErrors(en))).toThrow(ApiError);
   });
 });
 

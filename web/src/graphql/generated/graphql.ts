@@ -519,6 +519,13 @@ export type SetLanguageMutationVariables = Exact<{
 
 export type SetLanguageMutation = { setLanguage: { id: string, language: Language } };
 
+export type SetDisplayNameMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type SetDisplayNameMutation = { setDisplayName: { id: string, displayName: string | null } };
+
 export type SignOutMutationVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -828,7 +835,23 @@ export type GrantRoleMutationVariables = Exact<{
 }>;
 
 
-export type GrantRoleMutation = { grantRole: { id: string, roles: Array<Role> } };
+export type GrantRoleMutation = { grantRole: { id: string, roles: Array<Role>, hasSignedIn: boolean } };
+
+export type RoleHoldersQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type RoleHoldersQuery = { roleHolders: { nodes: Array<{ id: string, displayName: string | null, roles: Array<Role>, hasSignedIn: boolean }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type RevokeRoleMutationVariables = Exact<{
+  accountId: string | number;
+  role: Role;
+}>;
+
+
+export type RevokeRoleMutation = { revokeRole: { id: string, roles: Array<Role> } };
 
 export type UpdateAreaMutationVariables = Exact<{
   areaId: string | number;
@@ -1280,6 +1303,14 @@ export const SetLanguageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SetLanguageMutation, SetLanguageMutationVariables>;
+export const SetDisplayNameDocument = new TypedDocumentString(`
+    mutation SetDisplayName($name: String!) {
+  setDisplayName(name: $name) {
+    id
+    displayName
+  }
+}
+    `) as unknown as TypedDocumentString<SetDisplayNameMutation, SetDisplayNameMutationVariables>;
 export const SignOutDocument = new TypedDocumentString(`
     mutation SignOut {
   signOut
@@ -1817,9 +1848,34 @@ export const GrantRoleDocument = new TypedDocumentString(`
   grantRole(email: $email, role: $role) {
     id
     roles
+    hasSignedIn
   }
 }
     `) as unknown as TypedDocumentString<GrantRoleMutation, GrantRoleMutationVariables>;
+export const RoleHoldersDocument = new TypedDocumentString(`
+    query RoleHolders($first: Int!, $after: String) {
+  roleHolders(first: $first, after: $after) {
+    nodes {
+      id
+      displayName
+      roles
+      hasSignedIn
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RoleHoldersQuery, RoleHoldersQueryVariables>;
+export const RevokeRoleDocument = new TypedDocumentString(`
+    mutation RevokeRole($accountId: ID!, $role: Role!) {
+  revokeRole(accountId: $accountId, role: $role) {
+    id
+    roles
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeRoleMutation, RevokeRoleMutationVariables>;
 export const UpdateAreaDocument = new TypedDocumentString(`
     mutation UpdateArea($areaId: ID!, $input: UpdateAreaInput!) {
   updateArea(areaId: $areaId, input: $input) {
