@@ -1069,3 +1069,62 @@ async fn a_cast_that_fails_part_way_leaves_nothing_half_written() {
     }
     assert_eq!(ballot_rows(&app).await.len(), 6);
 }
+
+/// Deleting your verification while voting is open withdraws the vote
+/// cast with it: proving who you are again and voting again counts you
+/// once, not twice. After the close, ballots name nobody and stay.
+#[tokio::test]
+async fn deleting_a_verification_while_voting_withdraws_its_vote() {
+    let app = TestApp::spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL", "maxChoices": 3 }), 2).await;
+    let delete = "mutation($r: ID!) { deleteMyVerification(roundId: $r) }";
+    let cast = |i: usize, key: &str| json!({ "i": { "roundId": e.round, "choices": choices(&[e.bids[i].as_str()]), "idempotencyKey": key } });
+    app.ok(Some(&e.voters[0].token), CAST, cast(0, "first-0001"))
+        .await;
+    app.ok(Some(&e.voters[1].token), CAST, cast(1, "other-0001"))
+        .await;
+    assert_eq!(ballot_rows(&app).await.len(), 2);
+    let done = app
+        .ok(Some(&e.voters[0].token), delete, json!({ "r": e.round }))
+        .await;
+    assert_eq!(done["deleteMyVerification"], true);
+    // Withdrawn: the store and the turnout no longer hold it.
+    assert_eq!(ballot_rows(&app).await.len(), 1);
+    let turnout = app
+        .ok(Some(&e.officer), TURNOUT, json!({ "r": e.round }))
+        .await;
+    assert_eq!(turnout["turnout"]["voted"], 1, "{turnout:#}");
+    // Proven again (the same details, the same address), and voting again.
+    let again = json!({
+        "person": person("Voter Number0", "1940-01-10", "LS6 1AB"),
+        "evidence": "PHOTO_ID",
+        "email": "voter0@example.org",
+    });
+    app.ok(
+        Some(&e.officer),
+        &in_person_query(),
+        json!({ "r": e.round, "i": again }),
+    )
+    .await;
+    app.ok(Some(&e.voters[0].token), CAST, cast(2, "again-0001"))
+        .await;
+    assert_eq!(ballot_rows(&app).await.len(), 2);
+    crate::fixtures::advance(&app, &e.officer, &e.round, "CLOSED").await;
+    // Counted once each: two ballots, the second voter's and the new one.
+    let first: i64 = e.bids[0].parse().unwrap();
+    let kept: Vec<Value> = ballot_rows(&app)
+        .await
+        .iter()
+        .map(|b| serde_json::from_str(b["content"].as_str().unwrap()).unwrap())
+        .collect();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(
+        kept.iter()
+            .all(|c| !c["bids"].as_array().unwrap().contains(&json!(first))),
+        "{kept:?}"
+    );
+    // After the close, deleting leaves the ballots as counted.
+    app.ok(Some(&e.voters[1].token), delete, json!({ "r": e.round }))
+        .await;
+    assert_eq!(ballot_rows(&app).await.len(), 2);
+}

@@ -100,8 +100,10 @@ impl VerificationMutation {
         ))
     }
 
-    /// Residents: deletes their own verification for a round. True if there
-    /// was one.
+    /// Residents: deletes their own verification for a round. While voting
+    /// is open, a vote cast with it is withdrawn too (proving who you are
+    /// again would otherwise count you twice); once voting has closed,
+    /// ballots name nobody and stay as counted. True if there was one.
     async fn delete_my_verification(
         &self,
         ctx: &Context<'_>,
@@ -109,7 +111,7 @@ impl VerificationMutation {
     ) -> async_graphql::Result<bool> {
         let actor = signed_in(ctx)?;
         let id = parse_id(&round_id, "round")?;
-        verification::delete_mine(&state(ctx).db, actor, id)
+        crate::service::voting::delete_my_verification(state(ctx), actor, id)
             .await
             .gql()
     }

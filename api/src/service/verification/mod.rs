@@ -30,7 +30,9 @@ pub use contact::{confirm_code, request_code};
 pub use declare::declare;
 pub use in_person::{record_in_person, reference as in_person_reference, InPersonRecord};
 pub use purge::{purge, Purged};
-pub use records::{delete_mine, eligible, eligible_area, mine, participants, Eligible, Ineligible};
+pub use records::{
+    delete_mine_in, eligible, eligible_area, mine, participants, Eligible, Ineligible,
+};
 pub use register_match::match_register;
 
 use super::{

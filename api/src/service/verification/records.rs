@@ -1,7 +1,6 @@
 //! A person's own verification records, deleting them, the officers' list,
 //! and what voting asks.
 use super::*;
-use crate::db::begin_write;
 use crate::domain::id::{AccountId, AreaId, ParticipantId, RoundId};
 use crate::domain::Role;
 use crate::service::{Page, PageRequest};
@@ -21,26 +20,40 @@ pub async fn mine(db: &DatabaseConnection, actor: &Actor) -> ServiceResult<Vec<P
         .collect())
 }
 
-/// Deletes the signed-in person's verification for a round: every hash and
-/// proof goes. They can verify again while the round is open. Records of
-/// duplicates that involved them stay (without the deleted record) until
-/// the round's verification data is purged: an officer may still need
-/// them to settle a dispute.
-pub async fn delete_mine(
-    db: &DatabaseConnection,
+/// Deletes the signed-in person's verification for a round, inside the
+/// caller's transaction: every hash and proof goes. They can verify again
+/// while the round is open. Records of duplicates that involved them stay
+/// (without the deleted record) until the round's verification data is
+/// purged: an officer may still need them to settle a dispute. `before`
+/// runs first with the record locked (voting withdraws a vote cast with
+/// it, so that the person is never counted twice); the deleted record's
+/// id, or `None` when there was none.
+pub async fn delete_mine_in<'a, F, Fut>(
+    txn: &'a DatabaseTransaction,
     actor: &Actor,
     round_id: RoundId,
-) -> ServiceResult<bool> {
-    let txn = begin_write(db).await.context("starting a transaction")?;
-    let Some(own) = own_record(&txn, round_id, actor.account_id).await? else {
-        return Ok(false);
+    before: F,
+) -> ServiceResult<Option<ParticipantId>>
+where
+    F: FnOnce(&'a DatabaseTransaction, ParticipantId) -> Fut,
+    Fut: std::future::Future<Output = ServiceResult<()>>,
+{
+    let Some(own) = own_record(txn, round_id, actor.account_id).await? else {
+        return Ok(None);
     };
+    // Locked, so that a ballot being cast with it finishes first.
+    verified_participants::Entity::find_by_id(own.id)
+        .lock_exclusive()
+        .one(txn)
+        .await
+        .context("locking a verification")?;
+    before(txn, own.id.into()).await?;
     verified_participants::Entity::delete_by_id(own.id)
-        .exec(&txn)
+        .exec(txn)
         .await
         .context("deleting a verification")?;
     audit::record_personal(
-        &txn,
+        txn,
         round_id,
         Some(actor.account_id.get()),
         "verification_deleted_by_resident",
@@ -50,8 +63,7 @@ pub async fn delete_mine(
     )
     .await
     .context("auditing a deletion")?;
-    txn.commit().await.context("committing a deletion")?;
-    Ok(true)
+    Ok(Some(own.id.into()))
 }
 
 /// Officers: everyone verified (or part-way) for a round, a page at a time.

@@ -539,3 +539,44 @@ async fn record_participation(
     }
     Ok(())
 }
+
+/// Residents: deletes their own verification for a round. While voting is
+/// open, a ballot cast with it is withdrawn in the same transaction (its
+/// sealed row and the record that they voted): otherwise they could prove
+/// who they are again and be counted twice. Once voting has closed,
+/// ballots name nobody and stay as counted. True if there was one.
+pub async fn delete_my_verification(
+    state: &crate::state::AppState,
+    actor: &Actor,
+    round_id: RoundId,
+) -> ServiceResult<bool> {
+    let txn = crate::db::begin_write(&state.db)
+        .await
+        .context("starting a transaction")?;
+    // Shared: the close, which takes the round exclusively, waits.
+    let round = rounds::lock_shared(&txn, round_id).await?;
+    let voting = round.phase == Phase::Voting;
+    let secret = &state.secret;
+    let deleted =
+        verification::delete_mine_in(&txn, actor, round_id, |txn, participant| async move {
+            if !voting {
+                return Ok(());
+            }
+            if let Some(key) = store::existing_key(txn, secret, round_id).await? {
+                crate::store::sealed_ballots::Entity::delete_by_id(key.voter_tag(participant))
+                    .exec(txn)
+                    .await
+                    .context("withdrawing a ballot")?;
+            }
+            participation::Entity::delete_many()
+                .filter(participation::Column::RoundId.eq(round_id))
+                .filter(participation::Column::ParticipantId.eq(participant))
+                .exec(txn)
+                .await
+                .context("withdrawing a vote's record")?;
+            Ok(())
+        })
+        .await?;
+    txn.commit().await.context("committing a deletion")?;
+    Ok(deleted.is_some())
+}
