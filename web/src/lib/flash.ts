@@ -18,6 +18,7 @@ const STAFF: Record<string, string> = {
   'officer.roleRemoved': 'The role was removed.',
   'officer.roundSaved': 'The round was saved.',
   'officer.phaseChanged': 'The round moved on.',
+  'officer.roundCancelled': 'The round was cancelled.',
   'officer.reviewed': 'The review was saved. The group has been told.',
   'officer.conflictResolved': 'The conflict was resolved.',
   'officer.counted': 'The round was counted. Councillors can now check the provisional result and publish it.',

@@ -1,5 +1,5 @@
 // Your account: your details (and the name your groups see), your
-// verification for each round, your data to download, deleting the
+// verification for each round (deleted after a confirmation page), your data to download, deleting the
 // account, signing out.
 import { Router, type CookieOptions, type Request, type Response } from 'express';
 import { COOKIES, ctx, requireSignIn } from '../http/request.js';
@@ -21,6 +21,20 @@ async function groupsAlone(req: Request): Promise<string[]> {
 /** The one question of the name page. */
 function nameForm(res: Response, values: { name: string }, errors?: FormErrors) {
   res.status(formStatus(errors)).render('pages/account-name', { pageTitle: res.locals.t.account.nameTitle, values, errors, backLink: '/account', navSection: 'account' });
+}
+
+/** Your verification for each round, with whether you voted where voting has started (one small query each). */
+async function myVerifications(req: Request) {
+  const data = await req.api.request(MyVerificationsDocument, {}, ctx(req));
+  const titles = new Map(data.rounds.nodes.map((round) => [round.id, round]));
+  return Promise.all(
+    data.myVerifications.map(async (v) => {
+      const round = titles.get(v.roundId);
+      const votingStarted = round && ['VOTING', 'CLOSED', 'COUNTED', 'PUBLISHED'].includes(round.phase);
+      const vote = v.verified && votingStarted ? (await req.api.request(MyVoteDocument, { roundId: v.roundId }, ctx(req))).myVote : null;
+      return { ...v, round, vote };
+    }),
+  );
 }
 
 export function accountRoutes(cookieBase: CookieOptions) {
@@ -81,22 +95,23 @@ export function accountRoutes(cookieBase: CookieOptions) {
   });
 
   r.get('/account', async (req, res) => {
-    const data = await req.api.request(MyVerificationsDocument, {}, ctx(req));
-    const titles = new Map(data.rounds.nodes.map((round) => [round.id, round]));
-    // Whether you voted, for each round you may vote in (one small query each).
-    const verifications = await Promise.all(
-      data.myVerifications.map(async (v) => {
-        const round = titles.get(v.roundId);
-        const votingStarted = round && ['VOTING', 'CLOSED', 'COUNTED', 'PUBLISHED'].includes(round.phase);
-        const vote = v.verified && votingStarted ? (await req.api.request(MyVoteDocument, { roundId: v.roundId }, ctx(req))).myVote : null;
-        return { ...v, round, vote };
-      }),
-    );
-    res.render('pages/account', { pageTitle: res.locals.t.account.title, verifications, navSection: 'account' });
+    res.render('pages/account', { pageTitle: res.locals.t.account.title, verifications: await myVerifications(req), navSection: 'account' });
   });
 
+  // Deleting your verification for a round: a confirmation page says what
+  // happens (and to a vote already cast) before anything is deleted.
+  r.get('/account/verifications/:roundId/delete', async (req, res) => {
+    const v = (await myVerifications(req)).find((x) => x.roundId === String(req.params.roundId));
+    if (!v) {
+      res.redirect(303, '/account');
+      return;
+    }
+    const t = res.locals.t;
+    const round = v.round?.title ?? '';
+    res.render('pages/verification-delete', { pageTitle: fmt(t.account.verificationDeleteTitle, { round }), v, roundTitle: round, backLink: '/account', navSection: 'account' });
+  });
   r.post('/account/verifications/:roundId/delete', async (req, res) => {
-    await req.api.request(DeleteMyVerificationDocument, { roundId: req.params.roundId }, ctx(req));
+    await req.api.request(DeleteMyVerificationDocument, { roundId: String(req.params.roundId) }, ctx(req));
     setFlash(res, 'account.deleted');
     res.redirect(303, '/account');
   });

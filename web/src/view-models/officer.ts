@@ -1,6 +1,7 @@
 // What staff pages show, built from the API's answers. Pure, so each can be
 // checked without a server.
-import type { ReviewBidsQuery, Role, RoleHoldersQuery, RoundVerificationsQuery } from '../graphql/generated/graphql.js';
+import type { Phase, ReviewBidsQuery, Role, RoleHoldersQuery, RoundVerificationsQuery } from '../graphql/generated/graphql.js';
+import { NEXT_PHASE } from '../forms/rounds.js';
 
 export const REVIEW_STATUSES = ['SUBMITTED', 'ELIGIBLE', 'INELIGIBLE', 'CHANGES_REQUESTED', 'WITHDRAWN'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -76,4 +77,57 @@ export function letterFile(roundId: string, format: 'pdf' | 'csv', issued: { csv
   return format === 'csv'
     ? { name: `voting-codes-round-${roundId}.csv`, type: 'text/csv; charset=utf-8', body: issued.csv as string | Buffer }
     : { name: `voting-code-letters-round-${roundId}.pdf`, type: 'application/pdf', body: Buffer.from(issued.pdfBase64, 'base64') as string | Buffer };
+}
+
+/** What each move of a round says on its confirmation page. A round never goes back a phase. */
+const MOVES: Partial<Record<Phase, { title: string; button: string; warning: boolean; happens: string[] }>> = {
+  BIDS_OPEN: {
+    title: 'Are you sure you want to open the round for bids?',
+    button: 'Open the round for bids',
+    warning: false,
+    happens: ['community groups can send bids for the round', 'the pots cannot be changed after this', 'the round cannot go back to being a draft'],
+  },
+  BID_REVIEW: {
+    title: 'Are you sure you want to close the round for bids?',
+    button: 'Close the round for bids',
+    warning: false,
+    happens: ['groups cannot send bids any more', 'you decide on each bid sent before voting opens'],
+  },
+  VOTING: {
+    title: 'Are you sure you want to open voting?',
+    button: 'Open voting',
+    warning: false,
+    happens: ['residents can vote on the bids you accepted', 'the ballot settings and the counting rule cannot be changed after this'],
+  },
+  CLOSED: {
+    title: 'Are you sure you want to close voting?',
+    button: 'Close voting',
+    warning: true,
+    happens: ['nobody can vote or change their vote after this', 'the votes are sealed and counted straight away', 'a councillor then checks the result and publishes it'],
+  },
+  CANCELLED: {
+    title: 'Are you sure you want to cancel the round?',
+    button: 'Cancel the round',
+    warning: true,
+    happens: ['the round stops for good: nobody can send a bid or vote in it', 'nothing is counted and no result is published'],
+  },
+};
+
+/** A phase in a page's address: `voting`, `bids-open`. */
+export function phasePath(phase: Phase): string {
+  return phase.toLowerCase().replace(/_/g, '-');
+}
+
+/**
+ * The confirmation page of moving a round from `phase` to the phase in the
+ * address, or null when that is not a move an officer makes from here
+ * (publishing has a page of its own).
+ */
+export function phaseMove(roundId: string, phase: Phase, param: unknown) {
+  const to = (Object.keys(MOVES) as Phase[]).find((p) => phasePath(p) === param);
+  const move = to && MOVES[to];
+  if (!to || !move) return null;
+  const allowed = to === 'CANCELLED' ? !['PUBLISHED', 'CANCELLED'].includes(phase) : NEXT_PHASE[phase] === to;
+  if (!allowed) return null;
+  return { to, action: `/officer/rounds/${roundId}/move/${phasePath(to)}`, ...move };
 }

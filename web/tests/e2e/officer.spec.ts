@@ -55,6 +55,8 @@ test('officer: areas, a round, its phases, the register and in-person verificati
   await page.getByRole('button', { name: 'Save the round' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Little Woodhouse Small Grants 2027');
   await page.getByRole('button', { name: 'Move to: Bids open' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Are you sure you want to open the round for bids?');
+  await page.getByRole('button', { name: 'Open the round for bids' }).click();
   await expect(page.getByText('The round moved on.')).toBeVisible();
   await expect(page.getByText('Bids open').first()).toBeVisible();
 

@@ -6,7 +6,7 @@ import { parseCorrection } from '../../src/forms/results.js';
 import { NEW_ROUND_VALUES, parseRound, roundUpdate, roundValuesFrom, roundValuesOf, withFixedValues, type Round } from '../../src/forms/rounds.js';
 import { ApiError } from '../../src/graphql/client.js';
 import { FormErrors } from '../../src/lib/forms.js';
-import { afterParam, letterFile, reviewPage, reviewStatus, rolesPage, verificationCounts } from '../../src/view-models/officer.js';
+import { afterParam, letterFile, phaseMove, phasePath, reviewPage, reviewStatus, rolesPage, verificationCounts } from '../../src/view-models/officer.js';
 
 const fields = (errors: FormErrors) => errors.list.map((e) => e.href.slice(1));
 
@@ -169,5 +169,26 @@ describe('officer/results', () => {
     expect(parseCorrection({ reason: 'too short' }).errors.list[0]?.text).toBe('The reason must be at least 10 characters');
     expect(parseCorrection({ reason: 'x'.repeat(2001) }).errors.any).toBe(true);
     expect(parseCorrection({ reason: 'A bid was withdrawn late', exclude: ['4', '5'] }).input).toEqual({ reason: 'A bid was withdrawn late', excludeBidIds: ['4', '5'] });
+  });
+});
+
+describe('moving a round on (routes/officer/rounds.ts)', () => {
+  it('offers only the next phase, or cancelling, each with its own confirmation', () => {
+    expect(phasePath('BIDS_OPEN')).toBe('bids-open');
+    const close = phaseMove('3', 'VOTING', 'closed');
+    expect(close).toMatchObject({ to: 'CLOSED', action: '/officer/rounds/3/move/closed', button: 'Close voting', warning: true });
+    expect(close?.happens).toContain('nobody can vote or change their vote after this');
+    expect(phaseMove('3', 'DRAFT', 'bids-open')).toMatchObject({ to: 'BIDS_OPEN', warning: false });
+    expect(phaseMove('3', 'BID_REVIEW', 'cancelled')).toMatchObject({ to: 'CANCELLED', button: 'Cancel the round', warning: true });
+  });
+
+  it('refuses a move that is not the next one, publishing (which has its own page) and anything after the end', () => {
+    expect(phaseMove('3', 'DRAFT', 'closed')).toBeNull();
+    expect(phaseMove('3', 'CLOSED', 'closed')).toBeNull();
+    expect(phaseMove('3', 'COUNTED', 'published')).toBeNull();
+    expect(phaseMove('3', 'PUBLISHED', 'cancelled')).toBeNull();
+    expect(phaseMove('3', 'CANCELLED', 'cancelled')).toBeNull();
+    expect(phaseMove('3', 'VOTING', 'CLOSED')).toBeNull();
+    expect(phaseMove('3', 'VOTING', undefined)).toBeNull();
   });
 });

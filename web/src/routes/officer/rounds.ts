@@ -1,6 +1,7 @@
-// Rounds: setting one up, its page, changing it, moving it to its next phase.
+// Rounds: setting one up, its page, changing it, moving it to its next phase
+// or cancelling it, each after a confirmation page (a round never goes back).
 import { Router, type Request, type Response } from 'express';
-import { AdvanceRoundDocument, BidCategoriesDocument, CreateRoundDocument, UpdateRoundDocument, UpdateRoundSettingsDocument, type Phase } from '../../graphql/generated/graphql.js';
+import { AdvanceRoundDocument, BidCategoriesDocument, CreateRoundDocument, UpdateRoundDocument, UpdateRoundSettingsDocument } from '../../graphql/generated/graphql.js';
 import { allAreas, loadRound, staffResultLocals } from '../../graphql/load.js';
 import { addApiError } from '../../forms/api-error.js';
 import {
@@ -23,10 +24,11 @@ import {
   type RoundValues,
 } from '../../forms/rounds.js';
 import { mayCompareRules } from '../../forms/simulation.js';
-import { FormErrors, str } from '../../lib/forms.js';
+import { FormErrors } from '../../lib/forms.js';
 import { setFlash } from '../../lib/flash.js';
 import { formStatus, renderStaff } from '../../http/render.js';
 import { ctx } from '../../http/request.js';
+import { phaseMove, phasePath } from '../../view-models/officer.js';
 
 const apiErrors = { field: 'title', fieldOf: staffFieldOf, every: true };
 /** The round form's refusals: the counting rule's beside the council rules when the form gives some. */
@@ -61,10 +63,16 @@ async function roundForm(req: Request, res: Response, values: RoundValues, error
   );
 }
 
-async function roundPage(req: Request, res: Response, round: Round, errors?: FormErrors) {
+async function roundPage(req: Request, res: Response, round: Round) {
   const results = await staffResultLocals(req, round.id, round.phase);
   const mayCompare = mayCompareRules(round.phase, req.me?.roles ?? []);
-  renderStaff(res, 'staff/round', { pageTitle: round.title, round, next: NEXT_PHASE[round.phase], mayCompare, ...results, errors, backLink: '/officer' }, formStatus(errors));
+  const next = NEXT_PHASE[round.phase];
+  renderStaff(res, 'staff/round', { pageTitle: round.title, round, next, nextHref: next && `/officer/rounds/${round.id}/move/${phasePath(next)}`, cancelHref: `/officer/rounds/${round.id}/move/${phasePath('CANCELLED')}`, mayCompare, ...results, backLink: '/officer' });
+}
+
+/** The confirmation page of a move, with the API's refusal when it refused. */
+function showMove(res: Response, round: Round, move: NonNullable<ReturnType<typeof phaseMove>>, errors?: FormErrors) {
+  renderStaff(res, 'staff/round-move', { pageTitle: move.title, round, move, errors, backLink: `/officer/rounds/${round.id}` }, formStatus(errors));
 }
 
 export function roundRoutes() {
@@ -117,15 +125,30 @@ export function roundRoutes() {
     await roundForm(req, res, values, errors, round);
   });
 
-  r.post('/officer/rounds/:id/advance', async (req, res) => {
-    const to = str(req.body, 'to') as Phase;
+  // Moving the round on, or cancelling it: nothing changes until the confirmation page's button.
+  r.get('/officer/rounds/:id/move/:to', async (req, res) => {
+    const round = await loadRound(req);
+    const move = phaseMove(round.id, round.phase, req.params.to);
+    if (!move) {
+      res.redirect(303, `/officer/rounds/${round.id}`);
+      return;
+    }
+    showMove(res, round, move);
+  });
+  r.post('/officer/rounds/:id/move/:to', async (req, res) => {
+    const round = await loadRound(req);
+    const move = phaseMove(round.id, round.phase, req.params.to);
+    if (!move) {
+      res.redirect(303, `/officer/rounds/${round.id}`);
+      return;
+    }
     try {
-      await req.api.request(AdvanceRoundDocument, { id: String(req.params.id), to }, ctx(req));
-      setFlash(res, 'officer.phaseChanged');
-      res.redirect(303, `/officer/rounds/${req.params.id}`);
+      await req.api.request(AdvanceRoundDocument, { id: round.id, to: move.to }, ctx(req));
+      setFlash(res, move.to === 'CANCELLED' ? 'officer.roundCancelled' : 'officer.phaseChanged');
+      res.redirect(303, `/officer/rounds/${round.id}`);
     } catch (e) {
-      const errors = addApiError(new FormErrors(), e, { ...apiErrors, field: 'advance' });
-      await roundPage(req, res, await loadRound(req), errors);
+      // Refused (bids not all decided, say): the API's reason, on the confirmation page.
+      showMove(res, round, move, addApiError(new FormErrors(), e, { ...apiErrors, field: 'move' }));
     }
   });
 
