@@ -76,6 +76,25 @@ impl CountConstraints {
         *self == CountConstraints::default()
     }
 
+    /// Every bid the rules name (in exclusive sets or funded first).
+    pub fn named_bids(&self) -> std::collections::BTreeSet<i64> {
+        self.exclusive
+            .iter()
+            .flatten()
+            .chain(&self.must_fund)
+            .copied()
+            .collect()
+    }
+
+    /// Every area the rules name.
+    pub fn named_areas(&self) -> std::collections::BTreeSet<i64> {
+        self.area_max
+            .keys()
+            .chain(self.area_min.keys())
+            .copied()
+            .collect()
+    }
+
     /// Checks everything that does not need the bids: the rule can apply
     /// constraints, every amount and share is well formed, categories are
     /// known, sets have two bids or more, and no bid is named twice. The

@@ -454,19 +454,6 @@ async fn store(
 
 /// The register decides who may vote: it can change only until voting
 /// opens.
-/// Whether the council has given the round a register with anyone on it:
-/// without one, checking against the register could only ever fail, so it
-/// is not offered.
-pub async fn available(db: &impl ConnectionTrait, round_id: RoundId) -> ServiceResult<bool> {
-    Ok(register_imports::Entity::find()
-        .filter(register_imports::Column::RoundId.eq(round_id))
-        .filter(register_imports::Column::RowsAccepted.gt(0))
-        .one(db)
-        .await
-        .context("finding a register")?
-        .is_some())
-}
-
 fn require_unfrozen(round: &rounds::Round) -> ServiceResult<()> {
     if round.phase.settings_frozen() {
         return Err(ServiceError::refused(

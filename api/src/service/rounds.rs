@@ -124,8 +124,8 @@ async fn check_constraints(
         return Ok(());
     };
     let invalid = |m: String| ServiceError::invalid("countingRule", m);
-    for id in c.area_max.keys().chain(c.area_min.keys()) {
-        let found = areas::Entity::find_by_id(*id)
+    for id in c.named_areas() {
+        let found = areas::Entity::find_by_id(id)
             .one(db)
             .await
             .context("checking an area")?;
@@ -135,13 +135,7 @@ async fn check_constraints(
             )));
         }
     }
-    let named: BTreeSet<i64> = c
-        .exclusive
-        .iter()
-        .flatten()
-        .chain(&c.must_fund)
-        .copied()
-        .collect();
+    let named = c.named_bids();
     if named.is_empty() {
         return Ok(());
     }
@@ -729,13 +723,7 @@ pub async fn rules_in_words(
         Limit::Pence(p) => Pence::parse(*p as i64).unwrap_or(Pence::ZERO).to_string(),
         Limit::Share(s) => fill(w.rules_share_of_pot, &[("share", s)]),
     };
-    let named: Vec<i64> = c
-        .exclusive
-        .iter()
-        .flatten()
-        .chain(&c.must_fund)
-        .copied()
-        .collect();
+    let named = c.named_bids();
     let titles: BTreeMap<i64, String> = if named.is_empty() {
         BTreeMap::new()
     } else {
@@ -759,13 +747,13 @@ pub async fn rules_in_words(
             .unwrap_or_else(|| fill(w.explain_bid, &[("id", &id.to_string())]))
     };
     let mut area_names = BTreeMap::new();
-    for id in c.area_max.keys().chain(c.area_min.keys()) {
-        if let Some(a) = areas::Entity::find_by_id(*id)
+    for id in c.named_areas() {
+        if let Some(a) = areas::Entity::find_by_id(id)
             .one(db)
             .await
             .context("loading an area")?
         {
-            area_names.insert(*id, a.name);
+            area_names.insert(id, a.name);
         }
     }
     let area = |id: &i64| {

@@ -97,24 +97,7 @@ pub struct MoneyShare {
 }
 
 fn limits(v: Vec<SpendingLimit>) -> Result<Vec<(String, Limit)>, String> {
-    v.into_iter()
-        .map(|l| {
-            let key = l.key.trim().to_owned();
-            if key.is_empty() {
-                return Err("a limit needs a category or an area".to_string());
-            }
-            let limit = match (l.pence, l.share) {
-                (Some(p), None) if p.0 >= 0 => Limit::Pence(p.0 as u64),
-                (None, Some(s)) => Limit::Share(s.trim().to_owned()),
-                _ => {
-                    return Err(format!(
-                    "the limit for {key} needs an amount or a share, exactly one (not negative)"
-                ))
-                }
-            };
-            Ok((key, limit))
-        })
-        .collect()
+    v.into_iter().map(|l| l.parse("limit")).collect()
 }
 
 fn rules_of(c: CountConstraints) -> Result<Rules, String> {
@@ -139,19 +122,7 @@ fn rules_of(c: CountConstraints) -> Result<Rules, String> {
 }
 
 fn limits_out(v: &[(String, Limit)]) -> Vec<SpendingLimit> {
-    v.iter()
-        .map(|(k, l)| SpendingLimit {
-            key: k.clone(),
-            pence: match l {
-                Limit::Pence(p) => Some(Pence(*p as i64)),
-                Limit::Share(_) => None,
-            },
-            share: match l {
-                Limit::Share(s) => Some(s.clone()),
-                Limit::Pence(_) => None,
-            },
-        })
-        .collect()
+    v.iter().map(|(k, l)| SpendingLimit::of(k, l)).collect()
 }
 
 fn rules_out(r: &Rules) -> CountConstraints {

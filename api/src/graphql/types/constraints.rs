@@ -44,20 +44,44 @@ pub struct CountConstraints {
     pub must_fund: Vec<ID>,
 }
 
+impl SpendingLimit {
+    /// A limit as the API shows it.
+    pub fn of(key: impl ToString, limit: &Limit) -> SpendingLimit {
+        let (pence, share) = match limit {
+            Limit::Pence(p) => (Some(Pence(*p as i64)), None),
+            Limit::Share(s) => (None, Some(s.clone())),
+        };
+        SpendingLimit {
+            key: key.to_string(),
+            pence,
+            share,
+        }
+    }
+
+    /// The key as typed (trimmed) and the limit: an amount or a share,
+    /// exactly one, never negative.
+    pub fn parse(self, what: &str) -> Result<(String, Limit), String> {
+        let key = self.key.trim().to_owned();
+        if key.is_empty() {
+            return Err(format!("a {what} needs a category or an area"));
+        }
+        let limit = match (self.pence, self.share) {
+            (Some(p), None) if p.0 >= 0 => Limit::Pence(p.0 as u64),
+            (Some(_), None) => return Err(format!("the {what} for {key} must not be negative")),
+            (None, Some(s)) => Limit::Share(s.trim().to_owned()),
+            _ => {
+                return Err(format!(
+                    "the {what} for {key} needs an amount or a share, exactly one"
+                ))
+            }
+        };
+        Ok((key, limit))
+    }
+}
+
 fn limits_out<K: ToString>(m: &BTreeMap<K, Limit>) -> Vec<SpendingLimit> {
     m.iter()
-        .map(|(k, l)| match l {
-            Limit::Pence(p) => SpendingLimit {
-                key: k.to_string(),
-                pence: Some(Pence(*p as i64)),
-                share: None,
-            },
-            Limit::Share(s) => SpendingLimit {
-                key: k.to_string(),
-                pence: None,
-                share: Some(s.clone()),
-            },
-        })
+        .map(|(k, l)| SpendingLimit::of(k.to_string(), l))
         .collect()
 }
 
@@ -77,22 +101,10 @@ impl From<domain::CountConstraints> for CountConstraints {
     }
 }
 
+/// A round's limit: categories are stored in lower case.
 fn limit_in(l: SpendingLimit, what: &str) -> Result<(String, Limit), String> {
-    let key = l.key.trim().to_lowercase();
-    if key.is_empty() {
-        return Err(format!("a {what} needs a category or an area"));
-    }
-    let limit = match (l.pence, l.share) {
-        (Some(p), None) if p.0 >= 0 => Limit::Pence(p.0 as u64),
-        (Some(_), None) => return Err(format!("the {what} for {key} must not be negative")),
-        (None, Some(s)) => Limit::Share(s.trim().to_owned()),
-        _ => {
-            return Err(format!(
-                "the {what} for {key} needs an amount or a share, exactly one"
-            ))
-        }
-    };
-    Ok((key, limit))
+    let (key, limit) = l.parse(what)?;
+    Ok((key.to_lowercase(), limit))
 }
 
 fn categories_in(v: Vec<SpendingLimit>, what: &str) -> Result<BTreeMap<String, Limit>, String> {

@@ -281,7 +281,7 @@ impl Round {
         {
             return Ok(false);
         }
-        crate::service::register::available(&state(ctx).db, self.0.id)
+        crate::service::verification::register_available(&state(ctx).db, self.0.id)
             .await
             .gql()
     }

@@ -33,7 +33,7 @@ pub use purge::{purge, Purged};
 pub use records::{
     delete_mine_in, eligible, eligible_area, mine, participants, Eligible, Ineligible,
 };
-pub use register_match::match_register;
+pub use register_match::{match_register, register_available};
 
 use super::{
     audit,

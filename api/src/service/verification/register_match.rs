@@ -4,7 +4,23 @@ use crate::db::begin_write;
 use crate::domain::id::RoundId;
 use crate::service::{auth::Client, limits};
 use crate::state::AppState;
-use crate::store::register_entries;
+use crate::store::{register_entries, register_imports};
+
+/// Whether the council has given the round a register with anyone on it:
+/// without one, checking against the register could only ever fail, so it
+/// is not offered.
+pub async fn register_available(
+    db: &impl ConnectionTrait,
+    round_id: RoundId,
+) -> ServiceResult<bool> {
+    Ok(register_imports::Entity::find()
+        .filter(register_imports::Column::RoundId.eq(round_id))
+        .filter(register_imports::Column::RowsAccepted.gt(0))
+        .one(db)
+        .await
+        .context("finding a register")?
+        .is_some())
+}
 
 /// Matches the resident's declared details (name, date of birth and
 /// postcode) against the register the council imported for this round.
@@ -24,7 +40,7 @@ pub async fn match_register(
     if !round.eligibility.accepts(Method::Register) {
         return Err(not_accepted(Method::Register));
     }
-    if !crate::service::register::available(&txn, round_id).await? {
+    if !register_available(&txn, round_id).await? {
         return Err(ServiceError::refused(
             ErrorCode::MethodNotAccepted,
             "the council has not given this round a register to check you against: choose another way to prove who you are",
