@@ -254,6 +254,8 @@ async fn seed_round(
                 db,
                 officer,
                 areas::NewArea {
+                    name_cy: None,
+                    description_cy: None,
                     name: format!("{} ({n})", p.name),
                     kind: "ward".into(),
                     description: "An area of the city.".into(),
@@ -270,6 +272,8 @@ async fn seed_round(
         db,
         officer,
         rounds::NewRound {
+            title_cy: None,
+            description_cy: None,
             title: title.into(),
             description: "A city-wide round.".into(),
             pots: area_ids
@@ -329,6 +333,7 @@ async fn seed_round(
                     group_id: group.id,
                     area_id: area_ids[k],
                     details: bids::BidDetails {
+                        welsh: Default::default(),
                         title: title.clone(),
                         summary: "A project from the city's participatory budget.".into(),
                         description: "A project residents proposed and voted on.".into(),

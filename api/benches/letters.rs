@@ -20,6 +20,7 @@ fn main() {
         council: "Leeds Demo Council".into(),
         council_cy: "Cyngor Arddangos Leeds".into(),
         round: "Summer Streets 2026".into(),
+        round_cy: "Strydoedd yr Haf 2026".into(),
         kind: BallotKind::Approval,
         closes: Some(chrono::Utc::now()),
         sms_number: "07700 900123".into(),
@@ -38,6 +39,7 @@ fn main() {
                 "LS6 1AB".into(),
             ],
             area: "Hyde Park and Woodhouse".into(),
+            area_cy: None,
             code: format!("{:04} {:04} {:04} {:04}", i % 10_000, 1234, 5678, 9012),
         })
         .collect();

@@ -112,6 +112,8 @@ async fn main() -> anyhow::Result<()> {
         db,
         &officer,
         areas::NewArea {
+            name_cy: None,
+            description_cy: None,
             name: "Hyde Park".into(),
             kind: "ward".into(),
             description: "The Moor and its streets.".into(),
@@ -124,6 +126,8 @@ async fn main() -> anyhow::Result<()> {
         db,
         &officer,
         rounds::NewRound {
+            title_cy: None,
+            description_cy: None,
             title: "Receipt Fund".into(),
             description: "A large round.".into(),
             pots: vec![(area.id, 1_000_000)],
@@ -177,6 +181,7 @@ async fn main() -> anyhow::Result<()> {
                 group_id: group.id,
                 area_id: area.id,
                 details: bids::BidDetails {
+                    welsh: Default::default(),
                     title: format!("Project number {i}"),
                     summary: "Something for the street.".into(),
                     description: "A longer description of something for the street.".into(),

@@ -74,6 +74,10 @@ pub struct PhoneSettings {
     /// `FAIRSHARE_COUNCIL_NAME_CY`).
     pub council_name: String,
     pub council_name_cy: String,
+    /// The service's name in English and Welsh (`FAIRSHARE_SERVICE_NAME`,
+    /// `FAIRSHARE_SERVICE_NAME_CY`): email and text messages come from it.
+    pub service_name: String,
+    pub service_name_cy: String,
     /// Whether calls and letters offer Welsh (`FAIRSHARE_WELSH`, default
     /// true): a Welsh council offers it everywhere.
     pub welsh: bool,
@@ -167,8 +171,16 @@ impl Settings {
             ),
             None => CouncilKey::from_seed(*secret.seal_key("development-signing-key").as_bytes()),
         };
-        let from =
-            get("MAIL_FROM").unwrap_or_else(|| "Fairshare <no-reply@fairshare.localhost>".into());
+        let service_name =
+            get("FAIRSHARE_SERVICE_NAME").unwrap_or_else(|| "Neighbourhood Fund".into());
+        // Email comes from the council's service, by its name (quoted: a
+        // name may hold a comma).
+        let from = get("MAIL_FROM").unwrap_or_else(|| {
+            format!(
+                "\"{}\" <no-reply@fairshare.localhost>",
+                service_name.replace(['"', '\\'], "")
+            )
+        });
         let email = match get("SMTP_HOST") {
             Some(host) => {
                 let tls = match get("SMTP_TLS").as_deref() {
@@ -291,6 +303,9 @@ impl Settings {
         let council_name_cy = get("FAIRSHARE_COUNCIL_NAME_CY")
             .or_else(|| get("FAIRSHARE_COUNCIL_NAME"))
             .unwrap_or_else(|| "Cyngor Arddangos Leeds".into());
+        let service_name_cy = get("FAIRSHARE_SERVICE_NAME_CY")
+            .or_else(|| get("FAIRSHARE_SERVICE_NAME"))
+            .unwrap_or_else(|| "Cronfa Cymdogaethau".into());
         let phone = PhoneSettings {
             auth_token: phone_token.map(SecretString::from),
             webhook_url,
@@ -300,6 +315,8 @@ impl Settings {
             help_line: get("FAIRSHARE_HELP_LINE").unwrap_or_else(|| "0113 496 0000".into()),
             council_name,
             council_name_cy,
+            service_name,
+            service_name_cy,
             welsh: !matches!(get("FAIRSHARE_WELSH").as_deref(), Some("false" | "0")),
         };
         Ok(Settings {

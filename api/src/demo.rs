@@ -97,6 +97,8 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         db,
         &officer,
         areas::NewArea {
+            name_cy: None,
+            description_cy: None,
             name: "Hyde Park and Woodhouse".into(),
             kind: "ward".into(),
             description:
@@ -111,6 +113,8 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         db,
         &officer,
         areas::NewArea {
+            name_cy: None,
+            description_cy: None,
             name: "Chapel Allerton".into(),
             kind: "ward".into(),
             description: "Chapeltown, Chapel Allerton village and Potternewton.".into(),
@@ -128,6 +132,12 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             description: "£45,000 for projects that community groups run in their own streets. \
                           Groups bid; residents who live in each ward decide."
                 .into(),
+            title_cy: Some("Cronfa Cymdogaethau 2027".into()),
+            description_cy: Some(
+                "£45,000 ar gyfer prosiectau y mae grwpiau cymunedol yn eu cynnal yn eu strydoedd eu hunain. \
+                 Mae grwpiau’n gwneud cais; mae trigolion sy’n byw ym mhob ward yn penderfynu."
+                    .into(),
+            ),
             pots: vec![
                 (woodhouse.id, pounds(25_000)),
                 (chapeltown.id, pounds(20_000)),
@@ -231,6 +241,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
                     group_id: group.id,
                     area_id: area_id.into(),
                     details: bids::BidDetails {
+                    welsh: Default::default(),
                         title: title.into(),
                         summary: summary.into(),
                         description: format!("{summary} The group will run the project, report on it and look after it afterwards."),
@@ -308,6 +319,8 @@ async fn seed_voting_round(
             title: VOTING_ROUND_TITLE.into(),
             description: "£20,000 for summer projects on our streets. Voting is open: choose up to three bids in your ward."
                 .into(),
+            title_cy: None,
+            description_cy: None,
             pots: vec![(woodhouse.into(), pounds(12_000)), (chapeltown.into(), pounds(8_000))],
             schedule: Schedule::default(),
             ballot: BallotSettings {
@@ -449,6 +462,7 @@ async fn eligible_bids(
                 group_id,
                 area_id: area_id.into(),
                 details: bids::BidDetails {
+                    welsh: Default::default(),
                     title: title.into(),
                     summary: summary.into(),
                     description: format!("{summary} The group will run it, report on it and look after it afterwards."),
@@ -492,6 +506,8 @@ async fn seed_published_round(
             title: PUBLISHED_ROUND_TITLE.into(),
             description: "£10,000 for green spaces this spring. The result is published: see what was funded and check the count."
                 .into(),
+            title_cy: None,
+            description_cy: None,
             pots: vec![(woodhouse.into(), pounds(6_000)), (chapeltown.into(), pounds(4_000))],
             schedule: Schedule::default(),
             ballot: BallotSettings {

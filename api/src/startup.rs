@@ -91,6 +91,9 @@ async fn scheduler(state: AppState) {
         if let Err(e) = phone::prune(&state.db).await {
             tracing::error!(error = %e, "pruning calls and text-message replies");
         }
+        if let Err(e) = crate::service::groups::prune(&state.db).await {
+            tracing::error!(error = %e, "clearing expired invitations' address hints");
+        }
     }
 }
 

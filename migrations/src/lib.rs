@@ -15,6 +15,8 @@ mod m20261207_000010_public_reads;
 mod m20261207_000011_public_revision;
 mod m20261207_000012_bid_locality;
 mod m20261207_000013_closed_codes;
+mod m20261207_000014_welsh_content;
+mod m20261207_000015_invitation_hint;
 
 pub struct Migrator;
 
@@ -35,6 +37,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_public_revision::Migration),
             Box::new(m20261207_000012_bid_locality::Migration),
             Box::new(m20261207_000013_closed_codes::Migration),
+            Box::new(m20261207_000014_welsh_content::Migration),
+            Box::new(m20261207_000015_invitation_hint::Migration),
         ]
     }
 }

@@ -42,7 +42,7 @@ async fn a_welsh_account_is_written_to_in_welsh() {
     app.smtp.wait_for_code("gwen@example.org", 2).await;
     let (subject, body) = last_to(&app, "gwen@example.org");
     assert!(
-        subject.starts_with("Eich cod mewngofnodi Fairshare"),
+        subject.starts_with("Eich cod mewngofnodi Cronfa Cymdogaethau"),
         "{subject}"
     );
     assert!(body.contains("Mae’n gweithio unwaith"), "{body}");
@@ -55,7 +55,7 @@ async fn a_welsh_account_is_written_to_in_welsh() {
     app.smtp.wait_for_code("gwen@example.org", 3).await;
     let (subject, body) = last_to(&app, "gwen@example.org");
     assert!(
-        subject.starts_with("Your Fairshare sign-in code"),
+        subject.starts_with("Your Neighbourhood Fund sign-in code"),
         "{subject}"
     );
     assert!(body.contains("works once"), "{body}");
@@ -525,4 +525,115 @@ async fn admins_list_role_holders_and_people_name_themselves() {
     assert_eq!(error_code(&res), "INVALID_INPUT");
     let cleared = app.ok(Some(&officer), SET_NAME, json!({ "n": " " })).await;
     assert_eq!(cleared["setDisplayName"]["displayName"], Value::Null);
+}
+
+/// Email speaks for the council's service, by its name and with its help
+/// line, never for the software; an invitation carries the link to answer
+/// it.
+#[tokio::test]
+async fn email_comes_from_the_councils_service_and_invitations_carry_a_link() {
+    let app = TestApp::spawn_with(&[
+        ("FAIRSHARE_SERVICE_NAME", "Ward Fund"),
+        ("FAIRSHARE_COUNCIL_NAME", "Kirklees Council"),
+        ("FAIRSHARE_HELP_LINE", "01484 221000"),
+        ("FAIRSHARE_PUBLIC_URL", "https://fund.kirklees.example"),
+    ])
+    .await;
+    let chair = app.sign_in("chair@friends.test").await;
+    let (subject, body) = last_to(&app, "chair@friends.test");
+    assert!(
+        subject.starts_with("Your Ward Fund sign-in code: "),
+        "{subject}"
+    );
+    assert!(body.contains("to sign in to Ward Fund is"), "{body}");
+    assert!(
+        body.contains("Ward Fund, Kirklees Council\nHelp: 01484 221000"),
+        "{body}"
+    );
+
+    let officer = app.officer().await;
+    let area = fixtures::area(&app, &officer, "Hyde Park", &["LS6 1"]).await;
+    let group = fixtures::group(&app, &chair, "Friends of the Moor", &area).await;
+    app.ok(
+        Some(&chair),
+        fixtures::INVITE,
+        json!({ "g": group, "e": "new.member@friends.test" }),
+    )
+    .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.smtp.count_to("new.member@friends.test") == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no invitation arrived"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let (subject, body) = last_to(&app, "new.member@friends.test");
+    assert_eq!(
+        subject,
+        "You are invited to join Friends of the Moor on Ward Fund"
+    );
+    assert!(
+        body.contains("https://fund.kirklees.example/groups"),
+        "{body}"
+    );
+    for message in app.smtp.messages() {
+        assert!(!decoded(&message).1.contains("Fairshare"), "{message}");
+    }
+}
+
+const PENDING: &str = "query($g: ID!) { group(id: $g) { pendingInvitations { id addressHint } } }";
+
+/// A group's members see who each open invitation is for, as a hint of the
+/// address, and the hint is gone from the database once the invitation is
+/// answered or replaced.
+#[tokio::test]
+async fn open_invitations_show_who_they_are_for_until_answered() {
+    let app = TestApp::spawn().await;
+    let chair = app.sign_in("chair@friends.test").await;
+    let officer = app.officer().await;
+    let area = fixtures::area(&app, &officer, "Hyde Park", &["LS6 1"]).await;
+    let group = fixtures::group(&app, &chair, "Friends of the Moor", &area).await;
+    for email in [
+        "jane.smith@example.org",
+        "Bob@Moor.example",
+        "bob@moor.example",
+    ] {
+        app.ok(
+            Some(&chair),
+            fixtures::INVITE,
+            json!({ "g": group, "e": email }),
+        )
+        .await;
+    }
+    let pending = app.ok(Some(&chair), PENDING, json!({ "g": group })).await;
+    let mut hints: Vec<&str> = pending["group"]["pendingInvitations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["addressHint"].as_str().unwrap())
+        .collect();
+    hints.sort();
+    // The second invitation to Bob replaced the first.
+    assert_eq!(hints, vec!["b•••@moor.example", "j•••@example.org"]);
+
+    let jane = app.sign_in("jane.smith@example.org").await;
+    let mine = app
+        .ok(Some(&jane), fixtures::MY_INVITATIONS, json!({}))
+        .await;
+    let id = mine["myGroupInvitations"][0]["id"].clone();
+    app.ok(
+        Some(&jane),
+        fixtures::ANSWER_INVITATION,
+        json!({ "id": id, "a": true }),
+    )
+    .await;
+    // In the database: one hint left, Bob's open invitation's.
+    let rows = crate::voting::dump_table(&app, "group_invitations").await;
+    let kept: Vec<&Value> = rows
+        .iter()
+        .map(|r| &r["address_hint"])
+        .filter(|h| !h.is_null())
+        .collect();
+    assert_eq!(kept, vec![&json!("b•••@moor.example")], "{rows:?}");
 }

@@ -1176,6 +1176,7 @@ async fn smtp_refusals_are_reported_without_the_address() {
             &to,
             api::channels::templates::SIGN_IN_CODE.render(
                 api::domain::Language::En,
+                &api::config::Settings::from_lookup(|_| None).unwrap().phone,
                 &[("code", "123456"), ("minutes", "10")],
             ),
         )

@@ -20,3 +20,4 @@ mod secrecy;
 mod sms;
 mod verification;
 mod voting;
+mod welsh;

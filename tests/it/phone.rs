@@ -5,7 +5,7 @@
 //! against Twilio's published example.
 use crate::fixtures::{in_person_query, person};
 use crate::helpers::TestApp;
-use crate::voting::{election, Election, CAST};
+use crate::voting::{election, election_closing, Election, CAST};
 use api::store::ballots;
 use base64::Engine;
 use futures_util::future::join_all;
@@ -445,7 +445,12 @@ async fn texts_explain_every_error_and_cast_nothing() {
 #[tokio::test]
 async fn a_text_replaces_a_browser_ballot_and_letters_carry_the_code() {
     let app = spawn().await;
-    let e = election(&app, json!({ "kind": "APPROVAL" }), 1).await;
+    let closes = (chrono::Utc::now() + chrono::Duration::days(10))
+        .date_naive()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+        .and_utc();
+    let e = election_closing(&app, json!({ "kind": "APPROVAL" }), 1, Some(closes)).await;
     let voter = &e.voters[0];
     let web = app
         .ok(
@@ -510,6 +515,12 @@ async fn a_text_replaces_a_browser_ballot_and_letters_carry_the_code() {
         "Tecstiwch",
         "this letter in large print or Braille",
         "llythyr hwn mewn print bras neu Braille",
+        // When voting closes, and how to hear the results and check a
+        // receipt by phone.
+        format!("Voting closes on {}.", closes.format("%-d %B %Y")).as_str(),
+        "Mae pleidleisio'n cau ar",
+        "After voting closes, call 0113 496 0999 to hear the results",
+        "Ar ôl i bleidleisio gau, ffoniwch 0113 496 0999",
     ] {
         assert!(
             printed.contains(expected),
@@ -552,6 +563,11 @@ async fn a_text_replaces_a_browser_ballot_and_letters_carry_the_code() {
         reply[0].contains("is recorded and replaces your earlier vote"),
         "{reply:?}"
     );
+    let until = format!(
+        "You can change your vote until {} (10 days left).",
+        closes.format("%-d %B %Y")
+    );
+    assert!(reply.concat().contains(&until), "{reply:?}");
     let mine = app
         .ok(
             Some(&voter.token),
@@ -773,7 +789,19 @@ async fn guessing_voting_codes_is_capped() {
 async fn a_keypad_call_for_approval_and_ranked_rounds() {
     // Approval, in English.
     let app = spawn().await;
-    let e = election(&app, json!({ "kind": "APPROVAL", "maxChoices": 3 }), 0).await;
+    // Voting closes in ten days, at noon.
+    let closes = (chrono::Utc::now() + chrono::Duration::days(10))
+        .date_naive()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+        .and_utc();
+    let e = election_closing(
+        &app,
+        json!({ "kind": "APPROVAL", "maxChoices": 3 }),
+        0,
+        Some(closes),
+    )
+    .await;
     let codes = phone_voters(&app, &e, 2).await;
     let digits = |c: &str| c.chars().filter(char::is_ascii_digit).collect::<String>();
     let call = sid("CA");
@@ -799,6 +827,7 @@ async fn a_keypad_call_for_approval_and_ranked_rounds() {
     let (said, _) = press(&app, &call, from, Some(&format!("{}#", digits(&codes[0])))).await;
     for expected in [
         "You are voting in Neighbourhood Fund, for projects in Hyde Park. There are 4 projects.",
+        format!("Voting closes on {}: 10 days left.", closes.format("%-d %B %Y")).as_str(),
         "Project 1: Benches on the Moor, costing £1,000.00.",
         "Project 4: Bowls green repairs, costing £6,000.00.",
         "Enter the numbers of the projects you choose, pressing star between numbers, then press hash.",
@@ -849,19 +878,14 @@ async fn a_keypad_call_for_approval_and_ranked_rounds() {
     assert_eq!(content(&rows[0])["bids"], ids(&[&e.bids[1], &e.bids[3]]));
     assert_eq!(rows[0].channel.as_deref(), Some("phone"));
     let code = api::domain::vote::Receipt::code_of(&rows[0].commitment).unwrap();
-    let spelt: Vec<String> = code
-        .chars()
-        .filter(|c| *c != '-')
-        .map(String::from)
-        .collect();
-    assert!(
-        said.contains(&format!("Your receipt is: {}.", spelt.join(", "))),
-        "{said}"
-    );
+    // Read a group of four at a time, each letter with its word, so that B,
+    // D, E and V cannot be mistaken: what is said gives the receipt back.
+    assert_eq!(heard_receipt(&said), code, "{said}");
     let (again, _) = press(&app, &call, from, Some("1")).await;
+    assert_eq!(heard_receipt(&again), code, "{again}");
     assert!(
-        again.contains(&format!("Your receipt is: {}.", spelt.join(", "))),
-        "{again}"
+        said.contains("After voting closes, call 0113 496 0999 to hear the results"),
+        "{said}"
     );
     let (bye, xml) = press(&app, &call, from, None).await;
     assert!(
@@ -1454,4 +1478,151 @@ async fn a_code_after_the_close_is_told_voting_has_closed() {
         let keys: Vec<&String> = row.keys().collect();
         assert_eq!(keys, ["code_hmac", "round_id"]);
     }
+}
+
+/// The receipt a caller hears, written back down: "Part 1: 7, B as in
+/// Bravo, …." gives `7B…-…`. Each letter must come with the word of the
+/// NATO phonetic alphabet that starts with it.
+fn heard_receipt(said: &str) -> String {
+    const WORDS: [(&str, &str); 8] = [
+        ("B", "Bravo"),
+        ("D", "Delta"),
+        ("E", "Echo"),
+        ("V", "Victor"),
+        ("M", "Mike"),
+        ("N", "November"),
+        ("P", "Papa"),
+        ("T", "Tango"),
+    ];
+    let from = said.find("Your receipt is: ").expect("a receipt") + "Your receipt is: ".len();
+    let mut groups = Vec::new();
+    for n in 1..=4 {
+        let start = said[from..]
+            .find(&format!("Part {n}: "))
+            .map(|i| from + i + format!("Part {n}: ").len())
+            .expect("four parts");
+        let end = start + said[start..].find('.').expect("a part ends");
+        let group: String = said[start..end]
+            .split(", ")
+            .map(|c| match c.split_once(" as in ") {
+                Some((letter, word)) => {
+                    assert!(word.starts_with(letter), "{c}");
+                    if let Some((_, w)) = WORDS.iter().find(|(l, _)| *l == letter) {
+                        assert_eq!(word, *w, "{c}");
+                    }
+                    letter.to_owned()
+                }
+                None => {
+                    assert!(c.len() == 1 && c.chars().all(|d| d.is_ascii_digit()), "{c}");
+                    c.to_owned()
+                }
+            })
+            .collect();
+        groups.push(group);
+    }
+    groups.join("-")
+}
+
+const PAPER_FORM: &str = "query($r: ID!, $c: String!) { paperFormVoter(roundId: $r, votingCode: $c) { id area { id name } } }";
+
+/// A paper ballot form returned by post, days after its voter was verified
+/// in person, is found by the voting code printed on its letter and entered
+/// by an officer as a paper ballot; a replaced code, a wrong code and a
+/// closed round are refused, and residents cannot look anyone up.
+#[tokio::test]
+async fn a_paper_ballot_form_returned_by_post_is_entered_by_its_voting_code() {
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL" }), 1).await;
+    let codes = phone_voters(&app, &e, 2).await;
+    let found = app
+        .ok(
+            Some(&e.officer),
+            PAPER_FORM,
+            json!({ "r": e.round, "c": codes[1] }),
+        )
+        .await;
+    let voter = &found["paperFormVoter"];
+    assert_eq!(voter["area"]["name"], "Hyde Park");
+    // The code as typed from the form: spaces, dashes or none.
+    let typed = codes[1].replace(' ', "-");
+    let again = app
+        .ok(
+            Some(&e.officer),
+            PAPER_FORM,
+            json!({ "r": e.round, "c": typed }),
+        )
+        .await;
+    assert_eq!(again["paperFormVoter"]["id"], voter["id"]);
+
+    let cast = app
+        .ok(
+            Some(&e.officer),
+            crate::voting::ASSISTED,
+            json!({ "i": {
+                "roundId": e.round,
+                "verificationId": voter["id"],
+                "channel": "PAPER",
+                "choices": [{ "bidId": e.bids[0] }],
+                "idempotencyKey": "posted-form-1",
+            } }),
+        )
+        .await;
+    assert_eq!(cast["castAssistedBallot"]["replaced"], false);
+    let rows = ballot_rows(&app).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].channel.as_deref(), Some("paper"));
+    assert_eq!(content(&rows[0])["bids"], ids(&[&e.bids[0]]));
+
+    // Wrong, malformed, and residents.
+    let wrong = app
+        .refused(
+            Some(&e.officer),
+            PAPER_FORM,
+            json!({ "r": e.round, "c": "1111 2222 3333 4444" }),
+        )
+        .await;
+    assert_eq!(wrong, "INVALID_CODE");
+    let short = app
+        .refused(
+            Some(&e.officer),
+            PAPER_FORM,
+            json!({ "r": e.round, "c": "1234" }),
+        )
+        .await;
+    assert_eq!(short, "INVALID_INPUT");
+    let resident = app
+        .refused(
+            Some(&e.voters[0].token),
+            PAPER_FORM,
+            json!({ "r": e.round, "c": codes[0] }),
+        )
+        .await;
+    assert_eq!(resident, "NOT_AUTHORISED");
+
+    // A new letter voids the old code.
+    app.ok(
+        Some(&e.officer),
+        ISSUE,
+        json!({ "i": { "roundId": e.round, "recipients": [{ "verificationId": voter["id"] }] } }),
+    )
+    .await;
+    let old = app
+        .refused(
+            Some(&e.officer),
+            PAPER_FORM,
+            json!({ "r": e.round, "c": codes[1] }),
+        )
+        .await;
+    assert_eq!(old, "INVALID_CODE");
+
+    // After the close, the form's code says so.
+    crate::fixtures::advance(&app, &e.officer, &e.round, "CLOSED").await;
+    let closed = app
+        .refused(
+            Some(&e.officer),
+            PAPER_FORM,
+            json!({ "r": e.round, "c": codes[0] }),
+        )
+        .await;
+    assert_eq!(closed, "VOTING_CLOSED");
 }

@@ -34,6 +34,16 @@ pub struct Voter {
 }
 
 pub async fn election(app: &TestApp, ballot: Value, voters: usize) -> Election {
+    election_closing(app, ballot, voters, None).await
+}
+
+/// `election`, with voting set to close at `closes`.
+pub async fn election_closing(
+    app: &TestApp,
+    ballot: Value,
+    voters: usize,
+    closes: Option<chrono::DateTime<chrono::Utc>>,
+) -> Election {
     let officer = app.officer().await;
     let hyde_park = fixtures::area(app, &officer, "Hyde Park", &["LS6 1", "LS6 2"]).await;
     let chapel = fixtures::area(app, &officer, "Chapel Allerton", &["LS7 3"]).await;
@@ -48,6 +58,9 @@ pub async fn election(app: &TestApp, ballot: Value, voters: usize) -> Election {
         json!({ "name": "greedy" })
     };
     input["eligibility"] = eligibility(json!({}));
+    if let Some(closes) = closes {
+        input["schedule"] = json!({ "votingClosesAt": closes.to_rfc3339() });
+    }
     let round = app
         .ok(Some(&officer), CREATE_ROUND, json!({ "i": input }))
         .await["createRound"]["id"]

@@ -1,6 +1,7 @@
 //! Message templates, one folder per message with `subject.txt` and
 //! `body.txt` in English and `subject.cy.txt` and `body.cy.txt` in Welsh,
 //! compiled into the binary.
+use crate::config::PhoneSettings;
 use crate::domain::Language;
 
 /// One message in both languages.
@@ -54,16 +55,31 @@ pub struct Rendered {
 }
 
 impl Template {
-    /// The message in `language`, each `{{name}}` replaced with its value.
-    pub fn render(&self, language: Language, values: &[(&str, &str)]) -> Rendered {
-        let text = match language {
-            Language::En => &self.en,
-            Language::Cy => &self.cy,
+    /// The message in `language`, each `{{name}}` replaced with its value,
+    /// signed with the council's service: `{{service}}`, `{{council}}` and
+    /// `{{help}}` come from `council`.
+    pub fn render(
+        &self,
+        language: Language,
+        council: &PhoneSettings,
+        values: &[(&str, &str)],
+    ) -> Rendered {
+        let (text, service, name) = match language {
+            Language::En => (&self.en, &council.service_name, &council.council_name),
+            Language::Cy => (&self.cy, &council.service_name_cy, &council.council_name_cy),
         };
+        let brand = [
+            ("service", service.as_str()),
+            ("council", name.as_str()),
+            ("help", council.help_line.as_str()),
+        ];
         let fill = |text: &str| {
-            values.iter().fold(text.to_owned(), |acc, (k, v)| {
-                acc.replace(&format!("{{{{{k}}}}}"), v)
-            })
+            values
+                .iter()
+                .chain(&brand)
+                .fold(text.to_owned(), |acc, (k, v)| {
+                    acc.replace(&format!("{{{{{k}}}}}"), v)
+                })
         };
         Rendered {
             subject: fill(text.subject.trim()),
@@ -78,21 +94,33 @@ mod tests {
 
     const BOTH: [Language; 2] = [Language::En, Language::Cy];
 
+    fn council() -> PhoneSettings {
+        crate::config::Settings::from_lookup(|_| None)
+            .unwrap()
+            .phone
+    }
+
     #[test]
     fn renders_every_placeholder_in_both_languages() {
         for lang in BOTH {
-            let r = SIGN_IN_CODE.render(lang, &[("code", "123456"), ("minutes", "10")]);
+            let r = SIGN_IN_CODE.render(lang, &council(), &[("code", "123456"), ("minutes", "10")]);
             assert!(r.subject.contains("123456"));
             assert!(r.body.contains("123456") && r.body.contains("10 m"));
             assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
             let values = [("code", "123456"), ("minutes", "10"), ("round", "the Fund")];
             for t in [VERIFICATION_CODE, VERIFICATION_CODE_SMS] {
-                let r = t.render(lang, &values);
+                let r = t.render(lang, &council(), &values);
                 assert!(r.body.contains("123456") && r.body.contains("the Fund"));
                 assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
             }
-            let r = GROUP_INVITATION.render(lang, &[("group", "Friends"), ("days", "14")]);
+            let values = [
+                ("group", "Friends"),
+                ("days", "14"),
+                ("link", "https://example.org/groups"),
+            ];
+            let r = GROUP_INVITATION.render(lang, &council(), &values);
             assert!(r.subject.contains("Friends") && r.body.contains("14"));
+            assert!(r.body.contains("https://example.org/groups"));
             assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
             let values = [
                 ("title", "Benches"),
@@ -101,7 +129,7 @@ mod tests {
                 ("link", "https://example.org/x"),
             ];
             for t in [BID_REVIEWED, RESULT_PUBLISHED] {
-                let r = t.render(lang, &values);
+                let r = t.render(lang, &council(), &values);
                 assert!(r.body.contains("the Fund") && r.body.contains("https://example.org/x"));
                 assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
             }
@@ -115,23 +143,81 @@ mod tests {
                 ),
                 ("link", "https://example.org/rounds/1/results"),
             ];
-            let r = CLOSE_CHECKPOINT.render(lang, &values);
+            let r = CLOSE_CHECKPOINT.render(lang, &council(), &values);
             assert!(r.subject.contains("the Fund"));
             assert!(r.body.contains("--checkpoint c0ffee") && r.body.contains("5e1f"));
             assert!(r.body.contains("/.well-known/") && r.body.contains("/rounds/1/results"));
             assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
             // One text message: at most 160 characters, all of them in the
             // GSM 7-bit alphabet (a curly apostrophe would halve the limit).
-            let values = [("code", "123456"), ("minutes", "15"), ("round", "the Fund")];
-            let sms = VERIFICATION_CODE_SMS.render(lang, &values);
+            let values = [
+                ("code", "123456"),
+                ("minutes", "15"),
+                ("round", "Hyde Park Neighbourhood Fund 2026"),
+            ];
+            let sms = VERIFICATION_CODE_SMS.render(lang, &council(), &values);
             assert!(sms.body.trim().chars().count() <= 160, "{}", sms.body.len());
             assert!(sms.body.is_ascii(), "{}", sms.body);
         }
     }
 
+    /// Every message speaks for the council's service, by its name, and
+    /// gives its help line: none names the software.
+    #[test]
+    fn messages_come_from_the_councils_service() {
+        let council = council();
+        let values = [
+            ("code", "123456"),
+            ("minutes", "10"),
+            ("round", "the Fund"),
+            ("group", "Friends"),
+            ("days", "14"),
+            ("title", "Benches"),
+            ("outcome", "It is eligible."),
+            ("link", "https://example.org/x"),
+            ("checkpoint", "c0ffee"),
+            ("signature", "5e1f"),
+            ("key_link", "https://example.org/k"),
+        ];
+        let all = [
+            SIGN_IN_CODE,
+            VERIFICATION_CODE,
+            GROUP_INVITATION,
+            BID_REVIEWED,
+            RESULT_PUBLISHED,
+            CLOSE_CHECKPOINT,
+            VERIFICATION_CODE_SMS,
+        ];
+        for (i, t) in all.iter().enumerate() {
+            for lang in BOTH {
+                let r = t.render(lang, &council, &values);
+                let text = format!("{}\n{}", r.subject, r.body);
+                assert!(!text.contains("Fairshare"), "{i} {lang:?}: {text}");
+                let name = match lang {
+                    Language::En => &council.council_name,
+                    Language::Cy => &council.council_name_cy,
+                };
+                assert!(text.contains(name.as_str()), "{i} {lang:?}: {text}");
+                if t.en.subject.is_empty() {
+                    continue;
+                }
+                let service = match lang {
+                    Language::En => &council.service_name,
+                    Language::Cy => &council.service_name_cy,
+                };
+                assert!(text.contains(service.as_str()), "{i} {lang:?}: {text}");
+                assert!(text.contains(&council.help_line), "{i} {lang:?}: {text}");
+            }
+        }
+    }
+
     #[test]
     fn welsh_is_welsh() {
-        let r = SIGN_IN_CODE.render(Language::Cy, &[("code", "123456"), ("minutes", "10")]);
+        let r = SIGN_IN_CODE.render(
+            Language::Cy,
+            &council(),
+            &[("code", "123456"), ("minutes", "10")],
+        );
         assert!(r.subject.starts_with("Eich cod mewngofnodi"));
         assert!(r.body.contains("10 munud"));
     }

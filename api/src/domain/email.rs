@@ -5,6 +5,15 @@ use std::fmt;
 pub struct EmailAddress(String);
 
 impl EmailAddress {
+    /// The address as a group's members see who they invited: its first
+    /// letter and its domain, `j•••@example.org`.
+    pub fn hint(&self) -> String {
+        let s = self.as_str();
+        let (local, domain) = s.split_once('@').unwrap_or((s, ""));
+        let first: String = local.chars().take(1).collect();
+        format!("{first}•••@{domain}")
+    }
+
     /// Trims and lower-cases the address and checks its shape. We do not try
     /// to implement RFC 5322: an address that reaches a person is the test,
     /// and the one-time code proves that.

@@ -20,6 +20,15 @@ impl Language {
         }
     }
 
+    /// Of something written in English and perhaps in Welsh, the words to
+    /// use in this language: the Welsh where there is one.
+    pub fn pick<'a>(self, en: &'a str, cy: Option<&'a str>) -> &'a str {
+        match (self, cy) {
+            (Language::Cy, Some(cy)) => cy,
+            _ => en,
+        }
+    }
+
     /// The stored value, read leniently: anything but `cy` is English.
     pub fn from_stored(s: &str) -> Self {
         s.parse().unwrap_or_default()

@@ -112,6 +112,20 @@ pub fn name_key(input: &str) -> String {
 
 /// Trims `input` and checks it is between `min` and `max` characters long.
 /// `what` names the field in the message a person sees.
+/// The Welsh of something written in English: optional, so empty (or
+/// only spaces) is none, and otherwise held to the English's limits.
+pub fn welsh(
+    input: Option<&str>,
+    what: &str,
+    min: usize,
+    max: usize,
+) -> Result<Option<String>, String> {
+    match input.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => bounded(s, what, min, max).map(Some),
+    }
+}
+
 pub fn bounded(input: &str, what: &str, min: usize, max: usize) -> Result<String, String> {
     let s = input.trim();
     let len = s.chars().count();

@@ -22,13 +22,39 @@ pub struct Area {
     pub name: String,
     pub kind: String,
     pub description: String,
+    /// The name and description in Welsh, where the council gave them.
+    pub name_cy: Option<String>,
+    pub description_cy: Option<String>,
 }
 
 pub struct NewArea {
     pub name: String,
     pub kind: String,
     pub description: String,
+    pub name_cy: Option<String>,
+    pub description_cy: Option<String>,
     pub coverage: Vec<String>,
+}
+
+/// What to change of an area; `None` leaves it. An empty Welsh name or
+/// description takes it away.
+#[derive(Default)]
+pub struct AreaChanges {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub description: Option<String>,
+    pub name_cy: Option<String>,
+    pub description_cy: Option<String>,
+}
+
+fn parse_name_cy(s: Option<&str>) -> ServiceResult<Option<String>> {
+    crate::domain::text::welsh(s, "the area's Welsh name", 1, 120)
+        .map_err(|m| ServiceError::invalid("nameCy", m))
+}
+
+fn parse_description_cy(s: Option<&str>) -> ServiceResult<Option<String>> {
+    crate::domain::text::welsh(s, "the Welsh description", 0, 5000)
+        .map_err(|m| ServiceError::invalid("descriptionCy", m))
 }
 
 const KINDS: &[&str] = &["ward", "parish", "estate", "neighbourhood", "district"];
@@ -86,6 +112,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewArea) -> Ser
     }
     let description = bounded(&new.description, "the description", 0, 5000)
         .map_err(|m| ServiceError::invalid("description", m))?;
+    let name_cy = parse_name_cy(new.name_cy.as_deref())?;
+    let description_cy = parse_description_cy(new.description_cy.as_deref())?;
     let coverage = parse_coverage(&new.coverage)?;
     let key = parse_name_key(&name)?;
 
@@ -96,6 +124,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewArea) -> Ser
         name_key: Set(Some(key)),
         kind: Set(kind),
         description: Set(description),
+        name_cy: Set(name_cy),
+        description_cy: Set(description_cy),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -153,15 +183,20 @@ async fn check_name_free(
     }
 }
 
-/// Changes an area's name, kind or description.
+/// Changes an area's name, kind or description, in English or Welsh.
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
     area_id: AreaId,
-    name: Option<String>,
-    kind: Option<String>,
-    description: Option<String>,
+    changes: AreaChanges,
 ) -> ServiceResult<Area> {
+    let AreaChanges {
+        name,
+        kind,
+        description,
+        name_cy,
+        description_cy,
+    } = changes;
     actor.require(Role::Officer, "change areas")?;
     let txn = begin_write(db).await.context("starting a transaction")?;
     areas::Entity::find_by_id(area_id.get())
@@ -199,6 +234,14 @@ pub async fn update(
         am.description = Set(bounded(&d, "the description", 0, 5000)
             .map_err(|m| ServiceError::invalid("description", m))?);
         changed.push("description");
+    }
+    if let Some(n) = name_cy {
+        am.name_cy = Set(parse_name_cy(Some(&n))?);
+        changed.push("name_cy");
+    }
+    if let Some(d) = description_cy {
+        am.description_cy = Set(parse_description_cy(Some(&d))?);
+        changed.push("description_cy");
     }
     if !changed.is_empty() {
         am.update(&txn).await.map_err(|e| {
@@ -305,6 +348,8 @@ fn to_area(a: areas::Model) -> Area {
         name: a.name,
         kind: a.kind,
         description: a.description,
+        name_cy: a.name_cy,
+        description_cy: a.description_cy,
     }
 }
 

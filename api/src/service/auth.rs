@@ -70,8 +70,11 @@ pub async fn request_code(
 
     let language = stored.or(language).unwrap_or_default();
     let minutes = CODE_LIFETIME_MINUTES.to_string();
-    let message =
-        templates::SIGN_IN_CODE.render(language, &[("code", &code), ("minutes", &minutes)]);
+    let message = templates::SIGN_IN_CODE.render(
+        language,
+        &state.settings.phone,
+        &[("code", &code), ("minutes", &minutes)],
+    );
     state.mailer.send(email, message).await?;
     Ok(())
 }

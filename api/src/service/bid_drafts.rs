@@ -6,8 +6,8 @@
 //! group may delete.
 use super::bids::{
     changed_fields, check_locality, cost_check, lock_bid, lock_open_pot, parse_details,
-    parse_status, phase_closed, require_member, Bid, BidDetails, BidStatus, Location, MapPoint,
-    Parsed, CATEGORIES,
+    parse_status, phase_closed, require_member, Bid, BidDetails, BidStatus, BidWelsh, Location,
+    MapPoint, Parsed, CATEGORIES,
 };
 use super::{audit, rounds, Actor};
 use crate::db::begin_write;
@@ -25,6 +25,7 @@ pub struct DraftDetails {
     pub title: String,
     pub summary: Option<String>,
     pub description: Option<String>,
+    pub welsh: BidWelsh,
     pub cost_pence: Option<i64>,
     pub category: Option<String>,
     pub location: Location,
@@ -78,6 +79,7 @@ fn parse_draft(d: &DraftDetails) -> ServiceResult<Parsed> {
         title: title.clone(),
         summary: "a summary long enough".into(),
         description: "a description that is long enough".into(),
+        welsh: d.welsh.clone(),
         cost_pence: 1,
         category: "other".into(),
         location: d.location.clone(),
@@ -86,6 +88,7 @@ fn parse_draft(d: &DraftDetails) -> ServiceResult<Parsed> {
         title,
         summary,
         description,
+        welsh: located.welsh,
         cost,
         category,
         location: located.location,
@@ -203,6 +206,9 @@ pub async fn update(
         title: Set(parsed.title),
         summary: Set(parsed.summary),
         description: Set(parsed.description),
+        title_cy: Set(parsed.welsh.title),
+        summary_cy: Set(parsed.welsh.summary),
+        description_cy: Set(parsed.welsh.description),
         cost_pence: Set(parsed.cost.get()),
         category: Set(parsed.category),
         location_address: Set(parsed.location.address),
@@ -283,6 +289,7 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, id: BidId) -> Servic
         title: bid.title.clone(),
         summary: bid.summary.clone(),
         description: bid.description.clone(),
+        welsh: BidWelsh::of(&bid),
         cost_pence: bid.cost_pence,
         category: bid.category.clone(),
         location: Location {

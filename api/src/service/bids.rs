@@ -88,6 +88,9 @@ pub struct Bid {
     pub title: String,
     pub summary: String,
     pub description: String,
+    /// The title, summary and description in Welsh, where the group gave
+    /// them.
+    pub welsh: BidWelsh,
     pub cost: Pence,
     pub category: String,
     pub location: Location,
@@ -95,10 +98,48 @@ pub struct Bid {
     pub review_reason: Option<String>,
 }
 
+/// A bid's words in Welsh: each optional, so that Welsh pages, calls and
+/// letters fall back to the English where one is missing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BidWelsh {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+}
+
+impl BidWelsh {
+    /// Checks each part as its English is checked; empty is none.
+    pub fn parse(&self) -> ServiceResult<BidWelsh> {
+        use crate::domain::text::welsh;
+        Ok(BidWelsh {
+            title: welsh(self.title.as_deref(), "the Welsh title", 3, 150)
+                .map_err(|m| ServiceError::invalid("titleCy", m))?,
+            summary: welsh(self.summary.as_deref(), "the Welsh summary", 10, 500)
+                .map_err(|m| ServiceError::invalid("summaryCy", m))?,
+            description: welsh(
+                self.description.as_deref(),
+                "the Welsh description",
+                20,
+                20_000,
+            )
+            .map_err(|m| ServiceError::invalid("descriptionCy", m))?,
+        })
+    }
+
+    pub(super) fn of(row: &bids::Model) -> BidWelsh {
+        BidWelsh {
+            title: row.title_cy.clone(),
+            summary: row.summary_cy.clone(),
+            description: row.description_cy.clone(),
+        }
+    }
+}
+
 pub struct BidDetails {
     pub title: String,
     pub summary: String,
     pub description: String,
+    pub welsh: BidWelsh,
     pub cost_pence: i64,
     pub category: String,
     pub location: Location,
@@ -117,6 +158,7 @@ pub(super) struct Parsed {
     pub(super) title: String,
     pub(super) summary: String,
     pub(super) description: String,
+    pub(super) welsh: BidWelsh,
     pub(super) cost: Pence,
     pub(super) category: String,
     pub(super) location: Location,
@@ -164,6 +206,7 @@ pub(super) fn parse_details(d: &BidDetails) -> ServiceResult<Parsed> {
         title,
         summary,
         description,
+        welsh: d.welsh.parse()?,
         cost,
         category,
         location: Location {
@@ -318,6 +361,9 @@ pub(super) async fn insert(
         title: Set(parsed.title),
         summary: Set(parsed.summary),
         description: Set(parsed.description),
+        title_cy: Set(parsed.welsh.title),
+        summary_cy: Set(parsed.welsh.summary),
+        description_cy: Set(parsed.welsh.description),
         cost_pence: Set(parsed.cost.get()),
         category: Set(parsed.category),
         location_address: Set(parsed.location.address),
@@ -366,6 +412,17 @@ pub(super) fn changed_fields(
         "description",
         json!(old.description),
         json!(new.description),
+    );
+    field("title_cy", json!(old.title_cy), json!(new.welsh.title));
+    field(
+        "summary_cy",
+        json!(old.summary_cy),
+        json!(new.welsh.summary),
+    );
+    field(
+        "description_cy",
+        json!(old.description_cy),
+        json!(new.welsh.description),
     );
     field("cost_pence", json!(old.cost_pence), json!(new.cost.get()));
     field("category", json!(old.category), json!(new.category));
@@ -439,6 +496,9 @@ pub async fn update(
         title: Set(parsed.title),
         summary: Set(parsed.summary),
         description: Set(parsed.description),
+        title_cy: Set(parsed.welsh.title),
+        summary_cy: Set(parsed.welsh.summary),
+        description_cy: Set(parsed.welsh.description),
         cost_pence: Set(parsed.cost.get()),
         category: Set(parsed.category),
         location_address: Set(parsed.location.address),
@@ -598,9 +658,10 @@ async fn tell_group(state: &crate::state::AppState, bid: &Bid) -> ServiceResult<
             &to,
             crate::channels::templates::BID_REVIEWED.render(
                 language,
+                &state.settings.phone,
                 &[
                     ("title", &bid.title),
-                    ("round", &round.title),
+                    ("round", round.title_in(language)),
                     ("outcome", &outcome),
                     ("link", &link),
                 ],
@@ -824,6 +885,7 @@ fn from_row(b: bids::Model, area_id: AreaId) -> ServiceResult<Bid> {
         round_id: b.round_id.into(),
         area_id,
         group_id: b.group_id.into(),
+        welsh: BidWelsh::of(&b),
         title: b.title,
         summary: b.summary,
         description: b.description,

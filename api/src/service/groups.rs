@@ -63,6 +63,8 @@ pub struct Invitation {
     pub status: InvitationStatus,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// Who it is for (`j•••@example.org`), while it is open.
+    pub address_hint: Option<String>,
 }
 
 fn to_group(g: groups::Model) -> Group {
@@ -90,10 +92,44 @@ fn to_invitation(i: group_invitations::Model, now: DateTime<Utc>) -> Invitation 
     Invitation {
         id: i.id.into(),
         group_id: i.group_id.into(),
+        address_hint: i
+            .address_hint
+            .filter(|_| status == InvitationStatus::Pending),
         status,
         created_at: i.created_at,
         expires_at: i.expires_at,
     }
+}
+
+/// Clears the address hints of invitations no longer open: of `group`'s
+/// invitations to `email_hmac` just replaced, or (with neither) of every
+/// expired one. The scheduler runs the second on each tick.
+async fn forget_hints(
+    db: &impl sea_orm::ConnectionTrait,
+    group: Option<GroupId>,
+    email_hmac: Option<&str>,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let mut update = group_invitations::Entity::update_many()
+        .col_expr(
+            group_invitations::Column::AddressHint,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+        .filter(group_invitations::Column::AddressHint.is_not_null());
+    update = match (group, email_hmac) {
+        (Some(g), Some(h)) => update
+            .filter(group_invitations::Column::GroupId.eq(g.get()))
+            .filter(group_invitations::Column::EmailHmac.eq(h))
+            .filter(group_invitations::Column::RevokedAt.is_not_null()),
+        _ => update.filter(group_invitations::Column::ExpiresAt.lte(now)),
+    };
+    update.exec(db).await.context("clearing invitation hints")?;
+    Ok(())
+}
+
+/// Clears the address hints of expired invitations.
+pub async fn prune(db: &DatabaseConnection) -> ServiceResult<()> {
+    forget_hints(db, None, None, Utc::now()).await
 }
 
 fn name_taken(name: &str) -> ServiceError {
@@ -241,9 +277,11 @@ pub async fn invite(
         .exec(&txn)
         .await
         .context("replacing an invitation")?;
+    forget_hints(&txn, Some(group_id), Some(&email_hmac), now).await?;
     let invitation = group_invitations::ActiveModel {
         group_id: Set(group_id.get()),
         email_hmac: Set(email_hmac),
+        address_hint: Set(Some(email.hint())),
         invited_by: Set(Some(actor.account_id.get())),
         created_at: Set(now),
         expires_at: Set(now + Duration::days(INVITATION_DAYS)),
@@ -267,12 +305,16 @@ pub async fn invite(
     .context("auditing an invitation")?;
     txn.commit().await.context("committing an invitation")?;
     let days = INVITATION_DAYS.to_string();
+    let link = format!("{}/groups", state.settings.public_url);
     state
         .mailer
         .send(
             email,
-            templates::GROUP_INVITATION
-                .render(language, &[("group", &group.name), ("days", &days)]),
+            templates::GROUP_INVITATION.render(
+                language,
+                &state.settings.phone,
+                &[("group", &group.name), ("days", &days), ("link", &link)],
+            ),
         )
         .await?;
     Ok(to_invitation(invitation, now))
@@ -337,6 +379,7 @@ pub async fn answer(
         id: Set(id.get()),
         ..Default::default()
     };
+    am.address_hint = Set(None);
     if accept {
         am.accepted_at = Set(Some(now));
         if !is_member(&txn, actor.account_id, invitation.group_id.into()).await? {
@@ -452,6 +495,7 @@ pub async fn revoke_invitation(
     let saved = group_invitations::ActiveModel {
         id: Set(id.get()),
         revoked_at: Set(Some(now)),
+        address_hint: Set(None),
         ..Default::default()
     }
     .update(&txn)

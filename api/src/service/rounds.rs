@@ -29,6 +29,9 @@ pub struct Round {
     pub id: RoundId,
     pub title: String,
     pub description: String,
+    /// The title and description in Welsh, where the council gave them.
+    pub title_cy: Option<String>,
+    pub description_cy: Option<String>,
     pub phase: Phase,
     pub schedule: Schedule,
     pub ballot: BallotSettings,
@@ -47,6 +50,11 @@ pub struct Round {
 }
 
 impl Round {
+    /// The title in `lang`: the Welsh where the council gave one.
+    pub fn title_in(&self, lang: crate::domain::Language) -> &str {
+        lang.pick(&self.title, self.title_cy.as_deref())
+    }
+
     pub fn pot_for_area(&self, area_id: AreaId) -> Option<&Pot> {
         self.pots.iter().find(|p| p.area_id == area_id)
     }
@@ -63,6 +71,8 @@ impl Round {
 pub struct NewRound {
     pub title: String,
     pub description: String,
+    pub title_cy: Option<String>,
+    pub description_cy: Option<String>,
     pub pots: Vec<(AreaId, i64)>,
     pub schedule: Schedule,
     pub ballot: BallotSettings,
@@ -73,6 +83,9 @@ pub struct NewRound {
 pub struct RoundChanges {
     pub title: Option<String>,
     pub description: Option<String>,
+    /// `Some("")` takes the Welsh away.
+    pub title_cy: Option<String>,
+    pub description_cy: Option<String>,
     pub schedule: Option<Schedule>,
     pub pots: Option<Vec<(AreaId, i64)>>,
     /// Frozen, with the ballot settings, once voting opens.
@@ -90,6 +103,16 @@ fn parse_title(s: &str) -> ServiceResult<String> {
 
 fn parse_description(s: &str) -> ServiceResult<String> {
     bounded(s, "the description", 0, 20_000).map_err(|m| ServiceError::invalid("description", m))
+}
+
+fn parse_title_cy(s: Option<&str>) -> ServiceResult<Option<String>> {
+    crate::domain::text::welsh(s, "the Welsh title", 1, 200)
+        .map_err(|m| ServiceError::invalid("titleCy", m))
+}
+
+fn parse_description_cy(s: Option<&str>) -> ServiceResult<Option<String>> {
+    crate::domain::text::welsh(s, "the Welsh description", 0, 20_000)
+        .map_err(|m| ServiceError::invalid("descriptionCy", m))
 }
 
 fn parse_settings(
@@ -222,6 +245,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewRound) -> Se
     let now = Utc::now();
     let title = parse_title(&new.title)?;
     let description = parse_description(&new.description)?;
+    let title_cy = parse_title_cy(new.title_cy.as_deref())?;
+    let description_cy = parse_description_cy(new.description_cy.as_deref())?;
     let schedule = parse_schedule(new.schedule, Phase::Draft, now)?;
     let (ballot, rule) = parse_settings(new.ballot, new.rule)?;
     let eligibility = parse_eligibility(new.eligibility)?;
@@ -230,6 +255,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewRound) -> Se
     let round = rounds::ActiveModel {
         title: Set(title),
         description: Set(description),
+        title_cy: Set(title_cy),
+        description_cy: Set(description_cy),
         phase: Set(Phase::Draft.as_str().into()),
         bids_open_at: Set(schedule.bids_open_at),
         bids_close_at: Set(schedule.bids_close_at),
@@ -320,6 +347,12 @@ pub async fn update(
     }
     if let Some(d) = &changes.description {
         am.description = Set(parse_description(d)?);
+    }
+    if let Some(t) = &changes.title_cy {
+        am.title_cy = Set(parse_title_cy(Some(t))?);
+    }
+    if let Some(d) = &changes.description_cy {
+        am.description_cy = Set(parse_description_cy(Some(d))?);
     }
     if let Some(s) = changes.schedule {
         let s = parse_schedule(s, round.phase, now)?;
@@ -600,6 +633,8 @@ fn to_round(row: rounds::Model, pots: Vec<round_pots::Model>) -> ServiceResult<R
         close_signature: row.close_signature,
         title: row.title,
         description: row.description,
+        title_cy: row.title_cy,
+        description_cy: row.description_cy,
     })
 }
 

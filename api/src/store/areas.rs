@@ -12,6 +12,8 @@ pub struct Model {
     pub kind: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,
+    pub name_cy: Option<String>,
+    pub description_cy: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

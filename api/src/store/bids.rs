@@ -14,6 +14,9 @@ pub struct Model {
     pub summary: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,
+    pub title_cy: Option<String>,
+    pub summary_cy: Option<String>,
+    pub description_cy: Option<String>,
     pub cost_pence: i64,
     pub category: String,
     #[sea_orm(column_type = "Text")]

@@ -10,6 +10,9 @@ pub struct Model {
     pub id: i64,
     pub group_id: i64,
     pub email_hmac: String,
+    /// While the invitation is open: the address's first letter and its
+    /// domain, for the group's members to tell invitations apart.
+    pub address_hint: Option<String>,
     pub invited_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,

@@ -9,6 +9,8 @@ pub struct Model {
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,
+    pub title_cy: Option<String>,
+    pub description_cy: Option<String>,
     pub phase: String,
     pub bids_open_at: Option<DateTimeUtc>,
     pub bids_close_at: Option<DateTimeUtc>,

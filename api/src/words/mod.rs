@@ -80,6 +80,15 @@ dictionary! {
     channel_council,
     until_day,
     until_close,
+    /// How long is left to vote: `{count}` days, one day, or closing today.
+    days_left,
+    day_left,
+    closes_today,
+    /// A letter of a receipt read aloud with its word in the NATO phonetic
+    /// alphabet: `{letter}`, `{word}`.
+    spoken_letter,
+    /// A receipt's group of four: `{number}`, `{characters}`.
+    spoken_group,
     replaces_earlier,
 
     // Examples of a text-message vote, and what they mean.
@@ -133,6 +142,8 @@ dictionary! {
     voice_confirm,
     voice_receipt,
     voice_introduction,
+    voice_closes,
+    voice_after_close,
     voice_project,
     voice_how_rank,
     voice_how_score,
@@ -170,6 +181,7 @@ dictionary! {
     letter_read_about,
     letter_help,
     letter_large_print,
+    letter_after_close,
     // Email to groups: a bid's review, and the published result.
     review_eligible,
     review_ineligible,

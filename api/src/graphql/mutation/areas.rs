@@ -19,12 +19,15 @@ impl AreaMutation {
             name: input.name,
             kind: input.kind,
             description: input.description,
+            name_cy: input.name_cy,
+            description_cy: input.description_cy,
             coverage: input.coverage,
         };
         Ok(Area(areas::create(&state(ctx).db, actor, new).await.gql()?))
     }
 
-    /// Officers: changes an area's name, kind or description.
+    /// Officers: changes an area's name, kind or description, in English
+    /// or Welsh.
     async fn update_area(
         &self,
         ctx: &Context<'_>,
@@ -38,9 +41,13 @@ impl AreaMutation {
                 &state(ctx).db,
                 actor,
                 id,
-                input.name,
-                input.kind,
-                input.description,
+                areas::AreaChanges {
+                    name: input.name,
+                    kind: input.kind,
+                    description: input.description,
+                    name_cy: input.name_cy,
+                    description_cy: input.description_cy,
+                },
             )
             .await
             .gql()?,

@@ -35,6 +35,8 @@ impl RoundMutation {
         let new = rounds::NewRound {
             title: input.title,
             description: input.description,
+            title_cy: input.title_cy,
+            description_cy: input.description_cy,
             pots: pots(input.pots)?,
             schedule: input.schedule.into(),
             ballot: input.ballot.into(),
@@ -58,6 +60,8 @@ impl RoundMutation {
         let changes = rounds::RoundChanges {
             title: input.title,
             description: input.description,
+            title_cy: input.title_cy,
+            description_cy: input.description_cy,
             schedule: input.schedule.map(Into::into),
             pots: input.pots.map(pots).transpose()?,
             eligibility: input.eligibility.map(Into::into),

@@ -1,4 +1,5 @@
 use crate::graphql::pagination::{self, DEFAULT_PAGE, MAX_PAGE};
+use crate::graphql::types::verification::Verification;
 use crate::graphql::types::voting::{MyBallot, Turnout, VoteStatus, VotingCodeBatch};
 use crate::graphql::{parse_id, signed_in, state, Gql};
 use crate::service::{phone::codes, voting};
@@ -42,6 +43,27 @@ impl VotingQuery {
         let id = parse_id(&round_id, "round")?;
         Ok(Turnout(
             voting::turnout(&state(ctx).db, actor, id).await.gql()?,
+        ))
+    }
+
+    /// Officers: the verification a paper ballot form belongs to, from the
+    /// 16-digit voting code printed on the letter it came with, to enter a
+    /// form returned by post with `castAssistedBallot` (channel `PAPER`).
+    /// Refused with INVALID_CODE for a code that is not a live code of this
+    /// round (a newer letter voids the old code) and VOTING_CLOSED once
+    /// voting has closed.
+    async fn paper_form_voter(
+        &self,
+        ctx: &Context<'_>,
+        round_id: ID,
+        voting_code: String,
+    ) -> async_graphql::Result<Verification> {
+        let actor = signed_in(ctx)?;
+        let id = parse_id(&round_id, "round")?;
+        Ok(Verification(
+            codes::paper_form_voter(state(ctx), actor, id, &voting_code)
+                .await
+                .gql()?,
         ))
     }
 

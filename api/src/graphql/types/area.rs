@@ -22,6 +22,15 @@ impl Area {
     async fn description(&self) -> &str {
         &self.0.description
     }
+    /// The name in Welsh, or null where the council gave none (then Welsh
+    /// pages, calls and letters use `name`, marked as English).
+    async fn name_cy(&self) -> Option<&str> {
+        self.0.name_cy.as_deref()
+    }
+    /// The description in Welsh, or null.
+    async fn description_cy(&self) -> Option<&str> {
+        self.0.description_cy.as_deref()
+    }
     /// Full postcodes (`LS6 1AB`), sectors (`LS6 1`) or districts (`LS6`),
     /// in order; up to 1,000 at a time.
     #[graphql(complexity = "pagination::cost(first, DEFAULT_PAGE, 1) / 10 + 1")]
@@ -46,6 +55,10 @@ pub struct CreateAreaInput {
     pub kind: String,
     #[graphql(default)]
     pub description: String,
+    /// The name in Welsh (optional).
+    pub name_cy: Option<String>,
+    /// The description in Welsh (optional).
+    pub description_cy: Option<String>,
     /// Full postcodes, sectors or districts.
     pub coverage: Vec<String>,
 }
@@ -55,4 +68,8 @@ pub struct UpdateAreaInput {
     pub name: Option<String>,
     pub kind: Option<String>,
     pub description: Option<String>,
+    /// The name in Welsh; an empty string takes it away.
+    pub name_cy: Option<String>,
+    /// The description in Welsh; an empty string takes it away.
+    pub description_cy: Option<String>,
 }

@@ -113,6 +113,19 @@ impl Bid {
     async fn description(&self) -> &str {
         &self.0.description
     }
+    /// The title in Welsh, or null where the group gave none (then Welsh
+    /// pages and calls use `title`, marked as English).
+    async fn title_cy(&self) -> Option<&str> {
+        self.0.welsh.title.as_deref()
+    }
+    /// The summary in Welsh, or null.
+    async fn summary_cy(&self) -> Option<&str> {
+        self.0.welsh.summary.as_deref()
+    }
+    /// The description in Welsh, or null.
+    async fn description_cy(&self) -> Option<&str> {
+        self.0.welsh.description.as_deref()
+    }
     /// Zero in a draft whose cost is not given yet.
     async fn cost_pence(&self) -> Pence {
         Pence(self.0.cost.get())
@@ -191,6 +204,10 @@ pub struct BidDetailsInput {
     /// One or two sentences, shown on the ballot.
     pub summary: String,
     pub description: String,
+    /// The title, summary and description in Welsh, each optional.
+    pub title_cy: Option<String>,
+    pub summary_cy: Option<String>,
+    pub description_cy: Option<String>,
     pub cost_pence: Pence,
     pub category: String,
     #[graphql(default)]
@@ -208,6 +225,11 @@ impl BidDetailsInput {
             title: self.title,
             summary: self.summary,
             description: self.description,
+            welsh: bids::BidWelsh {
+                title: self.title_cy,
+                summary: self.summary_cy,
+                description: self.description_cy,
+            },
             cost_pence: self.cost_pence.0,
             category: self.category,
             location,
@@ -231,6 +253,10 @@ pub struct BidDraftInput {
     pub title: String,
     pub summary: Option<String>,
     pub description: Option<String>,
+    /// As for a bid: the Welsh, each optional.
+    pub title_cy: Option<String>,
+    pub summary_cy: Option<String>,
+    pub description_cy: Option<String>,
     pub cost_pence: Option<Pence>,
     pub category: Option<String>,
     #[graphql(default)]
@@ -247,6 +273,11 @@ impl BidDraftInput {
             title: self.title,
             summary: self.summary,
             description: self.description,
+            welsh: bids::BidWelsh {
+                title: self.title_cy,
+                summary: self.summary_cy,
+                description: self.description_cy,
+            },
             cost_pence: self.cost_pence.map(|p| p.0),
             category: self.category,
             location,

@@ -102,8 +102,9 @@ pub enum InvitationStatus {
 
 pub struct GroupInvitation(pub groups::Invitation);
 
-/// An invitation to join a group, sent by email. The address is not shown
-/// or kept: only a keyed hash of it.
+/// An invitation to join a group, sent by email. The address is not kept:
+/// only a keyed hash of it, and while the invitation is open a hint of it
+/// for the group's members.
 #[Object]
 impl GroupInvitation {
     async fn id(&self) -> ID {
@@ -122,6 +123,12 @@ impl GroupInvitation {
     }
     async fn expires_at(&self) -> DateTime<Utc> {
         self.0.expires_at
+    }
+    /// Who it is for, while it is open: the address's first letter and its
+    /// domain (`j•••@example.org`); null once it is answered, withdrawn,
+    /// replaced or expired.
+    async fn address_hint(&self) -> Option<&str> {
+        self.0.address_hint.as_deref()
     }
 }
 

@@ -238,6 +238,15 @@ impl Round {
     async fn description(&self) -> &str {
         &self.0.description
     }
+    /// The title in Welsh, or null where the council gave none (then
+    /// Welsh pages show `title`, marked as English).
+    async fn title_cy(&self) -> Option<&str> {
+        self.0.title_cy.as_deref()
+    }
+    /// The description in Welsh, or null.
+    async fn description_cy(&self) -> Option<&str> {
+        self.0.description_cy.as_deref()
+    }
     async fn phase(&self) -> Phase {
         self.0.phase.into()
     }
@@ -369,6 +378,11 @@ pub struct CreateRoundInput {
     pub title: String,
     #[graphql(default)]
     pub description: String,
+    /// The title in Welsh, for Welsh pages, calls and letters (optional:
+    /// without it they show the English, marked as English).
+    pub title_cy: Option<String>,
+    /// The description in Welsh (optional).
+    pub description_cy: Option<String>,
     pub pots: Vec<PotInput>,
     #[graphql(default)]
     pub schedule: Schedule,
@@ -383,6 +397,10 @@ pub struct CreateRoundInput {
 pub struct UpdateRoundInput {
     pub title: Option<String>,
     pub description: Option<String>,
+    /// The Welsh title; an empty string takes it away.
+    pub title_cy: Option<String>,
+    /// The Welsh description; an empty string takes it away.
+    pub description_cy: Option<String>,
     pub schedule: Option<Schedule>,
     /// Only while the round is a draft.
     pub pots: Option<Vec<PotInput>>,

@@ -192,8 +192,12 @@ pub(super) async fn notify_witnesses(state: &AppState, round_id: RoundId) -> Ser
         let language = accounts::language_for_address(&state.db, &state.secret, &address).await?;
         let message = crate::channels::templates::CLOSE_CHECKPOINT.render(
             language,
+            &state.settings.phone,
             &[
-                ("round", &round.title),
+                (
+                    "round",
+                    language.pick(&round.title, round.title_cy.as_deref()),
+                ),
                 ("checkpoint", checkpoint),
                 ("signature", signature),
                 ("key_link", &key_link),

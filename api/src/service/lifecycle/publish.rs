@@ -212,8 +212,9 @@ pub(super) async fn notify_groups(state: &AppState, round_id: RoundId) -> Servic
                 &to,
                 crate::channels::templates::RESULT_PUBLISHED.render(
                     language,
+                    &state.settings.phone,
                     &[
-                        ("round", &round.title),
+                        ("round", round.title_in(language)),
                         ("outcome", &outcome),
                         ("link", &link),
                     ],

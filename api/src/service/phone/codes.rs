@@ -328,12 +328,12 @@ async fn store_codes(
     chosen: &Chosen,
     now: DateTime<Utc>,
 ) -> ServiceResult<Vec<letters::Letter>> {
-    let area_names: HashMap<i64, String> = areas::Entity::find()
+    let area_names: HashMap<i64, (String, Option<String>)> = areas::Entity::find()
         .all(txn)
         .await
         .context("loading areas")?
         .into_iter()
-        .map(|a| (a.id, a.name))
+        .map(|a| (a.id, (a.name, a.name_cy)))
         .collect();
     let mut letters_out = Vec::with_capacity(chosen.len());
     let mut rows = Vec::with_capacity(chosen.len());
@@ -353,7 +353,13 @@ async fn store_codes(
             reference: format!("V{}", record.id),
             name: recipient.name.clone(),
             address: recipient.address.clone(),
-            area: area_names.get(&record.area_id).cloned().unwrap_or_default(),
+            area: area_names
+                .get(&record.area_id)
+                .map(|(en, _)| en.clone())
+                .unwrap_or_default(),
+            area_cy: area_names
+                .get(&record.area_id)
+                .and_then(|(_, cy)| cy.clone()),
             code: format_code(&digits),
         });
     }
@@ -572,6 +578,54 @@ pub async fn collect(state: &AppState, actor: &Actor, batch_id: &str) -> Service
     .context("auditing a collection")?;
     txn.commit().await.context("committing a collection")?;
     Ok(to_batch(&row))
+}
+
+/// Officers: whose paper ballot form this is, from the voting code printed
+/// on the letter it came with, so that a form returned by post can be
+/// entered (`castAssistedBallot` with the `PAPER` channel) long after the
+/// person was verified. Only a live code of this round finds anyone: one
+/// replaced by a newer letter does not, and once voting has closed the
+/// answer says so. Each look-up counts against `PAPER_FORM_LOOKUPS`.
+pub async fn paper_form_voter(
+    state: &AppState,
+    actor: &Actor,
+    round_id: RoundId,
+    code: &str,
+) -> ServiceResult<verification::Participant> {
+    actor.require(Role::Officer, "enter paper ballots")?;
+    let digits = super::code_digits(code).ok_or_else(|| {
+        ServiceError::invalid(
+            "votingCode",
+            "Enter the 16-digit voting code printed on the form",
+        )
+    })?;
+    let key = format!("officer:{}", actor.account_id.get());
+    let unknown = || {
+        refused(
+            ErrorCode::InvalidCode,
+            "That is not a voting code of this round: check the 16 digits on the form. A code replaced by a newer letter no longer works.",
+        )
+    };
+    match super::check_code(
+        &state.db,
+        &state.secret,
+        &super::PAPER_FORM_LOOKUPS,
+        &key,
+        &digits,
+    )
+    .await?
+    {
+        super::CodeIs::Valid(found) if found.round_id == round_id.get() => {
+            verification::participant(&state.db, found.participant_id.into())
+                .await?
+                .ok_or_else(unknown)
+        }
+        super::CodeIs::Closed(r) if r == round_id => Err(refused(
+            ErrorCode::VotingClosed,
+            "Voting in this round has closed: a paper ballot form can no longer be entered.",
+        )),
+        _ => Err(unknown()),
+    }
 }
 
 /// Officers: a round's batches whose letters can still be made, newest

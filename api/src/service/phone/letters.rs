@@ -22,6 +22,9 @@ pub struct Letter {
     pub name: Option<String>,
     pub address: Vec<String>,
     pub area: String,
+    /// The area's name in Welsh, where the council gave one.
+    #[serde(default)]
+    pub area_cy: Option<String>,
     /// The code as printed.
     pub code: String,
 }
@@ -32,6 +35,7 @@ pub struct Words {
     pub council: String,
     pub council_cy: String,
     pub round: String,
+    pub round_cy: String,
     pub kind: BallotKind,
     pub closes: Option<chrono::DateTime<chrono::Utc>>,
     pub sms_number: String,
@@ -48,6 +52,7 @@ impl Words {
             council: p.council_name.clone(),
             council_cy: p.council_name_cy.clone(),
             round: round.title.clone(),
+            round_cy: round.title_in(Language::Cy).to_owned(),
             kind: round.ballot.kind,
             closes: round.schedule.voting_closes_at,
             sms_number: p.sms_number.clone(),
@@ -69,6 +74,13 @@ fn body(words: &Words, letter: &Letter, lang: Language) -> Vec<(f32, String)> {
     let w = words::of(lang);
     let (ex, means) = example(lang, words.kind);
     let code = letter.code.as_str();
+    let (round, area) = match lang {
+        Language::En => (&words.round, &letter.area),
+        Language::Cy => (
+            &words.round_cy,
+            letter.area_cy.as_ref().unwrap_or(&letter.area),
+        ),
+    };
     let closes = match words.closes {
         Some(c) => fill(w.letter_closes_on, &[("day", &day(lang, c))]),
         None => w.letter_closes.into(),
@@ -76,11 +88,8 @@ fn body(words: &Words, letter: &Letter, lang: Language) -> Vec<(f32, String)> {
     // Clear print: body text at 14 points, headings larger (RNIB's clear
     // print guidance asks for 12 to 14).
     vec![
-        (
-            HEADING + 2.0,
-            fill(w.letter_title, &[("round", &words.round)]),
-        ),
-        (BODY, fill(w.letter_intro, &[("area", &letter.area)])),
+        (HEADING + 2.0, fill(w.letter_title, &[("round", round)])),
+        (BODY, fill(w.letter_intro, &[("area", area)])),
         (BODY, w.letter_code_label.into()),
         (HEADING + 4.0, code.to_owned()),
         (BODY, closes),
@@ -108,6 +117,16 @@ fn body(words: &Words, letter: &Letter, lang: Language) -> Vec<(f32, String)> {
         (HEADING, w.letter_online.into()),
         (BODY, fill(w.letter_read_about, &[("web", &words.web)])),
         (BODY, fill(w.letter_help, &[("help", &words.help_line)])),
+        (
+            BODY,
+            fill(
+                w.letter_after_close,
+                &[
+                    ("help", &words.help_line),
+                    ("web", &format!("{}/results", words.web)),
+                ],
+            ),
+        ),
         (
             BODY,
             fill(w.letter_large_print, &[("help", &words.help_line)]),
@@ -215,6 +234,10 @@ pub fn pdf(words: &Words, letters: &[Letter]) -> ServiceResult<Vec<u8>> {
                     y -= 1.5;
                 }
                 put(size, &text, &mut y);
+            }
+            // A side that ran off the paper would lose its last lines.
+            if y < 10.0 {
+                return Err(failed("a letter does not fit on its page"));
             }
         }
     }

@@ -51,6 +51,15 @@ pub const CODE_ATTEMPTS: limits::Limit = limits::Limit {
     message: "too many voting codes tried from this phone: try again in an hour",
 };
 
+/// Paper ballot forms one officer may look up by their voting code in an
+/// hour: a day's post at one sitting, not a search of the codes.
+pub const PAPER_FORM_LOOKUPS: limits::Limit = limits::Limit {
+    bucket: "paper-form",
+    max: 300,
+    window: Duration::hours(1),
+    message: "too many paper ballot forms looked up: try again in an hour",
+};
+
 /// The keyed hash a voting code is stored and found by.
 pub(crate) fn code_hash(secret: &Secret, digits: &str) -> String {
     secret.keyed_hash("voting-code", digits)
@@ -128,11 +137,12 @@ pub(crate) enum CodeIs {
 pub(crate) async fn check_code(
     db: &DatabaseConnection,
     secret: &Secret,
+    limit: &limits::Limit,
     caller_key: &str,
     digits: &str,
 ) -> ServiceResult<CodeIs> {
     let txn = begin_write(db).await.context("starting a transaction")?;
-    limits::take(&txn, &CODE_ATTEMPTS, caller_key).await?;
+    limits::take(&txn, limit, caller_key).await?;
     txn.commit().await.context("recording a code attempt")?;
     let hmac = code_hash(secret, digits);
     if let Some(found) = voting_codes::Entity::find()
@@ -214,6 +224,7 @@ pub struct PhoneBallot {
     pub round: rounds::Round,
     pub participant_id: ParticipantId,
     pub area_name: String,
+    pub area_name_cy: Option<String>,
     pub pot: Pence,
     pub bids: Vec<bids::Model>,
 }
@@ -254,17 +265,18 @@ pub(crate) async fn ballot_for(
     let Some(pot) = round.pot_for_area(eligible.area_id).cloned() else {
         return Ok(Err(NoBallot::NotEligible));
     };
-    let area_name = areas::Entity::find_by_id(eligible.area_id.get())
+    let (area_name, area_name_cy) = areas::Entity::find_by_id(eligible.area_id.get())
         .one(db)
         .await
         .context("loading the area")?
-        .map(|a| a.name)
+        .map(|a| (a.name, a.name_cy))
         .unwrap_or_default();
     let bids = super::voting::ballot_bids(db, pot.id).await?;
     Ok(Ok(PhoneBallot {
         round,
         participant_id: who.participant_id,
         area_name,
+        area_name_cy,
         pot: pot.amount,
         bids,
     }))
@@ -289,6 +301,16 @@ pub enum EntryProblem {
 }
 
 impl PhoneBallot {
+    /// The area's name in `lang`: the Welsh where the council gave one.
+    pub fn area(&self, lang: Language) -> &str {
+        lang.pick(&self.area_name, self.area_name_cy.as_deref())
+    }
+
+    /// A bid's title in `lang`: the Welsh where its group gave one.
+    pub fn bid_title<'a>(&self, lang: Language, bid: &'a bids::Model) -> &'a str {
+        lang.pick(&bid.title, bid.title_cy.as_deref())
+    }
+
     /// The ballot's choices from what was entered.
     pub fn choices(&self, entry: &Entry) -> Result<Vec<Choice>, EntryProblem> {
         let with_values = matches!(
@@ -361,6 +383,17 @@ pub fn day(lang: Language, at: DateTime<Utc>) -> String {
     )
 }
 
+/// How long is left to vote before `closes`, counted in calendar days from
+/// `now`: "3 days left", "1 day left" or "voting closes today".
+pub fn left(lang: Language, closes: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let w = crate::words::of(lang);
+    match (closes.date_naive() - now.date_naive()).num_days() {
+        ..=0 => w.closes_today.to_owned(),
+        1 => w.day_left.to_owned(),
+        n => crate::words::fill(w.days_left, &[("count", &n.to_string())]),
+    }
+}
+
 /// A refusal from the voting service as one sentence for a text message or
 /// a call. The service's English messages are written for residents and
 /// say the particulars ("choose no more than 2 bids"); in another language
@@ -406,7 +439,7 @@ pub(crate) async fn closed_round(
     round_id: RoundId,
 ) -> ServiceResult<String> {
     let round = rounds::load(db, round_id).await?;
-    Ok(no_ballot(lang, &NoBallot::Closed, &round.title))
+    Ok(no_ballot(lang, &NoBallot::Closed, round.title_in(lang)))
 }
 
 /// Why there is no ballot, in one sentence, for texts and calls alike.
@@ -494,6 +527,26 @@ pub async fn seal(db: &impl ConnectionTrait, round_id: RoundId) -> ServiceResult
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_left_are_counted_in_calendar_days() {
+        let at = |d: u32, h: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, d)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap()
+                .and_utc()
+        };
+        let closes = at(12, 17);
+        assert_eq!(left(Language::En, closes, at(12, 9)), "voting closes today");
+        assert_eq!(left(Language::En, closes, at(11, 23)), "1 day left");
+        assert_eq!(left(Language::En, closes, at(9, 18)), "3 days left");
+        assert_eq!(left(Language::Cy, closes, at(9, 18)), "3 diwrnod ar ôl");
+        assert_eq!(
+            left(Language::Cy, closes, at(12, 1)),
+            "mae pleidleisio'n cau heddiw"
+        );
+    }
 
     #[test]
     fn codes_are_read_as_typed() {

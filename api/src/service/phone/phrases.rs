@@ -1,6 +1,6 @@
 //! Sentences about a ballot that texts and calls both say, built from the
 //! dictionary of what people read and hear (`crate::words`).
-use super::{day, PhoneBallot};
+use super::{day, left, PhoneBallot};
 use crate::domain::{ballot::BallotKind, vote::Channel, Language, Pence};
 use crate::words::{self, fill};
 
@@ -97,7 +97,7 @@ pub fn read_back(
                 .bids
                 .iter()
                 .find(|x| x.id == c.bid_id.get())
-                .map(|x| short(&x.title, 60))
+                .map(|x| short(b.bid_title(lang, x), 60))
                 .unwrap_or_default();
             let project = fill(w.project, &[("number", &n.to_string()), ("title", &title)]);
             let with = |text: &str, name: &str, value: &str| {
@@ -144,7 +144,13 @@ pub fn channel(lang: Language, c: Channel) -> &'static str {
 pub fn until(lang: Language, b: &PhoneBallot) -> String {
     let w = words::of(lang);
     match b.closes_at() {
-        Some(c) => fill(w.until_day, &[("day", &day(lang, c))]),
+        Some(c) => fill(
+            w.until_day,
+            &[
+                ("day", &day(lang, c)),
+                ("left", &left(lang, c, chrono::Utc::now())),
+            ],
+        ),
         None => w.until_close.into(),
     }
 }

@@ -313,7 +313,15 @@ async fn who_texts(
         }
         Code::Given(digits) => digits,
     };
-    let found = match check_code(&state.db, &state.secret, &caller_key, &digits).await {
+    let found = match check_code(
+        &state.db,
+        &state.secret,
+        &super::CODE_ATTEMPTS,
+        &caller_key,
+        &digits,
+    )
+    .await
+    {
         Err(e @ ServiceError::Refused { .. }) => return Ok(Err(refusal(ctx.lang, &e))),
         Err(e) => return Err(e),
         Ok(CodeIs::Unknown) => {
@@ -355,7 +363,7 @@ async fn answer(state: &AppState, inbound: &Inbound) -> ServiceResult<(Vec<Strin
         Err(why) => {
             let round = crate::service::rounds::load(&state.db, who.round_id).await?;
             return Ok((
-                vec![ctx.no_ballot(why, &round.title)],
+                vec![ctx.no_ballot(why, round.title_in(lang))],
                 round_id.map(|id| id.get()),
             ));
         }
@@ -365,8 +373,8 @@ async fn answer(state: &AppState, inbound: &Inbound) -> ServiceResult<(Vec<Strin
         Command::Hello => vec![fill(
             w.sms_hello,
             &[
-                ("round", &ballot.round.title),
-                ("area", &ballot.area_name),
+                ("round", ballot.round.title_in(lang)),
+                ("area", ballot.area(lang)),
                 ("how", &how),
                 ("welsh_hint", ctx.welsh_hint()),
             ],
@@ -394,7 +402,7 @@ fn bids_list(lang: Language, b: &PhoneBallot) -> Vec<String> {
     let head = fill(
         w.sms_bids_heading,
         &[
-            ("area", &b.area_name),
+            ("area", b.area(lang)),
             ("pot", &phrases::money(b.pot.get())),
         ],
     );
@@ -404,7 +412,7 @@ fn bids_list(lang: Language, b: &PhoneBallot) -> Vec<String> {
             w.sms_bid_line,
             &[
                 ("number", &(i + 1).to_string()),
-                ("title", &short(&bid.title, 60)),
+                ("title", &short(b.bid_title(lang, bid), 60)),
                 ("cost", &phrases::money(bid.cost_pence)),
             ],
         );
@@ -427,7 +435,7 @@ async fn status(state: &AppState, lang: Language, b: &PhoneBallot) -> ServiceRes
         Some(channel) => fill(
             w.sms_status_voted,
             &[
-                ("round", &b.round.title),
+                ("round", b.round.title_in(lang)),
                 ("channel", phrases::channel(lang, channel)),
                 ("until", &phrases::until(lang, b)),
             ],
@@ -435,7 +443,7 @@ async fn status(state: &AppState, lang: Language, b: &PhoneBallot) -> ServiceRes
         None => fill(
             w.sms_status_not_voted,
             &[
-                ("round", &b.round.title),
+                ("round", b.round.title_in(lang)),
                 ("how", &phrases::sms_how_to(lang, b)),
             ],
         ),
@@ -536,7 +544,7 @@ async fn vote(
     Ok(fill(
         w.sms_recorded,
         &[
-            ("round", &b.round.title),
+            ("round", b.round.title_in(lang)),
             ("replaces", phrases::replaces(lang, cast.replaced)),
             ("chosen", &chosen),
             ("receipt", &cast.receipt_code),

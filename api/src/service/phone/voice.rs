@@ -247,20 +247,61 @@ fn prompt(
         }
         Step::Confirm => answer.ask(Some(1), vec![(lang, w.voice_confirm.to_owned())]),
         Step::Done => {
-            let receipt = spell(call.receipt.as_deref().unwrap_or_default());
-            let text = fill(w.voice_receipt, &[("receipt", &receipt)]);
+            let receipt = spell(lang, call.receipt.as_deref().unwrap_or_default());
+            let after = fill(
+                w.voice_after_close,
+                &[("help", &state.settings.phone.help_line)],
+            );
+            let text = format!(
+                "{} {after}",
+                fill(w.voice_receipt, &[("receipt", &receipt)])
+            );
             answer.ask(Some(1), vec![(lang, text)])
         }
     })
 }
 
-/// A receipt read one character at a time.
-fn spell(code: &str) -> String {
-    code.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_string())
+/// The NATO phonetic alphabet, A to Z: said after each letter of a
+/// receipt, so that B, D, E and V cannot be mistaken on a phone line.
+const PHONETIC: [&str; 26] = [
+    "Alfa", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliett",
+    "Kilo", "Lima", "Mike", "November", "Oscar", "Papa", "Quebec", "Romeo", "Sierra", "Tango",
+    "Uniform", "Victor", "Whiskey", "X-ray", "Yankee", "Zulu",
+];
+
+/// A receipt read aloud a group of four at a time, one character at a
+/// time, each letter with its phonetic word: "Part 1: 7, B as in Bravo, …".
+fn spell(lang: Language, code: &str) -> String {
+    let w = words::of(lang);
+    code.split('-')
+        .filter(|group| !group.is_empty())
+        .enumerate()
+        .map(|(i, group)| {
+            let characters = group
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| match c.to_ascii_uppercase() {
+                    l @ 'A'..='Z' => fill(
+                        w.spoken_letter,
+                        &[
+                            ("letter", &l.to_string()),
+                            ("word", PHONETIC[(l as u8 - b'A') as usize]),
+                        ],
+                    ),
+                    d => d.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            fill(
+                w.spoken_group,
+                &[
+                    ("number", &(i + 1).to_string()),
+                    ("characters", &characters),
+                ],
+            )
+        })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(" ")
 }
 
 /// The round and its projects, read after the code.
@@ -268,12 +309,26 @@ fn introduction(lang: Language, b: &PhoneBallot) -> String {
     let said = fill(
         words::of(lang).voice_introduction,
         &[
-            ("round", &b.round.title),
-            ("area", &b.area_name),
+            ("round", b.round.title_in(lang)),
+            ("area", b.area(lang)),
             ("count", &b.bids.len().to_string()),
         ],
     );
-    format!("{said} {}", projects(lang, b))
+    let closes = match b.closes_at() {
+        Some(c) if c > chrono::Utc::now() => {
+            let now = chrono::Utc::now();
+            let when = fill(
+                words::of(lang).voice_closes,
+                &[
+                    ("day", &super::day(lang, c)),
+                    ("left", &super::left(lang, c, now)),
+                ],
+            );
+            format!(" {when}")
+        }
+        _ => String::new(),
+    };
+    format!("{said}{closes} {}", projects(lang, b))
 }
 
 fn projects(lang: Language, b: &PhoneBallot) -> String {
@@ -286,7 +341,7 @@ fn projects(lang: Language, b: &PhoneBallot) -> String {
                 w.voice_project,
                 &[
                     ("number", &(i + 1).to_string()),
-                    ("title", &short(&bid.title, 80)),
+                    ("title", &short(b.bid_title(lang, bid), 80)),
                     ("cost", &money(bid.cost_pence)),
                 ],
             )
@@ -379,7 +434,11 @@ async fn ended_without_ballot(
     who: Participant,
 ) -> ServiceResult<Next> {
     let round = crate::service::rounds::load(&state.db, who.round_id).await?;
-    let answer = goodbye(state, call.lang, &no_ballot(call.lang, &why, &round.title));
+    let answer = goodbye(
+        state,
+        call.lang,
+        &no_ballot(call.lang, &why, round.title_in(call.lang)),
+    );
     Ok((call, answer, Keep::Forget))
 }
 
@@ -453,7 +512,15 @@ async fn on_code(
         return failed(state, call, w.voice_code_length.into(), None);
     };
     let (caller_key, _) = phone_key(&state.secret, &inbound.from);
-    let found = match check_code(&state.db, &state.secret, &caller_key, &code).await {
+    let found = match check_code(
+        &state.db,
+        &state.secret,
+        &super::CODE_ATTEMPTS,
+        &caller_key,
+        &code,
+    )
+    .await
+    {
         Err(e @ ServiceError::Refused { .. }) => {
             let answer = goodbye(state, lang, &refusal(lang, &e));
             return Ok((call, answer, Keep::Forget));

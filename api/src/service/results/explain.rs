@@ -286,7 +286,7 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "Round 1: bid \"3\" was funded. The pot is shared out equally among the voters, and the shares of 25 of the voters who chose it paid £10.00 each towards its cost of £300.00.",
+                "Round 1: bid \"3\" was funded. Its cost of £300.00 came out of the equal shares of the budget of the 25 voters who chose it: £10.00 from each share.",
                 "The count stopped because no bid that is left costs less than the money that is left.",
             ]
         );

@@ -69,7 +69,7 @@ pub async fn request_code(
     let language = crate::service::accounts::language_of_account(&txn, actor.account_id).await?;
     txn.commit().await.context("committing a code")?;
 
-    let title: String = round.title.chars().take(40).collect();
+    let title: String = round.title_in(language).chars().take(40).collect();
     let minutes = codes::CODE_LIFETIME_MINUTES.to_string();
     let values = [
         ("code", code.as_str()),
@@ -78,13 +78,17 @@ pub async fn request_code(
     ];
     match contact {
         Contact::Phone(p) => {
-            let message = templates::VERIFICATION_CODE_SMS.render(language, &values);
+            let message =
+                templates::VERIFICATION_CODE_SMS.render(language, &state.settings.phone, &values);
             state.sms.send(&p, message.body.trim()).await?;
         }
         Contact::Email(e) => {
             state
                 .mailer
-                .send(&e, templates::VERIFICATION_CODE.render(language, &values))
+                .send(
+                    &e,
+                    templates::VERIFICATION_CODE.render(language, &state.settings.phone, &values),
+                )
                 .await?;
         }
     }

@@ -242,6 +242,18 @@ fn methods_of(s: &str) -> BTreeSet<Method> {
     s.split(',').filter_map(Method::parse).collect()
 }
 
+/// One verification record, by its id.
+pub async fn participant(
+    db: &impl sea_orm::ConnectionTrait,
+    id: ParticipantId,
+) -> ServiceResult<Option<Participant>> {
+    Ok(verified_participants::Entity::find_by_id(id.get())
+        .one(db)
+        .await
+        .context("loading a verification")?
+        .map(to_participant))
+}
+
 fn to_participant(r: verified_participants::Model) -> Participant {
     Participant {
         id: r.id.into(),
