@@ -15,6 +15,7 @@ import { formatDate, formatDateTime } from './lib/dates.js';
 import { formatPence } from './lib/money.js';
 import { requestLog } from './lib/log.js';
 import { potChart } from './lib/chart.js';
+import { shownInEnglish, written } from './lib/welsh.js';
 import { takeFlash } from './lib/flash.js';
 import { formBodies } from './http/bodies.js';
 import { cacheDefaults } from './http/cache.js';
@@ -24,6 +25,7 @@ import { setPageLocals } from './http/locals.js';
 import { apiProxy } from './http/proxy.js';
 import { COOKIES, cookieOptions, crossSite } from './http/request.js';
 import { publicRoutes } from './routes/public.js';
+import { infoRoutes } from './routes/info.js';
 import { roundRoutes } from './routes/round.js';
 import { authRoutes } from './routes/auth.js';
 import { verifyRoutes } from './routes/verify.js';
@@ -168,9 +170,19 @@ export function createApp({ config, client }: AppDeps) {
     return formatDateTime(iso, this.ctx.lang);
   });
   env.addFilter('potChart', potChart);
+  // Council- and group-written words in the page's language: `{{ round | written('title') }}`,
+  // and on the element that holds them `{{ round | langOf('title') }}`, which marks English
+  // kept on a Welsh page (lib/welsh.ts).
+  env.addFilter('written', function (this: { ctx: { lang: Lang } }, item: Record<string, unknown>, field: string) {
+    return written(item, field, this.ctx.lang);
+  });
+  env.addFilter('langOf', function (this: { ctx: { lang: Lang } }, item: Record<string, unknown>, field: string) {
+    return shownInEnglish(item, field, this.ctx.lang) ? new nunjucks.runtime.SafeString(' lang="en"') : '';
+  });
   app.set('view engine', 'njk');
 
   app.use(publicRoutes(config));
+  app.use(infoRoutes());
   app.use(roundRoutes());
   app.use(authRoutes(cookieBase));
   app.use(verifyRoutes());

@@ -43,7 +43,9 @@ function update() {
     const checked = [...form.querySelectorAll<HTMLInputElement>('input[name="bid"]:checked')];
     if (d.max) {
       const left = Number(d.max) - checked.length;
-      live('picks-left', left > 0 ? text(d.picksLeft, left, {}) : (d.noPicksLeft ?? ''));
+      live('picks-left', left > 0 ? text(d.picksLeft, left, {}) : left === 0 ? (d.noPicksLeft ?? '') : text(d.tooMany, checked.length, { max: Number(d.max) }));
+      // Too many chosen is an error, shown as one (and read out by the live region).
+      form.querySelector('[data-live="picks-left"]')?.classList.toggle('govuk-error-message', left < 0);
     }
     if (kind === 'KNAPSACK') {
       const used = checked.reduce((sum, c) => sum + Number(c.dataset.cost ?? 0), 0);

@@ -13,7 +13,7 @@ export interface ApiErrorMapping {
   fieldOf?: (apiField: string) => string | undefined;
   /** Texts by code, in the page's language (a dictionary's `api`); staff pages show the API's own message. */
   messages?: Partial<Record<string, string>>;
-  /** The text when `messages` has none for the code; by default the API's message. */
+  /** The text when `messages` has none for the code; by default `messages['*']`, or on staff forms the API's message. */
   text?: (e: ApiError) => string | undefined;
   /** Every error the API gave, each beside its field (staff forms), rather than the first. */
   every?: boolean;
@@ -47,8 +47,24 @@ export function addApiError(errors: FormErrors, e: unknown, m: ApiErrorMapping):
   for (const item of items) {
     const code = item.code || err.code;
     const field = m.byCode?.[code] ?? (item.field ? m.fieldOf?.(item.field) : undefined) ?? m.field;
-    const text = m.messages?.[code] ?? m.text?.(err) ?? item.message ?? code;
-    errors.add(field, text || code);
+    errors.add(field, messageFor(code, item.field, m) ?? m.text?.(err) ?? fallback(item.message, code, m));
   }
   return errors;
+}
+
+/**
+ * The form's text for a code, or for a code about one of the API's fields
+ * (`INVALID_INPUT:dateOfBirth`), which says more than the code alone.
+ */
+function messageFor(code: string, apiField: string | undefined, m: ApiErrorMapping): string | undefined {
+  return (apiField ? m.messages?.[`${code}:${apiField}`] : undefined) ?? m.messages?.[code];
+}
+
+/**
+ * When nothing else says what went wrong: on residents' forms (with a
+ * dictionary's `messages`) its `*` text, in the page's language, never the
+ * API's own words; on staff forms (in English) the API's message.
+ */
+function fallback(message: string | undefined, code: string, m: ApiErrorMapping): string {
+  return m.messages?.['*'] ?? (message || code);
 }

@@ -25,6 +25,8 @@ export interface BallotContext {
   confirmAction: string;
   /** Staff pages are in English. */
   staff?: { channel: OfficerChannel; verificationId: string };
+  /** When voting closes, for the resident's pages. */
+  votingClosesAt?: string | null;
 }
 
 export type FormValues = Record<string, string | string[]>;
@@ -72,11 +74,14 @@ export function problemErrors(t: Dictionary, lang: string, problems: BallotProbl
   const whole = wholeBallotField(c);
   for (const p of problems) {
     switch (p.code) {
+      case 'BLANK':
+        errors.add(whole, c.rules.kind === 'POINTS_ALLOCATION' ? t.vote.errorBlankPoints : c.rules.kind === 'MONEY_ALLOCATION' ? t.vote.errorBlankMoney : t.vote.errorBlank);
+        break;
       case 'TOO_FEW':
         errors.add(whole, fmt(t.vote.errorTooFew, { min: p.min }));
         break;
       case 'TOO_MANY':
-        errors.add(whole, fmt(t.vote.errorTooMany, { max: p.max }));
+        errors.add(whole, tooManyText(t, lang, p.count, p.max));
         break;
       case 'OVER_BUDGET':
         errors.add(whole, fmt(t.vote.over, { over: formatPence(p.overPence, lang) }));
@@ -102,6 +107,11 @@ export function problemErrors(t: Dictionary, lang: string, problems: BallotProbl
     }
   }
   return errors;
+}
+
+/** “You have chosen 4 projects: choose no more than 3”, in the page's language. */
+export function tooManyText(t: Dictionary, lang: string, count: number, max: number): string {
+  return fmt(plural(lang, t.vote.tooMany, count), { max });
 }
 
 /** The ballot as the API takes it. */

@@ -10,6 +10,10 @@ export interface BidValues {
   title: string;
   summary: string;
   description: string;
+  /** The Welsh, each optional: Welsh pages show the English where one is empty. */
+  titleCy: string;
+  summaryCy: string;
+  descriptionCy: string;
   cost: string;
   category: string;
   address: string;
@@ -23,6 +27,9 @@ export function bidValues(body: unknown): BidValues {
     title: str(body, 'title'),
     summary: str(body, 'summary'),
     description: str(body, 'description'),
+    titleCy: str(body, 'titleCy'),
+    summaryCy: str(body, 'summaryCy'),
+    descriptionCy: str(body, 'descriptionCy'),
     cost: str(body, 'cost'),
     category: str(body, 'category'),
     address: str(body, 'address'),
@@ -37,6 +44,9 @@ export function bidValuesOf(
     title: string;
     summary: string;
     description: string;
+    titleCy?: string | null;
+    summaryCy?: string | null;
+    descriptionCy?: string | null;
     costPence: number;
     category: string;
     location: { address?: string | null };
@@ -49,6 +59,9 @@ export function bidValuesOf(
     title: bid.title,
     summary: bid.summary,
     description: bid.description,
+    titleCy: bid.titleCy ?? '',
+    summaryCy: bid.summaryCy ?? '',
+    descriptionCy: bid.descriptionCy ?? '',
     cost: blankZeroCost && bid.costPence <= 0 ? '' : penceToInput(bid.costPence),
     category: bid.category,
     address: bid.location.address ?? '',
@@ -106,12 +119,18 @@ export function checkCostWithinPot(t: Dictionary, v: BidValues, pot: { amountPen
   return errors;
 }
 
+/** The Welsh, where given: the API keeps none for an empty one. */
+function welshDetails(v: BidValues) {
+  return { titleCy: v.titleCy.trim() || null, summaryCy: v.summaryCy.trim() || null, descriptionCy: v.descriptionCy.trim() || null };
+}
+
 /** The API's details of a bid to send. */
 export function bidDetails(v: BidValues) {
   return {
     title: v.title,
     summary: v.summary,
     description: v.description,
+    ...welshDetails(v),
     costPence: parsePounds(v.cost) ?? 0,
     category: v.category,
     location: { address: v.address || null, latitude: null, longitude: null },
@@ -126,6 +145,7 @@ export function draftDetails(v: BidValues) {
     title: v.title,
     summary: v.summary || null,
     description: v.description || null,
+    ...welshDetails(v),
     costPence: v.cost ? parsePounds(v.cost) : null,
     category: v.category || null,
     location: { address: v.address || null, latitude: null, longitude: null },

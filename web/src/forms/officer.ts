@@ -28,6 +28,8 @@ export interface AreaValues {
   name: string;
   kind: string;
   description: string;
+  nameCy: string;
+  descriptionCy: string;
   coverage: string;
 }
 
@@ -38,13 +40,15 @@ export function coverageList(text: string): string[] {
 
 /** A new area (kind required) or a change to one. */
 export function parseArea(body: unknown, { isNew }: { isNew: boolean }) {
-  const values: AreaValues = { name: str(body, 'name'), kind: str(body, 'kind'), description: str(body, 'description'), coverage: str(body, 'coverage') };
+  const values: AreaValues = { name: str(body, 'name'), kind: str(body, 'kind'), description: str(body, 'description'), nameCy: str(body, 'nameCy'), descriptionCy: str(body, 'descriptionCy'), coverage: str(body, 'coverage') };
   const errors = new FormErrors();
   if (!values.name) errors.add('name', 'Enter the area’s name');
   if (isNew && !values.kind) errors.add('kind', 'Select what kind of area it is');
   const coverage = coverageList(values.coverage);
   if (coverage.length === 0) errors.add('coverage', 'Enter at least one postcode, sector or district');
-  return parsed(values, errors, { details: { name: values.name, kind: values.kind, description: values.description }, coverage });
+  // An empty Welsh name or description takes it away.
+  const details = { name: values.name, kind: values.kind, description: values.description, nameCy: values.nameCy.trim(), descriptionCy: values.descriptionCy.trim() };
+  return parsed(values, errors, { details, coverage });
 }
 
 // Roles
@@ -148,6 +152,7 @@ export const IN_PERSON_API_ERRORS: ApiErrorMapping = {
   every: true,
   byCode: { STARTED_ONLINE: 'reference' },
   fieldOf: (apiField) => (apiField === 'reference' ? 'reference' : staffFieldOf(apiField)),
+  messages: { METHOD_NOT_ACCEPTED: 'This round does not accept a check in person. Add “In person” to the round’s ways of proving who someone is first' },
 };
 
 // Voting-code letters

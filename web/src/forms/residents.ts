@@ -47,12 +47,27 @@ export function parseDeclaration(body: unknown, relations: readonly Relation[], 
   };
   const errors = new FormErrors();
   if (!values.name) errors.add('name', t.verify.errorName);
-  const dob = dateFromParts(values.day, values.month, values.year);
-  if (!dob) errors.add('dob-day', t.verify.errorDob);
+  const dob = checkDateOfBirth(values.day, values.month, values.year);
+  if (dob.error) errors.add('dob-day', t.verify[dob.error]);
   if (!values.postcode) errors.add('postcode', t.verify.errorPostcode);
   if (!relations.includes(values.relation as Relation)) errors.add('relation', t.verify.errorRelation);
-  const person = { name: values.name, dateOfBirth: dob ?? '', postcode: values.postcode, relation: values.relation as Relation };
-  return { values, errors, person: errors.any || !dob ? null : person };
+  const person = { name: values.name, dateOfBirth: dob.date ?? '', postcode: values.postcode, relation: values.relation as Relation };
+  return { values, errors, person: errors.any || !dob.date ? null : person };
+}
+
+/**
+ * A date of birth from its three fields, or what is wrong with it, as
+ * GOV.UK's date pattern says: nothing entered, not a real date (31 2 1950,
+ * a month 13, a year not of 4 numbers or over 125 years ago), or not in the past.
+ */
+export function checkDateOfBirth(day: string, month: string, year: string, today: Date = new Date()): { date: string | null; error?: 'errorDob' | 'errorDobReal' | 'errorDobPast' } {
+  if (!day.trim() && !month.trim() && !year.trim()) return { date: null, error: 'errorDob' };
+  const date = /^\d{4}$/.test(year.trim()) ? dateFromParts(day.trim(), month.trim(), year.trim()) : null;
+  if (!date) return { date: null, error: 'errorDobReal' };
+  const todayIso = today.toISOString().slice(0, 10);
+  if (date > todayIso) return { date: null, error: 'errorDobPast' };
+  if (today.getUTCFullYear() - Number(date.slice(0, 4)) > 125) return { date: null, error: 'errorDobReal' };
+  return { date };
 }
 
 /** A postcode as typed, and its written form once it can be one. */

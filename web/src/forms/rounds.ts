@@ -50,6 +50,10 @@ const FIELD_IDS: Record<string, string> = {
   schedule: 'bidsOpenAt-date',
   coverage: 'coverage',
   title: 'title',
+  titleCy: 'titleCy',
+  descriptionCy: 'descriptionCy',
+  nameCy: 'nameCy',
+  summaryCy: 'summaryCy',
 };
 
 /** The staff forms' id for a field the API names, if the form has one. */
@@ -142,7 +146,7 @@ function optInt(v: string): number | null {
 /** The posted values, for the areas with these ids and the bid categories. */
 export function roundValuesFrom(body: unknown, areaIds: string[], categories: string[] = []): RoundValues {
   const v: RoundValues = {};
-  for (const k of ['title', 'description', 'kind', 'minChoices', 'maxChoices', 'scoreMin', 'scoreMax', 'pointsTotal', 'pointsMaxPerBid', 'rule', 'seed', 'minSupport', 'seats', 'rankPoints', 'minAge', 'postcodeAloneEnough', 'acceptLowAssurance', ...COUNCIL_RULE_FIELDS]) {
+  for (const k of ['title', 'description', 'titleCy', 'descriptionCy', 'kind', 'minChoices', 'maxChoices', 'scoreMin', 'scoreMax', 'pointsTotal', 'pointsMaxPerBid', 'rule', 'seed', 'minSupport', 'seats', 'rankPoints', 'minAge', 'postcodeAloneEnough', 'acceptLowAssurance', ...COUNCIL_RULE_FIELDS]) {
     v[k] = str(body, k);
   }
   for (const f of [...categoryFields(categories).flatMap((c) => [c.max, c.min]), ...areaIds.flatMap((id) => [`areaMax-${id}`, `areaMin-${id}`])]) {
@@ -161,6 +165,9 @@ export function roundValuesFrom(body: unknown, areaIds: string[], categories: st
 export interface RoundInput {
   title: string;
   description: string;
+  /** Empty: no Welsh (the API takes an empty string away). */
+  titleCy: string;
+  descriptionCy: string;
   pots: { areaId: string; amountPence: number }[];
   ballot: BallotSettingsInput;
   countingRule: CountingRuleInput;
@@ -225,7 +232,7 @@ export function parseRound(v: RoundValues, areaIds: string[], errors: FormErrors
     postcodeAloneEnough: s('postcodeAloneEnough') === 'yes',
     acceptLowAssurance: s('acceptLowAssurance') === 'yes',
   };
-  return { title: s('title'), description: s('description'), pots, ballot, countingRule, schedule, eligibility };
+  return { title: s('title'), description: s('description'), titleCy: s('titleCy').trim(), descriptionCy: s('descriptionCy').trim(), pots, ballot, countingRule, schedule, eligibility };
 }
 
 export type Round = RoundPageQuery['round'];
@@ -235,6 +242,8 @@ export function roundValuesOf(round: Round): RoundValues {
   const v: RoundValues = {
     title: round.title,
     description: round.description,
+    titleCy: round.titleCy ?? '',
+    descriptionCy: round.descriptionCy ?? '',
     kind: round.ballot.kind,
     rule: round.countingRule.name,
     seed: round.countingRule.seed ?? '',
@@ -274,7 +283,7 @@ export function withFixedValues(posted: RoundValues, round: Round): RoundValues 
   const values = { ...posted };
   for (const [k, v] of Object.entries(roundValuesOf(round))) {
     const isPot = k.startsWith('pot-');
-    const isSetting = !['title', 'description'].includes(k) && !k.endsWith('-date') && !k.endsWith('-time') && !isPot;
+    const isSetting = !['title', 'description', 'titleCy', 'descriptionCy'].includes(k) && !k.endsWith('-date') && !k.endsWith('-time') && !isPot;
     if ((isPot && round.phase !== 'DRAFT') || (isSetting && round.settingsFrozen)) values[k] = v;
   }
   return values;
@@ -287,6 +296,8 @@ export function roundUpdate(round: Pick<Round, 'id' | 'phase' | 'settingsFrozen'
     input: {
       title: parsed.title,
       description: parsed.description,
+      titleCy: parsed.titleCy,
+      descriptionCy: parsed.descriptionCy,
       schedule: parsed.schedule,
       pots: round.phase === 'DRAFT' ? parsed.pots : null,
       eligibility: round.settingsFrozen ? null : parsed.eligibility,

@@ -1,5 +1,5 @@
 // What every page's frame needs: the language and its switch, who is
-// signed in, the council's and service's names.
+// signed in, the council's and service's names, how to reach the council.
 import type { Request, Response } from 'express';
 import type { Config } from '../config.js';
 import { dictionaries, type Lang } from '../i18n/index.js';
@@ -31,6 +31,12 @@ export function setPageLocals(req: Request, res: Response, config: Config) {
       serviceName: lang === 'cy' ? config.serviceNameCy : config.serviceName,
       demo: config.demo,
       devMessages: Boolean(config.devMailDir || config.devSmsDir),
+      helpLine: config.contact.helpLine,
+      smsNumber: config.contact.smsNumber,
+      voiceNumber: config.contact.voiceNumber,
+      helpEmail: config.contact.helpEmail,
+      inPersonPlaces: lang === 'cy' ? config.contact.inPersonPlacesCy : config.contact.inPersonPlaces,
+      retentionDays: config.verificationRetentionDays,
     },
   });
 }

@@ -3,6 +3,7 @@
 // compares the two). `{name}` marks a value put in by `fmt`. Plurals list
 // the forms of Intl.PluralRules: English needs `one` and `other`.
 import type { Plural } from './plural.js';
+import { infoEn } from './info-en.js';
 
 export const en = {
   lang: 'en',
@@ -135,6 +136,27 @@ export const en = {
     rulesHeading: 'Rules for counting',
     rulesIntro: 'The council set these rules for counting the votes in this round:',
   },
+  // When voting opens and closes, in words, and what stage a round is at.
+  timetable: {
+    closesAt: 'Voting closes at {time} on {weekday} {date}.',
+    closedAt: 'Voting closed at {time} on {weekday} {date}.',
+    opensAt: 'Voting opens at {time} on {weekday} {date}.',
+    dateRow: '{time} on {weekday} {date}',
+    daysLeft: { one: '{count} day left', other: '{count} days left' } as Plural,
+    closesToday: 'Voting closes today',
+    closesUnknown: 'The council will say when voting closes.',
+    closedRow: 'Voting has closed',
+    status: {
+      DRAFT: 'This round has not started yet.',
+      BIDS_OPEN: 'Community groups can put forward projects. Voting has not opened yet.',
+      BID_REVIEW: 'The council is checking the projects. Voting has not opened yet.',
+      VOTING: 'Voting is open.',
+      CLOSED: 'Voting has closed. The votes are being counted.',
+      COUNTED: 'Voting has closed and the votes have been counted. The council will publish the results soon.',
+      PUBLISHED: 'Voting has closed and the results are published.',
+      CANCELLED: 'This round was cancelled.',
+    } as Record<string, string>,
+  },
   checkpoint: {
     heading: 'Close checkpoint',
     intro: 'The close checkpoint is a fingerprint of the votes sealed when voting closed, recorded before anything was counted. The groups with a bid in this round, and everyone who asked for it, were sent it by email then.',
@@ -177,6 +199,16 @@ export const en = {
     group: 'Group',
     category: 'Category',
     status: 'Status',
+    plain: {
+      onBallot: 'On the ballot: you can vote for it',
+      soon: 'It will be on the ballot when voting opens',
+      was: 'It was on the ballot',
+      SUBMITTED: 'The council is checking it',
+      INELIGIBLE: 'It will not be on the ballot',
+      CHANGES_REQUESTED: 'The council asked the group to change it',
+      WITHDRAWN: 'The group withdrew it',
+      DRAFT: 'Not sent yet',
+    } as Record<string, string>,
   },
   bid: {
     cost: 'Cost',
@@ -229,6 +261,8 @@ export const en = {
     relationLegend: 'How are you connected to the area?',
     errorName: 'Enter your full name',
     errorDob: 'Enter your date of birth, like 27 3 1980',
+    errorDobReal: 'Date of birth must be a real date',
+    errorDobPast: 'Date of birth must be in the past',
     errorPostcode: 'Enter your postcode',
     errorRelation: 'Select how you are connected to the area',
     methodTitle: 'How do you want to prove who you are?',
@@ -315,6 +349,17 @@ export const en = {
     errorRankGap: 'Number your choices 1st, 2nd, 3rd… without leaving a gap',
     errorTooFew: 'Choose at least {min}',
     errorTooMany: 'Choose at most {max}',
+    tooMany: { one: 'You have chosen {count} project: choose no more than {max}', other: 'You have chosen {count} projects: choose no more than {max}' } as Plural,
+    projectsLegend: 'Projects on the ballot',
+    blankWarning: 'You have not chosen any projects, so your vote is blank. A blank vote does not support any project.',
+    blankQuestion: 'Are you sure you want to send a blank vote?',
+    sendBlank: 'Send a blank vote',
+    chooseProjects: 'Go back and choose projects',
+    errorBlank: 'You have not chosen any projects. Choose at least 1 project to vote',
+    errorBlankPoints: 'You have not given any points. Give your points to the projects you want',
+    errorBlankMoney: 'You have not shared out any money. Share out the money between the projects you want',
+    receiptCodeText: 'Write down your receipt code or print this page. When the results are published, you can use the code to check that your vote was counted. It does not show how you voted.',
+    receiptLatestOnly: 'Only your latest vote counts. If you change your vote, you get a new receipt code, and the code for the vote you replaced will not be in the count.',
   },
   account: {
     title: 'Your account',
@@ -422,6 +467,11 @@ export const en = {
     area: 'Area',
   },
   bidForm: {
+    welshHeading: 'Welsh (optional)',
+    welshHint: 'If you write your project in Welsh too, Welsh pages, calls and letters use it. Where you leave it empty they show the English.',
+    titleCyLabel: 'Project name in Welsh',
+    summaryCyLabel: 'Summary in Welsh',
+    descriptionCyLabel: 'Full description in Welsh',
     draftTitle: 'Continue your bid',
     saveDraft: 'Save as draft',
     saveDraftHint: 'You can save your bid as a draft and come back to it before bids close. Only the funding round and the project name are needed to save it.',
@@ -546,6 +596,16 @@ export const en = {
     receiptHeading: 'Was my vote counted?',
     receiptText: 'If you voted, you can check with your receipt code that your vote is in the count.',
     receiptLink: 'Check your receipt',
+    technicalHeading: 'For people checking the count',
+    technicalIntro: 'How the votes were counted, the files, and how to count them again yourself. You do not need any of this to see the result.',
+    fundedSummary: { one: '{spent} of {budget} went to {count} project.', other: '{spent} of {budget} went to {count} projects.' } as Plural,
+    leftSummary: '{left} was left over.',
+    votedSummary: { one: '{count} person voted.', other: '{count} people voted.' } as Plural,
+    whyCol: 'Why it was not funded',
+    whyMes: 'Its supporters’ equal shares of the budget were not enough to pay for it.',
+    whyGreedy: 'It cost more than the money left when its turn came.',
+    whyNoVotes: 'Nobody voted for it.',
+    ruleLine: 'Counting rule: {rule}',
   },
   receipt: {
     title: 'Check your receipt',
@@ -555,7 +615,7 @@ export const en = {
     button: 'Check the receipt',
     errorEmpty: 'Enter your receipt code',
     errorFormat: 'Enter a receipt code of 16 letters and numbers, like 7K3M-9QXD-2RTF-HJ4W',
-    errorUnknown: 'There is no vote with this receipt code in the count. Check the code and try again',
+    errorUnknown: 'We could not find this receipt code in the count. Check the code and try again. Only your latest vote counts: if you changed your vote, the code for the vote you replaced is not in the count, so use the newest code you were given',
     notPublished: 'You can check your receipt once the results of this round are published.',
     foundTitle: 'Your vote is in the count',
     foundText: 'The vote with receipt code {code} was counted.',
@@ -566,25 +626,15 @@ export const en = {
     proofSummary: 'See the proof',
     proofIntro: 'The hashes that lead from your receipt to the fingerprint, in order:',
     proofNone: 'Yours is the only vote counted, so its receipt is the fingerprint itself.',
+    latestOnly: 'Only your latest vote counts. If you changed your vote, use the receipt code you were given for your latest vote: the code for a vote you replaced is not in the count.',
     notVerifiedTitle: 'The proof does not check out',
     notVerifiedText: 'Your receipt was found, but its proof does not lead to the published fingerprint. Contact the council.',
     another: 'Check another receipt',
     backToResults: 'See the results',
   },
-  accessibility: {
-    title: 'Accessibility statement',
-    intro: 'This service is run by {council}. We want as many people as possible to be able to use it. You should be able to:',
-    items: [
-      'change colours, contrast levels and fonts using your browser or device settings',
-      'zoom in up to 400% without the text spilling off the screen',
-      'navigate the whole service using just a keyboard',
-      'use the whole service with JavaScript turned off',
-      'listen to the service using a screen reader',
-      'use the service in English or Welsh',
-    ],
-    standard: 'We aim to meet the Web Content Accessibility Guidelines version 2.2 at AA standard, and we test every page with automated checks and by keyboard.',
-    contact: 'If you find a problem, or need the information in another format, contact {council}.',
-  },
+  // The accessibility statement, privacy notice, cookies, contact and Easy
+  // Read pages, and the other ways to take part: info-en.ts.
+  info: infoEn,
   // The rule simulator (/officer/simulator and a round's compare page): the
   // one staff tool in both languages. Rule names (greedy, mes-add1…) are
   // the same in both. Form errors after "Rule 2: " start in lower case.
@@ -737,6 +787,10 @@ export const en = {
     ALREADY_VOTED: 'This person has already voted, and the round keeps that vote',
     LAST_MEMBER: 'A group needs at least one member. Invite someone else first',
     LAST_ADMIN: 'You are the only admin. Make someone else an admin first',
+    'INVALID_INPUT:dateOfBirth': 'Date of birth must be a real date in the past',
+    'INVALID_INPUT:name': 'Enter your full name',
+    // Any other refusal on a resident's form: never the API's own words.
+    '*': 'Something in your answer is not right. Check it and try again',
   } as Record<string, string>,
 };
 

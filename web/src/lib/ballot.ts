@@ -31,7 +31,8 @@ export interface BallotChoice {
 
 export type BallotProblem =
   | { code: 'TOO_FEW'; min: number }
-  | { code: 'TOO_MANY'; max: number }
+  | { code: 'BLANK' }
+  | { code: 'TOO_MANY'; max: number; count: number }
   | { code: 'OVER_BUDGET'; overPence: number }
   | { code: 'RANK_REPEATED'; rank: number }
   | { code: 'RANK_GAP'; rank: number }
@@ -142,8 +143,14 @@ export function readBallot(rules: BallotRules, bids: readonly BallotBid[], form:
   }
 
   const count = rules.kind === 'SCORING' ? Object.keys(choice.amounts).length : choice.bids.length;
-  if (rules.minChoices != null && count < rules.minChoices) problems.push({ code: 'TOO_FEW', min: rules.minChoices });
-  if (rules.maxChoices != null && count > rules.maxChoices && rules.kind !== 'SCORING') problems.push({ code: 'TOO_MANY', max: rules.maxChoices });
+  // As the API counts: a ballot needs a choice unless the round allows none
+  // (a minimum of 0 choices); points and money need some shared out.
+  const picks = rules.kind === 'APPROVAL' || rules.kind === 'KNAPSACK' || rules.kind === 'RANKED';
+  const min = picks ? (rules.minChoices ?? 1) : rules.minChoices;
+  if (count === 0 && rules.kind !== 'SCORING' && ((min ?? 0) > 0 || !picks)) {
+    if (problems.length === 0) problems.push({ code: 'BLANK' });
+  } else if (min != null && count < min) problems.push({ code: 'TOO_FEW', min });
+  if (rules.maxChoices != null && count > rules.maxChoices && rules.kind !== 'SCORING') problems.push({ code: 'TOO_MANY', max: rules.maxChoices, count });
   return { choice, problems, used, left: budget - used, picksLeft };
 }
 

@@ -10,7 +10,8 @@ import { setFlash } from '../lib/flash.js';
 import type { FormErrors } from '../lib/forms.js';
 import { formStatus } from '../http/render.js';
 import { displayNameApiErrors, parseDeletion, parseDisplayName } from '../forms/residents.js';
-import { fmt } from '../i18n/index.js';
+import { fmt, type Dictionary } from '../i18n/index.js';
+import { timetable } from '../view-models/timetable.js';
 
 /** The groups the signed-in person is the only member of. */
 async function groupsAlone(req: Request): Promise<string[]> {
@@ -24,7 +25,7 @@ function nameForm(res: Response, values: { name: string }, errors?: FormErrors) 
 }
 
 /** Your verification for each round, with whether you voted where voting has started (one small query each). */
-async function myVerifications(req: Request) {
+async function myVerifications(req: Request, t: Dictionary) {
   const data = await req.api.request(MyVerificationsDocument, {}, ctx(req));
   const titles = new Map(data.rounds.nodes.map((round) => [round.id, round]));
   return Promise.all(
@@ -32,7 +33,9 @@ async function myVerifications(req: Request) {
       const round = titles.get(v.roundId);
       const votingStarted = round && ['VOTING', 'CLOSED', 'COUNTED', 'PUBLISHED'].includes(round.phase);
       const vote = v.verified && votingStarted ? (await req.api.request(MyVoteDocument, { roundId: v.roundId }, ctx(req))).myVote : null;
-      return { ...v, round, vote };
+      // When voting closes, and the days left, while it is open.
+      const tt = round ? timetable(t, req.lang, round) : null;
+      return { ...v, round, vote, tt };
     }),
   );
 }
@@ -95,13 +98,13 @@ export function accountRoutes(cookieBase: CookieOptions) {
   });
 
   r.get('/account', async (req, res) => {
-    res.render('pages/account', { pageTitle: res.locals.t.account.title, verifications: await myVerifications(req), navSection: 'account' });
+    res.render('pages/account', { pageTitle: res.locals.t.account.title, verifications: await myVerifications(req, res.locals.t), navSection: 'account' });
   });
 
   // Deleting your verification for a round: a confirmation page says what
   // happens (and to a vote already cast) before anything is deleted.
   r.get('/account/verifications/:roundId/delete', async (req, res) => {
-    const v = (await myVerifications(req)).find((x) => x.roundId === String(req.params.roundId));
+    const v = (await myVerifications(req, res.locals.t)).find((x) => x.roundId === String(req.params.roundId));
     if (!v) {
       res.redirect(303, '/account');
       return;

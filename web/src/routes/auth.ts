@@ -8,12 +8,27 @@ import { RequestSignInCodeDocument, SignInDocument, SignOutDocument } from '../g
 import { FormErrors, str } from '../lib/forms.js';
 import { CODE_LIFETIME_MINUTES, parseSignInEmail, typedCode } from '../forms/residents.js';
 import { localPath } from '../lib/safe-redirect.js';
+import type { Role } from '../graphql/generated/graphql.js';
+
+/**
+ * Where someone lands after signing in when no page asked for them: an
+ * admin on the roles page, the admins' own; other staff (officers and
+ * councillors) on the staff pages; everyone else on their account.
+ */
+export function homeFor(roles: readonly Role[]): string {
+  if (roles.includes('ADMIN')) return '/officer/roles';
+  if (roles.length > 0) return '/officer';
+  return '/account';
+}
 
 export function authRoutes(cookieBase: CookieOptions) {
   const r = Router();
 
+  // `next` is empty when no page asked: the landing then depends on who
+  // signs in (homeFor). Any other value is a path on this site, never
+  // another site's address.
   r.get('/sign-in', (req, res) => {
-    const next = localPath(req.query.next, '/account');
+    const next = localPath(req.query.next, '');
     res.render('pages/sign-in-email', { pageTitle: res.locals.t.signIn.emailTitle, next, values: {}, backLink: '/' });
   });
 
@@ -21,7 +36,7 @@ export function authRoutes(cookieBase: CookieOptions) {
     const t = res.locals.t;
     const { values, errors } = parseSignInEmail(req.body, t);
     const { email } = values;
-    const next = localPath(str(req.body, 'next'), '/account');
+    const next = localPath(str(req.body, 'next'), '');
     if (!errors.any) {
       try {
         await req.api.request(RequestSignInCodeDocument, { email, language: apiLanguage(req.lang) }, ctx(req));
@@ -40,7 +55,7 @@ export function authRoutes(cookieBase: CookieOptions) {
     const t = res.locals.t;
     const email = str(req.body, 'email');
     const code = typedCode(req.body);
-    const next = localPath(str(req.body, 'next'), '/account');
+    const next = localPath(str(req.body, 'next'), '');
     const errors = new FormErrors();
     if (!code) errors.add('code', t.signIn.errorCodeEmpty);
     else {
@@ -51,7 +66,7 @@ export function authRoutes(cookieBase: CookieOptions) {
         // The session reads the language the account chose (a new account
         // took this page's).
         res.cookie(COOKIES.lang, webLanguage(signIn.account.language), { ...cookieBase, maxAge: 365 * 24 * 3600 * 1000 });
-        res.redirect(303, next);
+        res.redirect(303, next || homeFor(signIn.account.roles));
         return;
       } catch (e) {
         addApiError(errors, e, { field: 'code', messages: t.api, text: () => t.signIn.errorCodeWrong, rethrow: [] });

@@ -10,6 +10,7 @@ import type { Request } from 'express';
 import { parsePostcode } from '../forms/residents.js';
 import { areasForPostcode } from '../lib/postcode.js';
 import { fmt } from '../i18n/index.js';
+import { bidStatusText, timetable } from '../view-models/timetable.js';
 
 /** The demo's accounts, seeded by `fairshare demo` (api/src/demo.rs). */
 export const DEMO_ACCOUNTS: { email: string; role: string }[] = [
@@ -54,11 +55,6 @@ export function publicRoutes(config: Config) {
     });
   });
 
-  r.get('/accessibility', (req, res) => {
-    publicPage(req, res, 'public');
-    res.render('pages/accessibility', { pageTitle: res.locals.t.accessibility.title });
-  });
-
   r.get('/postcode', (req, res) => {
     res.render('pages/postcode', { pageTitle: res.locals.t.postcode.title, backLink: '/', values: {} });
   });
@@ -87,7 +83,7 @@ export function publicRoutes(config: Config) {
     );
     const rounds = all
       .filter((round) => round.phase !== 'DRAFT')
-      .map((round) => ({ ...round, pot: round.pots.find((p) => p.area.id === data.area.id) }))
+      .map((round) => ({ ...round, pot: round.pots.find((p) => p.area.id === data.area.id), tt: timetable(res.locals.t, req.lang, round) }))
       .filter((round) => round.pot);
     publicPage(req, res, 'public');
     res.render('pages/area', { pageTitle: data.area.name, area: data.area, rounds, backLink: '/postcode' });
@@ -115,11 +111,13 @@ export function publicRoutes(config: Config) {
       return `/rounds/${data.round.id}/areas/${pot.area.id}${text ? `?${text}` : ''}`;
     };
     publicPage(req, res, 'public');
+    const tt = timetable(res.locals.t, req.lang, data.round);
     res.render('pages/bids', {
       pageTitle: fmt(res.locals.t.bids.title, { area: pot.area.name }),
       round: data.round,
+      tt,
       pot,
-      bids: page.nodes,
+      bids: page.nodes.map((b) => ({ ...b, statusText: bidStatusText(res.locals.t, b.status, tt.phase) })),
       // The whole list is known only on a single page; otherwise say which ones are shown.
       complete: !after && !page.pageInfo.hasNextPage,
       showing: { from, to: from + page.nodes.length - 1 },
@@ -136,9 +134,12 @@ export function publicRoutes(config: Config) {
     const { bid } = await req.api.request(BidPageDocument, { id: req.params.id }, ctx(req));
     const member = req.me?.groups.some((g) => g.id === bid.group.id) ?? false;
     publicPage(req, res, 'public');
+    const tt = timetable(res.locals.t, req.lang, bid.round);
     res.render('pages/bid', {
       pageTitle: bid.title,
       bid,
+      tt,
+      statusText: bidStatusText(res.locals.t, bid.status, tt.phase),
       member,
       backLink: `/rounds/${bid.round.id}/areas/${bid.area.id}`,
     });

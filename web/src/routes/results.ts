@@ -11,7 +11,7 @@ import { lastPublished, publicPage, publishedPageEtag, sharedCacheable } from '.
 import { BUILD_ID } from '../http/build-id.js';
 import { RenderedPages, sendRendered } from '../http/rendered.js';
 import { ctx } from '../http/request.js';
-import { publishedVersions, resultView, versionParam } from '../view-models/results.js';
+import { publishedVersions, residentPots, resultView, versionParam } from '../view-models/results.js';
 import { closeCheckpoint } from '../view-models/checkpoint.js';
 
 /** The address a visitor used, for the commands they copy. */
@@ -139,6 +139,9 @@ export function resultRoutes() {
       pageTitle: `${t.results.title}: ${data.round.title}`,
       round: data.round,
       ...resultView(result),
+      // In plain words, with why each bid was not funded.
+      resultPots: residentPots(resultView(result).resultPots, data.round.countingRule.name, t.results),
+      rule: data.round.countingRule.name,
       ...publishedVersions(data.resultVersions, result.version),
       checkpoint: closeCheckpoint(data.round),
       origin: origin(req),
@@ -180,7 +183,8 @@ export function resultRoutes() {
       await receiptPage(req, res, { errors, values }, 400);
       return;
     }
-    await receiptPage(req, res, { proof, values: { code: proof.code } });
+    // The page's title says what its heading says.
+    await receiptPage(req, res, { proof, values: { code: proof.code }, pageTitle: proof.verified ? t.receipt.foundTitle : t.receipt.notVerifiedTitle });
   });
 
   return r;

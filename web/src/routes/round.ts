@@ -12,6 +12,7 @@ import { formStatus } from '../http/render.js';
 import { setFlash } from '../lib/flash.js';
 import type { FormErrors } from '../lib/forms.js';
 import { closeCheckpoint, observeOffer } from '../view-models/checkpoint.js';
+import { dateRow, timetable } from '../view-models/timetable.js';
 
 interface FormState {
   errors?: FormErrors;
@@ -26,6 +27,13 @@ async function roundPage(req: Request, res: Response, form: FormState = {}) {
   res.status(formStatus(form.errors)).render('pages/round', {
     pageTitle: round.title,
     round,
+    // The stage and dates as they are now: voting past its closing time has closed.
+    tt: timetable(res.locals.t, req.lang, round),
+    dates: {
+      bidsOpenAt: dateRow(res.locals.t, req.lang, round.schedule.bidsOpenAt),
+      bidsCloseAt: dateRow(res.locals.t, req.lang, round.schedule.bidsCloseAt),
+      votingOpensAt: dateRow(res.locals.t, req.lang, round.schedule.votingOpensAt),
+    },
     checkpoint: closeCheckpoint(round),
     observe: observeOffer(round, Boolean(req.me)),
     signInHref: `/sign-in?next=${encodeURIComponent(`/rounds/${round.id}#close-checkpoint`)}`,

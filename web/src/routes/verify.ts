@@ -23,6 +23,11 @@ async function load(req: Request) {
   return { round: data.round, mine };
 }
 
+/** The declaration form's field for one the API names. */
+function declarationFieldOf(apiField: string): string | undefined {
+  return ({ name: 'name', dateOfBirth: 'dob-day', postcode: 'postcode', relation: 'relation' } as Record<string, string>)[apiField];
+}
+
 /** Where a refusal goes on the verification forms, in the page's language. */
 function apiErrors(res: Response, field: string, more: Partial<ApiErrorMapping> = {}): ApiErrorMapping {
   return { field, messages: res.locals.t.api, rethrow: [], ...more };
@@ -60,7 +65,7 @@ export function verifyRoutes() {
         res.redirect(303, declareEligibility.verified ? `/rounds/${round.id}/verify` : `/rounds/${round.id}/verify/method`);
         return;
       } catch (e) {
-        addApiError(errors, e, apiErrors(res, 'name', { byCode: { NOT_IN_AREA: 'postcode', INVALID_POSTCODE: 'postcode', TOO_YOUNG: 'dob-day', RELATION_NOT_ACCEPTED: 'relation' } }));
+        addApiError(errors, e, apiErrors(res, 'name', { byCode: { NOT_IN_AREA: 'postcode', INVALID_POSTCODE: 'postcode', TOO_YOUNG: 'dob-day', RELATION_NOT_ACCEPTED: 'relation' }, fieldOf: declarationFieldOf }));
       }
     }
     res.status(400).render('pages/verify-declare', { pageTitle: t.verify.title, round, values, errors, backLink: `/rounds/${round.id}` });

@@ -22,6 +22,33 @@ import { allPages } from '../graphql/pages.js';
 import { readBallot, ordinal } from '../lib/ballot.js';
 import { FormErrors, str } from '../lib/forms.js';
 import { apiLanguage, fmt, type Dictionary } from '../i18n/index.js';
+import { timetable } from '../view-models/timetable.js';
+
+/** When voting closes and the days left, for a resident's ballot pages (none on an officer's). */
+function deadline(req: Request, t: Dictionary, c: BallotContext) {
+  return c.staff ? undefined : timetable(t, req.lang, { phase: 'VOTING', schedule: { votingClosesAt: c.votingClosesAt ?? null } });
+}
+
+/** Nothing chosen: the ballot is blank. */
+function isBlank(reading: ReturnType<typeof readBallot>): boolean {
+  return reading.choice.bids.length === 0 && Object.keys(reading.choice.amounts).length === 0;
+}
+
+/** The check page: the choices, or that the ballot is blank, to send or to change. */
+function renderCheck(req: Request, res: Response, c: BallotContext, form: FormValues, reading: ReturnType<typeof readBallot>) {
+  const t = res.locals.t as Dictionary;
+  res.render('pages/vote-check', {
+    pageTitle: c.staff ? 'Check the ballot before you record it' : t.vote.checkTitle,
+    ...c,
+    lines: checkLines(t, req.lang, c, reading),
+    blank: isBlank(reading),
+    hidden: hiddenFields(form),
+    // One key per ballot: sending the same page twice gets the same receipt.
+    idempotencyKey: str(req.body, 'idempotencyKey') || randomUUID(),
+    deadline: deadline(req, t, c),
+    mainLang: c.staff ? 'en' : undefined,
+  });
+}
 
 async function ballotBids(req: Request, roundId: string, areaId: string): Promise<BallotBid[]> {
   return allPages(async (after) => (await req.api.request(BallotBidsDocument, { roundId, areaId, after }, ctx(req))).round.bids);
@@ -33,6 +60,7 @@ function renderBallot(req: Request, res: Response, c: BallotContext, form: FormV
   const rankOptions = c.bids.map((_, i) => ({ value: String(i + 1), text: ordinal(i + 1, req.lang) }));
   res.status(opts.errors?.any ? 400 : 200).render('pages/vote', {
     pageTitle: t.ballotKinds[c.rules.kind],
+    deadline: deadline(req, t, c),
     ...c,
     bids: bidsInOrder(c, form),
     form,
@@ -62,15 +90,7 @@ function handleBallotPost(req: Request, res: Response, c: BallotContext) {
     renderBallot(req, res, c, form, { errors: problemErrors(t, req.lang, reading.problems, c) });
     return;
   }
-  res.render('pages/vote-check', {
-    pageTitle: t.vote.checkTitle,
-    ...c,
-    lines: checkLines(t, req.lang, c, reading),
-    hidden: hiddenFields(form),
-    // One key per ballot: sending the same page twice gets the same receipt.
-    idempotencyKey: randomUUID(),
-    mainLang: c.staff ? 'en' : undefined,
-  });
+  renderCheck(req, res, c, form, reading);
 }
 
 async function handleConfirm(req: Request, res: Response, c: BallotContext) {
@@ -81,12 +101,17 @@ async function handleConfirm(req: Request, res: Response, c: BallotContext) {
     renderBallot(req, res, c, form, { errors: problemErrors(t, req.lang, reading.problems, c) });
     return;
   }
+  // A blank ballot is sent only once its check page has said so and been confirmed.
+  if (isBlank(reading) && str(req.body, 'blank') !== 'yes') {
+    renderCheck(req, res, c, form, reading);
+    return;
+  }
   const idempotencyKey = str(req.body, 'idempotencyKey') || randomUUID();
   try {
     const cast = c.staff
       ? (await req.api.request(CastAssistedBallotDocument, { input: { roundId: c.round.id, verificationId: c.staff.verificationId, channel: c.staff.channel, choices: choicesFor(c, reading), idempotencyKey } }, ctx(req))).castAssistedBallot
       : (await req.api.request(CastBallotDocument, { input: { roundId: c.round.id, choices: choicesFor(c, reading), idempotencyKey } }, ctx(req))).castBallot;
-    res.render('pages/vote-done', { pageTitle: t.vote.doneTitle, ...c, cast, mainLang: c.staff ? 'en' : undefined });
+    res.render('pages/vote-done', { pageTitle: c.staff ? 'Ballot recorded' : t.vote.doneTitle, ...c, cast, deadline: deadline(req, t, c), mainLang: c.staff ? 'en' : undefined });
   } catch (e) {
     const errors = addApiError(new FormErrors(), e, { field: wholeBallotField(c), messages: t.api, rethrow: ['INTERNAL', 'UNAUTHENTICATED'] });
     renderBallot(req, res, c, form, { errors });
@@ -114,6 +139,7 @@ async function residentBallot(req: Request, res: Response): Promise<{ c: BallotC
     bids: await ballotBids(req, data.round.id, mine.area.id),
     action: `/rounds/${data.round.id}/vote`,
     confirmAction: `/rounds/${data.round.id}/vote/confirm`,
+    votingClosesAt: data.round.schedule.votingClosesAt ?? null,
   };
   return { c, data };
 }

@@ -3,13 +3,17 @@
 import { fmt, plural, type Dictionary } from '../i18n/index.js';
 import { ordinal, type BallotReading } from '../lib/ballot.js';
 import { formatPence } from '../lib/money.js';
-import type { BallotContext, FormValues } from '../forms/ballot.js';
+import { tooManyText, type BallotContext, type FormValues } from '../forms/ballot.js';
 
 /** The texts the ballot page shows about totals, computed on the server. */
 export function summaryTexts(t: Dictionary, lang: string, c: BallotContext, reading: BallotReading) {
   const r = c.rules;
   const out: Record<string, string> = {};
-  if (reading.picksLeft !== null) out.picksLeft = reading.picksLeft > 0 ? plural(lang, t.vote.picksLeft, reading.picksLeft) : t.vote.noPicksLeft;
+  if (reading.picksLeft !== null) {
+    const chosen = (r.maxChoices ?? 0) - reading.picksLeft;
+    out.picksLeft = reading.picksLeft > 0 ? plural(lang, t.vote.picksLeft, reading.picksLeft) : reading.picksLeft === 0 ? t.vote.noPicksLeft : tooManyText(t, lang, chosen, r.maxChoices ?? 0);
+    if (reading.picksLeft < 0) out.tooMany = 'true';
+  }
   if (r.kind === 'KNAPSACK') {
     out.total = fmt(t.vote.total, { used: formatPence(reading.used, lang), budget: formatPence(r.potPence, lang), left: formatPence(Math.max(0, reading.left), lang) });
     out.over = reading.left < 0 ? fmt(t.vote.over, { over: formatPence(-reading.left, lang) }) : '';

@@ -37,3 +37,32 @@ export function publishedVersions<V extends { version: number; publishedAt?: str
   const latest = published[0]?.version ?? shown;
   return { versions: published, latest, isLatest: shown === latest };
 }
+
+/** Why a bid on the ballot was not funded, by the counting rule; '' when the page cannot say. */
+export function whyNotFunded(rule: string | null | undefined, votes: number, w: { whyMes: string; whyGreedy: string; whyNoVotes: string }): string {
+  if (votes === 0) return w.whyNoVotes;
+  if (!rule) return '';
+  if (rule.startsWith('mes')) return w.whyMes;
+  if (rule.startsWith('greedy')) return w.whyGreedy;
+  return '';
+}
+
+/**
+ * A published result's pots as residents read them: for each bid not
+ * funded its votes and why, when the rule says (money left over but a bid
+ * not funded is the question people ask). The explanation is the API's,
+ * written in plain words in the page's language.
+ */
+export function residentPots<P extends { unfunded: { id: string }[]; unfundedBids?: { bid: { id: string }; votes: number }[] }>(
+  pots: P[],
+  rule: string | null | undefined,
+  w: { whyMes: string; whyGreedy: string; whyNoVotes: string },
+) {
+  return pots.map((p) => {
+    const votesOf = new Map((p.unfundedBids ?? []).map((u) => [u.bid.id, u.votes]));
+    return {
+      ...p,
+      unfunded: p.unfunded.map((b) => ({ ...b, votes: votesOf.get(b.id) ?? 0, why: whyNotFunded(rule, votesOf.get(b.id) ?? 0, w) })),
+    };
+  });
+}

@@ -24,7 +24,7 @@ test('the language switch, signed in, is kept by the account for its emails and 
   const before = folderCount('mail');
   await signIn(page, email);
   const sent = emailsTo(email, before);
-  expect(sent.at(-1)?.subject).toMatch(/^Eich cod mewngofnodi Fairshare/);
+  expect(sent.at(-1)?.subject).toMatch(/^Eich cod mewngofnodi Cronfa Cymdogaethau/);
   // Signed in, the pages follow the account's language.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Eich cyfrif');
   await expect(page.locator('html')).toHaveAttribute('lang', 'cy');

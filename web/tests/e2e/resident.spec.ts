@@ -108,7 +108,7 @@ async function residentJourney(page: Page, person: Person, opts: { shots?: boole
 
   await page.getByRole('link', { name: 'Your account' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account');
-  await expect(page.getByText('Can vote')).toBeVisible();
+  await expect(page.getByText('You can vote in this round')).toBeVisible();
   await shot('account');
 }
 

@@ -106,7 +106,7 @@ test('voting: every kind of ballot, with and without JavaScript, check answers, 
   await page.getByLabel('Benches by the bowling green').check();
   await page.getByLabel('Bike repair days').check();
   await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByRole('alert')).toContainText('Choose at most 2');
+  await expect(page.getByRole('alert')).toContainText('You have chosen 3 projects: choose no more than 2');
   await page.getByLabel('Bike repair days').uncheck();
   await checkAndSend(page, 'approval');
   await screenshots(page, 'vote-receipt');
@@ -209,8 +209,9 @@ test('voting: every kind of ballot, with and without JavaScript, check answers, 
   await op.getByRole('link', { name: 'Enter their paper ballot form' }).click();
   await op.getByLabel('Bike repair days').check();
   await op.getByRole('button', { name: 'Continue' }).click();
-  await op.getByRole('button', { name: 'Send my vote' }).click();
-  await expect(op.getByRole('heading', { level: 1 })).toHaveText('Vote received');
+  await expect(op.getByRole('heading', { level: 1 })).toHaveText('Check the ballot before you record it');
+  await op.getByRole('button', { name: 'Record this ballot' }).click();
+  await expect(op.getByRole('heading', { level: 1 })).toHaveText('Ballot recorded');
   await op.goto(`/officer/rounds/${rounds.APPROVAL}/turnout`);
   await expect(op.getByRole('heading', { level: 1 })).toHaveText('Turnout');
   await expect(op.getByText('2 of 2 verified people have voted.')).toBeVisible();

@@ -23,9 +23,20 @@ describe('addApiError', () => {
     expect(addApiError(new FormErrors(), e, groupApiErrors(cy)).list).toEqual([{ text: cy.api.BID_COST_EXCEEDS_POT, href: '#cost' }]);
   });
 
-  it('uses the field the API names, renamed to the form’s, then the API’s message', () => {
+  it('uses the field the API names, renamed to the form’s; on a resident’s form never the API’s own words', () => {
     const e = refused({ code: 'SOMETHING_NEW', message: 'the cost is wrong', field: 'costPence' });
-    expect(addApiError(new FormErrors(), e, groupApiErrors(en)).list).toEqual([{ text: 'the cost is wrong', href: '#cost' }]);
+    expect(addApiError(new FormErrors(), e, groupApiErrors(en)).list).toEqual([{ text: en.api['*'], href: '#cost' }]);
+    expect(addApiError(new FormErrors(), e, groupApiErrors(cy)).list).toEqual([{ text: cy.api['*'], href: '#cost' }]);
+    // Staff forms, in English, show what the API said.
+    expect(addApiError(new FormErrors(), e, { field: 'cost' }).list).toEqual([{ text: 'the cost is wrong', href: '#cost' }]);
+  });
+
+  it('says what is wrong with a field the API names, in the page’s language, rather than the API’s words', () => {
+    const e = refused({ code: 'INVALID_INPUT', message: 'a date of birth cannot be in the future', field: 'dateOfBirth' });
+    const mapping = (t: typeof en) => ({ field: 'name', messages: t.api, byCode: {}, fieldOf: (f: string) => (f === 'dateOfBirth' ? 'dob-day' : undefined) });
+    expect(addApiError(new FormErrors(), e, mapping(en)).list).toEqual([{ text: 'Date of birth must be a real date in the past', href: '#dob-day' }]);
+    expect(addApiError(new FormErrors(), e, mapping(cy)).list).toEqual([{ text: cy.api['INVALID_INPUT:dateOfBirth'], href: '#dob-day' }]);
+    expect(JSON.stringify(addApiError(new FormErrors(), e, mapping(cy)).list)).not.toContain('future');
   });
 
   it('shows every error on staff forms, each beside its field or the form’s own', () => {

@@ -14,7 +14,7 @@ describe('reading ballots', () => {
     expect(r.choice.bids).toEqual(['a', 'c']);
     expect(r.picksLeft).toBe(0);
     expect(r.problems).toEqual([]);
-    expect(readBallot(rules({ maxChoices: 2 }), bids, { bid: ['a', 'b', 'c'] }).problems).toEqual([{ code: 'TOO_MANY', max: 2 }]);
+    expect(readBallot(rules({ maxChoices: 2 }), bids, { bid: ['a', 'b', 'c'] }).problems).toEqual([{ code: 'TOO_MANY', max: 2, count: 3 }]);
     expect(readBallot(rules({ maxChoices: 2 }), bids, { bid: ['a', 'nope'] }).choice.bids).toEqual(['a']);
   });
 
@@ -31,7 +31,14 @@ describe('reading ballots', () => {
     expect(readBallot(rules({ kind: 'RANKED' }), bids, { 'rank-a': '2', 'rank-b': '', 'rank-c': '1' }).choice.bids).toEqual(['c', 'a']);
     expect(readBallot(rules({ kind: 'RANKED' }), bids, { 'rank-a': '1', 'rank-c': '1' }).problems).toEqual([{ code: 'RANK_REPEATED', rank: 1 }]);
     expect(readBallot(rules({ kind: 'RANKED' }), bids, { 'rank-a': '1', 'rank-c': '3' }).problems).toEqual([{ code: 'RANK_GAP', rank: 2 }]);
-    expect(readBallot(rules({ kind: 'RANKED', minChoices: 1 }), bids, {}).problems).toEqual([{ code: 'TOO_FEW', min: 1 }]);
+    expect(readBallot(rules({ kind: 'RANKED', minChoices: 2 }), bids, { 'rank-a': '1' }).problems).toEqual([{ code: 'TOO_FEW', min: 2 }]);
+  });
+
+  it('a blank ballot: refused, as the API refuses it, unless the round allows no choice', () => {
+    expect(readBallot(rules({ kind: 'RANKED', minChoices: 1 }), bids, {}).problems).toEqual([{ code: 'BLANK' }]);
+    expect(readBallot(rules({ kind: 'APPROVAL' }), bids, {}).problems).toEqual([{ code: 'BLANK' }]);
+    expect(readBallot(rules({ kind: 'APPROVAL', minChoices: 0 }), bids, {}).problems).toEqual([]);
+    expect(readBallot(rules({ kind: 'POINTS_ALLOCATION', pointsTotal: 10, minChoices: 0 }), bids, {}).problems).toEqual([{ code: 'BLANK' }]);
   });
 
   it('scoring: every bid needs a score on the scale', () => {

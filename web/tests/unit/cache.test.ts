@@ -289,7 +289,7 @@ describe('publishedPageEtag', () => {
 
 describe('a published result’s freshness, asked for many at once', () => {
   const version = { version: 1, reason: null, countedAt: '2026-03-01T10:00:00Z', publishedAt: '2026-03-02T10:00:00Z' };
-  const round = { id: '8', title: 'Spring Greens 2026', phase: 'PUBLISHED', closeCheckpoint: null, closeCheckpointSignature: null };
+  const round = { id: '8', title: 'Spring Greens 2026', phase: 'PUBLISHED', closeCheckpoint: null, closeCheckpointSignature: null, countingRule: { name: 'greedy' } };
   const result = { ...version, provisional: false, bundleUrl: '/rounds/8/results/v1/bundle.tar', configurationSha256: 'c0ffee', excludedBidIds: [], pots: [] };
   const asked: (string | undefined)[] = [];
   let answer: () => void = () => undefined;
@@ -353,7 +353,7 @@ describe('a published result’s freshness, asked for many at once', () => {
 
 describe('a published results page kept as rendered', () => {
   const version = { version: 1, reason: null, countedAt: '2026-03-01T10:00:00Z', publishedAt: '2026-03-02T10:00:00Z' };
-  const round = { id: '9', title: 'Autumn Greens 2026', phase: 'PUBLISHED', closeCheckpoint: null, closeCheckpointSignature: null };
+  const round = { id: '9', title: 'Autumn Greens 2026', phase: 'PUBLISHED', closeCheckpoint: null, closeCheckpointSignature: null, countingRule: { name: 'greedy' } };
   const result = { ...version, provisional: false, bundleUrl: '/rounds/9/results/v1/bundle.tar', configurationSha256: 'c0ffee', excludedBidIds: [], pots: [] };
   let rendered = 0;
   const client: GraphQLClient = {

@@ -50,7 +50,13 @@ describe('groups/bids', () => {
     expect(confirmed({ confirm: 'yes' })).toBe(true);
   });
   it('builds the API’s details', () => {
-    expect(bidDetails(bidValues(complete))).toEqual({ title: 'Benches', summary: 'Six benches', description: 'On the moor', costPence: 120_050, category: 'Parks', location: { address: null, latitude: null, longitude: null }, localityId: null });
+    expect(bidDetails(bidValues(complete))).toEqual({ title: 'Benches', summary: 'Six benches', description: 'On the moor', titleCy: null, summaryCy: null, descriptionCy: null, costPence: 120_050, category: 'Parks', location: { address: null, latitude: null, longitude: null }, localityId: null });
+  });
+  it('sends the Welsh where it is given, and none where it is empty', () => {
+    const welsh = bidDetails(bidValues({ ...complete, titleCy: ' Meinciau ', summaryCy: '', descriptionCy: 'Ar y rhos' }));
+    expect([welsh.titleCy, welsh.summaryCy, welsh.descriptionCy]).toEqual(['Meinciau', null, 'Ar y rhos']);
+    const kept = bidValuesOf({ round: { id: '2' }, title: 'B', summary: '', description: '', titleCy: 'M', summaryCy: null, costPence: 1, category: '', location: {} });
+    expect([kept.titleCy, kept.summaryCy, kept.descriptionCy]).toEqual(['M', '', '']);
   });
   it('sends the area chosen, or none for the whole of the pot’s area, which is not offered again', () => {
     const areas = [{ id: '1', name: 'Hyde Park and Woodhouse' }, { id: '5', name: 'Little Woodhouse' }];
@@ -85,7 +91,7 @@ describe('groups/drafts', () => {
     expect(fields(validateDraft(en, bidValues({ roundId: '2' }), true, categories))).toEqual(['title']);
     expect(en.bidForm.errorDraftTitle).not.toBe(en.bidForm.errorTitle);
     expect(fields(validateDraft(en, bidValues({ title: 'x', cost: 'lots', category: 'Moon' }), false, categories))).toEqual(['cost', 'category']);
-    expect(draftDetails(bidValues({ title: 'Benches' }))).toEqual({ title: 'Benches', summary: null, description: null, costPence: null, category: null, location: { address: null, latitude: null, longitude: null }, localityId: null });
+    expect(draftDetails(bidValues({ title: 'Benches' }))).toEqual({ title: 'Benches', summary: null, description: null, titleCy: null, summaryCy: null, descriptionCy: null, costPence: null, category: null, location: { address: null, latitude: null, longitude: null }, localityId: null });
   });
   it('fills the form with what was saved, with no cost yet shown as none', () => {
     const bid = { round: { id: '2' }, title: 'Benches', summary: '', description: '', costPence: 0, category: '', location: { address: null } };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { areasForPostcode, coverageMatch, normalisePostcode } from '../../src/lib/postcode.js';
 import { formatPence, parsePounds, penceToInput } from '../../src/lib/money.js';
-import { dateFromParts, instantFromLocal, localFromInstant } from '../../src/lib/dates.js';
+import { dateFromParts, dayAndDate, daysUntil, formatTime, instantFromLocal, localFromInstant } from '../../src/lib/dates.js';
 import { localPath } from '../../src/lib/safe-redirect.js';
 import { FormErrors, str, strs } from '../../src/lib/forms.js';
 import { parseEml } from '../../src/routes/dev.js';
@@ -102,5 +102,24 @@ describe('development messages', () => {
   it('decodes encoded subjects and quoted-printable bodies', () => {
     const raw = 'To: b@example.org\nSubject: =?utf-8?b?Q29kIOKAkyAxMjM0NTY=?=\nContent-Transfer-Encoding: quoted-printable\n\ncaf=C3=A9 =\nok\n';
     expect(parseEml(raw)).toEqual({ to: 'b@example.org', subject: 'Cod – 123456', body: 'café ok' });
+  });
+});
+
+describe('dates for residents', () => {
+  it('writes times as GOV.UK does, in London time', () => {
+    expect(formatTime('2025-12-12T17:00:00Z')).toBe('5pm');
+    expect(formatTime('2025-06-12T16:30:00Z')).toBe('5:30pm');
+    expect(formatTime('2025-12-12T12:00:00Z')).toBe('midday');
+    expect(formatTime('2025-12-12T12:00:00Z', 'cy')).toBe('hanner dydd');
+    expect(formatTime('2025-12-12T00:00:00Z')).toBe('midnight');
+    expect(formatTime('2025-12-12T09:05:00Z')).toBe('9:05am');
+    expect(dayAndDate('2025-12-12T17:00:00Z')).toEqual({ weekday: 'Friday', date: '12 December 2025' });
+    expect(dayAndDate('2025-12-12T17:00:00Z', 'cy')).toEqual({ weekday: 'Gwener', date: '12 Rhagfyr 2025' });
+    const now = new Date('2025-12-09T10:00:00Z');
+    expect(daysUntil('2025-12-12T17:00:00Z', now)).toBe(3);
+    expect(daysUntil('2025-12-09T23:30:00Z', now)).toBe(0);
+    // 23:30 UTC in summer is the next day in London.
+    expect(daysUntil('2025-06-09T23:30:00Z', new Date('2025-06-09T10:00:00Z'))).toBe(1);
+    expect(daysUntil(null, now)).toBeNull();
   });
 });

@@ -18,7 +18,9 @@ describe('officer/areas', () => {
   it('reads coverage one a line or separated by commas', () => {
     expect(coverageList('LS6 1\n LS6 2, LS7;;\n')).toEqual(['LS6 1', 'LS6 2', 'LS7']);
     const { input, values } = parseArea({ name: ' Headingley ', kind: 'ward', description: '', coverage: 'LS6 3' }, { isNew: true });
-    expect(input).toEqual({ details: { name: 'Headingley', kind: 'ward', description: '' }, coverage: ['LS6 3'] });
+    expect(input).toEqual({ details: { name: 'Headingley', kind: 'ward', description: '', nameCy: '', descriptionCy: '' }, coverage: ['LS6 3'] });
+    const welsh = parseArea({ name: 'Headingley', kind: 'ward', nameCy: ' Headingley Cymraeg ', coverage: 'LS6 3' }, { isNew: false });
+    expect(welsh.input?.details.nameCy).toBe('Headingley Cymraeg');
     expect(values.coverage).toBe('LS6 3');
   });
 });

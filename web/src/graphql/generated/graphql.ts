@@ -48,6 +48,7 @@ export type BidDetailsInput = {
   category: string;
   costPence: number;
   description: string;
+  descriptionCy?: string | null | undefined;
   /**
    * The part of the pot's area the bid is for (a ward of a borough-wide
    * pot), which council rules on areas count it in; none: all of it.
@@ -56,7 +57,10 @@ export type BidDetailsInput = {
   location?: LocationInput;
   /** One or two sentences, shown on the ballot. */
   summary: string;
+  summaryCy?: string | null | undefined;
   title: string;
+  /** The title, summary and description in Welsh, each optional. */
+  titleCy?: string | null | undefined;
 };
 
 /**
@@ -67,11 +71,15 @@ export type BidDraftInput = {
   category?: string | null | undefined;
   costPence?: number | null | undefined;
   description?: string | null | undefined;
+  descriptionCy?: string | null | undefined;
   /** As for a bid: the part of the pot's area it is for. */
   localityId?: string | number | null | undefined;
   location?: LocationInput;
   summary?: string | null | undefined;
+  summaryCy?: string | null | undefined;
   title: string;
+  /** As for a bid: the Welsh, each optional. */
+  titleCy?: string | null | undefined;
 };
 
 export type BidStatus =
@@ -171,15 +179,21 @@ export type CreateAreaInput = {
   /** Full postcodes, sectors or districts. */
   coverage: Array<string>;
   description?: string;
+  /** The description in Welsh (optional). */
+  descriptionCy?: string | null | undefined;
   /** ward, parish, estate, neighbourhood or district. */
   kind: string;
   name: string;
+  /** The name in Welsh (optional). */
+  nameCy?: string | null | undefined;
 };
 
 export type CreateRoundInput = {
   ballot: BallotSettingsInput;
   countingRule: CountingRuleInput;
   description?: string;
+  /** The description in Welsh (optional). */
+  descriptionCy?: string | null | undefined;
   /**
    * Who may take part. By default: people who live in the round's areas,
    * any age, every method, a postcode alone not enough.
@@ -188,6 +202,11 @@ export type CreateRoundInput = {
   pots: Array<PotInput>;
   schedule?: ScheduleInput;
   title: string;
+  /**
+   * The title in Welsh, for Welsh pages, calls and letters (optional:
+   * without it they show the English, marked as English).
+   */
+  titleCy?: string | null | undefined;
 };
 
 /**
@@ -428,18 +447,26 @@ export type TieBreak =
 
 export type UpdateAreaInput = {
   description?: string | null | undefined;
+  /** The description in Welsh; an empty string takes it away. */
+  descriptionCy?: string | null | undefined;
   kind?: string | null | undefined;
   name?: string | null | undefined;
+  /** The name in Welsh; an empty string takes it away. */
+  nameCy?: string | null | undefined;
 };
 
 export type UpdateRoundInput = {
   description?: string | null | undefined;
+  /** The Welsh description; an empty string takes it away. */
+  descriptionCy?: string | null | undefined;
   /** Refused with SETTINGS_FROZEN once voting has opened. */
   eligibility?: EligibilityInput | null | undefined;
   /** Only while the round is a draft. */
   pots?: Array<PotInput> | null | undefined;
   schedule?: ScheduleInput | null | undefined;
   title?: string | null | undefined;
+  /** The Welsh title; an empty string takes it away. */
+  titleCy?: string | null | undefined;
 };
 
 /** A way of proving eligibility. */
@@ -534,7 +561,7 @@ export type SignOutMutation = { signOut: boolean };
 export type MyVerificationsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyVerificationsQuery = { myVerifications: Array<{ id: string, roundId: string, relation: Relation, methods: Array<VerificationMethod>, verified: boolean, held: boolean, verifiedAt: string | null, ageCheckedAtLeast: number | null, hasPhone: boolean, hasEmail: boolean, createdAt: string, storedData: Array<string>, area: { id: string, name: string } }>, rounds: { nodes: Array<{ id: string, title: string, phase: Phase }> } };
+export type MyVerificationsQuery = { myVerifications: Array<{ id: string, roundId: string, relation: Relation, methods: Array<VerificationMethod>, verified: boolean, held: boolean, verifiedAt: string | null, ageCheckedAtLeast: number | null, hasPhone: boolean, hasEmail: boolean, createdAt: string, storedData: Array<string>, area: { id: string, name: string } }>, rounds: { nodes: Array<{ id: string, title: string, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } }> } };
 
 export type DeleteMyVerificationMutationVariables = Exact<{
   roundId: string | number;
@@ -673,7 +700,7 @@ export type BidDraftQueryVariables = Exact<{
 }>;
 
 
-export type BidDraftQuery = { bidCategories: Array<string>, bid: { id: string, title: string, summary: string, description: string, costPence: number, category: string, status: BidStatus, location: { address: string | null }, locality: { id: string, name: string } | null, group: { id: string }, round: { id: string, title: string, pots: Array<{ amountDisplay: string, amountPence: number, area: { id: string } }> } }, group: { id: string, name: string, area: { id: string, name: string } } };
+export type BidDraftQuery = { bidCategories: Array<string>, bid: { id: string, title: string, summary: string, description: string, titleCy: string | null, summaryCy: string | null, descriptionCy: string | null, costPence: number, category: string, status: BidStatus, location: { address: string | null }, locality: { id: string, name: string } | null, group: { id: string }, round: { id: string, title: string, pots: Array<{ amountDisplay: string, amountPence: number, area: { id: string } }> } }, group: { id: string, name: string, area: { id: string, name: string } } };
 
 export type SaveBidDraftMutationVariables = Exact<{
   input: SaveBidDraftInput;
@@ -739,7 +766,7 @@ export type AreaEditQueryVariables = Exact<{
 }>;
 
 
-export type AreaEditQuery = { area: { id: string, name: string, kind: string, description: string, coverage: { nodes: Array<string>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type AreaEditQuery = { area: { id: string, name: string, kind: string, description: string, nameCy: string | null, descriptionCy: string | null, coverage: { nodes: Array<string>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type CreateRoundMutationVariables = Exact<{
   input: CreateRoundInput;
@@ -891,7 +918,7 @@ export type AreaRoundsQueryVariables = Exact<{
 }>;
 
 
-export type AreaRoundsQuery = { area: { id: string, name: string, kind: string, description: string }, rounds: { nodes: Array<{ id: string, title: string, description: string, phase: Phase, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type AreaRoundsQuery = { area: { id: string, name: string, kind: string, description: string }, rounds: { nodes: Array<{ id: string, title: string, description: string, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CountConstraintsFieldsFragment = { minVotes: number | null, minShare: string | null, exclusive: Array<Array<string>>, mustFund: Array<string>, categoryMax: Array<{ key: string, pence: number | null, share: string | null }>, categoryMin: Array<{ key: string, pence: number | null, share: string | null }>, areaMax: Array<{ key: string, pence: number | null, share: string | null }>, areaMin: Array<{ key: string, pence: number | null, share: string | null }> };
 
@@ -901,7 +928,7 @@ export type RoundPageQueryVariables = Exact<{
 }>;
 
 
-export type RoundPageQuery = { round: { id: string, title: string, description: string, phase: Phase, phaseChangedAt: string, settingsFrozen: boolean, closeCheckpoint: string | null, closeCheckpointSignature: string | null, observing: boolean, constraintsInWords: Array<string>, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null, constraints: { minVotes: number | null, minShare: string | null, exclusive: Array<Array<string>>, mustFund: Array<string>, categoryMax: Array<{ key: string, pence: number | null, share: string | null }>, categoryMin: Array<{ key: string, pence: number | null, share: string | null }>, areaMax: Array<{ key: string, pence: number | null, share: string | null }>, areaMin: Array<{ key: string, pence: number | null, share: string | null }> } | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean, acceptLowAssurance: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> } };
+export type RoundPageQuery = { round: { id: string, title: string, description: string, titleCy: string | null, descriptionCy: string | null, phase: Phase, phaseChangedAt: string, settingsFrozen: boolean, closeCheckpoint: string | null, closeCheckpointSignature: string | null, observing: boolean, constraintsInWords: Array<string>, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null, constraints: { minVotes: number | null, minShare: string | null, exclusive: Array<Array<string>>, mustFund: Array<string>, categoryMax: Array<{ key: string, pence: number | null, share: string | null }>, categoryMin: Array<{ key: string, pence: number | null, share: string | null }>, areaMax: Array<{ key: string, pence: number | null, share: string | null }>, areaMin: Array<{ key: string, pence: number | null, share: string | null }> } | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean, acceptLowAssurance: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> } };
 
 export type RoundBidsQueryVariables = Exact<{
   id: string | number;
@@ -912,7 +939,7 @@ export type RoundBidsQueryVariables = Exact<{
 }>;
 
 
-export type RoundBidsQuery = { bidCategories: Array<string>, round: { id: string, title: string, phase: Phase, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }>, bids: { nodes: Array<{ id: string, title: string, summary: string, costPence: number, costDisplay: string, category: string, status: BidStatus, group: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type RoundBidsQuery = { bidCategories: Array<string>, round: { id: string, title: string, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }>, bids: { nodes: Array<{ id: string, title: string, summary: string, costPence: number, costDisplay: string, category: string, status: BidStatus, group: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type ObserveRoundMutationVariables = Exact<{
   roundId: string | number;
@@ -934,7 +961,7 @@ export type BidPageQueryVariables = Exact<{
 }>;
 
 
-export type BidPageQuery = { bid: { id: string, title: string, summary: string, description: string, costPence: number, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, reviewHistory: Array<{ decision: BidStatus, reason: string | null, reviewedAt: string }>, location: { address: string | null, latitude: number | null, longitude: number | null }, area: { id: string, name: string }, locality: { id: string, name: string } | null, group: { id: string, name: string, description: string, contactEmail: string }, round: { id: string, title: string, phase: Phase } } };
+export type BidPageQuery = { bid: { id: string, title: string, summary: string, description: string, titleCy: string | null, summaryCy: string | null, descriptionCy: string | null, costPence: number, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, reviewHistory: Array<{ decision: BidStatus, reason: string | null, reviewedAt: string }>, location: { address: string | null, latitude: number | null, longitude: number | null }, area: { id: string, name: string }, locality: { id: string, name: string } | null, group: { id: string, name: string, description: string, contactEmail: string }, round: { id: string, title: string, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } } } };
 
 export type StartPageQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -957,7 +984,7 @@ export type RoundResultPageQueryVariables = Exact<{
 }>;
 
 
-export type RoundResultPageQuery = { round: { id: string, title: string, phase: Phase, closeCheckpoint: string | null, closeCheckpointSignature: string | null }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
+export type RoundResultPageQuery = { round: { id: string, title: string, phase: Phase, closeCheckpoint: string | null, closeCheckpointSignature: string | null, countingRule: { name: string } }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
 
 export type ReceiptRoundQueryVariables = Exact<{
   roundId: string | number;
@@ -1341,6 +1368,11 @@ export const MyVerificationsDocument = new TypedDocumentString(`
       id
       title
       phase
+      phaseChangedAt
+      schedule {
+        votingOpensAt
+        votingClosesAt
+      }
     }
   }
 }
@@ -1581,6 +1613,9 @@ export const BidDraftDocument = new TypedDocumentString(`
     title
     summary
     description
+    titleCy
+    summaryCy
+    descriptionCy
     costPence
     category
     status
@@ -1707,6 +1742,8 @@ export const AreaEditDocument = new TypedDocumentString(`
     name
     kind
     description
+    nameCy
+    descriptionCy
     coverage(first: 300, after: $after) {
       nodes
       pageInfo {
@@ -1945,6 +1982,11 @@ export const AreaRoundsDocument = new TypedDocumentString(`
       title
       description
       phase
+      phaseChangedAt
+      schedule {
+        votingOpensAt
+        votingClosesAt
+      }
       pots {
         id
         amountPence
@@ -1970,6 +2012,8 @@ export const RoundPageDocument = new TypedDocumentString(`
     id
     title
     description
+    titleCy
+    descriptionCy
     phase
     phaseChangedAt
     settingsFrozen
@@ -2053,6 +2097,11 @@ export const RoundBidsDocument = new TypedDocumentString(`
     id
     title
     phase
+    phaseChangedAt
+    schedule {
+      votingOpensAt
+      votingClosesAt
+    }
     pots {
       id
       amountPence
@@ -2116,6 +2165,9 @@ export const BidPageDocument = new TypedDocumentString(`
     title
     summary
     description
+    titleCy
+    summaryCy
+    descriptionCy
     costPence
     costDisplay
     category
@@ -2149,6 +2201,11 @@ export const BidPageDocument = new TypedDocumentString(`
       id
       title
       phase
+      phaseChangedAt
+      schedule {
+        votingOpensAt
+        votingClosesAt
+      }
     }
   }
 }
@@ -2177,6 +2234,9 @@ export const RoundResultPageDocument = new TypedDocumentString(`
     phase
     closeCheckpoint
     closeCheckpointSignature
+    countingRule {
+      name
+    }
   }
   roundResult(roundId: $roundId, version: $version) {
     ...RoundResultFields

@@ -17,7 +17,7 @@ async function loadArea(req: Request) {
   if (area.coverage.pageInfo.hasNextPage && area.coverage.pageInfo.endCursor) {
     coverage.push(...(await allPages(async (after) => (await req.api.request(AreaEditDocument, { id, after }, ctx(req))).area.coverage, area.coverage.pageInfo.endCursor)));
   }
-  return { id: area.id, name: area.name, kind: area.kind, description: area.description, coverage };
+  return { id: area.id, name: area.name, kind: area.kind, description: area.description, nameCy: area.nameCy ?? '', descriptionCy: area.descriptionCy ?? '', coverage };
 }
 
 const apiErrors = { field: 'coverage', fieldOf: staffFieldOf, every: true };
@@ -51,7 +51,8 @@ export function areaRoutes() {
     if (input) {
       try {
         const { details, coverage } = input;
-        if (details.name !== area.name || details.kind !== area.kind || details.description !== area.description) {
+        const changed = (['name', 'kind', 'description', 'nameCy', 'descriptionCy'] as const).some((k) => details[k] !== area[k]);
+        if (changed) {
           await req.api.request(UpdateAreaDocument, { areaId: area.id, input: details }, ctx(req));
         }
         if (coverage.join('\n') !== area.coverage.join('\n')) {

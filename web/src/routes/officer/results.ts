@@ -57,7 +57,7 @@ export function staffResultRoutes() {
       res.redirect(303, `/officer/rounds/${data.round.id}`);
       return;
     }
-    renderStaff(res, 'staff/publish', { pageTitle: 'Publish the result', round: data.round, ...resultView(data.roundResult), backLink: `/officer/rounds/${data.round.id}` });
+    renderStaff(res, 'staff/publish', { pageTitle: 'Are you sure you want to publish the result?', round: data.round, ...resultView(data.roundResult), backLink: `/officer/rounds/${data.round.id}` });
   });
   r.post('/officer/rounds/:id/publish', async (req, res) => {
     const roundId = String(req.params.id);
@@ -66,7 +66,7 @@ export function staffResultRoutes() {
     } catch (e) {
       const errors = addApiError(new FormErrors(), e, { field: 'publish', rethrow: ['INTERNAL', 'NOT_AUTHORISED'], text: (err) => err.message });
       const data = await loadStaffResult(req);
-      renderStaff(res, 'staff/publish', { pageTitle: 'Publish the result', round: data.round, ...(data.roundResult ? resultView(data.roundResult) : {}), errors, backLink: `/officer/rounds/${roundId}` }, 400);
+      renderStaff(res, 'staff/publish', { pageTitle: 'Are you sure you want to publish the result?', round: data.round, ...(data.roundResult ? resultView(data.roundResult) : {}), errors, backLink: `/officer/rounds/${roundId}` }, 400);
       return;
     }
     setFlash(res, 'officer.published');
