@@ -15,7 +15,7 @@ import { formatDate, formatDateTime } from './lib/dates.js';
 import { formatPence } from './lib/money.js';
 import { requestLog } from './lib/log.js';
 import { potChart } from './lib/chart.js';
-import { shownInEnglish, written } from './lib/welsh.js';
+import { categoryName, written, writtenHtml } from './lib/welsh.js';
 import { takeFlash } from './lib/flash.js';
 import { formBodies } from './http/bodies.js';
 import { cacheDefaults } from './http/cache.js';
@@ -170,14 +170,19 @@ export function createApp({ config, client }: AppDeps) {
     return formatDateTime(iso, this.ctx.lang);
   });
   env.addFilter('potChart', potChart);
-  // Council- and group-written words in the page's language: `{{ round | written('title') }}`,
-  // and on the element that holds them `{{ round | langOf('title') }}`, which marks English
-  // kept on a Welsh page (lib/welsh.ts).
+  // Council- and group-written words in the page's language (lib/welsh.ts):
+  // `{{ round | w('title') }}` in a page, with English kept on a Welsh page
+  // marked lang="en"; `round | written('title')` as plain text, for a
+  // macro's `text` or an attribute.
+  env.addFilter('w', function (this: { ctx: { lang: Lang } }, item: Record<string, unknown>, field: string) {
+    return new nunjucks.runtime.SafeString(writtenHtml(item, field, this.ctx.lang));
+  });
+  // A bid category in the page's language: `{{ bid.category | category }}`.
+  env.addFilter('category', function (this: { ctx: { t: { categories: Record<string, string> } } }, key: string) {
+    return categoryName(this.ctx.t.categories, key);
+  });
   env.addFilter('written', function (this: { ctx: { lang: Lang } }, item: Record<string, unknown>, field: string) {
     return written(item, field, this.ctx.lang);
-  });
-  env.addFilter('langOf', function (this: { ctx: { lang: Lang } }, item: Record<string, unknown>, field: string) {
-    return shownInEnglish(item, field, this.ctx.lang) ? new nunjucks.runtime.SafeString(' lang="en"') : '';
   });
   app.set('view engine', 'njk');
 

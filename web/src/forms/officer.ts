@@ -180,3 +180,30 @@ export function conflictResolution(body: unknown): 'MOVE_TO_CLAIMANT' | 'DISTINC
   const chosen = str(body, 'resolution');
   return chosen === 'MOVE_TO_CLAIMANT' || chosen === 'DISTINCT_PEOPLE' ? chosen : 'KEEP_EXISTING';
 }
+
+// Paper ballot forms returned by post
+
+/** The voting code printed on a letter: 16 digits, written with or without spaces and dashes. */
+const VOTING_CODE = /^\d{16}$/;
+
+/** The voting code on a paper ballot form returned by post, as its 16 digits. */
+export function parsePaperForm(body: unknown) {
+  const values = { code: str(body, 'code') };
+  const errors = new FormErrors();
+  const digits = values.code.replace(/[\s-]/g, '');
+  if (!values.code) errors.add('code', 'Enter the voting code from the letter that came back with the form');
+  else if (!VOTING_CODE.test(digits)) errors.add('code', 'Enter the voting code as it is printed on the letter: 16 digits, like 1234 5678 9012 3456');
+  return parsed(values, errors, { votingCode: digits });
+}
+
+/** The API's refusals of a paper ballot form's voting code, in plain words beside the code. */
+export const PAPER_FORM_API_ERRORS: ApiErrorMapping = {
+  field: 'code',
+  fieldOf: () => 'code',
+  messages: {
+    INVALID_INPUT: 'Enter the voting code as it is printed on the letter: 16 digits, like 1234 5678 9012 3456',
+    INVALID_CODE:
+      'This is not a voting code that can vote in this round. Check the digits against the letter. If the person was sent a newer letter, only the code on the newest letter works: a newer letter replaces the codes on older ones',
+    VOTING_CLOSED: 'Voting in this round has closed, so paper ballot forms can no longer be entered',
+  },
+};

@@ -8,6 +8,23 @@ import { infoEn } from './info-en.js';
 export const en = {
   lang: 'en',
   languageName: 'English',
+  // Bid categories by the API's names (domain/category.rs), as pages show them.
+  categories: {
+    community: 'Community',
+    environment: 'Environment',
+    health: 'Health',
+    'young people': 'Young people',
+    'older people': 'Older people',
+    sport: 'Sport',
+    culture: 'Culture',
+    education: 'Education',
+    transport: 'Transport',
+    'public space': 'Public space',
+    safety: 'Safety',
+    other: 'Other',
+  } as Record<string, string>,
+  // Kinds of area by the API's names.
+  areaKinds: { ward: 'Ward', parish: 'Parish', estate: 'Estate', neighbourhood: 'Neighbourhood', district: 'District' } as Record<string, string>,
   common: {
     skipLink: 'Skip to main content',
     menu: 'Menu',
@@ -39,6 +56,19 @@ export const en = {
     success: 'Success',
     warning: 'Warning',
     nothing: 'None',
+    // GOV.UK Frontend's character count (its own `%{count}` placeholders), for the macro's options of the same names.
+    characterCount: {
+      charactersUnderLimitText: { one: 'You have %{count} character remaining', other: 'You have %{count} characters remaining' } as Plural,
+      charactersAtLimitText: 'You have 0 characters remaining',
+      charactersOverLimitText: { one: 'You have %{count} character too many', other: 'You have %{count} characters too many' } as Plural,
+      wordsUnderLimitText: { one: 'You have %{count} word remaining', other: 'You have %{count} words remaining' } as Plural,
+      wordsAtLimitText: 'You have 0 words remaining',
+      wordsOverLimitText: { one: 'You have %{count} word too many', other: 'You have %{count} words too many' } as Plural,
+      /** The macro's textareaDescriptionText for a limit of characters (maxlength). */
+      charactersDescriptionText: 'You can enter up to %{count} characters',
+      /** The macro's textareaDescriptionText for a limit of words (maxwords). */
+      wordsDescriptionText: 'You can enter up to %{count} words',
+    },
   },
   phases: {
     DRAFT: 'Draft',
@@ -389,6 +419,16 @@ export const en = {
     vote: 'Your vote',
     notVoted: 'You have not voted',
     methods: 'How you proved it',
+    roleNames: { OFFICER: 'Officer', COUNCILLOR: 'Councillor', ADMIN: 'Admin' },
+    /** What we keep for a verification, in words (the API's `storedData` is in English only). */
+    kept: {
+      hashes: 'keyed hashes of your name with your date of birth, and with your postcode (these themselves are not kept)',
+      nameWords: 'keyed hashes of each word of your name with your date of birth, to spot the same person twice',
+      connection: 'the area, your connection to it and how you proved it',
+      age: 'that your age was checked against the minimum',
+      phone: 'a keyed hash of your mobile number',
+      email: 'a keyed hash of your email address',
+    },
     deleteVerification: 'Delete my verification for {round}',
     deleted: 'Your verification was deleted.',
     verificationDeleteTitle: 'Are you sure you want to delete your verification for {round}?',
@@ -445,6 +485,7 @@ export const en = {
     invited: 'The invitation was sent.',
     pendingHeading: 'Invitations waiting for an answer',
     invitedOn: 'Sent {date}, open until {expires}',
+    invitedTo: 'Invitation to {address}, sent {date}, open until {expires}',
     revoke: 'Withdraw this invitation',
     revoked: 'The invitation was withdrawn.',
     unnamed: 'A member who has not given a name',

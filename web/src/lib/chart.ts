@@ -6,14 +6,16 @@ import { en, fmt, type Dictionary } from '../i18n/index.js';
 
 export interface ChartPot {
   budgetPence: number;
-  funded: { bid: { id: string; title: string }; amountPence: number; votes: number }[];
-  unfunded: { id: string; title: string; costPence: number }[];
+  funded: { bid: { id: string; title: string; titleCy?: string | null }; amountPence: number; votes: number }[];
+  unfunded: { id: string; title: string; titleCy?: string | null; costPence: number }[];
   unfundedBids?: { bid: { id: string }; votes: number }[];
 }
 
 export interface ChartBar {
   id: string;
   title: string;
+  /** The title in Welsh, where its group gave one. */
+  titleCy: string | null;
   funded: boolean;
   votes: number;
   /** What it was given if funded, what it asked for if not. */
@@ -33,8 +35,8 @@ export function width(value: number, of: number): number {
 export function potChart(pot: ChartPot): ChartBar[] {
   const votesOf = new Map((pot.unfundedBids ?? []).map((u) => [u.bid.id, u.votes]));
   const bars = [
-    ...pot.funded.map((f) => ({ id: f.bid.id, title: f.bid.title, funded: true, votes: f.votes, moneyPence: f.amountPence })),
-    ...pot.unfunded.map((b) => ({ id: b.id, title: b.title, funded: false, votes: votesOf.get(b.id) ?? 0, moneyPence: b.costPence })),
+    ...pot.funded.map((f) => ({ id: f.bid.id, title: f.bid.title, titleCy: f.bid.titleCy ?? null, funded: true, votes: f.votes, moneyPence: f.amountPence })),
+    ...pot.unfunded.map((b) => ({ id: b.id, title: b.title, titleCy: b.titleCy ?? null, funded: false, votes: votesOf.get(b.id) ?? 0, moneyPence: b.costPence })),
   ];
   const most = Math.max(0, ...bars.map((b) => b.votes));
   return bars.map((b) => ({ ...b, votesWidth: width(b.votes, most), moneyWidth: width(b.moneyPence, pot.budgetPence) }));

@@ -24,3 +24,25 @@ export function shownInEnglish(item: Written, field: string, lang: Lang): boolea
   const en = item?.[field];
   return lang === 'cy' && typeof en === 'string' && en !== '' && welshOf(item, field) === undefined;
 }
+
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text made safe to put in HTML, as Nunjucks' autoescape does. */
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+}
+
+/**
+ * The words as HTML for a page in `lang`: escaped, and wrapped in
+ * `<span lang="en">` where a Welsh page shows the English.
+ */
+export function writtenHtml(item: Written, field: string, lang: Lang): string {
+  const text = escapeHtml(written(item, field, lang));
+  return shownInEnglish(item, field, lang) ? `<span lang="en">${text}</span>` : text;
+}
+
+/** A bid category by its name in the API, in the dictionary's words; an unknown one as it is, capitalised. */
+export function categoryName(names: Record<string, string>, key: string): string {
+  const k = String(key ?? '').toLowerCase();
+  return names[k] ?? k.charAt(0).toUpperCase() + k.slice(1);
+}

@@ -11,6 +11,7 @@ import type { FormErrors } from '../lib/forms.js';
 import { formStatus } from '../http/render.js';
 import { displayNameApiErrors, parseDeletion, parseDisplayName } from '../forms/residents.js';
 import { fmt, type Dictionary } from '../i18n/index.js';
+import { keptData, roleNames } from '../view-models/account.js';
 import { timetable } from '../view-models/timetable.js';
 
 /** The groups the signed-in person is the only member of. */
@@ -35,7 +36,7 @@ async function myVerifications(req: Request, t: Dictionary) {
       const vote = v.verified && votingStarted ? (await req.api.request(MyVoteDocument, { roundId: v.roundId }, ctx(req))).myVote : null;
       // When voting closes, and the days left, while it is open.
       const tt = round ? timetable(t, req.lang, round) : null;
-      return { ...v, round, vote, tt };
+      return { ...v, round, vote, tt, kept: keptData(t, v) };
     }),
   );
 }
@@ -98,7 +99,8 @@ export function accountRoutes(cookieBase: CookieOptions) {
   });
 
   r.get('/account', async (req, res) => {
-    res.render('pages/account', { pageTitle: res.locals.t.account.title, verifications: await myVerifications(req, res.locals.t), navSection: 'account' });
+    const t = res.locals.t as Dictionary;
+    res.render('pages/account', { pageTitle: t.account.title, roles: roleNames(t, req.me?.roles ?? []), verifications: await myVerifications(req, t), navSection: 'account' });
   });
 
   // Deleting your verification for a round: a confirmation page says what

@@ -11,6 +11,7 @@ import { parsePostcode } from '../forms/residents.js';
 import { areasForPostcode } from '../lib/postcode.js';
 import { fmt } from '../i18n/index.js';
 import { bidStatusText, timetable } from '../view-models/timetable.js';
+import { written } from '../lib/welsh.js';
 
 /** The demo's accounts, seeded by `fairshare demo` (api/src/demo.rs). */
 export const DEMO_ACCOUNTS: { email: string; role: string }[] = [
@@ -86,7 +87,7 @@ export function publicRoutes(config: Config) {
       .map((round) => ({ ...round, pot: round.pots.find((p) => p.area.id === data.area.id), tt: timetable(res.locals.t, req.lang, round) }))
       .filter((round) => round.pot);
     publicPage(req, res, 'public');
-    res.render('pages/area', { pageTitle: data.area.name, area: data.area, rounds, backLink: '/postcode' });
+    res.render('pages/area', { pageTitle: written(data.area, 'name', req.lang), area: data.area, rounds, backLink: '/postcode' });
   });
 
   r.get('/rounds/:id/areas/:areaId', async (req, res) => {
@@ -136,7 +137,7 @@ export function publicRoutes(config: Config) {
     publicPage(req, res, 'public');
     const tt = timetable(res.locals.t, req.lang, bid.round);
     res.render('pages/bid', {
-      pageTitle: bid.title,
+      pageTitle: written(bid, 'title', req.lang),
       bid,
       tt,
       statusText: bidStatusText(res.locals.t, bid.status, tt.phase),

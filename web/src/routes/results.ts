@@ -13,6 +13,7 @@ import { RenderedPages, sendRendered } from '../http/rendered.js';
 import { ctx } from '../http/request.js';
 import { publishedVersions, residentPots, resultView, versionParam } from '../view-models/results.js';
 import { closeCheckpoint } from '../view-models/checkpoint.js';
+import { written } from '../lib/welsh.js';
 
 /** The address a visitor used, for the commands they copy. */
 function origin(req: Request): string {
@@ -136,7 +137,7 @@ export function resultRoutes() {
       res.set('ETag', resultsEtag(req, roundId, version, lastModified));
     }
     const locals = {
-      pageTitle: `${t.results.title}: ${data.round.title}`,
+      pageTitle: `${t.results.title}: ${written(data.round, 'title', req.lang)}`,
       round: data.round,
       ...resultView(result),
       // In plain words, with why each bid was not funded.

@@ -13,6 +13,7 @@ import { setFlash } from '../lib/flash.js';
 import type { FormErrors } from '../lib/forms.js';
 import { closeCheckpoint, observeOffer } from '../view-models/checkpoint.js';
 import { dateRow, timetable } from '../view-models/timetable.js';
+import { written } from '../lib/welsh.js';
 
 interface FormState {
   errors?: FormErrors;
@@ -25,7 +26,7 @@ async function roundPage(req: Request, res: Response, form: FormState = {}) {
   // Public to anyone signed out; with the form to get the checkpoint by email (signed in) it is not.
   publicPage(req, res, 'public');
   res.status(formStatus(form.errors)).render('pages/round', {
-    pageTitle: round.title,
+    pageTitle: written(round, 'title', req.lang),
     round,
     // The stage and dates as they are now: voting past its closing time has closed.
     tt: timetable(res.locals.t, req.lang, round),

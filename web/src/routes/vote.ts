@@ -23,6 +23,7 @@ import { readBallot, ordinal } from '../lib/ballot.js';
 import { FormErrors, str } from '../lib/forms.js';
 import { apiLanguage, fmt, type Dictionary } from '../i18n/index.js';
 import { timetable } from '../view-models/timetable.js';
+import { renderStaff } from '../http/render.js';
 
 /** When voting closes and the days left, for a resident's ballot pages (none on an officer's). */
 function deadline(req: Request, t: Dictionary, c: BallotContext) {
@@ -111,7 +112,9 @@ async function handleConfirm(req: Request, res: Response, c: BallotContext) {
     const cast = c.staff
       ? (await req.api.request(CastAssistedBallotDocument, { input: { roundId: c.round.id, verificationId: c.staff.verificationId, channel: c.staff.channel, choices: choicesFor(c, reading), idempotencyKey } }, ctx(req))).castAssistedBallot
       : (await req.api.request(CastBallotDocument, { input: { roundId: c.round.id, choices: choicesFor(c, reading), idempotencyKey } }, ctx(req))).castBallot;
-    res.render('pages/vote-done', { pageTitle: c.staff ? 'Ballot recorded' : t.vote.doneTitle, ...c, cast, deadline: deadline(req, t, c), mainLang: c.staff ? 'en' : undefined });
+    // An officer's page of its own: after a paper ballot, the next form from the post.
+    if (c.staff) renderStaff(res, 'staff/ballot-recorded', { pageTitle: 'Ballot recorded', ...c, cast });
+    else res.render('pages/vote-done', { pageTitle: t.vote.doneTitle, ...c, cast, deadline: deadline(req, t, c) });
   } catch (e) {
     const errors = addApiError(new FormErrors(), e, { field: wholeBallotField(c), messages: t.api, rethrow: ['INTERNAL', 'UNAUTHENTICATED'] });
     renderBallot(req, res, c, form, { errors });

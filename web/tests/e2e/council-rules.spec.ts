@@ -160,7 +160,7 @@ test('admin: council rules on a round, shown to residents in English and Welsh',
   await page.goto('/officer/rounds/new');
   await signIn(page, DEMO.admin, '/officer/rounds/new');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Set up a funding round');
-  await page.getByLabel('Title').fill('Woodhouse Play Fund');
+  await page.getByLabel('Title', { exact: true }).fill('Woodhouse Play Fund');
   await page.getByLabel('Hyde Park and Woodhouse (leave empty if not in this round)').fill('5000');
 
   // Typed wrong: each field says what is wrong.
@@ -233,7 +233,7 @@ test('community group: a bid for one part of the area, kept as a draft', async (
   const area = page.getByLabel('Which area is the project for? (optional)');
   await expect(area).toHaveValue('');
   await expect(area.locator('option').first()).toHaveText('All of Hyde Park and Woodhouse');
-  await page.getByLabel('Project name').fill('Corner planters');
+  await page.getByLabel('Project name', { exact: true }).fill('Corner planters');
   await area.selectOption({ label: 'Chapel Allerton' });
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Save as draft' }).click();

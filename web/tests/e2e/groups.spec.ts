@@ -56,14 +56,14 @@ test('community group: register, invite and remove a member, write, change and w
   // The bid form: errors first, values kept.
   await page.getByRole('button', { name: 'Write a bid' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Write a bid');
-  await page.getByLabel('Project name').fill('Litter pickers and bags');
+  await page.getByLabel('Project name', { exact: true }).fill('Litter pickers and bags');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page).toHaveTitle(/^Error: Write a bid/);
   await expect(page.getByRole('alert')).toContainText('Enter a summary');
-  await expect(page.getByLabel('Project name')).toHaveValue('Litter pickers and bags');
+  await expect(page.getByLabel('Project name', { exact: true })).toHaveValue('Litter pickers and bags');
   await expectAccessible(page);
   await screenshots(page, 'bid-form-errors');
-  await page.getByLabel('Summary').fill('Forty litter pickers, hoops and bags for monthly clean-ups.');
+  await page.getByLabel('Summary', { exact: true }).fill('Forty litter pickers, hoops and bags for monthly clean-ups.');
   await page.getByLabel('Describe the project').fill('We will buy the kit, store it at the community centre and lend it out.');
   await page.getByLabel('How much will it cost?').fill('30000');
   await page.getByLabel('Category').selectOption('environment');
@@ -78,7 +78,7 @@ test('community group: register, invite and remove a member, write, change and w
   await expectAccessible(page);
   await screenshots(page, 'bid-check');
   await page.getByRole('button', { name: 'Change' }).click();
-  await expect(page.getByLabel('Summary')).toHaveValue('Forty litter pickers, hoops and bags for monthly clean-ups.');
+  await expect(page.getByLabel('Summary', { exact: true })).toHaveValue('Forty litter pickers, hoops and bags for monthly clean-ups.');
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('button', { name: 'Send the bid' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bid sent');
@@ -88,7 +88,7 @@ test('community group: register, invite and remove a member, write, change and w
   await page.getByRole('link', { name: 'View your bid' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Litter pickers and bags');
   await page.getByRole('link', { name: 'Change the bid' }).click();
-  await page.getByLabel('Project name').fill('Litter pickers, hoops and bags');
+  await page.getByLabel('Project name', { exact: true }).fill('Litter pickers, hoops and bags');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Your changes were saved.')).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Litter pickers, hoops and bags');
@@ -124,7 +124,7 @@ test('community group: save a bid as a draft, come back, finish and send it, del
   await expect(page).toHaveTitle(/^Error: Write a bid/);
   await expect(page.getByRole('alert')).toContainText('Enter the project name to save a draft');
   await expectAccessible(page);
-  await page.getByLabel('Project name').fill('Raised beds for Little London');
+  await page.getByLabel('Project name', { exact: true }).fill('Raised beds for Little London');
   await page.getByLabel('How much will it cost?').fill('1200');
   await page.getByRole('button', { name: 'Save as draft' }).click();
   await expect(page.getByText('Your draft was saved.')).toBeVisible();
@@ -138,7 +138,7 @@ test('community group: save a bid as a draft, come back, finish and send it, del
   await page.goto(groupUrl);
   await page.getByRole('link', { name: 'Continue Raised beds for Little London' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Continue your bid');
-  await expect(page.getByLabel('Project name')).toHaveValue('Raised beds for Little London');
+  await expect(page.getByLabel('Project name', { exact: true })).toHaveValue('Raised beds for Little London');
   await expect(page.getByLabel('How much will it cost?')).toHaveValue('1200');
   await expectAccessible(page);
   await screenshots(page, 'bid-draft');
@@ -147,9 +147,9 @@ test('community group: save a bid as a draft, come back, finish and send it, del
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page).toHaveTitle(/^Error: Continue your bid/);
   await expect(page.getByRole('alert')).toContainText('Enter a summary');
-  await expect(page.getByLabel('Project name')).toHaveValue('Raised beds for Little London');
+  await expect(page.getByLabel('Project name', { exact: true })).toHaveValue('Raised beds for Little London');
   await expectAccessible(page);
-  await page.getByLabel('Summary').fill('Six raised beds by the community room, for anyone to grow food in.');
+  await page.getByLabel('Summary', { exact: true }).fill('Six raised beds by the community room, for anyone to grow food in.');
   await page.getByLabel('Describe the project').fill('We will build six raised beds from recycled timber and run weekly growing sessions.');
   await page.getByLabel('Category').selectOption('environment');
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -166,7 +166,7 @@ test('community group: save a bid as a draft, come back, finish and send it, del
 
   // A draft can be deleted, after a confirmation.
   await page.getByRole('button', { name: 'Write a bid' }).click();
-  await page.getByLabel('Project name').fill('Compost bins');
+  await page.getByLabel('Project name', { exact: true }).fill('Compost bins');
   await page.getByRole('button', { name: 'Save as draft' }).click();
   await expect(page.getByText('Your draft was saved.')).toBeVisible();
   await page.getByRole('link', { name: 'Delete Compost bins' }).click();

@@ -19,13 +19,13 @@ test('officer: areas, a round, its phases, the register and in-person verificati
   await page.getByRole('button', { name: 'Save the area' }).click();
   await expect(page.getByRole('alert')).toContainText('Enter the area’s name');
   await expectAccessible(page);
-  await page.getByLabel('Name').fill('Little Woodhouse');
+  await page.getByLabel('Name', { exact: true }).fill('Little Woodhouse');
   await page.getByLabel('Kind of area').selectOption('neighbourhood');
   await page.getByLabel('Postcodes, sectors or districts it covers').fill('LS3 1');
   await page.getByRole('button', { name: 'Save the area' }).click();
   await expect(page.getByText('The area was saved.')).toBeVisible();
   await page.getByRole('link', { name: 'Little Woodhouse' }).click();
-  await page.getByLabel('Name').fill('Little Woodhouse and Park Lane');
+  await page.getByLabel('Name', { exact: true }).fill('Little Woodhouse and Park Lane');
   await page.getByLabel('Postcodes, sectors or districts it covers').fill('LS3 1\nLS3 9');
   await page.getByRole('button', { name: 'Save the area' }).click();
   await expect(page.getByRole('cell', { name: 'LS3 1, LS3 9' })).toBeVisible();
@@ -38,7 +38,7 @@ test('officer: areas, a round, its phases, the register and in-person verificati
   await screenshots(page, 'officer-round-form');
   await page.getByRole('button', { name: 'Save the round' }).click();
   await expect(page.getByRole('alert')).toContainText('Enter a title');
-  await page.getByLabel('Title').fill('Little Woodhouse Small Grants');
+  await page.getByLabel('Title', { exact: true }).fill('Little Woodhouse Small Grants');
   await page.getByLabel('Little Woodhouse and Park Lane (leave empty if not in this round)').fill('8000');
   await page.getByLabel('Put projects in order of preference').check();
   await page.getByLabel('Most bids a voter may choose, or the longest ranking (optional)').fill('3');
@@ -51,7 +51,7 @@ test('officer: areas, a round, its phases, the register and in-person verificati
   await screenshots(page, 'officer-round');
 
   await page.getByRole('link', { name: 'Change the round’s details and settings' }).click();
-  await page.getByLabel('Title').fill('Little Woodhouse Small Grants 2027');
+  await page.getByLabel('Title', { exact: true }).fill('Little Woodhouse Small Grants 2027');
   await page.getByRole('button', { name: 'Save the round' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Little Woodhouse Small Grants 2027');
   await page.getByRole('button', { name: 'Move to: Bids open' }).click();

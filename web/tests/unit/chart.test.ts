@@ -18,8 +18,8 @@ describe('the results chart', () => {
       unfundedBids: [{ bid: { id: '3' }, votes: 2 }],
     });
     expect(bars).toEqual([
-      { id: '2', title: 'Benches', funded: true, votes: 8, moneyPence: 250_000, votesWidth: 100, moneyWidth: 25 },
-      { id: '3', title: 'Bins', funded: false, votes: 2, moneyPence: 900_000, votesWidth: 25, moneyWidth: 90 },
+      { id: '2', title: 'Benches', titleCy: null, funded: true, votes: 8, moneyPence: 250_000, votesWidth: 100, moneyWidth: 25 },
+      { id: '3', title: 'Bins', titleCy: null, funded: false, votes: 2, moneyPence: 900_000, votesWidth: 25, moneyWidth: 90 },
     ]);
   });
 

@@ -1,11 +1,12 @@
 // The staff forms, one describe per route module in src/routes/officer/.
 import { describe, expect, it } from 'vitest';
 import { addApiError } from '../../src/forms/api-error.js';
-import { IN_PERSON_API_ERRORS, ROLE_REMOVAL_API_ERRORS, conflictResolution, coverageList, parseArea, parseInPerson, parseLetter, parseLetters, parseRegister, parseReview, parseRole, roleFromPath } from '../../src/forms/officer.js';
+import { IN_PERSON_API_ERRORS, PAPER_FORM_API_ERRORS, ROLE_REMOVAL_API_ERRORS, conflictResolution, coverageList, parseArea, parseInPerson, parseLetter, parseLetters, parsePaperForm, parseRegister, parseReview, parseRole, roleFromPath } from '../../src/forms/officer.js';
 import { parseCorrection } from '../../src/forms/results.js';
 import { NEW_ROUND_VALUES, parseRound, roundUpdate, roundValuesFrom, roundValuesOf, withFixedValues, type Round } from '../../src/forms/rounds.js';
 import { ApiError } from '../../src/graphql/client.js';
 import { FormErrors } from '../../src/lib/forms.js';
+import { paperBallotHref } from '../../src/routes/officer/paper-forms.js';
 import { afterParam, letterFile, phaseMove, phasePath, reviewPage, reviewStatus, rolesPage, verificationCounts } from '../../src/view-models/officer.js';
 
 const fields = (errors: FormErrors) => errors.list.map((e) => e.href.slice(1));
@@ -162,6 +163,25 @@ describe('officer/letters', () => {
   it('names the file after the round', () => {
     expect(letterFile('7', 'csv', { csv: 'a', pdfBase64: '' })).toEqual({ name: 'voting-codes-round-7.csv', type: 'text/csv; charset=utf-8', body: 'a' });
     expect(letterFile('7', 'pdf', { csv: '', pdfBase64: 'JVBE' }).name).toBe('voting-code-letters-round-7.pdf');
+  });
+});
+
+describe('officer/paper-forms', () => {
+  it('reads the 16 digits of a voting code written with spaces or dashes', () => {
+    expect(parsePaperForm({ code: ' 1234 5678-9012 3456 ' }).input).toEqual({ votingCode: '1234567890123456' });
+    expect(parsePaperForm({}).errors.list[0]?.text).toBe('Enter the voting code from the letter that came back with the form');
+    expect(parsePaperForm({ code: '1234 5678 9012 345' }).errors.list[0]?.text).toMatch(/16 digits/);
+    expect(parsePaperForm({ code: '1234 5678 9012 345X' }).input).toBeNull();
+  });
+  it('says why the API refused a code, in plain words beside the code', () => {
+    const text = (code: string, field?: string) => addApiError(new FormErrors(), new ApiError([{ code, message: 'api words', field }]), PAPER_FORM_API_ERRORS).list[0];
+    expect(text('INVALID_INPUT', 'votingCode')).toEqual({ href: '#code', text: expect.stringMatching(/16 digits/) });
+    expect(text('INVALID_CODE')?.text).toMatch(/newer letter replaces the codes on older ones/);
+    expect(text('VOTING_CLOSED')?.text).toBe('Voting in this round has closed, so paper ballot forms can no longer be entered');
+    expect(text('RATE_LIMITED')?.text).toBe('api words');
+  });
+  it('goes on to the staff ballot pages as a paper ballot', () => {
+    expect(paperBallotHref('4', { id: '19', area: { id: '2' } })).toBe('/officer/rounds/4/ballots?verification=19&area=2&channel=PAPER');
   });
 });
 

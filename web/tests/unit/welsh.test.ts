@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { shownInEnglish, written } from '../../src/lib/welsh.js';
+import { categoryName, shownInEnglish, written, writtenHtml } from '../../src/lib/welsh.js';
+import { cy } from '../../src/i18n/cy.js';
+import { en } from '../../src/i18n/en.js';
 
 describe('council-written words in Welsh', () => {
   const round = { title: 'Neighbourhood Fund', titleCy: 'Cronfa’r Gymdogaeth', description: 'Money', descriptionCy: null };
@@ -24,5 +26,22 @@ describe('council-written words in Welsh', () => {
     expect(written(undefined, 'title', 'cy')).toBe('');
     expect(shownInEnglish(null, 'title', 'cy')).toBe(false);
     expect(shownInEnglish({ name: '' }, 'name', 'cy')).toBe(false);
+  });
+
+  it('marks English kept on a Welsh page, and escapes', () => {
+    expect(writtenHtml({ title: 'Fish & <chips>' }, 'title', 'cy')).toBe('<span lang="en">Fish &amp; &lt;chips&gt;</span>');
+    expect(writtenHtml({ title: 'Fish', titleCy: 'Pysgod & sglodion' }, 'title', 'cy')).toBe('Pysgod &amp; sglodion');
+    expect(writtenHtml({ title: 'Fish & chips' }, 'title', 'en')).toBe('Fish &amp; chips');
+  });
+
+  it('names every bid category in both languages', () => {
+    const api = ['community', 'environment', 'health', 'young people', 'older people', 'sport', 'culture', 'education', 'transport', 'public space', 'safety', 'other'];
+    for (const c of api) {
+      expect(en.categories[c]).toBeTruthy();
+      expect(cy.categories[c]).toBeTruthy();
+    }
+    expect(categoryName(cy.categories, 'young people')).toBe('Pobl ifanc');
+    expect(categoryName(en.categories, 'Environment')).toBe('Environment');
+    expect(categoryName(cy.categories, 'allotments')).toBe('Allotments');
   });
 });

@@ -561,7 +561,7 @@ export type SignOutMutation = { signOut: boolean };
 export type MyVerificationsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyVerificationsQuery = { myVerifications: Array<{ id: string, roundId: string, relation: Relation, methods: Array<VerificationMethod>, verified: boolean, held: boolean, verifiedAt: string | null, ageCheckedAtLeast: number | null, hasPhone: boolean, hasEmail: boolean, createdAt: string, storedData: Array<string>, area: { id: string, name: string } }>, rounds: { nodes: Array<{ id: string, title: string, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } }> } };
+export type MyVerificationsQuery = { myVerifications: Array<{ id: string, roundId: string, relation: Relation, methods: Array<VerificationMethod>, verified: boolean, held: boolean, verifiedAt: string | null, ageCheckedAtLeast: number | null, hasPhone: boolean, hasEmail: boolean, createdAt: string, area: { id: string, name: string, nameCy: string | null } }>, rounds: { nodes: Array<{ id: string, title: string, titleCy: string | null, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } }> } };
 
 export type DeleteMyVerificationMutationVariables = Exact<{
   roundId: string | number;
@@ -611,7 +611,7 @@ export type GroupMembersQueryVariables = Exact<{
 }>;
 
 
-export type GroupMembersQuery = { group: { id: string, members: { nodes: Array<{ accountId: string, displayName: string | null, joinedAt: string }> }, pendingInvitations: Array<{ id: string, status: InvitationStatus, createdAt: string, expiresAt: string }> } };
+export type GroupMembersQuery = { group: { id: string, members: { nodes: Array<{ accountId: string, displayName: string | null, joinedAt: string }> }, pendingInvitations: Array<{ id: string, status: InvitationStatus, createdAt: string, expiresAt: string, addressHint: string | null }> } };
 
 export type RegisterGroupMutationVariables = Exact<{
   input: RegisterGroupInput;
@@ -895,6 +895,14 @@ export type IssueVotingCodesMutationVariables = Exact<{
 
 export type IssueVotingCodesMutation = { issueVotingCodes: { issued: number, remaining: number, pdfBase64: string, csv: string } };
 
+export type PaperFormVoterQueryVariables = Exact<{
+  roundId: string | number;
+  votingCode: string;
+}>;
+
+
+export type PaperFormVoterQuery = { paperFormVoter: { id: string, area: { id: string, name: string } } };
+
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
 export type AreasCoverageQueryVariables = Exact<{
@@ -918,7 +926,7 @@ export type AreaRoundsQueryVariables = Exact<{
 }>;
 
 
-export type AreaRoundsQuery = { area: { id: string, name: string, kind: string, description: string }, rounds: { nodes: Array<{ id: string, title: string, description: string, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type AreaRoundsQuery = { area: { id: string, name: string, nameCy: string | null, kind: string, description: string, descriptionCy: string | null }, rounds: { nodes: Array<{ id: string, title: string, titleCy: string | null, description: string, descriptionCy: string | null, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string, nameCy: string | null } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CountConstraintsFieldsFragment = { minVotes: number | null, minShare: string | null, exclusive: Array<Array<string>>, mustFund: Array<string>, categoryMax: Array<{ key: string, pence: number | null, share: string | null }>, categoryMin: Array<{ key: string, pence: number | null, share: string | null }>, areaMax: Array<{ key: string, pence: number | null, share: string | null }>, areaMin: Array<{ key: string, pence: number | null, share: string | null }> };
 
@@ -928,7 +936,7 @@ export type RoundPageQueryVariables = Exact<{
 }>;
 
 
-export type RoundPageQuery = { round: { id: string, title: string, description: string, titleCy: string | null, descriptionCy: string | null, phase: Phase, phaseChangedAt: string, settingsFrozen: boolean, closeCheckpoint: string | null, closeCheckpointSignature: string | null, observing: boolean, constraintsInWords: Array<string>, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null, constraints: { minVotes: number | null, minShare: string | null, exclusive: Array<Array<string>>, mustFund: Array<string>, categoryMax: Array<{ key: string, pence: number | null, share: string | null }>, categoryMin: Array<{ key: string, pence: number | null, share: string | null }>, areaMax: Array<{ key: string, pence: number | null, share: string | null }>, areaMin: Array<{ key: string, pence: number | null, share: string | null }> } | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean, acceptLowAssurance: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }> } };
+export type RoundPageQuery = { round: { id: string, title: string, description: string, titleCy: string | null, descriptionCy: string | null, phase: Phase, phaseChangedAt: string, settingsFrozen: boolean, closeCheckpoint: string | null, closeCheckpointSignature: string | null, observing: boolean, constraintsInWords: Array<string>, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null, constraints: { minVotes: number | null, minShare: string | null, exclusive: Array<Array<string>>, mustFund: Array<string>, categoryMax: Array<{ key: string, pence: number | null, share: string | null }>, categoryMin: Array<{ key: string, pence: number | null, share: string | null }>, areaMax: Array<{ key: string, pence: number | null, share: string | null }>, areaMin: Array<{ key: string, pence: number | null, share: string | null }> } | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean, acceptLowAssurance: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string, nameCy: string | null } }> } };
 
 export type RoundBidsQueryVariables = Exact<{
   id: string | number;
@@ -939,7 +947,7 @@ export type RoundBidsQueryVariables = Exact<{
 }>;
 
 
-export type RoundBidsQuery = { bidCategories: Array<string>, round: { id: string, title: string, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string } }>, bids: { nodes: Array<{ id: string, title: string, summary: string, costPence: number, costDisplay: string, category: string, status: BidStatus, group: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type RoundBidsQuery = { bidCategories: Array<string>, round: { id: string, title: string, titleCy: string | null, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string, nameCy: string | null } }>, bids: { nodes: Array<{ id: string, title: string, titleCy: string | null, summary: string, summaryCy: string | null, costPence: number, costDisplay: string, category: string, status: BidStatus, group: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type ObserveRoundMutationVariables = Exact<{
   roundId: string | number;
@@ -961,21 +969,21 @@ export type BidPageQueryVariables = Exact<{
 }>;
 
 
-export type BidPageQuery = { bid: { id: string, title: string, summary: string, description: string, titleCy: string | null, summaryCy: string | null, descriptionCy: string | null, costPence: number, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, reviewHistory: Array<{ decision: BidStatus, reason: string | null, reviewedAt: string }>, location: { address: string | null, latitude: number | null, longitude: number | null }, area: { id: string, name: string }, locality: { id: string, name: string } | null, group: { id: string, name: string, description: string, contactEmail: string }, round: { id: string, title: string, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } } } };
+export type BidPageQuery = { bid: { id: string, title: string, summary: string, description: string, titleCy: string | null, summaryCy: string | null, descriptionCy: string | null, costPence: number, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, reviewHistory: Array<{ decision: BidStatus, reason: string | null, reviewedAt: string }>, location: { address: string | null, latitude: number | null, longitude: number | null }, area: { id: string, name: string, nameCy: string | null }, locality: { id: string, name: string, nameCy: string | null } | null, group: { id: string, name: string, description: string, contactEmail: string }, round: { id: string, title: string, titleCy: string | null, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } } } };
 
 export type StartPageQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type StartPageQuery = { rounds: { nodes: Array<{ id: string, title: string, phase: Phase }> } };
+export type StartPageQuery = { rounds: { nodes: Array<{ id: string, title: string, titleCy: string | null, phase: Phase }> } };
 
 export type BidCategoriesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type BidCategoriesQuery = { bidCategories: Array<string> };
 
-export type PotResultFieldsFragment = { budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> };
+export type PotResultFieldsFragment = { budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string, nameCy: string | null }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string, titleCy: string | null } }>, unfunded: Array<{ id: string, title: string, titleCy: string | null, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> };
 
-export type RoundResultFieldsFragment = { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> };
+export type RoundResultFieldsFragment = { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string, nameCy: string | null }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string, titleCy: string | null } }>, unfunded: Array<{ id: string, title: string, titleCy: string | null, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> };
 
 export type RoundResultPageQueryVariables = Exact<{
   roundId: string | number;
@@ -984,14 +992,14 @@ export type RoundResultPageQueryVariables = Exact<{
 }>;
 
 
-export type RoundResultPageQuery = { round: { id: string, title: string, phase: Phase, closeCheckpoint: string | null, closeCheckpointSignature: string | null, countingRule: { name: string } }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
+export type RoundResultPageQuery = { round: { id: string, title: string, titleCy: string | null, phase: Phase, closeCheckpoint: string | null, closeCheckpointSignature: string | null, countingRule: { name: string } }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string, nameCy: string | null }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string, titleCy: string | null } }>, unfunded: Array<{ id: string, title: string, titleCy: string | null, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
 
 export type ReceiptRoundQueryVariables = Exact<{
   roundId: string | number;
 }>;
 
 
-export type ReceiptRoundQuery = { round: { id: string, title: string, phase: Phase } };
+export type ReceiptRoundQuery = { round: { id: string, title: string, titleCy: string | null, phase: Phase } };
 
 export type ReceiptProofQueryVariables = Exact<{
   roundId: string | number;
@@ -1007,7 +1015,7 @@ export type StaffRoundResultQueryVariables = Exact<{
 }>;
 
 
-export type StaffRoundResultQuery = { round: { id: string, countError: string | null }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string } }>, unfunded: Array<{ id: string, title: string, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
+export type StaffRoundResultQuery = { round: { id: string, countError: string | null }, roundResult: { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string, nameCy: string | null }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string, titleCy: string | null } }>, unfunded: Array<{ id: string, title: string, titleCy: string | null, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> } | null, resultVersions: Array<{ version: number, reason: string | null, countedAt: string, publishedAt: string | null }> };
 
 export type PotCsvQueryVariables = Exact<{
   roundId: string | number;
@@ -1059,7 +1067,7 @@ export type VerifyRoundQueryVariables = Exact<{
 }>;
 
 
-export type VerifyRoundQuery = { round: { id: string, title: string, phase: Phase, registerAvailable: boolean, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean }, pots: Array<{ area: { id: string, name: string } }> }, myVerifications: Array<{ id: string, roundId: string, verified: boolean, held: boolean, methods: Array<VerificationMethod>, relation: Relation, inPersonReference: string, area: { id: string, name: string } }> };
+export type VerifyRoundQuery = { round: { id: string, title: string, titleCy: string | null, phase: Phase, registerAvailable: boolean, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean }, pots: Array<{ area: { id: string, name: string, nameCy: string | null } }> }, myVerifications: Array<{ id: string, roundId: string, verified: boolean, held: boolean, methods: Array<VerificationMethod>, relation: Relation, inPersonReference: string, area: { id: string, name: string, nameCy: string | null } }> };
 
 export type DeclareEligibilityMutationVariables = Exact<{
   roundId: string | number;
@@ -1067,7 +1075,7 @@ export type DeclareEligibilityMutationVariables = Exact<{
 }>;
 
 
-export type DeclareEligibilityMutation = { declareEligibility: { id: string, verified: boolean, held: boolean, methods: Array<VerificationMethod>, area: { id: string, name: string } } };
+export type DeclareEligibilityMutation = { declareEligibility: { id: string, verified: boolean, held: boolean, methods: Array<VerificationMethod>, area: { id: string, name: string, nameCy: string | null } } };
 
 export type RequestVerificationCodeMutationVariables = Exact<{
   roundId: string | number;
@@ -1101,7 +1109,7 @@ export type VotePageQueryVariables = Exact<{
 }>;
 
 
-export type VotePageQuery = { round: { id: string, title: string, phase: Phase, constraintsInWords: Array<string>, schedule: { votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, pots: Array<{ amountPence: number, area: { id: string, name: string } }> }, myVerifications: Array<{ roundId: string, verified: boolean, held: boolean, area: { id: string, name: string } }>, myVote: { voted: boolean, lastVotedAt: string | null, channel: VoteChannel | null, canVote: boolean }, myBallot: { lines: Array<{ position: number, value: number | null, bid: { id: string } }> } | null };
+export type VotePageQuery = { round: { id: string, title: string, titleCy: string | null, phase: Phase, constraintsInWords: Array<string>, schedule: { votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, pots: Array<{ amountPence: number, area: { id: string, name: string, nameCy: string | null } }> }, myVerifications: Array<{ roundId: string, verified: boolean, held: boolean, area: { id: string, name: string, nameCy: string | null } }>, myVote: { voted: boolean, lastVotedAt: string | null, channel: VoteChannel | null, canVote: boolean }, myBallot: { lines: Array<{ position: number, value: number | null, bid: { id: string } }> } | null };
 
 export type BallotBidsQueryVariables = Exact<{
   roundId: string | number;
@@ -1110,7 +1118,7 @@ export type BallotBidsQueryVariables = Exact<{
 }>;
 
 
-export type BallotBidsQuery = { round: { bids: { nodes: Array<{ id: string, title: string, summary: string, costPence: number, group: { name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type BallotBidsQuery = { round: { bids: { nodes: Array<{ id: string, title: string, titleCy: string | null, summary: string, summaryCy: string | null, costPence: number, group: { name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type CastBallotMutationVariables = Exact<{
   input: CastBallotInput;
@@ -1124,7 +1132,7 @@ export type TurnoutQueryVariables = Exact<{
 }>;
 
 
-export type TurnoutQuery = { turnout: { voted: number, verified: number, byArea: Array<{ voted: number, verified: number, area: { id: string, name: string } }>, byChannel: Array<{ channel: VoteChannel, voted: number }>, byAssurance: Array<{ assurance: string, voted: number }>, duplicates: Array<{ kept: VoteChannel, dropped: VoteChannel, people: number }> } };
+export type TurnoutQuery = { turnout: { voted: number, verified: number, byArea: Array<{ voted: number, verified: number, area: { id: string, name: string, nameCy: string | null } }>, byChannel: Array<{ channel: VoteChannel, voted: number }>, byAssurance: Array<{ assurance: string, voted: number }>, duplicates: Array<{ kept: VoteChannel, dropped: VoteChannel, people: number }> } };
 
 export type CastAssistedBallotMutationVariables = Exact<{
   input: CastAssistedBallotInput;
@@ -1197,6 +1205,7 @@ export const PotResultFieldsFragmentDoc = new TypedDocumentString(`
   area {
     id
     name
+    nameCy
   }
   budgetPence
   spentPence
@@ -1206,6 +1215,7 @@ export const PotResultFieldsFragmentDoc = new TypedDocumentString(`
     bid {
       id
       title
+      titleCy
     }
     amountPence
     support
@@ -1214,6 +1224,7 @@ export const PotResultFieldsFragmentDoc = new TypedDocumentString(`
   unfunded {
     id
     title
+    titleCy
     costPence
   }
   unfundedBids {
@@ -1251,6 +1262,7 @@ export const RoundResultFieldsFragmentDoc = new TypedDocumentString(`
   area {
     id
     name
+    nameCy
   }
   budgetPence
   spentPence
@@ -1260,6 +1272,7 @@ export const RoundResultFieldsFragmentDoc = new TypedDocumentString(`
     bid {
       id
       title
+      titleCy
     }
     amountPence
     support
@@ -1268,6 +1281,7 @@ export const RoundResultFieldsFragmentDoc = new TypedDocumentString(`
   unfunded {
     id
     title
+    titleCy
     costPence
   }
   unfundedBids {
@@ -1357,16 +1371,17 @@ export const MyVerificationsDocument = new TypedDocumentString(`
     hasPhone
     hasEmail
     createdAt
-    storedData
     area {
       id
       name
+      nameCy
     }
   }
   rounds(first: 50) {
     nodes {
       id
       title
+      titleCy
       phase
       phaseChangedAt
       schedule {
@@ -1499,6 +1514,7 @@ export const GroupMembersDocument = new TypedDocumentString(`
       status
       createdAt
       expiresAt
+      addressHint
     }
   }
 }
@@ -1930,6 +1946,17 @@ export const IssueVotingCodesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<IssueVotingCodesMutation, IssueVotingCodesMutationVariables>;
+export const PaperFormVoterDocument = new TypedDocumentString(`
+    query PaperFormVoter($roundId: ID!, $votingCode: String!) {
+  paperFormVoter(roundId: $roundId, votingCode: $votingCode) {
+    id
+    area {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PaperFormVoterQuery, PaperFormVoterQueryVariables>;
 export const AreasCoverageDocument = new TypedDocumentString(`
     query AreasCoverage($after: String) {
   areas(first: 5, after: $after) {
@@ -1973,14 +2000,18 @@ export const AreaRoundsDocument = new TypedDocumentString(`
   area(id: $areaId) {
     id
     name
+    nameCy
     kind
     description
+    descriptionCy
   }
   rounds(first: 20, after: $after) {
     nodes {
       id
       title
+      titleCy
       description
+      descriptionCy
       phase
       phaseChangedAt
       schedule {
@@ -1994,6 +2025,7 @@ export const AreaRoundsDocument = new TypedDocumentString(`
         area {
           id
           name
+          nameCy
         }
       }
     }
@@ -2061,6 +2093,7 @@ export const RoundPageDocument = new TypedDocumentString(`
       area {
         id
         name
+        nameCy
       }
     }
   }
@@ -2096,6 +2129,7 @@ export const RoundBidsDocument = new TypedDocumentString(`
   round(id: $id) {
     id
     title
+    titleCy
     phase
     phaseChangedAt
     schedule {
@@ -2109,6 +2143,7 @@ export const RoundBidsDocument = new TypedDocumentString(`
       area {
         id
         name
+        nameCy
       }
     }
     bids(
@@ -2121,7 +2156,9 @@ export const RoundBidsDocument = new TypedDocumentString(`
       nodes {
         id
         title
+        titleCy
         summary
+        summaryCy
         costPence
         costDisplay
         category
@@ -2186,10 +2223,12 @@ export const BidPageDocument = new TypedDocumentString(`
     area {
       id
       name
+      nameCy
     }
     locality {
       id
       name
+      nameCy
     }
     group {
       id
@@ -2200,6 +2239,7 @@ export const BidPageDocument = new TypedDocumentString(`
     round {
       id
       title
+      titleCy
       phase
       phaseChangedAt
       schedule {
@@ -2216,6 +2256,7 @@ export const StartPageDocument = new TypedDocumentString(`
     nodes {
       id
       title
+      titleCy
       phase
     }
   }
@@ -2231,6 +2272,7 @@ export const RoundResultPageDocument = new TypedDocumentString(`
   round(id: $roundId) {
     id
     title
+    titleCy
     phase
     closeCheckpoint
     closeCheckpointSignature
@@ -2252,6 +2294,7 @@ export const RoundResultPageDocument = new TypedDocumentString(`
   area {
     id
     name
+    nameCy
   }
   budgetPence
   spentPence
@@ -2261,6 +2304,7 @@ export const RoundResultPageDocument = new TypedDocumentString(`
     bid {
       id
       title
+      titleCy
     }
     amountPence
     support
@@ -2269,6 +2313,7 @@ export const RoundResultPageDocument = new TypedDocumentString(`
   unfunded {
     id
     title
+    titleCy
     costPence
   }
   unfundedBids {
@@ -2305,6 +2350,7 @@ export const ReceiptRoundDocument = new TypedDocumentString(`
   round(id: $roundId) {
     id
     title
+    titleCy
     phase
   }
 }
@@ -2342,6 +2388,7 @@ export const StaffRoundResultDocument = new TypedDocumentString(`
   area {
     id
     name
+    nameCy
   }
   budgetPence
   spentPence
@@ -2351,6 +2398,7 @@ export const StaffRoundResultDocument = new TypedDocumentString(`
     bid {
       id
       title
+      titleCy
     }
     amountPence
     support
@@ -2359,6 +2407,7 @@ export const StaffRoundResultDocument = new TypedDocumentString(`
   unfunded {
     id
     title
+    titleCy
     costPence
   }
   unfundedBids {
@@ -2504,6 +2553,7 @@ export const VerifyRoundDocument = new TypedDocumentString(`
   round(id: $id) {
     id
     title
+    titleCy
     phase
     eligibility {
       relations
@@ -2516,6 +2566,7 @@ export const VerifyRoundDocument = new TypedDocumentString(`
       area {
         id
         name
+        nameCy
       }
     }
   }
@@ -2530,6 +2581,7 @@ export const VerifyRoundDocument = new TypedDocumentString(`
     area {
       id
       name
+      nameCy
     }
   }
 }
@@ -2544,6 +2596,7 @@ export const DeclareEligibilityDocument = new TypedDocumentString(`
     area {
       id
       name
+      nameCy
     }
   }
 }
@@ -2586,6 +2639,7 @@ export const VotePageDocument = new TypedDocumentString(`
   round(id: $roundId) {
     id
     title
+    titleCy
     phase
     constraintsInWords(language: $language)
     schedule {
@@ -2605,6 +2659,7 @@ export const VotePageDocument = new TypedDocumentString(`
       area {
         id
         name
+        nameCy
       }
     }
   }
@@ -2615,6 +2670,7 @@ export const VotePageDocument = new TypedDocumentString(`
     area {
       id
       name
+      nameCy
     }
   }
   myVote(roundId: $roundId) {
@@ -2641,7 +2697,9 @@ export const BallotBidsDocument = new TypedDocumentString(`
       nodes {
         id
         title
+        titleCy
         summary
+        summaryCy
         costPence
         group {
           name
@@ -2677,6 +2735,7 @@ export const TurnoutDocument = new TypedDocumentString(`
       area {
         id
         name
+        nameCy
       }
       voted
       verified

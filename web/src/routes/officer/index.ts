@@ -1,6 +1,7 @@
 // Staff pages (in English): areas, rounds and their settings, reviewing
-// bids, the register, in-person verification, voting-code letters,
-// turnout; councillors publish results; staff compare counting rules.
+// bids, the register, in-person verification, voting-code letters, paper
+// ballot forms returned by post, turnout; councillors publish results;
+// staff compare counting rules.
 // Each area of work is its own module.
 import { Router } from 'express';
 import { OfficerAreasDocument, OfficerRoundsDocument } from '../../graphql/generated/graphql.js';
@@ -9,6 +10,7 @@ import { renderStaff } from '../../http/render.js';
 import { ctx, requireOfficer } from '../../http/request.js';
 import { areaRoutes } from './areas.js';
 import { letterRoutes } from './letters.js';
+import { paperFormRoutes } from './paper-forms.js';
 import { staffResultRoutes } from './results.js';
 import { reviewRoutes } from './review.js';
 import { roleRoutes } from './roles.js';
@@ -28,6 +30,6 @@ export function officerRoutes() {
     renderStaff(res, 'staff/home', { pageTitle: 'Staff pages', rounds, areas });
   });
 
-  r.use(areaRoutes(), roleRoutes(), roundRoutes(), reviewRoutes(), verificationRoutes(), letterRoutes(), staffResultRoutes(), simulationRoutes());
+  r.use(areaRoutes(), roleRoutes(), roundRoutes(), reviewRoutes(), verificationRoutes(), letterRoutes(), paperFormRoutes(), staffResultRoutes(), simulationRoutes());
   return r;
 }

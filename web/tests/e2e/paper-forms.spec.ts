@@ -1,0 +1,253 @@
+// Paper ballot forms returned by post: an officer finds whose form it is
+// from the voting code on the letter that came back with it, and enters
+// the ballot; a code that is not 16 digits, not a live code of the round
+// (a newer letter replaces it) or entered after voting has closed is
+// refused in plain words. Also: a group's pending invitations say who each
+// is for, a Welsh bid form's character counts count in Welsh, and the
+// Welsh account page says what we keep in Welsh. Every page is checked
+// with axe, and at 320 px nothing scrolls sideways.
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { API_BIN, MAIL_DIR, RUN_DIR, SMS_DIR } from './env.js';
+import { apiSession, expectAccessible, expectNoHorizontalScroll, newPerson, signIn } from './helpers.js';
+
+/** Makes a fresh address an admin (and so an officer) with the API's own command, as a council would. */
+function makeAdmin(email: string) {
+  execFileSync(API_BIN, ['create-admin', email], {
+    env: { PATH: process.env.PATH, DATABASE_URL: `sqlite://${path.join(RUN_DIR, 'fairshare.db')}`, FAIRSHARE_MAIL_DIR: MAIL_DIR, FAIRSHARE_SMS_DIR: SMS_DIR, RUST_LOG: 'warn' },
+    stdio: 'ignore',
+  });
+}
+
+type Api = Awaited<ReturnType<typeof apiSession>>;
+
+const AREA = 'Hyde Park and Woodhouse';
+
+async function areaId(staff: Api): Promise<string> {
+  const { areas } = await staff('{ areas(first: 20) { nodes { id name } } }');
+  return areas.nodes.find((a: { name: string }) => a.name === AREA).id as string;
+}
+
+/** A round in voting in Hyde Park and Woodhouse with two eligible bids, set up by a fresh admin and a fresh group. */
+async function votingRound(staff: Api, chair: Api, title: string) {
+  const area = await areaId(staff);
+  const { createRound } = await staff('mutation($i: CreateRoundInput!) { createRound(input: $i) { id } }', {
+    i: {
+      title,
+      pots: [{ areaId: area, amountPence: 400000 }],
+      ballot: { kind: 'APPROVAL', maxChoices: 2 },
+      countingRule: { name: 'greedy' },
+      eligibility: { relations: ['LIVE'], methods: ['POSTCODE', 'IN_PERSON'], postcodeAloneEnough: true, acceptLowAssurance: true },
+      schedule: { votingClosesAt: new Date(Date.now() + 3 * 86_400_000).toISOString() },
+    },
+  });
+  const id = createRound.id as string;
+  await staff('mutation($id: ID!) { advanceRound(id: $id, to: BIDS_OPEN) { id } }', { id });
+  const { registerGroup } = await chair('mutation($i: RegisterGroupInput!) { registerGroup(input: $i) { id } }', {
+    i: { name: `${title} helpers`, description: 'Looking after the street.', contactEmail: 'street@example.org', areaId: area },
+  });
+  for (const [t, cost] of [['Bulb planting', 100000], ['Benches by the green', 200000]] as const) {
+    const { submitBid } = await chair('mutation($i: SubmitBidInput!) { submitBid(input: $i) { id } }', {
+      i: { roundId: id, groupId: registerGroup.id, areaId: area, details: { title: t, summary: `${t}, for everyone.`, description: 'What the project does, who it helps and how it is looked after.', costPence: cost, category: 'environment' } },
+    });
+    await staff('mutation($id: ID!) { reviewBid(id: $id, decision: ELIGIBLE) { id } }', { id: submitBid.id });
+  }
+  await staff('mutation($id: ID!) { advanceRound(id: $id, to: BID_REVIEW) { id } }', { id });
+  await staff('mutation($id: ID!) { advanceRound(id: $id, to: VOTING) { id } }', { id });
+  return id;
+}
+
+/** axe at 1280 px, then axe again at 320 px with nothing scrolling sideways. */
+async function checkPage(page: Page) {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expectNoHorizontalScroll(page);
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
+
+/** Verifies a resident in person on the officer's page; gives the address of the page that posts them a letter. */
+async function verifyInPerson(op: Page, round: string, name: string, year: string): Promise<string> {
+  await op.goto(`/officer/rounds/${round}/in-person`);
+  await op.getByLabel('Full name').fill(name);
+  await op.getByLabel('Day').fill('3');
+  await op.getByLabel('Month').fill('4');
+  await op.getByLabel('Year').fill(year);
+  await op.getByLabel('Postcode').fill('LS6 1AA');
+  await op.getByLabel('Known to me').check();
+  await op.getByRole('button', { name: 'Verify the resident' }).click();
+  await expect(h1(op)).toHaveText('Resident verified');
+  return (await op.getByRole('link', { name: 'Post them a voting-code letter' }).getAttribute('href')) as string;
+}
+
+/** Issues the round's letters as a CSV on the letters page and reads the voting codes in it. */
+async function lettersCsv(op: Page, round: string): Promise<string[]> {
+  await op.goto(`/officer/rounds/${round}/letters`);
+  await op.getByLabel('A file for a print supplier (CSV)').check();
+  const [file] = await Promise.all([op.waitForEvent('download'), op.getByRole('button', { name: 'Issue codes and download' }).click()]);
+  const [header, ...rows] = (await readFile((await file.path()) as string, 'utf8')).trim().split(/\r?\n/);
+  const column = header!.split(',').indexOf('voting_code');
+  expect(column).toBeGreaterThan(-1);
+  return rows.map((row) => row.split(',')[column]!.replace(/"/g, ''));
+}
+
+const FORM_TITLE = 'Enter a paper ballot returned by post';
+
+async function enterCode(op: Page, code: string) {
+  await op.getByLabel('Voting code on the form').fill(code);
+  await op.getByRole('button', { name: 'Find the ballot' }).click();
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('an officer enters a paper ballot returned by post from the voting code on its letter', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const admin = 'pia.paperforms@example.org';
+  makeAdmin(admin);
+  const staff = await apiSession(admin);
+  const round = await votingRound(staff, await apiSession('pip.paperforms.chair@example.org'), 'Paper forms by post');
+
+  const context = await newPerson(browser);
+  const op = await context.newPage();
+  await op.goto(`/officer/rounds/${round}/in-person`);
+  await signIn(op, admin, `/officer/rounds/${round}/in-person`);
+  const letterHref = await verifyInPerson(op, round, 'Pat Post', '1941');
+  const [code] = await lettersCsv(op, round);
+  expect(code).toMatch(/^\d[\d -]{14,}\d$/);
+
+  // From the round's page, next to the other voting tools.
+  await op.goto(`/officer/rounds/${round}`);
+  await op.getByRole('link', { name: FORM_TITLE }).click();
+  await expect(h1(op)).toHaveText(FORM_TITLE);
+  await expect(op).toHaveTitle(new RegExp(`^${FORM_TITLE} – `));
+  await expect(op.locator('h1')).toHaveCount(1);
+  await expect(op.getByText('The 16 digits printed on the letter')).toBeVisible();
+  await checkPage(op);
+
+  // A code of the wrong length, then 16 digits that are not a code of this round.
+  await enterCode(op, '1234 5678');
+  await expect(op.getByRole('alert')).toContainText('Enter the voting code as it is printed on the letter: 16 digits');
+  await expect(op).toHaveTitle(new RegExp(`^Error: ${FORM_TITLE} – `));
+  await expect(op.getByLabel('Voting code on the form')).toHaveValue('1234 5678');
+  await checkPage(op);
+  await enterCode(op, '0000 0000 0000 0000');
+  await expect(op.getByRole('alert')).toContainText('This is not a voting code that can vote in this round');
+  await expect(op.getByRole('alert')).toContainText('a newer letter replaces the codes on older ones');
+  await checkPage(op);
+
+  // The right code: the staff ballot pages, as a paper ballot.
+  await enterCode(op, code!);
+  await expect(op).toHaveURL(/\/ballots\?verification=\d+&area=\d+&channel=PAPER$/);
+  await expect(op.getByText('Paper ballot: Paper forms by post')).toBeVisible();
+  await op.getByLabel('Bulb planting').check();
+  await op.getByRole('button', { name: 'Continue' }).click();
+  await op.getByRole('button', { name: 'Record this ballot' }).click();
+  await expect(h1(op)).toHaveText('Ballot recorded');
+  await expect(op.locator('h1')).toHaveCount(1);
+  await checkPage(op);
+  await op.getByRole('link', { name: 'Enter another paper ballot from the post' }).click();
+  await expect(h1(op)).toHaveText(FORM_TITLE);
+
+  // A newer letter replaces the code on the old one.
+  await op.goto(letterHref);
+  await op.getByLabel('Name on the letter').fill('Pat Post');
+  await op.getByLabel('Address line 1').fill('3 Kirkstall Road');
+  await Promise.all([op.waitForEvent('download'), op.getByRole('button', { name: 'Make the letter (PDF)' }).click()]);
+  await op.goto(`/officer/rounds/${round}/paper-forms`);
+  await enterCode(op, code!);
+  await expect(op.getByRole('alert')).toContainText('only the code on the newest letter works');
+
+  // Once voting has closed, a live code is refused for that reason.
+  await verifyInPerson(op, round, 'Sam Stamp', '1943');
+  const [late] = await lettersCsv(op, round);
+  await staff('mutation($id: ID!) { advanceRound(id: $id, to: CLOSED) { id } }', { id: round });
+  await op.goto(`/officer/rounds/${round}/paper-forms`);
+  await enterCode(op, late!);
+  await expect(op.getByRole('alert')).toContainText('Voting in this round has closed, so paper ballot forms can no longer be entered');
+  await checkPage(op);
+  await op.goto(`/officer/rounds/${round}`);
+  await expect(op.getByRole('link', { name: FORM_TITLE })).toHaveCount(0);
+  await context.close();
+});
+
+test('a group’s pending invitations say who each is for, in English and Welsh; a Welsh bid form counts in Welsh', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const chairEmail = 'gil.invites@example.org';
+  const chair = await apiSession(chairEmail);
+  const { areas } = await chair('{ areas(first: 20) { nodes { id name } } }');
+  const area = areas.nodes.find((a: { name: string }) => a.name === AREA).id as string;
+  const { registerGroup } = await chair('mutation($i: RegisterGroupInput!) { registerGroup(input: $i) { id } }', {
+    i: { name: 'Invitation hint helpers', description: 'Tidying the park.', contactEmail: 'park@example.org', areaId: area },
+  });
+  const group = registerGroup.id as string;
+
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  await page.goto(`/groups/${group}?lang=en`);
+  await signIn(page, chairEmail, `/groups/${group}`);
+  await page.goto(`/groups/${group}?lang=en`);
+  await page.getByLabel('Their email address').fill('juno.invitee@example.org');
+  await page.getByRole('button', { name: 'Invite a member' }).click();
+  await expect(page.getByText('The invitation was sent.')).toBeVisible();
+  const invitation = page.locator('li', { hasText: 'Withdraw this invitation' });
+  await expect(invitation).toContainText(/Invitation to j\S*@example\.org, sent \d{1,2} \w+ \d{4}, open until \d{1,2} \w+ \d{4}/);
+  await expect(invitation).not.toContainText('juno.invitee');
+  await expect(invitation.getByRole('button')).toHaveAccessibleName(/^Withdraw this invitation\s*: j\S*@example\.org$/);
+  await checkPage(page);
+  await page.goto(`/groups/${group}?lang=cy`);
+  await expect(page.locator('li', { hasText: 'Tynnu’r gwahoddiad hwn yn ôl' })).toContainText(/Gwahoddiad i j\S*@example\.org, anfonwyd \d{1,2} \S+ \d{4}, ar agor tan/);
+  await checkPage(page);
+
+  // The bid form's character counts, once the script has run.
+  await page.goto(`/groups/${group}/bids/new?lang=cy`);
+  const summary = page.locator('.govuk-character-count', { has: page.locator('#summary') });
+  const description = page.locator('.govuk-character-count', { has: page.locator('#description') });
+  await expect(summary.locator('.govuk-character-count__status')).toHaveText('Mae gennych 300 nod ar ôl');
+  await expect(description.locator('.govuk-character-count__status')).toHaveText('Mae gennych 1000 gair ar ôl');
+  await expect(page.locator('#summary-info')).toHaveText('Gallwch roi hyd at 300 nod');
+  await expect(page.locator('#description-info')).toHaveText('Gallwch roi hyd at 1000 gair');
+  await page.locator('#summary').fill('Plannu bylbiau');
+  await expect(summary.locator('.govuk-character-count__status')).toHaveText('Mae gennych 286 nod ar ôl');
+  await page.locator('#description').fill('un dau tri');
+  await expect(description.locator('.govuk-character-count__status')).toHaveText('Mae gennych 997 gair ar ôl');
+  await page.locator('#summary').fill('a'.repeat(302));
+  await expect(summary.locator('.govuk-character-count__status')).toHaveText('Mae gennych 2 nod yn ormod');
+  await expect(page.locator('main')).not.toContainText(/remaining|too many|You can enter/);
+  await page.goto(`/groups/${group}/bids/new?lang=en`);
+  await expect(page.locator('.govuk-character-count__status').first()).toHaveText('You have 300 characters remaining');
+  await context.close();
+});
+
+test('the Welsh account page says what we keep, and the roles, in Welsh', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const admin = 'wyn.account@example.org';
+  makeAdmin(admin);
+  const staff = await apiSession(admin);
+  const round = await votingRound(staff, await apiSession('wil.account.chair@example.org'), 'Account in Welsh');
+  await staff('mutation($r: ID!, $p: PersonDetailsInput!) { declareEligibility(roundId: $r, person: $p) { verified } }', {
+    r: round,
+    p: { name: 'Wyn Account', dateOfBirth: '1975-06-06', postcode: 'LS6 2AA', relation: 'LIVE' },
+  });
+
+  const context = await newPerson(browser);
+  const page = await context.newPage();
+  await page.goto('/account');
+  await signIn(page, admin);
+  await page.goto('/account?lang=cy');
+  const kept = page.locator('.govuk-summary-list__row', { hasText: 'Beth rydym yn ei gadw' }).first();
+  await expect(kept).toContainText('stwnshis ag allwedd o’ch enw gyda’ch dyddiad geni');
+  await expect(kept).not.toContainText(/keyed|your name|the area/);
+  const roles = page.locator('.govuk-summary-list__row', { hasText: 'Rolau' });
+  await expect(roles).toContainText('Preswylydd, Gweinyddwr');
+  await expect(roles).not.toContainText(/Resident|Admin/);
+  await checkPage(page);
+  await page.goto('/account?lang=en');
+  await expect(page.locator('.govuk-summary-list__row', { hasText: 'What we keep' }).first()).toContainText('keyed hashes of your name with your date of birth');
+  await expect(page.locator('.govuk-summary-list__row', { hasText: 'Roles' })).toContainText('Resident, Admin');
+  await context.close();
+});
