@@ -636,4 +636,20 @@ async fn open_invitations_show_who_they_are_for_until_answered() {
         .filter(|h| !h.is_null())
         .collect();
     assert_eq!(kept, vec![&json!("b•••@moor.example")], "{rows:?}");
+
+    // Once Bob's invitation has expired, the scheduler's prune clears its
+    // hint too.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    api::store::group_invitations::Entity::update_many()
+        .col_expr(
+            api::store::group_invitations::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+        )
+        .filter(api::store::group_invitations::Column::AddressHint.is_not_null())
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    api::service::groups::prune(&app.state.db).await.unwrap();
+    let rows = crate::voting::dump_table(&app, "group_invitations").await;
+    assert!(rows.iter().all(|r| r["address_hint"].is_null()), "{rows:?}");
 }
