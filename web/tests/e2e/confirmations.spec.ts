@@ -3,19 +3,8 @@
 // that says what will happen; nothing changes until its button, and Cancel
 // goes back. The rounds are set up through the API by a fresh admin, so
 // the demo's staff addresses keep their sign-in codes for other journeys.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { API_BIN, MAIL_DIR, RUN_DIR, SMS_DIR } from './env.js';
-import { apiSession, expectAccessible, expectNoHorizontalScroll, newPerson, screenshots, signIn } from './helpers.js';
-
-/** Makes a fresh address an admin (and so an officer) with the API's own command, as a council would. */
-function makeAdmin(email: string) {
-  execFileSync(API_BIN, ['create-admin', email], {
-    env: { PATH: process.env.PATH, DATABASE_URL: `sqlite://${path.join(RUN_DIR, 'fairshare.db')}`, FAIRSHARE_MAIL_DIR: MAIL_DIR, FAIRSHARE_SMS_DIR: SMS_DIR, RUST_LOG: 'warn' },
-    stdio: 'ignore',
-  });
-}
+import { apiSession, expectAccessible, expectNoHorizontalScroll, newPerson, screenshots, signIn, makeAdmin } from './helpers.js';
 
 type Api = Awaited<ReturnType<typeof apiSession>>;
 

@@ -1,11 +1,12 @@
 // What the journeys share: accessibility checks, screenshots, reading the
 // codes the API wrote to its development folders, signing in.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, type Page, type BrowserContext, type Browser } from '@playwright/test';
 import { parseEml } from '../../src/routes/dev.js';
-import { API_URL, MAIL_DIR, SCREENSHOT_DIR, SMS_DIR } from './env.js';
+import { API_BIN, API_URL, MAIL_DIR, RUN_DIR, SCREENSHOT_DIR, SMS_DIR } from './env.js';
 
 /**
  * The only axe rules we turn off, each with its reason. Keep this list
@@ -143,4 +144,26 @@ export async function roundId(title: string): Promise<string> {
   const round = data.rounds.nodes.find((r) => r.title === title);
   if (!round) throw new Error(`no round called ${title}`);
   return round.id;
+}
+
+/** axe at 1280 px, then at 320 px with nothing scrolling sideways and axe again. */
+export async function checkBothWidths(page: Page) {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expectNoHorizontalScroll(page);
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/**
+ * Makes a fresh address an admin (and so an officer) with the API's own
+ * command, as a council would: the demo's staff keep their sign-in codes
+ * for other journeys.
+ */
+export function makeAdmin(email: string) {
+  execFileSync(API_BIN, ['create-admin', email], {
+    env: { PATH: process.env.PATH, DATABASE_URL: `sqlite://${path.join(RUN_DIR, 'fairshare.db')}`, FAIRSHARE_MAIL_DIR: MAIL_DIR, FAIRSHARE_SMS_DIR: SMS_DIR, RUST_LOG: 'warn' },
+    stdio: 'ignore',
+  });
 }

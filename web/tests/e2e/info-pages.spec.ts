@@ -4,8 +4,8 @@
 // sign-in pages and the page for being checked in person tell people the
 // other ways to take part and the help line. The numbers are the
 // defaults of config.ts, the same as the API's.
-import { expect, test, type Page } from '@playwright/test';
-import { codeFor, expectAccessible, expectNoHorizontalScroll, folderCount, newPerson, roundId, screenshots } from './helpers.js';
+import { expect, test } from '@playwright/test';
+import { codeFor, expectAccessible, expectNoHorizontalScroll, folderCount, newPerson, roundId, screenshots, checkBothWidths } from './helpers.js';
 
 const HELP_LINE = '0113 496 0000';
 const SMS = '07700 900123';
@@ -120,16 +120,6 @@ const FOOTER: Record<Lang, { name: string; href: string }[]> = {
     { name: 'Hawdd ei Ddeall', href: '/easy-read' },
   ],
 };
-
-/** axe at 1280 px, then at 320 px with nothing scrolling sideways and axe again. */
-async function checkBothWidths(page: Page) {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await expectAccessible(page);
-  await page.setViewportSize({ width: 320, height: 640 });
-  await expectNoHorizontalScroll(page);
-  await expectAccessible(page);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 for (const lang of ['en', 'cy'] as const) {
   test(`information pages in ${lang === 'en' ? 'English' : 'Welsh'}: what they must say, accessible, and usable at 320 px`, async ({ browser }) => {

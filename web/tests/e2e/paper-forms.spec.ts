@@ -6,20 +6,9 @@
 // is for, a Welsh bid form's character counts count in Welsh, and the
 // Welsh account page says what we keep in Welsh. Every page is checked
 // with axe, and at 320 px nothing scrolls sideways.
-import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { API_BIN, MAIL_DIR, RUN_DIR, SMS_DIR } from './env.js';
-import { apiSession, expectAccessible, expectNoHorizontalScroll, newPerson, signIn } from './helpers.js';
-
-/** Makes a fresh address an admin (and so an officer) with the API's own command, as a council would. */
-function makeAdmin(email: string) {
-  execFileSync(API_BIN, ['create-admin', email], {
-    env: { PATH: process.env.PATH, DATABASE_URL: `sqlite://${path.join(RUN_DIR, 'fairshare.db')}`, FAIRSHARE_MAIL_DIR: MAIL_DIR, FAIRSHARE_SMS_DIR: SMS_DIR, RUST_LOG: 'warn' },
-    stdio: 'ignore',
-  });
-}
+import { apiSession, newPerson, signIn, checkBothWidths, makeAdmin } from './helpers.js';
 
 type Api = Awaited<ReturnType<typeof apiSession>>;
 
@@ -57,16 +46,6 @@ async function votingRound(staff: Api, chair: Api, title: string) {
   await staff('mutation($id: ID!) { advanceRound(id: $id, to: BID_REVIEW) { id } }', { id });
   await staff('mutation($id: ID!) { advanceRound(id: $id, to: VOTING) { id } }', { id });
   return id;
-}
-
-/** axe at 1280 px, then axe again at 320 px with nothing scrolling sideways. */
-async function checkPage(page: Page) {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await expectAccessible(page);
-  await page.setViewportSize({ width: 320, height: 640 });
-  await expectNoHorizontalScroll(page);
-  await expectAccessible(page);
-  await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
@@ -127,18 +106,18 @@ test('an officer enters a paper ballot returned by post from the voting code on 
   await expect(op).toHaveTitle(new RegExp(`^${FORM_TITLE} – `));
   await expect(op.locator('h1')).toHaveCount(1);
   await expect(op.getByText('The 16 digits printed on the letter')).toBeVisible();
-  await checkPage(op);
+  await checkBothWidths(op);
 
   // A code of the wrong length, then 16 digits that are not a code of this round.
   await enterCode(op, '1234 5678');
   await expect(op.getByRole('alert')).toContainText('Enter the voting code as it is printed on the letter: 16 digits');
   await expect(op).toHaveTitle(new RegExp(`^Error: ${FORM_TITLE} – `));
   await expect(op.getByLabel('Voting code on the form')).toHaveValue('1234 5678');
-  await checkPage(op);
+  await checkBothWidths(op);
   await enterCode(op, '0000 0000 0000 0000');
   await expect(op.getByRole('alert')).toContainText('This is not a voting code that can vote in this round');
   await expect(op.getByRole('alert')).toContainText('a newer letter replaces the codes on older ones');
-  await checkPage(op);
+  await checkBothWidths(op);
 
   // The right code: the staff ballot pages, as a paper ballot.
   await enterCode(op, code!);
@@ -149,7 +128,7 @@ test('an officer enters a paper ballot returned by post from the voting code on 
   await op.getByRole('button', { name: 'Record this ballot' }).click();
   await expect(h1(op)).toHaveText('Ballot recorded');
   await expect(op.locator('h1')).toHaveCount(1);
-  await checkPage(op);
+  await checkBothWidths(op);
   await op.getByRole('link', { name: 'Enter another paper ballot from the post' }).click();
   await expect(h1(op)).toHaveText(FORM_TITLE);
 
@@ -169,7 +148,7 @@ test('an officer enters a paper ballot returned by post from the voting code on 
   await op.goto(`/officer/rounds/${round}/paper-forms`);
   await enterCode(op, late!);
   await expect(op.getByRole('alert')).toContainText('Voting in this round has closed, so paper ballot forms can no longer be entered');
-  await checkPage(op);
+  await checkBothWidths(op);
   await op.goto(`/officer/rounds/${round}`);
   await expect(op.getByRole('link', { name: FORM_TITLE })).toHaveCount(0);
   await context.close();
@@ -198,10 +177,10 @@ test('a group’s pending invitations say who each is for, in English and Welsh;
   await expect(invitation).toContainText(/Invitation to j\S*@example\.org, sent \d{1,2} \w+ \d{4}, open until \d{1,2} \w+ \d{4}/);
   await expect(invitation).not.toContainText('juno.invitee');
   await expect(invitation.getByRole('button')).toHaveAccessibleName(/^Withdraw this invitation\s*: j\S*@example\.org$/);
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.goto(`/groups/${group}?lang=cy`);
   await expect(page.locator('li', { hasText: 'Tynnu’r gwahoddiad hwn yn ôl' })).toContainText(/Gwahoddiad i j\S*@example\.org, anfonwyd \d{1,2} \S+ \d{4}, ar agor tan/);
-  await checkPage(page);
+  await checkBothWidths(page);
 
   // The bid form's character counts, once the script has run.
   await page.goto(`/groups/${group}/bids/new?lang=cy`);
@@ -245,7 +224,7 @@ test('the Welsh account page says what we keep, and the roles, in Welsh', async 
   const roles = page.locator('.govuk-summary-list__row', { hasText: 'Rolau' });
   await expect(roles).toContainText('Preswylydd, Gweinyddwr');
   await expect(roles).not.toContainText(/Resident|Admin/);
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.goto('/account?lang=en');
   await expect(page.locator('.govuk-summary-list__row', { hasText: 'What we keep' }).first()).toContainText('keyed hashes of your name with your date of birth');
   await expect(page.locator('.govuk-summary-list__row', { hasText: 'Roles' })).toContainText('Resident, Admin');

@@ -6,20 +6,9 @@
 // and the receipt check first, and the technical details after; officers
 // entering a paper ballot read their own words. Every page is checked
 // with axe, and at 320 px nothing scrolls sideways.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { API_BIN, MAIL_DIR, RUN_DIR, SMS_DIR } from './env.js';
-import { apiSession, expectAccessible, expectNoHorizontalScroll, newPerson, roundId, screenshots, signIn } from './helpers.js';
+import { apiSession, expectAccessible, newPerson, roundId, screenshots, signIn, checkBothWidths, makeAdmin } from './helpers.js';
 import { instantFromLocal } from '../../src/lib/dates.js';
-
-/** Makes a fresh address an admin (and so an officer) with the API's own command, as a council would. */
-function makeAdmin(email: string) {
-  execFileSync(API_BIN, ['create-admin', email], {
-    env: { PATH: process.env.PATH, DATABASE_URL: `sqlite://${path.join(RUN_DIR, 'fairshare.db')}`, FAIRSHARE_MAIL_DIR: MAIL_DIR, FAIRSHARE_SMS_DIR: SMS_DIR, RUST_LOG: 'warn' },
-    stdio: 'ignore',
-  });
-}
 
 type Api = Awaited<ReturnType<typeof apiSession>>;
 
@@ -91,16 +80,6 @@ async function verifiedResident(email: string, name: string, round: string, year
   return me;
 }
 
-/** axe at 1280 px, then axe again at 320 px with nothing scrolling sideways. */
-async function checkPage(page: Page) {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await expectAccessible(page);
-  await page.setViewportSize({ width: 320, height: 640 });
-  await expectNoHorizontalScroll(page);
-  await expectAccessible(page);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
-
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
 
 test.describe.configure({ mode: 'serial' });
@@ -129,7 +108,7 @@ test('A and F: the ballot names the error when too many are chosen, asks before 
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('alert')).toContainText('You have chosen 4 projects: choose no more than 3');
   await expect(page).toHaveTitle(/^Error: /);
-  await checkPage(page);
+  await checkBothWidths(page);
 
   // The same in Welsh, and the page fits 320 px (its legend no longer spills out).
   await page.goto(`/rounds/${round.id}/vote?lang=cy`);
@@ -137,9 +116,9 @@ test('A and F: the ballot names the error when too many are chosen, asks before 
   await expect(page.getByText('Rydych wedi dewis 4 prosiect: peidiwch â dewis mwy na 3')).toBeVisible();
   await page.getByRole('button', { name: 'Parhau' }).click();
   await expect(page.getByRole('alert')).toContainText('Rydych wedi dewis 4 prosiect: peidiwch â dewis mwy na 3');
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.goto(`/rounds/${round.id}/vote?lang=cy`);
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.setViewportSize({ width: 320, height: 640 });
   await screenshots(page, 'residents-first-ballot-cy');
 
@@ -151,13 +130,13 @@ test('A and F: the ballot names the error when too many are chosen, asks before 
   await expect(page.getByText('You have not chosen any projects, so your vote is blank.')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Are you sure you want to send a blank vote?' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Send my vote' })).toHaveCount(0);
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.getByRole('button', { name: 'Go back and choose projects' }).click();
   await expect(h1(page)).toHaveText('Choose the projects you support');
   await page.goto(`/rounds/${round.id}/vote?lang=cy`);
   await page.getByRole('button', { name: 'Parhau' }).click();
   await expect(page.getByText('Nid ydych wedi dewis unrhyw brosiectau, felly mae eich pleidlais yn wag.')).toBeVisible();
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.getByRole('button', { name: 'Anfon pleidlais wag' }).click();
   await expect(h1(page)).toHaveText('Pleidlais wedi dod i law');
 
@@ -177,11 +156,11 @@ test('A and F: the ballot names the error when too many are chosen, asks before 
   const closesRow = page.locator('.govuk-summary-list__row', { hasText: 'Voting closes' });
   await expect(closesRow).not.toContainText('To be announced');
   await expect(closesRow).not.toContainText(dayDate(round.closes, 'en'));
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.goto(`/rounds/${round.id}?lang=cy`);
   await expect(page.getByText(/^Mae’r pleidleisio wedi cau/).first()).toBeVisible();
   await expect(page.getByText('Mae’r pleidleisio ar agor')).toHaveCount(0);
-  await checkPage(page);
+  await checkBothWidths(page);
   await context.close();
 });
 
@@ -203,33 +182,33 @@ test('D: the round, area, project list, ballot, receipt and account pages say wh
   await expect(page.getByText(closesEn)).toBeVisible();
   await expect(page.getByText('3 days left.')).toBeVisible();
   await expect(page.locator('.govuk-summary-list__row', { hasText: 'Voting closes' })).toContainText(`5pm on ${dayDate(round.closes, 'en')}`);
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.goto(`/areas/${round.area}`);
   const card = page.locator('.app-card', { hasText: 'Residents first: dates' });
   await expect(card).toContainText(closesEn);
   await expect(card).toContainText('3 days left');
   await expect(card.getByRole('button', { name: /^Vote now\s*: Residents first: dates$/ })).toHaveAttribute('href', `/rounds/${round.id}/vote`);
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.goto(`/rounds/${round.id}/areas/${round.area}`);
   await expect(page.getByRole('button', { name: 'Vote now' })).toHaveAttribute('href', `/rounds/${round.id}/vote`);
   await expect(page.getByText(closesEn)).toBeVisible();
   await expect(page.getByText('Eligible', { exact: true })).toHaveCount(0);
   await expect(page.getByText('On the ballot: you can vote for it').first()).toBeVisible();
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.goto(`/bids/${round.bids['Bulb planting']}`);
   await expect(page.getByText('On the ballot: you can vote for it')).toBeVisible();
-  await checkPage(page);
+  await checkBothWidths(page);
   // In Welsh.
   await page.goto(`/rounds/${round.id}?lang=cy`);
   await expect(page.getByText(closesCy)).toBeVisible();
   await expect(page.getByText('3 diwrnod ar ôl.')).toBeVisible();
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.goto(`/areas/${round.area}`);
   await expect(page.locator('.app-card', { hasText: 'Residents first: dates' })).toContainText(closesCy);
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.goto(`/rounds/${round.id}/areas/${round.area}`);
   await expect(page.getByText('Ar y papur pleidleisio: gallwch bleidleisio drosto').first()).toBeVisible();
-  await checkPage(page);
+  await checkBothWidths(page);
 
   // Signed in: the ballot, the receipt and the account page.
   await page.goto(`/rounds/${round.id}?lang=en`);
@@ -248,18 +227,18 @@ test('D: the round, area, project list, ballot, receipt and account pages say wh
   // The receipt code only: no "receipt key" that nothing asks for.
   await expect(page.getByText('Receipt key')).toHaveCount(0);
   await expect(page.getByText('Only your latest vote counts.')).toBeVisible();
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.goto('/account?lang=en');
   const mine = page.locator('.app-card', { hasText: 'Residents first: dates' });
   await expect(mine).toContainText('You can vote in this round');
   await expect(mine.locator('.govuk-summary-list__row', { hasText: 'Voting closes' })).toContainText(`5pm on ${dayDate(round.closes, 'en')} 3 days left.`);
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.goto('/account?lang=cy');
   await expect(page.locator('.app-card', { hasText: 'Residents first: dates' })).toContainText(`5pm ddydd ${dayDate(round.closes, 'cy')} 3 diwrnod ar ôl.`);
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.goto(`/rounds/${round.id}/vote?lang=cy`);
   await expect(page.getByText(closesCy)).toBeVisible();
-  await checkPage(page);
+  await checkBothWidths(page);
   await context.close();
 });
 
@@ -287,7 +266,7 @@ test('B: errors in plain words in the page’s language; a replaced vote’s rec
   await page.locator('form button').first().click();
   await expect(page.getByRole('alert')).toContainText('Rhaid i’r dyddiad geni fod yn ddyddiad go iawn');
   await expect(page.getByRole('alert')).not.toContainText(/date|enter|birth/i);
-  await checkPage(page);
+  await checkBothWidths(page);
   await fill('Ella Errors', '1', '1', String(new Date().getFullYear() + 2));
   await page.locator('form button').first().click();
   await expect(page.getByRole('alert')).toContainText('Rhaid i’r dyddiad geni fod yn y gorffennol');
@@ -296,7 +275,7 @@ test('B: errors in plain words in the page’s language; a replaced vote’s rec
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('alert')).toContainText('Date of birth must be a real date');
   await expect(page.getByRole('alert')).not.toContainText('format');
-  await checkPage(page);
+  await checkBothWidths(page);
   await context.close();
 
   // A vote replaced by a later one: only the latest receipt is in the count, and the page says why.
@@ -329,12 +308,12 @@ test('B: errors in plain words in the page’s language; a replaced vote’s rec
   await vp.getByLabel('Receipt code').fill(first);
   await vp.getByRole('button', { name: 'Check the receipt' }).click();
   await expect(vp.getByRole('alert')).toContainText('Only your latest vote counts: if you changed your vote, the code for the vote you replaced is not in the count');
-  await checkPage(vp);
+  await checkBothWidths(vp);
   await vp.goto(`/rounds/${round.id}/receipt?lang=cy`);
   await vp.getByLabel('Cod y dderbynneb').fill(first);
   await vp.getByRole('button', { name: 'Gwirio’r dderbynneb' }).click();
   await expect(vp.getByRole('alert')).toContainText('Dim ond eich pleidlais ddiweddaraf sy’n cyfrif');
-  await checkPage(vp);
+  await checkBothWidths(vp);
   // The latest receipt is found; the page's title is its heading, and the hashes wait behind a details.
   await vp.goto(`/rounds/${round.id}/receipt?lang=en`);
   await vp.getByLabel('Receipt code').fill(latest);
@@ -344,13 +323,13 @@ test('B: errors in plain words in the page’s language; a replaced vote’s rec
   await expect(vp.getByText('Fingerprint of all the receipts (Merkle root)')).toBeHidden();
   await vp.getByText('For people checking the count').click();
   await expect(vp.getByText('Fingerprint of all the receipts (Merkle root)')).toBeVisible();
-  await checkPage(vp);
+  await checkBothWidths(vp);
   await vp.goto(`/rounds/${round.id}/receipt?lang=cy`);
   await vp.getByLabel('Cod y dderbynneb').fill(latest);
   await vp.getByRole('button', { name: 'Gwirio’r dderbynneb' }).click();
   await expect(h1(vp)).toHaveText('Mae eich pleidlais yn y cyfrif');
   await expect(vp).toHaveTitle(/^Mae eich pleidlais yn y cyfrif – /);
-  await checkPage(vp);
+  await checkBothWidths(vp);
   await visitor.close();
 });
 
@@ -379,7 +358,7 @@ test('C: the results page in plain words, the funded projects and the receipt ch
   const all = await main.innerText();
   expect(all).not.toMatch(/single run|is exhaustive|\bpaid\b/);
   expect(all).toContain('came out of the equal shares of the budget');
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.setViewportSize({ width: 320, height: 640 });
   await screenshots(page, 'residents-first-results');
   await page.goto(`/rounds/${id}/results?lang=cy`);
@@ -387,7 +366,7 @@ test('C: the results page in plain words, the funded projects and the receipt ch
   await expect(page.getByText('Nid oedd cyfrannau cyfartal ei gefnogwyr o’r gyllideb yn ddigon i dalu amdano.').first()).toBeVisible();
   for (const d of await page.locator('details').all()) await d.locator('summary').click();
   expect(await page.locator('main').innerText()).not.toMatch(/thalodd|single run|exhaustive/);
-  await checkPage(page);
+  await checkBothWidths(page);
   await context.close();
 });
 

@@ -7,17 +7,7 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { API_URL } from './env.js';
-import { DEMO, apiSession, roundId, emailsTo, expectAccessible, expectNoHorizontalScroll, folderCount, newPerson, screenshots, signIn } from './helpers.js';
-
-/** axe at 1280 px, then at 320 px with nothing scrolling sideways. */
-async function checkPage(page: Page) {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await expectAccessible(page);
-  await page.setViewportSize({ width: 320, height: 640 });
-  await expectNoHorizontalScroll(page);
-  await expectAccessible(page);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+import { DEMO, apiSession, roundId, emailsTo, expectAccessible, folderCount, newPerson, screenshots, signIn, checkBothWidths } from './helpers.js';
 
 /** A round's close checkpoint and signature, as the API gives them to anyone. */
 async function apiCheckpoint(id: string): Promise<{ closeCheckpoint: string | null; closeCheckpointSignature: string | null }> {
@@ -69,7 +59,7 @@ test('results: the demo’s published round in English and Welsh, its files at t
   // Voting has closed: the round's page has its close checkpoint, and no form to get it by email.
   const checkpoint = await expectCheckpointSection(page, id);
   await expect(page.getByRole('heading', { name: 'Get the close checkpoint by email' })).toHaveCount(0);
-  await checkPage(page);
+  await checkBothWidths(page);
   await screenshots(page, 'round-close-checkpoint');
   await page.getByRole('button', { name: 'See the results' }).click();
   await expect(page).toHaveURL(new RegExp(`/rounds/${id}/results$`));
@@ -98,7 +88,7 @@ test('results: the demo’s published round in English and Welsh, its files at t
   await expect(check.nth(0)).toContainText('tally verify bundle.tar');
   await expect(check.nth(1)).toHaveText(`tally verify bundle.tar --checkpoint ${checkpoint}`);
   await expect(check.nth(2)).toContainText('tally verify bundle.tar --receipt');
-  await checkPage(page);
+  await checkBothWidths(page);
   await screenshots(page, 'results');
 
   // The files come from the API through the web client's own address.
@@ -124,7 +114,7 @@ test('results: the demo’s published round in English and Welsh, its files at t
   // Checking a receipt: the errors.
   await page.getByRole('button', { name: 'Check your receipt' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your receipt');
-  await checkPage(page);
+  await checkBothWidths(page);
   await page.getByRole('button', { name: 'Check the receipt' }).click();
   await expect(page.getByRole('alert')).toContainText('Enter your receipt code');
   await expect(page).toHaveTitle(/^Error: Check your receipt/);
@@ -135,7 +125,7 @@ test('results: the demo’s published round in English and Welsh, its files at t
   await page.getByLabel('Receipt code').fill('0000-0000-0000-0000');
   await page.getByRole('button', { name: 'Check the receipt' }).click();
   await expect(page.getByRole('alert')).toContainText('We could not find this receipt code in the count');
-  await checkPage(page);
+  await checkBothWidths(page);
 
   // In Welsh.
   await page.goto(`/rounds/${id}/results?lang=cy`);
@@ -151,13 +141,13 @@ test('results: the demo’s published round in English and Welsh, its files at t
   await expect(page.getByRole('heading', { level: 3, name: 'Pwynt gwirio’r cau' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Allwedd gyhoeddus y cyngor, i wirio’r llofnod' })).toBeVisible();
   await expect(page.getByText(`tally verify bundle.tar --checkpoint ${checkpoint}`)).toBeVisible();
-  await checkPage(page);
+  await checkBothWidths(page);
   await screenshots(page, 'cy-results');
   await page.goto(`/rounds/${id}/receipt`);
   await page.getByRole('button', { name: 'Gwirio’r dderbynneb' }).click();
   await expect(page.getByRole('alert')).toContainText('Rhowch god eich derbynneb');
   await expect(page).toHaveTitle(/^Gwall: Gwirio eich derbynneb/);
-  await checkPage(page);
+  await checkBothWidths(page);
   await context.close();
 });
 
@@ -223,7 +213,7 @@ test('results: counted at close, published by a councillor after confirming, a r
   // The checkpoint is public at once, before any figure, and the group holds it by email.
   const closed = await expectCheckpointSection(publicPage, id);
   await expect.poll(() => emailsTo(groupContact.contactEmail as string, mailBefore).some((m) => m.body.includes(closed)), { message: 'the checkpoint emailed to the group' }).toBe(true);
-  await checkPage(publicPage);
+  await checkBothWidths(publicPage);
   await publicPage.goto(`/rounds/${id}`);
   expect(await expectCheckpointSection(publicPage, id)).toBe(closed);
   await publicPage.goto(`/rounds/${id}/receipt`);
@@ -265,13 +255,13 @@ test('results: counted at close, published by a councillor after confirming, a r
   await expect(publicPage.getByRole('heading', { level: 1 })).toHaveText('Your vote is in the count');
   await expect(publicPage.locator('.govuk-panel')).toContainText(receipts[0]!);
   await expect(publicPage.locator('dd', { hasText: /^\s*[12] of 2\s*$/ })).toBeVisible();
-  await checkPage(publicPage);
+  await checkBothWidths(publicPage);
   await screenshots(publicPage, 'receipt-found');
   await publicPage.goto(`/rounds/${id}/receipt?lang=cy`);
   await publicPage.getByLabel('Cod y dderbynneb').fill(receipts[1]!);
   await publicPage.getByRole('button', { name: 'Gwirio’r dderbynneb' }).click();
   await expect(publicPage.getByRole('heading', { level: 1 })).toHaveText('Mae eich pleidlais yn y cyfrif');
-  await checkPage(publicPage);
+  await checkBothWidths(publicPage);
   await publicPage.goto(`/rounds/${id}/results?lang=en`);
 
   // A correction: the reason is required; the bid left out is no longer funded.
@@ -301,16 +291,16 @@ test('results: counted at close, published by a councillor after confirming, a r
   // A correction counts the same sealed files: the checkpoint is the one sent at the close.
   expect(await expectCheckpointSection(publicPage, id)).toBe(closed);
   await expect(publicPage.getByText('The lantern parade cannot go ahead: the road cannot be closed.').first()).toBeVisible();
-  await checkPage(publicPage);
+  await checkBothWidths(publicPage);
   await screenshots(publicPage, 'results-corrected');
   await publicPage.getByRole('link', { name: 'Version 1' }).click();
   await expect(publicPage).toHaveURL(new RegExp(`/rounds/${id}/results\\?version=1$`));
   await expect(publicPage.getByText('This is an earlier version of the result')).toBeVisible();
   await expect(publicPage.getByRole('link', { name: 'Lantern parade' })).toBeVisible();
-  await checkPage(publicPage);
+  await checkBothWidths(publicPage);
   await publicPage.goto(`/rounds/${id}/results?version=1&lang=cy`);
   await expect(publicPage.getByText('Fersiwn gynharach o’r canlyniad yw hon')).toBeVisible();
-  await checkPage(publicPage);
+  await checkBothWidths(publicPage);
   await visitor.close();
   await councillorContext.close();
 });

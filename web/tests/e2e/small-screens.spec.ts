@@ -3,19 +3,8 @@
 // scrolls sideways but a wide table in its own labelled, focusable region.
 // The staff are fresh addresses (`create-admin`, then roles given by that
 // admin), so the demo's staff keep their sign-in codes for other journeys.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { API_BIN, MAIL_DIR, RUN_DIR, SMS_DIR } from './env.js';
-import { apiSession, codeFor, expectAccessible, expectNoHorizontalScroll, folderCount, newPerson, roundId, screenshots } from './helpers.js';
-
-/** Makes a fresh address an admin with the API's own command, as a council would. */
-function makeAdmin(email: string) {
-  execFileSync(API_BIN, ['create-admin', email], {
-    env: { PATH: process.env.PATH, DATABASE_URL: `sqlite://${path.join(RUN_DIR, 'fairshare.db')}`, FAIRSHARE_MAIL_DIR: MAIL_DIR, FAIRSHARE_SMS_DIR: SMS_DIR, RUST_LOG: 'warn' },
-    stdio: 'ignore',
-  });
-}
+import { apiSession, codeFor, expectAccessible, expectNoHorizontalScroll, folderCount, newPerson, roundId, screenshots, makeAdmin } from './helpers.js';
 
 const stamp = Date.now();
 

@@ -2,11 +2,8 @@
 // area's name show in Welsh on Welsh pages where the council gave them, and
 // otherwise in English marked lang="en", so a screen reader reads them in an
 // English voice. Officers give the Welsh on the staff forms.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { API_BIN, MAIL_DIR, RUN_DIR, SMS_DIR } from './env.js';
-import { expectAccessible, expectNoHorizontalScroll, newPerson, roundId, signIn } from './helpers.js';
+import { expectAccessible, expectNoHorizontalScroll, newPerson, roundId, signIn, makeAdmin } from './helpers.js';
 
 const stamp = Date.now();
 
@@ -48,10 +45,7 @@ test('a round written in Welsh reads in Welsh, and English kept on a Welsh page 
 test('an officer gives an area its Welsh name, and takes it away', async ({ browser }) => {
   test.setTimeout(120_000);
   const admin = `welsh-admin-${stamp}@example.org`;
-  execFileSync(API_BIN, ['create-admin', admin], {
-    env: { PATH: process.env.PATH, DATABASE_URL: `sqlite://${path.join(RUN_DIR, 'fairshare.db')}`, FAIRSHARE_MAIL_DIR: MAIL_DIR, FAIRSHARE_SMS_DIR: SMS_DIR, RUST_LOG: 'warn' },
-    stdio: 'ignore',
-  });
+  makeAdmin(admin);
   const context = await newPerson(browser);
   const page = await context.newPage();
   await signIn(page, admin, '/officer/areas/new');
