@@ -300,6 +300,18 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// 5pm in the UK, 28 days after `now`.
+fn demo_closing_time(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let day = crate::service::phone::uk_day(now) + chrono::Duration::days(28);
+    chrono_tz::Europe::London
+        .from_local_datetime(&day.and_hms_opt(17, 0, 0).unwrap_or_default())
+        .earliest()
+        .map_or(now + chrono::Duration::days(28), |t| {
+            t.with_timezone(&chrono::Utc)
+        })
+}
+
 /// A round in its voting phase: an approval ballot (up to three bids),
 /// counted by the Method of Equal Shares, with two residents verified to
 /// vote in it.
@@ -322,7 +334,13 @@ async fn seed_voting_round(
             title_cy: None,
             description_cy: None,
             pots: vec![(woodhouse.into(), pounds(12_000)), (chapeltown.into(), pounds(8_000))],
-            schedule: Schedule::default(),
+            // Voting closes at 5pm, UK time, four weeks after the demo is
+            // set up, so that its pages show the closing date and the days
+            // left.
+            schedule: Schedule {
+                voting_closes_at: Some(demo_closing_time(chrono::Utc::now())),
+                ..Schedule::default()
+            },
             ballot: BallotSettings {
                 kind: BallotKind::Approval,
                 min_choices: None,

@@ -4,7 +4,7 @@
 //! gateway's signature written apart from the server's (on `ring`), checked
 //! against Twilio's published example.
 use crate::fixtures::{in_person_query, person};
-use crate::helpers::TestApp;
+use crate::helpers::{error_code, TestApp};
 use crate::voting::{election, election_closing, Election, CAST};
 use api::store::ballots;
 use base64::Engine;
@@ -1432,6 +1432,175 @@ async fn a_lost_batch_of_letters_is_made_again_until_collected() {
             "{action} audited"
         );
     }
+}
+
+/// The letters' text, as `pdftotext` reads it from a batch's PDF.
+fn pdf_text(pdf_base64: &str) -> String {
+    let pdf = base64::engine::general_purpose::STANDARD
+        .decode(pdf_base64)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("letters.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (apt-get install -y poppler-utils)");
+    assert!(out.status.success(), "pdftotext reads the letters");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A batch of letters addressed from a names-and-addresses file keyed by
+/// the letters' references: the names and addresses are printed, the
+/// letters CSV given back with them filled in does as well, and every
+/// mistake in the file is named with its line, issuing nothing.
+#[tokio::test]
+async fn a_names_and_addresses_file_addresses_a_batch_of_letters() {
+    use api::store::verified_participants as vp;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL" }), 1).await;
+    seed_in_person(&app, &e, 3).await;
+    let round: i64 = e.round.parse().unwrap();
+    let waiting: Vec<i64> = vp::Entity::find()
+        .filter(vp::Column::RoundId.eq(round))
+        .filter(vp::Column::AccountId.is_null())
+        .order_by_asc(vp::Column::Id)
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(waiting.len(), 3);
+    let issue = |addresses: String| json!({ "i": { "roundId": e.round, "addresses": addresses } });
+    let invalid = |res: &Value| -> String {
+        assert_eq!(error_code(res), "INVALID_INPUT", "{res:#}");
+        res["errors"][0]["message"].as_str().unwrap().to_owned()
+    };
+    // Mistakes, each named; nothing is issued by any of them.
+    let v = |i: usize| format!("V{}", waiting[i]);
+    for (file, says) in [
+        (
+            "name,address_1\nMr A,1 Road\n".to_owned(),
+            "a column named reference",
+        ),
+        ("reference,name\n".to_owned(), "has no one in it"),
+        (
+            format!("reference,name\n{},Mr A\nX12,Mrs B\n", v(0)),
+            "line 3: \"X12\" is not a letter reference",
+        ),
+        (
+            format!("reference,name\n{},Mr A\n{},Mr A again\n", v(0), v(0)),
+            "is named twice",
+        ),
+        (
+            "reference,name\nV99999999,Nobody\n".to_owned(),
+            "V99999999 is not the reference of anyone verified for this round",
+        ),
+        (
+            format!(
+                "reference,name,address_1\n{},{},1 Road\n",
+                v(0),
+                "x".repeat(101)
+            ),
+            "up to 100 characters",
+        ),
+    ] {
+        let res = app
+            .gql(Some(&e.officer), ISSUE_BATCH, issue(file.clone()))
+            .await;
+        let message = invalid(&res);
+        assert!(message.contains(says), "{file:?}: {message}");
+    }
+    let both = app
+        .gql(
+            Some(&e.officer),
+            ISSUE_BATCH,
+            json!({ "i": { "roundId": e.round, "addresses": format!("reference\n{}\n", v(0)), "recipients": [{ "verificationId": waiting[0].to_string() }] } }),
+        )
+        .await;
+    assert!(invalid(&both).contains("not both"));
+    assert!(crate::voting::dump_table(&app, "voting_codes")
+        .await
+        .is_empty());
+
+    // A file as a council's mail merge writes it: a byte-order mark, other
+    // capitals, a blank line, and one person left for later.
+    let file = format!(
+        "\u{feff}Reference,Name,Address_1,Address_2,Address_3\n{},Mrs Gwenllian Parry,12 Woodhouse Lane,Leeds,LS6 1AB\n\n{},\"Bevan, Idris\",3 Cliff Road,,LS6 2AB\n",
+        v(0),
+        v(1).to_lowercase()
+    );
+    let letters =
+        app.ok(Some(&e.officer), ISSUE_BATCH, issue(file)).await["issueVotingCodes"].clone();
+    assert_eq!(letters["issued"], 2);
+    let rows = csv_letters(letters["csv"].as_str().unwrap());
+    assert_eq!(
+        rows.iter()
+            .map(|(r, n, _)| (r.clone(), n.clone()))
+            .collect::<Vec<_>>(),
+        vec![
+            (v(0), "Mrs Gwenllian Parry".to_owned()),
+            (v(1), "Bevan, Idris".to_owned())
+        ]
+    );
+    let printed = pdf_text(letters["pdfBase64"].as_str().unwrap());
+    for expected in [
+        "Mrs Gwenllian Parry",
+        "12 Woodhouse Lane",
+        "LS6 1AB",
+        "Bevan, Idris",
+        "3 Cliff Road",
+        "LS6 2AB",
+        v(0).as_str(),
+        v(1).as_str(),
+    ] {
+        assert!(
+            printed.contains(expected),
+            "{expected} is on a letter:\n{printed}"
+        );
+    }
+    // The third person is still waiting for a letter.
+    let rest = app
+        .ok(
+            Some(&e.officer),
+            ISSUE_BATCH,
+            json!({ "i": { "roundId": e.round } }),
+        )
+        .await["issueVotingCodes"]
+        .clone();
+    assert_eq!(rest["issued"], 1);
+    assert_eq!(csv_letters(rest["csv"].as_str().unwrap())[0].0, v(2));
+
+    // The letters CSV itself, given back with a name and address filled in,
+    // addresses new letters (new codes, which void the old).
+    let mut back = csv::Writer::from_writer(Vec::new());
+    {
+        let mut reader = csv::Reader::from_reader(rest["csv"].as_str().unwrap().as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        back.write_record(&headers).unwrap();
+        for r in reader.records() {
+            let mut r: Vec<String> = r.unwrap().iter().map(str::to_owned).collect();
+            r[1] = "Mr Dafydd Rees".into();
+            r[2] = "7 Chapeltown Road".into();
+            back.write_record(&r).unwrap();
+        }
+    }
+    let back = String::from_utf8(back.into_inner().unwrap()).unwrap();
+    let again =
+        app.ok(Some(&e.officer), ISSUE_BATCH, issue(back)).await["issueVotingCodes"].clone();
+    assert_eq!(again["issued"], 1);
+    let again_rows = csv_letters(again["csv"].as_str().unwrap());
+    assert_eq!(again_rows[0].1, "Mr Dafydd Rees");
+    assert_ne!(
+        again_rows[0].2,
+        csv_letters(rest["csv"].as_str().unwrap())[0].2,
+        "a new code"
+    );
+    assert!(pdf_text(again["pdfBase64"].as_str().unwrap()).contains("7 Chapeltown Road"));
 }
 
 /// A code from a letter, texted or keyed after voting has closed, is told

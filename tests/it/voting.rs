@@ -1141,3 +1141,33 @@ async fn deleting_a_verification_while_voting_withdraws_its_vote() {
         .await;
     assert_eq!(ballot_rows(&app).await.len(), 2);
 }
+
+/// A round closed by hand before its closing date says when voting really
+/// closed (`votingClosedAt`), from its log; before that it says nothing.
+#[tokio::test]
+async fn a_round_closed_early_says_when_voting_closed() {
+    let app = TestApp::spawn().await;
+    let closes = chrono::Utc::now() + chrono::Duration::days(10);
+    let e = election_closing(&app, json!({ "kind": "APPROVAL" }), 0, Some(closes)).await;
+    let query =
+        "query($id: ID!) { round(id: $id) { phase votingClosedAt schedule { votingClosesAt } } }";
+    let open = app.ok(None, query, json!({ "id": e.round })).await;
+    assert_eq!(open["round"]["phase"], "VOTING");
+    assert!(open["round"]["votingClosedAt"].is_null(), "{open}");
+    let before = chrono::Utc::now() - chrono::Duration::seconds(1);
+    crate::fixtures::advance(&app, &e.officer, &e.round, "CLOSED").await;
+    let after = chrono::Utc::now() + chrono::Duration::seconds(1);
+    // The close is counted at once: the round is counted, and still says
+    // when voting closed.
+    let closed = app.ok(None, query, json!({ "id": e.round })).await;
+    assert_eq!(closed["round"]["phase"], "COUNTED", "{closed}");
+    let at: chrono::DateTime<chrono::Utc> = closed["round"]["votingClosedAt"]
+        .as_str()
+        .expect("a closing time")
+        .parse()
+        .unwrap();
+    assert!(
+        before <= at && at <= after,
+        "closed at {at}, not at {closes}"
+    );
+}

@@ -105,3 +105,23 @@ pub async fn voting_dates(
     let end = when("closed").unwrap_or_else(|| Utc::now().format("%d.%m.%Y").to_string());
     Ok((when("voting").unwrap_or_else(|| end.clone()), end))
 }
+
+/// When voting closed, by its date or by an officer: the time of the log's
+/// change of phase to `closed`, the latest of the round's phase changes.
+/// `None` while voting has not closed.
+pub async fn voting_closed_at(
+    db: &impl ConnectionTrait,
+    round_id: RoundId,
+) -> ServiceResult<Option<DateTime<Utc>>> {
+    let changes = round_log::Entity::find()
+        .filter(round_log::Column::RoundId.eq(round_id))
+        .filter(round_log::Column::Kind.eq("phase_changed"))
+        .order_by_desc(round_log::Column::Seq)
+        .all(db)
+        .await
+        .context("reading a round's log")?;
+    Ok(changes.into_iter().find_map(|e| {
+        let details: Value = serde_json::from_str(&e.details).ok()?;
+        (details["to"] == "closed").then_some(e.at)
+    }))
+}

@@ -74,9 +74,16 @@ impl VotingMutation {
     ) -> async_graphql::Result<VotingCodeLetters> {
         let actor = signed_in(ctx)?;
         let round_id = parse_id(&input.round_id, "round")?;
-        let recipients = match input.recipients {
-            None => None,
-            Some(list) => Some(
+        let recipients = match (input.recipients, input.addresses) {
+            (Some(_), Some(_)) => {
+                return Err(crate::graphql::to_gql(crate::error::ServiceError::invalid(
+                    "addresses",
+                    "give the people either as a list or as a names and addresses file, not both",
+                )))
+            }
+            (None, Some(text)) => Some(codes::recipients_from_csv(&text).gql()?),
+            (None, None) => None,
+            (Some(list), None) => Some(
                 list.into_iter()
                     .map(|r| {
                         Ok(Recipient {

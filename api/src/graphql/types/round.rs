@@ -253,6 +253,19 @@ impl Round {
     async fn phase_changed_at(&self) -> DateTime<Utc> {
         self.0.phase_changed_at
     }
+    /// When voting closed, whether at its scheduled time or by an officer
+    /// earlier (from the round's public log); null until it has closed.
+    async fn voting_closed_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<DateTime<Utc>>> {
+        if self.0.phase < DomainPhase::Closed || self.0.phase == DomainPhase::Cancelled {
+            return Ok(None);
+        }
+        crate::service::round_log::voting_closed_at(&state(ctx).db, self.0.id)
+            .await
+            .gql()
+    }
     async fn schedule(&self) -> Schedule {
         self.0.schedule.into()
     }

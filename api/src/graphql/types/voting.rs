@@ -316,6 +316,12 @@ pub struct IssueVotingCodesInput {
     /// out: everyone verified for the round who has no account and no code
     /// yet, up to 1,000 at a time.
     pub recipients: Option<Vec<VotingCodeRecipientInput>>,
+    /// Or the people, with their names and addresses, as a CSV file: a
+    /// header row with a `reference` column (V and a number, as on the
+    /// letters), `name`, and up to six columns `address_1` to
+    /// `address_6`. The letters CSV with names and addresses filled in
+    /// will do. Not with `recipients`.
+    pub addresses: Option<String>,
 }
 
 /// Voting-code letters. The codes are stored only as keyed hashes; the

@@ -101,6 +101,95 @@ pub async fn issue(
     print(state, batch, letters).await
 }
 
+/// The largest names-and-addresses file read: 1,000 letters of six long
+/// lines each fit well inside it.
+pub const MAX_ADDRESSES_BYTES: usize = 1024 * 1024;
+
+/// The people to send letters to, read from a names-and-addresses file:
+/// CSV with a header row naming a `reference` column (the letter's
+/// reference, `V` and the verification's number, as the letters CSV and
+/// the officer's page after an in-person check show it), an optional
+/// `name` column and up to six address columns (`address_1` to
+/// `address_6`, or any whose name starts with "address"), so that the
+/// letters CSV itself, with names and addresses filled in, can be given
+/// back. Every problem is reported with its line.
+pub fn recipients_from_csv(text: &str) -> ServiceResult<Vec<Recipient>> {
+    let bad = |m: String| ServiceError::invalid("addresses", m);
+    if text.len() > MAX_ADDRESSES_BYTES {
+        return Err(bad(format!(
+            "the names and addresses file is over {} KiB: send it in parts of at most {MAX_LETTERS} people",
+            MAX_ADDRESSES_BYTES / 1024
+        )));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|_| bad("the names and addresses file could not be read as CSV".into()))?
+        .iter()
+        .map(|h| h.to_lowercase())
+        .collect();
+    let Some(reference_at) = header.iter().position(|h| h == "reference") else {
+        return Err(bad(
+            "the names and addresses file needs a header row with a column named reference".into(),
+        ));
+    };
+    let name_at = header.iter().position(|h| h == "name");
+    let address_at: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.starts_with("address"))
+        .map(|(i, _)| i)
+        .collect();
+    if address_at.len() > 6 {
+        return Err(bad(
+            "the names and addresses file has more than 6 address columns".into(),
+        ));
+    }
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            bad(format!("line {line} could not be read as CSV"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let reference = record.get(reference_at).unwrap_or_default();
+        let number = reference
+            .strip_prefix(['V', 'v'])
+            .unwrap_or(reference)
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                bad(format!(
+                    "line {line}: \"{reference}\" is not a letter reference: a reference is V and a number, like V12"
+                ))
+            })?;
+        let field = |i: usize| record.get(i).unwrap_or_default().to_owned();
+        out.push(Recipient {
+            participant_id: number.into(),
+            name: name_at.map(field).filter(|n| !n.is_empty()),
+            address: address_at
+                .iter()
+                .map(|&i| field(i))
+                .filter(|l| !l.is_empty())
+                .collect(),
+        });
+    }
+    if out.is_empty() {
+        return Err(bad(
+            "the names and addresses file has no one in it: one row a person, under the header row"
+                .into(),
+        ));
+    }
+    Ok(out)
+}
+
 fn check_recipients(list: &[Recipient]) -> ServiceResult<()> {
     if list.len() > MAX_LETTERS {
         return Err(ServiceError::invalid(
@@ -113,7 +202,10 @@ fn check_recipients(list: &[Recipient]) -> ServiceResult<()> {
         if !seen.insert(x.participant_id) {
             return Err(ServiceError::invalid(
                 "recipients",
-                "each person can be named once",
+                format!(
+                    "V{} is named twice: each person can be named once",
+                    x.participant_id
+                ),
             ));
         }
         if x.address.len() > 6
@@ -240,7 +332,7 @@ async fn named(
                 ServiceError::invalid(
                     "recipients",
                     format!(
-                        "verification {} is not a verified participant of this round",
+                        "V{} is not the reference of anyone verified for this round",
                         r.participant_id
                     ),
                 )
@@ -249,7 +341,7 @@ async fn named(
             return Err(refused(
                 ErrorCode::NotVerified,
                 format!(
-                    "verification {} cannot vote in this round yet: finish or resolve it first",
+                    "V{} cannot vote in this round yet: finish or resolve their verification first",
                     r.participant_id
                 ),
             ));

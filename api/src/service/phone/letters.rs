@@ -281,7 +281,7 @@ pub fn csv(words: &Words, letters: &[Letter]) -> ServiceResult<String> {
             words.web.clone(),
             words
                 .closes
-                .map(|c| c.format("%Y-%m-%d").to_string())
+                .map(|c| super::uk_day(c).format("%Y-%m-%d").to_string())
                 .unwrap_or_default(),
         ]);
         w.write_record(&row).map_err(failed)?;
