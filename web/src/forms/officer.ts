@@ -157,12 +157,54 @@ export const IN_PERSON_API_ERRORS: ApiErrorMapping = {
 
 // Voting-code letters
 
-/** Every letter for a round, as a PDF to print or a CSV for a mail house. */
-export function parseLetters(body: unknown) {
-  const values = { format: str(body, 'format') };
+/**
+ * A CSV file's text. Spreadsheets save CSV as UTF-8 or, in Excel's older
+ * "CSV (Comma delimited)", as Windows-1252: a file that is not valid UTF-8
+ * is read as that, so that names like Siân come through either way.
+ */
+export function csvText(buffer: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+  } catch {
+    return new TextDecoder('windows-1252').decode(buffer);
+  }
+}
+
+/**
+ * A round's voting-code letters: with a names-and-addresses file (read by
+ * http/bodies.ts), the people it names; without, everyone waiting for a
+ * code.
+ */
+export function parseLetters(file: { buffer: Buffer } | undefined) {
   const errors = new FormErrors();
-  if (values.format !== 'pdf' && values.format !== 'csv') errors.add('format', 'Select what you need');
-  return parsed(values, errors, { format: values.format as 'pdf' | 'csv' });
+  if (file && file.buffer.length === 0) errors.add('addresses', 'The selected file is empty');
+  return parsed({}, errors, { addresses: file ? csvText(file.buffer) : null });
+}
+
+/**
+ * Where the API's refusal of a round's letters goes: beside the file, in
+ * the API's own words, which name the line and the reference at fault
+ * (`line 3: "X12" is not a letter reference`, `V99 is not the reference of
+ * anyone verified for this round`). With nobody waiting, what to do
+ * instead: download the letters already issued again, or name people in a
+ * file to give them new codes.
+ */
+export function lettersApiErrors(hasBatches: boolean): ApiErrorMapping {
+  const issued = hasBatches ? ' Letters already issued can be downloaded again from the batches listed under ‘Letters ready to print’.' : '';
+  return {
+    field: 'addresses',
+    every: true,
+    fieldOf: () => 'addresses',
+    messages: {
+      NOT_FOUND: `Everyone waiting for a voting code already has one.${issued} To give someone a new code, choose a names and addresses file that names them.`,
+    },
+  };
+}
+
+/** Which of a batch's files to download: the letters to print, or the file for a print supplier. */
+export function letterFormat(body: unknown): 'pdf' | 'csv' | null {
+  const format = str(body, 'format');
+  return format === 'pdf' || format === 'csv' ? format : null;
 }
 
 /** One letter, to post to a resident verified in person. */

@@ -10,21 +10,35 @@ import multer from 'multer';
 export const FORM_LIMIT_BYTES = 200 * 1024;
 /** The largest file a form may carry (a council's register as CSV, a pabulib file to count). */
 export const FILE_LIMIT_BYTES = 4 * 1024 * 1024;
+/**
+ * The largest names-and-addresses file for voting-code letters: 1,000
+ * people with six long address lines each fit well inside it (the API
+ * reads no more: MAX_ADDRESSES_BYTES).
+ */
+export const ADDRESSES_LIMIT_BYTES = 1024 * 1024;
 /** Fields in one form, at most: a ballot has one or two per bid. */
 const FIELD_LIMIT = 1000;
 
+/** A form that carries a file: the field it comes in and the largest it may be. */
+export interface FileForm {
+  path: RegExp;
+  field: string;
+  limitBytes: number;
+}
+
 /**
- * The forms that carry a file, and the field it comes in. Every other
- * multipart form may hold text fields only.
+ * The forms that carry a file. Every other multipart form may hold text
+ * fields only.
  */
-export const FILE_FORMS: { path: RegExp; field: string }[] = [
-  { path: /^\/officer\/rounds\/[^/]+\/register\/?$/, field: 'file' },
-  { path: /^\/officer\/simulator\/?$/, field: 'pbFile' },
+export const FILE_FORMS: FileForm[] = [
+  { path: /^\/officer\/rounds\/[^/]+\/register\/?$/, field: 'file', limitBytes: FILE_LIMIT_BYTES },
+  { path: /^\/officer\/simulator\/?$/, field: 'pbFile', limitBytes: FILE_LIMIT_BYTES },
+  { path: /^\/officer\/rounds\/[^/]+\/letters\/?$/, field: 'addresses', limitBytes: ADDRESSES_LIMIT_BYTES },
 ];
 
-/** The field a file may come in on this path, if any. */
-export function fileFieldFor(pathname: string): string | undefined {
-  return FILE_FORMS.find((f) => f.path.test(pathname))?.field;
+/** The form that may carry a file on this path, if any. */
+export function fileFormFor(pathname: string): FileForm | undefined {
+  return FILE_FORMS.find((f) => f.path.test(pathname));
 }
 
 /** An error with the HTTP status the error page answers with. */
@@ -39,22 +53,25 @@ export class BodyError extends Error {
   }
 }
 
-const uploads = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: FILE_LIMIT_BYTES, files: 1, fields: FIELD_LIMIT, fieldSize: FORM_LIMIT_BYTES, parts: FIELD_LIMIT + 1 },
-});
-const withFile = new Map<string, RequestHandler>();
-const textOnly = uploads.none();
+/** A multipart reader, into memory, for files of at most `fileSize` bytes. */
+function uploads(fileSize: number) {
+  return multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize, files: 1, fields: FIELD_LIMIT, fieldSize: FORM_LIMIT_BYTES, parts: FIELD_LIMIT + 1 },
+  });
+}
+const withFile = new Map<FileForm, RequestHandler>();
+const textOnly = uploads(FILE_LIMIT_BYTES).none();
 
 function multipart(req: Request, res: Response, next: NextFunction) {
   if (!req.is('multipart/form-data')) {
     next();
     return;
   }
-  const field = fileFieldFor(req.path);
+  const form = fileFormFor(req.path);
   // The whole body is bounded before a byte is read: browsers always say
   // how long a form is.
-  const max = FORM_LIMIT_BYTES + (field ? FILE_LIMIT_BYTES : 0);
+  const max = FORM_LIMIT_BYTES + (form ? form.limitBytes : 0);
   const length = req.get('content-length');
   if (length === undefined) {
     next(new BodyError(411, 'length.required', 'a form sent as multipart must give its length'));
@@ -64,14 +81,14 @@ function multipart(req: Request, res: Response, next: NextFunction) {
     next(new BodyError(413, 'entity.too.large', 'the form is too large'));
     return;
   }
-  if (!field) {
+  if (!form) {
     textOnly(req, res, next);
     return;
   }
-  let handler = withFile.get(field);
+  let handler = withFile.get(form);
   if (!handler) {
-    handler = uploads.single(field);
-    withFile.set(field, handler);
+    handler = uploads(form.limitBytes).single(form.field);
+    withFile.set(form, handler);
   }
   handler(req, res, next);
 }

@@ -21,6 +21,7 @@ const STAFF: Record<string, string> = {
   'officer.roundCancelled': 'The round was cancelled.',
   'officer.reviewed': 'The review was saved. The group has been told.',
   'officer.conflictResolved': 'The conflict was resolved.',
+  'officer.lettersCollected': 'The letters are no longer kept here. Their voting codes can now be read only on the letters.',
   'officer.counted': 'The round was counted. Councillors can now check the provisional result and publish it.',
   'officer.countFailed': 'The round could not be counted. The reason is below.',
   'officer.published': 'The result was published. Groups with a bid on the ballot have been emailed.',

@@ -1,6 +1,6 @@
 // What staff pages show, built from the API's answers. Pure, so each can be
 // checked without a server.
-import type { Phase, ReviewBidsQuery, Role, RoleHoldersQuery, RoundVerificationsQuery } from '../graphql/generated/graphql.js';
+import type { Phase, ReviewBidsQuery, Role, RoleHoldersQuery, RoundVerificationsQuery, VotingCodeBatchesQuery } from '../graphql/generated/graphql.js';
 import { NEXT_PHASE } from '../forms/rounds.js';
 
 export const REVIEW_STATUSES = ['SUBMITTED', 'ELIGIBLE', 'INELIGIBLE', 'CHANGES_REQUESTED', 'WITHDRAWN'] as const;
@@ -72,11 +72,40 @@ export function verificationCounts(all: RoundVerificationsQuery['verifications']
   return { total: all.length, verified: all.filter((v) => v.verified).length, held: all.filter((v) => v.held).length };
 }
 
-/** A voting-code file, sent as the answer to the form: the codes exist nowhere else. */
-export function letterFile(roundId: string, format: 'pdf' | 'csv', issued: { csv: string; pdfBase64: string }) {
+/**
+ * One of a batch's voting-code files, to download: the letters to print
+ * (PDF) or the file for a print supplier (CSV). The name tells batches
+ * apart by the start of the batch's id.
+ */
+export function letterFile(roundId: string, batchId: string, format: 'pdf' | 'csv', letters: { csv?: string; pdfBase64?: string }) {
+  const stem = `round-${roundId}-batch-${batchId.slice(0, 8)}`;
   return format === 'csv'
-    ? { name: `voting-codes-round-${roundId}.csv`, type: 'text/csv; charset=utf-8', body: issued.csv as string | Buffer }
-    : { name: `voting-code-letters-round-${roundId}.pdf`, type: 'application/pdf', body: Buffer.from(issued.pdfBase64, 'base64') as string | Buffer };
+    ? { name: `voting-codes-${stem}.csv`, type: 'text/csv; charset=utf-8', body: (letters.csv ?? '') as string | Buffer }
+    : { name: `voting-code-letters-${stem}.pdf`, type: 'application/pdf', body: Buffer.from(letters.pdfBase64 ?? '', 'base64') as string | Buffer };
+}
+
+/** "1 letter", "12 letters". */
+export function lettersCount(n: number): string {
+  return `${n.toLocaleString('en-GB')} ${n === 1 ? 'letter' : 'letters'}`;
+}
+
+/** The letters page of a round, and the page of one of its batches. */
+export const lettersHref = (roundId: string) => `/officer/rounds/${roundId}/letters`;
+export const batchHref = (roundId: string, batchId: string) => `${lettersHref(roundId)}/batches/${batchId}`;
+
+/** A kept batch of letters as its pages show it: how many, and where to download them or say they are printed. */
+export function letterBatch(roundId: string, batch: VotingCodeBatchesQuery['votingCodeBatches']['nodes'][number]) {
+  const count = lettersCount(batch.letters);
+  return {
+    ...batch,
+    count,
+    /** "12 letters are ready". */
+    heading: `${count} ${batch.letters === 1 ? 'is' : 'are'} ready`,
+    /** The question on the page where the officer says they are printed. */
+    printedQuestion: `Are you sure ${batch.letters === 1 ? 'the letter is' : `the ${count} are`} printed or with the print supplier?`,
+    href: batchHref(roundId, batch.id),
+    printedHref: `${batchHref(roundId, batch.id)}/printed`,
+  };
 }
 
 /** What each move of a round says on its confirmation page. A round never goes back a phase. */

@@ -8,6 +8,8 @@ import { dayAndDate, daysUntil, formatTime } from '../lib/dates.js';
 export interface TimetableRound {
   phase: string;
   phaseChangedAt?: string | null;
+  /** When voting really closed (on time, or early by an officer); null until it has. */
+  votingClosedAt?: string | null;
   schedule?: { votingOpensAt?: string | null; votingClosesAt?: string | null } | null;
 }
 
@@ -31,6 +33,19 @@ function at(template: string, iso: string, lang: string): string {
   return fmt(template, { time: formatTime(iso, lang), ...dayAndDate(iso, lang) });
 }
 
+/**
+ * When voting closed, for a round past voting: the time it really closed
+ * (an officer may close it earlier than scheduled), still true once it is
+ * counted and published. Until the API has closed it (past its closing
+ * time, not yet closed), the scheduled time; failing both, when a round
+ * still CLOSED changed phase.
+ */
+function closedTime(round: TimetableRound, closesAt: string | null, passed: boolean, phase: string): string | null {
+  if (round.votingClosedAt) return round.votingClosedAt;
+  if (closesAt && passed) return closesAt;
+  return phase === 'CLOSED' && round.phase === 'CLOSED' ? (round.phaseChangedAt ?? null) : null;
+}
+
 /** The round's timetable in the page's language. */
 export function timetable(t: Dictionary, lang: string, round: TimetableRound, now: Date = new Date()): Timetable {
   const closesAt = round.schedule?.votingClosesAt ?? null;
@@ -39,8 +54,7 @@ export function timetable(t: Dictionary, lang: string, round: TimetableRound, no
   const phase = round.phase === 'VOTING' && passed ? 'CLOSED' : round.phase;
   const votingOpen = phase === 'VOTING';
   const closedPhase = ['CLOSED', 'COUNTED', 'PUBLISHED'].includes(phase);
-  // When voting closed: its closing time, or when an officer closed it (the round is then still CLOSED).
-  const closedAt = closedPhase ? (closesAt && passed ? closesAt : phase === 'CLOSED' && round.phase === 'CLOSED' ? (round.phaseChangedAt ?? null) : null) : null;
+  const closedAt = closedPhase ? closedTime(round, closesAt, passed, phase) : null;
   let when = '';
   let left = '';
   if (votingOpen) {

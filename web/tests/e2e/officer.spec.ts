@@ -106,14 +106,15 @@ test('officer: areas, a round, its phases, the register and in-person verificati
   expect(letter.suggestedFilename()).toMatch(/^voting-code-letter-\d+\.pdf$/);
   const pdf = await readFile((await letter.path()) as string);
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-  // Everyone without an account now has a code: the round's batch says so.
+  // Everyone without an account now has a code: the round's page says so,
+  // and where the letter already made can be downloaded again.
   await page.goto(page.url().replace(/\/letters\/\d+$/, '/letters'));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Voting-code letters');
+  await expect(page.getByRole('table', { name: 'Letters ready to print' })).toContainText('Download or mark as printed');
   await expectAccessible(page);
   await screenshots(page, 'officer-letters');
-  await page.getByLabel('A file for a print supplier (CSV)').check();
-  await page.getByRole('button', { name: 'Issue codes and download' }).click();
-  await expect(page.getByRole('alert')).toContainText('everyone who can vote in this round without an account already has a voting code');
+  await page.getByRole('button', { name: 'Issue codes' }).click();
+  await expect(page.getByRole('alert')).toContainText('Everyone waiting for a voting code already has one. Letters already issued can be downloaded again from the batches listed');
   await page.getByRole('link', { name: /Back/ }).first().click();
   await page.getByRole('link', { name: 'Verifications and conflicts' }).click();
   await expect(page.getByText('1 people verified')).toBeVisible();

@@ -2,7 +2,9 @@
 // from the voting code on the letter that came back with it, and enters
 // the ballot; a code that is not 16 digits, not a live code of the round
 // (a newer letter replaces it) or entered after voting has closed is
-// refused in plain words. Also: a group's pending invitations say who each
+// refused in plain words. The letters themselves: names and addresses
+// from a file, by the reference shown after an in-person check, and a
+// batch's files downloaded until the officer says they are printed. Also: a group's pending invitations say who each
 // is for, a Welsh bid form's character counts count in Welsh, and the
 // Welsh account page says what we keep in Welsh. Every page is checked
 // with axe, and at 320 px nothing scrolls sideways.
@@ -64,15 +66,28 @@ async function verifyInPerson(op: Page, round: string, name: string, year: strin
   return (await op.getByRole('link', { name: 'Post them a voting-code letter' }).getAttribute('href')) as string;
 }
 
-/** Issues the round's letters as a CSV on the letters page and reads the voting codes in it. */
+/** Clicks a button that downloads a file; gives the file's name and contents. */
+async function download(op: Page, button: string): Promise<{ name: string; body: Buffer }> {
+  const [file] = await Promise.all([op.waitForEvent('download'), op.getByRole('button', { name: button }).click()]);
+  return { name: file.suggestedFilename(), body: await readFile((await file.path()) as string) };
+}
+
+const CSV_BUTTON = 'Download the file for a print supplier (CSV)';
+const PDF_BUTTON = 'Download the letters to print (PDF)';
+
+/** A letters CSV's rows, each by its column names (the values have no commas). */
+function csvRows(body: Buffer): Record<string, string>[] {
+  const [header, ...rows] = body.toString('utf8').trim().split(/\r?\n/);
+  const names = header!.split(',');
+  return rows.map((row) => Object.fromEntries(row.split(',').map((v, i) => [names[i], v.replace(/"/g, '')])));
+}
+
+/** Issues the round's letters to everyone waiting on the letters page and reads the voting codes in the batch's CSV. */
 async function lettersCsv(op: Page, round: string): Promise<string[]> {
   await op.goto(`/officer/rounds/${round}/letters`);
-  await op.getByLabel('A file for a print supplier (CSV)').check();
-  const [file] = await Promise.all([op.waitForEvent('download'), op.getByRole('button', { name: 'Issue codes and download' }).click()]);
-  const [header, ...rows] = (await readFile((await file.path()) as string, 'utf8')).trim().split(/\r?\n/);
-  const column = header!.split(',').indexOf('voting_code');
-  expect(column).toBeGreaterThan(-1);
-  return rows.map((row) => row.split(',')[column]!.replace(/"/g, ''));
+  await op.getByRole('button', { name: 'Issue codes' }).click();
+  await expect(h1(op)).toHaveText(/^\d+ letters? (is|are) ready$/);
+  return csvRows((await download(op, CSV_BUTTON)).body).map((row) => row.voting_code!);
 }
 
 const FORM_TITLE = 'Enter a paper ballot returned by post';
@@ -151,6 +166,88 @@ test('an officer enters a paper ballot returned by post from the voting code on 
   await checkBothWidths(op);
   await op.goto(`/officer/rounds/${round}`);
   await expect(op.getByRole('link', { name: FORM_TITLE })).toHaveCount(0);
+  await context.close();
+});
+
+test('an officer prints names and addresses on a batch of letters, downloads its files as often as needed, then says they are printed', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const admin = 'nia.letterbatch@example.org';
+  makeAdmin(admin);
+  const staff = await apiSession(admin);
+  // A round open for bids is enough: codes are issued from then until voting closes.
+  const { createRound } = await staff('mutation($i: CreateRoundInput!) { createRound(input: $i) { id } }', {
+    i: {
+      title: 'Letters with addresses',
+      pots: [{ areaId: await areaId(staff), amountPence: 100000 }],
+      ballot: { kind: 'APPROVAL', maxChoices: 1 },
+      countingRule: { name: 'greedy' },
+      eligibility: { relations: ['LIVE'], methods: ['IN_PERSON'], postcodeAloneEnough: false, acceptLowAssurance: true },
+    },
+  });
+  const round = createRound.id as string;
+  await staff('mutation($id: ID!) { advanceRound(id: $id, to: BIDS_OPEN) { id } }', { id: round });
+
+  const context = await newPerson(browser);
+  const op = await context.newPage();
+  await op.goto(`/officer/rounds/${round}/in-person`);
+  await signIn(op, admin, `/officer/rounds/${round}/in-person`);
+
+  // The reference to put beside the name and address is on the page that confirms the check.
+  await verifyInPerson(op, round, 'Nia Letters', '1952');
+  const reference = (await op.locator('.govuk-panel strong').textContent())!.trim();
+  expect(reference).toMatch(/^V\d+$/);
+  await expect(op.getByText(`Keep the letter reference ${reference} with their name and address`)).toBeVisible();
+  await checkBothWidths(op);
+
+  // A file with a line that is not a reference: the line is named, beside the file.
+  const letters = `/officer/rounds/${round}/letters`;
+  await op.goto(letters);
+  await expect(op.getByText('The reference is V and a number, like V12')).toBeVisible();
+  await checkBothWidths(op);
+  const file = (text: string) => ({ name: 'addresses.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await op.getByLabel('Names and addresses (CSV, optional)').setInputFiles(file('reference,name,address_1\nX12,Nobody Known,1 Nowhere Lane\n'));
+  await op.getByRole('button', { name: 'Issue codes' }).click();
+  const lineError = /line 2: "X12" is not a letter reference/;
+  await expect(op.getByRole('alert')).toContainText(lineError);
+  await expect(op.locator('#addresses-error')).toContainText(lineError);
+  await expect(op).toHaveTitle(/^Error: Voting-code letters – /);
+  await checkBothWidths(op);
+
+  // The file naming the person: their batch's page.
+  await op.getByLabel('Names and addresses (CSV, optional)').setInputFiles(file(`reference,name,address_1,address_2,address_3\n${reference},Nia Letters,4 Cardigan Road,Leeds,LS6 1AA\n`));
+  await op.getByRole('button', { name: 'Issue codes' }).click();
+  await expect(op).toHaveURL(/\/letters\/batches\/[0-9a-f-]{36}$/);
+  const batch = new URL(op.url()).pathname;
+  await expect(h1(op)).toHaveText('1 letter is ready');
+  await checkBothWidths(op);
+
+  // The CSV, then the PDF, then the CSV again: each as often as needed.
+  const csv = await download(op, CSV_BUTTON);
+  expect(csv.name).toMatch(/^voting-codes-round-\d+-batch-[0-9a-f]{8}\.csv$/);
+  expect(csvRows(csv.body)).toEqual([expect.objectContaining({ reference, name: 'Nia Letters', address_1: '4 Cardigan Road', address_2: 'Leeds', address_3: 'LS6 1AA' })]);
+  const pdf = await download(op, PDF_BUTTON);
+  expect(pdf.name).toMatch(/^voting-code-letters-round-\d+-batch-[0-9a-f]{8}\.pdf$/);
+  expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+  const token = await op.locator('input[name="_csrf"]').first().inputValue();
+  const sent = await op.request.post(batch, { form: { _csrf: token, format: 'pdf' } });
+  expect(sent.headers()['content-type']).toBe('application/pdf');
+  expect(sent.headers()['cache-control']).toBe('no-store');
+  expect((await download(op, CSV_BUTTON)).body.toString()).toContain('Nia Letters');
+
+  // Printed: after the confirmation page, the letters are no longer kept.
+  await op.getByRole('button', { name: 'The letters are printed or with the print supplier' }).click();
+  await expect(h1(op)).toHaveText('Are you sure the letter is printed or with the print supplier?');
+  await expect(op.getByText('You cannot undo this. The voting codes can then be read only on the letters.')).toBeVisible();
+  await checkBothWidths(op);
+  await op.getByRole('button', { name: 'Yes, stop keeping the letters' }).click();
+  await expect(op).toHaveURL(new RegExp(`${letters}$`));
+  await expect(op.locator('.govuk-notification-banner--success')).toContainText('The letters are no longer kept here.');
+  await expect(op.getByRole('table', { name: 'Letters ready to print' })).toHaveCount(0);
+  const gone = await op.goto(batch);
+  expect(gone?.status()).toBe(404);
+  await expect(h1(op)).toHaveText('These letters are no longer kept');
+  await checkBothWidths(op);
+  expect((await op.goto(`${letters}/batches/not-a-batch`))?.status()).toBe(404);
   await context.close();
 });
 

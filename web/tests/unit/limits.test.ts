@@ -10,11 +10,17 @@ import { API_BODY_LIMIT_BYTES, API_OFFICER_BODY_LIMIT_BYTES } from '../../src/ht
 
 const MB = 1024 * 1024;
 const officer = { id: '9', displayName: 'Olive Officer', language: 'EN', roles: ['OFFICER'], groups: [] };
+const BATCH = '0f6c2a9e-4b1d-4e57-9a3c-2d8e1f0b7a64';
+const issued: unknown[] = [];
 const client: GraphQLClient = {
-  async request(document, _variables, ctx) {
+  async request(document, variables, ctx) {
     const name = /(?:query|mutation) (\w+)/.exec(document.toString())?.[1] ?? '';
     if (name === 'Me') return { me: ctx.token === 'tok' ? officer : null } as never;
     if (name === 'RoundPage') return { round: { id: '7', title: 'Winter Lights 2026', phase: 'DRAFT', pots: [] } } as never;
+    if (name === 'IssueVotingCodeBatch') {
+      issued.push(variables);
+      return { issueVotingCodes: { batchId: BATCH } } as never;
+    }
     throw new Error(`unexpected operation: ${name}`);
   },
 };
@@ -187,6 +193,23 @@ describe('a form too large for the web', () => {
     form.append('file', new Blob(['a'.repeat(4 * MB + 1)], { type: 'text/csv' }), 'register.csv');
     const res = await fetch(`${base}/officer/rounds/7/register`, { method: 'POST', headers: { cookie: cookies }, body: form });
     await expectErrorPage(res, 413, 'What you sent is too large');
+  });
+
+  it('answers a names and addresses file over 1 MB with 413, and sends a smaller one to the API as text', async () => {
+    const { cookies, token } = await signedIn();
+    const letters = (file: Blob) => {
+      const form = new FormData();
+      form.append('_csrf', token);
+      form.append('addresses', file, 'addresses.csv');
+      return fetch(`${base}/officer/rounds/7/letters`, { method: 'POST', headers: { cookie: cookies }, body: form, redirect: 'manual' });
+    };
+    await expectErrorPage(await letters(new Blob(['a'.repeat(MB + 1)], { type: 'text/csv' })), 413, 'What you sent is too large');
+    expect(issued).toEqual([]);
+    const csv = 'reference,name,address_1\nV12,Siân Jones,1 High Street\n';
+    const res = await letters(new Blob([csv], { type: 'text/csv' }));
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/officer/rounds/7/letters/batches/${BATCH}`);
+    expect(issued).toEqual([{ input: { roundId: '7', addresses: csv } }]);
   });
 
   it('refuses a file sent to a form that takes none', async () => {

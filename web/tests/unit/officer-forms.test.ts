@@ -1,13 +1,13 @@
 // The staff forms, one describe per route module in src/routes/officer/.
 import { describe, expect, it } from 'vitest';
 import { addApiError } from '../../src/forms/api-error.js';
-import { IN_PERSON_API_ERRORS, PAPER_FORM_API_ERRORS, ROLE_REMOVAL_API_ERRORS, conflictResolution, coverageList, parseArea, parseInPerson, parseLetter, parseLetters, parsePaperForm, parseRegister, parseReview, parseRole, roleFromPath } from '../../src/forms/officer.js';
+import { IN_PERSON_API_ERRORS, PAPER_FORM_API_ERRORS, ROLE_REMOVAL_API_ERRORS, conflictResolution, coverageList, csvText, letterFormat, lettersApiErrors, parseArea, parseInPerson, parseLetter, parseLetters, parsePaperForm, parseRegister, parseReview, parseRole, roleFromPath } from '../../src/forms/officer.js';
 import { parseCorrection } from '../../src/forms/results.js';
 import { NEW_ROUND_VALUES, parseRound, roundUpdate, roundValuesFrom, roundValuesOf, withFixedValues, type Round } from '../../src/forms/rounds.js';
 import { ApiError } from '../../src/graphql/client.js';
 import { FormErrors } from '../../src/lib/forms.js';
 import { paperBallotHref } from '../../src/routes/officer/paper-forms.js';
-import { afterParam, letterFile, phaseMove, phasePath, reviewPage, reviewStatus, rolesPage, verificationCounts } from '../../src/view-models/officer.js';
+import { afterParam, letterFile, lettersCount, phaseMove, phasePath, reviewPage, reviewStatus, rolesPage, verificationCounts } from '../../src/view-models/officer.js';
 
 const fields = (errors: FormErrors) => errors.list.map((e) => e.href.slice(1));
 
@@ -154,15 +154,42 @@ describe('officer/verification', () => {
 });
 
 describe('officer/letters', () => {
-  it('asks for PDF or CSV, and an address for one letter', () => {
-    expect(fields(parseLetters({ format: 'docx' }).errors)).toEqual(['format']);
-    expect(parseLetters({ format: 'csv' }).input).toEqual({ format: 'csv' });
+  it('sends a names and addresses file as text, or nothing for everyone waiting; an address for one letter', () => {
+    expect(parseLetters(undefined).input).toEqual({ addresses: null });
+    const csv = 'reference,name,address_1\nV12,Siân Jones,1 High St\n';
+    expect(parseLetters({ buffer: Buffer.from(csv) }).input).toEqual({ addresses: csv });
+    expect(parseLetters({ buffer: Buffer.alloc(0) }).errors.byField).toEqual({ addresses: { text: 'The selected file is empty' } });
     expect(fields(parseLetter({}, '3').errors)).toEqual(['name', 'line1']);
     expect(parseLetter({ name: 'Ada', line1: '1 High St', town: 'Leeds' }, '3').input).toEqual({ verificationId: '3', name: 'Ada', address: ['1 High St', 'Leeds'] });
   });
-  it('names the file after the round', () => {
-    expect(letterFile('7', 'csv', { csv: 'a', pdfBase64: '' })).toEqual({ name: 'voting-codes-round-7.csv', type: 'text/csv; charset=utf-8', body: 'a' });
-    expect(letterFile('7', 'pdf', { csv: '', pdfBase64: 'JVBE' }).name).toBe('voting-code-letters-round-7.pdf');
+  it('reads a file saved by a spreadsheet as UTF-8 (its byte order mark dropped) or as Windows-1252', () => {
+    expect(csvText(Buffer.from('name\nSiân', 'utf8'))).toBe('name\nSiân');
+    expect(csvText(Buffer.from('\ufeffname', 'utf8'))).toBe('name');
+    expect(csvText(Buffer.from([0x53, 0x69, 0xe2, 0x6e]))).toBe('Siân');
+  });
+  it('puts what the API says about the file beside it, in its own words naming the line', () => {
+    const refused = (code: string, message: string, field?: string) => addApiError(new FormErrors(), new ApiError([{ code, message, field }]), lettersApiErrors(true)).list;
+    const line = 'line 3: "X12" is not a letter reference: a reference is V and a number, like V12';
+    expect(refused('INVALID_INPUT', line, 'addresses')).toEqual([{ text: line, href: '#addresses' }]);
+    expect(refused('INVALID_INPUT', 'V12 is named twice: each person can be named once', 'recipients')).toEqual([{ text: 'V12 is named twice: each person can be named once', href: '#addresses' }]);
+    expect(refused('NOT_VERIFIED', 'V4 cannot vote in this round yet')).toEqual([{ text: 'V4 cannot vote in this round yet', href: '#addresses' }]);
+  });
+  it('says that everyone waiting has a code, and where the letters already issued are', () => {
+    const nobody = new ApiError([{ code: 'NOT_FOUND', message: 'everyone who can vote in this round without an account already has a voting code' }]);
+    const withBatches = addApiError(new FormErrors(), nobody, lettersApiErrors(true)).list[0]?.text;
+    expect(withBatches).toMatch(/^Everyone waiting for a voting code already has one\. Letters already issued can be downloaded again from the batches listed/);
+    expect(withBatches).toContain('choose a names and addresses file that names them');
+    expect(addApiError(new FormErrors(), nobody, lettersApiErrors(false)).list[0]?.text).not.toContain('downloaded again');
+  });
+  it('downloads a batch as PDF or CSV, named after the round and the batch', () => {
+    expect(letterFormat({ format: 'csv' })).toBe('csv');
+    expect(letterFormat({ format: 'docx' })).toBeNull();
+    const batch = '0f6c2a9e-4b1d-4e57-9a3c-2d8e1f0b7a64';
+    expect(letterFile('7', batch, 'csv', { csv: 'a' })).toEqual({ name: 'voting-codes-round-7-batch-0f6c2a9e.csv', type: 'text/csv; charset=utf-8', body: 'a' });
+    const pdf = letterFile('7', batch, 'pdf', { pdfBase64: 'JVBERi0=' });
+    expect(pdf.name).toBe('voting-code-letters-round-7-batch-0f6c2a9e.pdf');
+    expect(String(pdf.body)).toBe('%PDF-');
+    expect([lettersCount(1), lettersCount(1200)]).toEqual(['1 letter', '1,200 letters']);
   });
 });
 

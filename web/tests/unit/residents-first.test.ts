@@ -37,6 +37,22 @@ describe('a round’s timetable', () => {
     expect(timetable(en, 'en', { phase: 'VOTING', schedule: { votingClosesAt: null } }, now).when).toBe('The council will say when voting closes.');
   });
 
+  it('gives the time voting really closed, also when an officer closed it early and once counted or published', () => {
+    const early = '2025-12-10T11:30:00Z';
+    for (const phase of ['CLOSED', 'COUNTED', 'PUBLISHED']) {
+      // Closed two days before its scheduled time, then moved on.
+      const before = timetable(en, 'en', { phase, phaseChangedAt: '2025-12-11T09:00:00Z', votingClosedAt: early, schedule: { votingClosesAt: closes } }, new Date('2025-12-11T10:00:00Z'));
+      expect(before, phase).toMatchObject({ phase, votingOpen: false, when: 'Voting closed at 11:30am on Wednesday 10 December 2025.', closesRow: '11:30am on Wednesday 10 December 2025' });
+      // Still the real time once the scheduled one has passed too.
+      const after = timetable(cy, 'cy', { phase, votingClosedAt: early, schedule: { votingClosesAt: closes } }, new Date('2025-12-20T10:00:00Z'));
+      expect(after.when, phase).toBe('Caeodd y pleidleisio am 11:30am ddydd Mercher 10 Rhagfyr 2025.');
+    }
+    // Past its closing time, before the API has closed it: the scheduled time.
+    expect(timetable(en, 'en', { phase: 'VOTING', votingClosedAt: null, schedule: { votingClosesAt: closes } }, new Date('2025-12-13T09:00:00Z')).when).toBe('Voting closed at 5pm on Friday 12 December 2025.');
+    // Never before voting has closed.
+    expect(timetable(en, 'en', { phase: 'VOTING', votingClosedAt: null, schedule: { votingClosesAt: closes } }, now).when).toBe('Voting closes at 5pm on Friday 12 December 2025.');
+  });
+
   it('says what a bid’s status means to a resident', () => {
     expect(bidStatusText(en, 'ELIGIBLE', 'VOTING')).toBe('On the ballot: you can vote for it');
     expect(bidStatusText(cy, 'ELIGIBLE', 'BID_REVIEW')).toBe(cy.bids.plain.soon);

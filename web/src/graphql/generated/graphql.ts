@@ -286,6 +286,14 @@ export type InvitationStatus =
 
 export type IssueVotingCodesInput = {
   /**
+   * Or the people, with their names and addresses, as a CSV file: a
+   * header row with a `reference` column (V and a number, as on the
+   * letters), `name`, and up to six columns `address_1` to
+   * `address_6`. The letters CSV with names and addresses filled in
+   * will do. Not with `recipients`.
+   */
+  addresses?: string | null | undefined;
+  /**
    * The people to send letters to (a new code voids an old one). Left
    * out: everyone verified for the round who has no account and no code
    * yet, up to 1,000 at a time.
@@ -561,7 +569,7 @@ export type SignOutMutation = { signOut: boolean };
 export type MyVerificationsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyVerificationsQuery = { myVerifications: Array<{ id: string, roundId: string, relation: Relation, methods: Array<VerificationMethod>, verified: boolean, held: boolean, verifiedAt: string | null, ageCheckedAtLeast: number | null, hasPhone: boolean, hasEmail: boolean, createdAt: string, area: { id: string, name: string, nameCy: string | null } }>, rounds: { nodes: Array<{ id: string, title: string, titleCy: string | null, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } }> } };
+export type MyVerificationsQuery = { myVerifications: Array<{ id: string, roundId: string, relation: Relation, methods: Array<VerificationMethod>, verified: boolean, held: boolean, verifiedAt: string | null, ageCheckedAtLeast: number | null, hasPhone: boolean, hasEmail: boolean, createdAt: string, area: { id: string, name: string, nameCy: string | null } }>, rounds: { nodes: Array<{ id: string, title: string, titleCy: string | null, phase: Phase, phaseChangedAt: string, votingClosedAt: string | null, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } }> } };
 
 export type DeleteMyVerificationMutationVariables = Exact<{
   roundId: string | number;
@@ -893,7 +901,37 @@ export type IssueVotingCodesMutationVariables = Exact<{
 }>;
 
 
-export type IssueVotingCodesMutation = { issueVotingCodes: { issued: number, remaining: number, pdfBase64: string, csv: string } };
+export type IssueVotingCodesMutation = { issueVotingCodes: { pdfBase64: string } };
+
+export type IssueVotingCodeBatchMutationVariables = Exact<{
+  input: IssueVotingCodesInput;
+}>;
+
+
+export type IssueVotingCodeBatchMutation = { issueVotingCodes: { batchId: string } };
+
+export type VotingCodeBatchesQueryVariables = Exact<{
+  roundId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type VotingCodeBatchesQuery = { votingCodeBatches: { nodes: Array<{ id: string, letters: number, remaining: number, issuedAt: string, keptUntil: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ReprintVotingCodeLettersMutationVariables = Exact<{
+  batchId: string | number;
+  pdf: boolean;
+}>;
+
+
+export type ReprintVotingCodeLettersMutation = { reprintVotingCodeLetters: { batchId: string, issued: number, pdfBase64?: string, csv?: string } };
+
+export type CollectVotingCodeLettersMutationVariables = Exact<{
+  batchId: string | number;
+}>;
+
+
+export type CollectVotingCodeLettersMutation = { collectVotingCodeLetters: { id: string, letters: number } };
 
 export type PaperFormVoterQueryVariables = Exact<{
   roundId: string | number;
@@ -926,7 +964,7 @@ export type AreaRoundsQueryVariables = Exact<{
 }>;
 
 
-export type AreaRoundsQuery = { area: { id: string, name: string, nameCy: string | null, kind: string, description: string, descriptionCy: string | null }, rounds: { nodes: Array<{ id: string, title: string, titleCy: string | null, description: string, descriptionCy: string | null, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string, nameCy: string | null } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type AreaRoundsQuery = { area: { id: string, name: string, nameCy: string | null, kind: string, description: string, descriptionCy: string | null }, rounds: { nodes: Array<{ id: string, title: string, titleCy: string | null, description: string, descriptionCy: string | null, phase: Phase, phaseChangedAt: string, votingClosedAt: string | null, schedule: { votingOpensAt: string | null, votingClosesAt: string | null }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string, nameCy: string | null } }> }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type CountConstraintsFieldsFragment = { minVotes: number | null, minShare: string | null, exclusive: Array<Array<string>>, mustFund: Array<string>, categoryMax: Array<{ key: string, pence: number | null, share: string | null }>, categoryMin: Array<{ key: string, pence: number | null, share: string | null }>, areaMax: Array<{ key: string, pence: number | null, share: string | null }>, areaMin: Array<{ key: string, pence: number | null, share: string | null }> };
 
@@ -936,7 +974,7 @@ export type RoundPageQueryVariables = Exact<{
 }>;
 
 
-export type RoundPageQuery = { round: { id: string, title: string, description: string, titleCy: string | null, descriptionCy: string | null, phase: Phase, phaseChangedAt: string, settingsFrozen: boolean, closeCheckpoint: string | null, closeCheckpointSignature: string | null, observing: boolean, constraintsInWords: Array<string>, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null, constraints: { minVotes: number | null, minShare: string | null, exclusive: Array<Array<string>>, mustFund: Array<string>, categoryMax: Array<{ key: string, pence: number | null, share: string | null }>, categoryMin: Array<{ key: string, pence: number | null, share: string | null }>, areaMax: Array<{ key: string, pence: number | null, share: string | null }>, areaMin: Array<{ key: string, pence: number | null, share: string | null }> } | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean, acceptLowAssurance: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string, nameCy: string | null } }> } };
+export type RoundPageQuery = { round: { id: string, title: string, description: string, titleCy: string | null, descriptionCy: string | null, phase: Phase, phaseChangedAt: string, votingClosedAt: string | null, settingsFrozen: boolean, closeCheckpoint: string | null, closeCheckpointSignature: string | null, observing: boolean, constraintsInWords: Array<string>, schedule: { bidsOpenAt: string | null, bidsCloseAt: string | null, votingOpensAt: string | null, votingClosesAt: string | null }, ballot: { kind: BallotKind, minChoices: number | null, maxChoices: number | null, scoreMin: number | null, scoreMax: number | null, pointsTotal: number | null, pointsMaxPerBid: number | null }, countingRule: { name: string, tieBreak: TieBreak, seed: string | null, minSupport: number | null, rankPoints: Array<number> | null, seats: number | null, constraints: { minVotes: number | null, minShare: string | null, exclusive: Array<Array<string>>, mustFund: Array<string>, categoryMax: Array<{ key: string, pence: number | null, share: string | null }>, categoryMin: Array<{ key: string, pence: number | null, share: string | null }>, areaMax: Array<{ key: string, pence: number | null, share: string | null }>, areaMin: Array<{ key: string, pence: number | null, share: string | null }> } | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean, acceptLowAssurance: boolean }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string, nameCy: string | null } }> } };
 
 export type RoundBidsQueryVariables = Exact<{
   id: string | number;
@@ -947,7 +985,7 @@ export type RoundBidsQueryVariables = Exact<{
 }>;
 
 
-export type RoundBidsQuery = { bidCategories: Array<string>, round: { id: string, title: string, titleCy: string | null, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string, nameCy: string | null } }>, bids: { nodes: Array<{ id: string, title: string, titleCy: string | null, summary: string, summaryCy: string | null, costPence: number, costDisplay: string, category: string, status: BidStatus, group: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+export type RoundBidsQuery = { bidCategories: Array<string>, round: { id: string, title: string, titleCy: string | null, phase: Phase, phaseChangedAt: string, votingClosedAt: string | null, schedule: { votingOpensAt: string | null, votingClosesAt: string | null }, pots: Array<{ id: string, amountPence: number, amountDisplay: string, area: { id: string, name: string, nameCy: string | null } }>, bids: { nodes: Array<{ id: string, title: string, titleCy: string | null, summary: string, summaryCy: string | null, costPence: number, costDisplay: string, category: string, status: BidStatus, group: { id: string, name: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
 
 export type ObserveRoundMutationVariables = Exact<{
   roundId: string | number;
@@ -969,7 +1007,7 @@ export type BidPageQueryVariables = Exact<{
 }>;
 
 
-export type BidPageQuery = { bid: { id: string, title: string, summary: string, description: string, titleCy: string | null, summaryCy: string | null, descriptionCy: string | null, costPence: number, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, reviewHistory: Array<{ decision: BidStatus, reason: string | null, reviewedAt: string }>, location: { address: string | null, latitude: number | null, longitude: number | null }, area: { id: string, name: string, nameCy: string | null }, locality: { id: string, name: string, nameCy: string | null } | null, group: { id: string, name: string, description: string, contactEmail: string }, round: { id: string, title: string, titleCy: string | null, phase: Phase, phaseChangedAt: string, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } } } };
+export type BidPageQuery = { bid: { id: string, title: string, summary: string, description: string, titleCy: string | null, summaryCy: string | null, descriptionCy: string | null, costPence: number, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, reviewHistory: Array<{ decision: BidStatus, reason: string | null, reviewedAt: string }>, location: { address: string | null, latitude: number | null, longitude: number | null }, area: { id: string, name: string, nameCy: string | null }, locality: { id: string, name: string, nameCy: string | null } | null, group: { id: string, name: string, description: string, contactEmail: string }, round: { id: string, title: string, titleCy: string | null, phase: Phase, phaseChangedAt: string, votingClosedAt: string | null, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } } } };
 
 export type StartPageQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1384,6 +1422,7 @@ export const MyVerificationsDocument = new TypedDocumentString(`
       titleCy
       phase
       phaseChangedAt
+      votingClosedAt
       schedule {
         votingOpensAt
         votingClosesAt
@@ -1939,13 +1978,52 @@ export const UpdateAreaDocument = new TypedDocumentString(`
 export const IssueVotingCodesDocument = new TypedDocumentString(`
     mutation IssueVotingCodes($input: IssueVotingCodesInput!) {
   issueVotingCodes(input: $input) {
-    issued
-    remaining
     pdfBase64
-    csv
   }
 }
     `) as unknown as TypedDocumentString<IssueVotingCodesMutation, IssueVotingCodesMutationVariables>;
+export const IssueVotingCodeBatchDocument = new TypedDocumentString(`
+    mutation IssueVotingCodeBatch($input: IssueVotingCodesInput!) {
+  issueVotingCodes(input: $input) {
+    batchId
+  }
+}
+    `) as unknown as TypedDocumentString<IssueVotingCodeBatchMutation, IssueVotingCodeBatchMutationVariables>;
+export const VotingCodeBatchesDocument = new TypedDocumentString(`
+    query VotingCodeBatches($roundId: ID!, $after: String) {
+  votingCodeBatches(roundId: $roundId, first: 50, after: $after) {
+    nodes {
+      id
+      letters
+      remaining
+      issuedAt
+      keptUntil
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VotingCodeBatchesQuery, VotingCodeBatchesQueryVariables>;
+export const ReprintVotingCodeLettersDocument = new TypedDocumentString(`
+    mutation ReprintVotingCodeLetters($batchId: ID!, $pdf: Boolean!) {
+  reprintVotingCodeLetters(batchId: $batchId) {
+    batchId
+    issued
+    pdfBase64 @include(if: $pdf)
+    csv @skip(if: $pdf)
+  }
+}
+    `) as unknown as TypedDocumentString<ReprintVotingCodeLettersMutation, ReprintVotingCodeLettersMutationVariables>;
+export const CollectVotingCodeLettersDocument = new TypedDocumentString(`
+    mutation CollectVotingCodeLetters($batchId: ID!) {
+  collectVotingCodeLetters(batchId: $batchId) {
+    id
+    letters
+  }
+}
+    `) as unknown as TypedDocumentString<CollectVotingCodeLettersMutation, CollectVotingCodeLettersMutationVariables>;
 export const PaperFormVoterDocument = new TypedDocumentString(`
     query PaperFormVoter($roundId: ID!, $votingCode: String!) {
   paperFormVoter(roundId: $roundId, votingCode: $votingCode) {
@@ -2014,6 +2092,7 @@ export const AreaRoundsDocument = new TypedDocumentString(`
       descriptionCy
       phase
       phaseChangedAt
+      votingClosedAt
       schedule {
         votingOpensAt
         votingClosesAt
@@ -2048,6 +2127,7 @@ export const RoundPageDocument = new TypedDocumentString(`
     descriptionCy
     phase
     phaseChangedAt
+    votingClosedAt
     settingsFrozen
     closeCheckpoint
     closeCheckpointSignature
@@ -2132,6 +2212,7 @@ export const RoundBidsDocument = new TypedDocumentString(`
     titleCy
     phase
     phaseChangedAt
+    votingClosedAt
     schedule {
       votingOpensAt
       votingClosesAt
@@ -2242,6 +2323,7 @@ export const BidPageDocument = new TypedDocumentString(`
       titleCy
       phase
       phaseChangedAt
+      votingClosedAt
       schedule {
         votingOpensAt
         votingClosesAt

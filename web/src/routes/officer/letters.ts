@@ -1,15 +1,31 @@
-// Voting-code letters: the codes exist only in the file sent back, so the
-// file is the answer to the form. Every letter of a round (PDF or CSV), or
-// one to post to a resident verified in person.
-import { Router, type Response } from 'express';
-import { IssueVotingCodesDocument } from '../../graphql/generated/graphql.js';
+// Voting-code letters. A round's letters are issued in batches, to
+// everyone waiting for a code or to the people a names-and-addresses file
+// names; the API keeps each batch's letters, sealed, until the officer says
+// they are printed (a day at most, never after voting closes), so the
+// batch's page offers its PDF and its CSV as often as needed. One letter,
+// to post to a resident verified in person, is the answer to its form.
+import { Router, type Request, type Response } from 'express';
+import {
+  CollectVotingCodeLettersDocument,
+  IssueVotingCodeBatchDocument,
+  IssueVotingCodesDocument,
+  ReprintVotingCodeLettersDocument,
+  VotingCodeBatchesDocument,
+  type RoundPageQuery,
+} from '../../graphql/generated/graphql.js';
 import { loadRound } from '../../graphql/load.js';
-import { addApiError } from '../../forms/api-error.js';
-import { parseLetter, parseLetters } from '../../forms/officer.js';
+import { allPages } from '../../graphql/pages.js';
+import { addApiError, refusal } from '../../forms/api-error.js';
+import { letterFormat, lettersApiErrors, parseLetter, parseLetters } from '../../forms/officer.js';
 import { staffFieldOf } from '../../forms/rounds.js';
-import { renderStaff } from '../../http/render.js';
+import { BodyError } from '../../http/bodies.js';
+import { formStatus, renderStaff } from '../../http/render.js';
 import { ctx } from '../../http/request.js';
-import { letterFile } from '../../view-models/officer.js';
+import { setFlash } from '../../lib/flash.js';
+import type { FormErrors } from '../../lib/forms.js';
+import { batchHref, letterBatch, letterFile, lettersHref } from '../../view-models/officer.js';
+
+type Round = RoundPageQuery['round'];
 
 function sendFile(res: Response, file: { name: string; type: string; body: Buffer | string }) {
   res.set('Content-Type', file.type);
@@ -19,27 +35,107 @@ function sendFile(res: Response, file: { name: string; type: string; body: Buffe
 }
 
 const VERIFICATION_ID = /^\d+$/;
+const BATCH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The round's batches whose letters are still kept, newest first. */
+function keptBatches(req: Request, roundId: string) {
+  return allPages(async (after) => (await req.api.request(VotingCodeBatchesDocument, { roundId, after }, ctx(req))).votingCodeBatches);
+}
+
+/** The batch in the address, if it is one of this round's and its letters are still kept. */
+async function keptBatch(req: Request, roundId: string) {
+  const id = String(req.params.batchId).toLowerCase();
+  const batch = (await keptBatches(req, roundId)).find((b) => b.id === id);
+  return batch ? letterBatch(roundId, batch) : null;
+}
+
+function showLetters(res: Response, round: Round, batches: Awaited<ReturnType<typeof keptBatches>>, errors?: FormErrors) {
+  renderStaff(
+    res,
+    'staff/letters',
+    { pageTitle: 'Voting-code letters', round, batches: batches.map((b) => letterBatch(round.id, b)), errors, backLink: `/officer/rounds/${round.id}` },
+    formStatus(errors),
+  );
+}
+
+/** A batch whose letters are no longer kept: collected, or their time is over. */
+function showGone(res: Response, round: Round) {
+  renderStaff(res, 'staff/letters-gone', { pageTitle: 'These letters are no longer kept', round, backLink: lettersHref(round.id) }, 404);
+}
 
 export function letterRoutes() {
   const r = Router();
 
   r.get('/officer/rounds/:id/letters', async (req, res) => {
     const round = await loadRound(req);
-    renderStaff(res, 'staff/letters', { pageTitle: 'Voting-code letters', round, values: {}, backLink: `/officer/rounds/${round.id}` });
+    showLetters(res, round, await keptBatches(req, round.id));
   });
+  // The names-and-addresses file comes in a multipart form, read with its
+  // limits before the CSRF check (http/bodies.ts).
   r.post('/officer/rounds/:id/letters', async (req, res) => {
     const round = await loadRound(req);
-    const { values, errors, input } = parseLetters(req.body);
+    const { errors, input } = parseLetters(req.file);
+    let refused: unknown;
     if (input) {
       try {
-        const { issueVotingCodes } = await req.api.request(IssueVotingCodesDocument, { input: { roundId: round.id } }, ctx(req));
-        sendFile(res, letterFile(round.id, input.format, issueVotingCodes));
+        const { issueVotingCodes } = await req.api.request(IssueVotingCodeBatchDocument, { input: { roundId: round.id, addresses: input.addresses } }, ctx(req));
+        res.redirect(303, batchHref(round.id, issueVotingCodes.batchId));
         return;
       } catch (e) {
-        addApiError(errors, e, { field: 'format', fieldOf: staffFieldOf, every: true });
+        refused = refusal(e);
       }
     }
-    renderStaff(res, 'staff/letters', { pageTitle: 'Voting-code letters', round, values, errors, backLink: `/officer/rounds/${round.id}` }, 400);
+    const batches = await keptBatches(req, round.id);
+    if (refused) addApiError(errors, refused, lettersApiErrors(batches.length > 0));
+    showLetters(res, round, batches, errors);
+  });
+
+  // A batch: its letters to download (as often as needed) until they are printed.
+  r.get('/officer/rounds/:id/letters/batches/:batchId', async (req, res, next) => {
+    if (!BATCH_ID.test(String(req.params.batchId))) return next();
+    const round = await loadRound(req);
+    const batch = await keptBatch(req, round.id);
+    if (!batch) return showGone(res, round);
+    renderStaff(res, 'staff/letters-batch', { pageTitle: batch.heading, round, batch, backLink: lettersHref(round.id) });
+  });
+  r.post('/officer/rounds/:id/letters/batches/:batchId', async (req, res, next) => {
+    if (!BATCH_ID.test(String(req.params.batchId))) return next();
+    const format = letterFormat(req.body);
+    if (!format) throw new BodyError(400, 'letters.format', 'the file to download is PDF or CSV');
+    const round = await loadRound(req);
+    const batch = await keptBatch(req, round.id);
+    if (!batch) return showGone(res, round);
+    try {
+      const { reprintVotingCodeLetters } = await req.api.request(ReprintVotingCodeLettersDocument, { batchId: batch.id, pdf: format === 'pdf' }, ctx(req));
+      sendFile(res, letterFile(round.id, batch.id, format, reprintVotingCodeLetters));
+    } catch (e) {
+      // Collected, or its time ran out, since the list was read.
+      refusal(e, { only: ['NOT_FOUND'] });
+      showGone(res, round);
+    }
+  });
+
+  // The letters are safe: the API forgets them, after a confirmation page.
+  r.get('/officer/rounds/:id/letters/batches/:batchId/printed', async (req, res, next) => {
+    if (!BATCH_ID.test(String(req.params.batchId))) return next();
+    const round = await loadRound(req);
+    const batch = await keptBatch(req, round.id);
+    if (!batch) return showGone(res, round);
+    renderStaff(res, 'staff/letters-printed', { pageTitle: batch.printedQuestion, round, batch, backLink: batch.href });
+  });
+  r.post('/officer/rounds/:id/letters/batches/:batchId/printed', async (req, res, next) => {
+    if (!BATCH_ID.test(String(req.params.batchId))) return next();
+    const round = await loadRound(req);
+    const batch = await keptBatch(req, round.id);
+    if (!batch) return showGone(res, round);
+    try {
+      await req.api.request(CollectVotingCodeLettersDocument, { batchId: batch.id }, ctx(req));
+    } catch (e) {
+      refusal(e, { only: ['NOT_FOUND'] });
+      return showGone(res, round);
+    }
+    setFlash(res, 'officer.lettersCollected');
+    res.redirect(303, lettersHref(round.id));
   });
 
   r.get('/officer/rounds/:id/letters/:verificationId', async (req, res, next) => {
