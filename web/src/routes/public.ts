@@ -42,12 +42,22 @@ async function areasWithCoverage(req: Request) {
   );
 }
 
+/**
+ * The start page's rounds: every round open for voting first, however
+ * many newer rounds there are, then the most recent of the others; never
+ * a draft.
+ */
+export function startPageRounds<R extends { id: string; phase: string }>(voting: R[], recent: R[]): R[] {
+  const open = new Set(voting.map((r) => r.id));
+  return [...voting, ...recent.filter((r) => !open.has(r.id) && r.phase !== 'DRAFT')];
+}
+
 export function publicRoutes(config: Config) {
   const r = Router();
 
   r.get('/', async (req, res) => {
-    const { rounds: page } = await req.api.request(StartPageDocument, {}, ctx(req));
-    const rounds = page.nodes;
+    const { voting, rounds: recent } = await req.api.request(StartPageDocument, {}, ctx(req));
+    const rounds = startPageRounds(voting.nodes, recent.nodes);
     publicPage(req, res, 'public');
     res.render('pages/start', {
       pageTitle: res.locals.t.start.title,

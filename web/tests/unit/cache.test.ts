@@ -148,7 +148,7 @@ describe('the web server’s caching', () => {
     async request(document, _variables, ctx) {
       const name = /(?:query|mutation) (\w+)/.exec(document.toString())?.[1] ?? '';
       if (name === 'Me') return { me: ctx.token === 'tok' ? resident : null } as never;
-      if (name === 'StartPage') return { rounds: page(rounds) } as never;
+      if (name === 'StartPage') return { voting: page([]), rounds: page(rounds) } as never;
       if (name === 'RoundPage') return { round } as never;
       if (name === 'MyVerifications') return { myVerifications: [verification], rounds: page(rounds) } as never;
       if (name === 'DeleteMyVerification') return { deleteMyVerification: true } as never;

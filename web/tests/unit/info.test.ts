@@ -80,7 +80,7 @@ describe('the cookies page', () => {
 const client: GraphQLClient = {
   async request(document) {
     const query = document.toString();
-    if (query.includes('query StartPage')) return { rounds: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } } } as never;
+    if (query.includes('query StartPage')) return { voting: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } }, rounds: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } } } as never;
     if (query.includes('query Me')) return { me: null } as never;
     throw new Error(`unexpected operation: ${query.slice(0, 40)}`);
   },

@@ -104,3 +104,18 @@ describe('the count in plain words', () => {
     expect(whyNotFunded('mes', 0, cy.results)).toBe(cy.results.whyNoVotes);
   });
 });
+
+describe('the start page’s rounds', () => {
+  it('lists every round open for voting first, however many newer rounds there are, and never a draft', async () => {
+    const { startPageRounds } = await import('../../src/routes/public.js');
+    const round = (id: number, phase: string) => ({ id: String(id), phase });
+    const recent = [round(30, 'DRAFT'), ...Array.from({ length: 19 }, (_, i) => round(29 - i, 'BIDS_OPEN'))];
+    const voting = [round(2, 'VOTING')];
+    const listed = startPageRounds(voting, recent);
+    expect(listed[0]).toEqual(round(2, 'VOTING'));
+    expect(listed).toHaveLength(20);
+    expect(listed.some((r) => r.phase === 'DRAFT')).toBe(false);
+    // A round open for voting and among the newest is listed once.
+    expect(startPageRounds([round(29, 'VOTING')], [round(29, 'VOTING'), round(28, 'PUBLISHED')]).map((r) => r.id)).toEqual(['29', '28']);
+  });
+});

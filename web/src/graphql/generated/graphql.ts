@@ -1012,7 +1012,7 @@ export type BidPageQuery = { bid: { id: string, title: string, summary: string, 
 export type StartPageQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type StartPageQuery = { rounds: { nodes: Array<{ id: string, title: string, titleCy: string | null, phase: Phase }> } };
+export type StartPageQuery = { voting: { nodes: Array<{ id: string, title: string, titleCy: string | null, phase: Phase }> }, rounds: { nodes: Array<{ id: string, title: string, titleCy: string | null, phase: Phase }> } };
 
 export type BidCategoriesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -2334,6 +2334,14 @@ export const BidPageDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<BidPageQuery, BidPageQueryVariables>;
 export const StartPageDocument = new TypedDocumentString(`
     query StartPage {
+  voting: rounds(phase: VOTING, first: 50) {
+    nodes {
+      id
+      title
+      titleCy
+      phase
+    }
+  }
   rounds(first: 20) {
     nodes {
       id
