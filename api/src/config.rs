@@ -106,6 +106,10 @@ pub struct Settings {
     pub trusted_proxy_hops: usize,
     /// How often each instance applies scheduled phase changes.
     pub schedule_interval: Duration,
+    /// The most reminders an instance sends at each scheduler tick
+    /// (`FAIRSHARE_REMINDERS_PER_TICK`, default 120: 4 a second at the
+    /// default 30 s tick), to keep within the gateways' rates.
+    pub reminders_per_tick: u64,
     /// PostgreSQL: how many ballot writers commit side by side
     /// (`FAIRSHARE_BALLOT_WRITERS`, default 4). SQLite always has one.
     pub ballot_writers: usize,
@@ -272,6 +276,12 @@ impl Settings {
                 .context("FAIRSHARE_SCHEDULE_SECONDS must be a whole number")?,
             None => 30,
         });
+        let reminders_per_tick = match get("FAIRSHARE_REMINDERS_PER_TICK") {
+            Some(s) => s
+                .parse()
+                .context("FAIRSHARE_REMINDERS_PER_TICK must be a whole number")?,
+            None => 120,
+        };
         let public_url = get("FAIRSHARE_PUBLIC_URL")
             .unwrap_or_else(|| "http://127.0.0.1:8080".into())
             .trim_end_matches('/')
@@ -331,6 +341,7 @@ impl Settings {
             verification_retention,
             trusted_proxy_hops,
             schedule_interval,
+            reminders_per_tick,
             ballot_writers,
             session_ttl: chrono::Duration::days(14),
             signing_key,

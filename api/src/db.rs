@@ -153,6 +153,26 @@ async fn advisory(txn: &DatabaseTransaction, key: &str, sql: &str) -> Result<(),
 /// the close emptied, which removes their dead row versions from the heap
 /// (what they held was sealed under a round key that is gone).
 pub async fn scrub_after_close(db: &DatabaseConnection) -> Result<(), DbErr> {
+    scrub(
+        db,
+        "sealed_ballots, cast_answers, round_keys, phone_calls, phone_messages, voting_codes, ballots",
+    )
+    .await
+}
+
+/// After the purge of rounds' verification data: the same as after a
+/// close, for the tables the purge emptied (people's verification records,
+/// the register's hashes, and the addresses and numbers kept for
+/// reminders and observers).
+pub async fn scrub_after_purge(db: &DatabaseConnection) -> Result<(), DbErr> {
+    scrub(
+        db,
+        "verified_participants, identity_keys, register_entries, reminder_subscriptions, reminder_messages, round_observers, closed_codes",
+    )
+    .await
+}
+
+async fn scrub(db: &DatabaseConnection, postgres_tables: &str) -> Result<(), DbErr> {
     match db.get_database_backend() {
         DbBackend::Sqlite => {
             for _ in 0..100 {
@@ -174,10 +194,8 @@ pub async fn scrub_after_close(db: &DatabaseConnection) -> Result<(), DbErr> {
             ))
         }
         DbBackend::Postgres => {
-            db.execute_unprepared(
-                "VACUUM sealed_ballots, cast_answers, round_keys, phone_calls, phone_messages, voting_codes, ballots",
-            )
-            .await?;
+            db.execute_unprepared(&format!("VACUUM {postgres_tables}"))
+                .await?;
             Ok(())
         }
         _ => Ok(()),

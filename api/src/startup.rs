@@ -94,6 +94,15 @@ async fn scheduler(state: AppState) {
         if let Err(e) = crate::service::groups::prune(&state.db).await {
             tracing::error!(error = %e, "clearing expired invitations' address hints");
         }
+        if let Err(e) = crate::service::reminders::tick(
+            &state,
+            chrono::Utc::now(),
+            state.settings.reminders_per_tick,
+        )
+        .await
+        {
+            tracing::error!(error = %e, "sending reminders");
+        }
     }
 }
 

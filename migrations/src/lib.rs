@@ -17,6 +17,7 @@ mod m20261207_000012_bid_locality;
 mod m20261207_000013_closed_codes;
 mod m20261207_000014_welsh_content;
 mod m20261207_000015_invitation_hint;
+mod m20261207_000016_reminders;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000013_closed_codes::Migration),
             Box::new(m20261207_000014_welsh_content::Migration),
             Box::new(m20261207_000015_invitation_hint::Migration),
+            Box::new(m20261207_000016_reminders::Migration),
         ]
     }
 }

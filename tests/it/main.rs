@@ -13,6 +13,7 @@ mod http;
 mod phone;
 mod public_reads;
 mod register;
+mod reminders;
 mod results;
 mod rounds;
 mod schema;

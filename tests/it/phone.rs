@@ -53,14 +53,20 @@ fn the_test_signer_agrees_with_twilios_published_example() {
 }
 
 pub(crate) async fn spawn() -> TestApp {
-    TestApp::spawn_with(&[
+    spawn_with(&[]).await
+}
+
+/// `spawn` with more settings.
+pub(crate) async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
+    let mut vars = vec![
         ("PHONE_AUTH_TOKEN", TOKEN),
         ("FAIRSHARE_WEBHOOK_URL", PUBLIC),
         ("FAIRSHARE_SMS_NUMBER", "07700 900555"),
         ("FAIRSHARE_VOICE_NUMBER", "0113 496 0555"),
         ("FAIRSHARE_HELP_LINE", "0113 496 0999"),
-    ])
-    .await
+    ];
+    vars.extend_from_slice(extra);
+    TestApp::spawn_with(&vars).await
 }
 
 static SEQ: AtomicU64 = AtomicU64::new(1);

@@ -44,6 +44,19 @@ pub async fn election_closing(
     voters: usize,
     closes: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Election {
+    let e = election_in_review(app, ballot, voters, closes).await;
+    fixtures::advance(app, &e.officer, &e.round, "VOTING").await;
+    e
+}
+
+/// The same election just before voting opens: its bids reviewed, its
+/// voters verified.
+pub async fn election_in_review(
+    app: &TestApp,
+    ballot: Value,
+    voters: usize,
+    closes: Option<chrono::DateTime<chrono::Utc>>,
+) -> Election {
     let officer = app.officer().await;
     let hyde_park = fixtures::area(app, &officer, "Hyde Park", &["LS6 1", "LS6 2"]).await;
     let chapel = fixtures::area(app, &officer, "Chapel Allerton", &["LS7 3"]).await;
@@ -112,7 +125,6 @@ pub async fn election_closing(
     )
     .await;
     let voters = verified_voters(app, &officer, &round, voters, 0).await;
-    fixtures::advance(app, &officer, &round, "VOTING").await;
     Election {
         officer,
         round,

@@ -37,6 +37,29 @@ pub const BID_REVIEWED: Template = template!("bid_reviewed");
 pub const RESULT_PUBLISHED: Template = template!("result_published");
 pub const CLOSE_CHECKPOINT: Template = template!("close_checkpoint");
 
+pub const REMINDER_OPENS: Template = template!("reminder_opens");
+pub const REMINDER_CLOSING: Template = template!("reminder_closing");
+pub const REMINDER_RESULTS: Template = template!("reminder_results");
+
+macro_rules! sms_template {
+    ($name:literal) => {
+        Template {
+            en: Text {
+                subject: "",
+                body: include_str!(concat!("../../templates/reminder_sms/", $name, ".txt")),
+            },
+            cy: Text {
+                subject: "",
+                body: include_str!(concat!("../../templates/reminder_sms/", $name, ".cy.txt")),
+            },
+        }
+    };
+}
+
+pub const REMINDER_OPENS_SMS: Template = sms_template!("opens");
+pub const REMINDER_CLOSING_SMS: Template = sms_template!("closing");
+pub const REMINDER_RESULTS_SMS: Template = sms_template!("results");
+
 /// Text messages have no subject.
 pub const VERIFICATION_CODE_SMS: Template = Template {
     en: Text {
@@ -161,6 +184,38 @@ mod tests {
         }
     }
 
+    /// Reminders fill every placeholder; emails say how to stop them, texts
+    /// say STOP, in the GSM alphabet (no curly apostrophes).
+    #[test]
+    fn reminders_say_how_to_stop_them() {
+        let values = [
+            ("round", "the Fund"),
+            ("link", "https://example.org/rounds/1"),
+            ("closes", "17 December 2026"),
+            ("closes_sentence", " until 17 December 2026."),
+            ("stop", "https://example.org/reminders/stop?s=1&t=ab"),
+        ];
+        for lang in BOTH {
+            for t in [REMINDER_OPENS, REMINDER_CLOSING] {
+                let r = t.render(lang, &council(), &values);
+                assert!(r.body.contains("/reminders/stop?s=1&t=ab"), "{}", r.body);
+                assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
+            }
+            for t in [
+                REMINDER_OPENS_SMS,
+                REMINDER_CLOSING_SMS,
+                REMINDER_RESULTS_SMS,
+            ] {
+                let r = t.render(lang, &council(), &values);
+                assert!(!r.body.contains("{{"), "{}", r.body);
+                assert!(r.body.is_ascii(), "{}", r.body);
+            }
+            for t in [REMINDER_OPENS_SMS, REMINDER_CLOSING_SMS] {
+                assert!(t.render(lang, &council(), &values).body.contains("STOP"));
+            }
+        }
+    }
+
     /// Every message speaks for the council's service, by its name, and
     /// gives its help line: none names the software.
     #[test]
@@ -178,6 +233,9 @@ mod tests {
             ("checkpoint", "c0ffee"),
             ("signature", "5e1f"),
             ("key_link", "https://example.org/k"),
+            ("closes", "17 December 2026"),
+            ("closes_sentence", " until 17 December 2026."),
+            ("stop", "https://example.org/reminders/stop?s=1&t=ab"),
         ];
         let all = [
             SIGN_IN_CODE,
@@ -187,6 +245,12 @@ mod tests {
             RESULT_PUBLISHED,
             CLOSE_CHECKPOINT,
             VERIFICATION_CODE_SMS,
+            REMINDER_OPENS,
+            REMINDER_CLOSING,
+            REMINDER_RESULTS,
+            REMINDER_OPENS_SMS,
+            REMINDER_CLOSING_SMS,
+            REMINDER_RESULTS_SMS,
         ];
         for (i, t) in all.iter().enumerate() {
             for lang in BOTH {

@@ -15,6 +15,7 @@ pub mod limits;
 pub mod personal_data;
 pub mod phone;
 pub mod register;
+pub mod reminders;
 pub mod results;
 pub mod round_log;
 pub mod rounds;

@@ -174,6 +174,8 @@ pub async fn delete_account(
         .all(&txn)
         .await
         .context("finding verification records")?;
+    // Reminders go with the account: the address or number was theirs.
+    crate::service::reminders::delete_for_account(&txn, id.get(), &own_records).await?;
     verified_participants::Entity::update_many()
         .col_expr(
             verified_participants::Column::AccountId,

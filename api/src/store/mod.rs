@@ -24,6 +24,8 @@ pub mod rate_events;
 pub mod receipt_nodes;
 pub mod register_entries;
 pub mod register_imports;
+pub mod reminder_messages;
+pub mod reminder_subscriptions;
 pub mod result_versions;
 pub mod round_keys;
 pub mod round_log;

@@ -3,6 +3,7 @@ mod accounts;
 mod areas;
 mod bids;
 mod groups;
+mod reminders;
 mod results;
 mod rounds;
 mod verification;
@@ -18,6 +19,7 @@ pub struct Mutation(
     verification::VerificationMutation,
     voting::VotingMutation,
     results::ResultsMutation,
+    reminders::RemindersMutation,
 );
 
 /// The name of the session cookie.

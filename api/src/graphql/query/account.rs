@@ -38,6 +38,20 @@ impl AccountQuery {
         Ok(pagination::connection(page, req, Account))
     }
 
+    /// The signed-in person's reminders, for every round they asked about.
+    async fn my_reminders(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::graphql::types::reminders::Reminders>> {
+        let actor = signed_in(ctx)?;
+        Ok(crate::service::reminders::mine(state(ctx), actor)
+            .await
+            .gql()?
+            .into_iter()
+            .map(crate::graphql::types::reminders::Reminders)
+            .collect())
+    }
+
     /// Everything the platform holds about the signed-in person, as a JSON
     /// document (pretty-printed): account, roles, groups, invitations, the
     /// bids they wrote, each round's verification (how and when, never the
@@ -45,7 +59,10 @@ impl AccountQuery {
     /// audit entries.
     async fn my_data(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let actor = signed_in(ctx)?;
-        let data = personal_data::export(&state(ctx).db, actor).await.gql()?;
+        let mut data = personal_data::export(&state(ctx).db, actor).await.gql()?;
+        data["reminders"] = crate::service::reminders::export_mine(state(ctx), actor)
+            .await
+            .gql()?;
         serde_json::to_string_pretty(&data)
             .map_err(|e| crate::error::ServiceError::Unexpected(e.into()))
             .gql()

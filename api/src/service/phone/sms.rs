@@ -47,6 +47,10 @@ enum Command {
     Status,
     Bids,
     Vote(Keyword, String),
+    /// Reminders by text to this number.
+    Remind,
+    /// No more reminders to this number.
+    Stop,
     Unknown(String),
 }
 
@@ -100,6 +104,10 @@ fn parse(body: &str) -> (Code, Language, Command) {
         "STATWS" => (Language::Cy, Command::Status),
         "BIDS" | "LIST" | "PROJECTS" => (Language::En, Command::Bids),
         "CYNIGION" | "RHESTR" | "PROSIECTAU" => (Language::Cy, Command::Bids),
+        "REMIND" | "REMINDERS" | "REMINDME" => (Language::En, Command::Remind),
+        "ATGOFFA" | "ATGOFFAFI" => (Language::Cy, Command::Remind),
+        "STOP" | "UNSUBSCRIBE" | "STOPALL" | "END" | "CANCEL" => (Language::En, Command::Stop),
+        "STOPIO" | "DIWEDD" => (Language::Cy, Command::Stop),
         _ => (Language::En, Command::Unknown(short(first, 20))),
     };
     (code, lang, command)
@@ -353,6 +361,20 @@ async fn answer(state: &AppState, inbound: &Inbound) -> ServiceResult<(Vec<Strin
     let (code, lang, command) = parse(&inbound.body);
     let ctx = Ctx { state, lang };
     let w = ctx.words();
+    if command == Command::Stop {
+        // Reminders to the number stop, whoever texts and with or without
+        // a code: the number is all it takes.
+        let stopped = match crate::domain::PhoneNumber::parse(&inbound.from) {
+            Ok(number) => crate::service::reminders::stop_by_number(state, &number).await?,
+            Err(_) => 0,
+        };
+        let reply = if stopped > 0 {
+            w.sms_reminders_stopped
+        } else {
+            w.sms_reminders_none
+        };
+        return Ok((vec![reply.into()], None));
+    }
     let who = match who_texts(&ctx, inbound, code, &command).await? {
         Ok(who) => who,
         Err(reply) => return Ok((vec![reply], None)),
@@ -392,6 +414,24 @@ async fn answer(state: &AppState, inbound: &Inbound) -> ServiceResult<(Vec<Strin
         Command::Vote(keyword, text) => {
             vec![vote(state, lang, inbound, &ballot, keyword, &text).await?]
         }
+        Command::Remind => {
+            let number = crate::domain::PhoneNumber::parse(&inbound.from)
+                .map_err(|e| ServiceError::invalid("from", e))?;
+            crate::service::reminders::subscribe_by_text(
+                state,
+                who.round_id,
+                who.participant_id,
+                &number,
+                lang,
+            )
+            .await?;
+            vec![fill(
+                w.sms_reminders_set,
+                &[("round", ballot.round.title_in(lang))],
+            )]
+        }
+        // Answered before the voter is looked up.
+        Command::Stop => vec![w.sms_reminders_none.into()],
     };
     Ok((parts, round_id.map(|id| id.get())))
 }

@@ -74,6 +74,7 @@ pub async fn purge(
             .exec(&txn)
             .await
             .context("purging closed codes")?;
+        crate::service::reminders::purge_round(&txn, r.id).await?;
         crate::store::round_observers::Entity::delete_many()
             .filter(crate::store::round_observers::Column::RoundId.eq(r.id))
             .exec(&txn)
@@ -131,6 +132,13 @@ pub async fn purge(
             register_entries,
             audit_entries,
         });
+    }
+    if !out.is_empty() {
+        // What was deleted must not stay in the files (the WAL's earlier
+        // pages, or PostgreSQL's dead rows).
+        crate::db::scrub_after_purge(db)
+            .await
+            .context("scrubbing the database after a purge")?;
     }
     Ok(out)
 }

@@ -1,0 +1,798 @@
+//! Reminders people asked for: when voting opens, two days before it
+//! closes (only to those who have not voted by then), and when the results
+//! are out, by email or text message, in their language.
+//!
+//! **Consent.** Nothing is sent to anyone who did not ask. A verified
+//! resident asks on the web, an officer records the request of someone
+//! verified in person, and a phone voter texts `REMIND`. The address or
+//! number is then kept for this alone: sealed with a key derived from the
+//! server secret, shown to no one but its owner (in `myData`), and deleted
+//! when they stop (a link in every email, `STOP` by text, or their
+//! account's page), with their verification, and with the round's
+//! verification data.
+//!
+//! **The queue.** The scheduler (every instance) puts each message due into
+//! `reminder_messages`, one row a subscription and message under a unique
+//! key, so that no instance can queue one twice; it then claims rows one
+//! at a time with a conditional `UPDATE` (only one instance's succeeds),
+//! sends, and marks them done. A failed send is tried again with growing
+//! waits, up to `MAX_ATTEMPTS`; a claim left by an instance that stopped
+//! runs out after `CLAIM`, and another sends the message. At most
+//! `reminders_per_tick` messages go at each tick, to keep within the
+//! gateways' rates.
+//!
+//! **Who has voted** is read inside the send of a "closing" message, from
+//! the participation record that turnout already keeps. A row of the queue
+//! says only "done", whether its message was sent or not needed: no list
+//! of people who have not voted is ever written down.
+use super::{audit, rounds, Actor};
+use crate::crypto::{constant_time_eq, SealKey, Secret};
+use crate::db::begin_write;
+use crate::domain::id::{ParticipantId, RoundId};
+use crate::domain::{EmailAddress, Language, Phase, PhoneNumber, Role};
+use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
+use crate::state::AppState;
+use crate::store::{
+    participation, reminder_messages as messages, reminder_subscriptions as subs,
+    verified_participants,
+};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use std::collections::HashSet;
+
+/// How long before voting closes the "closing" reminder goes.
+pub const CLOSING_NOTICE: Duration = Duration::hours(48);
+/// Sends tried before a message is given up.
+pub const MAX_ATTEMPTS: i32 = 5;
+/// How long an instance holds a message it is sending.
+const CLAIM: Duration = Duration::minutes(2);
+
+/// Where the reminders go.
+#[derive(Clone, Debug)]
+pub enum Contact {
+    Email(EmailAddress),
+    Text(PhoneNumber),
+}
+
+impl Contact {
+    fn channel(&self) -> &'static str {
+        match self {
+            Contact::Email(_) => "email",
+            Contact::Text(_) => "sms",
+        }
+    }
+
+    fn value(&self) -> &str {
+        match self {
+            Contact::Email(e) => e.as_str(),
+            Contact::Text(p) => p.e164(),
+        }
+    }
+}
+
+/// A person's reminders for a round, as they and the pages see them.
+#[derive(Clone, Debug)]
+pub struct Reminders {
+    pub id: i64,
+    pub round_id: RoundId,
+    /// `email` or `sms`.
+    pub channel: String,
+    pub language: Language,
+    /// The address or number, partly hidden (`j•••@example.org`,
+    /// `•••• ••• 123`).
+    pub contact_hint: String,
+}
+
+/// The messages, in the order a round sends them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Opens,
+    Closing,
+    Results,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Opens => "opens",
+            Kind::Closing => "closing",
+            Kind::Results => "results",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [Kind::Opens, Kind::Closing, Kind::Results]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+fn contact_key(secret: &Secret) -> SealKey {
+    secret.seal_key("reminder-contact")
+}
+
+fn contact_context(round_id: i64, participant_id: i64) -> String {
+    format!("reminder:{round_id}:{participant_id}")
+}
+
+fn contact_hash(secret: &Secret, value: &str) -> String {
+    secret.keyed_hash("reminder-contact", value)
+}
+
+/// The token of a subscription's "stop" link.
+pub fn stop_token(secret: &Secret, subscription_id: i64) -> String {
+    secret.keyed_hash("reminder-stop", &subscription_id.to_string())
+}
+
+fn hint(channel: &str, value: &str) -> String {
+    if channel == "sms" {
+        let tail: String = value
+            .chars()
+            .rev()
+            .take(3)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        return format!("•••• ••• {tail}");
+    }
+    match value.split_once('@') {
+        Some((local, domain)) => {
+            format!("{}•••@{domain}", local.chars().next().unwrap_or('•'))
+        }
+        None => "•••".into(),
+    }
+}
+
+fn to_reminders(secret: &Secret, row: &subs::Model) -> Reminders {
+    let value = open_contact(secret, row).unwrap_or_default();
+    Reminders {
+        id: row.id,
+        round_id: row.round_id.into(),
+        channel: row.channel.clone(),
+        language: Language::from_stored(&row.language),
+        contact_hint: hint(&row.channel, &value),
+    }
+}
+
+fn open_contact(secret: &Secret, row: &subs::Model) -> Option<String> {
+    contact_key(secret)
+        .open(
+            &contact_context(row.round_id, row.participant_id),
+            &row.contact_sealed,
+        )
+        .and_then(|b| String::from_utf8(b).ok())
+}
+
+/// Asks for a round's reminders, by email or text, in `language`: for the
+/// signed-in person's own verification, or (officers) for the participant
+/// `participant` verified in person. Asking again replaces the address or
+/// number and the language; messages already sent are not sent again.
+/// Refused once voting has closed.
+#[tracing::instrument(name = "set reminders", skip_all, fields(round.id = round_id.get()))]
+pub async fn subscribe(
+    state: &AppState,
+    actor: &Actor,
+    round_id: RoundId,
+    participant: Option<ParticipantId>,
+    contact: Contact,
+    language: Language,
+) -> ServiceResult<Reminders> {
+    let now = Utc::now();
+    let txn = begin_write(&state.db)
+        .await
+        .context("starting a transaction")?;
+    let round = rounds::lock_shared(&txn, round_id).await?;
+    if round.phase == Phase::Draft || round.phase > Phase::Voting {
+        return Err(ServiceError::refused(
+            ErrorCode::PhaseClosed,
+            "reminders can be asked for from when a round opens until voting closes",
+        ));
+    }
+    let record = match participant {
+        Some(id) => {
+            actor.require(Role::Officer, "ask for reminders for someone else")?;
+            verified_participants::Entity::find_by_id(id.get())
+                .filter(verified_participants::Column::RoundId.eq(round_id))
+                .one(&txn)
+                .await
+                .context("loading a participant")?
+                .ok_or_else(|| {
+                    ServiceError::invalid(
+                        "verificationId",
+                        format!("V{id} is not the reference of anyone verified for this round"),
+                    )
+                })?
+        }
+        None => verified_participants::Entity::find()
+            .filter(verified_participants::Column::RoundId.eq(round_id))
+            .filter(verified_participants::Column::AccountId.eq(actor.account_id))
+            .one(&txn)
+            .await
+            .context("loading a participant")?
+            .ok_or_else(|| {
+                ServiceError::refused(
+                    ErrorCode::NotVerified,
+                    "prove that you can take part in this round first: reminders are for people verified for it",
+                )
+            })?,
+    };
+    if record.verified_at.is_none() {
+        return Err(ServiceError::refused(
+            ErrorCode::NotVerified,
+            "finish proving that you can take part in this round first",
+        ));
+    }
+    let sealed = contact_key(&state.secret).seal(
+        &contact_context(round_id.get(), record.id),
+        contact.value().as_bytes(),
+    );
+    subs::Entity::insert(subs::ActiveModel {
+        round_id: Set(round_id.get()),
+        participant_id: Set(record.id),
+        account_id: Set(record.account_id),
+        channel: Set(contact.channel().into()),
+        language: Set(language.as_str().into()),
+        contact_sealed: Set(sealed),
+        contact_hmac: Set(contact_hash(&state.secret, contact.value())),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([subs::Column::RoundId, subs::Column::ParticipantId])
+            .update_columns([
+                subs::Column::AccountId,
+                subs::Column::Channel,
+                subs::Column::Language,
+                subs::Column::ContactSealed,
+                subs::Column::ContactHmac,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await
+    .context("keeping reminders")?;
+    let row = subs::Entity::find()
+        .filter(subs::Column::RoundId.eq(round_id))
+        .filter(subs::Column::ParticipantId.eq(record.id))
+        .one(&txn)
+        .await
+        .context("reading reminders back")?
+        .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("reminders not kept")))?;
+    // About a person's verification: purged with the round's.
+    audit::record_personal(
+        &txn,
+        round_id,
+        Some(actor.account_id.get()),
+        "reminders_set",
+        "verified_participant",
+        record.id,
+        serde_json::json!({ "channel": contact.channel(), "by": if participant.is_some() { "officer" } else { "resident" } }),
+    )
+    .await
+    .context("auditing reminders")?;
+    txn.commit().await.context("committing reminders")?;
+    Ok(to_reminders(&state.secret, &row))
+}
+
+/// Text messages: `REMIND` from a phone voter, identified by their code or
+/// number, asks for reminders by text to the number they texted from.
+pub async fn subscribe_by_text(
+    state: &AppState,
+    round_id: RoundId,
+    participant: ParticipantId,
+    number: &PhoneNumber,
+    language: Language,
+) -> ServiceResult<()> {
+    let txn = begin_write(&state.db)
+        .await
+        .context("starting a transaction")?;
+    let round = rounds::lock_shared(&txn, round_id).await?;
+    if round.phase > Phase::Voting {
+        return Err(ServiceError::refused(
+            ErrorCode::VotingClosed,
+            "voting in this round has closed",
+        ));
+    }
+    let sealed = contact_key(&state.secret).seal(
+        &contact_context(round_id.get(), participant.get()),
+        number.e164().as_bytes(),
+    );
+    subs::Entity::insert(subs::ActiveModel {
+        round_id: Set(round_id.get()),
+        participant_id: Set(participant.get()),
+        account_id: Set(None),
+        channel: Set("sms".into()),
+        language: Set(language.as_str().into()),
+        contact_sealed: Set(sealed),
+        contact_hmac: Set(contact_hash(&state.secret, number.e164())),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([subs::Column::RoundId, subs::Column::ParticipantId])
+            .update_columns([
+                subs::Column::Channel,
+                subs::Column::Language,
+                subs::Column::ContactSealed,
+                subs::Column::ContactHmac,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await
+    .context("keeping reminders")?;
+    audit::record_personal(
+        &txn,
+        round_id,
+        None,
+        "reminders_set",
+        "verified_participant",
+        participant.get(),
+        serde_json::json!({ "channel": "sms", "by": "text" }),
+    )
+    .await
+    .context("auditing reminders")?;
+    txn.commit().await.context("committing reminders")?;
+    Ok(())
+}
+
+/// The signed-in person's reminders, every round.
+pub async fn mine(state: &AppState, actor: &Actor) -> ServiceResult<Vec<Reminders>> {
+    Ok(own_rows(&state.db, actor)
+        .await?
+        .iter()
+        .map(|r| to_reminders(&state.secret, r))
+        .collect())
+}
+
+async fn own_rows(db: &impl ConnectionTrait, actor: &Actor) -> ServiceResult<Vec<subs::Model>> {
+    let participants: Vec<i64> = verified_participants::Entity::find()
+        .select_only()
+        .column(verified_participants::Column::Id)
+        .filter(verified_participants::Column::AccountId.eq(actor.account_id))
+        .into_tuple()
+        .all(db)
+        .await
+        .context("loading own verifications")?;
+    subs::Entity::find()
+        .filter(
+            Condition::any()
+                .add(subs::Column::AccountId.eq(actor.account_id))
+                .add(subs::Column::ParticipantId.is_in(participants)),
+        )
+        .order_by_asc(subs::Column::Id)
+        .all(db)
+        .await
+        .context("loading reminders")
+}
+
+/// `myData`: the person's reminders with the address or number in full.
+pub async fn export_mine(state: &AppState, actor: &Actor) -> ServiceResult<serde_json::Value> {
+    let rows = own_rows(&state.db, actor).await?;
+    Ok(serde_json::Value::Array(
+        rows.iter()
+            .map(|r| {
+                serde_json::json!({
+                    "round": r.round_id,
+                    "by": if r.channel == "sms" { "text message" } else { "email" },
+                    "to": open_contact(&state.secret, r),
+                    "language": r.language,
+                    "asked_at": r.created_at,
+                })
+            })
+            .collect(),
+    ))
+}
+
+/// Stops the signed-in person's reminders for a round (every round with
+/// `None`); deletes the address or number. How many stopped.
+pub async fn stop_mine(
+    state: &AppState,
+    actor: &Actor,
+    round_id: Option<RoundId>,
+) -> ServiceResult<u64> {
+    let ids: Vec<i64> = own_rows(&state.db, actor)
+        .await?
+        .into_iter()
+        .filter(|r| round_id.is_none_or(|id| r.round_id == id.get()))
+        .map(|r| r.id)
+        .collect();
+    delete(&state.db, ids).await
+}
+
+/// The link in every reminder email: stops that subscription. A link whose
+/// reminders were stopped already is answered as if it had stopped them.
+pub async fn stop_by_link(
+    state: &AppState,
+    subscription_id: i64,
+    token: &str,
+) -> ServiceResult<()> {
+    if !constant_time_eq(token, &stop_token(&state.secret, subscription_id)) {
+        return Err(ServiceError::refused(
+            ErrorCode::NotFound,
+            "this link to stop reminders is not complete: copy the whole link from the email",
+        ));
+    }
+    delete(&state.db, vec![subscription_id]).await?;
+    Ok(())
+}
+
+/// `STOP` by text: every reminder by text to this number stops. How many.
+pub async fn stop_by_number(state: &AppState, number: &PhoneNumber) -> ServiceResult<u64> {
+    let ids: Vec<i64> = subs::Entity::find()
+        .select_only()
+        .column(subs::Column::Id)
+        .filter(subs::Column::Channel.eq("sms"))
+        .filter(subs::Column::ContactHmac.eq(contact_hash(&state.secret, number.e164())))
+        .into_tuple()
+        .all(&state.db)
+        .await
+        .context("finding reminders by number")?;
+    delete(&state.db, ids).await
+}
+
+async fn delete(db: &DatabaseConnection, ids: Vec<i64>) -> ServiceResult<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    messages::Entity::delete_many()
+        .filter(messages::Column::SubscriptionId.is_in(ids.clone()))
+        .exec(db)
+        .await
+        .context("removing reminders' messages")?;
+    Ok(subs::Entity::delete_many()
+        .filter(subs::Column::Id.is_in(ids))
+        .exec(db)
+        .await
+        .context("removing reminders")?
+        .rows_affected)
+}
+
+/// Deletes a round's reminders, inside the caller's transaction (the purge
+/// of its verification data).
+pub async fn purge_round(db: &impl ConnectionTrait, round_id: i64) -> ServiceResult<u64> {
+    messages::Entity::delete_many()
+        .filter(messages::Column::RoundId.eq(round_id))
+        .exec(db)
+        .await
+        .context("purging reminders' messages")?;
+    Ok(subs::Entity::delete_many()
+        .filter(subs::Column::RoundId.eq(round_id))
+        .exec(db)
+        .await
+        .context("purging reminders")?
+        .rows_affected)
+}
+
+/// Deletes the reminders of an account and of its verification records,
+/// inside the caller's transaction (deleting the account).
+pub async fn delete_for_account(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    records: &[i64],
+) -> ServiceResult<()> {
+    let ids: Vec<i64> = subs::Entity::find()
+        .select_only()
+        .column(subs::Column::Id)
+        .filter(
+            Condition::any()
+                .add(subs::Column::AccountId.eq(account_id))
+                .add(subs::Column::ParticipantId.is_in(records.to_vec())),
+        )
+        .into_tuple()
+        .all(db)
+        .await
+        .context("finding an account's reminders")?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    messages::Entity::delete_many()
+        .filter(messages::Column::SubscriptionId.is_in(ids.clone()))
+        .exec(db)
+        .await
+        .context("removing reminders' messages")?;
+    subs::Entity::delete_many()
+        .filter(subs::Column::Id.is_in(ids))
+        .exec(db)
+        .await
+        .context("removing an account's reminders")?;
+    Ok(())
+}
+
+/// One scheduler tick: queues the messages that became due, then sends up
+/// to `limit` of those waiting. How many messages were dealt with.
+pub async fn tick(state: &AppState, now: DateTime<Utc>, limit: u64) -> ServiceResult<u64> {
+    queue_due(&state.db, now).await?;
+    send_due(state, now, limit).await
+}
+
+/// Queues, for each round with reminders, the messages due now: "opens"
+/// while voting is open (for those who asked before it opened), "closing"
+/// within `CLOSING_NOTICE` of the close, "results" once published. A
+/// message queued before (by this instance or another) is not queued again.
+pub async fn queue_due(db: &DatabaseConnection, now: DateTime<Utc>) -> ServiceResult<()> {
+    let round_ids: Vec<i64> = subs::Entity::find()
+        .select_only()
+        .column(subs::Column::RoundId)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await
+        .context("finding rounds with reminders")?;
+    for round_id in round_ids {
+        let round = rounds::load(db, round_id.into()).await?;
+        let closes = round.schedule.voting_closes_at;
+        let open = round.phase == Phase::Voting && closes.is_none_or(|c| now < c);
+        let mut due = Vec::new();
+        if open {
+            due.push((Kind::Opens, Some(round.phase_changed_at)));
+        }
+        if open && closes.is_some_and(|c| now >= c - CLOSING_NOTICE) {
+            due.push((Kind::Closing, None));
+        }
+        if round.phase == Phase::Published {
+            due.push((Kind::Results, None));
+        }
+        for (kind, asked_before) in due {
+            queue(db, round_id, kind, asked_before, now).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn queue(
+    db: &DatabaseConnection,
+    round_id: i64,
+    kind: Kind,
+    asked_before: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let mut q = subs::Entity::find()
+        .select_only()
+        .column(subs::Column::Id)
+        .filter(subs::Column::RoundId.eq(round_id));
+    if let Some(before) = asked_before {
+        q = q.filter(subs::Column::CreatedAt.lt(before));
+    }
+    let wanted: Vec<i64> = q.into_tuple().all(db).await.context("listing reminders")?;
+    let queued: HashSet<i64> = messages::Entity::find()
+        .select_only()
+        .column(messages::Column::SubscriptionId)
+        .filter(messages::Column::RoundId.eq(round_id))
+        .filter(messages::Column::Kind.eq(kind.as_str()))
+        .into_tuple::<i64>()
+        .all(db)
+        .await
+        .context("listing queued reminders")?
+        .into_iter()
+        .collect();
+    let rows: Vec<messages::ActiveModel> = wanted
+        .into_iter()
+        .filter(|id| !queued.contains(id))
+        .map(|subscription_id| messages::ActiveModel {
+            subscription_id: Set(subscription_id),
+            round_id: Set(round_id),
+            kind: Set(kind.as_str().into()),
+            status: Set("pending".into()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            claimed_until: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        // Another instance may have queued some meanwhile: the unique key
+        // keeps one row each.
+        messages::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([messages::Column::SubscriptionId, messages::Column::Kind])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await
+            .context("queueing reminders")?;
+    }
+    Ok(())
+}
+
+/// How many messages are waiting to be sent (for the benchmark and tests).
+pub async fn waiting(db: &DatabaseConnection) -> ServiceResult<u64> {
+    messages::Entity::find()
+        .filter(messages::Column::Status.eq("pending"))
+        .count(db)
+        .await
+        .context("counting waiting reminders")
+}
+
+/// Sends up to `limit` waiting messages, each claimed first so that no
+/// other instance sends it too.
+pub async fn send_due(state: &AppState, now: DateTime<Utc>, limit: u64) -> ServiceResult<u64> {
+    let free = Condition::any()
+        .add(messages::Column::ClaimedUntil.is_null())
+        .add(messages::Column::ClaimedUntil.lt(now));
+    let due: Vec<messages::Model> = messages::Entity::find()
+        .filter(messages::Column::Status.eq("pending"))
+        .filter(messages::Column::NextAttemptAt.lte(now))
+        .filter(free.clone())
+        .order_by_asc(messages::Column::Id)
+        .limit(limit)
+        .all(&state.db)
+        .await
+        .context("finding reminders to send")?;
+    let mut handled = 0;
+    for message in due {
+        let claimed = messages::Entity::update_many()
+            .col_expr(messages::Column::ClaimedUntil, Expr::value(now + CLAIM))
+            .filter(messages::Column::Id.eq(message.id))
+            .filter(messages::Column::Status.eq("pending"))
+            .filter(free.clone())
+            .exec(&state.db)
+            .await
+            .context("claiming a reminder")?;
+        if claimed.rows_affected != 1 {
+            continue;
+        }
+        match deliver(state, &message, now).await {
+            Ok(()) => {
+                messages::Entity::update_many()
+                    .col_expr(messages::Column::Status, Expr::value("done"))
+                    .col_expr(
+                        messages::Column::ClaimedUntil,
+                        Expr::value(Option::<DateTime<Utc>>::None),
+                    )
+                    .filter(messages::Column::Id.eq(message.id))
+                    .exec(&state.db)
+                    .await
+                    .context("marking a reminder done")?;
+            }
+            Err(e) => {
+                let attempts = message.attempts + 1;
+                let status = if attempts >= MAX_ATTEMPTS {
+                    "failed"
+                } else {
+                    "pending"
+                };
+                // 2, 4, 8, 16 minutes.
+                let wait = Duration::minutes(1 << attempts.min(10));
+                tracing::warn!(error = %e, attempts, status, "sending a reminder");
+                messages::Entity::update_many()
+                    .col_expr(messages::Column::Status, Expr::value(status))
+                    .col_expr(messages::Column::Attempts, Expr::value(attempts))
+                    .col_expr(messages::Column::NextAttemptAt, Expr::value(now + wait))
+                    .col_expr(
+                        messages::Column::ClaimedUntil,
+                        Expr::value(Option::<DateTime<Utc>>::None),
+                    )
+                    .filter(messages::Column::Id.eq(message.id))
+                    .exec(&state.db)
+                    .await
+                    .context("putting a reminder back")?;
+            }
+        }
+        handled += 1;
+    }
+    if handled > 0 {
+        tracing::info!(handled, "reminders");
+    }
+    Ok(handled)
+}
+
+/// Sends one message if it is still needed: "opens" and "closing" only
+/// while voting is open, "closing" only to someone who has not voted (read
+/// here, from the participation record), "results" once published.
+async fn deliver(
+    state: &AppState,
+    message: &messages::Model,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let Some(kind) = Kind::parse(&message.kind) else {
+        return Ok(());
+    };
+    let Some(sub) = subs::Entity::find_by_id(message.subscription_id)
+        .one(&state.db)
+        .await
+        .context("loading reminders")?
+    else {
+        return Ok(());
+    };
+    let round = rounds::load(&state.db, sub.round_id.into()).await?;
+    let closes = round.schedule.voting_closes_at;
+    let open = round.phase == Phase::Voting && closes.is_none_or(|c| now < c);
+    let needed = match kind {
+        Kind::Opens => open,
+        Kind::Closing => {
+            open && participation::Entity::find()
+                .filter(participation::Column::RoundId.eq(sub.round_id))
+                .filter(participation::Column::ParticipantId.eq(sub.participant_id))
+                .count(&state.db)
+                .await
+                .context("reading whether someone voted")?
+                == 0
+        }
+        Kind::Results => round.phase == Phase::Published,
+    };
+    if !needed {
+        return Ok(());
+    }
+    let Some(to) = open_contact(&state.secret, &sub) else {
+        return Err(ServiceError::Unexpected(anyhow::anyhow!(
+            "a reminder's address could not be opened"
+        )));
+    };
+    let lang = Language::from_stored(&sub.language);
+    let public = &state.settings.public_url;
+    let link = match kind {
+        Kind::Results => format!("{public}/rounds/{}/results", sub.round_id),
+        _ => format!("{public}/rounds/{}", sub.round_id),
+    };
+    let closes_day = closes
+        .map(|c| super::phone::day(lang, c))
+        .unwrap_or_default();
+    let closes_sentence = match (closes, lang) {
+        (Some(_), Language::Cy) => format!(" tan {closes_day}."),
+        (Some(_), Language::En) => format!(" until {closes_day}."),
+        (None, _) => ".".into(),
+    };
+    let stop = format!(
+        "{public}/reminders/stop?s={}&t={}",
+        sub.id,
+        stop_token(&state.secret, sub.id)
+    );
+    let values = [
+        ("round", round.title_in(lang)),
+        ("link", link.as_str()),
+        ("closes", closes_day.as_str()),
+        ("closes_sentence", closes_sentence.as_str()),
+        ("stop", stop.as_str()),
+    ];
+    use crate::channels::templates as t;
+    if sub.channel == "sms" {
+        let template = match kind {
+            Kind::Opens => t::REMINDER_OPENS_SMS,
+            Kind::Closing => t::REMINDER_CLOSING_SMS,
+            Kind::Results => t::REMINDER_RESULTS_SMS,
+        };
+        let number =
+            PhoneNumber::parse(&to).map_err(|e| ServiceError::Unexpected(anyhow::anyhow!(e)))?;
+        let text = template.render(lang, &state.settings.phone, &values);
+        state
+            .sms
+            .send(&number, text.body.trim())
+            .await
+            .map_err(ServiceError::Unexpected)
+    } else {
+        let template = match kind {
+            Kind::Opens => t::REMINDER_OPENS,
+            Kind::Closing => t::REMINDER_CLOSING,
+            Kind::Results => t::REMINDER_RESULTS,
+        };
+        let address =
+            EmailAddress::parse(&to).map_err(|e| ServiceError::Unexpected(anyhow::anyhow!(e)))?;
+        state
+            .mailer
+            .send(
+                &address,
+                template.render(lang, &state.settings.phone, &values),
+            )
+            .await
+            .map_err(ServiceError::Unexpected)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_hide_most_of_an_address_or_number() {
+        assert_eq!(hint("email", "jane@example.org"), "j•••@example.org");
+        assert_eq!(hint("sms", "+447700900123"), "•••• ••• 123");
+    }
+}
