@@ -32,6 +32,12 @@ pub enum EmailSettings {
         password: Option<SecretString>,
         from: String,
     },
+    /// GOV.UK Notify (`NOTIFY_API_KEY`, `NOTIFY_EMAIL_TEMPLATE_ID`).
+    Notify {
+        url: String,
+        key: SecretString,
+        template_id: String,
+    },
     /// Development only: each message is written to a folder.
     Folder { dir: PathBuf, from: String },
 }
@@ -46,6 +52,12 @@ pub enum SmsSettings {
         account_sid: String,
         auth_token: SecretString,
         from: String,
+    },
+    /// GOV.UK Notify (`NOTIFY_API_KEY`, `NOTIFY_SMS_TEMPLATE_ID`).
+    Notify {
+        url: String,
+        key: SecretString,
+        template_id: String,
     },
     /// Development only: each message is written to a folder
     /// (`FAIRSHARE_SMS_DIR`, default `./data/sms`).
@@ -185,8 +197,46 @@ impl Settings {
                 service_name.replace(['"', '\\'], "")
             )
         });
-        let email = match get("SMTP_HOST") {
-            Some(host) => {
+        // GOV.UK Notify, for email, text messages or both, when the council
+        // gives its API key and the template for each.
+        let notify_url =
+            get("NOTIFY_URL").unwrap_or_else(|| "https://api.notifications.service.gov.uk".into());
+        if !(notify_url.starts_with("https://")
+            || (!production && notify_url.starts_with("http://")))
+        {
+            bail!(
+                "NOTIFY_URL must be an https:// address (http:// is allowed in development only)"
+            );
+        }
+        let notify_key = get("NOTIFY_API_KEY");
+        if let Some(key) = &notify_key {
+            crate::channels::notify::NotifyKey::parse(key)?;
+        }
+        let notify = |template: &str| -> anyhow::Result<Option<(String, SecretString, String)>> {
+            match (get(template), &notify_key) {
+                (None, _) => Ok(None),
+                (Some(_), None) => bail!("{template} is set, but NOTIFY_API_KEY is not"),
+                (Some(id), Some(key)) => {
+                    if uuid::Uuid::parse_str(id.trim()).is_err() {
+                        bail!("{template} must be a Notify template's id (a UUID)");
+                    }
+                    Ok(Some((
+                        notify_url.clone(),
+                        SecretString::from(key.clone()),
+                        id.trim().to_owned(),
+                    )))
+                }
+            }
+        };
+        let email_by_notify = notify("NOTIFY_EMAIL_TEMPLATE_ID")?;
+        let sms_by_notify = notify("NOTIFY_SMS_TEMPLATE_ID")?;
+        let email = match (email_by_notify, get("SMTP_HOST")) {
+            (Some((url, key, template_id)), _) => EmailSettings::Notify {
+                url,
+                key,
+                template_id,
+            },
+            (None, Some(host)) => {
                 let tls = match get("SMTP_TLS").as_deref() {
                     None | Some("starttls") => SmtpTls::StartTls,
                     Some("tls") => SmtpTls::Tls,
@@ -213,18 +263,23 @@ impl Settings {
                     from,
                 }
             }
-            None if production => {
-                bail!("SMTP_HOST is required in production: sign-in codes must reach people")
+            (None, None) if production => {
+                bail!("SMTP_HOST (or GOV.UK Notify) is required in production: sign-in codes must reach people")
             }
-            None => EmailSettings::Folder {
+            (None, None) => EmailSettings::Folder {
                 dir: get("FAIRSHARE_MAIL_DIR")
                     .unwrap_or_else(|| "./data/mail".into())
                     .into(),
                 from,
             },
         };
-        let sms = match get("SMS_GATEWAY_URL") {
-            Some(url) => {
+        let sms = match (sms_by_notify, get("SMS_GATEWAY_URL")) {
+            (Some((url, key, template_id)), _) => SmsSettings::Notify {
+                url,
+                key,
+                template_id,
+            },
+            (None, Some(url)) => {
                 if !(url.starts_with("https://") || (!production && url.starts_with("http://"))) {
                     bail!("SMS_GATEWAY_URL must be an https:// address (http:// is allowed in development only)");
                 }
@@ -239,10 +294,10 @@ impl Settings {
                     from: need("SMS_FROM")?,
                 }
             }
-            None if production => {
-                bail!("SMS_GATEWAY_URL is required in production: verification codes must reach people")
+            (None, None) if production => {
+                bail!("SMS_GATEWAY_URL (or GOV.UK Notify) is required in production: verification codes must reach people")
             }
-            None => SmsSettings::Folder {
+            (None, None) => SmsSettings::Folder {
                 dir: get("FAIRSHARE_SMS_DIR")
                     .unwrap_or_else(|| "./data/sms".into())
                     .into(),
@@ -641,5 +696,53 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("SMTP_TLS"));
+    }
+
+    #[test]
+    fn gov_uk_notify_sends_email_and_texts_when_given_a_key_and_templates() {
+        let key =
+            "council-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0";
+        let template = "217a419e-6a7d-482a-9596-718b889dffce";
+        let s = settings(&[
+            ("NOTIFY_API_KEY", key),
+            ("NOTIFY_EMAIL_TEMPLATE_ID", template),
+            ("NOTIFY_SMS_TEMPLATE_ID", template),
+        ])
+        .unwrap();
+        assert!(
+            matches!(s.email, EmailSettings::Notify { ref url, .. } if url == "https://api.notifications.service.gov.uk")
+        );
+        assert!(matches!(s.sms, SmsSettings::Notify { .. }));
+        // Email only: texts stay as they were.
+        let s = settings(&[
+            ("NOTIFY_API_KEY", key),
+            ("NOTIFY_EMAIL_TEMPLATE_ID", template),
+        ])
+        .unwrap();
+        assert!(matches!(s.email, EmailSettings::Notify { .. }));
+        assert!(matches!(s.sms, SmsSettings::Folder { .. }));
+        for (vars, says) in [
+            (
+                vec![("NOTIFY_EMAIL_TEMPLATE_ID", template)],
+                "NOTIFY_API_KEY is not",
+            ),
+            (
+                vec![
+                    ("NOTIFY_API_KEY", "not-a-key"),
+                    ("NOTIFY_EMAIL_TEMPLATE_ID", template),
+                ],
+                "not a GOV.UK Notify API key",
+            ),
+            (
+                vec![
+                    ("NOTIFY_API_KEY", key),
+                    ("NOTIFY_SMS_TEMPLATE_ID", "template"),
+                ],
+                "a Notify template's id",
+            ),
+        ] {
+            let err = settings(&vars).unwrap_err().to_string();
+            assert!(err.contains(says), "{err}");
+        }
     }
 }

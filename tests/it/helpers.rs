@@ -567,3 +567,122 @@ fn quoted_printable(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// A request the local GOV.UK Notify server accepted.
+#[derive(Clone, Debug)]
+pub struct NotifyRequest {
+    pub path: String,
+    pub body: serde_json::Value,
+}
+
+/// A real HTTP server on loopback implementing the part of GOV.UK Notify's
+/// API the platform uses (`POST /v2/notifications/email` and `/sms`). It
+/// checks each request's token as Notify does: HS256 with the API key's
+/// secret, `iss` the service id, `iat` within 30 seconds of now; it
+/// records what it accepts and answers 403, as Notify does, otherwise.
+pub struct NotifyServer {
+    pub base: String,
+    pub service_id: String,
+    pub secret: String,
+    accepted: std::sync::Arc<std::sync::Mutex<Vec<NotifyRequest>>>,
+    refused: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl NotifyServer {
+    pub async fn start() -> NotifyServer {
+        use axum::{
+            body::Bytes,
+            extract::State,
+            http::{HeaderMap, StatusCode, Uri},
+            routing::post,
+            Router,
+        };
+        use std::sync::{atomic::AtomicUsize, Arc, Mutex};
+        #[derive(Clone)]
+        struct Shared {
+            service_id: String,
+            secret: String,
+            accepted: Arc<Mutex<Vec<NotifyRequest>>>,
+            refused: Arc<AtomicUsize>,
+        }
+        async fn notification(
+            State(s): State<Shared>,
+            uri: Uri,
+            headers: HeaderMap,
+            body: Bytes,
+        ) -> (StatusCode, String) {
+            let token = headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or_default();
+            let mut rules = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
+            rules.required_spec_claims.clear();
+            rules.validate_exp = false;
+            rules.set_issuer(&[&s.service_id]);
+            let valid = jsonwebtoken::decode::<serde_json::Value>(
+                token,
+                &jsonwebtoken::DecodingKey::from_secret(s.secret.as_bytes()),
+                &rules,
+            )
+            .ok()
+            .and_then(|t| t.claims["iat"].as_i64())
+            .is_some_and(|iat| (chrono::Utc::now().timestamp() - iat).abs() <= 30);
+            let json: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
+            let ok_content = headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|c| c.starts_with("application/json"));
+            if !valid || !ok_content || json.is_none() {
+                s.refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                return (
+                    StatusCode::FORBIDDEN,
+                    r#"{"status_code":403,"errors":[{"error":"AuthError","message":"Invalid token: signature, api token not found"}]}"#.into(),
+                );
+            }
+            s.accepted.lock().expect("notify log").push(NotifyRequest {
+                path: uri.path().to_owned(),
+                body: json.unwrap_or_default(),
+            });
+            (
+                StatusCode::CREATED,
+                format!(r#"{{"id":"{}","reference":null}}"#, uuid::Uuid::new_v4()),
+            )
+        }
+        let shared = Shared {
+            service_id: uuid::Uuid::new_v4().to_string(),
+            secret: uuid::Uuid::new_v4().to_string(),
+            accepted: Arc::new(Mutex::new(Vec::new())),
+            refused: Arc::new(AtomicUsize::new(0)),
+        };
+        let router = Router::new()
+            .route("/v2/notifications/email", post(notification))
+            .route("/v2/notifications/sms", post(notification))
+            .with_state(shared.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port for Notify");
+        let addr = listener.local_addr().expect("Notify's address");
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        NotifyServer {
+            base: format!("http://{addr}"),
+            service_id: shared.service_id,
+            secret: shared.secret,
+            accepted: shared.accepted,
+            refused: shared.refused,
+        }
+    }
+
+    /// An API key for this service, as Notify gives it.
+    pub fn api_key(&self) -> String {
+        format!("fairshare-test-{}-{}", self.service_id, self.secret)
+    }
+
+    pub fn accepted(&self) -> Vec<NotifyRequest> {
+        self.accepted.lock().expect("notify log").clone()
+    }
+
+    pub fn refused(&self) -> usize {
+        self.refused.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}

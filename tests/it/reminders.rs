@@ -392,3 +392,96 @@ async fn reminders_go_with_the_verification_and_the_account() {
     .await;
     assert!(dump_table(&app, "reminder_subscriptions").await.is_empty());
 }
+
+/// A second instance sends through GOV.UK Notify (the local server, which
+/// checks every token as Notify does); one with a wrong key is refused and
+/// its message waits to be tried again.
+#[tokio::test]
+async fn reminders_go_through_gov_uk_notify() {
+    use crate::helpers::NotifyServer;
+    use api::config::{EmailSettings, SmsSettings};
+    let app = spawn().await;
+    let notify = NotifyServer::start().await;
+    let (email_template, sms_template) = (
+        uuid::Uuid::new_v4().to_string(),
+        uuid::Uuid::new_v4().to_string(),
+    );
+    let with_key = |key: String| {
+        let mut settings = app.state.settings.clone();
+        settings.email = EmailSettings::Notify {
+            url: notify.base.clone(),
+            key: key.clone().into(),
+            template_id: email_template.clone(),
+        };
+        settings.sms = SmsSettings::Notify {
+            url: notify.base.clone(),
+            key: key.into(),
+            template_id: sms_template.clone(),
+        };
+        settings
+    };
+    let e = election_in_review(&app, json!({ "kind": "APPROVAL" }), 2, None).await;
+    app.ok(
+        Some(&e.voters[0].token),
+        SET,
+        json!({ "i": { "roundId": e.round, "channel": "EMAIL", "contact": "notify.ann@example.org", "language": "CY" } }),
+    )
+    .await;
+    app.ok(
+        Some(&e.voters[1].token),
+        SET,
+        json!({ "i": { "roundId": e.round, "channel": "TEXT", "contact": "07700 900351" } }),
+    )
+    .await;
+    fixtures::advance(&app, &e.officer, &e.round, "VOTING").await;
+
+    // A wrong key: Notify refuses, and both messages wait.
+    let wrong = format!(
+        "fairshare-test-{}-{}",
+        notify.service_id,
+        uuid::Uuid::new_v4()
+    );
+    let wrong = api::startup::build_state(with_key(wrong)).await.unwrap();
+    reminders::tick(&wrong, Utc::now(), 100).await.unwrap();
+    assert_eq!(notify.refused(), 2);
+    assert!(notify.accepted().is_empty());
+    assert_eq!(reminders::waiting(&app.state.db).await.unwrap(), 2);
+
+    // The right key, after the wait.
+    let right = api::startup::build_state(with_key(notify.api_key()))
+        .await
+        .unwrap();
+    reminders::tick(&right, Utc::now() + Duration::minutes(3), 100)
+        .await
+        .unwrap();
+    let sent = notify.accepted();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    let email = sent
+        .iter()
+        .find(|r| r.path == "/v2/notifications/email")
+        .unwrap();
+    assert_eq!(email.body["email_address"], "notify.ann@example.org");
+    assert_eq!(email.body["template_id"], email_template.as_str());
+    assert_eq!(
+        email.body["personalisation"]["subject"],
+        "Mae pleidleisio ar agor yn Neighbourhood Fund"
+    );
+    assert!(email.body["personalisation"]["body"]
+        .as_str()
+        .unwrap()
+        .contains("/reminders/stop?s="));
+    let sms = sent
+        .iter()
+        .find(|r| r.path == "/v2/notifications/sms")
+        .unwrap();
+    assert_eq!(sms.body["phone_number"], "+447700900351");
+    assert_eq!(sms.body["template_id"], sms_template.as_str());
+    assert!(sms.body["personalisation"]["body"]
+        .as_str()
+        .unwrap()
+        .contains("voting is open in Neighbourhood Fund"));
+    // Nothing went by SMTP or the other gateway.
+    assert_eq!(app.smtp.count_to("notify.ann@example.org"), 0);
+    assert!(texts_to(&app, "+447700900351").is_empty());
+    assert_eq!(reminders::waiting(&app.state.db).await.unwrap(), 0);
+}

@@ -19,6 +19,13 @@ pub enum Mailer {
         transport: AsyncSmtpTransport<Tokio1Executor>,
         from: Mailbox,
     },
+    /// GOV.UK Notify, through the council's `((subject))`/`((body))`
+    /// template (Notify sends from the service's own address).
+    Notify {
+        notify: super::notify::Notify,
+        template_id: String,
+        from: Mailbox,
+    },
     Folder {
         dir: PathBuf,
         from: Mailbox,
@@ -76,6 +83,20 @@ impl Mailer {
                     from: from.parse().context("MAIL_FROM is not a valid mailbox")?,
                 })
             }
+            EmailSettings::Notify {
+                url,
+                key,
+                template_id,
+            } => Ok(Mailer::Notify {
+                notify: super::notify::Notify::new(
+                    url,
+                    super::notify::NotifyKey::parse(key.expose_secret())?,
+                )?,
+                template_id: template_id.clone(),
+                from: "Notify <no-reply@notifications.service.gov.uk>"
+                    .parse()
+                    .context("a mailbox")?,
+            }),
             EmailSettings::Folder { dir, from } => {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("creating the mail folder {}", dir.display()))?;
@@ -89,12 +110,26 @@ impl Mailer {
 
     fn from(&self) -> &Mailbox {
         match self {
-            Mailer::Smtp { from, .. } | Mailer::Folder { from, .. } => from,
+            Mailer::Smtp { from, .. }
+            | Mailer::Notify { from, .. }
+            | Mailer::Folder { from, .. } => from,
         }
     }
 
     /// Sends one plain-text message. The address is never logged.
     pub async fn send(&self, to: &EmailAddress, message: Rendered) -> anyhow::Result<()> {
+        if let Mailer::Notify {
+            notify,
+            template_id,
+            ..
+        } = self
+        {
+            notify
+                .email(template_id, to.as_str(), &message.subject, &message.body)
+                .await?;
+            tracing::info!("email handed to GOV.UK Notify");
+            return Ok(());
+        }
         let email = Message::builder()
             .from(self.from().clone())
             .to(to.as_str().parse().context("recipient address")?)
@@ -117,6 +152,8 @@ impl Mailer {
                 sent.map_err(redacted)?;
                 tracing::info!("email handed to the SMTP server");
             }
+            // Sent above.
+            Mailer::Notify { .. } => {}
             Mailer::Folder { dir, .. } => {
                 let path = dir.join(format!(
                     "{}-{}.eml",

@@ -19,6 +19,11 @@ pub enum SmsSender {
         auth_token: SecretString,
         from: String,
     },
+    /// GOV.UK Notify, through the council's `((body))` template.
+    Notify {
+        notify: super::notify::Notify,
+        template_id: String,
+    },
     /// Development only: each message is written to a folder.
     Folder { dir: PathBuf },
 }
@@ -48,6 +53,17 @@ impl SmsSender {
                     from: from.clone(),
                 })
             }
+            SmsSettings::Notify {
+                url,
+                key,
+                template_id,
+            } => Ok(SmsSender::Notify {
+                notify: super::notify::Notify::new(
+                    url,
+                    super::notify::NotifyKey::parse(key.expose_secret())?,
+                )?,
+                template_id: template_id.clone(),
+            }),
             SmsSettings::Folder { dir } => {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("creating the SMS folder {}", dir.display()))?;
@@ -83,6 +99,13 @@ impl SmsSender {
                     sms.status = status.as_u16(),
                     "text message handed to the gateway"
                 );
+            }
+            SmsSender::Notify {
+                notify,
+                template_id,
+            } => {
+                notify.sms(template_id, to.e164(), body).await?;
+                tracing::info!("text message handed to GOV.UK Notify");
             }
             SmsSender::Folder { dir } => {
                 let path = dir.join(format!(
