@@ -466,10 +466,9 @@ async fn reminders_go_through_gov_uk_notify() {
         email.body["personalisation"]["subject"],
         "Mae pleidleisio ar agor yn Neighbourhood Fund"
     );
-    assert!(email.body["personalisation"]["body"]
-        .as_str()
-        .unwrap()
-        .contains("/reminders/stop?s="));
+    let body = email.body["personalisation"]["body"].as_str().unwrap();
+    assert!(body.contains("/reminders/stop?s="), "{body}");
+    assert!(body.contains("&lang=cy"), "a Welsh stop page: {body}");
     let sms = sent
         .iter()
         .find(|r| r.path == "/v2/notifications/sms")

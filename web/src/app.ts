@@ -29,6 +29,7 @@ import { infoRoutes } from './routes/info.js';
 import { roundRoutes } from './routes/round.js';
 import { authRoutes } from './routes/auth.js';
 import { verifyRoutes } from './routes/verify.js';
+import { reminderRoutes } from './routes/reminders.js';
 import { voteRoutes } from './routes/vote.js';
 import { accountRoutes } from './routes/account.js';
 import { groupRoutes } from './routes/groups/index.js';
@@ -191,6 +192,7 @@ export function createApp({ config, client }: AppDeps) {
   app.use(roundRoutes());
   app.use(authRoutes(cookieBase));
   app.use(verifyRoutes());
+  app.use(reminderRoutes());
   app.use(voteRoutes());
   app.use(accountRoutes(cookieBase));
   app.use(groupRoutes());

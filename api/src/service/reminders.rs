@@ -740,10 +740,12 @@ async fn deliver(
         (Some(_), Language::En) => format!(" until {closes_day}."),
         (None, _) => ".".into(),
     };
+    // The stop page opens in the reminder's language.
     let stop = format!(
-        "{public}/reminders/stop?s={}&t={}",
+        "{public}/reminders/stop?s={}&t={}{}",
         sub.id,
-        stop_token(&state.secret, sub.id)
+        stop_token(&state.secret, sub.id),
+        if lang == Language::Cy { "&lang=cy" } else { "" }
     );
     let values = [
         ("round", round.title_in(lang)),

@@ -112,6 +112,7 @@ export const infoCy: InfoDictionary = {
       'Yr iaith rydych yn ei dewis ar gyfer ein tudalennau a’n negeseuon.',
       'Sut gwnaethoch brofi y gallwch bleidleisio mewn cylch: yr ardal, sut rydych yn gysylltiedig â hi, y ffyrdd y gwnaethoch ei brofi a’r oed a wiriwyd. Rydym yn defnyddio eich enw, eich dyddiad geni, eich cod post a’ch rhif ffôn i wirio, ac yna’n eu cadw fel stwnshis ag allwedd yn unig, fel na all neb gymryd rhan ddwywaith.',
       'A ydych wedi pleidleisio mewn cylch, byth beth y gwnaethoch bleidleisio drosto. Mae papurau pleidleisio yn ddienw: nid yw papur pleidleisio yn dweud pwy a’i bwriodd.',
+      'Os byddwch yn gofyn am nodiadau atgoffa am gylch: y cyfeiriad e-bost neu’r rhif ffôn symudol i’w hanfon ato, a’u hiaith. Rydym yn ei gadw wedi’i gloi ag allwedd gyfrinachol, yn ei ddefnyddio ar gyfer y nodiadau atgoffa hynny yn unig, ac yn ei ddileu pan fyddwch yn eu hatal neu gyda data gwirio’r cylch.',
       'Cofnod o’r hyn a wnaethoch, fel mewngofnodi, i gadw’r gwasanaeth yn ddiogel.',
       'Os ydych yn rhedeg grŵp cymunedol: manylion y grŵp, ei gyfeiriad e-bost cyswllt a’r ceisiadau rydych yn eu hysgrifennu.',
     ],
@@ -122,7 +123,7 @@ export const infoCy: InfoDictionary = {
     share: 'Nid ydym yn gwerthu eich gwybodaeth nac yn ei defnyddio ar gyfer marchnata. Dim ond er mwyn anfon ein negeseuon e-bost a’n negeseuon testun y mae’r cwmnïau sy’n eu danfon yn gweld eich cyfeiriad neu’ch rhif. Nid oes gwybodaeth bersonol yn y canlyniadau a gyhoeddir.',
     keepHeading: 'Am ba hyd rydym yn ei chadw',
     keepItems: [
-      'Rydym yn dileu data gwirio (sut gwnaethoch brofi y gallwch bleidleisio, a stwnshis ag allwedd eich manylion) {days} diwrnod ar ôl i ganlyniadau’r cylch gael eu cyhoeddi, neu ar ôl i’r cylch gael ei ganslo.',
+      'Rydym yn dileu data gwirio (sut gwnaethoch brofi y gallwch bleidleisio, stwnshis ag allwedd eich manylion, a’r cyfeiriad neu’r rhif ar gyfer unrhyw nodiadau atgoffa) {days} diwrnod ar ôl i ganlyniadau’r cylch gael eu cyhoeddi, neu ar ôl i’r cylch gael ei ganslo.',
       'Mae codau mewngofnodi yn cael eu dileu ddiwrnod ar ôl iddynt ddod i ben. Mae mewngofnodi’n para 14 diwrnod, neu nes i chi allgofnodi.',
       'Mae eich cyfrif yn aros nes i chi ei ddileu.',
     ],

@@ -117,6 +117,7 @@ export const infoEn = {
       'The language you choose for our pages and messages.',
       'How you proved you can vote in a round: the area, how you are connected to it, the ways you proved it and the age checked. We use your name, date of birth, postcode and phone number to check, then keep them only as keyed hashes, so that nobody can take part twice.',
       'Whether you have voted in a round, never what you voted for. Ballots are anonymous: a ballot does not say who cast it.',
+      'If you ask for reminders about a round: the email address or mobile number to send them to, and their language. We keep it locked with a secret key, use it only for those reminders, and delete it when you stop them or with the round’s verification data.',
       'A record of what you did, like signing in, to keep the service secure.',
       'If you run a community group: the group’s details, its contact email address and the bids you write.',
     ],
@@ -127,7 +128,7 @@ export const infoEn = {
     share: 'We do not sell your information or use it for marketing. Companies that deliver our emails and text messages see your address or number only to send them. Published results contain no personal information.',
     keepHeading: 'How long we keep it',
     keepItems: [
-      'We delete verification data (how you proved you can vote, and the keyed hashes of your details) {days} days after the round’s results are published, or after the round is cancelled.',
+      'We delete verification data (how you proved you can vote, the keyed hashes of your details, and the address or number for any reminders) {days} days after the round’s results are published, or after the round is cancelled.',
       'Sign-in codes are deleted a day after they expire. A sign-in lasts 14 days, or until you sign out.',
       'Your account stays until you delete it.',
     ],

@@ -1,17 +1,29 @@
 // Your account: your details (and the name your groups see), your
-// verification for each round (deleted after a confirmation page), your data to download, deleting the
-// account, signing out.
+// verification for each round (deleted after a confirmation page), your
+// reminders for each round (stopped with a button), your data to download,
+// deleting the account, signing out.
 import { Router, type CookieOptions, type Request, type Response } from 'express';
 import { COOKIES, ctx, requireSignIn } from '../http/request.js';
 import { ApiError } from '../graphql/client.js';
 import { addApiError } from '../forms/api-error.js';
-import { DeleteMyAccountDocument, DeleteMyVerificationDocument, MyDataDocument, MyGroupsAloneDocument, MyVerificationsDocument, MyVoteDocument, SetDisplayNameDocument } from '../graphql/generated/graphql.js';
+import {
+  DeleteMyAccountDocument,
+  DeleteMyVerificationDocument,
+  MyDataDocument,
+  MyGroupsAloneDocument,
+  MyRemindersDocument,
+  MyVerificationsDocument,
+  MyVoteDocument,
+  SetDisplayNameDocument,
+  StopRemindersDocument,
+} from '../graphql/generated/graphql.js';
 import { setFlash } from '../lib/flash.js';
 import type { FormErrors } from '../lib/forms.js';
 import { formStatus } from '../http/render.js';
 import { displayNameApiErrors, parseDeletion, parseDisplayName } from '../forms/residents.js';
 import { fmt, type Dictionary } from '../i18n/index.js';
 import { keptData, roleNames } from '../view-models/account.js';
+import { accountReminders } from '../view-models/reminders.js';
 import { timetable } from '../view-models/timetable.js';
 
 /** The groups the signed-in person is the only member of. */
@@ -100,7 +112,21 @@ export function accountRoutes(cookieBase: CookieOptions) {
 
   r.get('/account', async (req, res) => {
     const t = res.locals.t as Dictionary;
-    res.render('pages/account', { pageTitle: t.account.title, roles: roleNames(t, req.me?.roles ?? []), verifications: await myVerifications(req, t), navSection: 'account' });
+    const [verifications, { myReminders }] = await Promise.all([myVerifications(req, t), req.api.request(MyRemindersDocument, {}, ctx(req))]);
+    res.render('pages/account', {
+      pageTitle: t.account.title,
+      roles: roleNames(t, req.me?.roles ?? []),
+      verifications,
+      ...accountReminders(myReminders, verifications),
+      navSection: 'account',
+    });
+  });
+
+  // Reminders stop straight away: asking again is as quick.
+  r.post('/account/reminders/:roundId/stop', async (req, res) => {
+    await req.api.request(StopRemindersDocument, { roundId: String(req.params.roundId) }, ctx(req));
+    setFlash(res, 'reminders.stopped');
+    res.redirect(303, '/account');
   });
 
   // Deleting your verification for a round: a confirmation page says what

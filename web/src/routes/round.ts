@@ -1,8 +1,8 @@
 // A round's own page, for anyone: what it is, its dates, who can vote,
-// and its close checkpoint, which a signed-in person can ask to be
-// emailed when voting closes.
+// reminders about it while it sends them, and its close checkpoint, which
+// a signed-in person can ask to be emailed when voting closes.
 import { Router, type Request, type Response } from 'express';
-import { ObserveRoundDocument, RoundPageDocument, StopObservingRoundDocument } from '../graphql/generated/graphql.js';
+import { MyRemindersDocument, ObserveRoundDocument, RoundPageDocument, StopObservingRoundDocument } from '../graphql/generated/graphql.js';
 import { addApiError } from '../forms/api-error.js';
 import { observeApiErrors, parseObserve } from '../forms/checkpoint.js';
 import { publicPage } from '../http/cache.js';
@@ -12,6 +12,7 @@ import { formStatus } from '../http/render.js';
 import { setFlash } from '../lib/flash.js';
 import type { FormErrors } from '../lib/forms.js';
 import { closeCheckpoint, observeOffer } from '../view-models/checkpoint.js';
+import { remindersOpen } from '../view-models/reminders.js';
 import { dateRow, timetable } from '../view-models/timetable.js';
 import { written } from '../lib/welsh.js';
 
@@ -23,6 +24,8 @@ interface FormState {
 async function roundPage(req: Request, res: Response, form: FormState = {}) {
   // The council rules in the page's language.
   const { round } = await req.api.request(RoundPageDocument, { id: String(req.params.id), language: apiLanguage(req.lang) }, ctx(req));
+  // Reminders while the round sends them; someone signed in sees theirs.
+  const reminders = remindersOpen(round) && req.me ? (await req.api.request(MyRemindersDocument, {}, ctx(req))).myReminders.find((x) => x.roundId === round.id) : undefined;
   // Public to anyone signed out; with the form to get the checkpoint by email (signed in) it is not.
   publicPage(req, res, 'public');
   res.status(formStatus(form.errors)).render('pages/round', {
@@ -37,6 +40,8 @@ async function roundPage(req: Request, res: Response, form: FormState = {}) {
     },
     checkpoint: closeCheckpoint(round),
     observe: observeOffer(round, Boolean(req.me)),
+    remindersOpen: remindersOpen(round),
+    reminders,
     signInHref: `/sign-in?next=${encodeURIComponent(`/rounds/${round.id}#close-checkpoint`)}`,
     errors: form.errors,
     values: form.values ?? {},

@@ -8,6 +8,7 @@ import {
   ConfirmVerificationCodeDocument,
   DeclareEligibilityDocument,
   MatchRegisterDocument,
+  MyRemindersDocument,
   RequestVerificationCodeDocument,
   VerifyRoundDocument,
   type CodeChannel,
@@ -16,6 +17,7 @@ import { FormErrors, str } from '../lib/forms.js';
 import { setFlash } from '../lib/flash.js';
 import { parseDeclaration, typedCode } from '../forms/residents.js';
 import { offeredMethods } from '../view-models/verify.js';
+import { remindersOpen } from '../view-models/reminders.js';
 
 async function load(req: Request) {
   const data = await req.api.request(VerifyRoundDocument, { id: String(req.params.id) }, ctx(req));
@@ -41,7 +43,10 @@ export function verifyRoutes() {
     const { round, mine } = await load(req);
     const t = res.locals.t;
     if (mine?.verified) {
-      res.render('pages/verify-done', { pageTitle: t.verify.verifiedTitle, round, mine });
+      // Then: do they want reminders, while the round still sends them?
+      const open = remindersOpen(round);
+      const reminders = open ? (await req.api.request(MyRemindersDocument, {}, ctx(req))).myReminders.find((x) => x.roundId === round.id) : undefined;
+      res.render('pages/verify-done', { pageTitle: t.verify.verifiedTitle, round, mine, remindersOpen: open, reminders });
       return;
     }
     if (mine?.held) {

@@ -151,6 +151,7 @@ describe('the web server’s caching', () => {
       if (name === 'StartPage') return { voting: page([]), rounds: page(rounds) } as never;
       if (name === 'RoundPage') return { round } as never;
       if (name === 'MyVerifications') return { myVerifications: [verification], rounds: page(rounds) } as never;
+      if (name === 'MyReminders') return { myReminders: [] } as never;
       if (name === 'DeleteMyVerification') return { deleteMyVerification: true } as never;
       if (name === 'AreasCoverage') return { areas: page([{ id: '1', name: 'Hyde Park', coverage: page(['LS6 1']) }]) } as never;
       throw new Error(`unexpected operation: ${name}`);

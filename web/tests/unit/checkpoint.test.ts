@@ -132,6 +132,7 @@ describe('the web server with the close checkpoint', () => {
       operations.push({ name, variables: vars, token: ctx.token });
       if (name === 'Me') return { me: ctx.token === 'tok' ? resident : null } as never;
       if (name === 'SetLanguage') return { setLanguage: { id: '5', language: 'CY' } } as never;
+      if (name === 'MyReminders') return { myReminders: [] } as never;
       if (name === 'RoundPage') {
         const make = rounds[String(vars.id)];
         if (!make) throw new ApiError([{ code: 'NOT_FOUND', message: 'no such round' }]);

@@ -370,6 +370,12 @@ export type Relation =
   | 'STUDY'
   | 'WORK';
 
+/** How reminders reach someone. */
+export type ReminderChannel =
+  | 'EMAIL'
+  /** Text messages to a UK mobile number. */
+  | 'TEXT';
+
 export type ReviewDecision =
   | 'CHANGES_REQUESTED'
   | 'ELIGIBLE'
@@ -397,6 +403,29 @@ export type ScheduleInput = {
   bidsOpenAt?: string | null | undefined;
   votingClosesAt?: string | null | undefined;
   votingOpensAt?: string | null | undefined;
+};
+
+/**
+ * Asks for a round's reminders: when voting opens, two days before it
+ * closes (only if you have not voted by then) and when the results are
+ * out.
+ */
+export type SetRemindersInput = {
+  channel: ReminderChannel;
+  /**
+   * The email address, or the UK mobile number, to send them to. Kept
+   * sealed for these reminders only, and deleted when they stop.
+   */
+  contact: string;
+  /** The language of the reminders (default: English). */
+  language?: Language | null | undefined;
+  roundId: string | number;
+  /**
+   * Officers: the verification (its number, as in the letter reference
+   * V12) of someone verified in person who asked for reminders. Left
+   * out: your own.
+   */
+  verificationId?: string | number | null | undefined;
 };
 
 export type SimulatedRuleInput = {
@@ -1019,6 +1048,42 @@ export type BidCategoriesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type BidCategoriesQuery = { bidCategories: Array<string> };
 
+export type RemindersFieldsFragment = { roundId: string, channel: ReminderChannel, contactHint: string, language: Language };
+
+export type RemindersRoundQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RemindersRoundQuery = { round: { id: string, title: string, titleCy: string | null, phase: Phase, phaseChangedAt: string, votingClosedAt: string | null, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } }, myVerifications: Array<{ id: string, roundId: string, verified: boolean }>, myReminders: Array<{ roundId: string, channel: ReminderChannel, contactHint: string, language: Language }> };
+
+export type MyRemindersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyRemindersQuery = { myReminders: Array<{ roundId: string, channel: ReminderChannel, contactHint: string, language: Language }> };
+
+export type SetRemindersMutationVariables = Exact<{
+  input: SetRemindersInput;
+}>;
+
+
+export type SetRemindersMutation = { setReminders: { roundId: string, channel: ReminderChannel, contactHint: string, language: Language } };
+
+export type StopRemindersMutationVariables = Exact<{
+  roundId?: string | number | null | undefined;
+}>;
+
+
+export type StopRemindersMutation = { stopReminders: number };
+
+export type StopRemindersByLinkMutationVariables = Exact<{
+  subscription: string | number;
+  token: string;
+}>;
+
+
+export type StopRemindersByLinkMutation = { stopRemindersByLink: boolean };
+
 export type PotResultFieldsFragment = { budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string, nameCy: string | null }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string, titleCy: string | null } }>, unfunded: Array<{ id: string, title: string, titleCy: string | null, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> };
 
 export type RoundResultFieldsFragment = { version: number, reason: string | null, countedAt: string, publishedAt: string | null, provisional: boolean, bundleUrl: string | null, configurationSha256: string, excludedBidIds: Array<string>, pots: Array<{ budgetPence: number, spentPence: number, leftPence: number, voters: number, explanation: Array<string>, ballotsUrl: string, resultUrl: string, ballotsSha256: string, resultSha256: string, area: { id: string, name: string, nameCy: string | null }, funded: Array<{ amountPence: number, support: string, votes: number, bid: { id: string, title: string, titleCy: string | null } }>, unfunded: Array<{ id: string, title: string, titleCy: string | null, costPence: number }>, unfundedBids: Array<{ votes: number, bid: { id: string } }>, turnoutByChannel: Array<{ channel: string, voted: number }> }> };
@@ -1105,7 +1170,7 @@ export type VerifyRoundQueryVariables = Exact<{
 }>;
 
 
-export type VerifyRoundQuery = { round: { id: string, title: string, titleCy: string | null, phase: Phase, registerAvailable: boolean, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean }, pots: Array<{ area: { id: string, name: string, nameCy: string | null } }> }, myVerifications: Array<{ id: string, roundId: string, verified: boolean, held: boolean, methods: Array<VerificationMethod>, relation: Relation, inPersonReference: string, area: { id: string, name: string, nameCy: string | null } }> };
+export type VerifyRoundQuery = { round: { id: string, title: string, titleCy: string | null, phase: Phase, registerAvailable: boolean, schedule: { votingClosesAt: string | null }, eligibility: { relations: Array<Relation>, minAge: number | null, methods: Array<VerificationMethod>, postcodeAloneEnough: boolean }, pots: Array<{ area: { id: string, name: string, nameCy: string | null } }> }, myVerifications: Array<{ id: string, roundId: string, verified: boolean, held: boolean, methods: Array<VerificationMethod>, relation: Relation, inPersonReference: string, area: { id: string, name: string, nameCy: string | null } }> };
 
 export type DeclareEligibilityMutationVariables = Exact<{
   roundId: string | number;
@@ -1238,6 +1303,14 @@ export const CountConstraintsFieldsFragmentDoc = new TypedDocumentString(`
   mustFund
 }
     `, {"fragmentName":"CountConstraintsFields"}) as unknown as TypedDocumentString<CountConstraintsFieldsFragment, unknown>;
+export const RemindersFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RemindersFields on Reminders {
+  roundId
+  channel
+  contactHint
+  language
+}
+    `, {"fragmentName":"RemindersFields"}) as unknown as TypedDocumentString<RemindersFieldsFragment, unknown>;
 export const PotResultFieldsFragmentDoc = new TypedDocumentString(`
     fragment PotResultFields on PotResult {
   area {
@@ -2357,6 +2430,69 @@ export const BidCategoriesDocument = new TypedDocumentString(`
   bidCategories
 }
     `) as unknown as TypedDocumentString<BidCategoriesQuery, BidCategoriesQueryVariables>;
+export const RemindersRoundDocument = new TypedDocumentString(`
+    query RemindersRound($id: ID!) {
+  round(id: $id) {
+    id
+    title
+    titleCy
+    phase
+    phaseChangedAt
+    votingClosedAt
+    schedule {
+      votingOpensAt
+      votingClosesAt
+    }
+  }
+  myVerifications {
+    id
+    roundId
+    verified
+  }
+  myReminders {
+    ...RemindersFields
+  }
+}
+    fragment RemindersFields on Reminders {
+  roundId
+  channel
+  contactHint
+  language
+}`) as unknown as TypedDocumentString<RemindersRoundQuery, RemindersRoundQueryVariables>;
+export const MyRemindersDocument = new TypedDocumentString(`
+    query MyReminders {
+  myReminders {
+    ...RemindersFields
+  }
+}
+    fragment RemindersFields on Reminders {
+  roundId
+  channel
+  contactHint
+  language
+}`) as unknown as TypedDocumentString<MyRemindersQuery, MyRemindersQueryVariables>;
+export const SetRemindersDocument = new TypedDocumentString(`
+    mutation SetReminders($input: SetRemindersInput!) {
+  setReminders(input: $input) {
+    ...RemindersFields
+  }
+}
+    fragment RemindersFields on Reminders {
+  roundId
+  channel
+  contactHint
+  language
+}`) as unknown as TypedDocumentString<SetRemindersMutation, SetRemindersMutationVariables>;
+export const StopRemindersDocument = new TypedDocumentString(`
+    mutation StopReminders($roundId: ID) {
+  stopReminders(roundId: $roundId)
+}
+    `) as unknown as TypedDocumentString<StopRemindersMutation, StopRemindersMutationVariables>;
+export const StopRemindersByLinkDocument = new TypedDocumentString(`
+    mutation StopRemindersByLink($subscription: ID!, $token: String!) {
+  stopRemindersByLink(subscription: $subscription, token: $token)
+}
+    `) as unknown as TypedDocumentString<StopRemindersByLinkMutation, StopRemindersByLinkMutationVariables>;
 export const RoundResultPageDocument = new TypedDocumentString(`
     query RoundResultPage($roundId: ID!, $version: Int, $language: Language = EN) {
   round(id: $roundId) {
@@ -2645,6 +2781,9 @@ export const VerifyRoundDocument = new TypedDocumentString(`
     title
     titleCy
     phase
+    schedule {
+      votingClosesAt
+    }
     eligibility {
       relations
       minAge

@@ -1,24 +1,42 @@
-// Who may vote: the council's register, residents verified in person,
-// the round's verifications and their conflicts, and turnout while voting
-// (counts of people, never of choices).
-import { Router } from 'express';
+// Who may vote: the council's register, residents verified in person (and
+// their reminders, if they want them), the round's verifications and their
+// conflicts, and turnout while voting (counts of people, never of choices).
+import { Router, type Response } from 'express';
 import {
   ImportRegisterDocument,
   RecordInPersonVerificationDocument,
   ResolveVerificationConflictDocument,
   RoundConflictsDocument,
   RoundVerificationsDocument,
+  SetRemindersDocument,
   TurnoutDocument,
+  type RoundPageQuery,
 } from '../../graphql/generated/graphql.js';
 import { loadRound } from '../../graphql/load.js';
 import { allPages } from '../../graphql/pages.js';
 import { addApiError } from '../../forms/api-error.js';
 import { EVIDENCE, IN_PERSON_API_ERRORS, REGISTER_COLUMNS, conflictResolution, parseInPerson, parseRegister } from '../../forms/officer.js';
+import { parseStaffReminders, staffRemindersApiErrors } from '../../forms/reminders.js';
 import { RELATIONS, staffFieldOf } from '../../forms/rounds.js';
 import { setFlash } from '../../lib/flash.js';
-import { renderStaff } from '../../http/render.js';
+import { formStatus, renderStaff } from '../../http/render.js';
 import { ctx } from '../../http/request.js';
+import type { FormErrors } from '../../lib/forms.js';
 import { verificationCounts } from '../../view-models/officer.js';
+import { remindersOpen } from '../../view-models/reminders.js';
+
+/** A verification's number, as in its letter reference V12. */
+const VERIFICATION_ID = /^\d+$/;
+
+/** Reminders for someone verified in person: the form, or what was set up. */
+function remindersPage(res: Response, round: RoundPageQuery['round'], verificationId: string, form: { values?: Record<string, string>; errors?: FormErrors; saved?: string }) {
+  renderStaff(
+    res,
+    'staff/in-person-reminders',
+    { pageTitle: `Reminders for V${verificationId}`, round, verificationId, values: form.values ?? {}, errors: form.errors, saved: Boolean(form.saved), flash: form.saved, backLink: `/officer/rounds/${round.id}` },
+    formStatus(form.errors),
+  );
+}
 
 export function verificationRoutes() {
   const r = Router();
@@ -58,13 +76,45 @@ export function verificationRoutes() {
     if (input) {
       try {
         const { recordInPersonVerification } = await req.api.request(RecordInPersonVerificationDocument, { roundId: round.id, input }, ctx(req));
-        renderStaff(res, 'staff/in-person-done', { pageTitle: 'Resident verified', round, verification: recordInPersonVerification });
+        renderStaff(res, 'staff/in-person-done', {
+          pageTitle: 'Resident verified',
+          round,
+          verification: recordInPersonVerification,
+          // Reminders, if they want them: to the address or number just given, when only one was.
+          remindersOpen: remindersOpen(round),
+          values: { contact: values.email && values.phone ? '' : values.email || values.phone },
+        });
         return;
       } catch (e) {
         addApiError(errors, e, IN_PERSON_API_ERRORS);
       }
     }
     renderStaff(res, 'staff/in-person', { ...inPerson, round, values, errors, backLink: back(round.id) }, 400);
+  });
+
+  // Reminders for someone verified in person, by their letter reference.
+  r.get('/officer/rounds/:id/in-person/:verificationId/reminders', async (req, res, next) => {
+    const verificationId = String(req.params.verificationId);
+    if (!VERIFICATION_ID.test(verificationId)) return next();
+    remindersPage(res, await loadRound(req), verificationId, {});
+  });
+  r.post('/officer/rounds/:id/in-person/:verificationId/reminders', async (req, res, next) => {
+    const verificationId = String(req.params.verificationId);
+    if (!VERIFICATION_ID.test(verificationId)) return next();
+    const round = await loadRound(req);
+    const { values, errors, input } = parseStaffReminders(req.body);
+    if (input) {
+      try {
+        const { setReminders } = await req.api.request(SetRemindersDocument, { input: { roundId: round.id, verificationId, ...input } }, ctx(req));
+        const how = setReminders.channel === 'TEXT' ? 'by text message' : 'by email';
+        const language = setReminders.language === 'CY' ? 'Welsh' : 'English';
+        remindersPage(res, round, verificationId, { saved: `Reminders set up for V${verificationId}: ${how} to ${setReminders.contactHint}, in ${language}.` });
+        return;
+      } catch (e) {
+        addApiError(errors, e, staffRemindersApiErrors(input.channel));
+      }
+    }
+    remindersPage(res, round, verificationId, { values, errors });
   });
 
   // Turnout while voting: counts of people, never of choices.
