@@ -152,6 +152,16 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
+                    .name("idx_reminder_messages_round")
+                    .table(ReminderMessages::Table)
+                    .col(ReminderMessages::RoundId)
+                    .col(ReminderMessages::Kind)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
                     .name("idx_reminder_messages_due")
                     .table(ReminderMessages::Table)
                     .col(ReminderMessages::Status)

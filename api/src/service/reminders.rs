@@ -559,6 +559,17 @@ async fn queue(
     if let Some(before) = asked_before {
         q = q.filter(subs::Column::CreatedAt.lt(before));
     }
+    // Once every message of this kind is queued (the usual case at each
+    // tick), two counts through the indexes say so, and nothing is listed.
+    let queued_count = messages::Entity::find()
+        .filter(messages::Column::RoundId.eq(round_id))
+        .filter(messages::Column::Kind.eq(kind.as_str()))
+        .count(db)
+        .await
+        .context("counting queued reminders")?;
+    if queued_count >= q.clone().count(db).await.context("counting reminders")? {
+        return Ok(());
+    }
     let wanted: Vec<i64> = q.into_tuple().all(db).await.context("listing reminders")?;
     let queued: HashSet<i64> = messages::Entity::find()
         .select_only()
@@ -632,6 +643,9 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>, limit: u64) -> Servi
             .col_expr(messages::Column::ClaimedUntil, Expr::value(now + CLAIM))
             .filter(messages::Column::Id.eq(message.id))
             .filter(messages::Column::Status.eq("pending"))
+            // Still due: another instance may have tried it meanwhile and
+            // put it back to wait.
+            .filter(messages::Column::NextAttemptAt.lte(now))
             .filter(free.clone())
             .exec(&state.db)
             .await
