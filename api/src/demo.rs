@@ -23,6 +23,8 @@ pub const VERIFIED_RESIDENT_EMAIL: &str = "resident@demo.fairshare.localhost";
 /// Verified to vote in Chapel Allerton (LS7 3AB).
 pub const VERIFIED_NEIGHBOUR_EMAIL: &str = "neighbour@demo.fairshare.localhost";
 /// Has an account, not yet verified for any round.
+/// The number the demo's phone voter asked for reminders at.
+pub const DEMO_REMINDER_NUMBER: &str = "07700 900999";
 pub const UNVERIFIED_RESIDENT_EMAIL: &str = "newcomer@demo.fairshare.localhost";
 
 /// The voting code of a resident of Hyde Park and Woodhouse with no email
@@ -432,6 +434,20 @@ async fn seed_voting_round(
             phone: None,
             reference: None,
         },
+    )
+    .await
+    .map_err(err)?;
+    // She asked the officer for reminders by text, in Welsh: when voting
+    // opens, the first reminder shows on the development messages page.
+    crate::service::reminders::subscribe(
+        state,
+        officer,
+        round.id,
+        Some(phone_voter.id),
+        crate::service::reminders::Contact::Text(
+            crate::domain::PhoneNumber::parse(DEMO_REMINDER_NUMBER).map_err(anyhow::Error::msg)?,
+        ),
+        crate::domain::Language::Cy,
     )
     .await
     .map_err(err)?;

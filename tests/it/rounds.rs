@@ -362,6 +362,16 @@ async fn the_demo_council_seeds_once() {
         .collect();
     assert_eq!(phases, ["PUBLISHED", "VOTING", "BIDS_OPEN"]);
     assert!(rounds[2]["bids"]["nodes"].as_array().unwrap().len() >= 4);
+    // Its phone voter asked for reminders by text, in Welsh: the first
+    // goes at the next tick, once, and says voting is open.
+    for _ in 0..2 {
+        api::service::reminders::tick(&app.state, chrono::Utc::now(), 100)
+            .await
+            .unwrap();
+    }
+    let texts = app.sms.requests_to("+447700900999");
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(texts[0].form["Body"].contains("mae pleidleisio ar agor yn Summer Streets 2026"));
     // The published round's result is public, and checks out.
     let round = app
         .ok(None, "{ rounds { nodes { id title } } }", json!({}))
