@@ -305,7 +305,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
 /// 5pm in the UK, 28 days after `now`.
 fn demo_closing_time(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     use chrono::TimeZone;
-    let day = crate::service::phone::uk_day(now) + chrono::Duration::days(28);
+    let day = crate::words::dates::uk_day(now) + chrono::Duration::days(28);
     chrono_tz::Europe::London
         .from_local_datetime(&day.and_hms_opt(17, 0, 0).unwrap_or_default())
         .earliest()

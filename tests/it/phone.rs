@@ -495,17 +495,7 @@ async fn a_text_replaces_a_browser_ballot_and_letters_carry_the_code() {
     let pdf = base64::engine::general_purpose::STANDARD
         .decode(letters["pdfBase64"].as_str().unwrap())
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("letters.pdf");
-    std::fs::write(&path, &pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (apt-get install -y poppler-utils)");
-    assert!(out.status.success(), "pdftotext reads the letters");
-    let printed = String::from_utf8(out.stdout).unwrap();
+    let printed = pdf_text(letters["pdfBase64"].as_str().unwrap());
     for expected in [
         code.as_str(),
         "Mrs Gwenllian Parry",

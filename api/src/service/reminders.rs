@@ -39,8 +39,8 @@ use crate::store::{
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::HashSet;
 
@@ -182,7 +182,6 @@ pub async fn subscribe(
     contact: Contact,
     language: Language,
 ) -> ServiceResult<Reminders> {
-    let now = Utc::now();
     let txn = begin_write(&state.db)
         .await
         .context("starting a transaction")?;
@@ -227,54 +226,21 @@ pub async fn subscribe(
             "finish proving that you can take part in this round first",
         ));
     }
-    let sealed = contact_key(&state.secret).seal(
-        &contact_context(round_id.get(), record.id),
-        contact.value().as_bytes(),
-    );
-    subs::Entity::insert(subs::ActiveModel {
-        round_id: Set(round_id.get()),
-        participant_id: Set(record.id),
-        account_id: Set(record.account_id),
-        channel: Set(contact.channel().into()),
-        language: Set(language.as_str().into()),
-        contact_sealed: Set(sealed),
-        contact_hmac: Set(contact_hash(&state.secret, contact.value())),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::columns([subs::Column::RoundId, subs::Column::ParticipantId])
-            .update_columns([
-                subs::Column::AccountId,
-                subs::Column::Channel,
-                subs::Column::Language,
-                subs::Column::ContactSealed,
-                subs::Column::ContactHmac,
-            ])
-            .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await
-    .context("keeping reminders")?;
-    let row = subs::Entity::find()
-        .filter(subs::Column::RoundId.eq(round_id))
-        .filter(subs::Column::ParticipantId.eq(record.id))
-        .one(&txn)
-        .await
-        .context("reading reminders back")?
-        .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("reminders not kept")))?;
-    // About a person's verification: purged with the round's.
-    audit::record_personal(
+    let by = if participant.is_some() {
+        "officer"
+    } else {
+        "resident"
+    };
+    let row = keep(
         &txn,
-        round_id,
+        &state.secret,
+        &record,
+        &contact,
+        language,
         Some(actor.account_id.get()),
-        "reminders_set",
-        "verified_participant",
-        record.id,
-        serde_json::json!({ "channel": contact.channel(), "by": if participant.is_some() { "officer" } else { "resident" } }),
+        by,
     )
-    .await
-    .context("auditing reminders")?;
+    .await?;
     txn.commit().await.context("committing reminders")?;
     Ok(to_reminders(&state.secret, &row))
 }
@@ -298,24 +264,57 @@ pub async fn subscribe_by_text(
             "voting in this round has closed",
         ));
     }
-    let sealed = contact_key(&state.secret).seal(
-        &contact_context(round_id.get(), participant.get()),
-        number.e164().as_bytes(),
+    let record = verified_participants::Entity::find_by_id(participant.get())
+        .filter(verified_participants::Column::RoundId.eq(round_id))
+        .one(&txn)
+        .await
+        .context("loading a participant")?
+        .ok_or_else(|| ServiceError::not_found("verified participant"))?;
+    keep(
+        &txn,
+        &state.secret,
+        &record,
+        &Contact::Text(number.clone()),
+        language,
+        None,
+        "text",
+    )
+    .await?;
+    txn.commit().await.context("committing reminders")?;
+    Ok(())
+}
+
+/// Keeps a participant's reminders (a new row, or new contact and language
+/// for the row they had), and audits it, inside the caller's transaction;
+/// gives the row.
+async fn keep(
+    txn: &DatabaseTransaction,
+    secret: &Secret,
+    record: &verified_participants::Model,
+    contact: &Contact,
+    language: Language,
+    actor: Option<i64>,
+    by: &str,
+) -> ServiceResult<subs::Model> {
+    let sealed = contact_key(secret).seal(
+        &contact_context(record.round_id, record.id),
+        contact.value().as_bytes(),
     );
     subs::Entity::insert(subs::ActiveModel {
-        round_id: Set(round_id.get()),
-        participant_id: Set(participant.get()),
-        account_id: Set(None),
-        channel: Set("sms".into()),
+        round_id: Set(record.round_id),
+        participant_id: Set(record.id),
+        account_id: Set(record.account_id),
+        channel: Set(contact.channel().into()),
         language: Set(language.as_str().into()),
         contact_sealed: Set(sealed),
-        contact_hmac: Set(contact_hash(&state.secret, number.e164())),
+        contact_hmac: Set(contact_hash(secret, contact.value())),
         created_at: Set(Utc::now()),
         ..Default::default()
     })
     .on_conflict(
         OnConflict::columns([subs::Column::RoundId, subs::Column::ParticipantId])
             .update_columns([
+                subs::Column::AccountId,
                 subs::Column::Channel,
                 subs::Column::Language,
                 subs::Column::ContactSealed,
@@ -323,22 +322,28 @@ pub async fn subscribe_by_text(
             ])
             .to_owned(),
     )
-    .exec_without_returning(&txn)
+    .exec_without_returning(txn)
     .await
     .context("keeping reminders")?;
+    // About a person's verification: purged with the round's.
     audit::record_personal(
-        &txn,
-        round_id,
-        None,
+        txn,
+        record.round_id.into(),
+        actor,
         "reminders_set",
         "verified_participant",
-        participant.get(),
-        serde_json::json!({ "channel": "sms", "by": "text" }),
+        record.id,
+        serde_json::json!({ "channel": contact.channel(), "by": by }),
     )
     .await
     .context("auditing reminders")?;
-    txn.commit().await.context("committing reminders")?;
-    Ok(())
+    subs::Entity::find()
+        .filter(subs::Column::RoundId.eq(record.round_id))
+        .filter(subs::Column::ParticipantId.eq(record.id))
+        .one(txn)
+        .await
+        .context("reading reminders back")?
+        .ok_or_else(|| ServiceError::Unexpected(anyhow::anyhow!("reminders not kept")))
 }
 
 /// The signed-in person's reminders, every round.
@@ -436,7 +441,7 @@ pub async fn stop_by_number(state: &AppState, number: &PhoneNumber) -> ServiceRe
     delete(&state.db, ids).await
 }
 
-async fn delete(db: &DatabaseConnection, ids: Vec<i64>) -> ServiceResult<u64> {
+async fn delete(db: &impl ConnectionTrait, ids: Vec<i64>) -> ServiceResult<u64> {
     if ids.is_empty() {
         return Ok(0);
     }
@@ -488,19 +493,7 @@ pub async fn delete_for_account(
         .all(db)
         .await
         .context("finding an account's reminders")?;
-    if ids.is_empty() {
-        return Ok(());
-    }
-    messages::Entity::delete_many()
-        .filter(messages::Column::SubscriptionId.is_in(ids.clone()))
-        .exec(db)
-        .await
-        .context("removing reminders' messages")?;
-    subs::Entity::delete_many()
-        .filter(subs::Column::Id.is_in(ids))
-        .exec(db)
-        .await
-        .context("removing an account's reminders")?;
+    delete(db, ids).await?;
     Ok(())
 }
 
@@ -747,7 +740,7 @@ async fn deliver(
         _ => format!("{public}/rounds/{}", sub.round_id),
     };
     let closes_day = closes
-        .map(|c| super::phone::day(lang, c))
+        .map(|c| crate::words::dates::day(lang, c))
         .unwrap_or_default();
     let closes_sentence = match (closes, lang) {
         (Some(_), Language::Cy) => format!(" tan {closes_day}."),

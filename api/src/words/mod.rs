@@ -12,6 +12,7 @@
 use crate::domain::Language;
 
 mod cy;
+pub mod dates;
 mod en;
 
 macro_rules! dictionary {

@@ -364,42 +364,8 @@ impl PhoneBallot {
     }
 }
 
-/// The calendar day of an instant in the UK (London time, with British
-/// Summer Time), as residents and the web pages count days.
-pub(crate) fn uk_day(at: DateTime<Utc>) -> chrono::NaiveDate {
-    at.with_timezone(&chrono_tz::Europe::London).date_naive()
-}
-
-/// A date as people write it, in `lang`: the day in the UK.
-pub fn day(lang: Language, at: DateTime<Utc>) -> String {
-    use chrono::Datelike;
-    let w = crate::words::of(lang);
-    let at = uk_day(at);
-    let month = w
-        .months
-        .split(' ')
-        .nth(at.month0() as usize)
-        .unwrap_or_default();
-    crate::words::fill(
-        w.date,
-        &[
-            ("day", &at.day().to_string()),
-            ("month", month),
-            ("year", &at.year().to_string()),
-        ],
-    )
-}
-
-/// How long is left to vote before `closes`, counted in UK calendar days
-/// from `now`: "3 days left", "1 day left" or "voting closes today".
-pub fn left(lang: Language, closes: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let w = crate::words::of(lang);
-    match (uk_day(closes) - uk_day(now)).num_days() {
-        ..=0 => w.closes_today.to_owned(),
-        1 => w.day_left.to_owned(),
-        n => crate::words::fill(w.days_left, &[("count", &n.to_string())]),
-    }
-}
+// Dates and days left as people say them, in the UK's calendar days.
+pub use crate::words::dates::{day, left, uk_day};
 
 /// A refusal from the voting service as one sentence for a text message or
 /// a call. The service's English messages are written for residents and
@@ -534,49 +500,6 @@ pub async fn seal(db: &impl ConnectionTrait, round_id: RoundId) -> ServiceResult
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn days_left_are_counted_in_calendar_days() {
-        let at = |d: u32, h: u32| {
-            chrono::NaiveDate::from_ymd_opt(2026, 12, d)
-                .unwrap()
-                .and_hms_opt(h, 0, 0)
-                .unwrap()
-                .and_utc()
-        };
-        let closes = at(12, 17);
-        assert_eq!(left(Language::En, closes, at(12, 9)), "voting closes today");
-        assert_eq!(left(Language::En, closes, at(11, 23)), "1 day left");
-        assert_eq!(left(Language::En, closes, at(9, 18)), "3 days left");
-        assert_eq!(left(Language::Cy, closes, at(9, 18)), "3 diwrnod ar ôl");
-        assert_eq!(
-            left(Language::Cy, closes, at(12, 1)),
-            "mae pleidleisio'n cau heddiw"
-        );
-    }
-
-    #[test]
-    fn days_and_dates_are_the_uks_in_summer_time() {
-        let utc = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
-        // 23:30 UTC on 10 June is 00:30 on 11 June in London (BST).
-        let closes = utc("2026-06-10T23:30:00Z");
-        assert_eq!(day(Language::En, closes), "11 June 2026");
-        assert_eq!(day(Language::Cy, closes), "11 Mehefin 2026");
-        // 23:10 UTC on 9 June is already 10 June in London: one day left.
-        assert_eq!(
-            left(Language::En, closes, utc("2026-06-09T23:10:00Z")),
-            "1 day left"
-        );
-        assert_eq!(
-            left(Language::En, closes, utc("2026-06-10T23:10:00Z")),
-            "voting closes today"
-        );
-        // In winter London is on UTC.
-        assert_eq!(
-            day(Language::En, utc("2026-12-10T23:30:00Z")),
-            "10 December 2026"
-        );
-    }
 
     #[test]
     fn codes_are_read_as_typed() {
