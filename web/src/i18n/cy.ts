@@ -530,7 +530,7 @@ export const cy: Dictionary = {
     verificationDeleteButton: 'Dileu fy ngwiriad',
     yourData: 'Eich data',
     download: 'Lawrlwytho eich data',
-    downloadText: 'Ffeil (JSON) gyda phopeth sydd gan Fairshare amdanoch chi: eich cyfrif, eich rolau, eich grwpiau, y ceisiadau a ysgrifennoch, eich gwiriad ar gyfer pob cylch (sut, nid eich manylion), a wnaethoch bleidleisio (byth sut) a’r cofnod o’r hyn a wnaethoch.',
+    downloadText: 'Ffeil (JSON) gyda phopeth sydd gan Fairshare amdanoch chi: eich cyfrif, eich rolau, eich grwpiau, y ceisiadau a ysgrifennoch, eich gwiriad ar gyfer pob cylch (sut, nid eich manylion), a wnaethoch bleidleisio (byth sut), y nodiadau atgoffa y gofynnoch amdanynt a’r cofnod o’r hyn a wnaethoch.',
     deleteLink: 'Dileu eich cyfrif',
     deleteTitle: 'Ydych chi’n siŵr eich bod am ddileu eich cyfrif?',
     deleteGoes: 'Caiff y rhain eu dileu ar unwaith:',

@@ -440,7 +440,7 @@ export const en = {
     verificationDeleteButton: 'Delete my verification',
     yourData: 'Your data',
     download: 'Download your data',
-    downloadText: 'A file (JSON) with everything Fairshare holds about you: your account, roles, groups, the bids you wrote, your verification for each round (how, not your details), whether you voted (never how) and the record of what you did.',
+    downloadText: 'A file (JSON) with everything Fairshare holds about you: your account, roles, groups, the bids you wrote, your verification for each round (how, not your details), whether you voted (never how), the reminders you asked for and the record of what you did.',
     deleteLink: 'Delete your account',
     deleteTitle: 'Are you sure you want to delete your account?',
     deleteGoes: 'These are deleted straight away:',
