@@ -126,6 +126,8 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     .await
     .map_err(err)?;
 
+    seed_population(state, &officer, woodhouse.id, chapeltown.id).await?;
+
     let round = rounds::create(
         db,
         &officer,
@@ -317,6 +319,44 @@ fn demo_closing_time(now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chr
 /// A round in its voting phase: an approval ballot (up to three bids),
 /// counted by the Method of Equal Shares, with two residents verified to
 /// vote in it.
+/// The two wards' population by age, and the postcode → deprivation
+/// look-up, from the illustrative files in `api/assets/population`: before
+/// anyone is verified, so that the demo's voters have an age band and a
+/// decile.
+async fn seed_population(
+    state: &AppState,
+    officer: &Actor,
+    woodhouse: crate::domain::AreaId,
+    chapeltown: crate::domain::AreaId,
+) -> anyhow::Result<()> {
+    use crate::service::population::{self, Content};
+    const SOURCE: &str = "Illustrative figures in the ONS mid-2022 layout";
+    for (area, file) in [
+        (
+            woodhouse,
+            include_str!("../assets/population/woodhouse-mid-2022.csv"),
+        ),
+        (
+            chapeltown,
+            include_str!("../assets/population/chapeltown-mid-2022.csv"),
+        ),
+    ] {
+        population::import_population(state, officer, area, SOURCE, Content::Text(file.into()))
+            .await
+            .map_err(err)?;
+    }
+    population::import_deprivation(
+        state,
+        officer,
+        "Illustrative postcode look-up and IMD 2019 deciles",
+        Content::Text(include_str!("../assets/population/leeds-postcodes.csv").into()),
+        Content::Text(include_str!("../assets/population/imd-2019.csv").into()),
+    )
+    .await
+    .map_err(err)?;
+    Ok(())
+}
+
 async fn seed_voting_round(
     state: &AppState,
     officer: &Actor,
@@ -633,10 +673,18 @@ async fn seed_published_round(
         .map_err(err)?;
     let mut voters = Vec::new();
     for i in 0..60u32 {
+        // Spread over the wards' neighbourhoods, so that the published
+        // round shows turnout by deprivation decile.
         let (postcode, area) = if i % 3 == 2 {
-            ("LS7 3AB", chapeltown)
+            (
+                ["LS7 3AB", "LS7 4AB", "LS8 1AB", "LS7 3BA"][(i / 3) as usize % 4],
+                chapeltown,
+            )
         } else {
-            ("LS6 1AB", woodhouse)
+            (
+                ["LS6 1AB", "LS6 1BA", "LS2 9AB", "LS6 2BA"][(i / 2) as usize % 4],
+                woodhouse,
+            )
         };
         let participant = verification::record_in_person(
             state,

@@ -18,6 +18,7 @@ mod m20261207_000013_closed_codes;
 mod m20261207_000014_welsh_content;
 mod m20261207_000015_invitation_hint;
 mod m20261207_000016_reminders;
+mod m20261207_000017_population;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000014_welsh_content::Migration),
             Box::new(m20261207_000015_invitation_hint::Migration),
             Box::new(m20261207_000016_reminders::Migration),
+            Box::new(m20261207_000017_population::Migration),
         ]
     }
 }

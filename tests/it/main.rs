@@ -11,6 +11,7 @@ mod hardening;
 mod helpers;
 mod http;
 mod phone;
+mod population;
 mod public_reads;
 mod register;
 mod reminders;

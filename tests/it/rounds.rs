@@ -394,6 +394,31 @@ async fn the_demo_council_seeds_once() {
         .sum();
     assert_eq!(voters, 60);
     assert!(!result["pots"][0]["funded"].as_array().unwrap().is_empty());
+    // Who took part, against the wards' population figures: every ward
+    // has them, and the 60 voters are counted by area, age and decile.
+    let taking_part = app
+        .ok(
+            None,
+            "query($r: ID!) { round(id: $r) { pots { area { population { people } } } participation { voters turnout deprivationKnown byDeprivationDecile { groups { decile voters } } byAgeBand { representativeness } } } }",
+            json!({ "r": round["id"] }),
+        )
+        .await["round"]
+        .clone();
+    for pot in taking_part["pots"].as_array().unwrap() {
+        assert!(pot["area"]["population"]["people"].as_u64().unwrap() > 1_000);
+    }
+    let p = &taking_part["participation"];
+    assert_eq!(p["voters"], 60);
+    assert!(p["turnout"].as_f64().unwrap() > 0.0);
+    assert_eq!(p["deprivationKnown"], true);
+    let counted_by_decile: u64 = p["byDeprivationDecile"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|g| g["voters"].as_u64())
+        .sum();
+    assert!(counted_by_decile >= 30, "{p:#}");
+    assert!(p["byAgeBand"]["representativeness"].is_number(), "{p:#}");
     let bundle = app
         .client
         .get(format!(

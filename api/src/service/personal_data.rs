@@ -492,6 +492,8 @@ pub async fn export(db: &DatabaseConnection, actor: &Actor) -> ServiceResult<ser
             "status": if r.held { "held for a check by the council" } else if r.verified_at.is_some() { "verified" } else { "not finished" },
             "verifiedAt": r.verified_at,
             "ageCheckedAtLeast": r.age_checked_min,
+            "ageBand": r.age_band,
+            "deprivationDecileOfPostcode": r.deprivation_decile,
             "evidenceSeen": r.evidence,
             "phoneGiven": r.phone_hmac.is_some(),
             "phoneProven": r.phone_proven,
@@ -499,7 +501,7 @@ pub async fn export(db: &DatabaseConnection, actor: &Actor) -> ServiceResult<ser
             "registerMatched": r.residence_hmac.is_some(),
             "createdAt": r.created_at,
             "updatedAt": r.updated_at,
-            "stored": "keyed hashes of your name and date of birth, and of your postcode, phone number and email address where you gave them; never the details",
+            "stored": "keyed hashes of your name and date of birth, and of your postcode, phone number and email address where you gave them; your age band and the deprivation decile of your postcode's neighbourhood, to count who takes part; never the details",
         })).collect::<Vec<_>>(),
         "voting": records.iter().map(|r| {
             let p = voted.get(&r.id);

@@ -15,6 +15,10 @@ pub struct Model {
     pub assurance: String,
     pub first_voted_at: DateTimeUtc,
     pub last_voted_at: DateTimeUtc,
+    /// The voter's age band (`AgeBand::key`) on the day it was worked out.
+    pub age_band: Option<String>,
+    /// The deprivation decile of the voter's postcode, when it was known.
+    pub deprivation_decile: Option<i16>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

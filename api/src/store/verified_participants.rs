@@ -35,6 +35,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub verified_at: Option<DateTimeUtc>,
+    /// The age band (`AgeBand::key`), from the date of birth; the date
+    /// itself is not kept.
+    pub age_band: Option<String>,
+    /// The deprivation decile of the postcode, when the look-up knew it;
+    /// the postcode itself is not kept.
+    pub deprivation_decile: Option<i16>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

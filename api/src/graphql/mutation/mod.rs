@@ -3,6 +3,7 @@ mod accounts;
 mod areas;
 mod bids;
 mod groups;
+mod population;
 mod reminders;
 mod results;
 mod rounds;
@@ -20,6 +21,7 @@ pub struct Mutation(
     voting::VotingMutation,
     results::ResultsMutation,
     reminders::RemindersMutation,
+    population::PopulationMutation,
 );
 
 /// The name of the session cookie.

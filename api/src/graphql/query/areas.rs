@@ -21,6 +21,27 @@ impl AreaQuery {
         Ok(pagination::connection(page, req, Area))
     }
 
+    /// Officers and councillors: the postcode → deprivation decile
+    /// look-up in use, or null.
+    async fn deprivation_lookup(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::graphql::types::population::DeprivationLookup>> {
+        let actor = crate::graphql::signed_in(ctx)?;
+        if !(actor.has(crate::domain::Role::Officer) || actor.has(crate::domain::Role::Councillor))
+        {
+            return Err(crate::graphql::to_gql(
+                crate::error::ServiceError::not_authorised(
+                    "only officers and councillors see the deprivation look-up",
+                ),
+            ));
+        }
+        Ok(crate::service::population::lookup(&state(ctx).db)
+            .await
+            .gql()?
+            .map(crate::graphql::types::population::DeprivationLookup))
+    }
+
     async fn area(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Area> {
         Ok(Area(
             areas::get(&state(ctx).db, parse_id(&id, "area")?)

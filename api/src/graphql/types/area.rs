@@ -31,6 +31,18 @@ impl Area {
     async fn description_cy(&self) -> Option<&str> {
         self.0.description_cy.as_deref()
     }
+    /// The population figures the council imported, or null.
+    async fn population(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::population::AreaPopulation>> {
+        Ok(
+            crate::service::population::for_area(&state(ctx).db, self.0.id)
+                .await
+                .gql()?
+                .map(super::population::AreaPopulation),
+        )
+    }
     /// Full postcodes (`LS6 1AB`), sectors (`LS6 1`) or districts (`LS6`),
     /// in order; up to 1,000 at a time.
     #[graphql(complexity = "pagination::cost(first, DEFAULT_PAGE, 1) / 10 + 1")]

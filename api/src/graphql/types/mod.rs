@@ -5,6 +5,7 @@ pub mod area;
 pub mod bid;
 pub mod constraints;
 pub mod group;
+pub mod population;
 pub mod reminders;
 pub mod results;
 pub mod round;

@@ -266,6 +266,39 @@ impl Round {
             .await
             .gql()
     }
+    /// Who took part, by area, age band, deprivation decile, channel and
+    /// assurance, against the population: officers and councillors from
+    /// the opening of voting, everyone once the result is published; null
+    /// before. Never what anyone chose.
+    async fn participation(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::population::RoundParticipation>> {
+        Ok(
+            crate::service::representation::for_round(&state(ctx).db, caller(ctx), self.0.id)
+                .await
+                .gql()?
+                .map(super::population::RoundParticipation),
+        )
+    }
+    /// Officers and councillors, while voting is open: each area's age
+    /// bands, those furthest below their share of the population first,
+    /// with the reminders their people asked for that would go out now.
+    /// Empty outside voting or without population figures.
+    async fn outreach(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::population::OutreachGroup>> {
+        let actor = crate::graphql::signed_in(ctx)?;
+        Ok(
+            crate::service::representation::outreach(&state(ctx).db, actor, self.0.id)
+                .await
+                .gql()?
+                .into_iter()
+                .map(super::population::OutreachGroup)
+                .collect(),
+        )
+    }
     async fn schedule(&self) -> Schedule {
         self.0.schedule.into()
     }

@@ -114,6 +114,8 @@ pub async fn declare(
             held: Set(held),
             methods: Set(methods_to_string(&methods)),
             age_checked_min: Set(checked.age_checked_min.map(|a| a as i32)),
+            age_band: Set(Some(checked.age_band.key().into())),
+            deprivation_decile: Set(checked.deprivation_decile.map(|d| i16::from(d.get()))),
             updated_at: Set(now),
             verified_at: Set(verified),
             ..Default::default()

@@ -46,8 +46,8 @@ use crate::crypto::Secret;
 use crate::domain::id::{AccountId, AreaId, ParticipantId, RoundId};
 use crate::domain::{
     person::{identity_material, residence_material, similarity_materials},
-    Assurance, DateOfBirth, EmailAddress, Evidence, Method, PersonName, Phase, PhoneNumber,
-    Postcode, Relation,
+    AgeBand, Assurance, DateOfBirth, Decile, EmailAddress, Evidence, Method, PersonName, Phase,
+    PhoneNumber, Postcode, Relation,
 };
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::store::{
@@ -281,6 +281,12 @@ struct Checked {
     residence_hmac: String,
     similarity_hmacs: Vec<String>,
     age_checked_min: Option<u32>,
+    /// Kept instead of the date of birth, to set turnout against the
+    /// population.
+    age_band: AgeBand,
+    /// The postcode's deprivation decile, when the look-up has it; kept
+    /// instead of the postcode.
+    deprivation_decile: Option<Decile>,
 }
 
 /// What a new verified-participant row holds.
@@ -315,6 +321,8 @@ fn new_participant(p: NewParticipant<'_>) -> verified_participants::ActiveModel 
         email_hmac: Set(p.email_hmac),
         methods: Set(methods_to_string(p.methods)),
         age_checked_min: Set(p.checked.age_checked_min.map(|a| a as i32)),
+        age_band: Set(Some(p.checked.age_band.key().into())),
+        deprivation_decile: Set(p.checked.deprivation_decile.map(|d| i16::from(d.get()))),
         evidence: Set(p.evidence.map(|e| e.as_str().into())),
         recorded_by: Set(p.recorded_by),
         created_at: Set(p.now),
@@ -436,8 +444,9 @@ async fn check_person(
             ),
         ));
     };
+    let age = dob.age_on(age_day(round, now));
     if let Some(min) = rules.min_age {
-        if dob.age_on(age_day(round, now)) < min {
+        if age < min {
             return Err(ServiceError::refused(
                 ErrorCode::TooYoung,
                 format!("this round is for people aged {min} or over"),
@@ -454,6 +463,8 @@ async fn check_person(
             .map(|m| similarity_hash(secret, m))
             .collect(),
         age_checked_min: rules.min_age,
+        age_band: AgeBand::of_age(age),
+        deprivation_decile: super::population::decile_of(db, postcode).await?,
     })
 }
 

@@ -242,6 +242,8 @@ pub(crate) async fn flush(txn: &DatabaseTransaction, cache: &mut BatchCache) -> 
                 participation::Column::Channel,
                 participation::Column::Assurance,
                 participation::Column::LastVotedAt,
+                participation::Column::AgeBand,
+                participation::Column::DeprivationDecile,
             ])
             .to_owned(),
         )
@@ -516,6 +518,8 @@ async fn record_participation(
             assurance: Set(eligible.assurance.as_str().into()),
             first_voted_at: Set(now),
             last_voted_at: Set(now),
+            age_band: Set(record.age_band.clone()),
+            deprivation_decile: Set(record.deprivation_decile),
             ..Default::default()
         },
     );
