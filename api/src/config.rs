@@ -64,6 +64,24 @@ pub enum SmsSettings {
     Folder { dir: PathBuf },
 }
 
+/// Where letters go.
+#[derive(Clone, Debug)]
+pub enum LetterSettings {
+    /// GOV.UK Notify (`NOTIFY_API_KEY`, `NOTIFY_LETTER_TEMPLATE_ID`, and
+    /// `NOTIFY_POSTAGE`: `first`, `second` (the default) or `economy`).
+    Notify {
+        url: String,
+        key: SecretString,
+        template_id: String,
+        postage: String,
+    },
+    /// Development only: each letter is written to a folder
+    /// (`FAIRSHARE_LETTER_DIR`, default `./data/letters`).
+    Folder { dir: PathBuf },
+    /// Production without Notify letters: none is offered.
+    Off,
+}
+
 /// Voting by phone: the gateway's webhooks, and the numbers and names that
 /// letters and replies give people.
 #[derive(Clone, Debug)]
@@ -107,6 +125,7 @@ pub struct Settings {
     pub secret: Secret,
     pub email: EmailSettings,
     pub sms: SmsSettings,
+    pub letters: LetterSettings,
     pub phone: PhoneSettings,
     /// How long after a round is published (or cancelled) its verification
     /// data is kept before `fairshare purge-verification` deletes it
@@ -303,6 +322,26 @@ impl Settings {
                     .into(),
             },
         };
+        let letters = match notify("NOTIFY_LETTER_TEMPLATE_ID")? {
+            Some((url, key, template_id)) => {
+                let postage = get("NOTIFY_POSTAGE").unwrap_or_else(|| "second".into());
+                if !["first", "second", "economy"].contains(&postage.as_str()) {
+                    bail!("NOTIFY_POSTAGE must be first, second or economy");
+                }
+                LetterSettings::Notify {
+                    url,
+                    key,
+                    template_id,
+                    postage,
+                }
+            }
+            None if production => LetterSettings::Off,
+            None => LetterSettings::Folder {
+                dir: get("FAIRSHARE_LETTER_DIR")
+                    .unwrap_or_else(|| "./data/letters".into())
+                    .into(),
+            },
+        };
         let verification_retention =
             chrono::Duration::days(match get("FAIRSHARE_VERIFICATION_RETENTION_DAYS") {
                 Some(s) => s
@@ -392,6 +431,7 @@ impl Settings {
             secret,
             email,
             sms,
+            letters,
             phone,
             verification_retention,
             trusted_proxy_hops,

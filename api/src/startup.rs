@@ -1,5 +1,5 @@
 //! Building and running the application.
-use crate::channels::{email::Mailer, sms::SmsSender};
+use crate::channels::{email::Mailer, letters::LetterSender, sms::SmsSender};
 use crate::config::Settings;
 use crate::graphql::build_schemas;
 use crate::service::voting::writer::BallotWriter;
@@ -58,6 +58,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         .map_err(|e| anyhow::anyhow!("filling in stored results: {e}"))?;
     let mailer = Mailer::from_settings(&settings.email)?;
     let sms = SmsSender::from_settings(&settings.sms)?;
+    let letters = LetterSender::from_settings(&settings.letters)?;
     let lanes = match db.get_database_backend() {
         sea_orm::DbBackend::Sqlite => 1,
         _ => settings.ballot_writers,
@@ -68,6 +69,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         secret: settings.secret.clone(),
         mailer,
         sms,
+        letters,
         settings,
         ballot_writer,
         receipt_trees: Default::default(),

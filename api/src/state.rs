@@ -1,7 +1,7 @@
 //! What every request can reach: the database, the secret, the channels
 //! and (on SQLite) the ballot writer. Holds no per-user state, so any
 //! number of instances can serve the same PostgreSQL database.
-use crate::channels::{email::Mailer, sms::SmsSender};
+use crate::channels::{email::Mailer, letters::LetterSender, sms::SmsSender};
 use crate::config::Settings;
 use crate::crypto::Secret;
 use crate::service::results::ReceiptTrees;
@@ -15,6 +15,7 @@ pub struct AppState {
     pub secret: Secret,
     pub mailer: Mailer,
     pub sms: SmsSender,
+    pub letters: LetterSender,
     pub settings: Settings,
     /// The group-commit writer every ballot goes through (one lane on
     /// SQLite, several on PostgreSQL).

@@ -19,6 +19,7 @@ mod m20261207_000014_welsh_content;
 mod m20261207_000015_invitation_hint;
 mod m20261207_000016_reminders;
 mod m20261207_000017_population;
+mod m20261207_000018_posted_letters;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000015_invitation_hint::Migration),
             Box::new(m20261207_000016_reminders::Migration),
             Box::new(m20261207_000017_population::Migration),
+            Box::new(m20261207_000018_posted_letters::Migration),
         ]
     }
 }

@@ -58,6 +58,10 @@ impl TestApp {
             ("SMS_ACCOUNT_SID".into(), SMS_ACCOUNT_SID.into()),
             ("SMS_AUTH_TOKEN".into(), SMS_AUTH_TOKEN.into()),
             ("SMS_FROM".into(), SMS_FROM.into()),
+            (
+                "FAIRSHARE_LETTER_DIR".into(),
+                dir.path().join("letters").display().to_string(),
+            ),
         ]);
         for (k, v) in extra {
             vars.insert(k.to_string(), v.to_string());
@@ -658,6 +662,7 @@ impl NotifyServer {
         let router = Router::new()
             .route("/v2/notifications/email", post(notification))
             .route("/v2/notifications/sms", post(notification))
+            .route("/v2/notifications/letter", post(notification))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

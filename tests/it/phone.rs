@@ -1791,3 +1791,187 @@ async fn a_paper_ballot_form_returned_by_post_is_entered_by_its_voting_code() {
         .await;
     assert_eq!(closed, "VOTING_CLOSED");
 }
+
+/// Voting-code letters posted through GOV.UK Notify (the local server,
+/// which checks each token): each letter its own precompiled PDF whose
+/// address sits in Notify's address block; a batch stopped half way by a
+/// refusal goes on without posting anyone twice; a batch without
+/// addresses, and a council without letters, are refused; once posted,
+/// the server forgets the letters.
+#[tokio::test]
+async fn voting_code_letters_are_posted_through_gov_uk_notify() {
+    use crate::helpers::NotifyServer;
+    use api::config::LetterSettings;
+    use api::service::phone::codes;
+    use api::store::verified_participants as vp;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let app = spawn().await;
+    let e = election(&app, json!({ "kind": "APPROVAL" }), 1).await;
+    seed_in_person(&app, &e, 3).await;
+    let round: i64 = e.round.parse().unwrap();
+    let waiting: Vec<i64> = vp::Entity::find()
+        .filter(vp::Column::RoundId.eq(round))
+        .filter(vp::Column::AccountId.is_null())
+        .order_by_asc(vp::Column::Id)
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let file = format!(
+        "reference,name,address_1,address_2,address_3\nV{},Mrs Gwenllian Parry,12 Woodhouse Lane,Leeds,LS6 1AB\nV{},Idris Bevan,3 Cliff Road,,LS6 2AB\n",
+        waiting[0], waiting[1]
+    );
+    let batch = app
+        .ok(
+            Some(&e.officer),
+            ISSUE_BATCH,
+            json!({ "i": { "roundId": e.round, "addresses": file } }),
+        )
+        .await["issueVotingCodes"]
+        .clone();
+    let codes_printed = csv_letters(batch["csv"].as_str().unwrap());
+    let batch_id = batch["batchId"].as_str().unwrap().to_owned();
+    let officer = api::service::Actor {
+        account_id: app.ok(Some(&e.officer), "{ me { id } }", json!({})).await["me"]["id"]
+            .as_str()
+            .unwrap()
+            .parse::<i64>()
+            .unwrap()
+            .into(),
+        roles: vec![api::domain::Role::Officer],
+    };
+
+    let notify = NotifyServer::start().await;
+    let posting = |key: String| {
+        let mut settings = app.state.settings.clone();
+        settings.letters = LetterSettings::Notify {
+            url: notify.base.clone(),
+            key: key.into(),
+            template_id: uuid::Uuid::new_v4().to_string(),
+            postage: "second".into(),
+        };
+        settings
+    };
+    // A wrong key: Notify refuses the first letter; nothing is posted and
+    // the batch is kept.
+    let wrong = api::startup::build_state(posting(format!(
+        "fairshare-test-{}-{}",
+        notify.service_id,
+        uuid::Uuid::new_v4()
+    )))
+    .await
+    .unwrap();
+    let err = codes::post(&wrong, &officer, &batch_id)
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        err.to_string()
+            .contains("0 of the batch's 2 letters were posted"),
+        "{err}"
+    );
+    assert_eq!(notify.refused(), 1);
+
+    // The right key posts both, each once.
+    let right = api::startup::build_state(posting(notify.api_key()))
+        .await
+        .unwrap();
+    let posted = codes::post(&right, &officer, &batch_id).await.unwrap();
+    assert_eq!(posted.posted, 2);
+    let sent = notify.accepted();
+    assert_eq!(sent.len(), 2);
+    for (n, (letter, (reference, name, code))) in sent.iter().zip(&codes_printed).enumerate() {
+        assert_eq!(letter.path, "/v2/notifications/letter");
+        assert_eq!(letter.body["postage"], "second");
+        assert_eq!(
+            letter.body["reference"],
+            format!("voting-codes-{}-{}", &batch_id[..8], n + 1)
+        );
+        let pdf = letter.body["content"].as_str().unwrap();
+        let text = pdf_text(pdf);
+        for expected in [name.as_str(), reference.as_str(), code.as_str()] {
+            assert!(text.contains(expected), "{expected} in:\n{text}");
+        }
+        // The address, from the name to the postcode, inside Notify's
+        // address block: 24.6 mm from the left, between 50.3 mm and
+        // 77.1 mm from the top (each word's middle, as pdftotext places
+        // it).
+        let mm = |points: f64| points * 25.4 / 72.0;
+        for word in [name.split(' ').next().unwrap(), "LS6"] {
+            let (x, top, bottom) = word_position(pdf, word);
+            let middle = mm((top + bottom) / 2.0);
+            assert!((mm(x) - 24.6).abs() < 1.0, "{word}: x {} mm", mm(x));
+            assert!(middle > 50.3 && middle < 77.1, "{word}: y {middle} mm");
+        }
+    }
+    // The server has forgotten the letters; posting again finds nothing.
+    assert_eq!(
+        app.refused(Some(&e.officer), REPRINT, json!({ "b": batch_id }))
+            .await,
+        "NOT_FOUND"
+    );
+    assert!(codes::post(&right, &officer, &batch_id).await.is_err());
+    assert_eq!(notify.accepted().len(), 2);
+    let audit = crate::voting::dump_table(&app, "audit_events").await;
+    assert!(audit.iter().any(|r| r["action"] == "voting_codes.posted"));
+
+    // A batch without addresses cannot be posted; through the API, the
+    // development server's letters folder takes none of it.
+    let rest = app
+        .ok(
+            Some(&e.officer),
+            ISSUE_BATCH,
+            json!({ "i": { "roundId": e.round } }),
+        )
+        .await["issueVotingCodes"]
+        .clone();
+    let res = app
+        .gql(
+            Some(&e.officer),
+            "mutation($b: ID!) { postVotingCodeLetters(batchId: $b) { posted } }",
+            json!({ "b": rest["batchId"] }),
+        )
+        .await;
+    assert_eq!(error_code(&res), "INVALID_INPUT");
+    assert!(res["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("1 of this batch's 1 letters have no name and address"));
+    let mut settings = app.state.settings.clone();
+    settings.letters = LetterSettings::Off;
+    let without = api::startup::build_state(settings).await.unwrap();
+    let err = codes::post(&without, &officer, rest["batchId"].as_str().unwrap())
+        .await
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("does not post letters"), "{err}");
+}
+
+/// Where `pdftotext -bbox` finds a word on the first page: its left edge,
+/// top and bottom, in points from the page's top left.
+fn word_position(pdf_base64: &str, word: &str) -> (f64, f64, f64) {
+    let pdf = base64::engine::general_purpose::STANDARD
+        .decode(pdf_base64)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("letter.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-bbox", "-f", "1", "-l", "1"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    let html = String::from_utf8(out.stdout).unwrap();
+    let line = html
+        .lines()
+        .find(|l| l.contains(&format!(">{word}</word>")))
+        .unwrap_or_else(|| panic!("{word} on the first page:\n{html}"));
+    let attr = |name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    (attr("xMin"), attr("yMin"), attr("yMax"))
+}

@@ -484,3 +484,121 @@ async fn reminders_go_through_gov_uk_notify() {
     assert!(texts_to(&app, "+447700900351").is_empty());
     assert_eq!(reminders::waiting(&app.state.db).await.unwrap(), 0);
 }
+
+/// Letters by post, through GOV.UK Notify's letter template: asked for by an
+/// officer for someone verified in person, in Welsh; "opens" at once, and
+/// "closing" a week before the close (a letter takes days), while the
+/// emails' "closing" still waits for two days before; an address without a
+/// postcode is refused; a council without letters offers none.
+#[tokio::test]
+async fn reminders_by_post_go_through_gov_uk_notify_a_week_before_the_close() {
+    use crate::helpers::NotifyServer;
+    use api::config::LetterSettings;
+    let app = spawn().await;
+    let notify = NotifyServer::start().await;
+    let template = uuid::Uuid::new_v4().to_string();
+    let closes = Utc::now() + Duration::days(10);
+    let e = election_in_review(&app, json!({ "kind": "APPROVAL" }), 2, Some(closes)).await;
+    let channels = app.ok(None, "{ reminderChannels }", json!({})).await;
+    assert_eq!(
+        channels["reminderChannels"],
+        json!(["EMAIL", "TEXT", "LETTER"])
+    );
+
+    let by_post = |contact: &str| json!({ "i": { "roundId": e.round, "verificationId": e.voters[0].verification, "channel": "LETTER", "contact": contact, "language": "CY" } });
+    let res = app
+        .gql(
+            Some(&e.officer),
+            SET,
+            by_post("Gwen Demo\n12 Woodhouse Street"),
+        )
+        .await;
+    assert_eq!(error_code(&res), "INVALID_INPUT");
+    assert!(res["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("is not a UK postcode"));
+    let set = app
+        .ok(
+            Some(&e.officer),
+            SET,
+            by_post("Gwen Demo\n12 Woodhouse Street\nLeeds\nls6 1ab"),
+        )
+        .await;
+    assert_eq!(set["setReminders"]["channel"], "LETTER");
+    assert_eq!(set["setReminders"]["contactHint"], "LS6 1•• (post)");
+    app.ok(
+        Some(&e.voters[1].token),
+        SET,
+        json!({ "i": { "roundId": e.round, "channel": "EMAIL", "contact": "post.ben@example.org" } }),
+    )
+    .await;
+    fixtures::advance(&app, &e.officer, &e.round, "VOTING").await;
+
+    let mut settings = app.state.settings.clone();
+    settings.letters = LetterSettings::Notify {
+        url: notify.base.clone(),
+        key: notify.api_key().into(),
+        template_id: template.clone(),
+        postage: "second".into(),
+    };
+    let posting = api::startup::build_state(settings.clone()).await.unwrap();
+    reminders::tick(&posting, Utc::now(), 100).await.unwrap();
+    let letters = notify.accepted();
+    assert_eq!(letters.len(), 1, "{letters:?}");
+    assert_eq!(letters[0].path, "/v2/notifications/letter");
+    let p = &letters[0].body["personalisation"];
+    assert_eq!(letters[0].body["template_id"], template.as_str());
+    assert_eq!(p["address_line_1"], "Gwen Demo");
+    assert_eq!(p["address_line_2"], "12 Woodhouse Street");
+    assert_eq!(p["address_line_3"], "Leeds");
+    assert_eq!(p["address_line_4"], "LS6 1AB");
+    assert_eq!(
+        p["subject"],
+        "Mae pleidleisio ar agor yn Neighbourhood Fund"
+    );
+    assert!(p["body"].as_str().unwrap().contains("/reminders/stop?s="));
+    assert_eq!(subjects_to(&app, "post.ben@example.org").len(), 1);
+
+    // Six days before the close the letter goes; the email waits.
+    reminders::tick(&posting, closes - Duration::days(6), 100)
+        .await
+        .unwrap();
+    let letters = notify.accepted();
+    assert_eq!(letters.len(), 2);
+    assert!(letters[1].body["personalisation"]["subject"]
+        .as_str()
+        .unwrap()
+        .starts_with("Mae pleidleisio yn Neighbourhood Fund yn cau ar"));
+    assert_eq!(subjects_to(&app, "post.ben@example.org").len(), 1);
+    reminders::tick(&posting, closes - Duration::hours(47), 100)
+        .await
+        .unwrap();
+    let subjects = subjects_to(&app, "post.ben@example.org");
+    assert_eq!(subjects.len(), 2, "{subjects:?}");
+    assert!(subjects[1].starts_with("Voting in Neighbourhood Fund closes on"));
+    assert_eq!(notify.accepted().len(), 2, "each letter once");
+
+    // Without letters, none is offered and none can be asked for.
+    settings.letters = LetterSettings::Off;
+    let without = api::startup::build_state(settings).await.unwrap();
+    let officer = api::service::Actor {
+        account_id: 1.into(),
+        roles: vec![Role::Officer],
+    };
+    let refused = reminders::subscribe(
+        &without,
+        &officer,
+        e.round.parse::<i64>().unwrap().into(),
+        Some(e.voters[0].verification.parse::<i64>().unwrap().into()),
+        reminders::Contact::Letter(
+            api::domain::PostalAddress::parse("Gwen Demo\n12 Woodhouse Street\nLS6 1AB").unwrap(),
+        ),
+        api::domain::Language::En,
+    )
+    .await
+    .unwrap_err();
+    assert!(refused
+        .to_string()
+        .contains("does not send reminders by post"));
+}

@@ -1,5 +1,6 @@
-//! GOV.UK Notify, which UK public services use to send email and text
-//! messages: its REST API (`POST /v2/notifications/email` and `/sms`),
+//! GOV.UK Notify, which UK public services use to send email, text
+//! messages and letters: its REST API (`POST /v2/notifications/email`,
+//! `/sms` and `/letter`),
 //! each request carrying a JSON Web Token signed (HS256) with the API key's
 //! secret, whose `iss` is the service's id and `iat` the time of the
 //! request (Notify refuses one more than 30 seconds off).
@@ -112,6 +113,52 @@ impl Notify {
                 "email_address": to,
                 "template_id": template_id,
                 "personalisation": { "subject": subject, "body": body },
+            }),
+        )
+        .await
+    }
+
+    /// One letter through the council's letter template, whose heading is
+    /// `((subject))` and whose text is `((body))`; Notify prints the
+    /// address from `address_line_1` to `address_line_7` (the postcode
+    /// last).
+    pub async fn letter(
+        &self,
+        template_id: &str,
+        address: &[String],
+        subject: &str,
+        body: &str,
+    ) -> anyhow::Result<()> {
+        let mut personalisation = serde_json::Map::new();
+        for (i, line) in address.iter().take(7).enumerate() {
+            personalisation.insert(format!("address_line_{}", i + 1), line.clone().into());
+        }
+        personalisation.insert("subject".into(), subject.into());
+        personalisation.insert("body".into(), body.into());
+        self.post(
+            "/v2/notifications/letter",
+            serde_json::json!({
+                "template_id": template_id,
+                "personalisation": personalisation,
+            }),
+        )
+        .await
+    }
+
+    /// One precompiled letter: the PDF as it is, printed and posted.
+    pub async fn precompiled_letter(
+        &self,
+        reference: &str,
+        pdf: &[u8],
+        postage: &str,
+    ) -> anyhow::Result<()> {
+        use base64::Engine;
+        self.post(
+            "/v2/notifications/letter",
+            serde_json::json!({
+                "reference": reference,
+                "content": base64::engine::general_purpose::STANDARD.encode(pdf),
+                "postage": postage,
             }),
         )
         .await

@@ -40,6 +40,11 @@ pub const CLOSE_CHECKPOINT: Template = template!("close_checkpoint");
 pub const REMINDER_OPENS: Template = template!("reminder_opens");
 pub const REMINDER_CLOSING: Template = template!("reminder_closing");
 pub const REMINDER_RESULTS: Template = template!("reminder_results");
+/// Letters: the subject is the letter's heading; the council's letter
+/// template in GOV.UK Notify adds its address, logo and signature.
+pub const REMINDER_OPENS_LETTER: Template = template!("reminder_letter_opens");
+pub const REMINDER_CLOSING_LETTER: Template = template!("reminder_letter_closing");
+pub const REMINDER_RESULTS_LETTER: Template = template!("reminder_letter_results");
 
 macro_rules! sms_template {
     ($name:literal) => {
@@ -196,7 +201,12 @@ mod tests {
             ("stop", "https://example.org/reminders/stop?s=1&t=ab"),
         ];
         for lang in BOTH {
-            for t in [REMINDER_OPENS, REMINDER_CLOSING] {
+            for t in [
+                REMINDER_OPENS,
+                REMINDER_CLOSING,
+                REMINDER_OPENS_LETTER,
+                REMINDER_CLOSING_LETTER,
+            ] {
                 let r = t.render(lang, &council(), &values);
                 assert!(r.body.contains("/reminders/stop?s=1&t=ab"), "{}", r.body);
                 assert!(!r.body.contains("{{") && !r.subject.contains("{{"));
@@ -251,6 +261,9 @@ mod tests {
             REMINDER_OPENS_SMS,
             REMINDER_CLOSING_SMS,
             REMINDER_RESULTS_SMS,
+            REMINDER_OPENS_LETTER,
+            REMINDER_CLOSING_LETTER,
+            REMINDER_RESULTS_LETTER,
         ];
         for (i, t) in all.iter().enumerate() {
             for lang in BOTH {

@@ -1,5 +1,6 @@
 //! Domain types: values that parse at the edge and are valid once they exist.
 //! Nothing here does IO.
+pub mod address;
 pub mod ballot;
 pub mod category;
 pub mod constraints;
@@ -16,6 +17,7 @@ pub mod role;
 pub mod text;
 pub mod vote;
 
+pub use address::PostalAddress;
 pub use ballot::{BallotKind, BallotSettings, CountingRule};
 pub use eligibility::{Assurance, Eligibility, Evidence, Method, Relation};
 pub use email::EmailAddress;

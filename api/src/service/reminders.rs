@@ -29,7 +29,7 @@ use super::{audit, rounds, Actor};
 use crate::crypto::{constant_time_eq, SealKey, Secret};
 use crate::db::begin_write;
 use crate::domain::id::{ParticipantId, RoundId};
-use crate::domain::{EmailAddress, Language, Phase, PhoneNumber, Role};
+use crate::domain::{EmailAddress, Language, Phase, PhoneNumber, PostalAddress, Role};
 use crate::error::{Context, ErrorCode, ServiceError, ServiceResult};
 use crate::state::AppState;
 use crate::store::{
@@ -46,6 +46,10 @@ use std::collections::HashSet;
 
 /// How long before voting closes the "closing" reminder goes.
 pub const CLOSING_NOTICE: Duration = Duration::hours(48);
+/// How long before voting closes a "closing" reminder by post goes: a
+/// letter is printed the next working day and takes two or three more to
+/// arrive.
+pub const LETTER_CLOSING_NOTICE: Duration = Duration::days(7);
 /// Sends tried before a message is given up.
 pub const MAX_ATTEMPTS: i32 = 5;
 /// How long an instance holds a message it is sending.
@@ -56,6 +60,7 @@ const CLAIM: Duration = Duration::minutes(2);
 pub enum Contact {
     Email(EmailAddress),
     Text(PhoneNumber),
+    Letter(PostalAddress),
 }
 
 impl Contact {
@@ -63,13 +68,15 @@ impl Contact {
         match self {
             Contact::Email(_) => "email",
             Contact::Text(_) => "sms",
+            Contact::Letter(_) => "letter",
         }
     }
 
-    fn value(&self) -> &str {
+    fn value(&self) -> String {
         match self {
-            Contact::Email(e) => e.as_str(),
-            Contact::Text(p) => p.e164(),
+            Contact::Email(e) => e.as_str().to_owned(),
+            Contact::Text(p) => p.e164().to_owned(),
+            Contact::Letter(a) => a.as_text(),
         }
     }
 }
@@ -79,11 +86,11 @@ impl Contact {
 pub struct Reminders {
     pub id: i64,
     pub round_id: RoundId,
-    /// `email` or `sms`.
+    /// `email`, `sms` or `letter`.
     pub channel: String,
     pub language: Language,
     /// The address or number, partly hidden (`j•••@example.org`,
-    /// `•••• ••• 123`).
+    /// `•••• ••• 123`, `LS6 1•• (post)`).
     pub contact_hint: String,
 }
 
@@ -129,6 +136,15 @@ pub fn stop_token(secret: &Secret, subscription_id: i64) -> String {
 }
 
 fn hint(channel: &str, value: &str) -> String {
+    if channel == "letter" {
+        // The postcode's sector: enough to recognise, not to find.
+        let sector = value
+            .lines()
+            .last()
+            .and_then(|p| p.get(..p.len().saturating_sub(2)))
+            .unwrap_or("");
+        return format!("{sector}•• (post)");
+    }
     if channel == "sms" {
         let tail: String = value
             .chars()
@@ -182,6 +198,12 @@ pub async fn subscribe(
     contact: Contact,
     language: Language,
 ) -> ServiceResult<Reminders> {
+    if matches!(contact, Contact::Letter(_)) && !state.letters.available() {
+        return Err(ServiceError::invalid(
+            "channel",
+            "this council does not send reminders by post: choose email or text message",
+        ));
+    }
     let txn = begin_write(&state.db)
         .await
         .context("starting a transaction")?;
@@ -307,7 +329,7 @@ async fn keep(
         channel: Set(contact.channel().into()),
         language: Set(language.as_str().into()),
         contact_sealed: Set(sealed),
-        contact_hmac: Set(contact_hash(secret, contact.value())),
+        contact_hmac: Set(contact_hash(secret, &contact.value())),
         created_at: Set(Utc::now()),
         ..Default::default()
     })
@@ -384,7 +406,7 @@ pub async fn export_mine(state: &AppState, actor: &Actor) -> ServiceResult<serde
             .map(|r| {
                 serde_json::json!({
                     "round": r.round_id,
-                    "by": if r.channel == "sms" { "text message" } else { "email" },
+                    "by": match r.channel.as_str() { "sms" => "text message", "letter" => "letter", _ => "email" },
                     "to": open_contact(&state.secret, r),
                     "language": r.language,
                     "asked_at": r.created_at,
@@ -525,14 +547,20 @@ pub async fn queue_due(db: &DatabaseConnection, now: DateTime<Utc>) -> ServiceRe
         if open {
             due.push((Kind::Opens, Some(round.phase_changed_at)));
         }
-        if open && closes.is_some_and(|c| now >= c - CLOSING_NOTICE) {
+        // Letters' "closing" goes first; the others wait in the queue until
+        // `CLOSING_NOTICE` before the close.
+        if open && closes.is_some_and(|c| now >= c - LETTER_CLOSING_NOTICE.max(CLOSING_NOTICE)) {
             due.push((Kind::Closing, None));
         }
         if round.phase == Phase::Published {
             due.push((Kind::Results, None));
         }
         for (kind, asked_before) in due {
-            queue(db, round_id, kind, asked_before, now).await?;
+            let send_at = |channel: &str| match (kind, closes) {
+                (Kind::Closing, Some(c)) if channel != "letter" => (c - CLOSING_NOTICE).max(now),
+                _ => now,
+            };
+            queue(db, round_id, kind, asked_before, &send_at, now).await?;
         }
     }
     Ok(())
@@ -543,11 +571,13 @@ async fn queue(
     round_id: i64,
     kind: Kind,
     asked_before: Option<DateTime<Utc>>,
+    send_at: &(dyn Fn(&str) -> DateTime<Utc> + Sync),
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
     let mut q = subs::Entity::find()
         .select_only()
         .column(subs::Column::Id)
+        .column(subs::Column::Channel)
         .filter(subs::Column::RoundId.eq(round_id));
     if let Some(before) = asked_before {
         q = q.filter(subs::Column::CreatedAt.lt(before));
@@ -563,7 +593,7 @@ async fn queue(
     if queued_count >= q.clone().count(db).await.context("counting reminders")? {
         return Ok(());
     }
-    let wanted: Vec<i64> = q.into_tuple().all(db).await.context("listing reminders")?;
+    let wanted: Vec<(i64, String)> = q.into_tuple().all(db).await.context("listing reminders")?;
     let queued: HashSet<i64> = messages::Entity::find()
         .select_only()
         .column(messages::Column::SubscriptionId)
@@ -577,14 +607,14 @@ async fn queue(
         .collect();
     let rows: Vec<messages::ActiveModel> = wanted
         .into_iter()
-        .filter(|id| !queued.contains(id))
-        .map(|subscription_id| messages::ActiveModel {
+        .filter(|(id, _)| !queued.contains(id))
+        .map(|(subscription_id, channel)| messages::ActiveModel {
             subscription_id: Set(subscription_id),
             round_id: Set(round_id),
             kind: Set(kind.as_str().into()),
             status: Set("pending".into()),
             attempts: Set(0),
-            next_attempt_at: Set(now),
+            next_attempt_at: Set(send_at(&channel)),
             claimed_until: Set(None),
             created_at: Set(now),
             ..Default::default()
@@ -762,6 +792,21 @@ async fn deliver(
         ("stop", stop.as_str()),
     ];
     use crate::channels::templates as t;
+    if sub.channel == "letter" {
+        let template = match kind {
+            Kind::Opens => t::REMINDER_OPENS_LETTER,
+            Kind::Closing => t::REMINDER_CLOSING_LETTER,
+            Kind::Results => t::REMINDER_RESULTS_LETTER,
+        };
+        let address =
+            PostalAddress::parse(&to).map_err(|e| ServiceError::Unexpected(anyhow::anyhow!(e)))?;
+        let letter = template.render(lang, &state.settings.phone, &values);
+        return state
+            .letters
+            .send(&address, &letter.subject, &letter.body)
+            .await
+            .map_err(ServiceError::Unexpected);
+    }
     if sub.channel == "sms" {
         let template = match kind {
             Kind::Opens => t::REMINDER_OPENS_SMS,
@@ -803,5 +848,9 @@ mod tests {
     fn hints_hide_most_of_an_address_or_number() {
         assert_eq!(hint("email", "jane@example.org"), "j•••@example.org");
         assert_eq!(hint("sms", "+447700900123"), "•••• ••• 123");
+        assert_eq!(
+            hint("letter", "Gwen Demo\n12 Woodhouse Street\nLS6 1AB"),
+            "LS6 1•• (post)"
+        );
     }
 }

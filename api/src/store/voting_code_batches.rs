@@ -23,6 +23,10 @@ pub struct Model {
     pub sealed: String,
     pub issued_at: DateTimeUtc,
     pub kept_until: DateTimeUtc,
+    /// How many of its letters are posted through GOV.UK Notify so far.
+    pub posted: i32,
+    /// Until when an officer's request to post the letters holds it.
+    pub posting_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -46,7 +46,9 @@ impl Server {
             .env("FAIRSHARE_ADDR", format!("127.0.0.1:{port}"))
             .env("FAIRSHARE_SECRET", SECRET)
             .env("FAIRSHARE_MAIL_DIR", dir.join("mail"))
+            .env("FAIRSHARE_LETTER_DIR", dir.join("letters"))
             .env("FAIRSHARE_SMS_DIR", dir.join("sms"))
+            .env("FAIRSHARE_LETTER_DIR", dir.join("letters"))
             .env("FAIRSHARE_TRUSTED_PROXY_HOPS", "1")
             .env("RUST_LOG", "info")
             .stderr(Stdio::null())
@@ -215,6 +217,7 @@ pub async fn election(
         .env("DATABASE_URL", db)
         .env("FAIRSHARE_SECRET", SECRET)
         .env("FAIRSHARE_MAIL_DIR", dir.join("mail"))
+        .env("FAIRSHARE_LETTER_DIR", dir.join("letters"))
         .stdout(Stdio::null())
         .status()
         .expect("fairshare create-admin");

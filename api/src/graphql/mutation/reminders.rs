@@ -1,4 +1,4 @@
-use crate::domain::{EmailAddress, Language as DomainLanguage, PhoneNumber};
+use crate::domain::{EmailAddress, Language as DomainLanguage, PhoneNumber, PostalAddress};
 use crate::error::ServiceError;
 use crate::graphql::types::reminders::{ReminderChannel, Reminders, SetRemindersInput};
 use crate::graphql::{parse_id, signed_in, state, Gql};
@@ -11,8 +11,8 @@ pub struct RemindersMutation;
 #[Object]
 impl RemindersMutation {
     /// Verified residents (or officers, for someone verified in person):
-    /// asks for a round's reminders by email or text message, in English
-    /// or Welsh. Asking again changes where they go. Refused with
+    /// asks for a round's reminders by email, text message or letter, in
+    /// English or Welsh. Asking again changes where they go. Refused with
     /// NOT_VERIFIED before verification, PHASE_CLOSED once voting has
     /// closed, INVALID_INPUT for an address or number that cannot be used.
     async fn set_reminders(
@@ -32,6 +32,9 @@ impl RemindersMutation {
                 .map_err(|e| ServiceError::invalid("contact", e)),
             ReminderChannel::Text => PhoneNumber::parse(&input.contact)
                 .map(Contact::Text)
+                .map_err(|e| ServiceError::invalid("contact", e)),
+            ReminderChannel::Letter => PostalAddress::parse(&input.contact)
+                .map(Contact::Letter)
                 .map_err(|e| ServiceError::invalid("contact", e)),
         }
         .gql()?;

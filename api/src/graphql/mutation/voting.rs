@@ -125,6 +125,25 @@ impl VotingMutation {
             .into())
     }
 
+    /// Officers: posts a batch's letters through GOV.UK Notify (each a
+    /// precompiled letter with the address in Notify's address block),
+    /// then forgets them as collectVotingCodeLetters does. Every letter
+    /// needs a name and address. Interrupted half way, it goes on from
+    /// where it stopped when asked again (LETTERS_NOT_PRINTED says how
+    /// many went); INVALID_INPUT where the council does not post letters.
+    /// Audited by officer.
+    async fn post_voting_code_letters(
+        &self,
+        ctx: &Context<'_>,
+        batch_id: ID,
+    ) -> async_graphql::Result<crate::graphql::types::voting::PostedVotingCodeLetters> {
+        let actor = signed_in(ctx)?;
+        Ok(codes::post(state(ctx), actor, &batch_id)
+            .await
+            .gql()?
+            .into())
+    }
+
     /// Officers: says a batch's letters are safe (printed or with the
     /// print supplier): the server forgets them, so that the codes are
     /// again readable only on the letters. Audited by officer.

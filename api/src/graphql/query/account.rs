@@ -38,6 +38,20 @@ impl AccountQuery {
         Ok(pagination::connection(page, req, Account))
     }
 
+    /// How this council can send reminders: email and text messages
+    /// always, letters where it sends them.
+    async fn reminder_channels(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Vec<crate::graphql::types::reminders::ReminderChannel> {
+        use crate::graphql::types::reminders::ReminderChannel;
+        let mut channels = vec![ReminderChannel::Email, ReminderChannel::Text];
+        if crate::graphql::state(ctx).letters.available() {
+            channels.push(ReminderChannel::Letter);
+        }
+        channels
+    }
+
     /// The signed-in person's reminders, for every round they asked about.
     async fn my_reminders(
         &self,

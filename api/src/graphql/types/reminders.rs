@@ -8,6 +8,9 @@ pub enum ReminderChannel {
     Email,
     /// Text messages to a UK mobile number.
     Text,
+    /// Letters by post (only where the council sends letters: see
+    /// `reminderChannels`).
+    Letter,
 }
 
 /// Asks for a round's reminders: when voting opens, two days before it
@@ -21,8 +24,10 @@ pub struct SetRemindersInput {
     /// out: your own.
     pub verification_id: Option<ID>,
     pub channel: ReminderChannel,
-    /// The email address, or the UK mobile number, to send them to. Kept
-    /// sealed for these reminders only, and deleted when they stop.
+    /// The email address, the UK mobile number, or (for LETTER) the name
+    /// and postal address, one line each and the postcode last, to send
+    /// them to. Kept sealed for these reminders only, and deleted when they
+    /// stop.
     pub contact: String,
     /// The language of the reminders (default: English).
     pub language: Option<Language>,
@@ -37,14 +42,14 @@ impl Reminders {
         ID(self.0.round_id.to_string())
     }
     async fn channel(&self) -> ReminderChannel {
-        if self.0.channel == "sms" {
-            ReminderChannel::Text
-        } else {
-            ReminderChannel::Email
+        match self.0.channel.as_str() {
+            "sms" => ReminderChannel::Text,
+            "letter" => ReminderChannel::Letter,
+            _ => ReminderChannel::Email,
         }
     }
     /// The address or number, partly hidden: `j•••@example.org`,
-    /// `•••• ••• 123`.
+    /// `•••• ••• 123`, `LS6 1•• (post)`.
     async fn contact_hint(&self) -> &str {
         &self.0.contact_hint
     }

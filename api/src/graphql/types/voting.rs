@@ -383,3 +383,20 @@ impl From<crate::service::phone::codes::Batch> for VotingCodeBatch {
         }
     }
 }
+
+/// A batch's letters handed to GOV.UK Notify to print and post.
+#[derive(SimpleObject)]
+pub struct PostedVotingCodeLetters {
+    pub batch: VotingCodeBatch,
+    /// Letters posted (a letter whose code was replaced since is not).
+    pub posted: u32,
+}
+
+impl From<crate::service::phone::codes::Posted> for PostedVotingCodeLetters {
+    fn from(p: crate::service::phone::codes::Posted) -> Self {
+        PostedVotingCodeLetters {
+            batch: p.batch.into(),
+            posted: p.posted,
+        }
+    }
+}

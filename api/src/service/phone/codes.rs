@@ -26,6 +26,7 @@ use crate::service::{audit, rounds, verification, Actor, Page, PageRequest};
 use crate::state::AppState;
 use crate::store::{areas, verified_participants, voting_code_batches, voting_codes};
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -490,6 +491,8 @@ async fn keep_letters(
         sealed: Set(letters_key(secret).seal(&letters_context(&batch.id, batch.round_id), &plain)),
         issued_at: Set(batch.issued_at),
         kept_until: Set(batch.kept_until),
+        posted: Set(0),
+        posting_until: Set(None),
     })
     .exec_without_returning(txn)
     .await
@@ -642,6 +645,160 @@ async fn live_codes(
         );
     }
     Ok(live)
+}
+
+/// How long one request to post a batch holds it.
+const POSTING_HOLD: Duration = Duration::minutes(10);
+
+/// A batch's letters posted.
+pub struct Posted {
+    pub batch: Batch,
+    /// Letters posted, by this request and any before it.
+    pub posted: u32,
+}
+
+/// Posts a batch's letters through GOV.UK Notify, each as its own
+/// precompiled letter with the address in Notify's address block, then
+/// forgets them as `collect` does. Every letter needs a name and address
+/// (issue the batch with a names-and-addresses file). A batch interrupted
+/// half way (Notify unreachable) keeps count of the letters posted and goes
+/// on from there when asked again, so that nobody gets two; two requests at
+/// once do not both post it. Audited by officer.
+#[tracing::instrument(name = "post voting-code letters", skip_all)]
+pub async fn post(state: &AppState, actor: &Actor, batch_id: &str) -> ServiceResult<Posted> {
+    actor.require(Role::Officer, "post voting-code letters")?;
+    if !state.letters.available() {
+        return Err(refused(
+            ErrorCode::InvalidInput,
+            "this council does not post letters through GOV.UK Notify: print them, or send the CSV to the print supplier",
+        ));
+    }
+    let now = Utc::now();
+    let txn = begin_write(&state.db)
+        .await
+        .context("starting a transaction")?;
+    let row = kept_batch(&txn, batch_id, now).await?;
+    if row.posting_until.is_some_and(|until| until > now) {
+        return Err(refused(
+            ErrorCode::InvalidInput,
+            "this batch's letters are being posted already: wait a few minutes and look again",
+        ));
+    }
+    let letters: Vec<letters::Letter> = letters_key(&state.secret)
+        .open(&letters_context(&row.id, row.round_id.into()), &row.sealed)
+        .and_then(|plain| serde_json::from_slice(&plain).ok())
+        .ok_or_else(|| {
+            ServiceError::Unexpected(anyhow::anyhow!("a batch's letters do not open"))
+        })?;
+    let without = letters
+        .iter()
+        .filter(|l| l.name.is_none() || l.address.is_empty())
+        .count();
+    if without > 0 {
+        return Err(refused(
+            ErrorCode::InvalidInput,
+            format!(
+                "{without} of this batch's {} letters have no name and address: issue them with a names-and-addresses file to post them, or print them",
+                letters.len()
+            ),
+        ));
+    }
+    if let Some(why) = letters.iter().find_map(|l| letters::postable(l).err()) {
+        return Err(refused(ErrorCode::InvalidInput, why));
+    }
+    voting_code_batches::Entity::update_many()
+        .col_expr(
+            voting_code_batches::Column::PostingUntil,
+            Expr::value(now + POSTING_HOLD),
+        )
+        .filter(voting_code_batches::Column::Id.eq(row.id.clone()))
+        .exec(&txn)
+        .await
+        .context("holding a batch to post")?;
+    txn.commit().await.context("holding a batch to post")?;
+
+    // Letters whose code was replaced since are not posted, as a reprint
+    // leaves them out; the order is the batch's, so that a second request
+    // goes on where the first stopped.
+    let live = live_codes(state, row.round_id.into(), &letters).await?;
+    let round = rounds::load(&state.db, row.round_id.into()).await?;
+    let words = letters::Words::from_settings(&state.settings, &round);
+    let mut posted = u32::try_from(row.posted).unwrap_or(0);
+    let short = &row.id[..8];
+    for (n, letter) in letters.iter().enumerate().skip(posted as usize) {
+        if live.contains(&letter.code) {
+            let pdf = {
+                let (words, letter) = (words.clone(), letter.clone());
+                tokio::task::spawn_blocking(move || letters::pdf_for_post(&words, &letter))
+                    .await
+                    .map_err(|e| {
+                        ServiceError::Unexpected(anyhow::anyhow!("printing a letter: {e}"))
+                    })??
+            };
+            if let Err(e) = state
+                .letters
+                .send_pdf(&format!("voting-codes-{short}-{}", n + 1), &pdf)
+                .await
+            {
+                tracing::warn!(error = %e, posted, "posting voting-code letters");
+                release(state, &row.id).await?;
+                return Err(refused(
+                    ErrorCode::LettersNotPrinted,
+                    format!(
+                        "{posted} of the batch's {} letters were posted, then GOV.UK Notify could not be reached: post the batch again to send the rest (none is sent twice)",
+                        letters.len()
+                    ),
+                ));
+            }
+        }
+        posted = n as u32 + 1;
+        voting_code_batches::Entity::update_many()
+            .col_expr(
+                voting_code_batches::Column::Posted,
+                Expr::value(posted as i32),
+            )
+            .filter(voting_code_batches::Column::Id.eq(row.id.clone()))
+            .exec(&state.db)
+            .await
+            .context("counting posted letters")?;
+    }
+    let txn = begin_write(&state.db)
+        .await
+        .context("starting a transaction")?;
+    voting_code_batches::Entity::delete_by_id(row.id.clone())
+        .exec(&txn)
+        .await
+        .context("forgetting a batch of letters")?;
+    audit::record(
+        &txn,
+        Some(actor.account_id.get()),
+        "voting_codes.posted",
+        "round",
+        row.round_id,
+        serde_json::json!({ "batch": row.id, "letters": posted }),
+    )
+    .await
+    .context("auditing posted letters")?;
+    txn.commit().await.context("committing posted letters")?;
+    tracing::info!(letters = posted, "voting-code letters posted");
+    Ok(Posted {
+        batch: to_batch(&row),
+        posted,
+    })
+}
+
+/// Lets another request post a batch that stopped half way.
+async fn release(state: &AppState, batch_id: &str) -> ServiceResult<()> {
+    voting_code_batches::Entity::update_many()
+        .col_expr(
+            voting_code_batches::Column::PostingUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(voting_code_batches::Column::Id.eq(batch_id.to_owned()))
+        .exec(&state.db)
+        .await
+        .context("releasing a batch")?;
+    Ok(())
 }
 
 /// The officer has the batch's letters safe: the server forgets them (the

@@ -159,8 +159,62 @@ fn failed(e: impl std::fmt::Display) -> ServiceError {
     ServiceError::Unexpected(anyhow::anyhow!("printing letters: {e}"))
 }
 
+/// Where the address goes on a letter's first side.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// Under the council's name, for a window envelope of the council's
+    /// own printing.
+    Print,
+    /// In GOV.UK Notify's address block (24.6 mm from the left, 50.3 mm
+    /// from the top, for its envelopes' window), with the letter's text
+    /// starting below the block, as Notify's precompiled letters must.
+    Post,
+}
+
+/// Notify's address block: its left edge and top, in mm from the page's
+/// left and top.
+const POST_ADDRESS_LEFT: f32 = 24.6;
+const POST_ADDRESS_TOP: f32 = 50.3;
+/// Where the text starts below the address block, from the top.
+const POST_TEXT_TOP: f32 = 95.0;
+
 /// The letters as one PDF, a page each.
 pub fn pdf(words: &Words, letters: &[Letter]) -> ServiceResult<Vec<u8>> {
+    render(words, letters, Layout::Print)
+}
+
+/// One letter as its own PDF, to post through GOV.UK Notify as a
+/// precompiled letter. Refused for a letter without a name and address.
+pub fn pdf_for_post(words: &Words, letter: &Letter) -> ServiceResult<Vec<u8>> {
+    postable(letter).map_err(failed)?;
+    render(words, std::slice::from_ref(letter), Layout::Post)
+}
+
+/// The longest address line Notify's address block holds in 9 point.
+pub const POST_LINE_CHARS: usize = 50;
+
+/// Whether a letter can be posted as it is: a name and an address, each
+/// line short enough for the address block. Why not, otherwise.
+pub fn postable(letter: &Letter) -> Result<(), String> {
+    if letter.name.is_none() || letter.address.is_empty() {
+        return Err(format!("{} has no name and address", letter.reference));
+    }
+    if let Some(long) = letter
+        .name
+        .iter()
+        .chain(&letter.address)
+        .find(|l| l.chars().count() > POST_LINE_CHARS)
+    {
+        return Err(format!(
+            "{}'s address has a line longer than {POST_LINE_CHARS} characters (\"{}…\"): shorten it in the names-and-addresses file",
+            letter.reference,
+            long.chars().take(20).collect::<String>()
+        ));
+    }
+    Ok(())
+}
+
+fn render(words: &Words, letters: &[Letter], layout: Layout) -> ServiceResult<Vec<u8>> {
     const WIDTH: f32 = 210.0;
     const HEIGHT: f32 = 297.0;
     const LEFT: f32 = 20.0;
@@ -220,7 +274,16 @@ pub fn pdf(words: &Words, letters: &[Letter]) -> ServiceResult<Vec<u8>> {
             );
             y -= 4.0;
             // The address, for the envelope's window, on the first side.
-            if n == 0 {
+            if n == 0 && layout == Layout::Post {
+                // Seven lines of 9 point, set close, fill the block's
+                // 26.8 mm.
+                y = HEIGHT - POST_ADDRESS_TOP;
+                for line in letter.name.iter().chain(&letter.address).take(7) {
+                    y -= 9.0 * 0.3528 * 1.2;
+                    layer.use_text(line, 9.0, Mm(POST_ADDRESS_LEFT), Mm(y), &font);
+                }
+                y = HEIGHT - POST_TEXT_TOP;
+            } else if n == 0 {
                 if let Some(name) = &letter.name {
                     put(12.0, name, &mut y);
                 }
