@@ -603,7 +603,12 @@ async fn seed_published_round(
                 seats: None,
                 constraints: None,
             },
-            eligibility: crate::domain::Eligibility::default(),
+            // Residents aged 16 and over, as many participatory budgets
+            // ask: its turnout is set against the population of that age.
+            eligibility: crate::domain::Eligibility {
+                min_age: Some(16),
+                ..Default::default()
+            },
         },
     )
     .await

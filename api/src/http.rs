@@ -28,8 +28,10 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The largest request body we read from a signed-in officer or admin: room
 /// for a register file (at most 4 MiB, a third more as base64) in
-/// `importRegister`. Everyone else stays at `MAX_BODY_BYTES`.
-pub const MAX_OFFICER_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// `importRegister`, and for the two files of `importDeprivation` (at most
+/// 8 MiB each, a third more as base64). Everyone else stays at
+/// `MAX_BODY_BYTES`.
+pub const MAX_OFFICER_BODY_BYTES: usize = 24 * 1024 * 1024;
 
 /// The most time one request may take. A request that runs over is
 /// stopped (its transaction rolled back) and answered `TIMEOUT`; each SQL

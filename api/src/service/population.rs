@@ -31,7 +31,7 @@ pub const MAX_POPULATION_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_GEOGRAPHIES: usize = 2_000;
 /// The largest postcode look-up or deprivation file: a council's postcodes
 /// (a whole nation's look-up is imported as the council's extract).
-pub const MAX_LOOKUP_BYTES: usize = 16 * 1024 * 1024;
+pub const MAX_LOOKUP_BYTES: usize = 8 * 1024 * 1024;
 /// WIMD 2019 ranks this many Welsh neighbourhoods; a file of ranks without
 /// deciles is cut into tenths of it.
 pub const WIMD_NEIGHBOURHOODS: u32 = 1_909;
@@ -87,6 +87,18 @@ impl Geography {
 
 fn bad_file(message: impl Into<String>) -> ServiceError {
     ServiceError::refused(ErrorCode::InvalidPopulationFile, message)
+}
+
+/// The refusal, about the input field of the file it is about.
+fn about(field: &'static str) -> impl Fn(ServiceError) -> ServiceError {
+    move |e| match e {
+        ServiceError::Refused { code, message, .. } => ServiceError::Refused {
+            code,
+            message,
+            field: Some(field),
+        },
+        other => other,
+    }
 }
 
 fn source_label(source: &str) -> ServiceResult<String> {
@@ -623,8 +635,8 @@ pub async fn import_population(
 ) -> ServiceResult<AreaPopulation> {
     actor.require(Role::Officer, "import population figures")?;
     let source = source_label(source)?;
-    let text = decode(content, MAX_POPULATION_BYTES, "file")?;
-    let geographies = read_population(&text)?;
+    let text = decode(content, MAX_POPULATION_BYTES, "file").map_err(about("file"))?;
+    let geographies = read_population(&text).map_err(about("file"))?;
     let now = Utc::now();
     let txn = begin_write(&state.db)
         .await
@@ -716,16 +728,20 @@ pub async fn import_deprivation(
 ) -> ServiceResult<DeprivationLookup> {
     actor.require(Role::Officer, "import the deprivation look-up")?;
     let source = source_label(source)?;
-    let postcodes = read_postcodes(&decode(postcodes, MAX_LOOKUP_BYTES, "postcode look-up")?)?;
-    let deciles = read_deciles(&decode(deciles, MAX_LOOKUP_BYTES, "deciles file")?)?;
+    let postcodes = decode(postcodes, MAX_LOOKUP_BYTES, "postcode look-up")
+        .and_then(|text| read_postcodes(&text))
+        .map_err(about("postcodes"))?;
+    let deciles = decode(deciles, MAX_LOOKUP_BYTES, "deciles file")
+        .and_then(|text| read_deciles(&text))
+        .map_err(about("deciles"))?;
     let without = postcodes
         .values()
         .filter(|l| !deciles.contains_key(*l))
         .count() as u64;
     if without == postcodes.len() as u64 {
-        return Err(bad_file(
+        return Err(about("deciles")(bad_file(
             "none of the look-up's neighbourhoods is in the deciles file: check that both use the same LSOA boundaries (2011 or 2021)",
-        ));
+        )));
     }
     let now = Utc::now();
     let txn = begin_write(&state.db)

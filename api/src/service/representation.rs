@@ -111,18 +111,25 @@ fn assurance(s: &str) -> Option<Assurance> {
 }
 
 /// Hides groups of fewer than `SMALLEST_GROUP`, and one more where a single
-/// hidden group could be worked out from the total.
+/// hidden group could be worked out from the total: the next smallest, or,
+/// when every other group is empty (the total is that group's), the empty
+/// ones too, so that the total does not say whose it is.
 fn suppress(counts: &mut [(GroupKey, u64, bool)]) {
     for c in counts.iter_mut() {
         c.2 = c.1 > 0 && c.1 < SMALLEST_GROUP;
     }
     if counts.iter().filter(|c| c.2).count() == 1 {
-        if let Some(next) = counts
+        match counts
             .iter_mut()
             .filter(|c| !c.2 && c.1 > 0)
             .min_by_key(|c| c.1)
         {
-            next.2 = true;
+            Some(next) => next.2 = true,
+            None => {
+                for c in counts.iter_mut() {
+                    c.2 = true;
+                }
+            }
         }
     }
 }
@@ -495,6 +502,17 @@ mod tests {
         );
         let voters: Vec<Option<u64>> = b.groups.iter().map(|g| g.voters).collect();
         assert_eq!(voters, vec![None, None, Some(30), Some(0)]);
+        // One small group and the rest empty: the total is that group's,
+        // so the empty ones are hidden as well.
+        let b = breakdown(
+            vec![
+                (GroupKey::Channel(Channel::Web), 0, None),
+                (GroupKey::Channel(Channel::Paper), 1, None),
+                (GroupKey::Channel(Channel::Sms), 0, None),
+            ],
+            1,
+        );
+        assert!(b.groups.iter().all(|g| g.suppressed()));
     }
 
     #[test]
