@@ -35,6 +35,7 @@ import { accountRoutes } from './routes/account.js';
 import { groupRoutes } from './routes/groups/index.js';
 import { officerRoutes } from './routes/officer/index.js';
 import { resultRoutes } from './routes/results.js';
+import { participationPublicRoutes } from './routes/participation.js';
 import { devRoutes } from './routes/dev.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -198,6 +199,7 @@ export function createApp({ config, client }: AppDeps) {
   app.use(groupRoutes());
   app.use(officerRoutes());
   app.use(resultRoutes());
+  app.use(participationPublicRoutes());
   if (dev) app.use(devRoutes(config));
 
   app.use(errorHandlers(config));

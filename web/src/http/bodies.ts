@@ -19,10 +19,19 @@ export const ADDRESSES_LIMIT_BYTES = 1024 * 1024;
 /** Fields in one form, at most: a ballot has one or two per bid. */
 const FIELD_LIMIT = 1000;
 
+/**
+ * The largest of each deprivation file (the postcode look-up and the
+ * deciles), as the API reads them (MAX_LOOKUP_BYTES).
+ */
+export const LOOKUP_LIMIT_BYTES = 8 * 1024 * 1024;
+
 /** A form that carries a file: the field it comes in and the largest it may be. */
 export interface FileForm {
   path: RegExp;
   field: string;
+  /** More file fields, for a form with several files (in `req.files`, by field). */
+  more?: readonly string[];
+  /** The largest of each file. */
   limitBytes: number;
 }
 
@@ -34,7 +43,14 @@ export const FILE_FORMS: FileForm[] = [
   { path: /^\/officer\/rounds\/[^/]+\/register\/?$/, field: 'file', limitBytes: FILE_LIMIT_BYTES },
   { path: /^\/officer\/simulator\/?$/, field: 'pbFile', limitBytes: FILE_LIMIT_BYTES },
   { path: /^\/officer\/rounds\/[^/]+\/letters\/?$/, field: 'addresses', limitBytes: ADDRESSES_LIMIT_BYTES },
+  { path: /^\/officer\/population\/areas\/[^/]+\/?$/, field: 'file', limitBytes: FILE_LIMIT_BYTES },
+  { path: /^\/officer\/population\/deprivation\/?$/, field: 'postcodes', more: ['deciles'], limitBytes: LOOKUP_LIMIT_BYTES },
 ];
+
+/** Every file field of a form. */
+function fileFields(form: FileForm): string[] {
+  return [form.field, ...(form.more ?? [])];
+}
 
 /** The form that may carry a file on this path, if any. */
 export function fileFormFor(pathname: string): FileForm | undefined {
@@ -53,11 +69,11 @@ export class BodyError extends Error {
   }
 }
 
-/** A multipart reader, into memory, for files of at most `fileSize` bytes. */
-function uploads(fileSize: number) {
+/** A multipart reader, into memory, for up to `files` files of at most `fileSize` bytes each. */
+function uploads(fileSize: number, files = 1) {
   return multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize, files: 1, fields: FIELD_LIMIT, fieldSize: FORM_LIMIT_BYTES, parts: FIELD_LIMIT + 1 },
+    limits: { fileSize, files, fields: FIELD_LIMIT, fieldSize: FORM_LIMIT_BYTES, parts: FIELD_LIMIT + files },
   });
 }
 const withFile = new Map<FileForm, RequestHandler>();
@@ -71,7 +87,7 @@ function multipart(req: Request, res: Response, next: NextFunction) {
   const form = fileFormFor(req.path);
   // The whole body is bounded before a byte is read: browsers always say
   // how long a form is.
-  const max = FORM_LIMIT_BYTES + (form ? form.limitBytes : 0);
+  const max = FORM_LIMIT_BYTES + (form ? form.limitBytes * fileFields(form).length : 0);
   const length = req.get('content-length');
   if (length === undefined) {
     next(new BodyError(411, 'length.required', 'a form sent as multipart must give its length'));
@@ -87,7 +103,8 @@ function multipart(req: Request, res: Response, next: NextFunction) {
   }
   let handler = withFile.get(form);
   if (!handler) {
-    handler = uploads(form.limitBytes).single(form.field);
+    const fields = fileFields(form);
+    handler = fields.length === 1 ? uploads(form.limitBytes).single(form.field) : uploads(form.limitBytes, fields.length).fields(fields.map((name) => ({ name, maxCount: 1 })));
     withFile.set(form, handler);
   }
   handler(req, res, next);

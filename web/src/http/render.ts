@@ -11,3 +11,12 @@ export function renderStaff(res: Response, view: string, locals: Record<string, 
 export function formStatus(errors?: { any: boolean }): number {
   return errors?.any ? 400 : 200;
 }
+
+/**
+ * A staff page in the page's language (the population and participation
+ * pages): under the staff section of the navigation, its words in the
+ * dictionaries, with no English-only `lang` on the main content.
+ */
+export function renderStaffPage(res: Response, view: string, locals: Record<string, unknown>, status = 200) {
+  res.status(status).render(view, { navSection: 'officer', ...locals });
+}

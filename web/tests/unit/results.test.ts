@@ -94,6 +94,7 @@ describe('the web server with results', () => {
       if (name === 'RoundPage') return { round } as never;
       if (name === 'StaffRoundResult') return { round: { id: '7', countError: 'ballot 12 names bid 99, which is not on the ballot' }, roundResult: null, resultVersions: [] } as never;
       if (name === 'CountRound') return { countRound: { id: '7', phase: 'COUNTED' } } as never;
+      if (name === 'RoundParticipationShown') return { round: { id: '7', participation: { voters: 0 } } } as never;
       throw new Error(`unexpected operation: ${name}`);
     },
   };
@@ -140,6 +141,8 @@ describe('the web server with results', () => {
     expect(html).toContain('The count failed');
     expect(html).toContain('ballot 12 names bid 99, which is not on the ballot');
     expect(html).toContain('Count again');
+    // Who took part, once voting has opened.
+    expect(html).toContain('<a class="govuk-link" href="/officer/rounds/7/participation">Who took part</a>');
     const cookies = [...page.headers.getSetCookie().map((c) => c.split(';')[0]), 'fs_session=tok'].join('; ');
     const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
     const res = await fetch(`${base}/officer/rounds/7/count`, {

@@ -4,6 +4,24 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** An age band. The youngest band starts at the round's minimum age. */
+export type AgeBand =
+  | 'AGE_18_TO_24'
+  | 'AGE_25_TO_34'
+  | 'AGE_35_TO_44'
+  | 'AGE_45_TO_54'
+  | 'AGE_55_TO_64'
+  | 'AGE_65_TO_74'
+  | 'AGE_75_AND_OVER'
+  | 'UNDER_18';
+
+/** How strongly a verification ties a person to an area. */
+export type Assurance =
+  /** A text to a UK mobile, the register, a check in person. */
+  | 'HIGHER'
+  /** A self-declared postcode, an email code. */
+  | 'LOW';
+
 /**
  * One line of a ballot. Approval and knapsack: the bids chosen. Ranked:
  * the bids in order of preference, first choice first. Scoring: every bid
@@ -209,6 +227,12 @@ export type CreateRoundInput = {
   titleCy?: string | null | undefined;
 };
 
+/** A CSV file. */
+export type CsvFile = {
+  content: string;
+  encoding?: FileEncoding;
+};
+
 /**
  * Which ballot counts when one person votes both through an officer and
  * by themselves.
@@ -252,6 +276,43 @@ export type Evidence =
   | 'PHONE_CALL_CHECKS'
   | 'PHOTO_ID'
   | 'PROOF_OF_ADDRESS';
+
+/** How an imported file is sent. */
+export type FileEncoding =
+  /**
+   * The file's bytes in base64 (a file that is not UTF-8 is then named
+   * as such rather than misread).
+   */
+  | 'BASE64'
+  /** The CSV text itself. */
+  | 'TEXT';
+
+export type ImportDeprivationInput = {
+  /**
+   * The English IMD (an LSOA code and the IMD decile) or the Welsh WIMD
+   * (an LSOA code and the WIMD decile or rank). At most 16 MiB.
+   */
+  deciles: CsvFile;
+  /**
+   * The ONS postcode → LSOA look-up (columns pcds and lsoa21cd or
+   * lsoa11cd), the council's postcodes. At most 16 MiB.
+   */
+  postcodes: CsvFile;
+  /** Where the figures come from, like "ONS postcode look-up, IMD 2019". */
+  source: string;
+};
+
+export type ImportPopulationInput = {
+  areaId: string | number;
+  /**
+   * The ONS mid-year estimates by single year of age (columns 0 … 90+,
+   * or F0 … F90 and M0 … M90), one row a geography of the area. At most
+   * 4 MiB.
+   */
+  file: CsvFile;
+  /** Where the figures come from, like "ONS mid-2022 LSOA estimates". */
+  source: string;
+};
 
 export type ImportRegisterInput = {
   columns: RegisterColumnsInput;
@@ -373,6 +434,11 @@ export type Relation =
 /** How reminders reach someone. */
 export type ReminderChannel =
   | 'EMAIL'
+  /**
+   * Letters by post (only where the council sends letters: see
+   * `reminderChannels`).
+   */
+  | 'LETTER'
   /** Text messages to a UK mobile number. */
   | 'TEXT';
 
@@ -413,8 +479,10 @@ export type ScheduleInput = {
 export type SetRemindersInput = {
   channel: ReminderChannel;
   /**
-   * The email address, or the UK mobile number, to send them to. Kept
-   * sealed for these reminders only, and deleted when they stop.
+   * The email address, the UK mobile number, or (for LETTER) the name
+   * and postal address, one line each and the postcode last, to send
+   * them to. Kept sealed for these reminders only, and deleted when they
+   * stop.
    */
   contact: string;
   /** The language of the reminders (default: English). */
@@ -970,6 +1038,70 @@ export type PaperFormVoterQueryVariables = Exact<{
 
 export type PaperFormVoterQuery = { paperFormVoter: { id: string, area: { id: string, name: string } } };
 
+export type AreaPopulationFieldsFragment = { source: string, importedAt: string, geographies: number, people: number, byAgeBand: Array<{ band: AgeBand, people: number }> };
+
+export type DeprivationLookupFieldsFragment = { source: string, importedAt: string, postcodes: number, neighbourhoods: number, postcodesWithoutDecile: number };
+
+export type PopulationAreasQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type PopulationAreasQuery = { areas: { nodes: Array<{ id: string, name: string, nameCy: string | null, population: { source: string, importedAt: string, geographies: number, people: number, byAgeBand: Array<{ band: AgeBand, people: number }> } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type AreaPopulationQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type AreaPopulationQuery = { area: { id: string, name: string, nameCy: string | null, population: { source: string, importedAt: string, geographies: number, people: number, byAgeBand: Array<{ band: AgeBand, people: number }> } | null } };
+
+export type DeprivationLookupStatusQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DeprivationLookupStatusQuery = { deprivationLookup: { source: string, importedAt: string, postcodes: number, neighbourhoods: number, postcodesWithoutDecile: number } | null };
+
+export type ImportPopulationMutationVariables = Exact<{
+  input: ImportPopulationInput;
+}>;
+
+
+export type ImportPopulationMutation = { importPopulation: { source: string, importedAt: string, geographies: number, people: number, byAgeBand: Array<{ band: AgeBand, people: number }> } };
+
+export type ImportDeprivationMutationVariables = Exact<{
+  input: ImportDeprivationInput;
+}>;
+
+
+export type ImportDeprivationMutation = { importDeprivation: { source: string, importedAt: string, postcodes: number, neighbourhoods: number, postcodesWithoutDecile: number } };
+
+export type ParticipationGroupFieldsFragment = { key: string, ageBand: AgeBand | null, decile: number | null, channel: VoteChannel | null, assurance: Assurance | null, notKnown: boolean, voters: number | null, suppressed: boolean, population: number | null, shareOfVoters: number | null, shareOfPopulation: number | null, rate: number | null, area: { id: string, name: string, nameCy: string | null } | null };
+
+export type ParticipationBreakdownFieldsFragment = { representativeness: number | null, groups: Array<{ key: string, ageBand: AgeBand | null, decile: number | null, channel: VoteChannel | null, assurance: Assurance | null, notKnown: boolean, voters: number | null, suppressed: boolean, population: number | null, shareOfVoters: number | null, shareOfPopulation: number | null, rate: number | null, area: { id: string, name: string, nameCy: string | null } | null }>, lowest: { key: string } | null, highest: { key: string } | null };
+
+export type RoundParticipationFieldsFragment = { voters: number, eligiblePopulation: number | null, turnout: number | null, fromAge: number, smallestGroupShown: number, deprivationKnown: boolean, byArea: { representativeness: number | null, groups: Array<{ key: string, ageBand: AgeBand | null, decile: number | null, channel: VoteChannel | null, assurance: Assurance | null, notKnown: boolean, voters: number | null, suppressed: boolean, population: number | null, shareOfVoters: number | null, shareOfPopulation: number | null, rate: number | null, area: { id: string, name: string, nameCy: string | null } | null }>, lowest: { key: string } | null, highest: { key: string } | null }, byAgeBand: { representativeness: number | null, groups: Array<{ key: string, ageBand: AgeBand | null, decile: number | null, channel: VoteChannel | null, assurance: Assurance | null, notKnown: boolean, voters: number | null, suppressed: boolean, population: number | null, shareOfVoters: number | null, shareOfPopulation: number | null, rate: number | null, area: { id: string, name: string, nameCy: string | null } | null }>, lowest: { key: string } | null, highest: { key: string } | null }, byDeprivationDecile: { representativeness: number | null, groups: Array<{ key: string, ageBand: AgeBand | null, decile: number | null, channel: VoteChannel | null, assurance: Assurance | null, notKnown: boolean, voters: number | null, suppressed: boolean, population: number | null, shareOfVoters: number | null, shareOfPopulation: number | null, rate: number | null, area: { id: string, name: string, nameCy: string | null } | null }>, lowest: { key: string } | null, highest: { key: string } | null }, byChannel: { representativeness: number | null, groups: Array<{ key: string, ageBand: AgeBand | null, decile: number | null, channel: VoteChannel | null, assurance: Assurance | null, notKnown: boolean, voters: number | null, suppressed: boolean, population: number | null, shareOfVoters: number | null, shareOfPopulation: number | null, rate: number | null, area: { id: string, name: string, nameCy: string | null } | null }>, lowest: { key: string } | null, highest: { key: string } | null }, byAssurance: { representativeness: number | null, groups: Array<{ key: string, ageBand: AgeBand | null, decile: number | null, channel: VoteChannel | null, assurance: Assurance | null, notKnown: boolean, voters: number | null, suppressed: boolean, population: number | null, shareOfVoters: number | null, shareOfPopulation: number | null, rate: number | null, area: { id: string, name: string, nameCy: string | null } | null }>, lowest: { key: string } | null, highest: { key: string } | null } };
+
+export type RoundParticipationQueryVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type RoundParticipationQuery = { round: { id: string, title: string, titleCy: string | null, phase: Phase, participation: { voters: number, eligiblePopulation: number | null, turnout: number | null, fromAge: number, smallestGroupShown: number, deprivationKnown: boolean, byArea: { representativeness: number | null, groups: Array<{ key: string, ageBand: AgeBand | null, decile: number | null, channel: VoteChannel | null, assurance: Assurance | null, notKnown: boolean, voters: number | null, suppressed: boolean, population: number | null, shareOfVoters: number | null, shareOfPopulation: number | null, rate: number | null, area: { id: string, name: string, nameCy: string | null } | null }>, lowest: { key: string } | null, highest: { key: string } | null }, byAgeBand: { representativeness: number | null, groups: Array<{ key: string, ageBand: AgeBand | null, decile: number | null, channel: VoteChannel | null, assurance: Assurance | null, notKnown: boolean, voters: number | null, suppressed: boolean, population: number | null, shareOfVoters: number | null, shareOfPopulation: number | null, rate: number | null, area: { id: string, name: string, nameCy: string | null } | null }>, lowest: { key: string } | null, highest: { key: string } | null }, byDeprivationDecile: { representativeness: number | null, groups: Array<{ key: string, ageBand: AgeBand | null, decile: number | null, channel: VoteChannel | null, assurance: Assurance | null, notKnown: boolean, voters: number | null, suppressed: boolean, population: number | null, shareOfVoters: number | null, shareOfPopulation: number | null, rate: number | null, area: { id: string, name: string, nameCy: string | null } | null }>, lowest: { key: string } | null, highest: { key: string } | null }, byChannel: { representativeness: number | null, groups: Array<{ key: string, ageBand: AgeBand | null, decile: number | null, channel: VoteChannel | null, assurance: Assurance | null, notKnown: boolean, voters: number | null, suppressed: boolean, population: number | null, shareOfVoters: number | null, shareOfPopulation: number | null, rate: number | null, area: { id: string, name: string, nameCy: string | null } | null }>, lowest: { key: string } | null, highest: { key: string } | null }, byAssurance: { representativeness: number | null, groups: Array<{ key: string, ageBand: AgeBand | null, decile: number | null, channel: VoteChannel | null, assurance: Assurance | null, notKnown: boolean, voters: number | null, suppressed: boolean, population: number | null, shareOfVoters: number | null, shareOfPopulation: number | null, rate: number | null, area: { id: string, name: string, nameCy: string | null } | null }>, lowest: { key: string } | null, highest: { key: string } | null } } | null } };
+
+export type RoundParticipationShownQueryVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type RoundParticipationShownQuery = { round: { id: string, participation: { voters: number } | null } };
+
+export type RoundOutreachQueryVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type RoundOutreachQuery = { round: { id: string, title: string, titleCy: string | null, phase: Phase, participation: { voters: number, fromAge: number, smallestGroupShown: number } | null, outreach: Array<{ ageBand: AgeBand, voters: number | null, population: number, shareOfVoters: number | null, shareOfPopulation: number, rate: number | null, remindersByEmail: number | null, remindersByText: number | null, area: { id: string, name: string, nameCy: string | null } }> } };
+
 export type PageInfoFieldsFragment = { hasNextPage: boolean, endCursor: string | null };
 
 export type AreasCoverageQueryVariables = Exact<{
@@ -1269,6 +1401,135 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const AreaPopulationFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AreaPopulationFields on AreaPopulation {
+  source
+  importedAt
+  geographies
+  people
+  byAgeBand {
+    band
+    people
+  }
+}
+    `, {"fragmentName":"AreaPopulationFields"}) as unknown as TypedDocumentString<AreaPopulationFieldsFragment, unknown>;
+export const DeprivationLookupFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeprivationLookupFields on DeprivationLookup {
+  source
+  importedAt
+  postcodes
+  neighbourhoods
+  postcodesWithoutDecile
+}
+    `, {"fragmentName":"DeprivationLookupFields"}) as unknown as TypedDocumentString<DeprivationLookupFieldsFragment, unknown>;
+export const ParticipationGroupFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ParticipationGroupFields on ParticipationGroup {
+  key
+  area {
+    id
+    name
+    nameCy
+  }
+  ageBand
+  decile
+  channel
+  assurance
+  notKnown
+  voters
+  suppressed
+  population
+  shareOfVoters
+  shareOfPopulation
+  rate
+}
+    `, {"fragmentName":"ParticipationGroupFields"}) as unknown as TypedDocumentString<ParticipationGroupFieldsFragment, unknown>;
+export const ParticipationBreakdownFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ParticipationBreakdownFields on ParticipationBreakdown {
+  groups {
+    ...ParticipationGroupFields
+  }
+  representativeness
+  lowest {
+    key
+  }
+  highest {
+    key
+  }
+}
+    fragment ParticipationGroupFields on ParticipationGroup {
+  key
+  area {
+    id
+    name
+    nameCy
+  }
+  ageBand
+  decile
+  channel
+  assurance
+  notKnown
+  voters
+  suppressed
+  population
+  shareOfVoters
+  shareOfPopulation
+  rate
+}`, {"fragmentName":"ParticipationBreakdownFields"}) as unknown as TypedDocumentString<ParticipationBreakdownFieldsFragment, unknown>;
+export const RoundParticipationFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RoundParticipationFields on RoundParticipation {
+  voters
+  eligiblePopulation
+  turnout
+  fromAge
+  smallestGroupShown
+  deprivationKnown
+  byArea {
+    ...ParticipationBreakdownFields
+  }
+  byAgeBand {
+    ...ParticipationBreakdownFields
+  }
+  byDeprivationDecile {
+    ...ParticipationBreakdownFields
+  }
+  byChannel {
+    ...ParticipationBreakdownFields
+  }
+  byAssurance {
+    ...ParticipationBreakdownFields
+  }
+}
+    fragment ParticipationGroupFields on ParticipationGroup {
+  key
+  area {
+    id
+    name
+    nameCy
+  }
+  ageBand
+  decile
+  channel
+  assurance
+  notKnown
+  voters
+  suppressed
+  population
+  shareOfVoters
+  shareOfPopulation
+  rate
+}
+fragment ParticipationBreakdownFields on ParticipationBreakdown {
+  groups {
+    ...ParticipationGroupFields
+  }
+  representativeness
+  lowest {
+    key
+  }
+  highest {
+    key
+  }
+}`, {"fragmentName":"RoundParticipationFields"}) as unknown as TypedDocumentString<RoundParticipationFieldsFragment, unknown>;
 export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
     fragment PageInfoFields on PageInfo {
   hasNextPage
@@ -2108,6 +2369,202 @@ export const PaperFormVoterDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<PaperFormVoterQuery, PaperFormVoterQueryVariables>;
+export const PopulationAreasDocument = new TypedDocumentString(`
+    query PopulationAreas($after: String) {
+  areas(first: 20, after: $after) {
+    nodes {
+      id
+      name
+      nameCy
+      population {
+        ...AreaPopulationFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment AreaPopulationFields on AreaPopulation {
+  source
+  importedAt
+  geographies
+  people
+  byAgeBand {
+    band
+    people
+  }
+}`) as unknown as TypedDocumentString<PopulationAreasQuery, PopulationAreasQueryVariables>;
+export const AreaPopulationDocument = new TypedDocumentString(`
+    query AreaPopulation($id: ID!) {
+  area(id: $id) {
+    id
+    name
+    nameCy
+    population {
+      ...AreaPopulationFields
+    }
+  }
+}
+    fragment AreaPopulationFields on AreaPopulation {
+  source
+  importedAt
+  geographies
+  people
+  byAgeBand {
+    band
+    people
+  }
+}`) as unknown as TypedDocumentString<AreaPopulationQuery, AreaPopulationQueryVariables>;
+export const DeprivationLookupStatusDocument = new TypedDocumentString(`
+    query DeprivationLookupStatus {
+  deprivationLookup {
+    ...DeprivationLookupFields
+  }
+}
+    fragment DeprivationLookupFields on DeprivationLookup {
+  source
+  importedAt
+  postcodes
+  neighbourhoods
+  postcodesWithoutDecile
+}`) as unknown as TypedDocumentString<DeprivationLookupStatusQuery, DeprivationLookupStatusQueryVariables>;
+export const ImportPopulationDocument = new TypedDocumentString(`
+    mutation ImportPopulation($input: ImportPopulationInput!) {
+  importPopulation(input: $input) {
+    ...AreaPopulationFields
+  }
+}
+    fragment AreaPopulationFields on AreaPopulation {
+  source
+  importedAt
+  geographies
+  people
+  byAgeBand {
+    band
+    people
+  }
+}`) as unknown as TypedDocumentString<ImportPopulationMutation, ImportPopulationMutationVariables>;
+export const ImportDeprivationDocument = new TypedDocumentString(`
+    mutation ImportDeprivation($input: ImportDeprivationInput!) {
+  importDeprivation(input: $input) {
+    ...DeprivationLookupFields
+  }
+}
+    fragment DeprivationLookupFields on DeprivationLookup {
+  source
+  importedAt
+  postcodes
+  neighbourhoods
+  postcodesWithoutDecile
+}`) as unknown as TypedDocumentString<ImportDeprivationMutation, ImportDeprivationMutationVariables>;
+export const RoundParticipationDocument = new TypedDocumentString(`
+    query RoundParticipation($roundId: ID!) {
+  round(id: $roundId) {
+    id
+    title
+    titleCy
+    phase
+    participation {
+      ...RoundParticipationFields
+    }
+  }
+}
+    fragment ParticipationGroupFields on ParticipationGroup {
+  key
+  area {
+    id
+    name
+    nameCy
+  }
+  ageBand
+  decile
+  channel
+  assurance
+  notKnown
+  voters
+  suppressed
+  population
+  shareOfVoters
+  shareOfPopulation
+  rate
+}
+fragment ParticipationBreakdownFields on ParticipationBreakdown {
+  groups {
+    ...ParticipationGroupFields
+  }
+  representativeness
+  lowest {
+    key
+  }
+  highest {
+    key
+  }
+}
+fragment RoundParticipationFields on RoundParticipation {
+  voters
+  eligiblePopulation
+  turnout
+  fromAge
+  smallestGroupShown
+  deprivationKnown
+  byArea {
+    ...ParticipationBreakdownFields
+  }
+  byAgeBand {
+    ...ParticipationBreakdownFields
+  }
+  byDeprivationDecile {
+    ...ParticipationBreakdownFields
+  }
+  byChannel {
+    ...ParticipationBreakdownFields
+  }
+  byAssurance {
+    ...ParticipationBreakdownFields
+  }
+}`) as unknown as TypedDocumentString<RoundParticipationQuery, RoundParticipationQueryVariables>;
+export const RoundParticipationShownDocument = new TypedDocumentString(`
+    query RoundParticipationShown($roundId: ID!) {
+  round(id: $roundId) {
+    id
+    participation {
+      voters
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RoundParticipationShownQuery, RoundParticipationShownQueryVariables>;
+export const RoundOutreachDocument = new TypedDocumentString(`
+    query RoundOutreach($roundId: ID!) {
+  round(id: $roundId) {
+    id
+    title
+    titleCy
+    phase
+    participation {
+      voters
+      fromAge
+      smallestGroupShown
+    }
+    outreach {
+      area {
+        id
+        name
+        nameCy
+      }
+      ageBand
+      voters
+      population
+      shareOfVoters
+      shareOfPopulation
+      rate
+      remindersByEmail
+      remindersByText
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RoundOutreachQuery, RoundOutreachQueryVariables>;
 export const AreasCoverageDocument = new TypedDocumentString(`
     query AreasCoverage($after: String) {
   areas(first: 5, after: $after) {

@@ -1,7 +1,9 @@
-// Staff pages (in English): areas, rounds and their settings, reviewing
-// bids, the register, in-person verification, voting-code letters, paper
-// ballot forms returned by post, turnout; councillors publish results;
-// staff compare counting rules.
+// Staff pages (in English, but for the rule simulator and the population
+// and participation pages, which follow the page's language): areas,
+// rounds and their settings, reviewing bids, the register, in-person
+// verification, voting-code letters, paper ballot forms returned by post,
+// turnout; councillors publish results; staff compare counting rules; the
+// population and deprivation figures, and who is taking part in a round.
 // Each area of work is its own module.
 import { Router } from 'express';
 import { OfficerAreasDocument, OfficerRoundsDocument } from '../../graphql/generated/graphql.js';
@@ -11,6 +13,8 @@ import { ctx, requireOfficer } from '../../http/request.js';
 import { areaRoutes } from './areas.js';
 import { letterRoutes } from './letters.js';
 import { paperFormRoutes } from './paper-forms.js';
+import { participationRoutes } from './participation.js';
+import { populationRoutes } from './population.js';
 import { staffResultRoutes } from './results.js';
 import { reviewRoutes } from './review.js';
 import { roleRoutes } from './roles.js';
@@ -30,6 +34,6 @@ export function officerRoutes() {
     renderStaff(res, 'staff/home', { pageTitle: 'Staff pages', rounds, areas });
   });
 
-  r.use(areaRoutes(), roleRoutes(), roundRoutes(), reviewRoutes(), verificationRoutes(), letterRoutes(), paperFormRoutes(), staffResultRoutes(), simulationRoutes());
+  r.use(areaRoutes(), roleRoutes(), roundRoutes(), reviewRoutes(), verificationRoutes(), letterRoutes(), paperFormRoutes(), staffResultRoutes(), simulationRoutes(), populationRoutes(), participationRoutes());
   return r;
 }

@@ -1,7 +1,7 @@
 // Rounds: setting one up, its page, changing it, moving it to its next phase
 // or cancelling it, each after a confirmation page (a round never goes back).
 import { Router, type Request, type Response } from 'express';
-import { AdvanceRoundDocument, BidCategoriesDocument, CreateRoundDocument, UpdateRoundDocument, UpdateRoundSettingsDocument } from '../../graphql/generated/graphql.js';
+import { AdvanceRoundDocument, BidCategoriesDocument, CreateRoundDocument, RoundParticipationShownDocument, UpdateRoundDocument, UpdateRoundSettingsDocument } from '../../graphql/generated/graphql.js';
 import { allAreas, loadRound, staffResultLocals } from '../../graphql/load.js';
 import { addApiError } from '../../forms/api-error.js';
 import {
@@ -63,11 +63,17 @@ async function roundForm(req: Request, res: Response, values: RoundValues, error
   );
 }
 
+/** Whether this person may see who is taking part in the round now (from the opening of voting). */
+async function participationShown(req: Request, round: Round): Promise<boolean> {
+  if (!['VOTING', 'CLOSED', 'COUNTED', 'PUBLISHED'].includes(round.phase)) return false;
+  return Boolean((await req.api.request(RoundParticipationShownDocument, { roundId: round.id }, ctx(req))).round.participation);
+}
+
 async function roundPage(req: Request, res: Response, round: Round) {
-  const results = await staffResultLocals(req, round.id, round.phase);
+  const [results, participation] = await Promise.all([staffResultLocals(req, round.id, round.phase), participationShown(req, round)]);
   const mayCompare = mayCompareRules(round.phase, req.me?.roles ?? []);
   const next = NEXT_PHASE[round.phase];
-  renderStaff(res, 'staff/round', { pageTitle: round.title, round, next, nextHref: next && `/officer/rounds/${round.id}/move/${phasePath(next)}`, cancelHref: `/officer/rounds/${round.id}/move/${phasePath('CANCELLED')}`, mayCompare, ...results, backLink: '/officer' });
+  renderStaff(res, 'staff/round', { pageTitle: round.title, round, next, nextHref: next && `/officer/rounds/${round.id}/move/${phasePath(next)}`, cancelHref: `/officer/rounds/${round.id}/move/${phasePath('CANCELLED')}`, mayCompare, participation, ...results, backLink: '/officer' });
 }
 
 /** The confirmation page of a move, with the API's refusal when it refused. */
