@@ -220,29 +220,13 @@ async fn reminders_go_once_at_their_times_and_stop_when_asked() {
         1,
         "only the texts to the second person are left"
     );
-    let in_files = |needle: &str| -> bool {
-        let Some(path) = app.database_path() else {
-            return false;
-        };
-        ["", "-wal"].iter().any(|suffix| {
-            let bytes = std::fs::read(format!("{}{suffix}", path.display())).unwrap_or_default();
-            bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
-        })
-    };
+    let in_files = |needle: &str| in_database_files(&app, needle);
     // (The files are read as a copy of them would be: the sealed number is
     // there before the purge.)
     if app.database_path().is_some() {
         assert!(in_files(&sealed[0][..24]));
     }
-    let purged = api::service::verification::purge(
-        &app.state.db,
-        Some(e.round.parse().unwrap()),
-        Duration::zero(),
-        Utc::now() + Duration::seconds(1),
-    )
-    .await
-    .unwrap();
-    assert_eq!(purged.len(), 1);
+    assert_eq!(purge_now(&app, &e.round).await, 1);
     assert!(dump_table(&app, "reminder_subscriptions").await.is_empty());
     assert!(dump_table(&app, "reminder_messages").await.is_empty());
     for needle in sealed
@@ -252,6 +236,32 @@ async fn reminders_go_once_at_their_times_and_stop_when_asked() {
     {
         assert!(!in_files(needle), "the database files still hold {needle}");
     }
+}
+
+/// Purges a published round's verification data now, as its retention
+/// period had passed; how many rounds were purged.
+async fn purge_now(app: &TestApp, round: &str) -> usize {
+    api::service::verification::purge(
+        &app.state.db,
+        Some(round.parse().unwrap()),
+        Duration::zero(),
+        Utc::now() + Duration::seconds(1),
+    )
+    .await
+    .unwrap()
+    .len()
+}
+
+/// Whether the SQLite database's files (as a copy of them would be read)
+/// hold `needle`; false on PostgreSQL, whose pages `secrecy` reads.
+fn in_database_files(app: &TestApp, needle: &str) -> bool {
+    let Some(path) = app.database_path() else {
+        return false;
+    };
+    ["", "-wal"].iter().any(|suffix| {
+        let bytes = std::fs::read(format!("{}{suffix}", path.display())).unwrap_or_default();
+        bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+    })
 }
 
 /// A failed send is tried again later, and sent once.
@@ -578,6 +588,52 @@ async fn reminders_by_post_go_through_gov_uk_notify_a_week_before_the_close() {
     assert_eq!(subjects.len(), 2, "{subjects:?}");
     assert!(subjects[1].starts_with("Voting in Neighbourhood Fund closes on"));
     assert_eq!(notify.accepted().len(), 2, "each letter once");
+
+    // The results go by post too, once published.
+    let data = app
+        .ok(
+            Some(&e.officer),
+            "mutation($id: ID!) { advanceRound(id: $id, to: CLOSED) { phase } }",
+            json!({ "id": e.round }),
+        )
+        .await;
+    assert_eq!(data["advanceRound"]["phase"], "COUNTED");
+    let councillor = app
+        .signed_in_as("councillor@council.test", Role::Councillor)
+        .await;
+    app.ok(
+        Some(&councillor),
+        crate::results::PUBLISH,
+        json!({ "r": e.round }),
+    )
+    .await;
+    reminders::tick(&posting, Utc::now(), 100).await.unwrap();
+    let letters = notify.accepted();
+    assert_eq!(letters.len(), 3);
+    assert_eq!(
+        letters[2].body["personalisation"]["subject"],
+        "Mae canlyniadau Neighbourhood Fund wedi’u cyhoeddi"
+    );
+
+    // At rest the address is sealed; the purge of the round's verification
+    // data leaves nothing of it in the tables or the database's files.
+    let rows = dump_table(&app, "reminder_subscriptions").await;
+    let stored = serde_json::to_string(&rows).unwrap();
+    for plain in ["Woodhouse Street", "Gwen Demo", "LS6 1AB"] {
+        assert!(!stored.contains(plain), "{plain} is stored as it is");
+    }
+    let sealed: Vec<String> = rows
+        .iter()
+        .map(|r| r["contact_sealed"].as_str().unwrap()[..24].to_owned())
+        .collect();
+    assert_eq!(purge_now(&app, &e.round).await, 1);
+    assert!(dump_table(&app, "reminder_subscriptions").await.is_empty());
+    for needle in &sealed {
+        assert!(
+            !in_database_files(&app, needle),
+            "the database files still hold {needle}"
+        );
+    }
 
     // Without letters, none is offered and none can be asked for.
     settings.letters = LetterSettings::Off;
