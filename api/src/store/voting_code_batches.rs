@@ -23,7 +23,8 @@ pub struct Model {
     pub sealed: String,
     pub issued_at: DateTimeUtc,
     pub kept_until: DateTimeUtc,
-    /// How many of its letters are posted through GOV.UK Notify so far.
+    /// How far through its letters, in order, posting through GOV.UK
+    /// Notify has gone (each posted, or left out as its code was replaced).
     pub posted: i32,
     /// Until when an officer's request to post the letters holds it.
     pub posting_until: Option<DateTimeUtc>,

@@ -723,9 +723,18 @@ pub async fn post(state: &AppState, actor: &Actor, batch_id: &str) -> ServiceRes
     let live = live_codes(state, row.round_id.into(), &letters).await?;
     let round = rounds::load(&state.db, row.round_id.into()).await?;
     let words = letters::Words::from_settings(&state.settings, &round);
-    let mut posted = u32::try_from(row.posted).unwrap_or(0);
+    // How far through the batch's letters, in order: each is posted, or
+    // left out as its code was replaced.
+    let mut done = u32::try_from(row.posted).unwrap_or(0);
+    let sent_before = |done: u32| {
+        letters
+            .iter()
+            .take(done as usize)
+            .filter(|l| live.contains(&l.code))
+            .count() as u32
+    };
     let short = &row.id[..8];
-    for (n, letter) in letters.iter().enumerate().skip(posted as usize) {
+    for (n, letter) in letters.iter().enumerate().skip(done as usize) {
         if live.contains(&letter.code) {
             let pdf = {
                 let (words, letter) = (words.clone(), letter.clone());
@@ -740,6 +749,7 @@ pub async fn post(state: &AppState, actor: &Actor, batch_id: &str) -> ServiceRes
                 .send_pdf(&format!("voting-codes-{short}-{}", n + 1), &pdf)
                 .await
             {
+                let posted = sent_before(done);
                 tracing::warn!(error = %e, posted, "posting voting-code letters");
                 release(state, &row.id).await?;
                 return Err(refused(
@@ -751,17 +761,18 @@ pub async fn post(state: &AppState, actor: &Actor, batch_id: &str) -> ServiceRes
                 ));
             }
         }
-        posted = n as u32 + 1;
+        done = n as u32 + 1;
         voting_code_batches::Entity::update_many()
             .col_expr(
                 voting_code_batches::Column::Posted,
-                Expr::value(posted as i32),
+                Expr::value(done as i32),
             )
             .filter(voting_code_batches::Column::Id.eq(row.id.clone()))
             .exec(&state.db)
             .await
             .context("counting posted letters")?;
     }
+    let posted = sent_before(done);
     let txn = begin_write(&state.db)
         .await
         .context("starting a transaction")?;
