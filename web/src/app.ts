@@ -17,6 +17,7 @@ import { requestLog } from './lib/log.js';
 import { potChart } from './lib/chart.js';
 import { categoryName, written, writtenHtml } from './lib/welsh.js';
 import { takeFlash } from './lib/flash.js';
+import { reminderContact } from './view-models/reminders.js';
 import { formBodies } from './http/bodies.js';
 import { cacheDefaults } from './http/cache.js';
 import { csrf } from './http/csrf.js';
@@ -186,6 +187,8 @@ export function createApp({ config, client }: AppDeps) {
   env.addFilter('written', function (this: { ctx: { lang: Lang } }, item: Record<string, unknown>, field: string) {
     return written(item, field, this.ctx.lang);
   });
+  // Where reminders go, after "by post to the address with the postcode": `{{ r | reminderContact }}`.
+  env.addFilter('reminderContact', reminderContact);
   app.set('view engine', 'njk');
 
   app.use(publicRoutes(config));

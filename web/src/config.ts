@@ -20,9 +20,10 @@ export interface Config {
   serviceNameCy: string;
   /** Forward /graphql and /health to the API (the demo's one address). */
   forwardApi: boolean;
-  /** Development only: folders the API writes email and text messages to, shown at /dev/messages. */
+  /** Development only: folders the API writes email and text messages and letters to, shown at /dev/messages. */
   devMailDir: string | undefined;
   devSmsDir: string | undefined;
+  devLetterDir: string | undefined;
   /** Show the demo accounts on the start page. */
   demo: boolean;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe (`loopback` by default). */
@@ -86,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     forwardApi: env.FAIRSHARE_WEB_FORWARD_API === 'true',
     devMailDir: dev ? env.FAIRSHARE_MAIL_DIR : undefined,
     devSmsDir: dev ? env.FAIRSHARE_SMS_DIR : undefined,
+    devLetterDir: dev ? env.FAIRSHARE_LETTER_DIR : undefined,
     demo: dev && env.FAIRSHARE_DEMO === 'true',
     trustProxy: env.FAIRSHARE_WEB_TRUST_PROXY === 'true' ? true : (env.FAIRSHARE_WEB_TRUST_PROXY ?? 'loopback'),
     contact: {

@@ -28,6 +28,11 @@ export interface ApiErrorMapping {
 
 const RETHROW = ['INTERNAL'] as const;
 
+/** The API's words with a capital letter, as an error message starts. */
+export function sentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}
+
 /**
  * The API's refusal in `e`, or throws `e` on when it is not one the form
  * shows: anything but an ApiError, or a code in `rethrow` (or not in `only`).

@@ -5,7 +5,7 @@
 import type { Evidence, Relation, ReviewDecision, Role } from '../graphql/generated/graphql.js';
 import { dateFromParts } from '../lib/dates.js';
 import { FormErrors, str } from '../lib/forms.js';
-import type { ApiErrorMapping } from './api-error.js';
+import { sentence, type ApiErrorMapping } from './api-error.js';
 import { RELATIONS, staffFieldOf } from './rounds.js';
 
 export const EVIDENCE: Evidence[] = ['PHOTO_ID', 'PROOF_OF_ADDRESS', 'COUNCIL_RECORD', 'PHONE_CALL_CHECKS', 'KNOWN_TO_OFFICER'];
@@ -200,6 +200,20 @@ export function lettersApiErrors(hasBatches: boolean): ApiErrorMapping {
     },
   };
 }
+
+/**
+ * The API's refusals of posting a batch through GOV.UK Notify, in its own
+ * words, which say what to do: a letter with no name and address or a line
+ * too long for Notify's address block (issue them again with a
+ * names-and-addresses file, or print them), Notify not reached part way
+ * (post again for the rest, none twice), or a council that does not post
+ * letters. A batch gone since is the page that says so.
+ */
+export const POST_LETTERS_API_ERRORS: ApiErrorMapping = {
+  field: 'post',
+  text: (e) => sentence(e.errors[0]?.message || e.message),
+  rethrow: ['INTERNAL', 'NOT_AUTHORISED', 'NOT_FOUND'],
+};
 
 /** Which of a batch's files to download: the letters to print, or the file for a print supplier. */
 export function letterFormat(body: unknown): 'pdf' | 'csv' | null {

@@ -30,7 +30,7 @@ export function setPageLocals(req: Request, res: Response, config: Config) {
       councilName: lang === 'cy' ? config.councilNameCy : config.councilName,
       serviceName: lang === 'cy' ? config.serviceNameCy : config.serviceName,
       demo: config.demo,
-      devMessages: Boolean(config.devMailDir || config.devSmsDir),
+      devMessages: Boolean(config.devMailDir || config.devSmsDir || config.devLetterDir),
       helpLine: config.contact.helpLine,
       smsNumber: config.contact.smsNumber,
       voiceNumber: config.contact.voiceNumber,

@@ -89,11 +89,16 @@ export function lettersCount(n: number): string {
   return `${n.toLocaleString('en-GB')} ${n === 1 ? 'letter' : 'letters'}`;
 }
 
+/** "1 letter was posted", "12 letters were posted": how many GOV.UK Notify took. */
+export function postedText(n: number): string {
+  return `${lettersCount(n)} ${n === 1 ? 'was' : 'were'} posted`;
+}
+
 /** The letters page of a round, and the page of one of its batches. */
 export const lettersHref = (roundId: string) => `/officer/rounds/${roundId}/letters`;
 export const batchHref = (roundId: string, batchId: string) => `${lettersHref(roundId)}/batches/${batchId}`;
 
-/** A kept batch of letters as its pages show it: how many, and where to download them or say they are printed. */
+/** A kept batch of letters as its pages show it: how many, and where to download them, post them or say they are printed. */
 export function letterBatch(roundId: string, batch: VotingCodeBatchesQuery['votingCodeBatches']['nodes'][number]) {
   const count = lettersCount(batch.letters);
   return {
@@ -103,8 +108,11 @@ export function letterBatch(roundId: string, batch: VotingCodeBatchesQuery['voti
     heading: `${count} ${batch.letters === 1 ? 'is' : 'are'} ready`,
     /** The question on the page where the officer says they are printed. */
     printedQuestion: `Are you sure ${batch.letters === 1 ? 'the letter is' : `the ${count} are`} printed or with the print supplier?`,
+    /** The question on the page where the officer posts them through GOV.UK Notify. */
+    postQuestion: `Are you sure you want to post ${batch.letters === 1 ? 'the letter' : `the ${count}`} through GOV.UK Notify?`,
     href: batchHref(roundId, batch.id),
     printedHref: `${batchHref(roundId, batch.id)}/printed`,
+    postHref: `${batchHref(roundId, batch.id)}/post`,
   };
 }
 

@@ -50,3 +50,19 @@ export function accountReminders<R extends RemindersRound & { id: string }>(
     offers: verifications.filter((v) => v.verified && v.round && !asked.has(v.roundId) && remindersOpen(v.round, now)).map((v) => v.round as R),
   };
 }
+
+/**
+ * Where reminders go, as the pages say it after "by email to", "by post to
+ * the address with the postcode": the API's hint (`j•••@example.org`,
+ * `•••• ••• 123`, `LS6 1•• (post)`) without the "(post)" the sentence
+ * already says, the postcode kept on one line (a no-break space).
+ */
+export function reminderContact(r: { channel: ReminderChannel; contactHint: string }): string {
+  if (r.channel !== 'LETTER') return r.contactHint;
+  return r.contactHint.replace(/\s*\(post\)\s*$/i, '').replace(/ /g, '\u00a0');
+}
+
+/** Whether the council sends reminders (and voting-code letters) by post. */
+export function postOffered(channels: readonly ReminderChannel[]): boolean {
+  return channels.includes('LETTER');
+}

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { API_BIN, API_PORT, API_URL, MAIL_DIR, RUN_DIR, SMS_DIR, WEB_PORT, WEB_ROOT, WEB_URL } from './env.js';
+import { API_BIN, API_PORT, API_URL, LETTER_DIR, MAIL_DIR, RUN_DIR, SMS_DIR, WEB_PORT, WEB_ROOT, WEB_URL } from './env.js';
 
 async function waitFor(url: string, child: ChildProcess, name: string) {
   const deadline = Date.now() + 60_000;
@@ -33,6 +33,7 @@ export default async function globalSetup() {
       FAIRSHARE_ADDR: `127.0.0.1:${API_PORT}`,
       FAIRSHARE_MAIL_DIR: MAIL_DIR,
       FAIRSHARE_SMS_DIR: SMS_DIR,
+      FAIRSHARE_LETTER_DIR: LETTER_DIR,
       // Each test sends its own X-Forwarded-For, so the API's per-connection
       // rate limits see one client per test, as they would see real people.
       FAIRSHARE_TRUSTED_PROXY_HOPS: '1',
@@ -52,6 +53,7 @@ export default async function globalSetup() {
       FAIRSHARE_DEMO: 'true',
       FAIRSHARE_MAIL_DIR: MAIL_DIR,
       FAIRSHARE_SMS_DIR: SMS_DIR,
+      FAIRSHARE_LETTER_DIR: LETTER_DIR,
     },
     stdio: ['ignore', openSync(path.join(RUN_DIR, 'web.log'), 'a'), openSync(path.join(RUN_DIR, 'web.log'), 'a')],
   });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, type Page, type BrowserContext, type Browser } from '@playwright/test';
 import { parseEml } from '../../src/routes/dev.js';
-import { API_BIN, API_URL, MAIL_DIR, RUN_DIR, SCREENSHOT_DIR, SMS_DIR } from './env.js';
+import { API_BIN, API_URL, LETTER_DIR, MAIL_DIR, RUN_DIR, SCREENSHOT_DIR, SMS_DIR } from './env.js';
 
 /**
  * The only axe rules we turn off, each with its reason. Keep this list
@@ -79,6 +79,16 @@ export async function codeFor(to: string, since: number, dir: 'mail' | 'sms' = '
 
 export function folderCount(dir: 'mail' | 'sms'): number {
   return listing(dir === 'mail' ? MAIL_DIR : SMS_DIR).length;
+}
+
+/** The letters the API wrote instead of posting them, oldest first, by file name. */
+export function letterFiles(): string[] {
+  return listing(LETTER_DIR);
+}
+
+/** A letter from the letters folder. */
+export function readLetter(name: string): Buffer {
+  return readFileSync(path.join(LETTER_DIR, name));
 }
 
 let clientNumber = 0;
@@ -163,7 +173,14 @@ export async function checkBothWidths(page: Page) {
  */
 export function makeAdmin(email: string) {
   execFileSync(API_BIN, ['create-admin', email], {
-    env: { PATH: process.env.PATH, DATABASE_URL: `sqlite://${path.join(RUN_DIR, 'fairshare.db')}`, FAIRSHARE_MAIL_DIR: MAIL_DIR, FAIRSHARE_SMS_DIR: SMS_DIR, RUST_LOG: 'warn' },
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: `sqlite://${path.join(RUN_DIR, 'fairshare.db')}`,
+      FAIRSHARE_MAIL_DIR: MAIL_DIR,
+      FAIRSHARE_SMS_DIR: SMS_DIR,
+      FAIRSHARE_LETTER_DIR: LETTER_DIR,
+      RUST_LOG: 'warn',
+    },
     stdio: 'ignore',
   });
 }

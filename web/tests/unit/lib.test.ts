@@ -1,10 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { areasForPostcode, coverageMatch, normalisePostcode } from '../../src/lib/postcode.js';
 import { formatPence, parsePounds, penceToInput } from '../../src/lib/money.js';
 import { dateFromParts, dayAndDate, daysUntil, formatTime, instantFromLocal, localFromInstant } from '../../src/lib/dates.js';
 import { localPath } from '../../src/lib/safe-redirect.js';
 import { FormErrors, str, strs } from '../../src/lib/forms.js';
-import { parseEml } from '../../src/routes/dev.js';
+import { latestMessages, parseEml, parseLetterText } from '../../src/routes/dev.js';
 
 describe('postcodes', () => {
   it.each([
@@ -102,6 +105,31 @@ describe('development messages', () => {
   it('decodes encoded subjects and quoted-printable bodies', () => {
     const raw = 'To: b@example.org\nSubject: =?utf-8?b?Q29kIOKAkyAxMjM0NTY=?=\nContent-Transfer-Encoding: quoted-printable\n\ncaf=C3=A9 =\nok\n';
     expect(parseEml(raw)).toEqual({ to: 'b@example.org', subject: 'Cod – 123456', body: 'café ok' });
+  });
+
+  it('reads a reminder letter: the address, a blank line, the subject, a blank line, the body', () => {
+    const raw = 'Gwen Demo\n12 Woodhouse Street\nLeeds\nLS6 1AB\n\nVoting in Summer Streets closes on 9 June\n\nVoting closes soon.\n\nNeighbourhood Fund\n';
+    expect(parseLetterText(raw)).toEqual({
+      to: 'Gwen Demo, 12 Woodhouse Street, Leeds, LS6 1AB',
+      subject: 'Voting in Summer Streets closes on 9 June',
+      body: 'Voting closes soon.\n\nNeighbourhood Fund',
+    });
+  });
+
+  it('lists letters with the rest, newest first: a reminder letter in full, a finished letter by its file’s name', async () => {
+    const letters = mkdtempSync(path.join(tmpdir(), 'letters-'));
+    try {
+      writeFileSync(path.join(letters, '20261207T200000.000001-a.txt'), 'Gwen Demo\n12 Woodhouse Street\nLS6 1AB\n\nVoting opens\n\nYou can vote now.\n');
+      writeFileSync(path.join(letters, '20261207T200500.000001-b.pdf'), '%PDF-');
+      writeFileSync(path.join(letters, 'notes.md'), 'not a letter');
+      const messages = await latestMessages({ devMailDir: undefined, devSmsDir: undefined, devLetterDir: letters });
+      expect(messages).toEqual([
+        { kind: 'letter', at: '20261207T200500.000', to: '', subject: '', body: '', file: '20261207T200500.000001-b.pdf' },
+        { kind: 'letter', at: '20261207T200000.000', to: 'Gwen Demo, 12 Woodhouse Street, LS6 1AB', subject: 'Voting opens', body: 'You can vote now.' },
+      ]);
+    } finally {
+      rmSync(letters, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,13 +1,13 @@
 // The staff forms, one describe per route module in src/routes/officer/.
 import { describe, expect, it } from 'vitest';
 import { addApiError } from '../../src/forms/api-error.js';
-import { IN_PERSON_API_ERRORS, PAPER_FORM_API_ERRORS, ROLE_REMOVAL_API_ERRORS, conflictResolution, coverageList, csvText, letterFormat, lettersApiErrors, parseArea, parseInPerson, parseLetter, parseLetters, parsePaperForm, parseRegister, parseReview, parseRole, roleFromPath } from '../../src/forms/officer.js';
+import { IN_PERSON_API_ERRORS, PAPER_FORM_API_ERRORS, POST_LETTERS_API_ERRORS, ROLE_REMOVAL_API_ERRORS, conflictResolution, coverageList, csvText, letterFormat, lettersApiErrors, parseArea, parseInPerson, parseLetter, parseLetters, parsePaperForm, parseRegister, parseReview, parseRole, roleFromPath } from '../../src/forms/officer.js';
 import { parseCorrection } from '../../src/forms/results.js';
 import { NEW_ROUND_VALUES, parseRound, roundUpdate, roundValuesFrom, roundValuesOf, withFixedValues, type Round } from '../../src/forms/rounds.js';
 import { ApiError } from '../../src/graphql/client.js';
 import { FormErrors } from '../../src/lib/forms.js';
 import { paperBallotHref } from '../../src/routes/officer/paper-forms.js';
-import { afterParam, letterFile, lettersCount, phaseMove, phasePath, reviewPage, reviewStatus, rolesPage, verificationCounts } from '../../src/view-models/officer.js';
+import { afterParam, letterBatch, letterFile, lettersCount, phaseMove, postedText, phasePath, reviewPage, reviewStatus, rolesPage, verificationCounts } from '../../src/view-models/officer.js';
 
 const fields = (errors: FormErrors) => errors.list.map((e) => e.href.slice(1));
 
@@ -190,6 +190,21 @@ describe('officer/letters', () => {
     expect(pdf.name).toBe('voting-code-letters-round-7-batch-0f6c2a9e.pdf');
     expect(String(pdf.body)).toBe('%PDF-');
     expect([lettersCount(1), lettersCount(1200)]).toEqual(['1 letter', '1,200 letters']);
+  });
+  it('asks before posting a batch through GOV.UK Notify, and says how many went', () => {
+    const batch = (letters: number) => letterBatch('7', { id: '0f6c2a9e-4b1d-4e57-9a3c-2d8e1f0b7a64', letters, remaining: 0, issuedAt: '2026-12-07T20:00:00Z', keptUntil: '2026-12-08T20:00:00Z' });
+    expect(batch(1).postQuestion).toBe('Are you sure you want to post the letter through GOV.UK Notify?');
+    expect(batch(12).postQuestion).toBe('Are you sure you want to post the 12 letters through GOV.UK Notify?');
+    expect(batch(12).postHref).toBe('/officer/rounds/7/letters/batches/0f6c2a9e-4b1d-4e57-9a3c-2d8e1f0b7a64/post');
+    expect([postedText(1), postedText(12)]).toEqual(['1 letter was posted', '12 letters were posted']);
+  });
+  it('shows the API’s refusal to post a batch in its own words, by the button', () => {
+    const refused = (code: string, message: string) => addApiError(new FormErrors(), new ApiError([{ code, message }]), POST_LETTERS_API_ERRORS).list;
+    const unaddressed = "1 of this batch's 1 letters have no name and address: issue them with a names-and-addresses file to post them, or print them";
+    expect(refused('INVALID_INPUT', unaddressed)).toEqual([{ text: unaddressed, href: '#post' }]);
+    expect(refused('LETTERS_NOT_PRINTED', '3 of the batch\'s 10 letters were posted, then GOV.UK Notify could not be reached')[0]?.text).toMatch(/^3 of the batch's 10 letters were posted/);
+    expect(refused('INVALID_INPUT', 'this council does not post letters through GOV.UK Notify')[0]?.text).toBe('This council does not post letters through GOV.UK Notify');
+    for (const code of ['NOT_FOUND', 'INTERNAL', 'NOT_AUTHORISED']) expect(() => refused(code, code)).toThrow(ApiError);
   });
 });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { ApiError, type GraphQLClient } from '../../src/graphql/client.js';
-import { addImportError, csvFile, deprivationFieldOf, parseDeprivationImport, parsePopulationImport } from '../../src/forms/population.js';
+import { DEPRIVATION_FIELDS, POPULATION_FIELDS, addImportError, csvFile, deprivationFieldOf, parseDeprivationImport, parsePopulationImport } from '../../src/forms/population.js';
 import { fileFormFor, type FileForm } from '../../src/http/bodies.js';
 import { cy, en } from '../../src/i18n/index.js';
 import { FormErrors } from '../../src/lib/forms.js';
@@ -52,7 +52,13 @@ describe('the deprivation form', () => {
     });
   });
 
-  it('puts the API’s refusal beside the file it names', () => {
+  it('puts the API’s refusal beside the file it names, or for one that names none, the file its message is about', () => {
+    const about = (message: string, field?: string) => addImportError(new FormErrors(), new ApiError([{ code: 'INVALID_POPULATION_FILE', message, field }]), DEPRIVATION_FIELDS, en).list[0]?.href;
+    expect(about('the file is not UTF-8 text', 'deciles')).toBe('#deciles');
+    expect(about('the file is not UTF-8 text', 'postcodes')).toBe('#postcodes');
+    expect(about('none of the look-up\'s neighbourhoods is in the deciles file', 'deciles')).toBe('#deciles');
+    expect(about('the deciles file has no neighbourhoods')).toBe('#deciles');
+    expect(about('the deciles file has no neighbourhoods', 'somethingNew')).toBe('#deciles');
     expect(deprivationFieldOf('nothing was imported: the postcode look-up has 1 wrong line: line 4: …')).toBe('postcodes');
     expect(deprivationFieldOf('the deciles file has no neighbourhoods')).toBe('deciles');
     expect(deprivationFieldOf('none of the look-up\'s neighbourhoods is in the deciles file: check…')).toBe('deciles');
@@ -64,29 +70,29 @@ describe('the API’s refusal of an import', () => {
   const refused = (code: string, message: string, field?: string) => new ApiError([{ code, message, field }]);
 
   it('is shown beside the file in the API’s words, which name the wrong lines', () => {
-    const errors = addImportError(new FormErrors(), refused('INVALID_POPULATION_FILE', WRONG), () => 'file', en);
+    const errors = addImportError(new FormErrors(), refused('INVALID_POPULATION_FILE', WRONG, 'file'), POPULATION_FIELDS, en);
     expect(errors.list).toEqual([{ text: `N${WRONG.slice(1)}`, href: '#file' }]);
   });
 
   it('is marked as English on a Welsh page', () => {
-    const errors = addImportError(new FormErrors(), refused('INVALID_POPULATION_FILE', WRONG), () => 'file', cy);
+    const errors = addImportError(new FormErrors(), refused('INVALID_POPULATION_FILE', WRONG, 'file'), POPULATION_FIELDS, cy);
     expect(errors.list[0]?.html).toBe(`<span lang="en">N${WRONG.slice(1).replaceAll('"', '&quot;')}</span>`);
     expect(errors.byField.file?.html).toContain('line 5: age 0 is &quot;eight&quot;');
   });
 
   it('puts a refused source beside the source, and a body too large beside the file', () => {
-    expect(addImportError(new FormErrors(), refused('INVALID_INPUT', 'say where the figures come from', 'source'), () => 'file', en).list).toEqual([
+    expect(addImportError(new FormErrors(), refused('INVALID_INPUT', 'say where the figures come from', 'source'), POPULATION_FIELDS, en).list).toEqual([
       { text: 'Say where the figures come from', href: '#source' },
     ]);
-    expect(addImportError(new FormErrors(), refused('PAYLOAD_TOO_LARGE', 'the request is too large'), deprivationFieldOf, en).list).toEqual([
+    expect(addImportError(new FormErrors(), refused('PAYLOAD_TOO_LARGE', 'the request is too large'), DEPRIVATION_FIELDS, en).list).toEqual([
       { text: en.population.errors.tooLarge, href: '#postcodes' },
     ]);
   });
 
   it('throws anything else on to the error pages', () => {
-    expect(() => addImportError(new FormErrors(), refused('NOT_FOUND', 'no such area'), () => 'file', en)).toThrow(ApiError);
-    expect(() => addImportError(new FormErrors(), refused('NOT_AUTHORISED', 'officers only'), () => 'file', en)).toThrow(ApiError);
-    expect(() => addImportError(new FormErrors(), new Error('boom'), () => 'file', en)).toThrow('boom');
+    expect(() => addImportError(new FormErrors(), refused('NOT_FOUND', 'no such area'), POPULATION_FIELDS, en)).toThrow(ApiError);
+    expect(() => addImportError(new FormErrors(), refused('NOT_AUTHORISED', 'officers only'), POPULATION_FIELDS, en)).toThrow(ApiError);
+    expect(() => addImportError(new FormErrors(), new Error('boom'), POPULATION_FIELDS, en)).toThrow('boom');
   });
 });
 
@@ -108,7 +114,7 @@ const client: GraphQLClient = {
     if (name === 'Me') return { me: ctx.token === 'tok' ? officer : null } as never;
     if (name === 'AreaPopulation') return { area: { id: '1', name: 'Hyde Park and Woodhouse', nameCy: null, population: null } } as never;
     sent.push({ name, variables });
-    if (name === 'ImportPopulation') throw new ApiError([{ code: 'INVALID_POPULATION_FILE', message: WRONG }]);
+    if (name === 'ImportPopulation') throw new ApiError([{ code: 'INVALID_POPULATION_FILE', message: WRONG, field: 'file' }]);
     if (name === 'ImportDeprivation') return { importDeprivation: { source: 'IMD', importedAt: '2026-12-07T20:00:00Z', postcodes: 2, neighbourhoods: 1, postcodesWithoutDecile: 0 } } as never;
     throw new Error(`unexpected operation: ${name}`);
   },

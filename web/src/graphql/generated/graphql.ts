@@ -1023,6 +1023,13 @@ export type ReprintVotingCodeLettersMutationVariables = Exact<{
 
 export type ReprintVotingCodeLettersMutation = { reprintVotingCodeLetters: { batchId: string, issued: number, pdfBase64?: string, csv?: string } };
 
+export type PostVotingCodeLettersMutationVariables = Exact<{
+  batchId: string | number;
+}>;
+
+
+export type PostVotingCodeLettersMutation = { postVotingCodeLetters: { posted: number, batch: { id: string, letters: number } } };
+
 export type CollectVotingCodeLettersMutationVariables = Exact<{
   batchId: string | number;
 }>;
@@ -1187,7 +1194,12 @@ export type RemindersRoundQueryVariables = Exact<{
 }>;
 
 
-export type RemindersRoundQuery = { round: { id: string, title: string, titleCy: string | null, phase: Phase, phaseChangedAt: string, votingClosedAt: string | null, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } }, myVerifications: Array<{ id: string, roundId: string, verified: boolean }>, myReminders: Array<{ roundId: string, channel: ReminderChannel, contactHint: string, language: Language }> };
+export type RemindersRoundQuery = { reminderChannels: Array<ReminderChannel>, round: { id: string, title: string, titleCy: string | null, phase: Phase, phaseChangedAt: string, votingClosedAt: string | null, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } }, myVerifications: Array<{ id: string, roundId: string, verified: boolean }>, myReminders: Array<{ roundId: string, channel: ReminderChannel, contactHint: string, language: Language }> };
+
+export type ReminderChannelsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReminderChannelsQuery = { reminderChannels: Array<ReminderChannel> };
 
 export type MyRemindersQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -2350,6 +2362,17 @@ export const ReprintVotingCodeLettersDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ReprintVotingCodeLettersMutation, ReprintVotingCodeLettersMutationVariables>;
+export const PostVotingCodeLettersDocument = new TypedDocumentString(`
+    mutation PostVotingCodeLetters($batchId: ID!) {
+  postVotingCodeLetters(batchId: $batchId) {
+    batch {
+      id
+      letters
+    }
+    posted
+  }
+}
+    `) as unknown as TypedDocumentString<PostVotingCodeLettersMutation, PostVotingCodeLettersMutationVariables>;
 export const CollectVotingCodeLettersDocument = new TypedDocumentString(`
     mutation CollectVotingCodeLetters($batchId: ID!) {
   collectVotingCodeLetters(batchId: $batchId) {
@@ -2909,6 +2932,7 @@ export const RemindersRoundDocument = new TypedDocumentString(`
   myReminders {
     ...RemindersFields
   }
+  reminderChannels
 }
     fragment RemindersFields on Reminders {
   roundId
@@ -2916,6 +2940,11 @@ export const RemindersRoundDocument = new TypedDocumentString(`
   contactHint
   language
 }`) as unknown as TypedDocumentString<RemindersRoundQuery, RemindersRoundQueryVariables>;
+export const ReminderChannelsDocument = new TypedDocumentString(`
+    query ReminderChannels {
+  reminderChannels
+}
+    `) as unknown as TypedDocumentString<ReminderChannelsQuery, ReminderChannelsQueryVariables>;
 export const MyRemindersDocument = new TypedDocumentString(`
     query MyReminders {
   myReminders {

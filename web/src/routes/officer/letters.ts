@@ -2,13 +2,18 @@
 // everyone waiting for a code or to the people a names-and-addresses file
 // names; the API keeps each batch's letters, sealed, until the officer says
 // they are printed (a day at most, never after voting closes), so the
-// batch's page offers its PDF and its CSV as often as needed. One letter,
-// to post to a resident verified in person, is the answer to its form.
+// batch's page offers its PDF and its CSV as often as needed. Where the
+// council sends letters, a batch with every name and address can instead be
+// posted through GOV.UK Notify, which the API then forgets the same way.
+// One letter, to post to a resident verified in person, is the answer to
+// its form.
 import { Router, type Request, type Response } from 'express';
 import {
   CollectVotingCodeLettersDocument,
   IssueVotingCodeBatchDocument,
   IssueVotingCodesDocument,
+  PostVotingCodeLettersDocument,
+  ReminderChannelsDocument,
   ReprintVotingCodeLettersDocument,
   VotingCodeBatchesDocument,
   type RoundPageQuery,
@@ -16,14 +21,15 @@ import {
 import { loadRound } from '../../graphql/load.js';
 import { allPages } from '../../graphql/pages.js';
 import { addApiError, refusal } from '../../forms/api-error.js';
-import { letterFormat, lettersApiErrors, parseLetter, parseLetters } from '../../forms/officer.js';
+import { POST_LETTERS_API_ERRORS, letterFormat, lettersApiErrors, parseLetter, parseLetters } from '../../forms/officer.js';
 import { staffFieldOf } from '../../forms/rounds.js';
 import { BodyError } from '../../http/bodies.js';
 import { formStatus, renderStaff } from '../../http/render.js';
 import { ctx } from '../../http/request.js';
 import { setFlash } from '../../lib/flash.js';
-import type { FormErrors } from '../../lib/forms.js';
-import { batchHref, letterBatch, letterFile, lettersHref } from '../../view-models/officer.js';
+import { FormErrors } from '../../lib/forms.js';
+import { batchHref, letterBatch, letterFile, lettersHref, postedText } from '../../view-models/officer.js';
+import { postOffered } from '../../view-models/reminders.js';
 
 type Round = RoundPageQuery['round'];
 
@@ -56,6 +62,18 @@ function showLetters(res: Response, round: Round, batches: Awaited<ReturnType<ty
     { pageTitle: 'Voting-code letters', round, batches: batches.map((b) => letterBatch(round.id, b)), errors, backLink: `/officer/rounds/${round.id}` },
     formStatus(errors),
   );
+}
+
+/** Whether the council posts letters through GOV.UK Notify (the switch that offers reminders by post). */
+async function posts(req: Request): Promise<boolean> {
+  return postOffered((await req.api.request(ReminderChannelsDocument, {}, ctx(req))).reminderChannels);
+}
+
+type Batch = ReturnType<typeof letterBatch>;
+
+/** The page that asks before posting a batch, with the API's refusal of it, if any, in its own words. */
+function showPost(res: Response, round: Round, batch: Batch, errors?: FormErrors) {
+  renderStaff(res, 'staff/letters-post', { pageTitle: batch.postQuestion, round, batch, errors, backLink: batch.href }, formStatus(errors));
 }
 
 /** A batch whose letters are no longer kept: collected, or their time is over. */
@@ -94,9 +112,9 @@ export function letterRoutes() {
   r.get('/officer/rounds/:id/letters/batches/:batchId', async (req, res, next) => {
     if (!BATCH_ID.test(String(req.params.batchId))) return next();
     const round = await loadRound(req);
-    const batch = await keptBatch(req, round.id);
+    const [batch, byPost] = await Promise.all([keptBatch(req, round.id), posts(req)]);
     if (!batch) return showGone(res, round);
-    renderStaff(res, 'staff/letters-batch', { pageTitle: batch.heading, round, batch, backLink: lettersHref(round.id) });
+    renderStaff(res, 'staff/letters-batch', { pageTitle: batch.heading, round, batch, byPost, backLink: lettersHref(round.id) });
   });
   r.post('/officer/rounds/:id/letters/batches/:batchId', async (req, res, next) => {
     if (!BATCH_ID.test(String(req.params.batchId))) return next();
@@ -136,6 +154,37 @@ export function letterRoutes() {
     }
     setFlash(res, 'officer.lettersCollected');
     res.redirect(303, lettersHref(round.id));
+  });
+
+  // Posted through GOV.UK Notify, after a confirmation page: the API then
+  // forgets the letters, as when they are printed. Its refusals (a letter
+  // with no name and address, an address line too long for Notify, Notify
+  // not reached part way) are shown on that page in its own words.
+  r.get('/officer/rounds/:id/letters/batches/:batchId/post', async (req, res, next) => {
+    if (!BATCH_ID.test(String(req.params.batchId))) return next();
+    const round = await loadRound(req);
+    const [batch, byPost] = await Promise.all([keptBatch(req, round.id), posts(req)]);
+    if (!batch) return showGone(res, round);
+    if (!byPost) {
+      res.redirect(303, batch.href);
+      return;
+    }
+    showPost(res, round, batch);
+  });
+  r.post('/officer/rounds/:id/letters/batches/:batchId/post', async (req, res, next) => {
+    if (!BATCH_ID.test(String(req.params.batchId))) return next();
+    const round = await loadRound(req);
+    const batch = await keptBatch(req, round.id);
+    if (!batch) return showGone(res, round);
+    try {
+      const { postVotingCodeLetters } = await req.api.request(PostVotingCodeLettersDocument, { batchId: batch.id }, ctx(req));
+      const heading = postedText(postVotingCodeLetters.posted);
+      renderStaff(res, 'staff/letters-posted', { pageTitle: heading, heading, round, posted: postVotingCodeLetters.posted });
+    } catch (e) {
+      // Collected, or its time ran out, since the list was read.
+      if (refusal(e, { rethrow: ['INTERNAL', 'NOT_AUTHORISED'] }).code === 'NOT_FOUND') return showGone(res, round);
+      showPost(res, round, batch, addApiError(new FormErrors(), e, POST_LETTERS_API_ERRORS));
+    }
   });
 
   r.get('/officer/rounds/:id/letters/:verificationId', async (req, res, next) => {

@@ -13,7 +13,7 @@ import {
   PopulationAreasDocument,
 } from '../../graphql/generated/graphql.js';
 import { allPages } from '../../graphql/pages.js';
-import { addImportError, deprivationFieldOf, parseDeprivationImport, parsePopulationImport, type Upload } from '../../forms/population.js';
+import { DEPRIVATION_FIELDS, POPULATION_FIELDS, addImportError, parseDeprivationImport, parsePopulationImport, type Upload } from '../../forms/population.js';
 import type { Dictionary } from '../../i18n/index.js';
 import { setFlash } from '../../lib/flash.js';
 import type { FormErrors } from '../../lib/forms.js';
@@ -101,7 +101,7 @@ export function populationRoutes() {
         res.redirect(303, HOME);
         return;
       } catch (e) {
-        addImportError(errors, e, () => 'file', t);
+        addImportError(errors, e, POPULATION_FIELDS, t);
       }
     }
     await importPage(req, res, { values, errors });
@@ -122,7 +122,7 @@ export function populationRoutes() {
         res.redirect(303, HOME);
         return;
       } catch (e) {
-        addImportError(errors, e, deprivationFieldOf, t);
+        addImportError(errors, e, DEPRIVATION_FIELDS, t);
       }
     }
     deprivationPage(res, { values, errors });

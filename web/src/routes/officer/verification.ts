@@ -1,15 +1,17 @@
 // Who may vote: the council's register, residents verified in person (and
 // their reminders, if they want them), the round's verifications and their
 // conflicts, and turnout while voting (counts of people, never of choices).
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import {
   ImportRegisterDocument,
   RecordInPersonVerificationDocument,
+  ReminderChannelsDocument,
   ResolveVerificationConflictDocument,
   RoundConflictsDocument,
   RoundVerificationsDocument,
   SetRemindersDocument,
   TurnoutDocument,
+  type ReminderChannel,
   type RoundPageQuery,
 } from '../../graphql/generated/graphql.js';
 import { loadRound } from '../../graphql/load.js';
@@ -23,17 +25,35 @@ import { formStatus, renderStaff } from '../../http/render.js';
 import { ctx } from '../../http/request.js';
 import type { FormErrors } from '../../lib/forms.js';
 import { verificationCounts } from '../../view-models/officer.js';
-import { remindersOpen } from '../../view-models/reminders.js';
+import { postOffered, reminderContact, remindersOpen } from '../../view-models/reminders.js';
 
 /** A verification's number, as in its letter reference V12. */
 const VERIFICATION_ID = /^\d+$/;
 
+/** Whether the council sends reminders by post, for the reminders form's "By post". */
+async function byPost(req: Request): Promise<boolean> {
+  return postOffered((await req.api.request(ReminderChannelsDocument, {}, ctx(req))).reminderChannels);
+}
+
+/** How reminders go, as the officer's confirmation says it. */
+const HOW: Record<ReminderChannel, string> = { EMAIL: 'by email to', TEXT: 'by text message to', LETTER: 'by post to the address with the postcode' };
+
 /** Reminders for someone verified in person: the form, or what was set up. */
-function remindersPage(res: Response, round: RoundPageQuery['round'], verificationId: string, form: { values?: Record<string, string>; errors?: FormErrors; saved?: string }) {
+async function remindersPage(req: Request, res: Response, round: RoundPageQuery['round'], verificationId: string, form: { values?: Record<string, string>; errors?: FormErrors; saved?: string }) {
   renderStaff(
     res,
     'staff/in-person-reminders',
-    { pageTitle: `Reminders for V${verificationId}`, round, verificationId, values: form.values ?? {}, errors: form.errors, saved: Boolean(form.saved), flash: form.saved, backLink: `/officer/rounds/${round.id}` },
+    {
+      pageTitle: `Reminders for V${verificationId}`,
+      round,
+      verificationId,
+      byPost: form.saved ? false : await byPost(req),
+      values: form.values ?? {},
+      errors: form.errors,
+      saved: Boolean(form.saved),
+      flash: form.saved,
+      backLink: `/officer/rounds/${round.id}`,
+    },
     formStatus(form.errors),
   );
 }
@@ -82,6 +102,7 @@ export function verificationRoutes() {
           verification: recordInPersonVerification,
           // Reminders, if they want them: to the address or number just given, when only one was.
           remindersOpen: remindersOpen(round),
+          byPost: remindersOpen(round) && (await byPost(req)),
           values: { contact: values.email && values.phone ? '' : values.email || values.phone },
         });
         return;
@@ -96,7 +117,7 @@ export function verificationRoutes() {
   r.get('/officer/rounds/:id/in-person/:verificationId/reminders', async (req, res, next) => {
     const verificationId = String(req.params.verificationId);
     if (!VERIFICATION_ID.test(verificationId)) return next();
-    remindersPage(res, await loadRound(req), verificationId, {});
+    await remindersPage(req, res, await loadRound(req), verificationId, {});
   });
   r.post('/officer/rounds/:id/in-person/:verificationId/reminders', async (req, res, next) => {
     const verificationId = String(req.params.verificationId);
@@ -106,15 +127,15 @@ export function verificationRoutes() {
     if (input) {
       try {
         const { setReminders } = await req.api.request(SetRemindersDocument, { input: { roundId: round.id, verificationId, ...input } }, ctx(req));
-        const how = setReminders.channel === 'TEXT' ? 'by text message' : 'by email';
         const language = setReminders.language === 'CY' ? 'Welsh' : 'English';
-        remindersPage(res, round, verificationId, { saved: `Reminders set up for V${verificationId}: ${how} to ${setReminders.contactHint}, in ${language}.` });
+        const saved = `Reminders set up for V${verificationId}: ${HOW[setReminders.channel]} ${reminderContact(setReminders)}, in ${language}.`;
+        await remindersPage(req, res, round, verificationId, { saved });
         return;
       } catch (e) {
-        addApiError(errors, e, staffRemindersApiErrors(input.channel));
+        addApiError(errors, e, staffRemindersApiErrors(input.channel, e));
       }
     }
-    remindersPage(res, round, verificationId, { values, errors });
+    await remindersPage(req, res, round, verificationId, { values, errors });
   });
 
   // Turnout while voting: counts of people, never of choices.
