@@ -32,7 +32,9 @@ test('the public “Who took part” page of the published round, in English and
 
   // Groups of fewer than 10 are never counted out.
   const byAge = page.getByRole('table', { name: 'People who took part, by age' });
-  await expect(byAge.getByRole('row', { name: /^Under 18/ })).toBeVisible();
+  // The round is for people aged 16 and over: the youngest band starts there.
+  await expect(byAge.getByRole('row', { name: /^16 to 17/ })).toBeVisible();
+  await expect(byAge.getByRole('row', { name: /^Under 18/ })).toHaveCount(0);
   await expect(byAge).toContainText('fewer than 10');
   const byDecile = page.getByRole('table', { name: 'People who took part, by deprivation decile' });
   await expect(byDecile.getByRole('row', { name: /^1 \(most deprived\)/ })).toContainText('fewer than 10');
