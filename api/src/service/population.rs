@@ -877,6 +877,16 @@ pub async fn for_area(
     )))
 }
 
+/// Whether a deprivation look-up is in use (one read of its import row).
+pub async fn has_lookup(db: &impl ConnectionTrait) -> ServiceResult<bool> {
+    Ok(population_imports::Entity::find()
+        .filter(population_imports::Column::Kind.eq(DEPRIVATION))
+        .one(db)
+        .await
+        .context("loading the look-up")?
+        .is_some())
+}
+
 /// The deprivation look-up in use, if one was imported.
 pub async fn lookup(db: &impl ConnectionTrait) -> ServiceResult<Option<DeprivationLookup>> {
     use sea_orm::PaginatorTrait;

@@ -251,7 +251,7 @@ pub async fn for_round(
 
     // By deprivation decile: a population where the areas' geographies are
     // neighbourhoods the look-up has a decile for.
-    let deprivation_known = population::lookup(db).await?.is_some();
+    let deprivation_known = population::has_lookup(db).await?;
     let codes: Vec<String> = all.iter().map(|g| g.code.clone()).collect();
     let decile_of = population::deciles_of(db, codes).await?;
     let mut population_by_decile: BTreeMap<Decile, u64> = BTreeMap::new();
