@@ -588,6 +588,10 @@ async fn app(db_url: &str, dir: &Path) -> anyhow::Result<Application> {
         ("FAIRSHARE_SECRET", common::SECRET.to_owned()),
         ("FAIRSHARE_MAIL_DIR", dir.join("mail").display().to_string()),
         ("FAIRSHARE_SMS_DIR", dir.join("sms").display().to_string()),
+        (
+            "FAIRSHARE_LETTER_DIR",
+            dir.join("letters").display().to_string(),
+        ),
     ]);
     Application::build(Settings::from_lookup(|k| vars.get(k).cloned())?).await
 }

@@ -62,6 +62,10 @@ async fn main() -> anyhow::Result<()> {
             "FAIRSHARE_SMS_DIR",
             dir.path().join("sms").display().to_string(),
         ),
+        (
+            "FAIRSHARE_LETTER_DIR",
+            dir.path().join("letters").display().to_string(),
+        ),
     ]);
     let settings = Settings::from_lookup(|k| vars.get(k).cloned())?;
     let app = Application::build(settings).await?;
