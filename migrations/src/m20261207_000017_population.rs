@@ -154,43 +154,34 @@ impl MigrationTrait for Migration {
             )
             .await?;
         // SQLite adds one column an ALTER TABLE.
-        for column in [
-            ColumnDef::new(VerifiedParticipants::AgeBand)
-                .string()
-                .null()
-                .to_owned(),
-            ColumnDef::new(VerifiedParticipants::DeprivationDecile)
-                .small_integer()
-                .null()
-                .to_owned(),
+        for (table, band, decile) in [
+            (
+                VerifiedParticipants::Table.into_iden(),
+                VerifiedParticipants::AgeBand.into_iden(),
+                VerifiedParticipants::DeprivationDecile.into_iden(),
+            ),
+            (
+                Participation::Table.into_iden(),
+                Participation::AgeBand.into_iden(),
+                Participation::DeprivationDecile.into_iden(),
+            ),
         ] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(VerifiedParticipants::Table)
-                        .add_column(column)
-                        .to_owned(),
-                )
-                .await?;
-        }
-        for column in [
-            ColumnDef::new(Participation::AgeBand)
-                .string()
-                .null()
-                .to_owned(),
-            ColumnDef::new(Participation::DeprivationDecile)
-                .small_integer()
-                .null()
-                .to_owned(),
-        ] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(Participation::Table)
-                        .add_column(column)
-                        .to_owned(),
-                )
-                .await?;
+            for column in [
+                ColumnDef::new(band.clone()).string().null().to_owned(),
+                ColumnDef::new(decile.clone())
+                    .small_integer()
+                    .null()
+                    .to_owned(),
+            ] {
+                manager
+                    .alter_table(
+                        Table::alter()
+                            .table(table.clone())
+                            .add_column(column)
+                            .to_owned(),
+                    )
+                    .await?;
+            }
         }
         Ok(())
     }

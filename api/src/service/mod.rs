@@ -61,6 +61,14 @@ impl Actor {
     }
 }
 
+/// How an imported file arrives: as text, or base64 for the raw bytes of a
+/// file (so that a file in the wrong encoding can be recognised and
+/// refused). The register, population and deprivation imports take it.
+pub enum Content {
+    Text(String),
+    Base64(String),
+}
+
 /// The caller must be signed in.
 /// An email address as a person typed it, parsed at the edge with the
 /// error every channel gives.

@@ -23,7 +23,7 @@ use sea_orm::{
 };
 use std::collections::{BTreeMap, HashMap};
 
-pub use super::register::Content;
+pub use super::Content;
 
 /// The largest population file: far more than one area's neighbourhoods.
 pub const MAX_POPULATION_BYTES: usize = 4 * 1024 * 1024;
@@ -429,6 +429,29 @@ pub fn read_population(text: &str) -> ServiceResult<Vec<Geography>> {
     Ok(geographies)
 }
 
+/// A file read as a table: its header, each row below it that is not
+/// blank with its line, and the rows that are not CSV as mistakes already.
+type Table = (csv::StringRecord, Vec<(u64, csv::StringRecord)>, Mistakes);
+
+/// Reads a file whose first line names its columns.
+fn table(text: &str, what: &str) -> ServiceResult<Table> {
+    let mut records = reader(text).into_records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        _ => return Err(bad_file(format!("the {what} is empty"))),
+    };
+    let mut rows = Vec::new();
+    let mut mistakes = Mistakes::default();
+    for (i, record) in records.enumerate() {
+        match record {
+            Err(_) => mistakes.add(i as u64 + 2, "the row is not valid CSV".into()),
+            Ok(r) if r.iter().all(str::is_empty) => {}
+            Ok(r) => rows.push((line_of(&r, i + 1), r)),
+        }
+    }
+    Ok((header, rows, mistakes))
+}
+
 /// Finds a column by the first of several tests of its lower-case name.
 fn column(names: &[String], tests: &[&dyn Fn(&str) -> bool]) -> Option<usize> {
     tests.iter().find_map(|t| names.iter().position(|n| t(n)))
@@ -451,11 +474,7 @@ fn lsoa_column(names: &[String]) -> Option<usize> {
 /// Reads the postcode → LSOA look-up (the ONS postcode look-up's layout:
 /// `pcds` or `pcd7`/`pcd8`, and `lsoa21cd` or `lsoa11cd`).
 pub fn read_postcodes(text: &str) -> ServiceResult<BTreeMap<String, String>> {
-    let mut records = reader(text).into_records();
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        _ => return Err(bad_file("the postcode look-up is empty")),
-    };
+    let (header, rows, mut mistakes) = table(text, "postcode look-up")?;
     let names: Vec<String> = header.iter().map(normal).collect();
     let postcode = column(
         &names,
@@ -476,16 +495,7 @@ pub fn read_postcodes(text: &str) -> ServiceResult<BTreeMap<String, String>> {
     };
     let mut map: BTreeMap<String, String> = BTreeMap::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
-    let mut mistakes = Mistakes::default();
-    for (i, record) in records.enumerate() {
-        let Ok(record) = record else {
-            mistakes.add(i as u64 + 2, "the row is not valid CSV".into());
-            continue;
-        };
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let line = line_of(&record, i + 1);
+    for (line, record) in rows {
         let raw = record.get(postcode).unwrap_or("");
         let code = record.get(lsoa).unwrap_or("");
         let parsed = match Postcode::parse(raw) {
@@ -527,11 +537,7 @@ pub fn read_postcodes(text: &str) -> ServiceResult<BTreeMap<String, String>> {
 /// Welsh WIMD's, with a decile column or only the overall rank ("WIMD
 /// 2019"), cut into tenths of the 1,909 Welsh neighbourhoods.
 pub fn read_deciles(text: &str) -> ServiceResult<BTreeMap<String, (Decile, &'static str)>> {
-    let mut records = reader(text).into_records();
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        _ => return Err(bad_file("the deciles file is empty")),
-    };
+    let (header, rows, mut mistakes) = table(text, "deciles file")?;
     let names: Vec<String> = header.iter().map(normal).collect();
     let lsoa = lsoa_column(&names);
     let overall = |n: &str| {
@@ -564,16 +570,7 @@ pub fn read_deciles(text: &str) -> ServiceResult<BTreeMap<String, (Decile, &'sta
     };
     let mut map = BTreeMap::new();
     let mut first_line: HashMap<String, u64> = HashMap::new();
-    let mut mistakes = Mistakes::default();
-    for (i, record) in records.enumerate() {
-        let Ok(record) = record else {
-            mistakes.add(i as u64 + 2, "the row is not valid CSV".into());
-            continue;
-        };
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let line = line_of(&record, i + 1);
+    for (line, record) in rows {
         let code = record.get(lsoa).unwrap_or("");
         if !is_ons_code(code) {
             mistakes.add(line, format!("\"{code}\" is not an LSOA code"));
@@ -887,9 +884,18 @@ pub async fn has_lookup(db: &impl ConnectionTrait) -> ServiceResult<bool> {
         .is_some())
 }
 
-/// The deprivation look-up in use, if one was imported.
-pub async fn lookup(db: &impl ConnectionTrait) -> ServiceResult<Option<DeprivationLookup>> {
+/// The deprivation look-up in use, if one was imported. Officers and
+/// councillors.
+pub async fn lookup(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+) -> ServiceResult<Option<DeprivationLookup>> {
     use sea_orm::PaginatorTrait;
+    if !(actor.has(Role::Officer) || actor.has(Role::Councillor)) {
+        return Err(ServiceError::not_authorised(
+            "only officers and councillors see the deprivation look-up",
+        ));
+    }
     let Some(import) = population_imports::Entity::find()
         .filter(population_imports::Column::Kind.eq(DEPRIVATION))
         .one(db)

@@ -27,12 +27,7 @@ pub const MAX_REGISTER_BYTES: usize = 4 * 1024 * 1024;
 /// At most this many refused rows are listed in a report (all are counted).
 pub const MAX_REPORTED_REFUSALS: usize = 500;
 
-/// How the file arrives: as text, or base64 for the raw bytes of a file
-/// (so that a file in the wrong encoding can be recognised and refused).
-pub enum Content {
-    Text(String),
-    Base64(String),
-}
+pub use super::Content;
 
 /// Which column holds what. Names are matched to the header row without
 /// regard to case or surrounding spaces. Either `full_name`, or

@@ -28,15 +28,7 @@ impl AreaQuery {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<crate::graphql::types::population::DeprivationLookup>> {
         let actor = crate::graphql::signed_in(ctx)?;
-        if !(actor.has(crate::domain::Role::Officer) || actor.has(crate::domain::Role::Councillor))
-        {
-            return Err(crate::graphql::to_gql(
-                crate::error::ServiceError::not_authorised(
-                    "only officers and councillors see the deprivation look-up",
-                ),
-            ));
-        }
-        Ok(crate::service::population::lookup(&state(ctx).db)
+        Ok(crate::service::population::lookup(&state(ctx).db, actor)
             .await
             .gql()?
             .map(crate::graphql::types::population::DeprivationLookup))

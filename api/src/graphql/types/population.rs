@@ -1,6 +1,10 @@
 //! Population figures, the deprivation look-up, and who is taking part
 //! against them.
-use super::{area::Area, verification::Assurance, voting::VoteChannel};
+use super::{
+    area::Area,
+    verification::{Assurance, ContentEncoding},
+    voting::VoteChannel,
+};
 use crate::domain;
 use crate::graphql::loaders;
 use crate::service::{population, representation};
@@ -96,30 +100,19 @@ impl DeprivationLookup {
     }
 }
 
-/// How an imported file is sent.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum FileEncoding {
-    /// The CSV text itself.
-    Text,
-    /// The file's bytes in base64 (a file that is not UTF-8 is then named
-    /// as such rather than misread).
-    #[graphql(name = "BASE64")]
-    Base64,
-}
-
 /// A CSV file.
 #[derive(InputObject)]
 pub struct CsvFile {
     pub content: String,
-    #[graphql(default_with = "FileEncoding::Text")]
-    pub encoding: FileEncoding,
+    #[graphql(default_with = "ContentEncoding::Text")]
+    pub encoding: ContentEncoding,
 }
 
 impl From<CsvFile> for population::Content {
     fn from(f: CsvFile) -> Self {
         match f.encoding {
-            FileEncoding::Text => population::Content::Text(f.content),
-            FileEncoding::Base64 => population::Content::Base64(f.content),
+            ContentEncoding::Text => population::Content::Text(f.content),
+            ContentEncoding::Base64 => population::Content::Base64(f.content),
         }
     }
 }

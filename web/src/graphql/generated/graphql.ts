@@ -230,7 +230,7 @@ export type CreateRoundInput = {
 /** A CSV file. */
 export type CsvFile = {
   content: string;
-  encoding?: FileEncoding;
+  encoding?: ContentEncoding;
 };
 
 /**
@@ -276,16 +276,6 @@ export type Evidence =
   | 'PHONE_CALL_CHECKS'
   | 'PHOTO_ID'
   | 'PROOF_OF_ADDRESS';
-
-/** How an imported file is sent. */
-export type FileEncoding =
-  /**
-   * The file's bytes in base64 (a file that is not UTF-8 is then named
-   * as such rather than misread).
-   */
-  | 'BASE64'
-  /** The CSV text itself. */
-  | 'TEXT';
 
 export type ImportDeprivationInput = {
   /**
