@@ -9,7 +9,7 @@
 // then, issued with a names-and-addresses file, one PDF a letter in the
 // folder and the batch no longer kept.
 import { expect, test, type Page } from '@playwright/test';
-import { apiSession, checkBothWidths, letterFiles, makeAdmin, newPerson, readLetter, signIn } from './helpers.js';
+import { apiSession, checkBothWidths, letterFiles, makeAdmin, newPerson, readLetter, screenshots, signIn } from './helpers.js';
 
 type Api = Awaited<ReturnType<typeof apiSession>>;
 
@@ -67,6 +67,7 @@ test('a resident asks for reminders by post in Welsh and sees them on the accoun
   await expect(page).toHaveURL(new RegExp(`/rounds/${id}/reminders/post$`));
   await expect(h1(page)).toHaveText('I ba enw a chyfeiriad y dylem eu hanfon drwy’r post?');
   await expect(page.getByRole('group', { name: 'I ba enw a chyfeiriad y dylem eu hanfon drwy’r post?' })).toBeVisible();
+  await screenshots(page, 'reminders-address-cy');
   const fields: [label: string, autocomplete: string][] = [
     ['Enw llawn', 'name'],
     ['Llinell 1 y cyfeiriad', 'address-line1'],
@@ -170,6 +171,7 @@ test('an officer sets up reminders by post for a resident verified in person', a
   await expect(op.getByRole('alert')).toContainText('Enter their postcode');
   await expect(op.getByLabel('Address line 1')).toHaveValue('9 Cardigan Road');
   await expect(op.getByLabel('By post')).toBeChecked();
+  await screenshots(op, 'staff-reminders-by-post-error');
   await checkBothWidths(op);
   await op.getByLabel('Postcode').fill('Headingley');
   await op.getByRole('button', { name: 'Set up reminders' }).click();
@@ -233,10 +235,12 @@ test('an officer posts a batch of voting-code letters through GOV.UK Notify, onc
   await expect(h1(op)).toHaveText('Are you sure you want to post the 2 letters through GOV.UK Notify?');
   await expect(op.getByText('You cannot undo this. The voting codes can then be read only on the letters.')).toBeVisible();
   await checkBothWidths(op);
+  await screenshots(op, 'letters-post-confirm');
   await op.getByRole('button', { name: 'Yes, post the letters' }).click();
   await expect(op.locator('.govuk-panel')).toContainText('2 letters were posted');
   await expect(op).toHaveTitle(/^2 letters were posted – /);
   await checkBothWidths(op);
+  await screenshots(op, 'letters-posted');
   const posted = newPdfs(before);
   expect(posted).toHaveLength(2);
   for (const name of posted) expect(readLetter(name).subarray(0, 5).toString()).toBe('%PDF-');
