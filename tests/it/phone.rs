@@ -1430,6 +1430,23 @@ async fn a_lost_batch_of_letters_is_made_again_until_collected() {
     }
 }
 
+/// The ids of a round's verified people without an account (those who
+/// get letters), in the order they were verified.
+async fn verified_without_account(app: &TestApp, round: &str) -> Vec<i64> {
+    use api::store::verified_participants as vp;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    vp::Entity::find()
+        .filter(vp::Column::RoundId.eq(round.parse::<i64>().unwrap()))
+        .filter(vp::Column::AccountId.is_null())
+        .order_by_asc(vp::Column::Id)
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+}
+
 /// The letters' text, as `pdftotext` reads it from a batch's PDF.
 fn pdf_text(pdf_base64: &str) -> String {
     let pdf = base64::engine::general_purpose::STANDARD
@@ -1454,22 +1471,10 @@ fn pdf_text(pdf_base64: &str) -> String {
 /// mistake in the file is named with its line, issuing nothing.
 #[tokio::test]
 async fn a_names_and_addresses_file_addresses_a_batch_of_letters() {
-    use api::store::verified_participants as vp;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let app = spawn().await;
     let e = election(&app, json!({ "kind": "APPROVAL" }), 1).await;
     seed_in_person(&app, &e, 3).await;
-    let round: i64 = e.round.parse().unwrap();
-    let waiting: Vec<i64> = vp::Entity::find()
-        .filter(vp::Column::RoundId.eq(round))
-        .filter(vp::Column::AccountId.is_null())
-        .order_by_asc(vp::Column::Id)
-        .all(&app.state.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
+    let waiting = verified_without_account(&app, &e.round).await;
     assert_eq!(waiting.len(), 3);
     let issue = |addresses: String| json!({ "i": { "roundId": e.round, "addresses": addresses } });
     let invalid = |res: &Value| -> String {
@@ -1803,22 +1808,10 @@ async fn voting_code_letters_are_posted_through_gov_uk_notify() {
     use crate::helpers::NotifyServer;
     use api::config::LetterSettings;
     use api::service::phone::codes;
-    use api::store::verified_participants as vp;
-    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
     let app = spawn().await;
     let e = election(&app, json!({ "kind": "APPROVAL" }), 1).await;
     seed_in_person(&app, &e, 3).await;
-    let round: i64 = e.round.parse().unwrap();
-    let waiting: Vec<i64> = vp::Entity::find()
-        .filter(vp::Column::RoundId.eq(round))
-        .filter(vp::Column::AccountId.is_null())
-        .order_by_asc(vp::Column::Id)
-        .all(&app.state.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
+    let waiting = verified_without_account(&app, &e.round).await;
     let file = format!(
         "reference,name,address_1,address_2,address_3\nV{},Mrs Gwenllian Parry,12 Woodhouse Lane,Leeds,LS6 1AB\nV{},Idris Bevan,3 Cliff Road,,LS6 2AB\n",
         waiting[0], waiting[1]
