@@ -246,7 +246,7 @@ async fn graphql(
     let public_key = token.is_none().then(|| public_reads::key(&body));
     let mut revision = None;
     if let Some(key) = public_key.as_ref().filter(|k| s.public.has(k)) {
-        revision = public_reads::revision(&s.app.db).await;
+        revision = s.public.revisions.read(&s.app.db).await;
         if let Some(kept) = revision.and_then(|r| s.public.get(key, r)) {
             return json_answer(kept);
         }
@@ -283,7 +283,7 @@ async fn graphql(
     let keep = match public_key {
         Some(key) if public_reads::keepable(&request.query) => {
             if revision.is_none() {
-                revision = public_reads::revision(&s.app.db).await;
+                revision = s.public.revisions.read(&s.app.db).await;
             }
             revision.map(|r| (key, r))
         }

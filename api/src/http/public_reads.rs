@@ -21,6 +21,7 @@ use async_graphql::parser::types::{
 use axum::body::Bytes;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// Root fields whose answers come only from the tables `public_revision`
@@ -209,7 +210,7 @@ fn names_data(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> boo
 }
 
 /// The database's public revision now.
-pub async fn revision(db: &DatabaseConnection) -> Option<i64> {
+async fn revision(db: &DatabaseConnection) -> Option<i64> {
     let row = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),
@@ -218,6 +219,80 @@ pub async fn revision(db: &DatabaseConnection) -> Option<i64> {
         .await
         .ok()??;
     row.try_get::<i64>("", "n").ok()
+}
+
+/// Reads of the public revision, shared by the requests that wait for one
+/// at the same time.
+///
+/// A kept answer may be sent only if the revision, read after the request
+/// came in, is the one it was made at. Under load, many requests want the
+/// revision at once: instead of one query each, one query is under way at a
+/// time, and every request that came in before it started takes its
+/// answer. A request never takes the answer of a query that started before
+/// it came in (that query may have missed a change made just before the
+/// request): it waits for the next. So a change committed before a request
+/// arrives is always seen by it, as with a query of its own, and the
+/// database answers one query per batch of waiting requests rather than
+/// one per request. (A single-flight crate shares a call already under way,
+/// which is exactly what must not happen here; hence this small state.)
+pub struct Revisions {
+    /// How many reads have started. A read numbered above the count a
+    /// request saw when it came in started after it.
+    started: AtomicU64,
+    /// Held by the request whose query is under way.
+    reading: tokio::sync::Mutex<()>,
+    /// The number and answer of the last read that finished.
+    done: tokio::sync::watch::Sender<(u64, Option<i64>)>,
+}
+
+impl Default for Revisions {
+    fn default() -> Self {
+        Self {
+            started: AtomicU64::new(0),
+            reading: tokio::sync::Mutex::new(()),
+            done: tokio::sync::watch::Sender::new((0, None)),
+        }
+    }
+}
+
+impl Revisions {
+    /// The public revision, read after this call began.
+    pub async fn read(&self, db: &DatabaseConnection) -> Option<i64> {
+        let came_in = self.started.load(Ordering::SeqCst);
+        let mut done = self.done.subscribe();
+        loop {
+            let (n, answer) = *done.borrow_and_update();
+            if n > came_in {
+                return answer;
+            }
+            // Wait for the read under way to finish, or for none to be
+            // under way (its request may have gone away before finishing).
+            let _reading = tokio::select! {
+                biased;
+                changed = done.changed() => {
+                    if changed.is_err() {
+                        return revision(db).await;
+                    }
+                    continue;
+                }
+                guard = self.reading.lock() => guard,
+            };
+            let (n, answer) = *done.borrow_and_update();
+            if n > came_in {
+                return answer;
+            }
+            let n = self.started.fetch_add(1, Ordering::SeqCst) + 1;
+            let answer = revision(db).await;
+            self.done.send_replace((n, answer));
+            return answer;
+        }
+    }
+
+    /// How many queries have been made.
+    #[cfg(test)]
+    fn queries(&self) -> u64 {
+        self.started.load(Ordering::SeqCst)
+    }
 }
 
 /// Most bytes of answers kept at once, and the largest answer kept.
@@ -241,6 +316,8 @@ struct Held {
 /// The answers kept on this instance, least recently used first out.
 pub struct PublicReads {
     held: Mutex<Held>,
+    /// The revision, read for the requests that want it.
+    pub revisions: Revisions,
 }
 
 impl Default for PublicReads {
@@ -250,6 +327,7 @@ impl Default for PublicReads {
                 answers: lru::LruCache::unbounded(),
                 bytes: 0,
             }),
+            revisions: Revisions::default(),
         }
     }
 }
@@ -341,6 +419,81 @@ mod tests {
         assert!(!keepable(
             "query { round(id: 1) { ...A } } fragment A on Round { ...B } fragment B on Round { ...A }"
         ));
+    }
+
+    async fn database(n: i64) -> DatabaseConnection {
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        db.execute_unprepared(
+            "CREATE TABLE public_revision (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)",
+        )
+        .await
+        .unwrap();
+        db.execute_unprepared(&format!("INSERT INTO public_revision VALUES (1, {n})"))
+            .await
+            .unwrap();
+        db
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn requests_waiting_at_once_share_one_read_and_never_miss_a_change() {
+        let db = database(1).await;
+        let revisions = std::sync::Arc::new(Revisions::default());
+        // 64 requests at once: all see 1, with fewer queries than requests.
+        let reads = futures_util::future::join_all((0..64).map(|_| {
+            let (r, db) = (revisions.clone(), db.clone());
+            tokio::spawn(async move { r.read(&db).await })
+        }))
+        .await;
+        assert!(reads.iter().all(|r| *r.as_ref().unwrap() == Some(1)));
+        let queries = revisions.queries();
+        assert!(queries < 64, "{queries} queries for 64 requests");
+
+        // A change committed before a request begins is always seen, while
+        // other requests keep reads under way the whole time.
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let busy: Vec<_> = (0..8)
+            .map(|_| {
+                let (r, db, stop) = (revisions.clone(), db.clone(), stop.clone());
+                tokio::spawn(async move {
+                    while !stop.load(Ordering::Relaxed) {
+                        r.read(&db).await;
+                        tokio::task::yield_now().await;
+                    }
+                })
+            })
+            .collect();
+        for n in 2..200 {
+            db.execute_unprepared(&format!("UPDATE public_revision SET n = {n} WHERE id = 1"))
+                .await
+                .unwrap();
+            assert_eq!(
+                revisions.read(&db).await,
+                Some(n),
+                "after the change to {n}"
+            );
+        }
+        stop.store(true, Ordering::Relaxed);
+        for b in busy {
+            b.await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn a_read_given_up_part_way_leaves_none_waiting() {
+        let db = database(5).await;
+        let revisions = Revisions::default();
+        // A request that goes away while it holds the read.
+        let guard = revisions.reading.lock().await;
+        let waiting = revisions.read(&db);
+        tokio::pin!(waiting);
+        assert!(
+            tokio::time::timeout(std::time::Duration::from_millis(50), &mut waiting)
+                .await
+                .is_err(),
+            "it waits while a read is under way"
+        );
+        drop(guard);
+        assert_eq!(waiting.await, Some(5));
     }
 
     #[test]
