@@ -314,7 +314,7 @@ async fn main() -> anyhow::Result<()> {
         .map_err(err)?;
 
     // What anyone downloads.
-    let files: HashMap<String, Vec<u8>> = results::bundle(db, round.id, None)
+    let files: HashMap<String, Vec<u8>> = results::bundle(db, round.id, None, false)
         .await
         .map_err(err)?
         .expect("a published bundle")

@@ -763,5 +763,161 @@ async fn seed_published_round(
     lifecycle::publish(state, councillor, round.id)
         .await
         .map_err(err)?;
+    seed_delivery(state, officer, chair, round.id).await?;
     Ok(round.id.get())
+}
+
+/// A demo delivery: its status, the share of the award spent, milestones
+/// (title, target and done dates in days from today), and the group's
+/// updates (text, photos' alt texts, whether an officer approved it).
+type DemoDelivery = (
+    crate::service::delivery::Status,
+    i64,
+    &'static [(&'static str, i64, Option<i64>)],
+    &'static [(&'static str, &'static [&'static str], bool)],
+);
+
+/// What happened next in the published round: one funded bid delivered,
+/// two in progress (one with an update waiting for an officer), each with
+/// milestones, spending and the group's updates with photos.
+async fn seed_delivery(
+    state: &AppState,
+    officer: &Actor,
+    chair: &Actor,
+    round_id: crate::domain::id::RoundId,
+) -> anyhow::Result<()> {
+    use crate::service::delivery::{self, Change, Milestone, NewPhoto, Status};
+    let today = chrono::Utc::now().date_naive();
+    let days = |n: i64| today + chrono::Duration::days(n);
+    let list = delivery::for_round(&state.db, Some(officer), round_id)
+        .await
+        .map_err(err)?;
+    let plans: [DemoDelivery; 3] = [
+        (
+            Status::Delivered,
+            100,
+            &[
+                ("Materials ordered", -70, Some(-72)),
+                ("Volunteers' planting days", -40, Some(-38)),
+                ("Finished and open to everyone", -14, Some(-10)),
+            ],
+            &[
+                (
+                    "We ordered everything the week the result came out. Thank you to everyone who voted.",
+                    &["The materials stacked by the gate before work began"],
+                    true,
+                ),
+                (
+                    "It is finished and open: forty people came to the opening on Saturday.",
+                    &[
+                        "The finished project in the afternoon sun",
+                        "Neighbours at the opening, standing by the new planting",
+                    ],
+                    true,
+                ),
+            ],
+        ),
+        (
+            Status::InProgress,
+            45,
+            &[
+                ("Quotes from three suppliers", -30, Some(-28)),
+                ("Work on site", 20, None),
+                ("Finished", 60, None),
+            ],
+            &[(
+                "The supplier is chosen and work starts on site next month.",
+                &["The site marked out, ready for work to begin"],
+                true,
+            )],
+        ),
+        (
+            Status::InProgress,
+            20,
+            &[("Design agreed with residents", 14, None), ("Finished", 90, None)],
+            &[(
+                "We met residents on the estate to agree the design.",
+                &["Residents looking at the design drawings on a table"],
+                false,
+            )],
+        ),
+    ];
+    for (i, (d, (status, spent_percent, milestones, updates))) in
+        list.iter().zip(plans.iter()).enumerate()
+    {
+        let change = |c| delivery::change(state, officer, d.id, c);
+        change(Change::Milestones(
+            milestones
+                .iter()
+                .map(|(title, target, done)| Milestone {
+                    title: (*title).into(),
+                    target: days(*target),
+                    done: done.map(days),
+                })
+                .collect(),
+        ))
+        .await
+        .map_err(err)?;
+        change(Change::Spent {
+            pence: d.award_pence * spent_percent / 100,
+            reason: None,
+        })
+        .await
+        .map_err(err)?;
+        change(Change::Status {
+            status: *status,
+            reason: None,
+        })
+        .await
+        .map_err(err)?;
+        for (j, (text, alts, approve)) in updates.iter().enumerate() {
+            let photos = alts
+                .iter()
+                .enumerate()
+                .map(|(k, alt)| NewPhoto {
+                    bytes: demo_photo((i * 7 + j * 3 + k) as u32),
+                    alt_text: (*alt).into(),
+                })
+                .collect();
+            let u = delivery::post_update(state, chair, d.id, text, photos)
+                .await
+                .map_err(err)?;
+            if *approve {
+                delivery::decide_update(state, officer, u.id, true, None)
+                    .await
+                    .map_err(err)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A photo for the demo, drawn rather than taken: sky, grass, a path and
+/// some trees, different for each `seed`.
+fn demo_photo(seed: u32) -> Vec<u8> {
+    let (w, h) = (960u32, 640u32);
+    let horizon = 300 + (seed * 37) % 120;
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let trees = (0..4).any(|t| {
+            let cx = (seed * 131 + t * 241) % w;
+            let cy = horizon - 20;
+            let (dx, dy) = (x as i64 - cx as i64, y as i64 - cy as i64);
+            dx * dx + dy * dy < 70 * 70
+        });
+        let path = y > horizon && (x as i64 - (w / 2) as i64).abs() < ((y - horizon) as i64) / 2;
+        if trees {
+            image::Rgb([34, 100 + (seed % 40) as u8, 50])
+        } else if y < horizon {
+            let t = y * 255 / horizon;
+            image::Rgb([120 + (t / 4) as u8, 170 + (t / 6) as u8, 235])
+        } else if path {
+            image::Rgb([190, 170, 140])
+        } else {
+            image::Rgb([70, 150 + ((x + y + seed) % 30) as u8, 60])
+        }
+    });
+    let mut out = Vec::new();
+    let _ = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
+        .encode_image(&image::DynamicImage::ImageRgb8(img));
+    out
 }

@@ -20,6 +20,7 @@ mod m20261207_000015_invitation_hint;
 mod m20261207_000016_reminders;
 mod m20261207_000017_population;
 mod m20261207_000018_posted_letters;
+mod m20261208_000019_delivery;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000016_reminders::Migration),
             Box::new(m20261207_000017_population::Migration),
             Box::new(m20261207_000018_posted_letters::Migration),
+            Box::new(m20261208_000019_delivery::Migration),
         ]
     }
 }

@@ -367,6 +367,29 @@ impl SmtpServer {
     }
 }
 
+impl SmtpServer {
+    /// Waits for a message to `email` whose subject says `needle`, and
+    /// returns its body, decoded.
+    pub async fn wait_for_subject(&self, email: &str, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some((_, body)) = self
+                .messages_to(email)
+                .iter()
+                .map(|m| decoded(m))
+                .find(|(subject, _)| subject.contains(needle))
+            {
+                return body;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no email to {email} says \"{needle}\""
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+}
+
 impl Drop for SmtpServer {
     fn drop(&mut self) {
         let _ = self.child.kill();

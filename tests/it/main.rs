@@ -6,6 +6,7 @@ mod bid_drafts;
 mod bids;
 mod checkpoint;
 mod constraints;
+mod delivery;
 mod fixtures;
 mod hardening;
 mod helpers;

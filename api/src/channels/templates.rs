@@ -36,6 +36,7 @@ pub const GROUP_INVITATION: Template = template!("group_invitation");
 pub const BID_REVIEWED: Template = template!("bid_reviewed");
 pub const RESULT_PUBLISHED: Template = template!("result_published");
 pub const CLOSE_CHECKPOINT: Template = template!("close_checkpoint");
+pub const DELIVERY_UPDATE_APPROVED: Template = template!("delivery_update_approved");
 
 pub const REMINDER_OPENS: Template = template!("reminder_opens");
 pub const REMINDER_CLOSING: Template = template!("reminder_closing");
@@ -254,6 +255,7 @@ mod tests {
             BID_REVIEWED,
             RESULT_PUBLISHED,
             CLOSE_CHECKPOINT,
+            DELIVERY_UPDATE_APPROVED,
             VERIFICATION_CODE_SMS,
             REMINDER_OPENS,
             REMINDER_CLOSING,

@@ -93,6 +93,12 @@ ids! {
     ImportId => "import";
     /// A verification conflict an officer resolves.
     ConflictId => "conflict";
+    /// A funded bid's delivery record.
+    DeliveryId => "delivery";
+    /// A group's update on a delivery.
+    UpdateId => "update";
+    /// A photo of a delivery update.
+    PhotoId => "photo";
 }
 
 #[cfg(test)]

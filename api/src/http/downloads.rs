@@ -29,6 +29,9 @@ fn not_published() -> Response {
 /// A published file never changes: kept a year by anyone, and never asked
 /// for again (`immutable`).
 const FOREVER: &str = "public, max-age=31536000, immutable";
+/// The latest version with the log as it stands: it grows after
+/// publication.
+const FOR_A_MINUTE: &str = "public, max-age=60";
 
 /// A strong validator of these exact bytes: the first 128 bits of their
 /// SHA-256, quoted.
@@ -48,15 +51,20 @@ fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
 }
 
 /// A published file, or `304 Not Modified` when the client holds it.
-fn published_file(name: &str, bytes: Vec<u8>, headers: &HeaderMap) -> Response {
+fn published_file(
+    name: &str,
+    bytes: Vec<u8>,
+    headers: &HeaderMap,
+    cache: &'static str,
+) -> Response {
     let etag = etag_of(&bytes);
     let mut response = if not_modified(headers, &etag) {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
         r.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(FOREVER));
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
         r
     } else {
-        file_response(name, bytes, FOREVER)
+        file_response(name, bytes, cache)
     };
     if let Ok(v) = HeaderValue::from_str(&etag) {
         response.headers_mut().insert(header::ETAG, v);
@@ -131,24 +139,43 @@ pub(super) async fn result_file(
     Path((round_id, version, file)): Path<(i64, String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(version) = version_of(&version) else {
+    // `latest`: the latest published version with the round's log as it
+    // stands now, delivery entries included. It changes as the log grows:
+    // kept a minute, not for good.
+    let latest = version == "latest";
+    let cache = if latest { FOR_A_MINUTE } else { FOREVER };
+    let Some(version) = version_of(&version).or(latest.then_some(0)) else {
         return not_published();
     };
+    let version = (!latest).then_some(version);
     if let Some(pot) = file
         .strip_prefix("pot-")
         .and_then(|f| f.strip_suffix(".csv"))
         .and_then(|p| p.parse::<i64>().ok())
     {
+        let Some(version) = version else {
+            return not_published();
+        };
         return csv_file(&s, round_id, version, pot, &headers, &file).await;
     }
-    let files = match results::bundle(&s.app.db, round_id.into(), Some(version)).await {
+    let files = match results::bundle(&s.app.db, round_id.into(), version, latest).await {
         Ok(Some(files)) => files,
         Ok(None) => return not_published(),
         Err(crate::error::ServiceError::Refused { .. }) => return not_published(),
         Err(e) => return unavailable(e),
     };
     if file == "bundle.tar" {
-        let folder = format!("round-{round_id}-v{version}");
+        let version = files
+            .iter()
+            .find(|(n, _)| n == "round.json")
+            .and_then(|(_, b)| serde_json::from_slice::<serde_json::Value>(b).ok())
+            .and_then(|m| m["version"].as_i64())
+            .unwrap_or(0);
+        let folder = if latest {
+            format!("round-{round_id}-latest")
+        } else {
+            format!("round-{round_id}-v{version}")
+        };
         let mtime = files
             .iter()
             .find(|(n, _)| n == "round.json")
@@ -157,12 +184,12 @@ pub(super) async fn result_file(
             .map(|t| t.timestamp().max(0) as u64)
             .unwrap_or(0);
         return match tar_of(&folder, &files, mtime) {
-            Ok(bytes) => published_file(&format!("{folder}.tar"), bytes, &headers),
+            Ok(bytes) => published_file(&format!("{folder}.tar"), bytes, &headers, cache),
             Err(e) => unavailable(e),
         };
     }
     match files.into_iter().find(|(n, _)| *n == file) {
-        Some((name, bytes)) => published_file(&name, bytes, &headers),
+        Some((name, bytes)) => published_file(&name, bytes, &headers, cache),
         None => error_body(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
@@ -214,4 +241,63 @@ async fn csv_file(
         results::csv(pot, &titles).into_bytes(),
         "private, no-store",
     )
+}
+
+/// `GET /delivery/photos/{id}.jpg` (or `.png`): a photo of a delivery
+/// update. Once its update is public it never changes, and is kept for good
+/// by anyone; before, only the bid's group and staff see it, and nothing in
+/// between keeps it.
+pub(super) async fn delivery_photo(
+    State(s): State<HttpState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let missing = || {
+        error_body(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "there is no photo at this address",
+        )
+    };
+    let Some(id) = file
+        .split_once('.')
+        .map_or(file.as_str(), |(id, _)| id)
+        .parse::<i64>()
+        .ok()
+    else {
+        return missing();
+    };
+    let actor = match session_token(&headers) {
+        Some(token) => match auth::authenticate(&s.app.db, &token).await {
+            Ok(a) => a,
+            Err(e) => return unavailable(e),
+        },
+        None => None,
+    };
+    match crate::service::delivery::photo(&s.app.db, actor.as_ref(), id.into()).await {
+        Ok((content_type, bytes, public)) => {
+            let etag = etag_of(&bytes);
+            let cache = if public { FOREVER } else { "private, no-store" };
+            let mut r = if public && not_modified(&headers, &etag) {
+                StatusCode::NOT_MODIFIED.into_response()
+            } else {
+                (StatusCode::OK, bytes).into_response()
+            };
+            let h = r.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&content_type) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            h.insert(
+                header::HeaderName::from_static("x-content-type-options"),
+                HeaderValue::from_static("nosniff"),
+            );
+            if let Ok(v) = HeaderValue::from_str(&etag) {
+                h.insert(header::ETAG, v);
+            }
+            r
+        }
+        Err(crate::error::ServiceError::Unexpected(e)) => unavailable(e),
+        Err(_) => missing(),
+    }
 }

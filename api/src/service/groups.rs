@@ -687,6 +687,16 @@ pub async fn of_account(
         .collect())
 }
 
+/// Whether the account is a member of any group.
+pub async fn in_any(db: &impl ConnectionTrait, account_id: AccountId) -> ServiceResult<bool> {
+    Ok(group_members::Entity::find()
+        .filter(group_members::Column::AccountId.eq(account_id))
+        .one(db)
+        .await
+        .context("checking memberships")?
+        .is_some())
+}
+
 /// How many members a group has.
 pub async fn member_count(db: &impl ConnectionTrait, group_id: GroupId) -> ServiceResult<u64> {
     group_members::Entity::find()

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod bid_drafts;
 pub mod bids;
 pub mod codes;
+pub mod delivery;
 pub mod groups;
 pub mod lifecycle;
 pub mod limits;

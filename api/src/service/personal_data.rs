@@ -150,6 +150,17 @@ pub async fn delete_account(
         .exec(&txn)
         .await
         .context("deleting sign-in codes")?;
+    // Updates the person posted stay with the bid (they are the group's,
+    // and public once approved), no longer tied to them.
+    crate::store::delivery_updates::Entity::update_many()
+        .col_expr(
+            crate::store::delivery_updates::Column::AccountId,
+            Expr::value(Option::<i64>::None),
+        )
+        .filter(crate::store::delivery_updates::Column::AccountId.eq(id))
+        .exec(&txn)
+        .await
+        .context("detaching delivery updates")?;
     group_invitations::Entity::update_many()
         .col_expr(
             group_invitations::Column::InvitedBy,
@@ -443,6 +454,7 @@ pub async fn export(db: &DatabaseConnection, actor: &Actor) -> ServiceResult<ser
         .into_iter()
         .map(|a| (a.id, a.name))
         .collect();
+    let posted = crate::service::delivery::posted_by(&txn, id).await?;
     txn.commit().await.context("ending a read")?;
 
     let round = |id: i64| json!({ "id": id.to_string(), "title": round_names.get(&id) });
@@ -523,6 +535,19 @@ pub async fn export(db: &DatabaseConnection, actor: &Actor) -> ServiceResult<ser
             "expiresAt": s.expires_at,
             "endedAt": s.revoked_at,
             "live": s.revoked_at.is_none() && s.expires_at > now,
+        })).collect::<Vec<_>>(),
+        "deliveryUpdates": posted.iter().map(|u| json!({
+            "id": u.id.to_string(),
+            "bid": u.bid_id.to_string(),
+            "text": u.body,
+            "state": format!("{:?}", u.state).to_lowercase(),
+            "reason": u.reason,
+            "postedAt": u.created_at,
+            "decidedAt": u.decided_at,
+            "photos": u.photos.iter().map(|p| json!({
+                "url": format!("/delivery/photos/{}", p.id),
+                "altText": p.alt_text,
+            })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "auditEntries": events.iter().map(|e| json!({
             "at": e.at,

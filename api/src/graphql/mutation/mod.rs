@@ -22,6 +22,7 @@ pub struct Mutation(
     results::ResultsMutation,
     reminders::RemindersMutation,
     population::PopulationMutation,
+    crate::graphql::types::delivery::DeliveryMutation,
 );
 
 /// The name of the session cookie.

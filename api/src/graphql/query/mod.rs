@@ -20,4 +20,5 @@ pub struct Query(
     voting::VotingQuery,
     results::ResultsQuery,
     simulate::SimulateQuery,
+    crate::graphql::types::delivery::DeliveryQuery,
 );

@@ -144,6 +144,25 @@ impl Bid {
     async fn status(&self) -> BidStatus {
         self.0.status.into()
     }
+    /// What happened after the vote, if the bid was funded and the result
+    /// is published.
+    async fn delivery(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::delivery::Delivery>> {
+        let db = &state(ctx).db;
+        let Some(d) = crate::service::delivery::for_bid(db, self.0.id)
+            .await
+            .gql()?
+        else {
+            return Ok(None);
+        };
+        let round = crate::graphql::loaders::round(ctx, d.round_id.get()).await?;
+        Ok(
+            (round.phase == crate::domain::Phase::Published)
+                .then_some(super::delivery::Delivery(d)),
+        )
+    }
     /// Why an officer found the bid ineligible or asked for changes, for
     /// the bid as it stands (cleared when the bid goes back for review).
     /// Seen by officers and by the group's own members.

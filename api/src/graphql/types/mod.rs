@@ -4,6 +4,7 @@ pub mod account;
 pub mod area;
 pub mod bid;
 pub mod constraints;
+pub mod delivery;
 pub mod group;
 pub mod population;
 pub mod reminders;

@@ -1,6 +1,6 @@
 //! Publication and corrections, and the emails they send.
-use super::super::results::{count_in, result, store_version};
-use super::super::{accounts, audit, groups, round_log, rounds, Actor};
+use super::super::results::{count_in, funded_in, result, store_version};
+use super::super::{accounts, audit, delivery, groups, round_log, rounds, Actor};
 use crate::db::begin_write;
 use crate::domain::id::{BidId, RoundId};
 use crate::domain::{Phase, Role};
@@ -48,6 +48,8 @@ pub(super) async fn publish_in(
         now,
     )
     .await?;
+    let funded = funded_in(txn, latest.id).await?;
+    delivery::record_in(txn, round_id, &funded, None, now).await?;
     Ok(latest.version)
 }
 
@@ -139,6 +141,8 @@ pub async fn correct(
         now,
     )
     .await?;
+    let funded = funded_in(&txn, v.id).await?;
+    delivery::record_in(&txn, round_id, &funded, Some(&reason), now).await?;
     audit::record(
         &txn,
         Some(actor.account_id.get()),

@@ -9,10 +9,15 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde_json::{json, Value};
 
 /// The files of a published result version, as `tally verify` reads them.
+/// The log is cut at the entry that published the version, so that a
+/// version's bundle never changes; with `log_now`, it is the whole log as
+/// it stands, with what was logged after publication (the delivery of the
+/// funded bids).
 pub async fn bundle(
     db: &DatabaseConnection,
     round_id: RoundId,
     version: Option<i32>,
+    log_now: bool,
 ) -> ServiceResult<Option<Vec<(String, Vec<u8>)>>> {
     let round = rounds::get(db, None, round_id).await?;
     let Some(result) = find_version(db, None, round_id, version).await? else {
@@ -38,8 +43,8 @@ pub async fn bundle(
             && e["details"]["version"].as_i64() == Some(i64::from(result.version))
     });
     let log: Vec<Value> = match cut {
-        Some(i) => log.into_iter().take(i + 1).collect(),
-        None => log,
+        Some(i) if !log_now => log.into_iter().take(i + 1).collect(),
+        _ => log,
     };
     let audit = round_log::to_jsonl(&log);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();

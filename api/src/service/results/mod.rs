@@ -28,6 +28,7 @@ pub use count::{rule_spec, rule_spec_excluding, Sealed, SealedPot};
 pub use export::csv;
 pub use receipts::{receipt_proof, receipt_proof_held, ReceiptTrees};
 pub use summary::{FundedLine, PotSummary, UnfundedLine};
+pub(crate) use view::funded_in;
 pub use view::{result, versions, PotResult, RoundResult};
 
 use super::Actor;

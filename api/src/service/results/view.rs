@@ -155,3 +155,27 @@ pub async fn versions(
         .map(|v| (v.version, v.reason, v.created_at, v.published_at))
         .collect())
 }
+
+/// The bids a stored result version funds: each with its pot and the
+/// amount funded, in the order of the pots and the count.
+pub(crate) async fn funded_in(
+    db: &impl ConnectionTrait,
+    version_id: i64,
+) -> ServiceResult<Vec<(PotId, crate::domain::id::BidId, i64)>> {
+    let rows: Vec<(i64, Option<String>)> = pot_results::Entity::find()
+        .select_only()
+        .columns([pot_results::Column::PotId, pot_results::Column::Summary])
+        .filter(pot_results::Column::VersionId.eq(version_id))
+        .order_by_asc(pot_results::Column::PotId)
+        .into_tuple()
+        .all(db)
+        .await
+        .context("loading pot results")?;
+    let mut funded = Vec::new();
+    for (pot, summary) in rows {
+        for f in PotSummary::read(summary.as_deref())?.funded {
+            funded.push((PotId::from(pot), f.bid, f.cost_pence));
+        }
+    }
+    Ok(funded)
+}
