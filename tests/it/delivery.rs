@@ -458,3 +458,138 @@ async fn a_funded_bid_is_tracked_from_publication_to_delivery() {
         .await;
     assert_eq!(error_code(&res), "INVALID_TRANSITION", "{res}");
 }
+
+/// Subscribers of a round are told when a funded bid is delivered, and once
+/// a month of the updates approved that month, by email and text, in their
+/// language, each message once though two schedulers tick at once.
+#[tokio::test]
+async fn subscribers_hear_when_a_bid_is_delivered_and_each_month_of_the_news() {
+    use api::service::reminders;
+    use chrono::{Duration, Utc};
+    let app = crate::phone::spawn_with(&[("FAIRSHARE_SCHEDULE_SECONDS", "3600")]).await;
+    let e = crate::voting::election_in_review(&app, json!({ "kind": "APPROVAL" }), 2, None).await;
+    let (email, number) = ("news.ann@example.org", "+447700900311");
+    const SET: &str = "mutation($i: SetRemindersInput!) { setReminders(input: $i) { channel } }";
+    app.ok(
+        Some(&e.voters[0].token),
+        SET,
+        json!({ "i": { "roundId": e.round, "channel": "EMAIL", "contact": email } }),
+    )
+    .await;
+    app.ok(
+        Some(&e.voters[1].token),
+        SET,
+        json!({ "i": { "roundId": e.round, "channel": "TEXT", "contact": number, "language": "CY" } }),
+    )
+    .await;
+    fixtures::advance(&app, &e.officer, &e.round, "VOTING").await;
+    for (i, voter) in e.voters.iter().enumerate() {
+        app.ok(
+            Some(&voter.token),
+            CAST,
+            json!({ "i": { "roundId": e.round, "choices": [{ "bidId": e.bids[0] }], "idempotencyKey": format!("delivery-news-{i}") } }),
+        )
+        .await;
+    }
+    fixtures::advance(&app, &e.officer, &e.round, "CLOSED").await;
+    let councillor = app
+        .signed_in_as("cllr@council.test", Role::Councillor)
+        .await;
+    app.ok(Some(&councillor), PUBLISH, json!({ "r": e.round }))
+        .await;
+    let tick = |now| {
+        let app = &app;
+        async move {
+            let (a, b) = tokio::join!(
+                reminders::tick(&app.state, now, 100),
+                reminders::tick(&app.state, now, 100)
+            );
+            a.unwrap();
+            b.unwrap();
+        }
+    };
+    tick(Utc::now()).await;
+    let subjects = |app: &TestApp| -> Vec<String> {
+        app.smtp
+            .messages_to(email)
+            .iter()
+            .map(|m| crate::helpers::decoded(m).0)
+            .collect()
+    };
+    let texts = |app: &TestApp| -> Vec<String> {
+        app.sms
+            .requests_to(number)
+            .into_iter()
+            .map(|r| r.form.get("Body").cloned().unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(subjects(&app).len(), 1, "the results: {:?}", subjects(&app));
+
+    // The group's update is approved; the benches are delivered.
+    let chair = app.sign_in("chair@friends.test").await;
+    let list = deliveries(&app, None, &e.round).await;
+    let benches = record(&list, &e.bids[0])["id"].as_str().unwrap().to_owned();
+    let text = "All four benches are in, and the first picnic was on Sunday.";
+    let posted = app
+        .ok(
+            Some(&chair),
+            POST,
+            json!({ "i": { "deliveryId": benches, "body": text } }),
+        )
+        .await;
+    let update = posted["postDeliveryUpdate"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.ok(Some(&e.officer), DECIDE, json!({ "u": update, "a": true }))
+        .await;
+    // Nothing is said of an update until its month is over.
+    tick(Utc::now()).await;
+    assert_eq!(subjects(&app).len(), 1);
+    app.ok(
+        Some(&e.officer),
+        STATUS,
+        json!({ "d": benches, "s": "DELIVERED" }),
+    )
+    .await;
+    tick(Utc::now()).await;
+    tick(Utc::now()).await;
+    assert_eq!(
+        subjects(&app)[1..],
+        ["Benches on the Moor is finished".to_owned()]
+    );
+    let said = texts(&app);
+    let delivered: Vec<&String> = said.iter().filter(|t| t.contains("orffen")).collect();
+    assert_eq!(delivered.len(), 1, "{said:?}");
+    assert!(delivered[0].contains("Benches on the Moor"), "{said:?}");
+
+    // Early next month, the month's news: once.
+    let (year, month) = api::words::dates::last_month(Utc::now() + Duration::days(31));
+    let next = api::words::dates::month_span(year, month).unwrap().1;
+    let (this_year, this_month) = api::words::dates::last_month(next + Duration::hours(12));
+    tick(next + Duration::hours(12)).await;
+    tick(next + Duration::hours(12)).await;
+    let named = api::words::dates::month(api::domain::Language::En, this_year, this_month);
+    let digests: Vec<String> = app
+        .smtp
+        .messages_to(email)
+        .iter()
+        .map(|m| crate::helpers::decoded(m))
+        .filter(|(s, _)| s.contains("What happened to the money"))
+        .map(|(s, b)| format!("{s}\n{b}"))
+        .collect();
+    assert_eq!(digests.len(), 1, "{digests:?}");
+    assert!(digests[0].contains(&named), "{}", digests[0]);
+    assert!(
+        digests[0].contains(&format!("Benches on the Moor: {text}")),
+        "{}",
+        digests[0]
+    );
+    assert!(digests[0].contains(&format!("/rounds/{}/delivery", e.round)));
+    let said = texts(&app);
+    let welsh: Vec<&String> = said
+        .iter()
+        .filter(|t| t.contains("1 diweddariad newydd"))
+        .collect();
+    assert_eq!(welsh.len(), 1, "{said:?}");
+}

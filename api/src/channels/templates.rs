@@ -41,11 +41,15 @@ pub const DELIVERY_UPDATE_APPROVED: Template = template!("delivery_update_approv
 pub const REMINDER_OPENS: Template = template!("reminder_opens");
 pub const REMINDER_CLOSING: Template = template!("reminder_closing");
 pub const REMINDER_RESULTS: Template = template!("reminder_results");
+pub const REMINDER_DELIVERED: Template = template!("reminder_delivered");
+pub const REMINDER_DIGEST: Template = template!("reminder_digest");
 /// Letters: the subject is the letter's heading; the council's letter
 /// template in GOV.UK Notify adds its address, logo and signature.
 pub const REMINDER_OPENS_LETTER: Template = template!("reminder_letter_opens");
 pub const REMINDER_CLOSING_LETTER: Template = template!("reminder_letter_closing");
 pub const REMINDER_RESULTS_LETTER: Template = template!("reminder_letter_results");
+pub const REMINDER_DELIVERED_LETTER: Template = template!("reminder_letter_delivered");
+pub const REMINDER_DIGEST_LETTER: Template = template!("reminder_letter_digest");
 
 macro_rules! sms_template {
     ($name:literal) => {
@@ -65,6 +69,8 @@ macro_rules! sms_template {
 pub const REMINDER_OPENS_SMS: Template = sms_template!("opens");
 pub const REMINDER_CLOSING_SMS: Template = sms_template!("closing");
 pub const REMINDER_RESULTS_SMS: Template = sms_template!("results");
+pub const REMINDER_DELIVERED_SMS: Template = sms_template!("delivered");
+pub const REMINDER_DIGEST_SMS: Template = sms_template!("digest");
 
 /// Text messages have no subject.
 pub const VERIFICATION_CODE_SMS: Template = Template {
@@ -200,11 +206,17 @@ mod tests {
             ("closes", "17 December 2026"),
             ("closes_sentence", " until 17 December 2026."),
             ("stop", "https://example.org/reminders/stop?s=1&t=ab"),
+            ("title", "Benches on the Moor"),
+            ("month", "March 2027"),
+            ("count", "3"),
+            ("updates", "Benches on the Moor: the benches are in."),
         ];
         for lang in BOTH {
             for t in [
                 REMINDER_OPENS,
                 REMINDER_CLOSING,
+                REMINDER_DELIVERED,
+                REMINDER_DIGEST,
                 REMINDER_OPENS_LETTER,
                 REMINDER_CLOSING_LETTER,
             ] {
@@ -216,12 +228,19 @@ mod tests {
                 REMINDER_OPENS_SMS,
                 REMINDER_CLOSING_SMS,
                 REMINDER_RESULTS_SMS,
+                REMINDER_DELIVERED_SMS,
+                REMINDER_DIGEST_SMS,
             ] {
                 let r = t.render(lang, &council(), &values);
                 assert!(!r.body.contains("{{"), "{}", r.body);
                 assert!(r.body.is_ascii(), "{}", r.body);
             }
-            for t in [REMINDER_OPENS_SMS, REMINDER_CLOSING_SMS] {
+            for t in [
+                REMINDER_OPENS_SMS,
+                REMINDER_CLOSING_SMS,
+                REMINDER_DELIVERED_SMS,
+                REMINDER_DIGEST_SMS,
+            ] {
                 assert!(t.render(lang, &council(), &values).body.contains("STOP"));
             }
         }
@@ -247,6 +266,9 @@ mod tests {
             ("closes", "17 December 2026"),
             ("closes_sentence", " until 17 December 2026."),
             ("stop", "https://example.org/reminders/stop?s=1&t=ab"),
+            ("month", "March 2027"),
+            ("count", "3"),
+            ("updates", "Benches: the benches are in."),
         ];
         let all = [
             SIGN_IN_CODE,
@@ -266,6 +288,12 @@ mod tests {
             REMINDER_OPENS_LETTER,
             REMINDER_CLOSING_LETTER,
             REMINDER_RESULTS_LETTER,
+            REMINDER_DELIVERED,
+            REMINDER_DIGEST,
+            REMINDER_DELIVERED_SMS,
+            REMINDER_DIGEST_SMS,
+            REMINDER_DELIVERED_LETTER,
+            REMINDER_DIGEST_LETTER,
         ];
         for (i, t) in all.iter().enumerate() {
             for lang in BOTH {

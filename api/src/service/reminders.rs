@@ -94,27 +94,45 @@ pub struct Reminders {
     pub contact_hint: String,
 }
 
-/// The messages, in the order a round sends them.
+/// The messages, in the order a round sends them. After the results, the
+/// funded bids' delivery: a message when one is delivered, and a digest of
+/// each month's public updates (while the reminders are kept: they go with
+/// the round's verification data at the end of its retention period).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Opens,
     Closing,
     Results,
+    /// A funded bid is delivered: the bid's id.
+    Delivered(i64),
+    /// The public updates of a UK calendar month: its year and month.
+    Digest(i32, u32),
 }
 
 impl Kind {
-    fn as_str(self) -> &'static str {
+    fn as_string(self) -> String {
         match self {
-            Kind::Opens => "opens",
-            Kind::Closing => "closing",
-            Kind::Results => "results",
+            Kind::Opens => "opens".into(),
+            Kind::Closing => "closing".into(),
+            Kind::Results => "results".into(),
+            Kind::Delivered(bid) => format!("delivered:{bid}"),
+            Kind::Digest(year, month) => format!("digest:{year:04}-{month:02}"),
         }
     }
 
     fn parse(s: &str) -> Option<Self> {
-        [Kind::Opens, Kind::Closing, Kind::Results]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        match s {
+            "opens" => Some(Kind::Opens),
+            "closing" => Some(Kind::Closing),
+            "results" => Some(Kind::Results),
+            _ => {
+                if let Some(bid) = s.strip_prefix("delivered:") {
+                    return bid.parse().ok().map(Kind::Delivered);
+                }
+                let (year, month) = s.strip_prefix("digest:")?.split_once('-')?;
+                Some(Kind::Digest(year.parse().ok()?, month.parse().ok()?))
+            }
+        }
     }
 }
 
@@ -554,6 +572,20 @@ pub async fn queue_due(db: &DatabaseConnection, now: DateTime<Utc>) -> ServiceRe
         }
         if round.phase == Phase::Published {
             due.push((Kind::Results, None));
+            for d in crate::service::delivery::for_round(db, None, round.id).await? {
+                if d.status == crate::service::delivery::Status::Delivered {
+                    due.push((Kind::Delivered(d.bid_id.get()), None));
+                }
+            }
+            let (year, month) = crate::words::dates::last_month(now);
+            if let Some((from, to)) = crate::words::dates::month_span(year, month) {
+                if !crate::service::delivery::approved_between(db, round.id, from, to)
+                    .await?
+                    .is_empty()
+                {
+                    due.push((Kind::Digest(year, month), None));
+                }
+            }
         }
         for (kind, asked_before) in due {
             let send_at = |channel: &str| match (kind, closes) {
@@ -586,7 +618,7 @@ async fn queue(
     // tick), two counts through the indexes say so, and nothing is listed.
     let queued_count = messages::Entity::find()
         .filter(messages::Column::RoundId.eq(round_id))
-        .filter(messages::Column::Kind.eq(kind.as_str()))
+        .filter(messages::Column::Kind.eq(kind.as_string()))
         .count(db)
         .await
         .context("counting queued reminders")?;
@@ -598,7 +630,7 @@ async fn queue(
         .select_only()
         .column(messages::Column::SubscriptionId)
         .filter(messages::Column::RoundId.eq(round_id))
-        .filter(messages::Column::Kind.eq(kind.as_str()))
+        .filter(messages::Column::Kind.eq(kind.as_string()))
         .into_tuple::<i64>()
         .all(db)
         .await
@@ -611,7 +643,7 @@ async fn queue(
         .map(|(subscription_id, channel)| messages::ActiveModel {
             subscription_id: Set(subscription_id),
             round_id: Set(round_id),
-            kind: Set(kind.as_str().into()),
+            kind: Set(kind.as_string()),
             status: Set("pending".into()),
             attempts: Set(0),
             next_attempt_at: Set(send_at(&channel)),
@@ -754,6 +786,7 @@ async fn deliver(
                 == 0
         }
         Kind::Results => round.phase == Phase::Published,
+        Kind::Delivered(_) | Kind::Digest(..) => round.phase == Phase::Published,
     };
     if !needed {
         return Ok(());
@@ -767,8 +800,70 @@ async fn deliver(
     let public = &state.settings.public_url;
     let link = match kind {
         Kind::Results => format!("{public}/rounds/{}/results", sub.round_id),
+        Kind::Delivered(_) | Kind::Digest(..) => {
+            format!("{public}/rounds/{}/delivery", sub.round_id)
+        }
         _ => format!("{public}/rounds/{}", sub.round_id),
     };
+    // What the delivery messages say: the bid delivered, or the month's
+    // updates, one line each.
+    let (mut title, mut month, mut updates, mut count) =
+        (String::new(), String::new(), String::new(), String::new());
+    match kind {
+        Kind::Delivered(bid) => {
+            let Some(d) = crate::service::delivery::for_bid(&state.db, bid.into()).await? else {
+                return Ok(());
+            };
+            if d.status != crate::service::delivery::Status::Delivered {
+                return Ok(());
+            }
+            let b = crate::store::bids::Entity::find_by_id(bid)
+                .one(&state.db)
+                .await
+                .context("loading a bid")?;
+            title = b
+                .map(|b| lang.pick(&b.title, b.title_cy.as_deref()).to_owned())
+                .unwrap_or_default();
+        }
+        Kind::Digest(year, m) => {
+            let Some((from, to)) = crate::words::dates::month_span(year, m) else {
+                return Ok(());
+            };
+            let list =
+                crate::service::delivery::approved_between(&state.db, round.id, from, to).await?;
+            if list.is_empty() {
+                return Ok(());
+            }
+            let ids: Vec<i64> = list.iter().map(|u| u.bid_id.get()).collect();
+            let titles: std::collections::HashMap<i64, String> = crate::store::bids::Entity::find()
+                .filter(crate::store::bids::Column::Id.is_in(ids))
+                .all(&state.db)
+                .await
+                .context("loading bids")?
+                .into_iter()
+                .map(|b| (b.id, lang.pick(&b.title, b.title_cy.as_deref()).to_owned()))
+                .collect();
+            updates = list
+                .iter()
+                .map(|u| {
+                    let text: String = u.body.chars().take(280).collect();
+                    let more = if u.body.chars().count() > 280 {
+                        "…"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "- {}: {text}{more}",
+                        titles.get(&u.bid_id.get()).map_or("", String::as_str)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            count = list.len().to_string();
+            month = crate::words::dates::month(lang, year, m);
+        }
+        _ => {}
+    }
     let closes_day = closes
         .map(|c| crate::words::dates::day(lang, c))
         .unwrap_or_default();
@@ -790,6 +885,10 @@ async fn deliver(
         ("closes", closes_day.as_str()),
         ("closes_sentence", closes_sentence.as_str()),
         ("stop", stop.as_str()),
+        ("title", title.as_str()),
+        ("month", month.as_str()),
+        ("updates", updates.as_str()),
+        ("count", count.as_str()),
     ];
     use crate::channels::templates as t;
     if sub.channel == "letter" {
@@ -797,6 +896,8 @@ async fn deliver(
             Kind::Opens => t::REMINDER_OPENS_LETTER,
             Kind::Closing => t::REMINDER_CLOSING_LETTER,
             Kind::Results => t::REMINDER_RESULTS_LETTER,
+            Kind::Delivered(_) => t::REMINDER_DELIVERED_LETTER,
+            Kind::Digest(..) => t::REMINDER_DIGEST_LETTER,
         };
         let address =
             PostalAddress::parse(&to).map_err(|e| ServiceError::Unexpected(anyhow::anyhow!(e)))?;
@@ -812,6 +913,8 @@ async fn deliver(
             Kind::Opens => t::REMINDER_OPENS_SMS,
             Kind::Closing => t::REMINDER_CLOSING_SMS,
             Kind::Results => t::REMINDER_RESULTS_SMS,
+            Kind::Delivered(_) => t::REMINDER_DELIVERED_SMS,
+            Kind::Digest(..) => t::REMINDER_DIGEST_SMS,
         };
         let number =
             PhoneNumber::parse(&to).map_err(|e| ServiceError::Unexpected(anyhow::anyhow!(e)))?;
@@ -826,6 +929,8 @@ async fn deliver(
             Kind::Opens => t::REMINDER_OPENS,
             Kind::Closing => t::REMINDER_CLOSING,
             Kind::Results => t::REMINDER_RESULTS,
+            Kind::Delivered(_) => t::REMINDER_DELIVERED,
+            Kind::Digest(..) => t::REMINDER_DIGEST,
         };
         let address =
             EmailAddress::parse(&to).map_err(|e| ServiceError::Unexpected(anyhow::anyhow!(e)))?;

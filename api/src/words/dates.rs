@@ -30,6 +30,43 @@ pub fn day(lang: Language, at: DateTime<Utc>) -> String {
     )
 }
 
+/// A month as people write it, in `lang`: "March 2027", "Mawrth 2027".
+pub fn month(lang: Language, year: i32, month: u32) -> String {
+    let w = super::of(lang);
+    let name = w
+        .months
+        .split(' ')
+        .nth(month.saturating_sub(1) as usize)
+        .unwrap_or_default();
+    format!("{name} {year}")
+}
+
+/// The UK calendar month before the one `now` is in: its year and month.
+pub fn last_month(now: DateTime<Utc>) -> (i32, u32) {
+    use chrono::Datelike;
+    let today = uk_day(now);
+    let last = today - chrono::Duration::days(i64::from(today.day()));
+    (last.year(), last.month())
+}
+
+/// When a UK calendar month begins and ends: the London midnights of its
+/// first day and of the next month's.
+pub fn month_span(year: i32, month: u32) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    use chrono::TimeZone;
+    let midnight = |y: i32, m: u32| {
+        chrono_tz::Europe::London
+            .with_ymd_and_hms(y, m, 1, 0, 0, 0)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    };
+    let (ny, nm) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    Some((midnight(year, month)?, midnight(ny, nm)?))
+}
+
 /// How long is left to vote before `closes`, counted in UK calendar days
 /// from `now`: "3 days left", "1 day left" or "voting closes today".
 pub fn left(lang: Language, closes: DateTime<Utc>, now: DateTime<Utc>) -> String {
@@ -38,6 +75,25 @@ pub fn left(lang: Language, closes: DateTime<Utc>, now: DateTime<Utc>) -> String
         ..=0 => w.closes_today.to_owned(),
         1 => w.day_left.to_owned(),
         n => super::fill(w.days_left, &[("count", &n.to_string())]),
+    }
+}
+
+#[cfg(test)]
+mod month_tests {
+    use super::*;
+
+    #[test]
+    fn last_month_is_the_uks() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        // 23:30 UTC on 31 March is already 1 April in London.
+        assert_eq!(last_month(at("2027-03-31T23:30:00Z")), (2027, 3));
+        assert_eq!(last_month(at("2027-01-15T12:00:00Z")), (2026, 12));
+        let (from, to) = month_span(2027, 3).unwrap();
+        assert_eq!(from, at("2027-03-01T00:00:00Z"));
+        // British Summer Time began on 28 March.
+        assert_eq!(to, at("2027-03-31T23:00:00Z"));
+        assert_eq!(month(Language::Cy, 2027, 3), "Mawrth 2027");
+        assert_eq!(month(Language::En, 2026, 12), "December 2026");
     }
 }
 

@@ -451,6 +451,20 @@ pub async fn public_updates(
     approved_or_waiting(db, round_id, "approved", limit).await
 }
 
+/// A round's updates approved between `from` and `to`, oldest first: a
+/// month's digest.
+pub async fn approved_between(
+    db: &impl ConnectionTrait,
+    round_id: RoundId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> ServiceResult<Vec<Update>> {
+    let mut list = approved_or_waiting(db, round_id, "approved", 200).await?;
+    list.retain(|u| u.decided_at.is_some_and(|d| d >= from && d < to));
+    list.reverse();
+    Ok(list)
+}
+
 /// Updates waiting for an officer, oldest first.
 pub async fn waiting(
     db: &impl ConnectionTrait,
