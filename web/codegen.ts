@@ -19,7 +19,7 @@ const config: CodegenConfig = {
         importExtension: '.js',
         useTypeImports: true,
         enumsAsTypes: true,
-        scalars: { Pence: 'number', DateTime: 'string' },
+        scalars: { Pence: 'number', DateTime: 'string', NaiveDate: 'string' },
         // These are maintained by hand-written operations, not a client cache.
         skipTypename: true,
       },

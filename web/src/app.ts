@@ -37,6 +37,7 @@ import { groupRoutes } from './routes/groups/index.js';
 import { officerRoutes } from './routes/officer/index.js';
 import { resultRoutes } from './routes/results.js';
 import { participationPublicRoutes } from './routes/participation.js';
+import { deliveryRoutes, photoRoutes } from './routes/delivery.js';
 import { devRoutes } from './routes/dev.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -56,9 +57,9 @@ export function createApp({ config, client }: AppDeps) {
   app.set('trust proxy', config.trustProxy);
 
   // The demo's one address: /graphql, /health, the published result files,
-  // the council's signing key and the phone webhooks go on to the API
-  // untouched (before any body is read, so the request body streams
-  // through), bodies too large for it refused.
+  // the photos of delivery updates, the council's signing key and the phone
+  // webhooks go on to the API untouched (before any body is read, so the
+  // request body streams through), bodies too large for it refused.
   if (config.forwardApi) app.use(apiProxy(config.apiUrl));
 
   app.use(requestLog);
@@ -98,12 +99,16 @@ export function createApp({ config, client }: AppDeps) {
   // Language: ?lang= switches and is remembered (the cookie is set only when
   // it changes, and then the page is not kept by shared caches); otherwise
   // the cookie; English by default.
+  // A feed's language is in its address alone (routes/delivery.ts): feed
+  // readers keep no cookie, and setting one would keep every answer out of
+  // shared caches.
   app.use((req, res, next) => {
     const q = req.query.lang;
     let lang: Lang = 'en';
     if (isLang(q)) {
       lang = q;
-      if (req.cookies?.[COOKIES.lang] !== q) res.cookie(COOKIES.lang, q, { ...cookieBase, maxAge: 365 * 24 * 3600 * 1000 });
+      const feed = req.path.endsWith('.atom');
+      if (!feed && req.cookies?.[COOKIES.lang] !== q) res.cookie(COOKIES.lang, q, { ...cookieBase, maxAge: 365 * 24 * 3600 * 1000 });
     } else if (isLang(req.cookies?.[COOKIES.lang])) {
       lang = req.cookies[COOKIES.lang] as Lang;
     }
@@ -203,6 +208,9 @@ export function createApp({ config, client }: AppDeps) {
   app.use(officerRoutes());
   app.use(resultRoutes());
   app.use(participationPublicRoutes());
+  app.use(deliveryRoutes(config));
+  // Forwarding, the proxy above has sent photos on to the API already.
+  if (!config.forwardApi) app.use(photoRoutes(config));
   if (dev) app.use(devRoutes(config));
 
   app.use(errorHandlers(config));

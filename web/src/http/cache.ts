@@ -20,6 +20,10 @@
 //   correction shows is acceptable; after it, caches revalidate (ETag and
 //   Last-Modified, the newest publication time). Never `immutable`: even a
 //   page for one version (?version=N) says whether a newer one exists.
+//   What happened to a published round's money (its delivery page and
+//   Atom feed, routes/delivery.ts) is kept the same minute, then
+//   revalidated with the ETag of the page as rendered (no Last-Modified:
+//   it changes whenever the council records progress).
 //
 // Public pages say `Vary: Cookie`: the language cookie (fs_lang) changes the
 // page, and a session cookie would make it personal. Not Accept-Language:

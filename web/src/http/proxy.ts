@@ -1,6 +1,6 @@
 // The demo's one address: with FAIRSHARE_WEB_FORWARD_API=true, /graphql,
-// /health, the published result files, the council's signing key and the
-// phone gateway's webhooks go
+// /health, the published result files, the photos of delivery updates, the
+// council's signing key and the phone gateway's webhooks go
 // on to the API untouched, before any body is read, so that bodies stream
 // through (the gateway's signatures cover them byte for byte).
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -8,16 +8,26 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { logger } from '../lib/log.js';
 import { SIGNING_KEY_PATH } from '../view-models/checkpoint.js';
+import { COOKIES } from './request.js';
 
-/** A published result's files on the API: /rounds/ROUND/results/vN/FILE, and nothing else under /rounds. */
-const RESULT_FILE = /^\/rounds\/\d+\/results\/v\d+\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/**
+ * A published result's files on the API: /rounds/ROUND/results/vN/FILE,
+ * and /rounds/ROUND/results/latest/FILE (the latest version with the
+ * round's log as it stands, delivery entries included); nothing else under
+ * /rounds.
+ */
+const RESULT_FILE = /^\/rounds\/\d+\/results\/(v\d+|latest)\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** A photo of a delivery update on the API: /delivery/photos/ID.jpg (or .png). */
+export const DELIVERY_PHOTO = /^\/delivery\/photos\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /**
  * The paths the web client forwards to the API when FAIRSHARE_WEB_FORWARD_API
- * is on: GraphQL, the health check, the result files, the council's public
- * key for close checkpoints and the phone gateway's webhooks (whose signed
- * bodies must pass untouched). The web's own
- * /rounds/ROUND/results page is not among them.
+ * is on: GraphQL, the health check, the result files, the photos of
+ * delivery updates, the council's public key for close checkpoints and the
+ * phone gateway's webhooks (whose signed bodies must pass untouched). The
+ * web's own /rounds/ROUND/results and /rounds/ROUND/delivery pages are not
+ * among them.
  */
 export function forwardsToApi(pathname: string): boolean {
   return (
@@ -25,8 +35,24 @@ export function forwardsToApi(pathname: string): boolean {
     pathname.startsWith('/health') ||
     pathname.startsWith('/phone/') ||
     pathname === SIGNING_KEY_PATH ||
-    RESULT_FILE.test(pathname)
+    RESULT_FILE.test(pathname) ||
+    DELIVERY_PHOTO.test(pathname)
   );
+}
+
+/** This server's session cookie (the API token) in a Cookie header, if there is one. */
+export function sessionTokenOf(cookieHeader: string | undefined): string | undefined {
+  for (const part of (cookieHeader ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== COOKIES.session) continue;
+    const raw = part.slice(eq + 1).trim();
+    try {
+      return decodeURIComponent(raw) || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** The most the API reads of a request's body from anyone (api/src/http.rs, MAX_BODY_BYTES). */
@@ -116,6 +142,12 @@ export function apiProxy(apiUrl: string): RequestHandler[] {
     on: {
       start: (req) => countBody(req),
       proxyReq: (proxyReq, req) => {
+        // A photo of an update not yet approved is for the bid's group and
+        // staff only: the API knows them by the session this server keeps
+        // in its own cookie, sent on as the bearer token the web's GraphQL
+        // calls carry (the API reads no cookie of ours).
+        const token = DELIVERY_PHOTO.test(new URL(req.url ?? '/', 'http://x').pathname) ? sessionTokenOf(req.headers.cookie) : undefined;
+        if (token && !proxyReq.getHeader('authorization')) proxyReq.setHeader('authorization', `Bearer ${token}`);
         const seen = bodies.get(req);
         if (!seen) return;
         seen.upstream = proxyReq;

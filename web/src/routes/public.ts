@@ -12,6 +12,7 @@ import { areasForPostcode } from '../lib/postcode.js';
 import { fmt } from '../i18n/index.js';
 import { bidStatusText, timetable } from '../view-models/timetable.js';
 import { written } from '../lib/welsh.js';
+import { deliveryView } from '../view-models/delivery.js';
 
 /** The demo's accounts, seeded by `fairshare demo` (api/src/demo.rs). */
 export const DEMO_ACCOUNTS: { email: string; role: string }[] = [
@@ -151,6 +152,8 @@ export function publicRoutes(config: Config) {
       bid,
       tt,
       statusText: bidStatusText(res.locals.t, bid.status, tt.phase),
+      // Funded and published: what happened after the vote, with the public updates only.
+      delivery: bid.delivery ? deliveryView(bid.delivery, res.locals.t, req.lang) : null,
       member,
       backLink: `/rounds/${bid.round.id}/areas/${bid.area.id}`,
     });

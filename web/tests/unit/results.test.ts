@@ -36,6 +36,18 @@ describe('forwarding to the API', () => {
     ['/.well-known/fairshare-signing-key/', false],
     ['/.well-known/other', false],
     ['/.well-known/', false],
+    // The latest version with the log as it stands, and the photos of delivery updates.
+    ['/rounds/2/results/latest/bundle.tar', true],
+    ['/rounds/2/results/latest/audit.jsonl', true],
+    ['/rounds/2/results/latest', false],
+    ['/rounds/2/results/newest/bundle.tar', false],
+    ['/delivery/photos/12.jpg', true],
+    ['/delivery/photos/12.png', true],
+    ['/delivery/photos/', false],
+    ['/delivery/photos/a/b.jpg', false],
+    ['/delivery/photos/..', false],
+    ['/rounds/2/delivery', false],
+    ['/rounds/2/delivery.atom', false],
   ])('%s → %s', (path, expected) => {
     expect(forwardsToApi(path)).toBe(expected);
   });

@@ -233,6 +233,34 @@ export type CsvFile = {
   encoding?: ContentEncoding;
 };
 
+/** A photo to add to an update. */
+export type DeliveryPhotoInput = {
+  /**
+   * What the photo shows, for people who cannot see it (3 to 300
+   * characters).
+   */
+  altText: string;
+  /** The file's bytes, base64: a JPEG, PNG or WebP of at most 5 MB. */
+  contentBase64: string;
+};
+
+export type DeliveryStatus =
+  /** Will not go ahead: `statusReason` says why. */
+  | 'CANCELLED'
+  /** Late: `statusReason` says why. */
+  | 'DELAYED'
+  | 'DELIVERED'
+  | 'IN_PROGRESS'
+  | 'PLANNED';
+
+export type DeliveryUpdateState =
+  /** Public. */
+  | 'APPROVED'
+  /** Waiting for an officer. */
+  | 'PENDING'
+  /** Not approved: `reason` says why, for the group. */
+  | 'REJECTED';
+
 /**
  * Which ballot counts when one person votes both through an officer and
  * by themselves.
@@ -365,6 +393,15 @@ export type LocationInput = {
   longitude?: number | null | undefined;
 };
 
+/** What a project will do by when, and when it did. */
+export type MilestoneInput = {
+  /** The date it was done; empty until then. */
+  doneDate?: string | null | undefined;
+  /** The date it should be done by. */
+  targetDate: string;
+  title: string;
+};
+
 /** How an officer enters a ballot for someone. */
 export type OfficerChannel =
   | 'ASSISTED'
@@ -390,6 +427,14 @@ export type Phase =
   | 'DRAFT'
   | 'PUBLISHED'
   | 'VOTING';
+
+export type PostDeliveryUpdateInput = {
+  /** What happened, in 1 to 2,000 characters. */
+  body: string;
+  deliveryId: string | number;
+  /** At most 4. */
+  photos?: Array<DeliveryPhotoInput>;
+};
 
 export type PotInput = {
   amountPence: number;
@@ -682,6 +727,92 @@ export type MyDataQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MyDataQuery = { myData: string };
 
+export type DeliveryPhotoFieldsFragment = { id: string, url: string, altText: string, width: number, height: number };
+
+export type DeliveryUpdateFieldsFragment = { id: string, body: string, state: DeliveryUpdateState, reason: string | null, createdAt: string, decidedAt: string | null, photos: Array<{ id: string, url: string, altText: string, width: number, height: number }> };
+
+export type DeliveryFieldsFragment = { id: string, status: DeliveryStatus, statusReason: string | null, awardPence: number, spentPence: number, overspendReason: string | null, updatedAt: string, milestones: Array<{ title: string, targetDate: string, doneDate: string | null }> };
+
+export type DeliveryTotalsFieldsFragment = { funded: number, delivered: number, cancelled: number, promisedPence: number, spentPence: number };
+
+export type RoundDeliveryPageQueryVariables = Exact<{
+  roundId: string | number;
+  areaId?: string | number | null | undefined;
+}>;
+
+
+export type RoundDeliveryPageQuery = { round: { id: string, title: string, titleCy: string | null, phase: Phase, pots: Array<{ id: string, area: { id: string, name: string, nameCy: string | null } }> }, roundDelivery: { totals: { funded: number, delivered: number, cancelled: number, promisedPence: number, spentPence: number }, deliveries: Array<{ id: string, status: DeliveryStatus, statusReason: string | null, awardPence: number, spentPence: number, overspendReason: string | null, updatedAt: string, bid: { id: string, title: string, titleCy: string | null, area: { id: string, name: string, nameCy: string | null } }, updates: Array<{ id: string, body: string, state: DeliveryUpdateState, reason: string | null, createdAt: string, decidedAt: string | null, photos: Array<{ id: string, url: string, altText: string, width: number, height: number }> }>, milestones: Array<{ title: string, targetDate: string, doneDate: string | null }> }> } };
+
+export type DeliveryFeedQueryVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type DeliveryFeedQuery = { round: { id: string, title: string, titleCy: string | null, phase: Phase }, deliveryUpdates: Array<{ id: string, body: string, createdAt: string, decidedAt: string | null, bid: { id: string, title: string, titleCy: string | null }, photos: Array<{ id: string, url: string, altText: string, width: number, height: number }> }>, resultVersions: Array<{ version: number, publishedAt: string | null }> };
+
+export type BidDeliveryUpdatesQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type BidDeliveryUpdatesQuery = { bid: { id: string, title: string, titleCy: string | null, group: { id: string, name: string }, round: { id: string, title: string, titleCy: string | null, phase: Phase }, delivery: { id: string, status: DeliveryStatus, statusReason: string | null, awardPence: number, spentPence: number, overspendReason: string | null, updatedAt: string, updates: Array<{ id: string, body: string, state: DeliveryUpdateState, reason: string | null, createdAt: string, decidedAt: string | null, photos: Array<{ id: string, url: string, altText: string, width: number, height: number }> }>, milestones: Array<{ title: string, targetDate: string, doneDate: string | null }> } | null } };
+
+export type PostDeliveryUpdateMutationVariables = Exact<{
+  input: PostDeliveryUpdateInput;
+}>;
+
+
+export type PostDeliveryUpdateMutation = { postDeliveryUpdate: { id: string, state: DeliveryUpdateState } };
+
+export type StaffRoundDeliveryQueryVariables = Exact<{
+  roundId: string | number;
+}>;
+
+
+export type StaffRoundDeliveryQuery = { round: { id: string, title: string, titleCy: string | null, phase: Phase }, roundDelivery: { totals: { funded: number, delivered: number, cancelled: number, promisedPence: number, spentPence: number }, deliveries: Array<{ id: string, status: DeliveryStatus, statusReason: string | null, awardPence: number, spentPence: number, overspendReason: string | null, updatedAt: string, bid: { id: string, title: string, titleCy: string | null, area: { id: string, name: string, nameCy: string | null }, group: { id: string, name: string } }, milestones: Array<{ title: string, targetDate: string, doneDate: string | null }> }> }, deliveryUpdatesWaiting: Array<{ id: string, deliveryId: string }> };
+
+export type StaffBidDeliveryQueryVariables = Exact<{
+  bidId: string | number;
+}>;
+
+
+export type StaffBidDeliveryQuery = { bid: { id: string, title: string, titleCy: string | null, area: { id: string, name: string, nameCy: string | null }, group: { id: string, name: string }, round: { id: string, title: string, titleCy: string | null, phase: Phase }, delivery: { id: string, status: DeliveryStatus, statusReason: string | null, awardPence: number, spentPence: number, overspendReason: string | null, updatedAt: string, updates: Array<{ id: string, body: string, state: DeliveryUpdateState, reason: string | null, createdAt: string, decidedAt: string | null, photos: Array<{ id: string, url: string, altText: string, width: number, height: number }> }>, milestones: Array<{ title: string, targetDate: string, doneDate: string | null }> } | null } };
+
+export type DecideDeliveryUpdateMutationVariables = Exact<{
+  updateId: string | number;
+  approve: boolean;
+  reason?: string | null | undefined;
+}>;
+
+
+export type DecideDeliveryUpdateMutation = { decideDeliveryUpdate: { id: string, state: DeliveryUpdateState } };
+
+export type SetDeliveryStatusMutationVariables = Exact<{
+  deliveryId: string | number;
+  status: DeliveryStatus;
+  reason?: string | null | undefined;
+}>;
+
+
+export type SetDeliveryStatusMutation = { setDeliveryStatus: { id: string, status: DeliveryStatus } };
+
+export type SetDeliverySpendingMutationVariables = Exact<{
+  deliveryId: string | number;
+  spentPence: number;
+  reason?: string | null | undefined;
+}>;
+
+
+export type SetDeliverySpendingMutation = { setDeliverySpending: { id: string, spentPence: number } };
+
+export type SetDeliveryMilestonesMutationVariables = Exact<{
+  deliveryId: string | number;
+  milestones: Array<MilestoneInput> | MilestoneInput;
+}>;
+
+
+export type SetDeliveryMilestonesMutation = { setDeliveryMilestones: { id: string } };
+
 export type MyGroupsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -699,7 +830,7 @@ export type GroupPageQueryVariables = Exact<{
 }>;
 
 
-export type GroupPageQuery = { group: { id: string, name: string, description: string, contactEmail: string, area: { id: string, name: string }, bids: { nodes: Array<{ id: string, title: string, costPence: number, status: BidStatus, reviewReason: string | null, round: { id: string, title: string, phase: Phase } }> } }, me: { id: string, groups: Array<{ id: string }> } | null };
+export type GroupPageQuery = { group: { id: string, name: string, description: string, contactEmail: string, area: { id: string, name: string }, bids: { nodes: Array<{ id: string, title: string, costPence: number, status: BidStatus, reviewReason: string | null, round: { id: string, title: string, phase: Phase }, delivery: { id: string, status: DeliveryStatus } | null }> } }, me: { id: string, groups: Array<{ id: string }> } | null };
 
 export type GroupMembersQueryVariables = Exact<{
   id: string | number;
@@ -1165,7 +1296,7 @@ export type BidPageQueryVariables = Exact<{
 }>;
 
 
-export type BidPageQuery = { bid: { id: string, title: string, summary: string, description: string, titleCy: string | null, summaryCy: string | null, descriptionCy: string | null, costPence: number, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, reviewHistory: Array<{ decision: BidStatus, reason: string | null, reviewedAt: string }>, location: { address: string | null, latitude: number | null, longitude: number | null }, area: { id: string, name: string, nameCy: string | null }, locality: { id: string, name: string, nameCy: string | null } | null, group: { id: string, name: string, description: string, contactEmail: string }, round: { id: string, title: string, titleCy: string | null, phase: Phase, phaseChangedAt: string, votingClosedAt: string | null, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } } } };
+export type BidPageQuery = { bid: { id: string, title: string, summary: string, description: string, titleCy: string | null, summaryCy: string | null, descriptionCy: string | null, costPence: number, costDisplay: string, category: string, status: BidStatus, reviewReason: string | null, reviewHistory: Array<{ decision: BidStatus, reason: string | null, reviewedAt: string }>, location: { address: string | null, latitude: number | null, longitude: number | null }, area: { id: string, name: string, nameCy: string | null }, locality: { id: string, name: string, nameCy: string | null } | null, group: { id: string, name: string, description: string, contactEmail: string }, round: { id: string, title: string, titleCy: string | null, phase: Phase, phaseChangedAt: string, votingClosedAt: string | null, schedule: { votingOpensAt: string | null, votingClosesAt: string | null } }, delivery: { id: string, status: DeliveryStatus, statusReason: string | null, awardPence: number, spentPence: number, overspendReason: string | null, updatedAt: string, updates: Array<{ id: string, body: string, state: DeliveryUpdateState, reason: string | null, createdAt: string, decidedAt: string | null, photos: Array<{ id: string, url: string, altText: string, width: number, height: number }> }>, milestones: Array<{ title: string, targetDate: string, doneDate: string | null }> } | null } };
 
 export type StartPageQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1403,6 +1534,59 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const DeliveryPhotoFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeliveryPhotoFields on DeliveryPhoto {
+  id
+  url
+  altText
+  width
+  height
+}
+    `, {"fragmentName":"DeliveryPhotoFields"}) as unknown as TypedDocumentString<DeliveryPhotoFieldsFragment, unknown>;
+export const DeliveryUpdateFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeliveryUpdateFields on DeliveryUpdate {
+  id
+  body
+  state
+  reason
+  createdAt
+  decidedAt
+  photos {
+    ...DeliveryPhotoFields
+  }
+}
+    fragment DeliveryPhotoFields on DeliveryPhoto {
+  id
+  url
+  altText
+  width
+  height
+}`, {"fragmentName":"DeliveryUpdateFields"}) as unknown as TypedDocumentString<DeliveryUpdateFieldsFragment, unknown>;
+export const DeliveryFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeliveryFields on Delivery {
+  id
+  status
+  statusReason
+  awardPence
+  spentPence
+  overspendReason
+  updatedAt
+  milestones {
+    title
+    targetDate
+    doneDate
+  }
+}
+    `, {"fragmentName":"DeliveryFields"}) as unknown as TypedDocumentString<DeliveryFieldsFragment, unknown>;
+export const DeliveryTotalsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeliveryTotalsFields on DeliveryTotals {
+  funded
+  delivered
+  cancelled
+  promisedPence
+  spentPence
+}
+    `, {"fragmentName":"DeliveryTotalsFields"}) as unknown as TypedDocumentString<DeliveryTotalsFieldsFragment, unknown>;
 export const AreaPopulationFieldsFragmentDoc = new TypedDocumentString(`
     fragment AreaPopulationFields on AreaPopulation {
   source
@@ -1798,6 +1982,333 @@ export const MyDataDocument = new TypedDocumentString(`
   myData
 }
     `) as unknown as TypedDocumentString<MyDataQuery, MyDataQueryVariables>;
+export const RoundDeliveryPageDocument = new TypedDocumentString(`
+    query RoundDeliveryPage($roundId: ID!, $areaId: ID) {
+  round(id: $roundId) {
+    id
+    title
+    titleCy
+    phase
+    pots {
+      id
+      area {
+        id
+        name
+        nameCy
+      }
+    }
+  }
+  roundDelivery(roundId: $roundId, areaId: $areaId) {
+    totals {
+      ...DeliveryTotalsFields
+    }
+    deliveries {
+      ...DeliveryFields
+      bid {
+        id
+        title
+        titleCy
+        area {
+          id
+          name
+          nameCy
+        }
+      }
+      updates {
+        ...DeliveryUpdateFields
+      }
+    }
+  }
+}
+    fragment DeliveryPhotoFields on DeliveryPhoto {
+  id
+  url
+  altText
+  width
+  height
+}
+fragment DeliveryUpdateFields on DeliveryUpdate {
+  id
+  body
+  state
+  reason
+  createdAt
+  decidedAt
+  photos {
+    ...DeliveryPhotoFields
+  }
+}
+fragment DeliveryFields on Delivery {
+  id
+  status
+  statusReason
+  awardPence
+  spentPence
+  overspendReason
+  updatedAt
+  milestones {
+    title
+    targetDate
+    doneDate
+  }
+}
+fragment DeliveryTotalsFields on DeliveryTotals {
+  funded
+  delivered
+  cancelled
+  promisedPence
+  spentPence
+}`) as unknown as TypedDocumentString<RoundDeliveryPageQuery, RoundDeliveryPageQueryVariables>;
+export const DeliveryFeedDocument = new TypedDocumentString(`
+    query DeliveryFeed($roundId: ID!) {
+  round(id: $roundId) {
+    id
+    title
+    titleCy
+    phase
+  }
+  deliveryUpdates(roundId: $roundId, first: 50) {
+    id
+    body
+    createdAt
+    decidedAt
+    bid {
+      id
+      title
+      titleCy
+    }
+    photos {
+      ...DeliveryPhotoFields
+    }
+  }
+  resultVersions(roundId: $roundId) {
+    version
+    publishedAt
+  }
+}
+    fragment DeliveryPhotoFields on DeliveryPhoto {
+  id
+  url
+  altText
+  width
+  height
+}`) as unknown as TypedDocumentString<DeliveryFeedQuery, DeliveryFeedQueryVariables>;
+export const BidDeliveryUpdatesDocument = new TypedDocumentString(`
+    query BidDeliveryUpdates($id: ID!) {
+  bid(id: $id) {
+    id
+    title
+    titleCy
+    group {
+      id
+      name
+    }
+    round {
+      id
+      title
+      titleCy
+      phase
+    }
+    delivery {
+      ...DeliveryFields
+      updates {
+        ...DeliveryUpdateFields
+      }
+    }
+  }
+}
+    fragment DeliveryPhotoFields on DeliveryPhoto {
+  id
+  url
+  altText
+  width
+  height
+}
+fragment DeliveryUpdateFields on DeliveryUpdate {
+  id
+  body
+  state
+  reason
+  createdAt
+  decidedAt
+  photos {
+    ...DeliveryPhotoFields
+  }
+}
+fragment DeliveryFields on Delivery {
+  id
+  status
+  statusReason
+  awardPence
+  spentPence
+  overspendReason
+  updatedAt
+  milestones {
+    title
+    targetDate
+    doneDate
+  }
+}`) as unknown as TypedDocumentString<BidDeliveryUpdatesQuery, BidDeliveryUpdatesQueryVariables>;
+export const PostDeliveryUpdateDocument = new TypedDocumentString(`
+    mutation PostDeliveryUpdate($input: PostDeliveryUpdateInput!) {
+  postDeliveryUpdate(input: $input) {
+    id
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<PostDeliveryUpdateMutation, PostDeliveryUpdateMutationVariables>;
+export const StaffRoundDeliveryDocument = new TypedDocumentString(`
+    query StaffRoundDelivery($roundId: ID!) {
+  round(id: $roundId) {
+    id
+    title
+    titleCy
+    phase
+  }
+  roundDelivery(roundId: $roundId) {
+    totals {
+      ...DeliveryTotalsFields
+    }
+    deliveries {
+      ...DeliveryFields
+      bid {
+        id
+        title
+        titleCy
+        area {
+          id
+          name
+          nameCy
+        }
+        group {
+          id
+          name
+        }
+      }
+    }
+  }
+  deliveryUpdatesWaiting(roundId: $roundId) {
+    id
+    deliveryId
+  }
+}
+    fragment DeliveryFields on Delivery {
+  id
+  status
+  statusReason
+  awardPence
+  spentPence
+  overspendReason
+  updatedAt
+  milestones {
+    title
+    targetDate
+    doneDate
+  }
+}
+fragment DeliveryTotalsFields on DeliveryTotals {
+  funded
+  delivered
+  cancelled
+  promisedPence
+  spentPence
+}`) as unknown as TypedDocumentString<StaffRoundDeliveryQuery, StaffRoundDeliveryQueryVariables>;
+export const StaffBidDeliveryDocument = new TypedDocumentString(`
+    query StaffBidDelivery($bidId: ID!) {
+  bid(id: $bidId) {
+    id
+    title
+    titleCy
+    area {
+      id
+      name
+      nameCy
+    }
+    group {
+      id
+      name
+    }
+    round {
+      id
+      title
+      titleCy
+      phase
+    }
+    delivery {
+      ...DeliveryFields
+      updates {
+        ...DeliveryUpdateFields
+      }
+    }
+  }
+}
+    fragment DeliveryPhotoFields on DeliveryPhoto {
+  id
+  url
+  altText
+  width
+  height
+}
+fragment DeliveryUpdateFields on DeliveryUpdate {
+  id
+  body
+  state
+  reason
+  createdAt
+  decidedAt
+  photos {
+    ...DeliveryPhotoFields
+  }
+}
+fragment DeliveryFields on Delivery {
+  id
+  status
+  statusReason
+  awardPence
+  spentPence
+  overspendReason
+  updatedAt
+  milestones {
+    title
+    targetDate
+    doneDate
+  }
+}`) as unknown as TypedDocumentString<StaffBidDeliveryQuery, StaffBidDeliveryQueryVariables>;
+export const DecideDeliveryUpdateDocument = new TypedDocumentString(`
+    mutation DecideDeliveryUpdate($updateId: ID!, $approve: Boolean!, $reason: String) {
+  decideDeliveryUpdate(updateId: $updateId, approve: $approve, reason: $reason) {
+    id
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<DecideDeliveryUpdateMutation, DecideDeliveryUpdateMutationVariables>;
+export const SetDeliveryStatusDocument = new TypedDocumentString(`
+    mutation SetDeliveryStatus($deliveryId: ID!, $status: DeliveryStatus!, $reason: String) {
+  setDeliveryStatus(deliveryId: $deliveryId, status: $status, reason: $reason) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<SetDeliveryStatusMutation, SetDeliveryStatusMutationVariables>;
+export const SetDeliverySpendingDocument = new TypedDocumentString(`
+    mutation SetDeliverySpending($deliveryId: ID!, $spentPence: Pence!, $reason: String) {
+  setDeliverySpending(
+    deliveryId: $deliveryId
+    spentPence: $spentPence
+    reason: $reason
+  ) {
+    id
+    spentPence
+  }
+}
+    `) as unknown as TypedDocumentString<SetDeliverySpendingMutation, SetDeliverySpendingMutationVariables>;
+export const SetDeliveryMilestonesDocument = new TypedDocumentString(`
+    mutation SetDeliveryMilestones($deliveryId: ID!, $milestones: [MilestoneInput!]!) {
+  setDeliveryMilestones(deliveryId: $deliveryId, milestones: $milestones) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<SetDeliveryMilestonesMutation, SetDeliveryMilestonesMutationVariables>;
 export const MyGroupsDocument = new TypedDocumentString(`
     query MyGroups {
   me {
@@ -1861,6 +2372,10 @@ export const GroupPageDocument = new TypedDocumentString(`
           id
           title
           phase
+        }
+        delivery {
+          id
+          status
         }
       }
     }
@@ -2872,9 +3387,46 @@ export const BidPageDocument = new TypedDocumentString(`
         votingClosesAt
       }
     }
+    delivery {
+      ...DeliveryFields
+      updates {
+        ...DeliveryUpdateFields
+      }
+    }
   }
 }
-    `) as unknown as TypedDocumentString<BidPageQuery, BidPageQueryVariables>;
+    fragment DeliveryPhotoFields on DeliveryPhoto {
+  id
+  url
+  altText
+  width
+  height
+}
+fragment DeliveryUpdateFields on DeliveryUpdate {
+  id
+  body
+  state
+  reason
+  createdAt
+  decidedAt
+  photos {
+    ...DeliveryPhotoFields
+  }
+}
+fragment DeliveryFields on Delivery {
+  id
+  status
+  statusReason
+  awardPence
+  spentPence
+  overspendReason
+  updatedAt
+  milestones {
+    title
+    targetDate
+    doneDate
+  }
+}`) as unknown as TypedDocumentString<BidPageQuery, BidPageQueryVariables>;
 export const StartPageDocument = new TypedDocumentString(`
     query StartPage {
   voting: rounds(phase: VOTING, first: 50) {

@@ -1,5 +1,6 @@
 // Community groups: register a group, answer an invitation, add and remove
-// members, leave. Bids and drafts are in bids.ts and drafts.ts.
+// members, leave. Bids and drafts are in bids.ts and drafts.ts, updates on
+// a funded bid's delivery in delivery.ts.
 import { Router, type Request, type Response } from 'express';
 import {
   AnswerGroupInvitationDocument,
@@ -22,6 +23,7 @@ import { formStatus } from '../../http/render.js';
 import { ctx, requireSignIn } from '../../http/request.js';
 import { groupPage, isMember } from '../../view-models/groups.js';
 import { bidRoutes } from './bids.js';
+import { deliveryUpdateRoutes } from './delivery.js';
 import { draftRoutes } from './drafts.js';
 
 async function registerForm(req: Request, res: Response, values: Record<string, string>, errors?: FormErrors) {
@@ -124,6 +126,6 @@ export function groupRoutes() {
     res.redirect(303, '/groups');
   });
 
-  r.use(bidRoutes(), draftRoutes());
+  r.use(bidRoutes(), draftRoutes(), deliveryUpdateRoutes());
   return r;
 }

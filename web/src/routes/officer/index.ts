@@ -1,9 +1,10 @@
-// Staff pages (in English, but for the rule simulator and the population
-// and participation pages, which follow the page's language): areas,
+// Staff pages (in English, but for the rule simulator and the population,
+// participation and delivery pages, which follow the page's language): areas,
 // rounds and their settings, reviewing bids, the register, in-person
 // verification, voting-code letters, paper ballot forms returned by post,
 // turnout; councillors publish results; staff compare counting rules; the
-// population and deprivation figures, and who is taking part in a round.
+// population and deprivation figures, who is taking part in a round, and
+// what happened to a published round's money (delivery).
 // Each area of work is its own module.
 import { Router } from 'express';
 import { OfficerAreasDocument, OfficerRoundsDocument } from '../../graphql/generated/graphql.js';
@@ -11,6 +12,7 @@ import { allPages } from '../../graphql/pages.js';
 import { renderStaff } from '../../http/render.js';
 import { ctx, requireOfficer } from '../../http/request.js';
 import { areaRoutes } from './areas.js';
+import { deliveryStaffRoutes } from './delivery.js';
 import { letterRoutes } from './letters.js';
 import { paperFormRoutes } from './paper-forms.js';
 import { participationRoutes } from './participation.js';
@@ -34,6 +36,6 @@ export function officerRoutes() {
     renderStaff(res, 'staff/home', { pageTitle: 'Staff pages', rounds, areas });
   });
 
-  r.use(areaRoutes(), roleRoutes(), roundRoutes(), reviewRoutes(), verificationRoutes(), letterRoutes(), paperFormRoutes(), staffResultRoutes(), simulationRoutes(), populationRoutes(), participationRoutes());
+  r.use(areaRoutes(), roleRoutes(), roundRoutes(), reviewRoutes(), verificationRoutes(), letterRoutes(), paperFormRoutes(), staffResultRoutes(), simulationRoutes(), populationRoutes(), participationRoutes(), deliveryStaffRoutes());
   return r;
 }
