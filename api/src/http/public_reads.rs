@@ -59,6 +59,14 @@ const FIELDS: &[&str] = &[
     "id",
     "title",
     "description",
+    // Welsh, from the same rows.
+    "titleCy",
+    "summaryCy",
+    "descriptionCy",
+    "nameCy",
+    // From the log entry written in the transaction that moved the
+    // round's phase (so the revision moved with it).
+    "votingClosedAt",
     "phase",
     "phaseChangedAt",
     "schedule",
@@ -494,6 +502,42 @@ mod tests {
         );
         drop(guard);
         assert_eq!(waiting.await, Some(5));
+    }
+
+    /// The pages most people read, as the web client asks for them, are
+    /// kept: a field added to one of their queries must be one whose value
+    /// the public revision follows, or be left out of these pages.
+    #[test]
+    fn the_web_clients_busiest_public_pages_are_kept() {
+        let text = [
+            include_str!("../../../web/src/graphql/operations/public.graphql"),
+            include_str!("../../../web/src/graphql/operations/results.graphql"),
+            include_str!("../../../web/src/graphql/operations/groups.graphql"),
+            include_str!("../../../web/src/graphql/operations/account.graphql"),
+            include_str!("../../../web/src/graphql/operations/officer.graphql"),
+        ]
+        .join("\n");
+        let doc = async_graphql::parser::parse_query(&text).expect("the web client's operations");
+        let DocumentOperations::Multiple(ops) = &doc.operations else {
+            panic!("several operations")
+        };
+        for name in [
+            "StartPage",
+            "RoundBids",
+            "RoundResultPage",
+            "AreaRounds",
+            "BidCategories",
+        ] {
+            let op = ops
+                .get(name)
+                .unwrap_or_else(|| panic!("the web client has no {name}"));
+            assert!(
+                op.node.ty == OperationType::Query
+                    && names_only(&doc, &op.node.selection_set.node, ROOT_FIELDS, 0)
+                    && names_data(&doc, &op.node.selection_set.node, 0),
+                "{name} names a field whose answer is not kept"
+            );
+        }
     }
 
     #[test]
